@@ -1,0 +1,95 @@
+#include <jansson.h>
+
+#include "article_json.h"
+
+static json_t *
+str_or_null(const char *s)
+{
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	/* Strings reaching here are valid UTF-8 (encoding.c sees to it); a
+	 * failure would be our bug, and null beats aborting the whole feed. */
+	j = json_string(s);
+	return j ? j : json_null();
+}
+
+static json_t *
+date_or_null(int has, const struct date_time *d, int local)
+{
+	char s[40];
+
+	if (!has)
+		return json_null();
+	if (local)
+		date_format_local(d, s, sizeof(s));
+	else
+		date_format_utc(d->utc, s, sizeof(s));
+	return json_string(s);
+}
+
+json_t *
+article_json_item(const struct article *a)
+{
+	json_t *o = json_object(), *cats = json_array(), *encs = json_array();
+	size_t i;
+
+	json_object_set_new(o, "id", str_or_null(a->id));
+	json_object_set_new(o, "guid", str_or_null(a->guid));
+	json_object_set_new(o, "link", str_or_null(a->link));
+	json_object_set_new(o, "title", str_or_null(a->title));
+	json_object_set_new(o, "author", str_or_null(a->author));
+	json_object_set_new(o, "published",
+	    date_or_null(a->has_published, &a->published, 0));
+	json_object_set_new(o, "updated",
+	    date_or_null(a->has_updated, &a->updated, 0));
+	json_object_set_new(o, "published_local",
+	    date_or_null(a->has_published, &a->published, 1));
+	json_object_set_new(o, "updated_local",
+	    date_or_null(a->has_updated, &a->updated, 1));
+	json_object_set_new(o, "summary", str_or_null(a->summary));
+	json_object_set_new(o, "content", str_or_null(a->content));
+	json_object_set_new(o, "text", str_or_null(a->text));
+	for (i = 0; i < a->ncategories; i++)
+		json_array_append_new(cats, str_or_null(a->categories[i]));
+	json_object_set_new(o, "categories", cats);
+	for (i = 0; i < a->nenclosures; i++) {
+		const struct article_enclosure *e = &a->enclosures[i];
+		json_t *je = json_object();
+
+		json_object_set_new(je, "url", str_or_null(e->url));
+		json_object_set_new(je, "type", str_or_null(e->type));
+		json_object_set_new(je, "length", e->length >= 0 ?
+		    json_integer(e->length) : json_null());
+		json_array_append_new(encs, je);
+	}
+	json_object_set_new(o, "enclosures", encs);
+	json_object_set_new(o, "comments", str_or_null(a->comments));
+	json_object_set_new(o, "language", str_or_null(a->language));
+	return o;
+}
+
+json_t *
+article_json_feed(const struct article_feed *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "format",
+	    str_or_null(article_format_name(f->format)));
+	json_object_set_new(o, "title", str_or_null(f->title));
+	json_object_set_new(o, "link", str_or_null(f->link));
+	json_object_set_new(o, "description", str_or_null(f->description));
+	json_object_set_new(o, "language", str_or_null(f->language));
+	json_object_set_new(o, "author", str_or_null(f->author));
+	json_object_set_new(o, "image", str_or_null(f->image));
+	json_object_set_new(o, "generator", str_or_null(f->generator));
+	json_object_set_new(o, "updated",
+	    date_or_null(f->has_updated, &f->updated, 0));
+	if (f->bozo) {
+		json_object_set_new(o, "bozo", json_true());
+		json_object_set_new(o, "bozo_message",
+		    str_or_null(f->bozo_message));
+	}
+	return o;
+}

@@ -1,0 +1,36 @@
+#ifndef TIDINGS_BUF_H
+#define TIDINGS_BUF_H
+/*
+ * A growable byte buffer, always NUL-terminated, optionally size-capped.
+ * `max` (0 = unlimited) bounds what a hostile input can make us allocate:
+ * an append that would pass it fails with -1 and leaves the buffer as it
+ * was.  A zeroed struct buf is a valid empty buffer.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char	*data;	/* NULL until the first append */
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+};
+
+int	 buf_append(struct buf *b, const void *p, size_t n);
+int	 buf_puts(struct buf *b, const char *s);
+int	 buf_putc(struct buf *b, int c);
+int	 buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends the UTF-8 encoding of code point cp (invalid ones become U+FFFD). */
+int	 buf_put_utf8(struct buf *b, unsigned long cp);
+/* Returns "" for an empty buffer, never NULL. */
+const char *buf_str(const struct buf *b);
+void	 buf_reset(struct buf *b);	/* len = 0, keeps memory */
+void	 buf_free(struct buf *b);	/* frees memory, keeps max */
+/* Hands the string to the caller (who frees it); the buffer becomes empty. */
+char	*buf_detach(struct buf *b);
+/* Removes trailing ASCII white space. */
+void	 buf_rtrim(struct buf *b);
+
+#endif

@@ -1,0 +1,164 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "err.h"
+#include "xmalloc.h"
+
+static const struct cli_command commands[] = {
+	{ "parse", cmd_parse, "[--base-url URL] [--charset NAME] FILE|-",
+	  "parse one feed document and print it as JSON",
+	  "Reads an RSS, Atom or JSON Feed document and prints one JSON document:\n"
+	  "the feed and its normalised items (see shared/conformance/README.md).\n"
+	  "  --base-url URL   the document's URL, to resolve relative links\n"
+	  "  --charset NAME   the charset the server declared (HTTP Content-Type)\n"
+	  "Exit 0 on success, also for a feed recovered from errors (\"bozo\": true);\n"
+	  "1 with a message on stderr when the input is not a feed at all.\n" },
+	{ "ingest", cmd_ingest, "[--db PATH] [--feed-url URL] FILE...",
+	  "parse files and store their articles as if fetched", NULL },
+	{ "articles", cmd_articles, "[--db PATH] [--feed URL|NAME] [--since TIME] [--limit N] [--json]",
+	  "list stored articles", NULL },
+	{ "show", cmd_show, "[--db PATH] [--json|--text] ID",
+	  "print one stored article", NULL },
+	{ "search", cmd_search, "[--db PATH] QUERY",
+	  "full-text search over stored articles", NULL },
+	{ "run", cmd_run, "[-c FILE] [--db PATH] [--feeds FILE] [--export FORMAT:DIR]...",
+	  "poll every due feed once, store and export, then exit", NULL },
+	{ "daemon", cmd_daemon, "[-c FILE] [--db PATH] [--feeds FILE]",
+	  "poll feeds forever (the systemd service)", NULL },
+	{ "check-config", cmd_check_config, "[-c FILE]",
+	  "validate the configuration and feed lists", NULL },
+	{ "feeds", cmd_feeds, "[--db PATH] [--json]",
+	  "show every feed with its status", NULL },
+	{ "import-opml", cmd_import_opml, "FILE",
+	  "write a feed list from an OPML file", NULL },
+	{ "export-opml", cmd_export_opml, "[-c FILE]",
+	  "write the feed list as OPML", NULL },
+	{ "export", cmd_export, "--target NAME [--since TIME] [--feed NAME]",
+	  "export stored articles again", NULL },
+	{ "outbox", cmd_outbox, "[--db PATH]",
+	  "show articles waiting to be exported", NULL },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct cli_command *
+find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+overview(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: tidings [--version] [--help] COMMAND [ARGS]\n\n"
+	    "commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-13s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp, "\n'tidings help COMMAND' describes one command.\n");
+}
+
+int
+cli_usage(const char *name)
+{
+	const struct cli_command *c = find(name);
+
+	if (c != NULL)
+		fprintf(stderr, "usage: tidings %s %s\n", c->name, c->synopsis);
+	return 2;
+}
+
+static int
+help(const char *name)
+{
+	const struct cli_command *c = find(name);
+
+	if (c == NULL) {
+		fprintf(stderr, "tidings: no such command: %s\n", name);
+		return 2;
+	}
+	printf("usage: tidings %s %s\n\n%s\n", c->name, c->synopsis, c->summary);
+	if (c->help)
+		printf("\n%s", c->help);
+	return 0;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 2) {
+		overview(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("tidings %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		overview(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			overview(stdout);
+			return 0;
+		}
+		return help(argv[2]);
+	}
+	if ((c = find(argv[1])) == NULL) {
+		fprintf(stderr, "tidings: no such command: %s (see tidings --help)\n",
+		    argv[1]);
+		return 2;
+	}
+	if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
+		return help(c->name);
+	return c->fn(argc - 1, argv + 1);
+}
+
+int
+cli_read_file(const char *path, size_t max, char **data, size_t *len,
+    char *ebuf, size_t n)
+{
+	struct buf b = { 0 };
+	char chunk[65536];
+	FILE *fp;
+	size_t got;
+	int rc = ERR_OK;
+
+	b.max = max;
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL)
+		return err_set(ebuf, n, ERR_IO, "%s: %s", path, strerror(errno));
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (buf_append(&b, chunk, got) < 0) {
+			rc = err_set(ebuf, n, ERR_LIMIT,
+			    "%s: larger than the limit of %zu bytes", path, max);
+			break;
+		}
+	}
+	if (rc == ERR_OK && ferror(fp))
+		rc = err_set(ebuf, n, ERR_IO, "%s: %s", path, strerror(errno));
+	if (fp != stdin)
+		fclose(fp);
+	if (rc != ERR_OK) {
+		buf_free(&b);
+		return rc;
+	}
+	*len = b.len;
+	*data = buf_detach(&b);
+	return ERR_OK;
+}

@@ -1,0 +1,44 @@
+#ifndef TIDINGS_PARSE_H
+#define TIDINGS_PARSE_H
+/*
+ * Parsing is a pure step from bytes to article records: it never touches
+ * the network or the file system (no external entities, no DTD loading).
+ * parse_document decodes the bytes to UTF-8 (encoding.h), tells JSON Feed
+ * from XML, and hands each finished, normalised item to the callback in
+ * document order, so that a large feed is parsed in bounded memory.
+ *
+ * Identity (the `id` field, the key dedup starts from), in this order:
+ *  1. the guid / atom:id / JSON Feed id, when usable: non-empty after
+ *     trimming, at most 2048 bytes;
+ *  2. else the canonical link (resolved, tracking parameters removed);
+ *  3. else "sha256:" + SHA-256 of title, NUL, published date (RFC 3339 UTC
+ *     or empty), NUL, text.
+ */
+#include <stddef.h>
+
+#include "article.h"
+
+struct parse_opts {
+	const char	*base_url;	/* the document's URL; may be NULL */
+	const char	*charset;	/* HTTP or operator charset; may be NULL */
+	size_t		 max_bytes;	/* cap on decoded size, 0 = none */
+};
+
+/* Takes ownership of a.  feed holds what the document said so far (in
+ * Atom and RSS the channel metadata normally precedes the items).  A
+ * non-zero return stops parsing; parse_document then returns it. */
+typedef int (*parse_item_fn)(void *ctx, const struct article_feed *feed,
+    struct article *a);
+
+/* Returns 0 (also for a feed recovered from errors: then feed->bozo is set
+ * and feed->bozo_message says why), or ERR_PARSE with a message in ebuf
+ * when the input is not a feed at all.  feed must be initialised by the
+ * caller and is filled in. */
+int	parse_document(const char *data, size_t len, const struct parse_opts *o,
+	    struct article_feed *feed, parse_item_fn cb, void *ctx,
+	    char *ebuf, size_t n);
+
+/* Applies the identity rule above to a finished item (sets a->id). */
+void	parse_assign_id(struct article *a);
+
+#endif
