@@ -5,9 +5,11 @@
 #include "encoding.h"
 #include "err.h"
 #include "hash.h"
+#include "html.h"
 #include "parse.h"
 #include "parse_json.h"
 #include "parse_xml.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define ID_MAX 2048
@@ -104,4 +106,21 @@ parse_assign_id(struct article *a)
 	hash_sha256_update(&c, s, strlen(s));
 	hash_sha256_final_hex(&c, hex);
 	a->id = xasprintf("sha256:%s", hex);
+}
+
+void
+parse_finish_item(struct article *a)
+{
+	const char *body;
+
+	if (a->link != NULL) {
+		char *canon = url_canonical(a->link);
+
+		free(a->link);
+		a->link = canon;
+	}
+	body = a->content ? a->content : a->summary;
+	if (a->text == NULL && body != NULL)
+		a->text = html_to_text(body, strlen(body));
+	parse_assign_id(a);
 }

@@ -40,5 +40,10 @@ int	parse_document(const char *data, size_t len, const struct parse_opts *o,
 
 /* Applies the identity rule above to a finished item (sets a->id). */
 void	parse_assign_id(struct article *a);
+/* The steps every format shares once an item is complete: the link becomes
+ * canonical (url_canonical), text is derived from content, else summary
+ * (html_to_text) unless the parser set it, and the id is assigned.  Call it
+ * just before handing the item to the callback. */
+void	parse_finish_item(struct article *a);
 
 #endif
