@@ -1,0 +1,854 @@
+#include "config.h"
+
+#include "conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "err.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+
+/* A configuration file larger than this is a mistake, not a configuration. */
+#define CONF_MAX_BYTES	(4 * 1024 * 1024)
+
+void
+conf_diag_add(struct conf_diag *d, const char *file, int line,
+    const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	if (line > 0)
+		buf_printf(&b, "%s:%d: ", file, line);
+	else
+		buf_printf(&b, "%s: ", file);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	d->msgs = xreallocarray(d->msgs, d->n + 1, sizeof(*d->msgs));
+	d->msgs[d->n++] = buf_detach(&b);
+}
+
+void
+conf_diag_free(struct conf_diag *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n; i++)
+		free(d->msgs[i]);
+	free(d->msgs);
+	d->msgs = NULL;
+	d->n = 0;
+}
+
+const char *
+conf_default_path(void)
+{
+	return SYSCONFDIR "/tidings/tidings.conf";
+}
+
+void
+conf_init(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->dir = xstrdup(".");
+	c->db_path = xstrdup(LOCALSTATEDIR "/lib/tidings/tidings.db");
+	c->feeds_glob = xstrdup(SYSCONFDIR "/tidings/feeds.d/*.conf");
+	c->log_level = LOG_LVL_NOTICE;
+	c->max_transfers = 32;
+	c->host_connections = 4;
+	c->host_rate = 4.0;
+	c->connect_timeout = 15;
+	c->timeout = 120;
+	c->low_speed_limit = 64;
+	c->low_speed_time = 30;
+	c->max_body = 16 * 1024 * 1024;
+	c->max_redirects = 8;
+	c->interval = 3600;
+	c->min_interval = 300;
+	c->max_interval = 86400;
+	c->max_backoff = 86400;
+	c->startup_spread = 300;
+	c->permanent_redirects = 3;
+}
+
+static void
+free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	free(c->path);
+	free(c->dir);
+	free(c->db_path);
+	free(c->feeds_glob);
+	free(c->user_agent);
+	for (i = 0; i < c->nexports; i++) {
+		struct conf_export *e = &c->exports[i];
+
+		free(e->name);
+		free(e->file);
+		free(e->dir);
+		free_strv(e->feeds, e->nfeeds);
+		free_strv(e->tags, e->ntags);
+		free(e->command);
+	}
+	free(c->exports);
+	for (i = 0; i < c->nfeed_lines; i++)
+		free(c->feed_lines[i].text);
+	free(c->feed_lines);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+conf_parse_duration(const char *s, int *out)
+{
+	char *end;
+	long long v, mul = 1;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end != '\0') {
+		switch (*end) {
+		case 's': mul = 1; break;
+		case 'm': mul = 60; break;
+		case 'h': mul = 3600; break;
+		case 'd': mul = 86400; break;
+		case 'w': mul = 7 * 86400; break;
+		default: return -1;
+		}
+		if (end[1] != '\0')
+			return -1;
+	}
+	if (v > INT_MAX / mul)
+		return -1;
+	*out = (int)(v * mul);
+	return 0;
+}
+
+int
+conf_parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v, mul = 1;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end != '\0') {
+		switch (*end) {
+		case 'k': case 'K': mul = 1024ULL; break;
+		case 'm': case 'M': mul = 1024ULL * 1024; break;
+		case 'g': case 'G': mul = 1024ULL * 1024 * 1024; break;
+		default: return -1;
+		}
+		/* Accept "16M" and "16MB" alike. */
+		if (end[1] != '\0' && !((end[1] == 'b' || end[1] == 'B') &&
+		    end[2] == '\0'))
+			return -1;
+	}
+	if (v > SIZE_MAX / mul)
+		return -1;
+	*out = (size_t)(v * mul);
+	return 0;
+}
+
+int
+conf_parse_bool(const char *s, int *out)
+{
+	static const char *yes[] = { "yes", "true", "on", "1" };
+	static const char *no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+conf_split_list(const char *s, char ***v, size_t *n)
+{
+	const char *p = s, *e;
+
+	while (*p != '\0') {
+		const char *a, *b;
+
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		for (a = p; a < e && isspace((unsigned char)*a); a++)
+			;
+		for (b = e; b > a && isspace((unsigned char)b[-1]); b--)
+			;
+		if (b > a) {
+			*v = xreallocarray(*v, *n + 1, sizeof(**v));
+			(*v)[(*n)++] = xstrndup(a, b - a);
+		}
+		p = *e == ',' ? e + 1 : e;
+	}
+}
+
+char *
+conf_path(const char *dir, const char *path)
+{
+	if (path[0] == '/' || dir == NULL || strcmp(dir, ".") == 0)
+		return xstrdup(path);
+	return xasprintf("%s/%s", dir, path);
+}
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	row = xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+const char *
+conf_suggest(const char *s, const char *const *names)
+{
+	const char *best = NULL;
+	size_t d, bestd = SIZE_MAX, limit;
+
+	limit = strlen(s) < 5 ? 1 : strlen(s) / 3 + 1;
+	for (; *names != NULL; names++) {
+		d = edit_distance(s, *names);
+		if (d < bestd) {
+			bestd = d;
+			best = *names;
+		}
+	}
+	return bestd <= limit ? best : NULL;
+}
+
+/*
+ * Line handling.  The parser works on a copy of each line, strips the
+ * comment, then splits "key = value".
+ */
+
+/* Cuts a trailing comment: `#` at the start or after white space, outside
+ * double quotes. */
+static void
+strip_comment(char *s)
+{
+	int inq = 0;
+	char *p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (inq && *p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (*p == '"')
+			inq = !inq;
+		else if (!inq && *p == '#' &&
+		    (p == s || isspace((unsigned char)p[-1]))) {
+			*p = '\0';
+			break;
+		}
+	}
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Unquotes "..." in place.  Returns -1 on an unterminated quote or text
+ * after the closing one. */
+static int
+unquote(char *s)
+{
+	char *r, *w;
+
+	if (*s != '"')
+		return 0;
+	for (r = s + 1, w = s; *r != '\0' && *r != '"'; r++) {
+		if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+			r++;
+		*w++ = *r;
+	}
+	if (*r != '"' || r[1] != '\0')
+		return -1;
+	*w = '\0';
+	return 0;
+}
+
+enum section {
+	SEC_NONE,
+	SEC_DAEMON,
+	SEC_FETCH,
+	SEC_STORE,
+	SEC_EXPORT,
+	SEC_FEEDS,
+	SEC_BAD,	/* after an invalid header: skip quietly */
+};
+
+static const char *const section_names[] = {
+	"daemon", "fetch", "store", "export", "feeds", NULL
+};
+
+enum vtype { V_STR, V_PATH, V_DUR, V_SIZE, V_INT, V_RATE, V_BOOL, V_LEVEL };
+
+struct key {
+	const char	*name;
+	enum vtype	 type;
+	size_t		 off;
+	int		 min;	/* for V_INT and V_DUR */
+};
+
+#define C(f) offsetof(struct conf, f)
+static const struct key daemon_keys[] = {
+	{ "db", V_PATH, C(db_path), 0 },
+	{ "feeds", V_PATH, C(feeds_glob), 0 },
+	{ "log_level", V_LEVEL, C(log_level), 0 },
+	{ NULL, 0, 0, 0 }
+};
+static const struct key fetch_keys[] = {
+	{ "max_transfers", V_INT, C(max_transfers), 1 },
+	{ "host_connections", V_INT, C(host_connections), 1 },
+	{ "host_rate", V_RATE, C(host_rate), 0 },
+	{ "connect_timeout", V_DUR, C(connect_timeout), 1 },
+	{ "timeout", V_DUR, C(timeout), 1 },
+	{ "low_speed_limit", V_INT, C(low_speed_limit), 0 },
+	{ "low_speed_time", V_DUR, C(low_speed_time), 1 },
+	{ "max_body", V_SIZE, C(max_body), 1 },
+	{ "max_redirects", V_INT, C(max_redirects), 0 },
+	{ "user_agent", V_STR, C(user_agent), 0 },
+	{ "interval", V_DUR, C(interval), 1 },
+	{ "min_interval", V_DUR, C(min_interval), 1 },
+	{ "max_interval", V_DUR, C(max_interval), 1 },
+	{ "max_backoff", V_DUR, C(max_backoff), 1 },
+	{ "startup_spread", V_DUR, C(startup_spread), 0 },
+	{ "permanent_redirects", V_INT, C(permanent_redirects), 1 },
+	{ NULL, 0, 0, 0 }
+};
+static const struct key store_keys[] = {
+	{ "keep_days", V_INT, C(keep_days), 0 },
+	{ "max_articles", V_INT, C(max_articles), 0 },
+	{ NULL, 0, 0, 0 }
+};
+#undef C
+#define E(f) offsetof(struct conf_export, f)
+static const struct key export_keys[] = {
+	{ "dir", V_PATH, E(dir), 0 },
+	{ "format", V_STR, 0, 0 },	/* handled by name */
+	{ "feeds", V_STR, 0, 0 },
+	{ "tags", V_STR, 0, 0 },
+	{ "updates", V_BOOL, E(updates), 0 },
+	{ "duplicates", V_BOOL, E(duplicates), 0 },
+	{ "fsync", V_BOOL, E(fsync), 0 },
+	{ "command", V_STR, E(command), 0 },
+	{ "timeout", V_DUR, E(timeout), 1 },
+	{ "concurrency", V_INT, E(concurrency), 1 },
+	{ "retries", V_INT, E(retries), 0 },
+	{ NULL, 0, 0, 0 }
+};
+#undef E
+
+static const char *const export_formats[] = {
+	"text", "json", "maildir", "exec", NULL
+};
+static const char *const log_levels[] = {
+	"err", "warning", "notice", "info", "debug", NULL
+};
+
+static const struct key *
+find_key(const struct key *keys, const char *name)
+{
+	for (; keys->name != NULL; keys++)
+		if (strcmp(keys->name, name) == 0)
+			return keys;
+	return NULL;
+}
+
+static void
+unknown_key(struct conf_diag *d, const char *file, int line,
+    const char *sec, const struct key *keys, const char *name)
+{
+	const char *names[32], *s;
+	size_t i;
+
+	for (i = 0; keys[i].name != NULL && i < 31; i++)
+		names[i] = keys[i].name;
+	names[i] = NULL;
+	s = conf_suggest(name, names);
+	if (s != NULL)
+		conf_diag_add(d, file, line,
+		    "unknown key \"%s\" in [%s] (did you mean \"%s\"?)",
+		    name, sec, s);
+	else
+		conf_diag_add(d, file, line, "unknown key \"%s\" in [%s]",
+		    name, sec);
+}
+
+/* Stores value into the field described by k inside base. */
+static int
+set_value(const struct key *k, void *base, const char *dir, const char *v,
+    const char *file, int line, struct conf_diag *d)
+{
+	char *p = (char *)base + k->off;
+	char *end;
+	double r;
+	long long n;
+	size_t i;
+
+	switch (k->type) {
+	case V_STR:
+	case V_PATH:
+		if (*v == '\0') {
+			conf_diag_add(d, file, line, "%s: empty value", k->name);
+			return -1;
+		}
+		free(*(char **)p);
+		*(char **)p = k->type == V_PATH ? conf_path(dir, v) :
+		    xstrdup(v);
+		return 0;
+	case V_DUR:
+		if (conf_parse_duration(v, (int *)p) == -1) {
+			conf_diag_add(d, file, line, "%s: \"%s\" is not a "
+			    "duration (like 90s, 15m, 2h, 1d)", k->name, v);
+			return -1;
+		}
+		break;
+	case V_SIZE:
+		if (conf_parse_size(v, (size_t *)p) == -1) {
+			conf_diag_add(d, file, line, "%s: \"%s\" is not a "
+			    "size (like 512k, 16M)", k->name, v);
+			return -1;
+		}
+		return 0;
+	case V_INT:
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 || n > INT_MAX ||
+		    n < INT_MIN) {
+			conf_diag_add(d, file, line, "%s: \"%s\" is not a "
+			    "number", k->name, v);
+			return -1;
+		}
+		*(int *)p = (int)n;
+		break;
+	case V_RATE:
+		r = strtod(v, &end);
+		if (*v == '\0' || *end != '\0' || !(r >= 0 && r <= 1e6)) {
+			conf_diag_add(d, file, line, "%s: \"%s\" is not a "
+			    "rate (requests per second, 0 for none)", k->name, v);
+			return -1;
+		}
+		*(double *)p = r;
+		return 0;
+	case V_BOOL:
+		if (conf_parse_bool(v, (int *)p) == -1) {
+			conf_diag_add(d, file, line, "%s: \"%s\" is not "
+			    "yes or no", k->name, v);
+			return -1;
+		}
+		return 0;
+	case V_LEVEL:
+		for (i = 0; log_levels[i] != NULL; i++)
+			if (strcmp(v, log_levels[i]) == 0) {
+				*(int *)p = LOG_LVL_ERR + (int)i;
+				return 0;
+			}
+		conf_diag_add(d, file, line, "%s: \"%s\" is not one of err, "
+		    "warning, notice, info, debug", k->name, v);
+		return -1;
+	}
+	if (*(int *)p < k->min) {
+		conf_diag_add(d, file, line, "%s: must be at least %d%s",
+		    k->name, k->min, k->type == V_DUR ? " second(s)" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static struct conf_export *
+new_export(struct conf *c, const char *name, const char *file, int line)
+{
+	struct conf_export *e;
+
+	c->exports = xreallocarray(c->exports, c->nexports + 1,
+	    sizeof(*c->exports));
+	e = &c->exports[c->nexports++];
+	memset(e, 0, sizeof(*e));
+	e->name = xstrdup(name);
+	e->file = xstrdup(file);
+	e->line = line;
+	e->format = CONF_EXPORT_TEXT;
+	e->fsync = 1;
+	e->timeout = 60;
+	e->concurrency = 1;
+	e->retries = 5;
+	return e;
+}
+
+static int
+valid_export_name(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return 0;
+	return 1;
+}
+
+/* Parses "[name]" or "[export NAME]"; returns the new section. */
+static enum section
+parse_header(struct conf *c, char *s, const char *file, int line,
+    struct conf_diag *d, struct conf_export **exp)
+{
+	char *close, *name, *arg;
+	const char *sug;
+	size_t i;
+
+	close = strchr(s, ']');
+	if (close == NULL || close[1] != '\0') {
+		conf_diag_add(d, file, line, "malformed section header");
+		return SEC_BAD;
+	}
+	*close = '\0';
+	name = trim(s + 1);
+	arg = name + strcspn(name, " \t");
+	if (*arg != '\0') {
+		*arg++ = '\0';
+		arg = trim(arg);
+	}
+	if (strcmp(name, "export") == 0) {
+		if (*arg == '\0') {
+			conf_diag_add(d, file, line,
+			    "[export] needs a name: [export NAME]");
+			return SEC_BAD;
+		}
+		if (unquote(arg) == -1 || !valid_export_name(arg)) {
+			conf_diag_add(d, file, line, "export name \"%s\" may "
+			    "only use letters, digits, '-', '_' and '.'", arg);
+			return SEC_BAD;
+		}
+		for (i = 0; i < c->nexports; i++)
+			if (strcmp(c->exports[i].name, arg) == 0) {
+				conf_diag_add(d, file, line, "export \"%s\" "
+				    "already defined at line %d", arg,
+				    c->exports[i].line);
+				return SEC_BAD;
+			}
+		*exp = new_export(c, arg, file, line);
+		return SEC_EXPORT;
+	}
+	if (*arg != '\0') {
+		conf_diag_add(d, file, line, "[%s] takes no name", name);
+		return SEC_BAD;
+	}
+	for (i = 0; section_names[i] != NULL; i++)
+		if (strcmp(name, section_names[i]) == 0)
+			return (enum section)(SEC_DAEMON + i);
+	sug = conf_suggest(name, section_names);
+	if (sug != NULL)
+		conf_diag_add(d, file, line, "unknown section [%s] (did you "
+		    "mean [%s]?)", name, sug);
+	else
+		conf_diag_add(d, file, line, "unknown section [%s]", name);
+	return SEC_BAD;
+}
+
+static void
+export_value(struct conf_export *e, const char *dir, const char *key,
+    const char *v, const char *file, int line, struct conf_diag *d)
+{
+	const struct key *k;
+	size_t i;
+
+	if (strcmp(key, "format") == 0) {
+		for (i = 0; export_formats[i] != NULL; i++)
+			if (strcmp(v, export_formats[i]) == 0) {
+				e->format = (enum conf_export_format)i;
+				return;
+			}
+		conf_diag_add(d, file, line, "format: \"%s\" is not one of "
+		    "text, json, maildir, exec", v);
+		return;
+	}
+	if (strcmp(key, "feeds") == 0) {
+		conf_split_list(v, &e->feeds, &e->nfeeds);
+		return;
+	}
+	if (strcmp(key, "tags") == 0) {
+		conf_split_list(v, &e->tags, &e->ntags);
+		return;
+	}
+	k = find_key(export_keys, key);
+	if (k == NULL) {
+		unknown_key(d, file, line, "export", export_keys, key);
+		return;
+	}
+	set_value(k, e, dir, v, file, line, d);
+}
+
+static void
+check_export(const struct conf_export *e, struct conf_diag *d)
+{
+	if (e->format == CONF_EXPORT_EXEC) {
+		if (e->command == NULL)
+			conf_diag_add(d, e->file, e->line, "export \"%s\": "
+			    "format exec needs a command", e->name);
+	} else {
+		if (e->dir == NULL)
+			conf_diag_add(d, e->file, e->line, "export \"%s\": "
+			    "no dir", e->name);
+		if (e->command != NULL)
+			conf_diag_add(d, e->file, e->line, "export \"%s\": "
+			    "command is only for format exec", e->name);
+	}
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	if (s == NULL)
+		return xstrdup(".");
+	if (s == path)
+		return xstrdup("/");
+	return xstrndup(path, s - path);
+}
+
+int
+conf_parse(struct conf *c, const char *file, const char *text,
+    size_t len, struct conf_diag *d)
+{
+	enum section sec = SEC_NONE;
+	struct conf_export *exp = NULL;
+	const struct key *keys;
+	const char *p = text, *end = text + len, *nl;
+	size_t before = d->n, i;
+	char *line, *s, *eq, *key, *val;
+	int lineno = 0, min_line = 0, max_line = 0;
+
+	free(c->dir);
+	c->dir = dir_of(file);
+	/* The feed directory follows the file unless the file says otherwise. */
+	free(c->feeds_glob);
+	c->feeds_glob = conf_path(c->dir, "feeds.d/*.conf");
+
+	while (p < end) {
+		nl = memchr(p, '\n', end - p);
+		if (nl == NULL)
+			nl = end;
+		line = xstrndup(p, nl - p);
+		p = nl + 1;
+		lineno++;
+		/* A CR before the LF is part of the line ending. */
+		if (*line != '\0' && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
+		if (sec == SEC_FEEDS) {
+			/* Feed lines keep their own syntax; a header ends them. */
+			s = trim(line);
+			if (*s != '[') {
+				if (*s != '\0' && *s != '#') {
+					c->feed_lines = xreallocarray(c->feed_lines,
+					    c->nfeed_lines + 1,
+					    sizeof(*c->feed_lines));
+					c->feed_lines[c->nfeed_lines].text =
+					    xstrdup(s);
+					c->feed_lines[c->nfeed_lines++].line =
+					    lineno;
+				}
+				free(line);
+				continue;
+			}
+		}
+		strip_comment(line);
+		s = trim(line);
+		if (*s == '\0') {
+			free(line);
+			continue;
+		}
+		if (*s == '[') {
+			exp = NULL;
+			sec = parse_header(c, s, file, lineno, d, &exp);
+			free(line);
+			continue;
+		}
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			if (sec != SEC_BAD)
+				conf_diag_add(d, file, lineno, "expected "
+				    "\"key = value\"");
+			free(line);
+			continue;
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+		if (unquote(val) == -1) {
+			conf_diag_add(d, file, lineno, "%s: unbalanced "
+			    "quotes", key);
+			free(line);
+			continue;
+		}
+		keys = NULL;
+		switch (sec) {
+		case SEC_NONE:
+			conf_diag_add(d, file, lineno, "\"%s\" outside any "
+			    "section (start with [daemon], [fetch], ...)", key);
+			break;
+		case SEC_DAEMON:
+			keys = daemon_keys;
+			break;
+		case SEC_FETCH:
+			keys = fetch_keys;
+			break;
+		case SEC_STORE:
+			keys = store_keys;
+			break;
+		case SEC_EXPORT:
+			export_value(exp, c->dir, key, val, file, lineno, d);
+			break;
+		case SEC_FEEDS:
+		case SEC_BAD:
+			break;
+		}
+		if (keys != NULL) {
+			const struct key *k = find_key(keys, key);
+
+			if (k == NULL)
+				unknown_key(d, file, lineno,
+				    section_names[sec - SEC_DAEMON], keys, key);
+			else if (set_value(k, c, c->dir, val, file, lineno,
+			    d) == 0) {
+				if (strcmp(key, "min_interval") == 0)
+					min_line = lineno;
+				else if (strcmp(key, "max_interval") == 0)
+					max_line = lineno;
+			}
+		}
+		free(line);
+	}
+
+	if (c->min_interval > c->max_interval)
+		conf_diag_add(d, file, max_line ? max_line : min_line,
+		    "min_interval (%ds) is above max_interval (%ds)",
+		    c->min_interval, c->max_interval);
+	for (i = 0; i < c->nexports; i++)
+		if (strcmp(c->exports[i].file, file) == 0)
+			check_export(&c->exports[i], d);
+	return d->n > before ? ERR_INVALID : ERR_OK;
+}
+
+int
+conf_load(struct conf *c, const char *path, struct conf_diag *d)
+{
+	struct buf b = { 0 };
+	char chunk[8192];
+	FILE *fp;
+	size_t n;
+	int rv, must = path != NULL;
+
+	conf_init(c);
+	if (path == NULL)
+		path = conf_default_path();
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		if (!must && errno == ENOENT)
+			return ERR_OK;
+		conf_diag_add(d, path, 0, "%s", strerror(errno));
+		return ERR_IO;
+	}
+	b.max = CONF_MAX_BYTES;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(&b, chunk, n) == -1) {
+			conf_diag_add(d, path, 0, "larger than %d bytes",
+			    CONF_MAX_BYTES);
+			fclose(fp);
+			buf_free(&b);
+			return ERR_LIMIT;
+		}
+	if (ferror(fp)) {
+		conf_diag_add(d, path, 0, "%s", strerror(errno));
+		fclose(fp);
+		buf_free(&b);
+		return ERR_IO;
+	}
+	fclose(fp);
+	c->path = xstrdup(path);
+	rv = conf_parse(c, path, buf_str(&b), b.len, d);
+	buf_free(&b);
+	return rv;
+}

@@ -1,0 +1,142 @@
+#ifndef TIDINGS_CONF_H
+#define TIDINGS_CONF_H
+/*
+ * The main configuration file, /etc/tidings/tidings.conf (pure: reads the
+ * file it is given, never logs).
+ *
+ * Syntax: INI-like.  Blank lines and lines whose first non-blank character
+ * is `#` are ignored; `#` after white space also starts a comment, so URLs
+ * with fragments keep working.  Sections:
+ *
+ *   [daemon]   db, feeds, log_level
+ *   [fetch]    max_transfers, host_connections, host_rate, connect_timeout,
+ *              timeout, low_speed_limit, low_speed_time, max_body,
+ *              max_redirects, user_agent, interval, min_interval,
+ *              max_interval, max_backoff, startup_spread,
+ *              permanent_redirects
+ *   [store]    keep_days, max_articles
+ *   [export NAME]  dir, format, feeds, tags, updates, duplicates, fsync,
+ *              command, timeout, concurrency, retries
+ *   [feeds]    feed lines, exactly as in a feeds.d file (see feedlist.h)
+ *
+ * Settings are `key = value`; a value may be wrapped in double quotes (then
+ * \" and \\ are escapes).  Durations take s, m, h, d, w suffixes (bare
+ * numbers are seconds); sizes take k, M, G (powers of 1024); booleans are
+ * yes/no, true/false, on/off, 1/0.  Relative paths are relative to the
+ * directory of the file that names them.  Unknown sections and keys are
+ * errors.  Every error is one line "FILE:LINE: message".
+ */
+#include <stddef.h>
+
+/* A list of "FILE:LINE: message" lines, shared with feedlist. */
+struct conf_diag {
+	char	**msgs;
+	size_t	  n;
+};
+
+void	conf_diag_add(struct conf_diag *d, const char *file, int line,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	conf_diag_free(struct conf_diag *d);
+
+enum conf_export_format {
+	CONF_EXPORT_TEXT,
+	CONF_EXPORT_JSON,
+	CONF_EXPORT_MAILDIR,
+	CONF_EXPORT_EXEC,
+};
+
+struct conf_export {
+	char	*name;
+	char	*file;		/* where it was defined */
+	int	 line;
+	char	*dir;		/* absolute once loaded */
+	enum conf_export_format format;
+	char	**feeds;	/* feed names or URLs; none = every feed */
+	size_t	  nfeeds;
+	char	**tags;		/* none = no tag filter */
+	size_t	  ntags;
+	int	 updates;	/* export new revisions too (default no) */
+	int	 duplicates;	/* export cross-feed duplicates (default no) */
+	int	 fsync;		/* default yes */
+	char	*command;	/* exec only: run by /bin/sh -c */
+	int	 timeout;	/* exec only, seconds */
+	int	 concurrency;	/* exec only */
+	int	 retries;	/* exec only; then the outbox keeps it */
+};
+
+/* A raw line of the [feeds] section, parsed later by feedlist. */
+struct conf_line {
+	char	*text;
+	int	 line;
+};
+
+struct conf {
+	char	*path;		/* the file read; NULL when none was */
+	char	*dir;		/* for relative paths ("." when no file) */
+
+	/* [daemon] */
+	char	*db_path;
+	char	*feeds_glob;	/* default DIR/feeds.d/ *.conf */
+	int	 log_level;	/* log.h levels; default notice */
+
+	/* [fetch]; times in seconds */
+	int	 max_transfers;		/* concurrent, all hosts */
+	int	 host_connections;	/* per host */
+	double	 host_rate;		/* requests/s per host; 0 = no limit */
+	int	 connect_timeout;
+	int	 timeout;		/* whole transfer */
+	int	 low_speed_limit;	/* bytes/s ... */
+	int	 low_speed_time;	/* ... for this long aborts */
+	size_t	 max_body;		/* after decompression */
+	int	 max_redirects;
+	char	*user_agent;		/* NULL = "tidings/VERSION (+URL)" */
+	int	 interval;		/* default per feed */
+	int	 min_interval;
+	int	 max_interval;
+	int	 max_backoff;
+	int	 startup_spread;	/* overdue feeds spread over this */
+	int	 permanent_redirects;	/* 301/308 seen this often moves a feed */
+
+	/* [store] */
+	int	 keep_days;		/* 0 = forever */
+	int	 max_articles;		/* per feed; 0 = unlimited */
+
+	struct conf_export *exports;
+	size_t	 nexports;
+
+	struct conf_line *feed_lines;	/* the [feeds] section */
+	size_t	 nfeed_lines;
+};
+
+/* Fills c with the built-in defaults (no file). */
+void	conf_init(struct conf *c);
+void	conf_free(struct conf *c);
+
+/* Parses text (len bytes; need not be NUL-terminated) as the contents of
+ * file into c, which conf_init prepared.  Every problem is added to d.
+ * Returns ERR_OK, or ERR_INVALID when d got at least one message. */
+int	conf_parse(struct conf *c, const char *file, const char *text,
+	    size_t len, struct conf_diag *d);
+
+/* conf_init, then reads and parses path.  path NULL means the default
+ * SYSCONFDIR/tidings/tidings.conf, which may be missing (then defaults
+ * apply); a path given explicitly must exist.  Returns ERR_OK,
+ * ERR_INVALID or ERR_IO, with the messages in d. */
+int	conf_load(struct conf *c, const char *path, struct conf_diag *d);
+
+/* The default path of the main file. */
+const char *conf_default_path(void);
+
+/* Parsers shared with feedlist.  Each returns 0 or -1. */
+int	conf_parse_duration(const char *s, int *out);
+int	conf_parse_size(const char *s, size_t *out);
+int	conf_parse_bool(const char *s, int *out);
+/* Splits a comma list into trimmed, non-empty copies (appended). */
+void	conf_split_list(const char *s, char ***v, size_t *n);
+/* Returns a new string: path if absolute, else dir/path. */
+char	*conf_path(const char *dir, const char *path);
+/* The closest of the NULL-terminated names to s, or NULL when none is
+ * close enough to suggest. */
+const char *conf_suggest(const char *s, const char *const *names);
+
+#endif

@@ -1,0 +1,551 @@
+#include "feedlist.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <glob.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "xmalloc.h"
+
+#define FEEDLIST_MAX_BYTES	(16 * 1024 * 1024)
+
+static const char *const keys[] = {
+	"name", "interval", "tags", "user_agent", "auth_file", "charset",
+	"identity", "enabled", NULL
+};
+static const char *const identities[] = {
+	"auto", "guid", "link", "content", NULL
+};
+
+const char *
+feedlist_identity_name(enum feedlist_identity id)
+{
+	if ((size_t)id < sizeof(identities) / sizeof(identities[0]) - 1)
+		return identities[id];
+	return "auto";
+}
+
+static void
+feed_clear(struct feedlist_feed *f)
+{
+	size_t i;
+
+	free(f->url);
+	free(f->name);
+	for (i = 0; i < f->ntags; i++)
+		free(f->tags[i]);
+	free(f->tags);
+	free(f->user_agent);
+	free(f->auth_file);
+	free(f->charset);
+	free(f->file);
+}
+
+void
+feedlist_free(struct feedlist *fl)
+{
+	size_t i;
+
+	if (fl == NULL)
+		return;
+	for (i = 0; i < fl->n; i++)
+		feed_clear(&fl->feeds[i]);
+	free(fl->feeds);
+	fl->feeds = NULL;
+	fl->n = 0;
+}
+
+struct feedlist_feed *
+feedlist_add(struct feedlist *fl, const char *url)
+{
+	struct feedlist_feed *f;
+
+	fl->feeds = xreallocarray(fl->feeds, fl->n + 1, sizeof(*fl->feeds));
+	f = &fl->feeds[fl->n++];
+	memset(f, 0, sizeof(*f));
+	f->url = xstrdup(url);
+	f->enabled = 1;
+	return f;
+}
+
+const struct feedlist_feed *
+feedlist_find(const struct feedlist *fl, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < fl->n; i++)
+		if ((fl->feeds[i].name != NULL &&
+		    strcmp(fl->feeds[i].name, s) == 0) ||
+		    strcmp(fl->feeds[i].url, s) == 0)
+			return &fl->feeds[i];
+	return NULL;
+}
+
+/*
+ * Splits a line into words: white space separates, double quotes group
+ * (and may start in the middle of a word, as in name="A B"), `#` after
+ * white space ends the line.  Returns the number of words or -1 on an
+ * unterminated quote.  Words are written into out, NUL-separated.
+ */
+static int
+split_words(const char *s, char *out, char **words, int max)
+{
+	int n = 0, inq;
+	char *w = out;
+
+	for (;;) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '\0' || *s == '#')
+			return n;
+		if (n == max)
+			return -2;
+		words[n++] = w;
+		inq = 0;
+		for (; *s != '\0'; s++) {
+			if (inq) {
+				if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+					*w++ = *++s;
+				else if (*s == '"')
+					inq = 0;
+				else
+					*w++ = *s;
+			} else if (*s == '"')
+				inq = 1;
+			else if (isspace((unsigned char)*s))
+				break;
+			else
+				*w++ = *s;
+		}
+		if (inq)
+			return -1;
+		*w++ = '\0';
+	}
+}
+
+static int
+valid_url(const char *u, const char **why)
+{
+	const char *h;
+
+	if (strncasecmp(u, "http://", 7) == 0)
+		h = u + 7;
+	else if (strncasecmp(u, "https://", 8) == 0)
+		h = u + 8;
+	else if (strncasecmp(u, "file://", 7) == 0) {
+		if (u[7] != '/') {
+			*why = "a file URL needs an absolute path (file:///...)";
+			return 0;
+		}
+		return 1;
+	} else {
+		*why = "only http://, https:// and file:// URLs can be feeds";
+		return 0;
+	}
+	if (*h == '\0' || *h == '/' || *h == '?' || *h == '#') {
+		*why = "URL has no host";
+		return 0;
+	}
+	for (; *u != '\0'; u++)
+		if ((unsigned char)*u <= ' ' || *u == 0x7f) {
+			*why = "URL contains white space or a control character";
+			return 0;
+		}
+	return 1;
+}
+
+static int
+valid_charset(const char *cs)
+{
+	iconv_t cd;
+
+	cd = iconv_open("UTF-8", cs);
+	if (cd == (iconv_t)-1)
+		return 0;
+	iconv_close(cd);
+	return 1;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	if (s == NULL)
+		return xstrdup(".");
+	if (s == path)
+		return xstrdup("/");
+	return xstrndup(path, s - path);
+}
+
+static int
+set_option(struct feedlist_feed *f, const char *file, int line,
+    const char *key, const char *v, struct conf_diag *d)
+{
+	const char *sug;
+	size_t i;
+	char *dir;
+
+	if (strcmp(key, "name") == 0) {
+		for (i = 0; v[i] != '\0'; i++)
+			if ((unsigned char)v[i] < ' ' || v[i] == 0x7f)
+				break;
+		if (*v == '\0' || v[i] != '\0') {
+			conf_diag_add(d, file, line, "name: must be non-empty "
+			    "text without control characters");
+			return -1;
+		}
+		f->name = xstrdup(v);
+	} else if (strcmp(key, "interval") == 0) {
+		if (conf_parse_duration(v, &f->interval) == -1 ||
+		    f->interval < 1) {
+			conf_diag_add(d, file, line, "interval: \"%s\" is not "
+			    "a duration (like 90s, 15m, 2h, 1d)", v);
+			return -1;
+		}
+	} else if (strcmp(key, "tags") == 0) {
+		conf_split_list(v, &f->tags, &f->ntags);
+	} else if (strcmp(key, "user_agent") == 0) {
+		if (*v == '\0') {
+			conf_diag_add(d, file, line, "user_agent: empty value");
+			return -1;
+		}
+		f->user_agent = xstrdup(v);
+	} else if (strcmp(key, "auth_file") == 0) {
+		if (*v == '\0') {
+			conf_diag_add(d, file, line, "auth_file: empty value");
+			return -1;
+		}
+		dir = dir_of(file);
+		f->auth_file = conf_path(dir, v);
+		free(dir);
+	} else if (strcmp(key, "charset") == 0) {
+		if (!valid_charset(v)) {
+			conf_diag_add(d, file, line, "charset: unknown "
+			    "character set \"%s\"", v);
+			return -1;
+		}
+		f->charset = xstrdup(v);
+	} else if (strcmp(key, "identity") == 0) {
+		for (i = 0; identities[i] != NULL; i++)
+			if (strcmp(v, identities[i]) == 0)
+				break;
+		if (identities[i] == NULL) {
+			conf_diag_add(d, file, line, "identity: \"%s\" is not "
+			    "one of auto, guid, link, content", v);
+			return -1;
+		}
+		f->identity = (enum feedlist_identity)i;
+	} else if (strcmp(key, "enabled") == 0) {
+		if (conf_parse_bool(v, &f->enabled) == -1) {
+			conf_diag_add(d, file, line, "enabled: \"%s\" is not "
+			    "yes or no", v);
+			return -1;
+		}
+	} else {
+		sug = conf_suggest(key, keys);
+		if (sug != NULL)
+			conf_diag_add(d, file, line, "unknown feed option "
+			    "\"%s\" (did you mean \"%s\"?)", key, sug);
+		else
+			conf_diag_add(d, file, line, "unknown feed option "
+			    "\"%s\"", key);
+		return -1;
+	}
+	return 0;
+}
+
+int
+feedlist_parse_line(struct feedlist *fl, const char *file, int line,
+    const char *text, struct conf_diag *d)
+{
+	struct feedlist_feed *f;
+	char *buf, *words[64], *eq, *url;
+	const char *why;
+	unsigned seen = 0;
+	int n, i, k, bad = 0;
+
+	buf = xmalloc(strlen(text) + 1);
+	n = split_words(text, buf, words, 64);
+	if (n == -1 || n == -2) {
+		conf_diag_add(d, file, line, n == -1 ? "unbalanced quotes" :
+		    "too many options");
+		free(buf);
+		return ERR_INVALID;
+	}
+	if (n == 0) {
+		free(buf);
+		return ERR_OK;
+	}
+	if (strchr(words[0], '=') != NULL && strstr(words[0], "://") == NULL) {
+		conf_diag_add(d, file, line, "a feed line starts with its URL, "
+		    "not \"%s\"", words[0]);
+		free(buf);
+		return ERR_INVALID;
+	}
+	if (words[0][0] == '/')
+		url = xasprintf("file://%s", words[0]);
+	else
+		url = xstrdup(words[0]);
+	if (!valid_url(url, &why)) {
+		conf_diag_add(d, file, line, "%s: %s", words[0], why);
+		free(url);
+		free(buf);
+		return ERR_INVALID;
+	}
+	f = feedlist_add(fl, url);
+	free(url);
+	f->file = xstrdup(file);
+	f->line = line;
+	for (i = 1; i < n; i++) {
+		eq = strchr(words[i], '=');
+		if (eq == NULL || eq == words[i]) {
+			conf_diag_add(d, file, line, "expected key=value, not "
+			    "\"%s\"", words[i]);
+			bad = 1;
+			continue;
+		}
+		*eq = '\0';
+		for (k = 0; keys[k] != NULL; k++)
+			if (strcmp(keys[k], words[i]) == 0)
+				break;
+		if (keys[k] != NULL && (seen & (1u << k))) {
+			conf_diag_add(d, file, line, "%s given twice", words[i]);
+			bad = 1;
+			continue;
+		}
+		if (keys[k] != NULL)
+			seen |= 1u << k;
+		if (set_option(f, file, line, words[i], eq + 1, d) == -1)
+			bad = 1;
+	}
+	free(buf);
+	if (bad) {
+		/* Keep the list consistent: a broken line adds no feed. */
+		feed_clear(&fl->feeds[--fl->n]);
+		return ERR_INVALID;
+	}
+	return ERR_OK;
+}
+
+int
+feedlist_parse(struct feedlist *fl, const char *file, const char *text,
+    size_t len, struct conf_diag *d)
+{
+	const char *p = text, *end = text + len, *nl;
+	char *line;
+	int lineno = 0, rv = ERR_OK;
+	size_t n;
+
+	while (p < end) {
+		nl = memchr(p, '\n', end - p);
+		if (nl == NULL)
+			nl = end;
+		line = xstrndup(p, nl - p);
+		p = nl + 1;
+		lineno++;
+		n = strlen(line);
+		if (n > 0 && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		if (feedlist_parse_line(fl, file, lineno, line, d) != ERR_OK)
+			rv = ERR_INVALID;
+		free(line);
+	}
+	return rv;
+}
+
+static int
+parse_file(struct feedlist *fl, const char *path, struct conf_diag *d)
+{
+	struct buf b = { 0 };
+	char chunk[8192];
+	FILE *fp;
+	size_t n;
+	int rv;
+
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		conf_diag_add(d, path, 0, "%s", strerror(errno));
+		return ERR_IO;
+	}
+	b.max = FEEDLIST_MAX_BYTES;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(&b, chunk, n) == -1) {
+			conf_diag_add(d, path, 0, "larger than %d bytes",
+			    FEEDLIST_MAX_BYTES);
+			fclose(fp);
+			buf_free(&b);
+			return ERR_LIMIT;
+		}
+	rv = ferror(fp) ? ERR_IO : ERR_OK;
+	if (rv != ERR_OK)
+		conf_diag_add(d, path, 0, "%s", strerror(errno));
+	fclose(fp);
+	if (rv == ERR_OK)
+		rv = feedlist_parse(fl, path, buf_str(&b), b.len, d);
+	buf_free(&b);
+	return rv;
+}
+
+static int
+check_duplicates(const struct feedlist *fl, struct conf_diag *d)
+{
+	const struct feedlist_feed *a, *b;
+	size_t i, j;
+	int rv = ERR_OK;
+
+	/* Quadratic, but only over a list a person wrote, at load time. */
+	for (i = 1; i < fl->n; i++) {
+		a = &fl->feeds[i];
+		for (j = 0; j < i; j++) {
+			b = &fl->feeds[j];
+			if (strcmp(a->url, b->url) == 0) {
+				conf_diag_add(d, a->file, a->line, "feed %s "
+				    "already listed at %s:%d", a->url,
+				    b->file, b->line);
+				rv = ERR_INVALID;
+				break;
+			}
+			if (a->name != NULL && b->name != NULL &&
+			    strcmp(a->name, b->name) == 0) {
+				conf_diag_add(d, a->file, a->line, "feed name "
+				    "\"%s\" already used at %s:%d", a->name,
+				    b->file, b->line);
+				rv = ERR_INVALID;
+				break;
+			}
+		}
+	}
+	return rv;
+}
+
+static int glob_errno;
+
+/* A feed directory that does not exist is an empty one; any other error
+ * (permissions, I/O) stops the load. */
+static int
+glob_error(const char *path, int e)
+{
+	(void)path;
+	if (e == ENOENT || e == ENOTDIR)
+		return 0;
+	glob_errno = e;
+	return 1;
+}
+
+int
+feedlist_load(struct feedlist *fl, const struct conf *c, const char *override,
+    struct conf_diag *d)
+{
+	glob_t g;
+	size_t i;
+	int rv = ERR_OK, r;
+
+	if (override != NULL) {
+		rv = parse_file(fl, override, d);
+	} else {
+		for (i = 0; i < c->nfeed_lines; i++)
+			if (feedlist_parse_line(fl, c->path ? c->path : "-",
+			    c->feed_lines[i].line, c->feed_lines[i].text,
+			    d) != ERR_OK)
+				rv = ERR_INVALID;
+		memset(&g, 0, sizeof(g));
+		glob_errno = 0;
+		r = glob(c->feeds_glob, 0, glob_error, &g);
+		if (r == 0) {
+			for (i = 0; i < g.gl_pathc; i++) {
+				r = parse_file(fl, g.gl_pathv[i], d);
+				if (r != ERR_OK && rv != ERR_IO)
+					rv = r;
+			}
+		} else if (r != GLOB_NOMATCH) {
+			conf_diag_add(d, c->feeds_glob, 0, "cannot read: %s",
+			    r == GLOB_ABORTED ? strerror(glob_errno) :
+			    "out of memory");
+			rv = ERR_IO;
+		}
+		globfree(&g);
+	}
+	r = check_duplicates(fl, d);
+	if (rv == ERR_OK)
+		rv = r;
+	return rv;
+}
+
+static int
+needs_quotes(const char *s)
+{
+	if (*s == '\0')
+		return 1;
+	for (; *s != '\0'; s++)
+		if (isspace((unsigned char)*s) || *s == '"' || *s == '#' ||
+		    *s == '\\')
+			return 1;
+	return 0;
+}
+
+static void
+put_option(struct buf *b, const char *key, const char *v)
+{
+	buf_printf(b, " %s=", key);
+	if (!needs_quotes(v)) {
+		buf_puts(b, v);
+		return;
+	}
+	buf_putc(b, '"');
+	for (; *v != '\0'; v++) {
+		/* A line break would end the line: the list has no escape for
+		 * it, so it becomes a space. */
+		if (*v == '\n' || *v == '\r' || *v == '\t') {
+			buf_putc(b, ' ');
+			continue;
+		}
+		if (*v == '"' || *v == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *v);
+	}
+	buf_putc(b, '"');
+}
+
+void
+feedlist_format(const struct feedlist_feed *f, struct buf *b)
+{
+	struct buf t = { 0 };
+	size_t i;
+
+	buf_puts(b, f->url);
+	if (f->name != NULL)
+		put_option(b, "name", f->name);
+	if (f->interval > 0) {
+		if (f->interval % 86400 == 0)
+			buf_printf(b, " interval=%dd", f->interval / 86400);
+		else if (f->interval % 3600 == 0)
+			buf_printf(b, " interval=%dh", f->interval / 3600);
+		else if (f->interval % 60 == 0)
+			buf_printf(b, " interval=%dm", f->interval / 60);
+		else
+			buf_printf(b, " interval=%ds", f->interval);
+	}
+	if (f->ntags > 0) {
+		for (i = 0; i < f->ntags; i++)
+			buf_printf(&t, "%s%s", i ? "," : "", f->tags[i]);
+		put_option(b, "tags", buf_str(&t));
+		buf_free(&t);
+	}
+	if (f->user_agent != NULL)
+		put_option(b, "user_agent", f->user_agent);
+	if (f->auth_file != NULL)
+		put_option(b, "auth_file", f->auth_file);
+	if (f->charset != NULL)
+		put_option(b, "charset", f->charset);
+	if (f->identity != FEEDLIST_ID_AUTO)
+		buf_printf(b, " identity=%s", feedlist_identity_name(f->identity));
+	if (!f->enabled)
+		buf_puts(b, " enabled=no");
+	buf_putc(b, '\n');
+}

@@ -1,0 +1,99 @@
+#ifndef TIDINGS_FEEDLIST_H
+#define TIDINGS_FEEDLIST_H
+/*
+ * Feed lists (pure: reads the files it is given, never logs).
+ *
+ * The feeds come from the [feeds] section of the main file, then from
+ * every file matching its `feeds` glob (default feeds.d/ *.conf next to the
+ * main file) in name order; `--feeds FILE` replaces both with one file.
+ *
+ * One feed per line:
+ *
+ *     URL [key=value ...]
+ *
+ * Blank lines and `#` comments (at the start of a line or after white
+ * space) are ignored.  URL is http://, https:// or file:// (an absolute
+ * path /x/y.xml is taken as file:///x/y.xml).  A value containing white
+ * space or `#` is written in double quotes, with \" and \\ as escapes:
+ *
+ *     https://example.org/feed.xml name="Example News" tags=news,world
+ *
+ * Keys:
+ *   name        unique label used in logs, exports and --feed (default: none,
+ *               the feed's own title is used for display)
+ *   interval    how often to check, e.g. 30m (default: [fetch] interval)
+ *   tags        comma list
+ *   user_agent  replaces the User-Agent for this feed
+ *   auth_file   file holding "user:password" for HTTP authentication
+ *               (relative to the list's directory); read when fetching, so
+ *               the secret never sits in a world-readable list
+ *   charset     overrides the charset the server or document declares
+ *   identity    auto | guid | link | content: what makes two items the same
+ *               article (default auto: guid, else link, else content hash)
+ *   enabled     yes | no (default yes): a disabled feed stays in the list
+ *               and the database but is never fetched
+ *
+ * A URL or name listed twice is an error naming both places.
+ */
+#include <stddef.h>
+
+#include "buf.h"
+#include "conf.h"
+
+enum feedlist_identity {
+	FEEDLIST_ID_AUTO,
+	FEEDLIST_ID_GUID,
+	FEEDLIST_ID_LINK,
+	FEEDLIST_ID_CONTENT,
+};
+
+struct feedlist_feed {
+	char		*url;
+	char		*name;		/* NULL when the line gives none */
+	int		 interval;	/* seconds; 0 = the configured default */
+	char		**tags;
+	size_t		  ntags;
+	char		*user_agent;
+	char		*auth_file;	/* absolute (or relative to cwd) path */
+	char		*charset;
+	enum feedlist_identity identity;
+	int		 enabled;
+	char		*file;		/* where it was defined */
+	int		 line;
+};
+
+struct feedlist {
+	struct feedlist_feed *feeds;
+	size_t		 n;
+};
+
+void	feedlist_free(struct feedlist *fl);
+
+/* Parses text (the contents of file; relative auth_file paths are taken
+ * from the file's directory) and appends its feeds.  first_line numbers
+ * the text's first line.  Returns ERR_OK or ERR_INVALID with messages in d. */
+int	feedlist_parse(struct feedlist *fl, const char *file, const char *text,
+	    size_t len, struct conf_diag *d);
+/* Parses one feed line (already known to be neither blank nor comment). */
+int	feedlist_parse_line(struct feedlist *fl, const char *file, int line,
+	    const char *text, struct conf_diag *d);
+
+/* Everything the configuration names (see above), or only `override` when
+ * it is not NULL.  Checks for duplicates.  Returns ERR_OK, ERR_INVALID or
+ * ERR_IO, with the messages in d. */
+int	feedlist_load(struct feedlist *fl, const struct conf *c,
+	    const char *override, struct conf_diag *d);
+
+/* Adds URL as a new feed (for OPML import and tests). */
+struct feedlist_feed *feedlist_add(struct feedlist *fl, const char *url);
+
+/* The feed whose name or URL is s, or NULL. */
+const struct feedlist_feed *feedlist_find(const struct feedlist *fl,
+	    const char *s);
+
+/* Appends f as one line in the syntax above (with a newline). */
+void	feedlist_format(const struct feedlist_feed *f, struct buf *b);
+
+const char *feedlist_identity_name(enum feedlist_identity id);
+
+#endif
