@@ -1,12 +1,1859 @@
-#include "err.h"
-#include "parse_xml.h"
+/*
+ * RSS 0.90-2.0, RSS 1.0 and Atom 0.3/1.0 over libxml2's SAX2 interface.
+ *
+ * Memory stays bounded whatever the document size: the input buffer is
+ * handed to libxml2 without a copy, and only the current item's fields
+ * are held; an item goes to the callback as soon as its end tag is seen.
+ *
+ * Security: no DTD loading, no entity substitution from the document's
+ * DTD and a refusing external entity loader, so billion laughs, quadratic
+ * blowup and XXE come out as harmless literal "&name;" text.  Feeds do use
+ * HTML named entities without declaring them (&eacute; in a title); a
+ * getEntity callback hands libxml2 the character for those names.
+ *
+ * Element names are matched like Python feedparser does, which is what
+ * the conformance corpus encodes: namespace URIs are compared without
+ * case against a list of known ones (with the usual wrong spellings), a
+ * namespace nobody knows falls back to the prefix the document used, and
+ * local names are compared without case.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
-/* Placeholder: the SAX2 parser lands next. */
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+
+#include "buf.h"
+#include "date.h"
+#include "err.h"
+#include "html.h"
+#include "parse_xml.h"
+#include "url.h"
+#include "xmalloc.h"
+
+#define MAX_DEPTH	256		/* deeper elements are ignored */
+#define FIELD_MAX	(4u * 1024 * 1024)	/* bytes of text per field */
+
+/* Namespaces, after feedparser's mapping to canonical prefixes.  NS_NONE
+ * covers the RSS and Atom namespaces, whose elements are unprefixed. */
+enum ns {
+	NS_OTHER = 0, NS_NONE, NS_CONTENT, NS_DC, NS_DCTERMS, NS_MEDIA,
+	NS_ITUNES, NS_SLASH, NS_SY, NS_XHTML, NS_RDF, NS_ADMIN, NS_XML,
+};
+
+static const struct {
+	const char	*uri;	/* compared without case */
+	enum ns		 ns;
+} ns_uris[] = {
+	{ "", NS_NONE },
+	{ "http://backend.userland.com/rss", NS_NONE },
+	{ "http://blogs.law.harvard.edu/tech/rss", NS_NONE },
+	{ "http://purl.org/rss/1.0/", NS_NONE },
+	{ "http://my.netscape.com/rdf/simple/0.9/", NS_NONE },
+	{ "http://example.com/newformat#", NS_NONE },
+	{ "http://example.com/necho", NS_NONE },
+	{ "http://purl.org/echo/", NS_NONE },
+	{ "uri/of/echo/namespace#", NS_NONE },
+	{ "http://purl.org/pie/", NS_NONE },
+	{ "http://purl.org/atom/ns#", NS_NONE },
+	{ "http://www.w3.org/2005/atom", NS_NONE },
+	{ "http://purl.org/rss/1.0/modules/rss091#", NS_NONE },
+	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT },
+	{ "http://purl.org/dc/elements/1.1/", NS_DC },
+	{ "http://purl.org/dc/terms/", NS_DCTERMS },
+	{ "http://search.yahoo.com/mrss", NS_MEDIA },
+	{ "http://search.yahoo.com/mrss/", NS_MEDIA },
+	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
+	{ "http://example.com/dtds/podcast-1.0.dtd", NS_ITUNES },
+	{ "http://purl.org/rss/1.0/modules/slash/", NS_SLASH },
+	{ "http://purl.org/rss/1.0/modules/syndication/", NS_SY },
+	{ "http://www.w3.org/1999/xhtml", NS_XHTML },
+	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF },
+	{ "http://webns.net/mvcb/", NS_ADMIN },
+	{ "http://www.w3.org/xml/1998/namespace", NS_XML },
+};
+
+/* A namespace URI nobody knows: the prefix the document gave decides. */
+static const struct {
+	const char	*prefix;
+	enum ns		 ns;
+} ns_prefixes[] = {
+	{ "content", NS_CONTENT }, { "dc", NS_DC }, { "dcterms", NS_DCTERMS },
+	{ "media", NS_MEDIA }, { "itunes", NS_ITUNES }, { "slash", NS_SLASH },
+	{ "sy", NS_SY }, { "xhtml", NS_XHTML }, { "rdf", NS_RDF },
+	{ "admin", NS_ADMIN },
+};
+
+enum el {
+	E_UNKNOWN = 0,
+	/* containers */
+	E_RSS, E_RDF, E_FEED, E_CHANNEL, E_ITEM, E_IMAGE, E_TEXTINPUT,
+	E_SOURCE, E_AUTHOR, E_CONTRIBUTOR, E_SKIPHOURS, E_SKIPDAYS,
+	E_ITUNES_OWNER, E_MEDIA_GROUP,
+	/* fields */
+	E_TITLE, E_DC_TITLE, E_MEDIA_TITLE, E_LINK, E_GUID, E_MANAGINGEDITOR,
+	E_DC_CREATOR, E_ITUNES_AUTHOR, E_NAME, E_EMAIL, E_PUBLISHED,
+	E_UPDATED, E_DESCRIPTION, E_SUMMARY, E_ITUNES_SUMMARY,
+	E_MEDIA_DESCRIPTION, E_DC_DESCRIPTION, E_SUBTITLE, E_ITUNES_SUBTITLE,
+	E_CONTENT_ENCODED, E_CONTENT, E_BODY, E_FULLITEM, E_CATEGORY,
+	E_ITUNES_CATEGORY, E_ITUNES_KEYWORDS, E_ENCLOSURE, E_MEDIA_CONTENT,
+	E_COMMENTS, E_LANGUAGE, E_GENERATOR, E_GENERATOR_AGENT, E_URL,
+	E_LOGO, E_ITUNES_IMAGE, E_TTL, E_SY_PERIOD, E_SY_FREQUENCY, E_HOUR,
+	E_DAY, E_RIGHTS,
+};
+
+static const struct {
+	enum ns		 ns;
+	const char	*name;	/* lower case */
+	enum el		 el;
+} elements[] = {
+	{ NS_NONE, "rss", E_RSS },
+	{ NS_RDF, "rdf", E_RDF },
+	{ NS_NONE, "feed", E_FEED },
+	{ NS_NONE, "channel", E_CHANNEL },
+	{ NS_NONE, "item", E_ITEM },
+	{ NS_NONE, "entry", E_ITEM },
+	{ NS_NONE, "image", E_IMAGE },
+	{ NS_NONE, "textinput", E_TEXTINPUT },
+	{ NS_NONE, "source", E_SOURCE },
+	{ NS_NONE, "author", E_AUTHOR },
+	{ NS_NONE, "contributor", E_CONTRIBUTOR },
+	{ NS_NONE, "skiphours", E_SKIPHOURS },
+	{ NS_NONE, "skipdays", E_SKIPDAYS },
+	{ NS_ITUNES, "owner", E_ITUNES_OWNER },
+	{ NS_MEDIA, "group", E_MEDIA_GROUP },
+	{ NS_NONE, "title", E_TITLE },
+	{ NS_DC, "title", E_DC_TITLE },
+	{ NS_MEDIA, "title", E_MEDIA_TITLE },
+	{ NS_NONE, "link", E_LINK },
+	{ NS_NONE, "guid", E_GUID },
+	{ NS_NONE, "id", E_GUID },
+	{ NS_NONE, "managingeditor", E_MANAGINGEDITOR },
+	{ NS_DC, "creator", E_DC_CREATOR },
+	{ NS_DC, "author", E_DC_CREATOR },
+	{ NS_ITUNES, "author", E_ITUNES_AUTHOR },
+	{ NS_NONE, "name", E_NAME },
+	{ NS_ITUNES, "name", E_NAME },
+	{ NS_NONE, "email", E_EMAIL },
+	{ NS_ITUNES, "email", E_EMAIL },
+	{ NS_NONE, "pubdate", E_PUBLISHED },
+	{ NS_NONE, "published", E_PUBLISHED },
+	{ NS_NONE, "issued", E_PUBLISHED },
+	{ NS_DCTERMS, "issued", E_PUBLISHED },
+	{ NS_NONE, "updated", E_UPDATED },
+	{ NS_NONE, "modified", E_UPDATED },
+	{ NS_NONE, "lastbuilddate", E_UPDATED },
+	{ NS_DC, "date", E_UPDATED },
+	{ NS_DCTERMS, "modified", E_UPDATED },
+	{ NS_NONE, "description", E_DESCRIPTION },
+	{ NS_NONE, "summary", E_SUMMARY },
+	{ NS_ITUNES, "summary", E_ITUNES_SUMMARY },
+	{ NS_MEDIA, "description", E_MEDIA_DESCRIPTION },
+	{ NS_DC, "description", E_DC_DESCRIPTION },
+	{ NS_NONE, "subtitle", E_SUBTITLE },
+	{ NS_NONE, "tagline", E_SUBTITLE },
+	{ NS_ITUNES, "subtitle", E_ITUNES_SUBTITLE },
+	{ NS_CONTENT, "encoded", E_CONTENT_ENCODED },
+	{ NS_NONE, "content", E_CONTENT },
+	{ NS_XHTML, "body", E_BODY },
+	{ NS_NONE, "body", E_BODY },
+	{ NS_NONE, "fullitem", E_FULLITEM },
+	{ NS_NONE, "category", E_CATEGORY },
+	{ NS_DC, "subject", E_CATEGORY },
+	{ NS_MEDIA, "category", E_CATEGORY },
+	{ NS_ITUNES, "category", E_ITUNES_CATEGORY },
+	{ NS_ITUNES, "keywords", E_ITUNES_KEYWORDS },
+	{ NS_NONE, "enclosure", E_ENCLOSURE },
+	{ NS_MEDIA, "content", E_MEDIA_CONTENT },
+	{ NS_NONE, "comments", E_COMMENTS },
+	{ NS_NONE, "language", E_LANGUAGE },
+	{ NS_DC, "language", E_LANGUAGE },
+	{ NS_NONE, "generator", E_GENERATOR },
+	{ NS_ADMIN, "generatoragent", E_GENERATOR_AGENT },
+	{ NS_NONE, "url", E_URL },
+	{ NS_NONE, "logo", E_LOGO },
+	{ NS_ITUNES, "image", E_ITUNES_IMAGE },
+	{ NS_NONE, "ttl", E_TTL },
+	{ NS_SY, "updateperiod", E_SY_PERIOD },
+	{ NS_SY, "updatefrequency", E_SY_FREQUENCY },
+	{ NS_NONE, "hour", E_HOUR },
+	{ NS_NONE, "day", E_DAY },
+	{ NS_NONE, "rights", E_RIGHTS },
+	{ NS_NONE, "copyright", E_RIGHTS },
+	{ NS_DC, "rights", E_RIGHTS },
+};
+
+/* Where an element sits: the nearest container ancestor decides what a
+ * field element means (a <title> inside an item's <image> is not the
+ * item's title, whatever the order). */
+enum ctx {
+	C_NONE = 0, C_FEED, C_ITEM, C_IMAGE, C_AUTHOR, C_SKIPHOURS,
+	C_SKIPDAYS, C_IGNORE,
+};
+
+/* Target fields. */
+enum fld {
+	F_NONE = 0, F_TITLE, F_LINK, F_GUID, F_AUTHOR, F_PUBLISHED,
+	F_UPDATED, F_SUMMARY, F_CONTENT, F_COMMENTS, F_LANGUAGE,
+	F_GENERATOR, F_IMAGE, F_NFIELDS
+};
+
+/* Content types, as feedparser maps the type attribute. */
+enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
+
+/*
+ * Which element wins a field.  Per element: the item field and the feed
+ * field it fills, each with a priority, and the content type assumed when
+ * the element has no type attribute.  A higher priority replaces a lower
+ * one whatever the document order; at equal priority the later element
+ * wins (as feedparser overwrites), except content, where the first wins
+ * (feedparser's content[0]).  After the item ends, a missing summary is
+ * copied from text or HTML content, as feedparser does.
+ *
+ *   field      candidates (priority)
+ *   title      title 3, dc:title 2, media:title 1
+ *   link       atom link rel=alternate (HTML type) or RSS <link> 3,
+ *              guid/atom:id that is a permalink 1
+ *   author     author/atom author name (+ " (email)"), dc:creator,
+ *              dc:author, managingEditor 3, itunes:author 2
+ *   published  pubDate, published, issued, dcterms:issued 3
+ *   updated    updated, modified, lastBuildDate, dc:date, dcterms:modified 3
+ *   summary    description, atom summary 3, dc:description,
+ *              itunes:summary 2, media:description 1
+ *   content    content:encoded, atom content 3, xhtml:body, fullitem 2
+ *   feed description: description, subtitle, tagline 3,
+ *              dc:description, itunes:subtitle 2, itunes:summary 1
+ *   feed image: image/url, atom logo 3, itunes:image 2
+ *   generator  generator 3, admin:generatorAgent 2
+ */
+static const struct rule {
+	enum el		 el;
+	enum fld	 item;
+	int		 iprio;
+	enum fld	 feed;
+	int		 fprio;
+	enum ctype	 type;
+} rules[] = {
+	{ E_TITLE, F_TITLE, 3, F_TITLE, 3, T_TEXT },
+	{ E_DC_TITLE, F_TITLE, 2, F_TITLE, 2, T_TEXT },
+	{ E_MEDIA_TITLE, F_TITLE, 1, F_NONE, 0, T_TEXT },
+	{ E_LINK, F_LINK, 3, F_LINK, 3, T_TEXT },
+	{ E_GUID, F_GUID, 3, F_NONE, 0, T_TEXT },
+	{ E_AUTHOR, F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
+	{ E_MANAGINGEDITOR, F_NONE, 0, F_AUTHOR, 3, T_TEXT },
+	{ E_DC_CREATOR, F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
+	{ E_ITUNES_AUTHOR, F_AUTHOR, 2, F_AUTHOR, 2, T_TEXT },
+	{ E_PUBLISHED, F_PUBLISHED, 3, F_PUBLISHED, 3, T_TEXT },
+	{ E_UPDATED, F_UPDATED, 3, F_UPDATED, 3, T_TEXT },
+	{ E_DESCRIPTION, F_SUMMARY, 3, F_SUMMARY, 3, T_HTML },
+	{ E_SUMMARY, F_SUMMARY, 3, F_NONE, 0, T_TEXT },
+	{ E_DC_DESCRIPTION, F_SUMMARY, 2, F_SUMMARY, 2, T_HTML },
+	{ E_ITUNES_SUMMARY, F_SUMMARY, 2, F_SUMMARY, 1, T_TEXT },
+	{ E_MEDIA_DESCRIPTION, F_SUMMARY, 1, F_NONE, 0, T_HTML },
+	{ E_SUBTITLE, F_NONE, 0, F_SUMMARY, 3, T_TEXT },
+	{ E_ITUNES_SUBTITLE, F_NONE, 0, F_SUMMARY, 2, T_TEXT },
+	{ E_CONTENT_ENCODED, F_CONTENT, 3, F_NONE, 0, T_HTML },
+	{ E_CONTENT, F_CONTENT, 3, F_NONE, 0, T_TEXT },
+	{ E_BODY, F_CONTENT, 2, F_NONE, 0, T_XHTML },
+	{ E_FULLITEM, F_CONTENT, 2, F_NONE, 0, T_HTML },
+	{ E_COMMENTS, F_COMMENTS, 3, F_NONE, 0, T_TEXT },
+	{ E_LANGUAGE, F_LANGUAGE, 3, F_LANGUAGE, 3, T_TEXT },
+	{ E_GENERATOR, F_NONE, 0, F_GENERATOR, 3, T_TEXT },
+	{ E_LOGO, F_NONE, 0, F_IMAGE, 3, T_TEXT },
+	{ E_RIGHTS, F_NONE, 0, F_NONE, 0, T_TEXT },
+};
+
+/* Elements whose text may hold markup (feedparser's push_content). */
+static int
+el_is_content(enum el e)
+{
+	switch (e) {
+	case E_TITLE: case E_DC_TITLE: case E_MEDIA_TITLE:
+	case E_DESCRIPTION: case E_SUMMARY: case E_ITUNES_SUMMARY:
+	case E_MEDIA_DESCRIPTION: case E_DC_DESCRIPTION: case E_SUBTITLE:
+	case E_ITUNES_SUBTITLE: case E_CONTENT_ENCODED: case E_CONTENT:
+	case E_BODY: case E_FULLITEM: case E_RIGHTS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+struct frame {
+	enum el		 el;
+	enum ctx	 ctx;
+	const char	*base;	/* effective xml:base */
+	char		*own_base;	/* set when this element changed it */
+	const char	*lang;
+	char		*own_lang;
+	unsigned	 capture:1;	/* this element's text is collected */
+	unsigned	 markup:1;	/* serialised into an ancestor's capture */
+	unsigned	 is_void:1;
+};
+
+/* The text field being collected (at most one at a time; an element
+ * nested in it is serialised into it or ignored). */
+struct capture {
+	int		 depth;		/* frame index of the owner, -1 = none */
+	const struct rule *rule;
+	enum fld	 fld;
+	int		 prio;
+	int		 is_item;
+	enum ctype	 type;
+	int		 base64;
+	int		 permalink;	/* guid isPermaLink */
+	int		 atom_href;	/* link carried an href */
+	/* xhtml: is the whole value one <div>, to unwrap? */
+	int		 top_elems;
+	int		 top_text;
+	int		 first_is_div;
+	size_t		 div_inner_start;
+	size_t		 div_inner_end;
+	struct buf	 text;
+};
+
+struct author {
+	struct buf	 name;
+	struct buf	 email;
+	struct buf	 text;
+	int		 is_item;
+	int		 prio;
+	int		 depth;
+};
+
+struct state {
+	xmlParserCtxtPtr ctxt;
+	const struct parse_opts *o;
+	struct article_feed *feed;
+	parse_item_fn	 cb;
+	void		*cbctx;
+	int		 cbrc;
+
+	enum article_format format;
+	int		 root_seen;
+	int		 not_feed;
+	char		 root_name[64];
+
+	struct frame	 frames[MAX_DEPTH];
+	int		 depth;		/* frames in use */
+	int		 overflow;	/* elements below MAX_DEPTH */
+
+	struct capture	 cap;
+	struct author	 auth;
+	int		 in_author;
+
+	struct article	*item;
+	int		 item_depth;
+	int		 iprio[F_NFIELDS];
+	int		 fprio[F_NFIELDS];
+	int		 item_content_plain;
+	int		 item_summary_plain;
+	int		 item_lang_set;
+	int		 feed_has_published;
+	struct date_time feed_published;
+	int		 sy_period;
+	int		 sy_freq;
+
+	int		 bozo;
+	char		*bozo_message;
+	char		*first_error;
+	int		 first_error_line;
+
+	/* a scratch entity for names that are neither XML nor HTML ones */
+	xmlEntity	 lit;
+	struct buf	 litbuf;
+
+	/* (URI, prefix, localname) pointers from libxml2's dictionary */
+	struct {
+		const xmlChar	*local, *prefix, *uri;
+		enum el		 el;
+	} cache[256];
+};
+
+static void
+set_bozo(struct state *st, const char *fmt, const char *arg, int line)
+{
+	if (st->bozo_message == NULL) {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), fmt, arg);
+		st->bozo_message = line > 0 ?
+		    xasprintf("line %d: %s", line, msg) : xstrdup(msg);
+	}
+	st->bozo = 1;
+}
+
+/* ------------------------------------------------------------ entities */
+
+struct html_ent {
+	const htmlEntityDesc *desc;
+	xmlEntity	 ent;
+	xmlChar		 utf8[8];
+};
+
+/* libxml2 only reads the entity while it parses the reference; these live
+ * for the process (253 names), so the pointers handed out stay valid. */
+static struct html_ent html_ents[512];
+
+static xmlEntityPtr
+html_entity(const xmlChar *name)
+{
+	const htmlEntityDesc *d = htmlEntityLookup(name);
+	size_t h, i;
+
+	if (d == NULL)
+		return NULL;
+	h = ((size_t)d >> 4) % 512;
+	for (i = 0; i < 512; i++, h = (h + 1) % 512) {
+		struct html_ent *e = &html_ents[h];
+
+		if (e->desc == d)
+			return &e->ent;
+		if (e->desc == NULL) {
+			struct buf b = { 0 };
+
+			buf_put_utf8(&b, d->value);
+			memcpy(e->utf8, buf_str(&b), b.len + 1);
+			buf_free(&b);
+			e->ent.type = XML_ENTITY_DECL;
+			e->ent.name = BAD_CAST d->name;
+			e->ent.content = e->utf8;
+			e->ent.length = (int)strlen((char *)e->utf8);
+			e->ent.etype = XML_INTERNAL_PREDEFINED_ENTITY;
+			e->desc = d;
+			return &e->ent;
+		}
+	}
+	return NULL;
+}
+
+static xmlEntityPtr
+sax_get_entity(void *ctx, const xmlChar *name)
+{
+	struct state *st = ctx;
+	xmlEntityPtr e;
+
+	if ((e = html_entity(name)) != NULL)
+		return e;
+	/* Declared in the DTD or not at all: never expanded, kept as the
+	 * literal reference, as feedparser's loose parser does. */
+	set_bozo(st, "undefined entity &%s;", (const char *)name,
+	    xmlSAX2GetLineNumber(st->ctxt));
+	buf_reset(&st->litbuf);
+	buf_printf(&st->litbuf, "&%s;", (const char *)name);
+	memset(&st->lit, 0, sizeof(st->lit));
+	st->lit.type = XML_ENTITY_DECL;
+	st->lit.name = name;
+	st->lit.content = BAD_CAST st->litbuf.data;
+	st->lit.length = (int)st->litbuf.len;
+	st->lit.etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	return &st->lit;
+}
+
+static xmlParserInputPtr
+refuse_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url; (void)id; (void)ctxt;
+	return NULL;
+}
+
+/* ------------------------------------------------------------- errors */
+
+static void
+sax_serror(void *ctx, xmlErrorPtr err)
+{
+	struct state *st = ctx;
+	char *msg, *p;
+
+	if (err == NULL || err->level < XML_ERR_ERROR)
+		return;
+	if (st->first_error != NULL)
+		return;
+	msg = xstrdup(err->message ? err->message : "error");
+	for (p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	while (p > msg && p[-1] == ' ')
+		*--p = '\0';
+	st->first_error = msg;
+	st->first_error_line = err->line;
+}
+
+static void
+sax_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx; (void)msg;
+}
+
+/* ----------------------------------------------------------- helpers */
+
+static int
+ascii_casecmp(const char *a, const char *b)
+{
+	unsigned char x, y;
+
+	do {
+		x = (unsigned char)tolower((unsigned char)*a++);
+		y = (unsigned char)tolower((unsigned char)*b++);
+	} while (x != 0 && x == y);
+	return x - y;
+}
+
+static enum ns
+ns_of(const xmlChar *uri, const xmlChar *prefix)
+{
+	size_t i;
+	const char *u = uri ? (const char *)uri : "";
+
+	if (strstr(u, "backend.userland.com/rss") != NULL)
+		return NS_NONE;
+	for (i = 0; i < sizeof(ns_uris) / sizeof(ns_uris[0]); i++)
+		if (ascii_casecmp(u, ns_uris[i].uri) == 0)
+			return ns_uris[i].ns;
+	if (prefix != NULL)
+		for (i = 0; i < sizeof(ns_prefixes) / sizeof(ns_prefixes[0]);
+		    i++)
+			if (ascii_casecmp((const char *)prefix,
+			    ns_prefixes[i].prefix) == 0)
+				return ns_prefixes[i].ns;
+	return NS_OTHER;
+}
+
+static enum el
+lookup_el(struct state *st, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	size_t h = (((size_t)local >> 3) ^ ((size_t)uri >> 5) ^
+	    ((size_t)prefix >> 7)) % 256, i;
+	enum ns ns;
+	enum el el = E_UNKNOWN;
+
+	if (st->cache[h].local == local && st->cache[h].uri == uri &&
+	    st->cache[h].prefix == prefix && local != NULL)
+		return st->cache[h].el;
+	ns = ns_of(uri, prefix);
+	if (ns != NS_OTHER)
+		for (i = 0; i < sizeof(elements) / sizeof(elements[0]); i++)
+			if (elements[i].ns == ns && ascii_casecmp(
+			    (const char *)local, elements[i].name) == 0) {
+				el = elements[i].el;
+				break;
+			}
+	st->cache[h].local = local;
+	st->cache[h].prefix = prefix;
+	st->cache[h].uri = uri;
+	st->cache[h].el = el;
+	return el;
+}
+
+static const struct rule *
+rule_of(enum el e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].el == e)
+			return &rules[i];
+	return NULL;
+}
+
+/* Attribute value by local name (any namespace, no case), as a new
+ * string, or NULL. */
+static char *
+attr_get(int nb, const xmlChar **attrs, const char *name, int xml_ns)
+{
+	int i;
+
+	for (i = 0; i < nb; i++) {
+		const xmlChar **a = &attrs[i * 5];
+
+		if (xml_ns != (a[2] != NULL &&
+		    strcmp((const char *)a[2],
+		    (const char *)XML_XML_NAMESPACE) == 0))
+			continue;
+		if (ascii_casecmp((const char *)a[0], name) == 0)
+			return xstrndup((const char *)a[3],
+			    (size_t)(a[4] - a[3]));
+	}
+	return NULL;
+}
+
+static enum ctype
+map_type(const char *t, enum ctype def, int *other_base64)
+{
+	*other_base64 = 0;
+	if (t == NULL)
+		return def;
+	if (ascii_casecmp(t, "text") == 0 || ascii_casecmp(t, "text/plain") == 0)
+		return T_TEXT;
+	if (ascii_casecmp(t, "html") == 0 || ascii_casecmp(t, "text/html") == 0)
+		return T_HTML;
+	if (ascii_casecmp(t, "xhtml") == 0 ||
+	    ascii_casecmp(t, "application/xhtml+xml") == 0)
+		return T_XHTML;
+	/* feedparser: anything neither text/ nor XML is base64 */
+	if (strncasecmp(t, "text/", 5) != 0) {
+		size_t n = strlen(t);
+
+		if (!(n >= 4 && (strcasecmp(t + n - 4, "+xml") == 0 ||
+		    strcasecmp(t + n - 4, "/xml") == 0)))
+			*other_base64 = 1;
+	}
+	return T_OTHER;
+}
+
+static void
+trim_buf(const char *s, size_t len, const char **outp, size_t *outlen)
+{
+	while (len > 0 && isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	*outp = s;
+	*outlen = len;
+}
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+static int
+valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0, j, k;
+
+	while (i < n) {
+		unsigned c = s[i];
+
+		if (c < 0x80) {
+			if (c == 0)
+				return 0;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3;
+		else
+			return 0;
+		if (n - i <= k)
+			return 0;
+		for (j = 1; j <= k; j++)
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* Base64 text to a new UTF-8 string, or NULL when it is not base64 of
+ * UTF-8 (then the text is kept as it is, as feedparser does). */
+static char *
+base64_decode(const char *s, size_t len)
+{
+	struct buf b = { 0 };
+	unsigned acc = 0;
+	int bits = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int v;
+
+		if (s[i] == '=' )
+			break;
+		if (isspace((unsigned char)s[i]))
+			continue;
+		if ((v = b64val((unsigned char)s[i])) < 0) {
+			buf_free(&b);
+			return NULL;
+		}
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_putc(&b, (int)((acc >> bits) & 0xff));
+		}
+	}
+	if (b.len == 0 || !valid_utf8((unsigned char *)b.data, b.len)) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* feedparser maps the C1 controls to what windows-1252 has there, and
+ * undoes UTF-8 that was read as ISO-8859-1 and encoded again. */
+static const unsigned short cp1252_c1[32] = {
+	0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
+	0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+};
+
+static char *
+fix_text(char *s)
+{
+	const unsigned char *p;
+	int latin1_only = 1, high = 0, c1 = 0;
+	struct buf b = { 0 };
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			high = 1;
+			if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+				c1 = 1;
+			if (*p != 0xc2 && *p != 0xc3 && (*p & 0xc0) != 0x80)
+				latin1_only = 0;
+		}
+	}
+	if (!high)
+		return s;
+	if (latin1_only) {
+		/* every code point < 256: as bytes, is it UTF-8? */
+		for (p = (const unsigned char *)s; *p; p++) {
+			if (*p < 0x80)
+				buf_putc(&b, *p);
+			else if (*p == 0xc2 || *p == 0xc3) {
+				buf_putc(&b, ((*p & 0x03) << 6) | (p[1] & 0x3f));
+				p++;
+			}
+		}
+		if (b.len > 0 && valid_utf8((unsigned char *)b.data, b.len)) {
+			free(s);
+			return buf_detach(&b);
+		}
+		buf_free(&b);
+	}
+	if (!c1)
+		return s;
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			buf_put_utf8(&b, cp1252_c1[p[1] - 0x80]);
+			p++;
+		} else
+			buf_putc(&b, *p);
+	}
+	free(s);
+	return buf_detach(&b);
+}
+
+/* feedparser: "&amp;" in a link was an unescaped "&" in a query. */
+static char *
+fix_link_amps(const char *s)
+{
+	struct buf b = { 0 };
+
+	while (*s) {
+		if (strncmp(s, "&amp;", 5) == 0) {
+			buf_putc(&b, '&');
+			s += 5;
+			continue;
+		}
+		if (*s == '&') {
+			const char *q = s + 1;
+
+			while (isalnum((unsigned char)*q) || *q == '_')
+				q++;
+			if (q > s + 1 && *q == ';') {
+				buf_append(&b, s, (size_t)(q - s));
+				s = q + 1;
+				continue;
+			}
+		}
+		buf_putc(&b, *s++);
+	}
+	return buf_detach(&b);
+}
+
+static long long
+parse_length(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL)
+		return -1;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtoll(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	return *end == '\0' && v >= 0 ? v : -1;
+}
+
+/* ---------------------------------------------------------- fields */
+
+/* May (prio) replace the field?  Content keeps the first at equal rank. */
+static int
+take(int *prios, enum fld f, int prio)
+{
+	if (prios[f] == 0 || prio > prios[f] ||
+	    (prio == prios[f] && f != F_CONTENT)) {
+		prios[f] = prio;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+set_str(char **field, char *v)
+{
+	free(*field);
+	*field = v;
+}
+
+static void
+store_date(struct state *st, int is_item, enum fld f, int prio,
+    const char *v)
+{
+	struct date_time dt;
+	int *prios = is_item ? st->iprio : st->fprio;
+
+	if (date_parse(v, &dt) != 0)
+		return;
+	if (!take(prios, f, prio))
+		return;
+	if (is_item) {
+		if (f == F_PUBLISHED) {
+			st->item->has_published = 1;
+			st->item->published = dt;
+		} else {
+			st->item->has_updated = 1;
+			st->item->updated = dt;
+		}
+	} else if (f == F_PUBLISHED) {
+		st->feed_has_published = 1;
+		st->feed_published = dt;
+	} else {
+		st->feed->has_updated = 1;
+		st->feed->updated = dt;
+	}
+}
+
+/* Hands v (owned) to a field of the item or the feed. */
+static void
+store(struct state *st, int is_item, enum fld f, int prio, char *v,
+    int plain)
+{
+	int *prios = is_item ? st->iprio : st->fprio;
+	struct article *a = st->item;
+	struct article_feed *fd = st->feed;
+	char **slot = NULL;
+
+	if (v == NULL)
+		return;
+	if (*v == '\0' && f != F_CONTENT && f != F_SUMMARY) {
+		free(v);
+		return;
+	}
+	if (!take(prios, f, prio)) {
+		free(v);
+		return;
+	}
+	switch (f) {
+	case F_TITLE:
+		slot = is_item ? &a->title : &fd->title;
+		break;
+	case F_LINK:
+		slot = is_item ? &a->link : &fd->link;
+		break;
+	case F_GUID:
+		slot = is_item ? &a->guid : NULL;
+		break;
+	case F_AUTHOR:
+		slot = is_item ? &a->author : &fd->author;
+		break;
+	case F_SUMMARY:
+		slot = is_item ? &a->summary : &fd->description;
+		if (is_item)
+			st->item_summary_plain = plain;
+		break;
+	case F_CONTENT:
+		slot = is_item ? &a->content : NULL;
+		if (is_item)
+			st->item_content_plain = plain;
+		break;
+	case F_COMMENTS:
+		slot = is_item ? &a->comments : NULL;
+		break;
+	case F_LANGUAGE:
+		slot = is_item ? &a->language : &fd->language;
+		if (is_item)
+			st->item_lang_set = 1;
+		break;
+	case F_GENERATOR:
+		slot = is_item ? NULL : &fd->generator;
+		break;
+	case F_IMAGE:
+		slot = is_item ? NULL : &fd->image;
+		break;
+	default:
+		break;
+	}
+	if (slot == NULL) {
+		free(v);
+		return;
+	}
+	set_str(slot, v);
+}
+
+static int
+parse_int(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtol(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0' || v < 0 || v > 1000000)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static void
+add_categories(struct state *st, const char *v, int split)
+{
+	char *copy, *p, *tok;
+
+	if (st->item == NULL)
+		return;
+	if (!split) {
+		const char *t;
+		size_t n;
+
+		trim_buf(v, strlen(v), &t, &n);
+		copy = xstrndup(t, n);
+		article_add_category(st->item, copy);
+		free(copy);
+		return;
+	}
+	copy = xstrdup(v);
+	for (p = copy; (tok = strsep(&p, ",")) != NULL; ) {
+		const char *t;
+		size_t n;
+		char *c;
+
+		trim_buf(tok, strlen(tok), &t, &n);
+		c = xstrndup(t, n);
+		article_add_category(st->item, c);
+		free(c);
+	}
+	free(copy);
+}
+
+/* The collected text of a finished field element. */
+static void
+finish_capture(struct state *st)
+{
+	struct capture *c = &st->cap;
+	const struct frame *fr = &st->frames[c->depth];
+	const char *base = fr->base, *t;
+	enum ctype type = c->type;
+	size_t n;
+	char *v, *d;
+
+	trim_buf(buf_str(&c->text), c->text.len, &t, &n);
+	if (type == T_XHTML && st->format == ARTICLE_FMT_ATOM10 &&
+	    c->top_elems == 1 && !c->top_text && c->first_is_div &&
+	    c->div_inner_end >= c->div_inner_start) {
+		trim_buf(c->text.data + c->div_inner_start,
+		    c->div_inner_end - c->div_inner_start, &t, &n);
+	}
+	v = xstrndup(t, n);
+	if (c->base64 && (d = base64_decode(v, strlen(v))) != NULL) {
+		free(v);
+		v = d;
+	}
+
+	switch (fr->el) {
+	case E_LINK:
+		if (c->atom_href)
+			break;
+		d = fix_link_amps(v);
+		free(v);
+		v = url_resolve(base, d);
+		free(d);
+		store(st, c->is_item, F_LINK, c->prio, v, 0);
+		return;
+	case E_GUID:
+		if (!c->is_item || *v == '\0')
+			break;
+		if (c->permalink) {
+			d = url_resolve(base, v);
+			free(v);
+			v = d;
+			store(st, 1, F_LINK, 1, xstrdup(v), 0);
+		}
+		store(st, 1, F_GUID, c->prio, v, 0);
+		return;
+	case E_COMMENTS:
+	case E_URL:
+	case E_LOGO:
+		d = url_resolve(base, v);
+		free(v);
+		if (fr->el == E_COMMENTS)
+			store(st, c->is_item, F_COMMENTS, c->prio, d, 0);
+		else
+			store(st, 0, F_IMAGE, 3, d, 0);
+		return;
+	case E_PUBLISHED:
+	case E_UPDATED:
+		store_date(st, c->is_item, c->fld, c->prio, v);
+		break;
+	case E_CATEGORY:
+	case E_ITUNES_KEYWORDS:
+		if (c->is_item && *v)
+			add_categories(st, v, fr->el == E_ITUNES_KEYWORDS);
+		break;
+	case E_NAME:
+		buf_reset(&st->auth.name);
+		buf_puts(&st->auth.name, v);
+		break;
+	case E_EMAIL:
+		buf_reset(&st->auth.email);
+		buf_puts(&st->auth.email, v);
+		break;
+	case E_TTL:
+		if (!c->is_item)
+			parse_int(v, &st->feed->ttl_minutes);
+		break;
+	case E_SY_PERIOD:
+		if (ascii_casecmp(v, "hourly") == 0)
+			st->sy_period = 60;
+		else if (ascii_casecmp(v, "daily") == 0)
+			st->sy_period = 1440;
+		else if (ascii_casecmp(v, "weekly") == 0)
+			st->sy_period = 7 * 1440;
+		else if (ascii_casecmp(v, "monthly") == 0)
+			st->sy_period = 30 * 1440;
+		else if (ascii_casecmp(v, "yearly") == 0)
+			st->sy_period = 365 * 1440;
+		break;
+	case E_SY_FREQUENCY:
+		parse_int(v, &st->sy_freq);
+		break;
+	case E_HOUR: {
+		int h;
+
+		if (parse_int(v, &h) == 0 && h <= 24)
+			st->feed->skip_hours |= 1u << (h % 24);
+		break;
+	}
+	case E_DAY: {
+		static const char *days[] = { "monday", "tuesday",
+		    "wednesday", "thursday", "friday", "saturday", "sunday" };
+		int i;
+
+		for (i = 0; i < 7; i++)
+			if (ascii_casecmp(v, days[i]) == 0)
+				st->feed->skip_days |= 1u << i;
+		break;
+	}
+	case E_GENERATOR:
+	case E_LANGUAGE:
+	case E_AUTHOR:
+	case E_MANAGINGEDITOR:
+	case E_DC_CREATOR:
+	case E_ITUNES_AUTHOR:
+		if (c->fld == F_LANGUAGE) {
+			char *q;
+
+			for (q = v; *q; q++)
+				if (*q == '_')
+					*q = '-';
+		}
+		store(st, c->is_item, c->fld, c->prio, v, 0);
+		return;
+	default:
+		if (c->fld == F_NONE)
+			break;
+		if (type == T_TEXT && st->format != ARTICLE_FMT_ATOM10 &&
+		    st->format != ARTICLE_FMT_ATOM03 &&
+		    html_looks_like_html(v, strlen(v)))
+			type = T_HTML;
+		if (type == T_HTML || type == T_XHTML) {
+			d = html_sanitize(v, strlen(v), base);
+			free(v);
+			v = d;
+		}
+		v = fix_text(v);
+		store(st, c->is_item, c->fld, c->prio, v,
+		    !(type == T_HTML || type == T_XHTML));
+		return;
+	}
+	free(v);
+}
+
+/* -------------------------------------------------------- items */
+
+static void
+item_begin(struct state *st)
+{
+	article_free(st->item);
+	st->item = article_new();
+	st->item_depth = st->depth - 1;
+	memset(st->iprio, 0, sizeof(st->iprio));
+	st->item_content_plain = st->item_summary_plain = 0;
+	st->item_lang_set = 0;
+}
+
+static void
+feed_finish(struct state *st)
+{
+	struct article_feed *f = st->feed;
+
+	if (!f->has_updated && st->feed_has_published) {
+		f->has_updated = 1;
+		f->updated = st->feed_published;
+	}
+	if (st->sy_period > 0)
+		f->update_period_minutes = st->sy_period /
+		    (st->sy_freq > 0 ? st->sy_freq : 1);
+	f->format = st->format;
+}
+
+static void
+item_end(struct state *st)
+{
+	struct article *a = st->item;
+	const char *lang;
+	int rc;
+
+	st->item = NULL;
+	if (a == NULL)
+		return;
+	/* feedparser copies text or HTML content into a missing summary */
+	if (a->summary == NULL && a->content != NULL) {
+		a->summary = xstrdup(a->content);
+		st->item_summary_plain = st->item_content_plain;
+	}
+	if (a->text == NULL) {
+		const char *body = a->content ? a->content : a->summary;
+		int plain = a->content ? st->item_content_plain :
+		    st->item_summary_plain;
+
+		if (body != NULL && plain)
+			a->text = xstrdup(body);
+	}
+	if (a->language == NULL) {
+		lang = st->frames[st->item_depth].lang;
+		if (lang == NULL)
+			lang = st->feed->language;
+		a->language = xstrdup(lang);
+	}
+	parse_finish_item(a);
+	feed_finish(st);
+	rc = st->cb(st->cbctx, st->feed, a);
+	if (rc != 0 && st->cbrc == 0) {
+		st->cbrc = rc;
+		xmlStopParser(st->ctxt);
+	}
+}
+
+/* ------------------------------------------------------- SAX2 */
+
+static int
+is_void_el(const char *n)
+{
+	static const char *v[] = { "area", "base", "basefont", "br", "col",
+	    "frame", "hr", "img", "input", "isindex", "link", "meta",
+	    "param", "source", "track", "wbr", "embed", "keygen" };
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (ascii_casecmp(n, v[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+put_escaped(struct buf *b, const char *s, size_t n, int quote)
+{
+	size_t i, start = 0;
+	int r = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *rep;
+
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = quote ? "&quot;" : NULL; break;
+		default: rep = NULL; break;
+		}
+		if (rep == NULL)
+			continue;
+		r |= buf_append(b, s + start, i - start);
+		r |= buf_puts(b, rep);
+		start = i + 1;
+	}
+	r |= buf_append(b, s + start, n - start);
+	return r;
+}
+
+static void
+cap_overflow(struct state *st)
+{
+	set_bozo(st, "%s", "a field is longer than 4 MB; truncated",
+	    xmlSAX2GetLineNumber(st->ctxt));
+}
+
+static void
+serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
+    int nb_attributes, const xmlChar **attrs)
+{
+	struct capture *c = &st->cap;
+	struct buf *b = &c->text;
+	int i, top = (st->depth - 1 == c->depth + 1);
+
+	/* feedparser: markup inside a nominally escaped element means the
+	 * element is really XHTML (a bare <div> wrapper aside). */
+	if (c->type != T_XHTML && ascii_casecmp((const char *)local, "div") != 0)
+		c->type = T_XHTML;
+	if (top) {
+		c->top_elems++;
+		if (c->top_elems == 1 &&
+		    ascii_casecmp((const char *)local, "div") == 0)
+			c->first_is_div = 1;
+	}
+	fr->is_void = is_void_el((const char *)local);
+	if (buf_putc(b, '<') < 0 || buf_puts(b, (const char *)local) < 0)
+		cap_overflow(st);
+	for (i = 0; i < nb_attributes; i++) {
+		const xmlChar **a = &attrs[i * 5];
+
+		buf_putc(b, ' ');
+		if (a[1] != NULL) {
+			buf_puts(b, (const char *)a[1]);
+			buf_putc(b, ':');
+		}
+		buf_puts(b, (const char *)a[0]);
+		buf_puts(b, "=\"");
+		put_escaped(b, (const char *)a[3], (size_t)(a[4] - a[3]), 1);
+		buf_putc(b, '"');
+	}
+	if (fr->is_void)
+		buf_puts(b, " />");
+	else
+		buf_putc(b, '>');
+	if (top && c->first_is_div && c->top_elems == 1)
+		c->div_inner_start = b->len;
+}
+
+static void
+serialize_end(struct state *st, struct frame *fr, const xmlChar *local)
+{
+	struct capture *c = &st->cap;
+	int top = (st->depth - 1 == c->depth + 1);
+
+	if (fr->is_void)
+		return;
+	if (top && c->first_is_div && c->top_elems == 1)
+		c->div_inner_end = c->text.len;
+	buf_puts(&c->text, "</");
+	buf_puts(&c->text, (const char *)local);
+	buf_putc(&c->text, '>');
+}
+
+static void
+begin_capture(struct state *st, const struct rule *r, enum fld f, int prio,
+    int is_item, enum ctype type)
+{
+	struct capture *c = &st->cap;
+
+	c->depth = st->depth - 1;
+	c->rule = r;
+	c->fld = f;
+	c->prio = prio;
+	c->is_item = is_item;
+	c->type = type;
+	c->base64 = 0;
+	c->permalink = 0;
+	c->atom_href = 0;
+	c->top_elems = c->top_text = c->first_is_div = 0;
+	c->div_inner_start = c->div_inner_end = 0;
+	buf_reset(&c->text);
+	st->frames[st->depth - 1].capture = 1;
+}
+
+/* Element-specific attributes: links with href, enclosures, images. */
+static void
+handle_attrs(struct state *st, struct frame *fr, int is_item,
+    int nb, const xmlChar **attrs)
+{
+	char *href, *rel, *type, *len, *v;
+
+	switch (fr->el) {
+	case E_LINK:
+		if ((href = attr_get(nb, attrs, "href", 0)) == NULL)
+			return;
+		st->cap.atom_href = 1;
+		rel = attr_get(nb, attrs, "rel", 0);
+		type = attr_get(nb, attrs, "type", 0);
+		v = url_resolve(fr->base, href);
+		if (rel == NULL || ascii_casecmp(rel, "alternate") == 0) {
+			if (type == NULL || ascii_casecmp(type, "text/html") == 0 ||
+			    ascii_casecmp(type, "application/xhtml+xml") == 0 ||
+			    ascii_casecmp(type, "html") == 0 ||
+			    ascii_casecmp(type, "xhtml") == 0) {
+				store(st, is_item, F_LINK, 3, v, 0);
+				v = NULL;
+			}
+		} else if (ascii_casecmp(rel, "enclosure") == 0 && is_item &&
+		    st->item != NULL) {
+			len = attr_get(nb, attrs, "length", 0);
+			article_add_enclosure(st->item, v, type,
+			    parse_length(len));
+			free(len);
+		}
+		free(v);
+		free(href);
+		free(rel);
+		free(type);
+		return;
+	case E_ENCLOSURE:
+	case E_MEDIA_CONTENT:
+		if (!is_item || st->item == NULL)
+			return;
+		if ((href = attr_get(nb, attrs, "url", 0)) == NULL)
+			return;
+		type = attr_get(nb, attrs, "type", 0);
+		len = attr_get(nb, attrs, fr->el == E_ENCLOSURE ? "length" :
+		    "fileSize", 0);
+		v = url_resolve(fr->base, href);
+		if (fr->el == E_ENCLOSURE)
+			article_add_enclosure(st->item, v, type,
+			    parse_length(len));
+		else {
+			/* Media RSS: an enclosure unless the same URL is one */
+			size_t i;
+
+			for (i = 0; i < st->item->nenclosures; i++)
+				if (strcmp(st->item->enclosures[i].url, v) == 0)
+					break;
+			if (i == st->item->nenclosures)
+				article_add_enclosure(st->item, v, type,
+				    parse_length(len));
+		}
+		free(v);
+		free(href);
+		free(type);
+		free(len);
+		return;
+	case E_ITUNES_IMAGE:
+		if (is_item)
+			return;
+		if ((href = attr_get(nb, attrs, "href", 0)) == NULL)
+			return;
+		store(st, 0, F_IMAGE, 2, url_resolve(fr->base, href), 0);
+		free(href);
+		return;
+	case E_ITUNES_CATEGORY:
+		if (is_item && (v = attr_get(nb, attrs, "text", 0)) != NULL) {
+			add_categories(st, v, 0);
+			free(v);
+		}
+		return;
+	case E_CATEGORY:
+		if (is_item && (v = attr_get(nb, attrs, "term", 0)) != NULL) {
+			add_categories(st, v, 0);
+			free(v);
+		}
+		return;
+	case E_GENERATOR_AGENT:
+		if (is_item)
+			return;
+		if ((v = attr_get(nb, attrs, "resource", 0)) != NULL)
+			store(st, 0, F_GENERATOR, 2, v, 0);
+		return;
+	case E_ITEM:
+		return;
+	default:
+		return;
+	}
+}
+
+static void
+root_element(struct state *st, enum el el, const xmlChar *local,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb, const xmlChar **attrs)
+{
+	const char *u = uri ? (const char *)uri : "";
+	char *ver;
+	int i;
+
+	st->root_seen = 1;
+	snprintf(st->root_name, sizeof(st->root_name), "%s",
+	    (const char *)local);
+	switch (el) {
+	case E_RSS:
+		ver = attr_get(nb, attrs, "version", 0);
+		if (ver != NULL && (strcmp(ver, "0.91") == 0 ||
+		    strcmp(ver, "0.92") == 0 || strcmp(ver, "0.93") == 0 ||
+		    strcmp(ver, "0.94") == 0 || strcmp(ver, "0.90") == 0))
+			st->format = ARTICLE_FMT_RSS09X;
+		else
+			st->format = ARTICLE_FMT_RSS20;
+		free(ver);
+		break;
+	case E_RDF:
+		st->format = ARTICLE_FMT_RSS10;
+		for (i = 0; i < nb_namespaces; i++) {
+			const char *nu = (const char *)namespaces[i * 2 + 1];
+
+			if (nu != NULL && ascii_casecmp(nu,
+			    "http://my.netscape.com/rdf/simple/0.9/") == 0)
+				st->format = ARTICLE_FMT_RSS09X;
+		}
+		break;
+	case E_FEED:
+		ver = attr_get(nb, attrs, "version", 0);
+		if (ascii_casecmp(u, "http://www.w3.org/2005/Atom") == 0)
+			st->format = ARTICLE_FMT_ATOM10;
+		else
+			st->format = ARTICLE_FMT_ATOM03;
+		free(ver);
+		break;
+	case E_CHANNEL:
+		st->format = ARTICLE_FMT_RSS20;
+		break;
+	default:
+		st->not_feed = 1;
+		xmlStopParser(st->ctxt);
+		return;
+	}
+	st->feed->format = st->format;
+}
+
+static void
+sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attrs)
+{
+	struct state *st = ctx;
+	struct frame *fr, *parent;
+	enum el el;
+	enum ctx pctx;
+	char *v;
+	int is_item;
+
+	(void)nb_defaulted;
+	if (st->not_feed || st->cbrc)
+		return;
+	if (st->depth >= MAX_DEPTH) {
+		if (st->overflow++ == 0)
+			set_bozo(st, "%s", "elements nested too deeply",
+			    xmlSAX2GetLineNumber(st->ctxt));
+		return;
+	}
+	el = lookup_el(st, local, prefix, uri);
+	if (!st->root_seen) {
+		root_element(st, el, local, uri, nb_namespaces, namespaces,
+		    nb_attributes, attrs);
+		if (st->not_feed)
+			return;
+	}
+	parent = st->depth > 0 ? &st->frames[st->depth - 1] : NULL;
+	fr = &st->frames[st->depth++];
+	memset(fr, 0, sizeof(*fr));
+	fr->el = el;
+	fr->base = parent ? parent->base : st->o->base_url;
+	fr->lang = parent ? parent->lang : NULL;
+	if ((v = attr_get(nb_attributes, attrs, "base", 1)) != NULL) {
+		fr->own_base = url_resolve(fr->base, v);
+		fr->base = fr->own_base;
+		free(v);
+	}
+	if ((v = attr_get(nb_attributes, attrs, "lang", 1)) != NULL) {
+		if (*v == '\0') {
+			fr->lang = NULL;
+			free(v);
+		} else {
+			char *q;
+
+			for (q = v; *q; q++)
+				if (*q == '_')
+					*q = '-';
+			fr->own_lang = v;
+			fr->lang = v;
+		}
+		if (parent == NULL && fr->lang != NULL)
+			store(st, 0, F_LANGUAGE, 1, xstrdup(fr->lang), 0);
+	}
+
+	/* inside a field being collected: markup or plain text only */
+	if (st->cap.depth >= 0) {
+		fr->ctx = C_IGNORE;
+		fr->markup = 1;
+		if (el_is_content(st->frames[st->cap.depth].el))
+			serialize_start(st, fr, local, nb_attributes, attrs);
+		return;
+	}
+
+	pctx = parent ? parent->ctx : C_NONE;
+	switch (el) {
+	case E_RSS: case E_RDF: case E_FEED:
+		fr->ctx = parent == NULL ? C_FEED : C_IGNORE;
+		return;
+	case E_CHANNEL:
+		fr->ctx = pctx == C_FEED || parent == NULL ? C_FEED : C_IGNORE;
+		return;
+	case E_ITEM:
+		if (pctx == C_FEED && st->item == NULL) {
+			fr->ctx = C_ITEM;
+			item_begin(st);
+			v = attr_get(nb_attributes, attrs, "about", 0);
+			if (v != NULL)
+				store(st, 1, F_GUID, 2, v, 0);
+		} else
+			fr->ctx = C_IGNORE;
+		return;
+	case E_IMAGE:
+		fr->ctx = pctx == C_FEED ? C_IMAGE : C_IGNORE;
+		return;
+	case E_TEXTINPUT: case E_SOURCE: case E_CONTRIBUTOR:
+	case E_ITUNES_OWNER:
+		fr->ctx = C_IGNORE;
+		return;
+	case E_MEDIA_GROUP:
+		fr->ctx = pctx;
+		return;
+	case E_SKIPHOURS:
+		fr->ctx = pctx == C_FEED ? C_SKIPHOURS : C_IGNORE;
+		return;
+	case E_SKIPDAYS:
+		fr->ctx = pctx == C_FEED ? C_SKIPDAYS : C_IGNORE;
+		return;
+	default:
+		break;
+	}
+	fr->ctx = pctx;
+	if (pctx != C_FEED && pctx != C_ITEM && pctx != C_IMAGE &&
+	    pctx != C_AUTHOR && pctx != C_SKIPHOURS && pctx != C_SKIPDAYS)
+		return;
+	is_item = (pctx == C_ITEM) || (pctx == C_AUTHOR && st->auth.is_item);
+
+	switch (pctx) {
+	case C_IMAGE:
+		if (el == E_URL)
+			begin_capture(st, NULL, F_IMAGE, 3, 0, T_TEXT);
+		return;
+	case C_AUTHOR:
+		if (el == E_NAME || el == E_EMAIL)
+			begin_capture(st, NULL, F_NONE, 0, is_item, T_TEXT);
+		return;
+	case C_SKIPHOURS:
+		if (el == E_HOUR)
+			begin_capture(st, NULL, F_NONE, 0, 0, T_TEXT);
+		return;
+	case C_SKIPDAYS:
+		if (el == E_DAY)
+			begin_capture(st, NULL, F_NONE, 0, 0, T_TEXT);
+		return;
+	default:
+		break;
+	}
+
+	handle_attrs(st, fr, is_item, nb_attributes, attrs);
+	switch (el) {
+	case E_AUTHOR: case E_MANAGINGEDITOR: case E_DC_CREATOR:
+	case E_ITUNES_AUTHOR: {
+		const struct rule *r = rule_of(el);
+		int prio = is_item ? r->iprio : r->fprio;
+
+		if (prio == 0)
+			return;
+		/* an author's own text, or its name/email children */
+		fr->ctx = C_AUTHOR;
+		st->in_author = 1;
+		st->auth.is_item = is_item;
+		st->auth.prio = prio;
+		st->auth.depth = st->depth - 1;
+		buf_reset(&st->auth.name);
+		buf_reset(&st->auth.email);
+		buf_reset(&st->auth.text);
+		return;
+	}
+	case E_CATEGORY: case E_ITUNES_KEYWORDS:
+		/* a category's text counts when it has no term attribute */
+		if (is_item && (el != E_CATEGORY ||
+		    (v = attr_get(nb_attributes, attrs, "term", 0)) == NULL))
+			begin_capture(st, NULL, F_NONE, 0, 1, T_TEXT);
+		else
+			free(v);
+		return;
+	case E_TTL: case E_SY_PERIOD: case E_SY_FREQUENCY:
+		if (!is_item)
+			begin_capture(st, NULL, F_NONE, 0, 0, T_TEXT);
+		return;
+	default:
+		break;
+	}
+	{
+		const struct rule *r = rule_of(el);
+		enum fld f;
+		int prio, b64 = 0;
+		enum ctype type;
+		int href = st->cap.atom_href;
+
+		if (r == NULL)
+			return;
+		f = is_item ? r->item : r->feed;
+		prio = is_item ? r->iprio : r->fprio;
+		if (f == F_NONE)
+			return;
+		if (el == E_LINK && href) {
+			st->cap.atom_href = 0;
+			return;	/* handled from attributes */
+		}
+		type = r->type;
+		if (el_is_content(el)) {
+			v = attr_get(nb_attributes, attrs, "type", 0);
+			type = map_type(v, r->type, &b64);
+			free(v);
+			v = attr_get(nb_attributes, attrs, "mode", 0);
+			if (v != NULL && ascii_casecmp(v, "base64") == 0)
+				b64 = 1;
+			free(v);
+		}
+		begin_capture(st, r, f, prio, is_item, type);
+		st->cap.base64 = b64;
+		if (el == E_GUID) {
+			v = attr_get(nb_attributes, attrs, "isPermaLink", 0);
+			st->cap.permalink = v == NULL ||
+			    ascii_casecmp(v, "true") == 0;
+			free(v);
+		}
+	}
+}
+
+static void
+author_end(struct state *st)
+{
+	struct author *au = &st->auth;
+	const char *t;
+	size_t n;
+	char *v = NULL;
+
+	st->in_author = 0;
+	if (au->name.len && au->email.len)
+		v = xasprintf("%s (%s)", buf_str(&au->name),
+		    buf_str(&au->email));
+	else if (au->name.len)
+		v = xstrdup(buf_str(&au->name));
+	else if (au->email.len)
+		v = xstrdup(buf_str(&au->email));
+	else {
+		trim_buf(buf_str(&au->text), au->text.len, &t, &n);
+		if (n)
+			v = xstrndup(t, n);
+	}
+	if (v != NULL) {
+		v = fix_text(v);
+		store(st, au->is_item, F_AUTHOR, au->prio, v, 0);
+	}
+}
+
+static void
+sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct state *st = ctx;
+	struct frame *fr;
+
+	(void)prefix; (void)uri;
+	if (st->not_feed || st->cbrc)
+		return;
+	if (st->overflow > 0) {
+		st->overflow--;
+		return;
+	}
+	if (st->depth == 0)
+		return;
+	fr = &st->frames[st->depth - 1];
+	if (fr->markup) {
+		if (st->cap.depth >= 0 &&
+		    el_is_content(st->frames[st->cap.depth].el))
+			serialize_end(st, fr, local);
+	} else if (fr->capture) {
+		finish_capture(st);
+		st->cap.depth = -1;
+	} else if (fr->ctx == C_AUTHOR && st->in_author &&
+	    st->auth.depth == st->depth - 1)
+		author_end(st);
+	else if (fr->ctx == C_ITEM && fr->el == E_ITEM && st->item != NULL &&
+	    st->item_depth == st->depth - 1)
+		item_end(st);
+	free(fr->own_base);
+	free(fr->own_lang);
+	st->depth--;
+}
+
+static void
+sax_characters(void *ctx, const xmlChar *ch, int len)
+{
+	struct state *st = ctx;
+	struct capture *c = &st->cap;
+
+	if (c->depth >= 0 && !st->cbrc) {
+		int r;
+
+		if (st->depth - 1 == c->depth) {
+			size_t i;
+
+			for (i = 0; i < (size_t)len && !c->top_text; i++)
+				if (!isspace(ch[i]))
+					c->top_text = 1;
+		}
+		if (c->type == T_XHTML)
+			r = put_escaped(&c->text, (const char *)ch, (size_t)len,
+			    0);
+		else
+			r = buf_append(&c->text, ch, (size_t)len);
+		if (r < 0)
+			cap_overflow(st);
+		return;
+	}
+	if (st->in_author && st->depth - 1 == st->auth.depth)
+		buf_append(&st->auth.text, ch, (size_t)len);
+}
+
+/* ------------------------------------------------------- driver */
+
 int
 parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
     struct article_feed *feed, parse_item_fn cb, void *ctx, char *ebuf,
     size_t n)
 {
-	(void)utf8; (void)len; (void)o; (void)feed; (void)cb; (void)ctx;
-	return err_set(ebuf, n, ERR_PARSE, "XML feeds are not supported yet");
+	static int loader_set;
+	xmlSAXHandler sax;
+	struct state *st;
+	int rc = ERR_OK, i;
+
+	if (!loader_set) {
+		xmlInitParser();
+		xmlSetExternalEntityLoader(refuse_entity_loader);
+		loader_set = 1;
+	}
+	if (len > (size_t)INT32_MAX)
+		return err_set(ebuf, n, ERR_LIMIT, "document too large");
+
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_characters;
+	sax.cdataBlock = sax_characters;
+	sax.getEntity = sax_get_entity;
+	sax.serror = sax_serror;
+	sax.warning = sax_quiet;
+	sax.error = sax_quiet;
+	sax.fatalError = sax_quiet;
+
+	st = xcalloc(1, sizeof(*st));
+	st->o = o;
+	st->feed = feed;
+	st->cb = cb;
+	st->cbctx = ctx;
+	st->cap.depth = -1;
+	st->cap.text.max = FIELD_MAX;
+	st->auth.text.max = FIELD_MAX;
+	st->auth.name.max = FIELD_MAX;
+	st->auth.email.max = FIELD_MAX;
+
+	/* libxml2 2.9 copies the buffer here (its "static" input buffers
+	 * misbehave when the parser grows its window); that is one more
+	 * copy of the document, still bounded by its size. */
+	st->ctxt = xmlCreateMemoryParserCtxt(utf8, (int)len);
+	if (st->ctxt == NULL) {
+		free(st);
+		return err_set(ebuf, n, ERR_PARSE, "cannot create XML parser");
+	}
+	/* our handler replaces the default SAX2 tree builder */
+	memcpy(st->ctxt->sax, &sax, sizeof(sax));
+	st->ctxt->userData = st;
+	xmlCtxtUseOptions(st->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
+	    XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+	xmlParseDocument(st->ctxt);
+
+	if (st->cbrc != 0)
+		rc = st->cbrc;
+	else if (st->not_feed)
+		rc = err_set(ebuf, n, ERR_PARSE, "not a feed: root element <%s>",
+		    st->root_name);
+	else if (!st->root_seen)
+		rc = err_set(ebuf, n, ERR_PARSE, "not XML: %s%s line %d",
+		    st->first_error ? st->first_error : "no root element",
+		    st->first_error ? "," : "",
+		    st->first_error ? st->first_error_line : 1);
+	else {
+		if (st->item != NULL)
+			item_end(st);	/* truncated inside an item */
+		if (st->cbrc != 0)
+			rc = st->cbrc;
+		if (!st->ctxt->wellFormed || !st->ctxt->nsWellFormed ||
+		    st->first_error != NULL) {
+			if (st->first_error != NULL) {
+				free(st->bozo_message);
+				st->bozo_message = xasprintf("line %d: %s",
+				    st->first_error_line, st->first_error);
+			} else if (st->bozo_message == NULL)
+				st->bozo_message = xstrdup(
+				    "the document is not well-formed XML");
+			st->bozo = 1;
+		}
+		feed_finish(st);
+		if (st->bozo && !feed->bozo) {
+			feed->bozo = 1;
+			free(feed->bozo_message);
+			feed->bozo_message = st->bozo_message;
+			st->bozo_message = NULL;
+		}
+	}
+
+	for (i = 0; i < st->depth; i++) {
+		free(st->frames[i].own_base);
+		free(st->frames[i].own_lang);
+	}
+	article_free(st->item);
+	buf_free(&st->cap.text);
+	buf_free(&st->auth.text);
+	buf_free(&st->auth.name);
+	buf_free(&st->auth.email);
+	buf_free(&st->litbuf);
+	free(st->bozo_message);
+	free(st->first_error);
+	xmlFreeParserCtxt(st->ctxt);
+	free(st);
+	return rc;
 }
