@@ -2,20 +2,33 @@
 #define TIDINGS_URL_H
 /*
  * URL helpers (pure): resolution of a reference against a base (RFC 3986),
- * and the canonical form of an item link.
+ * the canonical form of an item link, and small questions about a URL.
+ * Inputs are NUL-terminated and read once, front to back; cost is linear.
  */
 
-/* Resolves ref against base (either may be NULL).  Returns a new string
- * the caller frees, or NULL when ref is NULL.  A ref that cannot be resolved
- * is returned as it is (copied).  Only the schemes http, https, ftp, mailto
- * and relative references are treated as links; others come back unchanged. */
+/* Resolves ref against base (RFC 3986 section 5.2, dot segments removed).
+ * Returns a new string the caller frees, or NULL when ref is NULL.  White
+ * space around ref (and base) is trimmed.  ref comes back as it is (copied,
+ * trimmed) when it has a scheme of its own ("mailto:x", "http:g"), when base
+ * is NULL or has no scheme, or when base is opaque (no "//" and a path that
+ * does not start with '/': "mailto:", "urn:", "data:"). */
 char	*url_resolve(const char *base, const char *ref);
-/* Removes tracking parameters (utm_*, fbclid, gclid, dclid, msclkid, mc_cid,
- * mc_eid, yclid, _hsenc, _hsmi, igshid, ...) from the query and the fragment
- * when it is empty afterwards.  Returns a new string. */
+/* The link as tidings stores it: surrounding white space trimmed, scheme and
+ * host (not user information) in lower case, and these tracking parameters
+ * removed from the query, names compared without case:
+ *   utm_* (any utm_ prefix), fbclid, gclid, gclsrc, dclid, gbraid, wbraid,
+ *   msclkid, mc_cid, mc_eid, yclid, _hsenc, _hsmi, igshid, mkt_tok, ref_src.
+ * The other parameters keep their order (empty ones are dropped once
+ * something was removed); '?' goes when nothing remains; the fragment is
+ * kept.  A query with nothing to remove is left byte for byte.  Returns a
+ * new string, or NULL when url is NULL. */
 char	*url_canonical(const char *url);
 /* 1 when the URL's scheme is one of those given (comma list, e.g.
  * "http,https"), compared case-insensitively. */
 int	 url_has_scheme(const char *url, const char *schemes);
+/* The host of an absolute URL with an authority, in lower case, without
+ * user information or port ("[::1]" keeps its brackets).  A new string, or
+ * NULL when there is none.  For per-host limits. */
+char	*url_host(const char *url);
 
 #endif
