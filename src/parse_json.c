@@ -1,12 +1,364 @@
-#include "err.h"
-#include "parse_json.h"
+/*
+ * JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1).  jansson loads
+ * the whole document (parse_document has already capped its size), then
+ * the items go to the callback one by one.  jansson refuses nesting deeper
+ * than JSON_PARSER_MAX_DEPTH (2048 in 2.14), so a hostile document cannot
+ * exhaust the stack.  Every string is cleaned again on the way out: JSON
+ * may carry \u0000 and other controls in escapes.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-/* Placeholder: JSON Feed lands next. */
+#include "buf.h"
+#include "date.h"
+#include "encoding.h"
+#include "err.h"
+#include "html.h"
+#include "parse.h"
+#include "parse_json.h"
+#include "url.h"
+#include "xmalloc.h"
+
+#define VERSION_HTTPS	"https://jsonfeed.org/version/"
+#define VERSION_HTTP	"http://jsonfeed.org/version/"
+
+static void
+bozo(struct article_feed *feed, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Keeps the first problem only: that is the one worth reading. */
+static void
+bozo(struct article_feed *feed, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	feed->bozo = 1;
+	if (feed->bozo_message != NULL)
+		return;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	feed->bozo_message = buf_detach(&b);
+}
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+}
+
+/* A cleaned, trimmed copy of a JSON string; NULL if v is not a string or
+ * holds only white space. */
+static char *
+str_value(json_t *v)
+{
+	const char *s;
+	size_t len;
+
+	if (!json_is_string(v))
+		return NULL;
+	s = json_string_value(v);
+	len = json_string_length(v);
+	while (len > 0 && is_space((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len > 0 && is_space((unsigned char)s[len - 1]))
+		len--;
+	if (len == 0)
+		return NULL;
+	return encoding_clean_utf8(s, len);
+}
+
+static char *
+get_str(json_t *obj, const char *key)
+{
+	return str_value(json_object_get(obj, key));
+}
+
+/* Replaces *field, which the record owns, with s, which is handed over. */
+static void
+take(char **field, char *s)
+{
+	if (s == NULL)
+		return;
+	free(*field);
+	*field = s;
+}
+
+static char *
+get_url(json_t *obj, const char *key, const char *base)
+{
+	char *ref = get_str(obj, key), *abs;
+
+	if (ref == NULL)
+		return NULL;
+	abs = url_resolve(base, ref);
+	free(ref);
+	return abs;
+}
+
+/* JSON Feed 1.1 has an "authors" array; 1.0 had one "author" object. */
+static char *
+author_name(json_t *obj)
+{
+	json_t *v, *x;
+	size_t i;
+	char *s;
+
+	v = json_object_get(obj, "authors");
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			if (json_is_object(x) && (s = get_str(x, "name")) != NULL)
+				return s;
+		}
+	}
+	v = json_object_get(obj, "author");
+	if (json_is_object(v))
+		return get_str(v, "name");
+	return str_value(v);
+}
+
+/* Ids "should" be strings, but 1.0 feeds in the wild use numbers. */
+static char *
+id_value(json_t *v)
+{
+	char tmp[64];
+	double d;
+	int prec;
+
+	if (json_is_integer(v)) {
+		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		return xstrdup(tmp);
+	}
+	if (json_is_real(v)) {
+		d = json_real_value(v);
+		if (!isfinite(d))
+			return NULL;
+		/* The shortest form that reads back as the same number. */
+		for (prec = 1; prec < 17; prec++) {
+			snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+			if (strtod(tmp, NULL) == d)
+				break;
+		}
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+		return xstrdup(tmp);
+	}
+	return str_value(v);
+}
+
+/* Plain text as HTML: blank lines part paragraphs, other breaks stay. */
+static char *
+text_to_html(const char *t)
+{
+	struct buf b = { 0 };
+	const char *line = t, *end, *p;
+	char *esc;
+	int in_para = 0;
+
+	for (; *line != '\0'; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		for (p = line; p < end && is_space((unsigned char)*p); p++)
+			;
+		if (p == end) {
+			if (in_para)
+				buf_puts(&b, "</p>\n");
+			in_para = 0;
+			continue;
+		}
+		buf_puts(&b, in_para ? "<br>\n" : "<p>");
+		in_para = 1;
+		esc = html_escape(line, (size_t)(end - line) -
+		    (end > line && end[-1] == '\r'), 0);
+		buf_puts(&b, esc);
+		free(esc);
+	}
+	if (in_para)
+		buf_puts(&b, "</p>");
+	buf_rtrim(&b);
+	return buf_detach(&b);
+}
+
+static void
+get_date(json_t *obj, const char *key, int *has, struct date_time *dt)
+{
+	char *s = get_str(obj, key);
+
+	if (s != NULL && date_parse(s, dt) == 0)
+		*has = 1;
+	free(s);
+}
+
+static void
+get_attachments(struct article *a, json_t *obj, const char *base)
+{
+	json_t *v, *x, *sz;
+	long long length;
+	char *url, *type;
+	double d;
+	size_t i;
+
+	v = json_object_get(obj, "attachments");
+	if (!json_is_array(v))
+		return;
+	json_array_foreach(v, i, x) {
+		if (!json_is_object(x) ||
+		    (url = get_url(x, "url", base)) == NULL)
+			continue;
+		type = get_str(x, "mime_type");
+		length = -1;
+		sz = json_object_get(x, "size_in_bytes");
+		if (json_is_integer(sz) && json_integer_value(sz) >= 0)
+			length = json_integer_value(sz);
+		else if (json_is_real(sz)) {
+			d = json_real_value(sz);
+			if (d >= 0 && d < 9e18)
+				length = (long long)d;
+		}
+		article_add_enclosure(a, url, type, length);
+		free(url);
+		free(type);
+	}
+}
+
+static struct article *
+item_new(json_t *it, const struct article_feed *feed, const char *base)
+{
+	struct article *a = article_new();
+	json_t *v, *x;
+	char *s;
+	size_t i;
+
+	a->guid = id_value(json_object_get(it, "id"));
+	a->link = get_url(it, "url", base);
+	if (a->link == NULL)
+		a->link = get_url(it, "external_url", base);
+	a->title = get_str(it, "title");
+
+	if ((s = get_str(it, "content_html")) != NULL) {
+		a->content = html_sanitize(s, strlen(s), base);
+		free(s);
+	}
+	if ((s = get_str(it, "content_text")) != NULL) {
+		if (a->content == NULL)
+			a->content = text_to_html(s);
+		a->text = s;
+	}
+	if ((s = get_str(it, "summary")) != NULL) {
+		a->summary = html_escape(s, strlen(s), 0);
+		free(s);
+	}
+
+	get_date(it, "date_published", &a->has_published, &a->published);
+	get_date(it, "date_modified", &a->has_updated, &a->updated);
+
+	a->author = author_name(it);
+	if (a->author == NULL && feed->author != NULL)
+		a->author = xstrdup(feed->author);
+
+	v = json_object_get(it, "tags");
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			if ((s = str_value(x)) != NULL) {
+				article_add_category(a, s);
+				free(s);
+			}
+		}
+	}
+	get_attachments(a, it, base);
+
+	a->language = get_str(it, "language");
+	if (a->language == NULL && feed->language != NULL)
+		a->language = xstrdup(feed->language);
+	return a;
+}
+
+static int
+has_version_prefix(const char *v)
+{
+	return v != NULL && (strncmp(v, VERSION_HTTPS,
+	    sizeof(VERSION_HTTPS) - 1) == 0 || strncmp(v, VERSION_HTTP,
+	    sizeof(VERSION_HTTP) - 1) == 0);
+}
+
 int
 parse_json(const char *utf8, size_t len, const struct parse_opts *o,
     struct article_feed *feed, parse_item_fn cb, void *ctx, char *ebuf,
     size_t n)
 {
-	(void)utf8; (void)len; (void)o; (void)feed; (void)cb; (void)ctx;
-	return err_set(ebuf, n, ERR_PARSE, "JSON Feed is not supported yet");
+	json_error_t jerr;
+	json_t *root, *items, *it;
+	struct article *a;
+	const char *version;
+	char *base, *feed_url;
+	size_t i;
+	int rc = ERR_OK;
+
+	root = json_loadb(utf8, len, JSON_ALLOW_NUL, &jerr);
+	if (root == NULL)
+		return err_set(ebuf, n, ERR_PARSE,
+		    "invalid JSON at line %d, column %d: %s", jerr.line,
+		    jerr.column, jerr.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return err_set(ebuf, n, ERR_PARSE,
+		    "not a JSON Feed: the top level is not an object");
+	}
+	version = json_string_value(json_object_get(root, "version"));
+	items = json_object_get(root, "items");
+	if (!has_version_prefix(version) && !json_is_array(items)) {
+		json_decref(root);
+		return err_set(ebuf, n, ERR_PARSE, "not a JSON Feed: no "
+		    "\"version\" of " VERSION_HTTPS "... and no \"items\" array");
+	}
+
+	feed->format = ARTICLE_FMT_JSONFEED;
+	if (!has_version_prefix(version))
+		bozo(feed, "no JSON Feed \"version\"; read as 1.1");
+	if (!json_is_array(items))
+		bozo(feed, "JSON Feed without an \"items\" array");
+
+	/* The document's own URL is the base when the caller knows it;
+	 * failing that, what the feed says about itself. */
+	feed_url = get_str(root, "feed_url");
+	if (o != NULL && o->base_url != NULL && *o->base_url != '\0')
+		base = xstrdup(o->base_url);
+	else if (feed_url != NULL)
+		base = xstrdup(feed_url);
+	else
+		base = get_str(root, "home_page_url");
+	free(feed_url);
+
+	take(&feed->title, get_str(root, "title"));
+	take(&feed->link, get_url(root, "home_page_url", base));
+	take(&feed->description, get_str(root, "description"));
+	take(&feed->language, get_str(root, "language"));
+	take(&feed->author, author_name(root));
+	take(&feed->image, get_url(root, "icon", base));
+	if (feed->image == NULL)
+		take(&feed->image, get_url(root, "favicon", base));
+
+	if (json_is_array(items)) {
+		json_array_foreach(items, i, it) {
+			if (!json_is_object(it)) {
+				bozo(feed, "item %zu is not an object", i + 1);
+				continue;
+			}
+			a = item_new(it, feed, base);
+			parse_finish_item(a);
+			if ((rc = cb(ctx, feed, a)) != 0)
+				break;
+		}
+	}
+	free(base);
+	json_decref(root);
+	return rc;
 }
