@@ -486,7 +486,7 @@ loose_tail(const unsigned char *p, struct fields *f, struct date_time *out)
 	if (get_time(&p, 1, f) == -1)
 		return ERR_PARSE;
 	p = skip_ws(p);
-	if (*p != '\0') {
+	if (*p != '\0' && *p != '(') {
 		q = p;
 		msk = is_alpha(*q) && get_word(&q, w) == 3 &&
 		    strcmp(w, "msk") == 0;
@@ -511,6 +511,19 @@ get_year(const unsigned char **pp, int *year)
 	else if (n == 3)
 		*year += 1900;
 	return 0;
+}
+
+/* The "th" of "6th May" or "May 6th". */
+static void
+skip_ordinal(const unsigned char **pp)
+{
+	const unsigned char *q = *pp;
+	char w[WORD_MAX];
+
+	if (is_alpha(*q) && get_word(&q, w) == 2 && (strcmp(w, "st") == 0 ||
+	    strcmp(w, "nd") == 0 || strcmp(w, "rd") == 0 ||
+	    strcmp(w, "th") == 0))
+		*pp = q;
 }
 
 /* A separator between the parts of "06 May 2021" or "06-May-2021". */
@@ -562,8 +575,10 @@ parse_loose(const unsigned char *p, struct date_time *out)
 			return parse_iso(p, 1, out);
 	}
 	if (is_digit(*p)) {
-		if (get_num(&p, 2, &f.day) == 0 || is_digit(*p) ||
-		    date_sep(&p) == -1 || get_word(&p, w) == 0 ||
+		if (get_num(&p, 2, &f.day) == 0 || is_digit(*p))
+			return ERR_PARSE;
+		skip_ordinal(&p);
+		if (date_sep(&p) == -1 || get_word(&p, w) == 0 ||
 		    (f.mon = month_of(w)) == 0)
 			return ERR_PARSE;
 		if (*p == '.')
@@ -579,12 +594,7 @@ parse_loose(const unsigned char *p, struct date_time *out)
 	if (date_sep(&p) == -1 || get_num(&p, 2, &f.day) == 0 ||
 	    is_digit(*p))
 		return ERR_PARSE;
-	/* "May 6th" */
-	q = p;
-	if (is_alpha(*q) && get_word(&q, w) == 2 && (strcmp(w, "st") == 0 ||
-	    strcmp(w, "nd") == 0 || strcmp(w, "rd") == 0 ||
-	    strcmp(w, "th") == 0))
-		p = q;
+	skip_ordinal(&p);
 	if (date_sep(&p) == -1)
 		return ERR_PARSE;
 	q = p;
