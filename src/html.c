@@ -1,37 +1,2212 @@
+/*
+ * HTML fragments from feeds: one tolerant tokenizer, two consumers.
+ *
+ * The tokenizer follows the rules of the SGML-style parser that Python
+ * feedparser sanitizes with, because the public conformance corpus checks
+ * the sanitizer's output byte for byte, and its quirks (how a tag ends, when
+ * "&name" is a reference, what an unterminated construct does) decide that
+ * output.  It never fails: anything it cannot read as markup becomes text.
+ * It runs in linear time over the input, keeps no stack, reads nothing past
+ * len and treats NUL as an ordinary byte.
+ *
+ * The sanitizer writes straight into one output buffer; the text renderer
+ * likewise.  Neither recurses, so nesting depth costs nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
 #include "html.h"
+#include "url.h"
 #include "xmalloc.h"
 
-/* Placeholder: the real tokenizer, sanitizer and renderer land next. */
+#define NPOS	((size_t)-1)
+
+struct entity {
+	const char	*name;
+	unsigned long	 cp;
+};
+
+/*
+ * Allowlists: these name sets are those of feedparser's sanitizer (they are
+ * the facts the conformance corpus tests), kept sorted for bsearch.
+ */
+static const char *const ok_elements[] = {
+	"a", "abbr", "acronym", "address", "area", "article", "aside",
+	"audio", "b", "big", "blockquote", "br", "button", "canvas",
+	"caption", "center", "cite", "code", "col", "colgroup", "command",
+	"datagrid", "datalist", "dd", "del", "details", "dfn", "dialog",
+	"dir", "div", "dl", "dt", "em", "event-source", "fieldset",
+	"figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3",
+	"h4", "h5", "h6", "header", "hr", "i", "img", "input", "ins", "kbd",
+	"keygen", "label", "legend", "li", "m", "map", "menu", "meter",
+	"multicol", "nav", "nextid", "noscript", "ol", "optgroup", "option",
+	"output", "p", "pre", "progress", "q", "s", "samp", "section",
+	"select", "small", "sound", "source", "spacer", "span", "strike",
+	"strong", "sub", "sup", "table", "tbody", "td", "textarea", "tfoot",
+	"th", "thead", "time", "tr", "tt", "u", "ul", "var", "video",
+};
+
+static const char *const ok_attributes[] = {
+	"abbr", "accept", "accept-charset", "accesskey", "action", "align",
+	"alt", "autocomplete", "autofocus", "axis", "background", "balance",
+	"bgcolor", "bgproperties", "border", "bordercolor",
+	"bordercolordark", "bordercolorlight", "bottompadding",
+	"cellpadding", "cellspacing", "ch", "challenge", "char", "charoff",
+	"charset", "checked", "choff", "cite", "class", "clear", "color",
+	"cols", "colspan", "compact", "contenteditable", "controls",
+	"coords", "data", "datafld", "datapagesize", "datasrc", "datetime",
+	"default", "delay", "dir", "disabled", "draggable", "dynsrc",
+	"enctype", "end", "face", "for", "form", "frame", "galleryimg",
+	"gutter", "headers", "height", "hidden", "hidefocus", "high", "href",
+	"hreflang", "hspace", "icon", "id", "inputmode", "ismap", "keytype",
+	"label", "lang", "leftspacing", "list", "longdesc", "loop",
+	"loopcount", "loopend", "loopstart", "low", "lowsrc", "max",
+	"maxlength", "media", "method", "min", "multiple", "name", "nohref",
+	"noshade", "nowrap", "open", "optimum", "pattern", "ping",
+	"point-size", "poster", "pqg", "preload", "prompt", "radiogroup",
+	"readonly", "rel", "repeat-max", "repeat-min", "replace", "required",
+	"rev", "rightspacing", "rows", "rowspan", "rules", "scope",
+	"selected", "shape", "size", "span", "src", "start", "step", "style",
+	"summary", "suppress", "tabindex", "target", "template", "title",
+	"toppadding", "type", "unselectable", "urn", "usemap", "valign",
+	"value", "variable", "volume", "vrml", "vspace", "width", "wrap",
+	"xml:lang",
+};
+
+static const char *const css_properties[] = {
+	"azimuth", "background-color", "border-bottom-color",
+	"border-collapse", "border-color", "border-left-color",
+	"border-right-color", "border-top-color", "clear", "color", "cursor",
+	"direction", "display", "elevation", "float", "font", "font-family",
+	"font-size", "font-style", "font-variant", "font-weight", "height",
+	"letter-spacing", "line-height", "overflow", "pause", "pause-after",
+	"pause-before", "pitch", "pitch-range", "richness", "speak",
+	"speak-header", "speak-numeral", "speak-punctuation", "speech-rate",
+	"stress", "text-align", "text-decoration", "text-indent",
+	"unicode-bidi", "vertical-align", "voice-family", "volume",
+	"white-space", "width",
+};
+
+static const char *const css_keywords[] = {
+	"!important", "aqua", "auto", "black", "block", "blue", "bold",
+	"both", "bottom", "brown", "center", "collapse", "dashed", "dotted",
+	"fuchsia", "gray", "green", "italic", "left", "lime", "maroon",
+	"medium", "navy", "none", "normal", "nowrap", "olive", "pointer",
+	"purple", "red", "right", "silver", "solid", "teal", "top",
+	"transparent", "underline", "white", "yellow",
+};
+
+static const char *const mathml_elements[] = {
+	"annotation", "annotation-xml", "maction", "maligngroup",
+	"malignmark", "math", "menclose", "merror", "mfenced", "mfrac",
+	"mglyph", "mi", "mlabeledtr", "mlongdiv", "mmultiscripts", "mn",
+	"mo", "mover", "mpadded", "mphantom", "mprescripts", "mroot", "mrow",
+	"ms", "mscarries", "mscarry", "msgroup", "msline", "mspace", "msqrt",
+	"msrow", "mstack", "mstyle", "msub", "msubsup", "msup", "mtable",
+	"mtd", "mtext", "mtr", "munder", "munderover", "none", "semantics",
+};
+
+static const char *const mathml_attributes[] = {
+	"accent", "accentunder", "actiontype", "align", "alignmentscope",
+	"altimg", "altimg-height", "altimg-valign", "altimg-width",
+	"alttext", "bevelled", "charalign", "close", "columnalign",
+	"columnlines", "columnspacing", "columnspan", "columnwidth",
+	"crossout", "decimalpoint", "denomalign", "depth", "dir", "display",
+	"displaystyle", "edge", "encoding", "equalcolumns", "equalrows",
+	"fence", "fontstyle", "fontweight", "form", "frame", "framespacing",
+	"groupalign", "height", "href", "id", "indentalign",
+	"indentalignfirst", "indentalignlast", "indentshift",
+	"indentshiftfirst", "indentshiftlast", "indenttarget",
+	"infixlinebreakstyle", "largeop", "length", "linebreak",
+	"linebreakmultchar", "linebreakstyle", "lineleading",
+	"linethickness", "location", "longdivstyle", "lquote", "lspace",
+	"mathbackground", "mathcolor", "mathsize", "mathvariant", "maxsize",
+	"minlabelspacing", "minsize", "movablelimits", "notation",
+	"numalign", "open", "other", "overflow", "position", "rowalign",
+	"rowlines", "rowspacing", "rowspan", "rquote", "rspace",
+	"scriptlevel", "scriptminsize", "scriptsizemultiplier", "selection",
+	"separator", "separators", "shift", "side", "src", "stackalign",
+	"stretchy", "subscriptshift", "superscriptshift", "symmetric",
+	"voffset", "width", "xlink:href", "xlink:show", "xlink:type",
+	"xmlns", "xmlns:xlink",
+};
+
+static const char *const svg_elements[] = {
+	"a", "animate", "animatecolor", "animatemotion", "animatetransform",
+	"circle", "defs", "desc", "ellipse", "font-face", "font-face-name",
+	"font-face-src", "foreignobject", "g", "glyph", "hkern", "line",
+	"lineargradient", "marker", "metadata", "missing-glyph", "mpath",
+	"path", "polygon", "polyline", "radialgradient", "rect", "set",
+	"stop", "svg", "switch", "text", "title", "tspan", "use",
+};
+
+static const char *const svg_attributes[] = {
+	"accent-height", "accumulate", "additive", "alphabetic",
+	"arabic-form", "ascent", "attributename", "attributetype",
+	"baseprofile", "bbox", "begin", "by", "calcmode", "cap-height",
+	"class", "color", "color-rendering", "content", "cx", "cy", "d",
+	"descent", "display", "dur", "dx", "dy", "end", "fill",
+	"fill-opacity", "fill-rule", "font-family", "font-size",
+	"font-stretch", "font-style", "font-variant", "font-weight", "from",
+	"fx", "fy", "g1", "g2", "glyph-name", "gradientunits", "hanging",
+	"height", "horiz-adv-x", "horiz-origin-x", "id", "ideographic", "k",
+	"keypoints", "keysplines", "keytimes", "lang", "marker-end",
+	"marker-mid", "marker-start", "markerheight", "markerunits",
+	"markerwidth", "mathematical", "max", "min", "name", "offset",
+	"opacity", "orient", "origin", "overline-position",
+	"overline-thickness", "panose-1", "path", "pathlength", "points",
+	"preserveaspectratio", "r", "refx", "refy", "repeatcount",
+	"repeatdur", "requiredextensions", "requiredfeatures", "restart",
+	"rotate", "rx", "ry", "slope", "stemh", "stemv", "stop-color",
+	"stop-opacity", "strikethrough-position", "strikethrough-thickness",
+	"stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
+	"stroke-linejoin", "stroke-miterlimit", "stroke-opacity",
+	"stroke-width", "systemlanguage", "target", "text-anchor", "to",
+	"transform", "type", "u1", "u2", "underline-position",
+	"underline-thickness", "unicode", "unicode-range", "units-per-em",
+	"values", "version", "viewbox", "visibility", "width", "widths", "x",
+	"x-height", "x1", "x2", "xlink:actuate", "xlink:arcrole",
+	"xlink:href", "xlink:role", "xlink:show", "xlink:title",
+	"xlink:type", "xml:base", "xml:lang", "xml:space", "xmlns",
+	"xmlns:xlink", "y", "y1", "y2", "zoomandpan",
+};
+
+static const char *const svg_camel[] = {
+	"animateColor", "animateMotion", "animateTransform", "attributeName",
+	"attributeType", "baseProfile", "calcMode", "foreignObject",
+	"gradientUnits", "keyPoints", "keySplines", "keyTimes",
+	"linearGradient", "markerHeight", "markerUnits", "markerWidth",
+	"pathLength", "preserveAspectRatio", "radialGradient", "refX",
+	"refY", "repeatCount", "repeatDur", "requiredExtensions",
+	"requiredFeatures", "systemLanguage", "viewBox", "zoomAndPan",
+};
+
+static const char *const svg_properties[] = {
+	"fill", "fill-opacity", "fill-rule", "stroke", "stroke-linecap",
+	"stroke-linejoin", "stroke-opacity", "stroke-width",
+};
+
+static const char *const void_elements[] = {
+	"area", "base", "basefont", "br", "col", "command", "embed", "frame",
+	"hr", "img", "input", "isindex", "keygen", "link", "meta", "param",
+	"source", "track", "wbr",
+};
+
+static const char *const uri_schemes[] = {
+	"aim", "callto", "cvs", "facetime", "feed", "file", "ftp", "git",
+	"gopher", "gtalk", "h323", "hdl", "http", "https", "imap", "irc",
+	"irc6", "ircs", "itms", "magnet", "mailto", "mms", "msnim", "news",
+	"nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip",
+	"sips", "skype", "smb", "snews", "ssh", "svn", "svn+ssh", "telnet",
+	"wais", "ymsg",
+};
+
+static const struct entity entities[] = {
+	{ "AElig", 0xc6 }, { "Aacute", 0xc1 }, { "Acirc", 0xc2 },
+	{ "Agrave", 0xc0 }, { "Alpha", 0x391 }, { "Aring", 0xc5 },
+	{ "Atilde", 0xc3 }, { "Auml", 0xc4 }, { "Beta", 0x392 },
+	{ "Ccedil", 0xc7 }, { "Chi", 0x3a7 }, { "Dagger", 0x2021 },
+	{ "Delta", 0x394 }, { "ETH", 0xd0 }, { "Eacute", 0xc9 },
+	{ "Ecirc", 0xca }, { "Egrave", 0xc8 }, { "Epsilon", 0x395 },
+	{ "Eta", 0x397 }, { "Euml", 0xcb }, { "Gamma", 0x393 },
+	{ "Iacute", 0xcd }, { "Icirc", 0xce }, { "Igrave", 0xcc },
+	{ "Iota", 0x399 }, { "Iuml", 0xcf }, { "Kappa", 0x39a },
+	{ "Lambda", 0x39b }, { "Mu", 0x39c }, { "Ntilde", 0xd1 },
+	{ "Nu", 0x39d }, { "OElig", 0x152 }, { "Oacute", 0xd3 },
+	{ "Ocirc", 0xd4 }, { "Ograve", 0xd2 }, { "Omega", 0x3a9 },
+	{ "Omicron", 0x39f }, { "Oslash", 0xd8 }, { "Otilde", 0xd5 },
+	{ "Ouml", 0xd6 }, { "Phi", 0x3a6 }, { "Pi", 0x3a0 },
+	{ "Prime", 0x2033 }, { "Psi", 0x3a8 }, { "Rho", 0x3a1 },
+	{ "Scaron", 0x160 }, { "Sigma", 0x3a3 }, { "THORN", 0xde },
+	{ "Tau", 0x3a4 }, { "Theta", 0x398 }, { "Uacute", 0xda },
+	{ "Ucirc", 0xdb }, { "Ugrave", 0xd9 }, { "Upsilon", 0x3a5 },
+	{ "Uuml", 0xdc }, { "Xi", 0x39e }, { "Yacute", 0xdd },
+	{ "Yuml", 0x178 }, { "Zeta", 0x396 }, { "aacute", 0xe1 },
+	{ "acirc", 0xe2 }, { "acute", 0xb4 }, { "aelig", 0xe6 },
+	{ "agrave", 0xe0 }, { "alefsym", 0x2135 }, { "alpha", 0x3b1 },
+	{ "amp", 0x26 }, { "and", 0x2227 }, { "ang", 0x2220 },
+	{ "apos", 0x27 }, { "aring", 0xe5 }, { "asymp", 0x2248 },
+	{ "atilde", 0xe3 }, { "auml", 0xe4 }, { "bdquo", 0x201e },
+	{ "beta", 0x3b2 }, { "brvbar", 0xa6 }, { "bull", 0x2022 },
+	{ "cap", 0x2229 }, { "ccedil", 0xe7 }, { "cedil", 0xb8 },
+	{ "cent", 0xa2 }, { "chi", 0x3c7 }, { "circ", 0x2c6 },
+	{ "clubs", 0x2663 }, { "cong", 0x2245 }, { "copy", 0xa9 },
+	{ "crarr", 0x21b5 }, { "cup", 0x222a }, { "curren", 0xa4 },
+	{ "dArr", 0x21d3 }, { "dagger", 0x2020 }, { "darr", 0x2193 },
+	{ "deg", 0xb0 }, { "delta", 0x3b4 }, { "diams", 0x2666 },
+	{ "divide", 0xf7 }, { "eacute", 0xe9 }, { "ecirc", 0xea },
+	{ "egrave", 0xe8 }, { "empty", 0x2205 }, { "emsp", 0x2003 },
+	{ "ensp", 0x2002 }, { "epsilon", 0x3b5 }, { "equiv", 0x2261 },
+	{ "eta", 0x3b7 }, { "eth", 0xf0 }, { "euml", 0xeb },
+	{ "euro", 0x20ac }, { "exist", 0x2203 }, { "fnof", 0x192 },
+	{ "forall", 0x2200 }, { "frac12", 0xbd }, { "frac14", 0xbc },
+	{ "frac34", 0xbe }, { "frasl", 0x2044 }, { "gamma", 0x3b3 },
+	{ "ge", 0x2265 }, { "gt", 0x3e }, { "hArr", 0x21d4 },
+	{ "harr", 0x2194 }, { "hearts", 0x2665 }, { "hellip", 0x2026 },
+	{ "iacute", 0xed }, { "icirc", 0xee }, { "iexcl", 0xa1 },
+	{ "igrave", 0xec }, { "image", 0x2111 }, { "infin", 0x221e },
+	{ "int", 0x222b }, { "iota", 0x3b9 }, { "iquest", 0xbf },
+	{ "isin", 0x2208 }, { "iuml", 0xef }, { "kappa", 0x3ba },
+	{ "lArr", 0x21d0 }, { "lambda", 0x3bb }, { "lang", 0x2329 },
+	{ "laquo", 0xab }, { "larr", 0x2190 }, { "lceil", 0x2308 },
+	{ "ldquo", 0x201c }, { "le", 0x2264 }, { "lfloor", 0x230a },
+	{ "lowast", 0x2217 }, { "loz", 0x25ca }, { "lrm", 0x200e },
+	{ "lsaquo", 0x2039 }, { "lsquo", 0x2018 }, { "lt", 0x3c },
+	{ "macr", 0xaf }, { "mdash", 0x2014 }, { "micro", 0xb5 },
+	{ "middot", 0xb7 }, { "minus", 0x2212 }, { "mu", 0x3bc },
+	{ "nabla", 0x2207 }, { "nbsp", 0xa0 }, { "ndash", 0x2013 },
+	{ "ne", 0x2260 }, { "ni", 0x220b }, { "not", 0xac },
+	{ "notin", 0x2209 }, { "nsub", 0x2284 }, { "ntilde", 0xf1 },
+	{ "nu", 0x3bd }, { "oacute", 0xf3 }, { "ocirc", 0xf4 },
+	{ "oelig", 0x153 }, { "ograve", 0xf2 }, { "oline", 0x203e },
+	{ "omega", 0x3c9 }, { "omicron", 0x3bf }, { "oplus", 0x2295 },
+	{ "or", 0x2228 }, { "ordf", 0xaa }, { "ordm", 0xba },
+	{ "oslash", 0xf8 }, { "otilde", 0xf5 }, { "otimes", 0x2297 },
+	{ "ouml", 0xf6 }, { "para", 0xb6 }, { "part", 0x2202 },
+	{ "permil", 0x2030 }, { "perp", 0x22a5 }, { "phi", 0x3c6 },
+	{ "pi", 0x3c0 }, { "piv", 0x3d6 }, { "plusmn", 0xb1 },
+	{ "pound", 0xa3 }, { "prime", 0x2032 }, { "prod", 0x220f },
+	{ "prop", 0x221d }, { "psi", 0x3c8 }, { "quot", 0x22 },
+	{ "rArr", 0x21d2 }, { "radic", 0x221a }, { "rang", 0x232a },
+	{ "raquo", 0xbb }, { "rarr", 0x2192 }, { "rceil", 0x2309 },
+	{ "rdquo", 0x201d }, { "real", 0x211c }, { "reg", 0xae },
+	{ "rfloor", 0x230b }, { "rho", 0x3c1 }, { "rlm", 0x200f },
+	{ "rsaquo", 0x203a }, { "rsquo", 0x2019 }, { "sbquo", 0x201a },
+	{ "scaron", 0x161 }, { "sdot", 0x22c5 }, { "sect", 0xa7 },
+	{ "shy", 0xad }, { "sigma", 0x3c3 }, { "sigmaf", 0x3c2 },
+	{ "sim", 0x223c }, { "spades", 0x2660 }, { "sub", 0x2282 },
+	{ "sube", 0x2286 }, { "sum", 0x2211 }, { "sup", 0x2283 },
+	{ "sup1", 0xb9 }, { "sup2", 0xb2 }, { "sup3", 0xb3 },
+	{ "supe", 0x2287 }, { "szlig", 0xdf }, { "tau", 0x3c4 },
+	{ "there4", 0x2234 }, { "theta", 0x3b8 }, { "thetasym", 0x3d1 },
+	{ "thinsp", 0x2009 }, { "thorn", 0xfe }, { "tilde", 0x2dc },
+	{ "times", 0xd7 }, { "trade", 0x2122 }, { "uArr", 0x21d1 },
+	{ "uacute", 0xfa }, { "uarr", 0x2191 }, { "ucirc", 0xfb },
+	{ "ugrave", 0xf9 }, { "uml", 0xa8 }, { "upsih", 0x3d2 },
+	{ "upsilon", 0x3c5 }, { "uuml", 0xfc }, { "weierp", 0x2118 },
+	{ "xi", 0x3be }, { "yacute", 0xfd }, { "yen", 0xa5 },
+	{ "yuml", 0xff }, { "zeta", 0x3b6 }, { "zwj", 0x200d },
+	{ "zwnj", 0x200c },
+};
+
+/* Windows-1252 meanings of the C1 range, which HTML gives to &#128;..&#159;. */
+static const unsigned short cp1252[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Character classes, ASCII only and locale-free. */
+static int
+is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_alnum(int c)
+{
+	return is_alpha(c) || is_digit(c);
+}
+
+static int
+is_hex(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Python's \s for the ASCII range. */
+static int
+is_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+/* Python's \w, approximated: any byte of a non-ASCII character counts. */
+static int
+is_word(int c)
+{
+	return is_alnum(c) || c == '_' || (c & 0x80);
+}
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Compares a counted string with a NUL-terminated one, as bytes. */
+static int
+cmp_counted(const char *s, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)s[i];
+		unsigned char b = (unsigned char)name[i];
+
+		if (b == '\0' || a != b)
+			return b == '\0' ? 1 : (a < b ? -1 : 1);
+	}
+	return name[n] == '\0' ? 0 : -1;
+}
+
+static int
+in_set(const char *const *set, size_t nset, const char *s, size_t n)
+{
+	size_t lo = 0, hi = nset;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_counted(s, n, set[mid]);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+#define IN(set, s, n)	in_set(set, NELEM(set), s, n)
+
+static int
+eq(const char *s, size_t n, const char *lit)
+{
+	return cmp_counted(s, n, lit) == 0;
+}
+
+/* Looks up an entity name (case-sensitive); 0 when unknown. */
+static unsigned long
+entity_lookup(const char *s, size_t n)
+{
+	size_t lo = 0, hi = NELEM(entities);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_counted(s, n, entities[mid].name);
+
+		if (c == 0)
+			return entities[mid].cp;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+/* The code point of a numeric reference's digits ("123" or "x7b"), with the
+ * substitutions HTML makes: C1 controls read as Windows-1252, and nothing
+ * that is not a character (NUL, surrogates, beyond U+10FFFF) survives. */
+static unsigned long
+charref_value(const char *p, size_t n)
+{
+	unsigned long v = 0;
+	size_t i = 0;
+	int base = 10;
+
+	if (n && (p[0] == 'x' || p[0] == 'X')) {
+		base = 16;
+		i = 1;
+	}
+	for (; i < n; i++) {
+		int d = is_digit(p[i]) ? p[i] - '0' : lower(p[i]) - 'a' + 10;
+
+		v = v * (unsigned long)base + (unsigned long)d;
+		if (v > 0x10ffff)
+			return 0xfffd;
+	}
+	if (v >= 0x80 && v <= 0x9f && cp1252[v - 0x80])
+		return cp1252[v - 0x80];
+	if (v == 0 || (v >= 0xd800 && v <= 0xdfff))
+		return 0xfffd;
+	return v;
+}
+
+/* Appends bytes, with NUL (which would end a C string early) as U+FFFD. */
+static void
+put_raw(struct buf *b, const char *p, size_t n)
+{
+	const char *z;
+
+	while (n && (z = memchr(p, '\0', n)) != NULL) {
+		buf_append(b, p, (size_t)(z - p));
+		buf_puts(b, "\xef\xbf\xbd");
+		n -= (size_t)(z - p) + 1;
+		p = z + 1;
+	}
+	buf_append(b, p, n);
+}
+
+/*
+ * The tokenizer.
+ */
+struct attr {
+	const char	*name;		/* as written; compare case-insensitively */
+	size_t		 namelen;
+	const char	*value;		/* quotes removed, references untouched */
+	size_t		 valuelen;
+	size_t		 seq;		/* position, so sorting can be stable */
+};
+
+struct tok_ops {
+	/* Text as written; rest is set for input that was meant as markup
+	 * but never closed, which a careful consumer escapes. */
+	void	(*text)(void *, const char *, size_t, int rest);
+	/* A character reference: the digits, "123" or "x7b". */
+	void	(*charref)(void *, const char *, size_t);
+	/* An entity reference: the name, and whether a ';' ended it. */
+	void	(*entity)(void *, const char *, size_t, int semi);
+	/* A start tag, name lowercased.  Returns 1 to skip its content as
+	 * raw text up to the matching end tag. */
+	int	(*start)(void *, const char *, size_t, struct attr *, size_t,
+		    int selfclose);
+	void	(*end)(void *, const char *, size_t);
+	void	(*comment)(void *, const char *, size_t);
+};
+
+struct tok {
+	const char		*s;
+	size_t			 n;
+	const struct tok_ops	*ops;
+	void			*ctx;
+	int			 textmode;	/* HTML5-ish, for rendering */
+	struct attr		*attrs;
+	size_t			 nattrs;
+	size_t			 attrcap;
+	struct buf		 name;		/* lowercased tag name */
+	struct buf		 last;		/* the previous start tag's name */
+	int			 have_last;
+};
+
+static int
+starts(const struct tok *t, size_t i, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return t->n - i >= l && memcmp(t->s + i, lit, l) == 0;
+}
+
+static void
+set_name(struct tok *t, const char *p, size_t n)
+{
+	size_t i;
+
+	buf_reset(&t->name);
+	buf_append(&t->name, p, n);
+	for (i = 0; i < n; i++)
+		t->name.data[i] = (char)lower((unsigned char)t->name.data[i]);
+}
+
+static void
+set_lower(struct buf *b, const char *p, size_t n)
+{
+	size_t i;
+
+	buf_reset(b);
+	buf_append(b, p, n);
+	for (i = 0; i < n; i++)
+		b->data[i] = (char)lower((unsigned char)b->data[i]);
+}
+
+/*
+ * Where a tag that starts before `from` ends: the position of the '<' or
+ * '>' that closes it.  Quoted values may hide brackets when the quote is
+ * followed by what can follow a value; otherwise the first bracket on the
+ * same line wins.  NPOS when there is none.
+ */
+static size_t
+end_bracket(const struct tok *t, size_t from)
+{
+	const char *s = t->s;
+	size_t n = t->n, p = from, a, b;
+	const char *q;
+
+	while (p < n) {
+		unsigned char c = (unsigned char)s[p];
+
+		if (c == '<' || c == '>')
+			return p;
+		if (c != '"' && c != '\'') {
+			p++;
+			continue;
+		}
+		if ((q = memchr(s + p + 1, c, n - p - 1)) == NULL)
+			break;
+		a = (size_t)(q - s) + 1;
+		if (a >= n)
+			break;
+		c = (unsigned char)s[a];
+		if (!(c == '>' || c == '/' || is_space(c))) {
+			for (b = a; b < n && is_word((unsigned char)s[b]); b++)
+				;
+			if (b == a || b >= n || s[b] != '=')
+				break;
+		}
+		p = a;
+	}
+	for (p = from; p < n && s[p] != '\n'; p++)
+		if (s[p] == '<' || s[p] == '>')
+			return p;
+	return NPOS;
+}
+
+static int
+unquoted_char(int c)
+{
+	return is_alnum(c) || (c != '\0' && strchr("[]-./,:;+*%?!&$()_#=~'\"@",
+	    c) != NULL);
+}
+
+/* One attribute at k; returns where it ends, NPOS when there is none. */
+static size_t
+parse_attr(struct tok *t, size_t k)
+{
+	const char *s = t->s;
+	size_t n = t->n, p = k, q, r;
+	struct attr a;
+	const char *close;
+
+	while (p < n && is_space((unsigned char)s[p]))
+		p++;
+	if (p >= n || !(is_alpha((unsigned char)s[p]) || s[p] == '_'))
+		return NPOS;
+	a.name = s + p;
+	for (p++; p < n && (is_alnum((unsigned char)s[p]) ||
+	    strchr("-:._", s[p]) != NULL) && s[p] != '\0'; p++)
+		;
+	a.namelen = (size_t)(s + p - a.name);
+	a.value = a.name;
+	a.valuelen = a.namelen;
+	if (p < n && s[p] == '$')
+		p++;
+	q = p;
+	while (q < n && is_space((unsigned char)s[q]))
+		q++;
+	if (q < n && s[q] == '=') {
+		for (q++; q < n && is_space((unsigned char)s[q]); q++)
+			;
+		if (q < n && (s[q] == '"' || s[q] == '\'') &&
+		    (close = memchr(s + q + 1, s[q], n - q - 1)) != NULL)
+			r = (size_t)(close - s) + 1;
+		else
+			for (r = q; r < n && unquoted_char((unsigned char)s[r]);
+			    r++)
+				;
+		a.value = s + q;
+		a.valuelen = r - q;
+		if (a.valuelen && (a.value[0] == '"' || a.value[0] == '\'') &&
+		    a.value[a.valuelen - 1] == a.value[0]) {
+			if (a.valuelen == 1)
+				a.valuelen = 0;
+			else {
+				a.value++;
+				a.valuelen -= 2;
+			}
+		}
+		p = r;
+	}
+	if (t->nattrs == t->attrcap) {
+		t->attrcap = t->attrcap ? t->attrcap * 2 : 16;
+		t->attrs = xreallocarray(t->attrs, t->attrcap, sizeof(*t->attrs));
+	}
+	a.seq = t->nattrs;
+	t->attrs[t->nattrs++] = a;
+	return p;
+}
+
+/* Finds "</name" (any case) at or after p; n when absent. */
+static size_t
+find_end_tag(const struct tok *t, size_t p, const char *name, size_t len)
+{
+	const char *s = t->s;
+	size_t n = t->n, i;
+	const char *lt;
+
+	while (p < n && (lt = memchr(s + p, '<', n - p)) != NULL) {
+		p = (size_t)(lt - s);
+		if (p + 1 + len < n && s[p + 1] == '/') {
+			for (i = 0; i < len; i++)
+				if (lower((unsigned char)s[p + 2 + i]) != name[i])
+					break;
+			if (i == len && !is_alnum((unsigned char)s[p + 2 + len]))
+				return p;
+		}
+		p++;
+	}
+	return n;
+}
+
+static size_t
+parse_starttag(struct tok *t, size_t i)
+{
+	const char *s = t->s;
+	size_t n = t->n, j, k, p, q, e;
+	int selfclose, raw = 0;
+
+	/* "<name/data/" is an SGML short tag. */
+	if (is_alpha((unsigned char)s[i + 1])) {
+		for (p = i + 2; p < n && (is_alnum((unsigned char)s[p]) ||
+		    s[p] == '-' || s[p] == '.'); p++)
+			;
+		if (p < n && s[p] == '/') {
+			for (q = p + 1; q < n && s[q] != '/'; q++)
+				;
+			if (q >= n)
+				return NPOS;
+			set_name(t, s + i + 1, p - i - 1);
+			t->ops->start(t->ctx, t->name.data, t->name.len, NULL, 0,
+			    0);
+			set_name(t, s + i + 1, p - i - 1);
+			if (q > p + 1)
+				t->ops->text(t->ctx, s + p + 1, q - p - 1, 1);
+			t->ops->end(t->ctx, t->name.data, t->name.len);
+			return q + 1;
+		}
+	}
+	if ((j = end_bracket(t, i + 1)) == NPOS)
+		return NPOS;
+	if (s[i + 1] == '>') {
+		k = j;
+		buf_reset(&t->name);
+		buf_append(&t->name, buf_str(&t->last), t->last.len);
+	} else {
+		for (k = i + 1; k < n && (is_alnum((unsigned char)s[k]) ||
+		    (s[k] != '\0' && strchr("-_.:", s[k]) != NULL)); k++)
+			;
+		set_name(t, s + i + 1, k - i - 1);
+		buf_reset(&t->last);
+		buf_append(&t->last, t->name.data, t->name.len);
+		t->have_last = 1;
+	}
+	t->nattrs = 0;
+	while (k < j) {
+		if ((p = parse_attr(t, k)) == NPOS)
+			break;
+		k = p;
+	}
+	e = j;
+	if (s[e] == '>')
+		e++;
+	selfclose = e - i > 2 && s[e - 2] == '/' && s[e - 1] == '>';
+	if (s[i + 1] != '>' || t->have_last)
+		raw = t->ops->start(t->ctx, t->name.data, t->name.len, t->attrs,
+		    t->nattrs, selfclose);
+	if (raw && !selfclose)
+		e = find_end_tag(t, e, t->name.data, t->name.len);
+	return e;
+}
+
+static size_t
+parse_endtag(struct tok *t, size_t i)
+{
+	const char *s = t->s;
+	size_t j, a, b;
+
+	if ((j = end_bracket(t, i + 1)) == NPOS)
+		return NPOS;
+	for (a = i + 2; a < j && is_space((unsigned char)s[a]); a++)
+		;
+	for (b = j; b > a && is_space((unsigned char)s[b - 1]); b--)
+		;
+	set_name(t, s + a, b - a);
+	t->ops->end(t->ctx, t->name.data, t->name.len);
+	return s[j] == '>' ? j + 1 : j;
+}
+
+static size_t
+parse_comment(struct tok *t, size_t i)
+{
+	const char *s = t->s;
+	size_t n = t->n, p, r;
+	const char *gt;
+
+	for (p = i + 4; p + 1 < n; p++) {
+		if (s[p] != '-' || s[p + 1] != '-')
+			continue;
+		for (r = p + 2; r < n && is_space((unsigned char)s[r]); r++)
+			;
+		if (r < n && s[r] == '>') {
+			t->ops->comment(t->ctx, s + i + 4, p - i - 4);
+			return r + 1;
+		}
+	}
+	/* Unclosed: a page-wrecking (or sanitizer-dodging) comment; skip to
+	 * the first "--...>" or drop the rest. */
+	for (p = i + 4; p + 1 < n; p++)
+		if (s[p] == '-' && s[p + 1] == '-') {
+			gt = memchr(s + p + 2, '>', n - p - 2);
+			return gt ? (size_t)(gt - s) + 1 : n;
+		}
+	return n;
+}
+
+/* "<![name ...]]>" marked sections and "<!DOCTYPE ...>": dropped. */
+static size_t
+parse_decl(struct tok *t, size_t i)
+{
+	const char *s = t->s;
+	size_t n = t->n, p, a;
+	const char *q;
+	int two;
+
+	if (i + 2 < n && s[i + 2] == '[') {
+		for (a = p = i + 3; p < n && (is_alnum((unsigned char)s[p]) ||
+		    (s[p] != '\0' && strchr("-_.:", s[p]) != NULL)); p++)
+			;
+		if (p == a || !is_alpha((unsigned char)s[a]))
+			return 0;
+		set_name(t, s + a, p - a);
+		if (eq(t->name.data, t->name.len, "temp") ||
+		    eq(t->name.data, t->name.len, "cdata") ||
+		    eq(t->name.data, t->name.len, "ignore") ||
+		    eq(t->name.data, t->name.len, "include") ||
+		    eq(t->name.data, t->name.len, "rcdata"))
+			two = 1;
+		else if (eq(t->name.data, t->name.len, "if") ||
+		    eq(t->name.data, t->name.len, "else") ||
+		    eq(t->name.data, t->name.len, "endif"))
+			two = 0;
+		else
+			return 0;
+		/* "]\s*]\s*>" or "]\s*>" */
+		for (; p < n; p++) {
+			size_t r = p;
+
+			if (s[r] != ']')
+				continue;
+			if (two) {
+				for (r++; r < n && is_space((unsigned char)s[r]);
+				    r++)
+					;
+				if (r >= n || s[r] != ']')
+					continue;
+			}
+			for (r++; r < n && is_space((unsigned char)s[r]); r++)
+				;
+			if (r < n && s[r] == '>')
+				return r + 1;
+		}
+		return NPOS;
+	}
+	for (p = i + 2; p < n; p++) {
+		if (s[p] == '>')
+			return p + 1;
+		if (s[p] == '"' || s[p] == '\'') {
+			if ((q = memchr(s + p + 1, s[p], n - p - 1)) == NULL)
+				return NPOS;
+			p = (size_t)(q - s);
+		} else if (s[p] == '[') {
+			if ((q = memchr(s + p + 1, ']', n - p - 1)) == NULL)
+				return NPOS;
+			p = (size_t)(q - s);
+		}
+	}
+	return NPOS;
+}
+
+/* "<br/>" and "<p/>" as feedparser rewrites them before parsing; returns
+ * the end of the short tag, or NPOS when this is not one. */
+static size_t
+short_empty_tag(struct tok *t, size_t i)
+{
+	const char *s = t->s;
+	size_t n = t->n, p, q, end;
+
+	for (p = i + 1; p < n && s[p] != '<' && s[p] != '>' &&
+	    !is_space((unsigned char)s[p]); p++)
+		;
+	if (p == i + 1)
+		return NPOS;
+	if (s[p - 1] == '/' && p < n && s[p] == '>' && p - 1 > i + 1) {
+		end = p + 1;
+		p--;
+	} else {
+		for (q = p; q < n && is_space((unsigned char)s[q]); q++)
+			;
+		if (q + 1 >= n || s[q] != '/' || s[q + 1] != '>')
+			return NPOS;
+		end = q + 2;
+	}
+	/* Only a well-formed name; anything else takes the general path. */
+	if (!is_alpha((unsigned char)s[i + 1]))
+		return NPOS;
+	for (q = i + 2; q < p; q++)
+		if (!is_alnum((unsigned char)s[q]) && strchr("-_.:", s[q]) == NULL)
+			return NPOS;
+	set_name(t, s + i + 1, p - i - 1);
+	buf_reset(&t->last);
+	buf_append(&t->last, t->name.data, t->name.len);
+	t->have_last = 1;
+	if (!t->ops->start(t->ctx, t->name.data, t->name.len, NULL, 0, 1) &&
+	    !IN(void_elements, t->name.data, t->name.len))
+		t->ops->end(t->ctx, t->name.data, t->name.len);
+	return end;
+}
+
+/* At a '<': returns where to go on, NPOS when the rest is text. */
+static size_t
+tok_lt(struct tok *t, size_t i)
+{
+	const char *s = t->s;
+	size_t n = t->n, k;
+	const char *gt;
+	unsigned char c;
+
+	if (i + 1 >= n)
+		return NPOS;
+	c = (unsigned char)s[i + 1];
+	if (c == '!' && !starts(t, i, "<!--") && !starts(t, i, "<!DOCTYPE") &&
+	    (!starts(t, i, "<![") || starts(t, i, "<![CDATA["))) {
+		if (t->textmode) {
+			/* A bogus comment, as HTML5 reads it. */
+			if (starts(t, i, "<![CDATA[") &&
+			    (k = parse_decl(t, i)) != NPOS && k != 0)
+				return k;
+			gt = memchr(s + i, '>', n - i);
+			return gt ? (size_t)(gt - s) + 1 : n;
+		}
+		t->ops->entity(t->ctx, "lt", 2, 1);
+		return i + 1;
+	}
+	if (is_alpha(c) && (k = short_empty_tag(t, i)) != NPOS)
+		return k;
+	if (c == '>' || is_alpha(c))
+		return parse_starttag(t, i);
+	if (c == '/')
+		return parse_endtag(t, i);
+	if (starts(t, i, "<!--"))
+		return parse_comment(t, i);
+	if (c == '?') {
+		gt = memchr(s + i, '>', n - i);
+		return gt ? (size_t)(gt - s) + 1 : NPOS;
+	}
+	if (c == '!') {
+		k = parse_decl(t, i);
+		if (k != 0)
+			return k;
+		t->ops->entity(t->ctx, "lt", 2, 1);
+		return i + 1;
+	}
+	t->ops->text(t->ctx, s + i, 1, 0);
+	return i + 1;
+}
+
+/* At a '&': returns where to go on, NPOS when the rest is text. */
+static size_t
+tok_amp(struct tok *t, size_t i)
+{
+	const char *s = t->s;
+	size_t n = t->n, p, a;
+
+	/* feedparser turns these two into the characters before parsing. */
+	if (starts(t, i, "&#39;") || starts(t, i, "&#34;")) {
+		t->ops->text(t->ctx, s[i + 2] == '3' && s[i + 3] == '9' ? "'" :
+		    "\"", 1, 0);
+		return i + 5;
+	}
+	if (i + 1 < n && s[i + 1] == '#') {
+		a = i + 2;
+		if (a < n && is_digit((unsigned char)s[a]))
+			for (p = a; p < n && is_digit((unsigned char)s[p]); p++)
+				;
+		else if (a + 1 < n && (s[a] == 'x' || s[a] == 'X') &&
+		    is_hex((unsigned char)s[a + 1]))
+			for (p = a + 1; p < n && is_hex((unsigned char)s[p]); p++)
+				;
+		else
+			p = a;
+		if (p > a && p < n && s[p] == ';') {
+			t->ops->charref(t->ctx, s + a, p - a);
+			return p + 1;
+		}
+		/* Not a reference: "&#" and digits as text. */
+		for (p = a; p < n && is_digit((unsigned char)s[p]); p++)
+			;
+		if (p >= n)
+			return NPOS;
+		t->ops->text(t->ctx, s + i, p - i, 0);
+		return p;
+	}
+	if (i + 1 < n && is_alpha((unsigned char)s[i + 1])) {
+		for (p = i + 2; p < n && (is_alnum((unsigned char)s[p]) ||
+		    s[p] == '-' || s[p] == '.'); p++)
+			;
+		if (p < n) {
+			t->ops->entity(t->ctx, s + i + 1, p - i - 1, s[p] == ';');
+			return s[p] == ';' ? p + 1 : p;
+		}
+		/* At the very end a trailing '-' or '.' can end the name. */
+		if (p - i > 2 && (s[p - 1] == '-' || s[p - 1] == '.')) {
+			t->ops->entity(t->ctx, s + i + 1, p - i - 2, 0);
+			return p - 1;
+		}
+		return NPOS;
+	}
+	if (i + 1 >= n)
+		return NPOS;
+	t->ops->text(t->ctx, s + i, 1, 0);
+	return i + 1;
+}
+
+static void
+tok_run(struct tok *t)
+{
+	const char *s = t->s;
+	size_t n = t->n, i = 0, j, k;
+
+	while (i < n) {
+		for (j = i; j < n && s[j] != '<' && s[j] != '&'; j++)
+			;
+		if (j > i)
+			t->ops->text(t->ctx, s + i, j - i, 0);
+		if ((i = j) >= n)
+			break;
+		k = s[i] == '<' ? tok_lt(t, i) : tok_amp(t, i);
+		if (k == NPOS) {
+			t->ops->text(t->ctx, s + i, n - i, 1);
+			break;
+		}
+		i = k;
+	}
+}
+
+static void
+tok_init(struct tok *t, const char *s, size_t n, const struct tok_ops *ops,
+    void *ctx)
+{
+	memset(t, 0, sizeof(*t));
+	t->s = s ? s : "";
+	t->n = s ? n : 0;
+	t->ops = ops;
+	t->ctx = ctx;
+	buf_puts(&t->last, "???");
+}
+
+static void
+tok_free(struct tok *t)
+{
+	free(t->attrs);
+	buf_free(&t->name);
+	buf_free(&t->last);
+}
+
+/*
+ * The sanitizer.
+ */
+#define NS_SVG		"http://www.w3.org/2000/svg"
+#define NS_MATHML	"http://www.w3.org/1998/Math/MathML"
+#define NS_XLINK	"http://www.w3.org/1999/xlink"
+
+/* Elements whose content goes with them. */
+static const char *const unacceptable_elements[] = {
+	"applet", "script", "style",
+};
+
+/* Attributes that hold a URL: their scheme is checked, whatever the element
+ * (feedparser checks only href; a src="javascript:" is no better). */
+static const char *const uri_attributes[] = {
+	"action", "background", "cite", "datasrc", "dynsrc", "href",
+	"longdesc", "lowsrc", "ping", "poster", "src", "usemap", "xlink:href",
+};
+
+/* The element/attribute pairs whose relative URLs are resolved. */
+static const char *const relative_uris[] = {
+	"a/href", "area/href", "audio/src", "blockquote/cite", "del/cite",
+	"form/action", "img/longdesc", "img/src", "img/usemap", "input/src",
+	"input/usemap", "ins/cite", "q/cite", "source/src", "video/poster",
+	"video/src",
+};
+
+static const char *const css_shorthands[] = {
+	"background", "border", "margin", "padding",
+};
+
+struct san {
+	struct buf	 out;
+	const char	*base;
+	int		 unacceptable;	/* may go negative, as feedparser's */
+	int		 mathml;
+	int		 svg;
+	struct buf	 val;		/* scratch: one attribute value */
+	struct buf	 val2;
+	struct buf	 style;
+	struct buf	 prop;
+	struct attr	*sorted;
+	size_t		 sortedcap;
+};
+
+static const char *
+svg_camel_name(const char *s, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < NELEM(svg_camel); i++) {
+		const char *c = svg_camel[i];
+
+		if (strlen(c) != n)
+			continue;
+		for (k = 0; k < n && lower((unsigned char)c[k]) == s[k]; k++)
+			;
+		if (k == n)
+			return c;
+	}
+	return NULL;
+}
+
+static void
+san_text(void *ctx, const char *p, size_t n, int rest)
+{
+	struct san *z = ctx;
+	size_t i, a;
+
+	if (z->unacceptable)
+		return;
+	if (!rest) {
+		put_raw(&z->out, p, n);
+		return;
+	}
+	/* Markup that never closed: text, and it must stay text. */
+	for (i = a = 0; i < n; i++) {
+		if (p[i] != '<' && p[i] != '>')
+			continue;
+		put_raw(&z->out, p + a, i - a);
+		buf_puts(&z->out, p[i] == '<' ? "&lt;" : "&gt;");
+		a = i + 1;
+	}
+	put_raw(&z->out, p + a, n - a);
+}
+
+static void
+san_charref(void *ctx, const char *p, size_t n)
+{
+	struct san *z = ctx;
+	unsigned long v = 0;
+	size_t i;
+
+	if (p[0] != 'x' && p[0] != 'X') {
+		for (i = 0; i < n && v < 1000; i++)
+			v = v * 10 + (unsigned long)(p[i] - '0');
+	} else {
+		for (i = 1; i < n && v < 1000; i++)
+			v = v * 16 + (unsigned long)(is_digit(p[i]) ?
+			    p[i] - '0' : lower(p[i]) - 'a' + 10);
+	}
+	if (v >= 0x80 && v <= 0x9f && cp1252[v - 0x80]) {
+		buf_printf(&z->out, "&#x%x;", cp1252[v - 0x80]);
+		return;
+	}
+	buf_puts(&z->out, "&#");
+	for (i = 0; i < n; i++)
+		buf_putc(&z->out, lower((unsigned char)p[i]));
+	buf_putc(&z->out, ';');
+}
+
+static void
+san_entity(void *ctx, const char *p, size_t n, int semi)
+{
+	struct san *z = ctx;
+
+	(void)semi;
+	if (entity_lookup(p, n)) {
+		buf_putc(&z->out, '&');
+		buf_append(&z->out, p, n);
+		buf_putc(&z->out, ';');
+	} else {
+		/* Unknown: the ampersand is text and the ';' is lost. */
+		buf_puts(&z->out, "&amp;");
+		put_raw(&z->out, p, n);
+	}
+}
+
+static void
+san_comment(void *ctx, const char *p, size_t n)
+{
+	struct san *z = ctx;
+	size_t i;
+
+	/* A browser would end these comments earlier than we did ("<!-->",
+	 * "<!--->", "--!>"), and what follows would be live markup. */
+	if ((n && p[0] == '>') || (n > 1 && p[0] == '-' && p[1] == '>'))
+		return;
+	for (i = 0; i + 2 < n; i++)
+		if (p[i] == '-' && p[i + 1] == '-' && p[i + 2] == '!')
+			return;
+	if (n && p[n - 1] == '-')
+		return;
+	buf_puts(&z->out, "<!--");
+	put_raw(&z->out, p, n);
+	buf_puts(&z->out, "-->");
+}
+
+/* valid_css_values: "#hex", "rgb(...)" or a short number with a unit. */
+static int
+css_value_ok(const char *s, size_t n)
+{
+	static const char *const units[] = {
+		"cm", "em", "ex", "in", "mm", "pc", "pt", "px", "%", ",", ")",
+	};
+	size_t i, a, b, d, p, u;
+
+	if (n && s[0] == '#') {
+		for (i = 1; i < n; i++)
+			if (!(is_digit(s[i]) || (s[i] >= 'a' && s[i] <= 'f')))
+				break;
+		if (n > 1 && i == n)
+			return 1;
+	}
+	if (n >= 4 && memcmp(s, "rgb(", 4) == 0) {
+		p = 4;
+		for (a = p; p < n && is_digit(s[p]); p++)
+			;
+		if (p > a) {
+			if (p < n && s[p] == '%')
+				p++;
+			if (p < n && s[p] == ',') {
+				p++;
+				while (p < n && is_digit(s[p]))
+					p++;
+				if (p < n && s[p] == '%')
+					p++;
+				if (p < n && s[p] == ',')
+					p++;
+				while (p < n && is_digit(s[p]))
+					p++;
+				if (p < n && s[p] == '%')
+					p++;
+				if (p < n && s[p] == ')')
+					p++;
+				if (p == n)
+					return 1;
+			}
+		}
+	}
+	/* \d{0,2}\.?\d{0,2}(unit)? */
+	for (a = 0; a <= 2; a++)
+		for (d = 0; d <= 1; d++)
+			for (b = 0; b <= 2; b++) {
+				p = 0;
+				for (i = 0; i < a; i++, p++)
+					if (p >= n || !is_digit(s[p]))
+						goto next;
+				if (d) {
+					if (p >= n || s[p] != '.')
+						goto next;
+					p++;
+				}
+				for (i = 0; i < b; i++, p++)
+					if (p >= n || !is_digit(s[p]))
+						goto next;
+				if (p == n)
+					return 1;
+				for (u = 0; u < NELEM(units); u++)
+					if (eq(s + p, n - p, units[u]))
+						return 1;
+next:
+				;
+			}
+	return 0;
+}
+
+/* Length of a \w character at p (a whole UTF-8 sequence), 0 if none. */
+static size_t
+word_len(const char *s, size_t n, size_t p)
+{
+	unsigned char c = (unsigned char)s[p];
+	size_t l = 1;
+
+	if (c < 0x80)
+		return is_alnum(c) || c == '_';
+	if (c >= 0xf0)
+		l = 4;
+	else if (c >= 0xe0)
+		l = 3;
+	else if (c >= 0xc0)
+		l = 2;
+	return p + l <= n ? l : n - p;
+}
+
+/* The gauntlet: only these pieces may make up a style attribute. */
+static int
+css_gauntlet(const char *s, size_t n)
+{
+	char *reach;
+	size_t p, q, w, w2;
+	int ok;
+
+	reach = xcalloc(n + 1, 1);
+	reach[0] = 1;
+	for (p = 0; p < n; p++) {
+		unsigned char c = (unsigned char)s[p];
+
+		if (!reach[p])
+			continue;
+		if (is_alnum(c) || is_space(c) || strchr(":,;#%.!", c) != NULL)
+			reach[p + 1] = 1;
+		if ((w = word_len(s, n, p)) && p + w < n && s[p + w] == '-' &&
+		    p + w + 1 < n && (w2 = word_len(s, n, p + w + 1)))
+			reach[p + w + 1 + w2] = 1;
+		if (c == '\'' || c == '"') {
+			for (q = p + 1; q < n && (is_space((unsigned char)s[q]) ||
+			    is_word((unsigned char)s[q])); q++)
+				;
+			if (q > p + 1 && q < n && s[q] == (char)c)
+				reach[q + 1] = 1;
+		}
+		if (c == '(') {
+			for (q = p + 1; q < n && (is_digit(s[q]) || s[q] == ',' ||
+			    is_space((unsigned char)s[q])); q++)
+				;
+			if (q > p + 1 && q < n && s[q] == ')')
+				reach[q + 1] = 1;
+		}
+	}
+	ok = reach[n];
+	free(reach);
+	return ok;
+}
+
+static int
+css_name_char(const char *s, size_t p)
+{
+	return s[p] == '-' || is_word((unsigned char)s[p]);
+}
+
+/* Matches "\s*[-\w]+\s*:\s*[^:;]*;?" at p; returns its end or NPOS. */
+static size_t
+css_decl(const char *s, size_t n, size_t p)
+{
+	size_t a;
+
+	while (p < n && is_space((unsigned char)s[p]))
+		p++;
+	for (a = p; p < n && css_name_char(s, p); p++)
+		;
+	if (p == a)
+		return NPOS;
+	while (p < n && is_space((unsigned char)s[p]))
+		p++;
+	if (p >= n || s[p] != ':')
+		return NPOS;
+	for (p++; p < n && s[p] != ':' && s[p] != ';'; p++)
+		;
+	if (p < n && s[p] == ';')
+		p++;
+	return p;
+}
+
+static void
+css_clean(struct san *z, struct buf *dst, const char *in, size_t inlen)
+{
+	struct buf *t = &z->val2;
+	const char *s;
+	size_t n, p, q, a, b, v, e;
+
+	/* No url(...) at all. */
+	buf_reset(t);
+	for (p = 0; p < inlen; ) {
+		if (inlen - p >= 3 && memcmp(in + p, "url", 3) == 0) {
+			for (q = p + 3; q < inlen && is_space((unsigned char)in[q]);
+			    q++)
+				;
+			if (q < inlen && in[q] == '(') {
+				for (q++; q < inlen && is_space((unsigned char)in[q]);
+				    q++)
+					;
+				for (a = q; q < inlen && in[q] != ')' &&
+				    !is_space((unsigned char)in[q]); q++)
+					;
+				b = q;
+				while (q < inlen && is_space((unsigned char)in[q]))
+					q++;
+				if (b > a && q < inlen && in[q] == ')') {
+					for (q++; q < inlen &&
+					    is_space((unsigned char)in[q]); q++)
+						;
+					buf_putc(t, ' ');
+					p = q;
+					continue;
+				}
+			}
+		}
+		buf_putc(t, in[p++]);
+	}
+	s = buf_str(t);
+	n = t->len;
+	if (!css_gauntlet(s, n))
+		return;
+	for (p = 0; p < n; ) {
+		if ((q = css_decl(s, n, p)) != NPOS)
+			p = q;
+		else if (is_space((unsigned char)s[p]))
+			p++;
+		else
+			return;
+	}
+	for (p = 0; p < n; ) {
+		if (!css_name_char(s, p)) {
+			p++;
+			continue;
+		}
+		for (a = p; p < n && css_name_char(s, p); p++)
+			;
+		b = p;
+		for (q = p; q < n && is_space((unsigned char)s[q]); q++)
+			;
+		if (q >= n || s[q] != ':') {
+			p = a + 1;
+			continue;
+		}
+		for (q++; q < n && is_space((unsigned char)s[q]); q++)
+			;
+		for (v = q; q < n && s[q] != ':' && s[q] != ';'; q++)
+			;
+		p = q;
+		if (q == v)
+			continue;
+		set_lower(&z->prop, s + a, b - a);
+		if (!IN(css_properties, z->prop.data, z->prop.len)) {
+			size_t dash;
+
+			for (dash = 0; dash < z->prop.len &&
+			    z->prop.data[dash] != '-'; dash++)
+				;
+			if (IN(css_shorthands, z->prop.data, dash)) {
+				/* Every keyword must be known or a plain value. */
+				for (e = v; e < q; ) {
+					size_t k;
+
+					while (e < q && is_space((unsigned char)s[e]))
+						e++;
+					for (k = e; k < q &&
+					    !is_space((unsigned char)s[k]); k++)
+						;
+					if (k > e && !IN(css_keywords, s + e, k - e) &&
+					    !css_value_ok(s + e, k - e))
+						break;
+					e = k;
+				}
+				if (e < q)
+					continue;
+			} else if (!(z->svg &&
+			    IN(svg_properties, z->prop.data, z->prop.len)))
+				continue;
+		}
+		if (dst->len)
+			buf_putc(dst, ' ');
+		buf_append(dst, s + a, b - a);
+		buf_puts(dst, ": ");
+		buf_append(dst, s + v, q - v);
+		buf_putc(dst, ';');
+	}
+}
+
+
+static int
+attr_is(const struct attr *a, const char *lname)
+{
+	size_t i;
+
+	for (i = 0; i < a->namelen; i++)
+		if (lname[i] == '\0' || lower((unsigned char)a->name[i]) !=
+		    lname[i])
+			return 0;
+	return lname[i] == '\0';
+}
+
+/* ('name', value) in attrs, as feedparser asks it: any occurrence. */
+static int
+has_attr_value(const struct attr *a, size_t na, const char *lname,
+    const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < na; i++)
+		if (attr_is(&a[i], lname) && eq(a[i].value, a[i].valuelen, value))
+			return 1;
+	return 0;
+}
+
+static int
+attr_cmp(const void *va, const void *vb)
+{
+	const struct attr *a = va, *b = vb;
+	size_t i, n = a->namelen < b->namelen ? a->namelen : b->namelen;
+
+	for (i = 0; i < n; i++) {
+		int x = lower((unsigned char)a->name[i]);
+		int y = lower((unsigned char)b->name[i]);
+
+		if (x != y)
+			return x - y;
+	}
+	if (a->namelen != b->namelen)
+		return a->namelen < b->namelen ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* A value as the SGML parser hands it over: decimal references gain their
+ * ';', and feedparser's early rewrite of &#39; and &#34; applies. */
+static void
+attr_value_prep(struct buf *b, const char *p, size_t n)
+{
+	size_t i, k;
+
+	buf_reset(b);
+	for (i = 0; i < n; ) {
+		if (n - i >= 5 && (memcmp(p + i, "&#39;", 5) == 0 ||
+		    memcmp(p + i, "&#34;", 5) == 0)) {
+			buf_putc(b, p[i + 3] == '9' ? '\'' : '"');
+			i += 5;
+		} else if (p[i] == '&' && i + 2 < n && p[i + 1] == '#' &&
+		    is_digit((unsigned char)p[i + 2])) {
+			for (k = i + 2; k < n && is_digit((unsigned char)p[k]); k++)
+				;
+			buf_append(b, p + i, k - i);
+			buf_putc(b, ';');
+			i = k < n && p[k] == ';' ? k + 1 : k;
+		} else
+			buf_putc(b, p[i++]);
+	}
+}
+
+/* Writes a value between double quotes: <, > and " escaped, and any '&'
+ * that does not start a reference. */
+static void
+attr_value_put(struct buf *out, const char *p, size_t n)
+{
+	size_t i, k, a = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *rep = NULL;
+
+		if (p[i] == '<')
+			rep = "&lt;";
+		else if (p[i] == '>')
+			rep = "&gt;";
+		else if (p[i] == '"')
+			rep = "&quot;";
+		else if (p[i] == '&') {
+			k = i + 1;
+			if (k < n && p[k] == '#') {
+				k++;
+				if (k < n && p[k] == 'x' && k + 1 < n &&
+				    is_hex((unsigned char)p[k + 1]))
+					for (k++; k < n && is_hex((unsigned char)p[k]);
+					    k++)
+						;
+				else
+					for (; k < n && is_digit((unsigned char)p[k]);
+					    k++)
+						;
+				if (k == i + 2 || (k < n && p[k] != ';') || k >= n)
+					rep = "&amp;";
+			} else {
+				while (k < n && is_word((unsigned char)p[k]))
+					k++;
+				if (k == i + 1 || k >= n || p[k] != ';')
+					rep = "&amp;";
+			}
+		}
+		if (rep == NULL)
+			continue;
+		put_raw(out, p + a, i - a);
+		buf_puts(out, rep);
+		a = i + 1;
+	}
+	put_raw(out, p + a, n - a);
+}
+
+/* 1 when a URL (references already decoded) has no scheme or one of the
+ * harmless ones.  Leading controls and embedded tabs and newlines are
+ * skipped, as browsers skip them. */
+static int
+scheme_ok(const char *u)
+{
+	char sch[16];
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)u;
+
+	while (*p && *p <= ' ')
+		p++;
+	for (; *p; p++) {
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			continue;
+		if (*p == ':')
+			break;
+		if (n == 0 ? !is_alpha(*p) : !(is_alnum(*p) ||
+		    *p == '+' || *p == '-' || *p == '.'))
+			return 1;
+		if (n == sizeof(sch) - 1)
+			return 0;	/* no scheme we allow is this long */
+		sch[n++] = (char)lower(*p);
+	}
+	if (*p != ':' || n == 0)
+		return 1;
+	return in_set(uri_schemes, NELEM(uri_schemes), sch, n);
+}
+
+static void
+uri_fix(struct san *z, const char *tag, size_t tlen, const char *name,
+    struct buf *val)
+{
+	char pair[64];
+	char *dec, *res;
+	size_t a, b;
+
+	if (tlen + strlen(name) + 2 <= sizeof(pair)) {
+		memcpy(pair, tag, tlen);
+		pair[tlen] = '/';
+		strcpy(pair + tlen + 1, name);
+		if (IN(relative_uris, pair, strlen(pair))) {
+			for (a = 0; a < val->len &&
+			    is_space((unsigned char)val->data[a]); a++)
+				;
+			for (b = val->len; b > a &&
+			    is_space((unsigned char)val->data[b - 1]); b--)
+				;
+			if (b > a) {
+				memmove(val->data, val->data + a, b - a);
+				val->len = b - a;
+				val->data[val->len] = '\0';
+				if (z->base && *z->base &&
+				    (res = url_resolve(z->base, val->data)) != NULL) {
+					buf_reset(val);
+					buf_puts(val, res);
+					free(res);
+				}
+			}
+		}
+	}
+	dec = html_unescape(buf_str(val), val->len);
+	if (!scheme_ok(dec))
+		buf_reset(val);
+	free(dec);
+}
+
+static int
+san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
+    size_t na, int selfclose)
+{
+	static const struct attr added[] = {
+		{ "xmlns", 5, NS_SVG, sizeof(NS_SVG) - 1, 0 },
+		{ "xmlns", 5, NS_MATHML, sizeof(NS_MATHML) - 1, 0 },
+		{ "xmlns:xlink", 11, NS_XLINK, sizeof(NS_XLINK) - 1, 0 },
+	};
+	struct san *z = ctx;
+	const char *const *aset = ok_attributes;
+	size_t naset = NELEM(ok_attributes), i, m, m2, total;
+	const char *outtag = tag, *camel, *outname;
+	const struct attr *xmlns = NULL;
+	int ok_el, svgattrs = 0, add[3] = { 0, 0, 0 };
+	struct attr *a;
+
+	(void)selfclose;
+	ok_el = IN(ok_elements, tag, tlen);
+	if (!ok_el || z->svg) {
+		if (IN(unacceptable_elements, tag, tlen))
+			z->unacceptable++;
+		for (i = 0; i < na; i++)
+			if (attr_is(&attrs[i], "xmlns"))
+				xmlns = &attrs[i];
+		if (xmlns == NULL || xmlns->valuelen == 0) {
+			add[0] = eq(tag, tlen, "svg");
+			add[1] = eq(tag, tlen, "math");
+		}
+		if (eq(tag, tlen, "math") && (add[1] ||
+		    has_attr_value(attrs, na, "xmlns", NS_MATHML)))
+			z->mathml++;
+		if (eq(tag, tlen, "svg") && (add[0] ||
+		    has_attr_value(attrs, na, "xmlns", NS_SVG)))
+			z->svg++;
+		if (z->mathml && IN(mathml_elements, tag, tlen)) {
+			aset = mathml_attributes;
+			naset = NELEM(mathml_attributes);
+		} else if (z->svg && IN(svg_elements, tag, tlen)) {
+			aset = svg_attributes;
+			naset = NELEM(svg_attributes);
+			svgattrs = 1;
+			if ((camel = svg_camel_name(tag, tlen)) != NULL)
+				outtag = camel;
+		} else if (!ok_el)
+			return 0;
+	}
+	if (z->mathml || z->svg) {
+		for (i = 0; i < na; i++)
+			if (attrs[i].namelen > 6 &&
+			    strncasecmp(attrs[i].name, "xlink:", 6) == 0)
+				break;
+		if (i < na && !has_attr_value(attrs, na, "xmlns:xlink", NS_XLINK))
+			add[2] = 1;
+	}
+
+	/* As a dictionary would: names folded, the last value wins, sorted. */
+	total = na + 3;
+	if (total > z->sortedcap) {
+		z->sortedcap = total;
+		z->sorted = xreallocarray(z->sorted, total, sizeof(*z->sorted));
+	}
+	if (na)
+		memcpy(z->sorted, attrs, na * sizeof(*attrs));
+	for (m = na, i = 0; i < 3; i++)
+		if (add[i]) {
+			z->sorted[m] = added[i];
+			z->sorted[m].seq = m;
+			m++;
+		}
+	qsort(z->sorted, m, sizeof(*z->sorted), attr_cmp);
+
+	buf_putc(&z->out, '<');
+	buf_append(&z->out, outtag, strlen(outtag) < tlen ? strlen(outtag) :
+	    tlen);
+	for (i = 0; i < m; i++) {
+		a = &z->sorted[i];
+		if (i + 1 < m && attr_cmp(a, &z->sorted[i + 1]) != 0 &&
+		    a->namelen == z->sorted[i + 1].namelen &&
+		    strncasecmp(a->name, z->sorted[i + 1].name, a->namelen) == 0)
+			continue;	/* a later duplicate wins */
+		set_lower(&z->prop, a->name, a->namelen);
+		attr_value_prep(&z->val, a->value, a->valuelen);
+		if (eq(z->prop.data, z->prop.len, "rel") ||
+		    eq(z->prop.data, z->prop.len, "type"))
+			for (m2 = 0; m2 < z->val.len; m2++)
+				z->val.data[m2] = (char)lower(
+				    (unsigned char)z->val.data[m2]);
+		if (eq(z->prop.data, z->prop.len, "style")) {
+			if (aset != ok_attributes)
+				continue;
+			buf_reset(&z->style);
+			css_clean(z, &z->style, buf_str(&z->val), z->val.len);
+			if (z->style.len == 0)
+				continue;
+			buf_puts(&z->out, " style=\"");
+			attr_value_put(&z->out, z->style.data, z->style.len);
+			buf_putc(&z->out, '"');
+			continue;
+		}
+		if (!in_set(aset, naset, z->prop.data, z->prop.len))
+			continue;
+		outname = z->prop.data;
+		if (svgattrs && (camel = svg_camel_name(z->prop.data,
+		    z->prop.len)) != NULL)
+			outname = camel;
+		if (IN(uri_attributes, z->prop.data, z->prop.len)) {
+			char *name = xstrdup(z->prop.data);
+
+			uri_fix(z, tag, tlen, name, &z->val);
+			free(name);
+		}
+		buf_putc(&z->out, ' ');
+		buf_puts(&z->out, outname);
+		buf_puts(&z->out, "=\"");
+		attr_value_put(&z->out, buf_str(&z->val), z->val.len);
+		buf_putc(&z->out, '"');
+	}
+	buf_puts(&z->out, IN(void_elements, outtag, strlen(outtag)) ? " />" :
+	    ">");
+	return 0;
+}
+
+static void
+san_end(void *ctx, const char *tag, size_t tlen)
+{
+	struct san *z = ctx;
+	const char *outtag = tag, *camel;
+	size_t outlen = tlen;
+
+	if (!IN(ok_elements, tag, tlen)) {
+		if (IN(unacceptable_elements, tag, tlen))
+			z->unacceptable--;
+		if (z->mathml && IN(mathml_elements, tag, tlen)) {
+			if (eq(tag, tlen, "math"))
+				z->mathml--;
+		} else if (z->svg && IN(svg_elements, tag, tlen)) {
+			if ((camel = svg_camel_name(tag, tlen)) != NULL) {
+				outtag = camel;
+				outlen = strlen(camel);
+			}
+			if (eq(tag, tlen, "svg"))
+				z->svg--;
+		} else
+			return;
+	}
+	if (IN(void_elements, outtag, outlen))
+		return;
+	buf_puts(&z->out, "</");
+	buf_append(&z->out, outtag, outlen);
+	buf_putc(&z->out, '>');
+}
+
+static const struct tok_ops san_ops = {
+	san_text, san_charref, san_entity, san_start, san_end, san_comment,
+};
+
+/* Length of the Python-whitespace character at s[i] (UTF-8), or 0. */
+static size_t
+py_space_at(const unsigned char *s, size_t n, size_t i)
+{
+	unsigned long cp;
+
+	if (is_space(s[i]))
+		return 1;
+	if (s[i] == 0xc2 && i + 1 < n && (s[i + 1] == 0x85 || s[i + 1] == 0xa0))
+		return 2;
+	if (i + 2 < n && (s[i] == 0xe1 || s[i] == 0xe2 || s[i] == 0xe3)) {
+		cp = ((unsigned long)(s[i] & 0x0f) << 12) |
+		    ((unsigned long)(s[i + 1] & 0x3f) << 6) | (s[i + 2] & 0x3f);
+		if (cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+		    cp == 0x2028 || cp == 0x2029 || cp == 0x202f ||
+		    cp == 0x205f || cp == 0x3000)
+			return 3;
+	}
+	return 0;
+}
+
+/* Python's str.strip() and then CRLF to LF, in place. */
+static void
+py_finish(struct buf *b)
+{
+	unsigned char *s = (unsigned char *)b->data;
+	size_t n = b->len, a = 0, e, i, o, k;
+
+	if (s == NULL)
+		return;
+	while (a < n && (k = py_space_at(s, n, a)) != 0)
+		a += k;
+	e = n;
+	while (e > a) {
+		/* Step back to the start of the last character. */
+		for (i = e - 1; i > a && (s[i] & 0xc0) == 0x80 && e - i < 4; i--)
+			;
+		if ((k = py_space_at(s, e, i)) == 0 || i + k != e)
+			break;
+		e = i;
+	}
+	for (i = a, o = 0; i < e; i++) {
+		if (s[i] == '\r' && i + 1 < e && s[i + 1] == '\n')
+			continue;
+		s[o++] = s[i];
+	}
+	b->len = o;
+	s[o] = '\0';
+}
+
 char *
 html_sanitize(const char *html, size_t len, const char *base)
 {
-	(void)base;
-	return xstrndup(html, len);
+	struct san z;
+	struct tok t;
+
+	memset(&z, 0, sizeof(z));
+	z.base = base;
+	tok_init(&t, html, len, &san_ops, &z);
+	tok_run(&t);
+	tok_free(&t);
+	py_finish(&z.out);
+	buf_free(&z.val);
+	buf_free(&z.val2);
+	buf_free(&z.prop);
+	buf_free(&z.style);
+	free(z.sorted);
+	return buf_detach(&z.out);
 }
+
+/*
+ * The text renderer.
+ */
+#define TXT_LISTS	32
+
+/* Elements that break paragraphs. */
+static const char *const block_elements[] = {
+	"address", "article", "aside", "blockquote", "body", "caption",
+	"center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
+	"fieldset", "figcaption", "figure", "footer", "form", "frameset", "h1",
+	"h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html",
+	"legend", "main", "menu", "nav", "p", "pre", "section", "summary",
+	"table", "tbody", "tfoot", "thead",
+};
+
+/* Elements whose content is raw text, skipped by the tokenizer. */
+static const char *const rawtext_elements[] = {
+	"iframe", "noembed", "noframes", "noscript", "script", "style",
+	"textarea", "title", "xmp",
+};
+
+/* Elements whose content is not the article's text. */
+static const char *const hidden_elements[] = {
+	"applet", "audio", "canvas", "head", "math", "object", "select", "svg",
+	"template", "video",
+};
+
+enum { NEED_NONE, NEED_SPACE, NEED_LINE, NEED_PARA };
+
+struct txt {
+	struct buf	 out;
+	int		 need;
+	int		 brs;		/* <br>s since the last text */
+	int		 hidden;	/* depth in hidden_elements */
+	int		 pre;
+	char		 prefix[24];	/* list marker waiting for its text */
+	int		 lists[TXT_LISTS];	/* next number; 0 for <ul> */
+	size_t		 nlists;
+};
+
+static void
+txt_need(struct txt *x, int need)
+{
+	if (need > x->need)
+		x->need = need;
+}
+
+static void
+txt_put(struct txt *x, const char *p, size_t n)
+{
+	size_t i = 0, a;
+	unsigned char c;
+
+	while (i < n) {
+		c = (unsigned char)p[i];
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			txt_need(x, x->pre && c == '\n' ? NEED_LINE : NEED_SPACE);
+			i++;
+			continue;
+		}
+		if (c == 0xc2 && i + 1 < n && (unsigned char)p[i + 1] == 0xa0) {
+			/* No-break space: white space like any other here. */
+			txt_need(x, NEED_SPACE);
+			i += 2;
+			continue;
+		}
+		for (a = i; i < n; i++) {
+			c = (unsigned char)p[i];
+			if (c == ' ' || (c >= '\t' && c <= '\r') || (c == 0xc2 &&
+			    i + 1 < n && (unsigned char)p[i + 1] == 0xa0))
+				break;
+		}
+		if (x->out.len)
+			buf_puts(&x->out, x->need == NEED_PARA ? "\n\n" :
+			    x->need == NEED_LINE ? "\n" :
+			    x->need == NEED_SPACE ? " " : "");
+		x->need = NEED_NONE;
+		x->brs = 0;
+		if (x->prefix[0]) {
+			buf_puts(&x->out, x->prefix);
+			x->prefix[0] = '\0';
+		}
+		put_raw(&x->out, p + a, i - a);
+	}
+}
+
+static void
+txt_cp(struct txt *x, unsigned long cp)
+{
+	struct buf b = { 0 };
+	char tmp[8];
+
+	/* A small buffer on the stack would do; buf_put_utf8 owns the
+	 * encoding rules, so borrow it once. */
+	buf_put_utf8(&b, cp);
+	if (b.len < sizeof(tmp)) {
+		memcpy(tmp, b.data, b.len);
+		txt_put(x, tmp, b.len);
+	}
+	buf_free(&b);
+}
+
+static void
+txt_text(void *ctx, const char *p, size_t n, int rest)
+{
+	struct txt *x = ctx;
+
+	(void)rest;
+	if (!x->hidden)
+		txt_put(x, p, n);
+}
+
+static void
+txt_charref(void *ctx, const char *p, size_t n)
+{
+	struct txt *x = ctx;
+
+	if (!x->hidden)
+		txt_cp(x, charref_value(p, n));
+}
+
+static void
+txt_entity(void *ctx, const char *p, size_t n, int semi)
+{
+	struct txt *x = ctx;
+	unsigned long cp;
+
+	if (x->hidden)
+		return;
+	if ((cp = entity_lookup(p, n)) != 0)
+		txt_cp(x, cp);
+	else {
+		txt_put(x, "&", 1);
+		txt_put(x, p, n);
+		if (semi)
+			txt_put(x, ";", 1);
+	}
+}
+
+static int
+txt_start(void *ctx, const char *tag, size_t n, struct attr *attrs,
+    size_t na, int selfclose)
+{
+	struct txt *x = ctx;
+	int num;
+
+	(void)attrs;
+	(void)na;
+	if (IN(rawtext_elements, tag, n))
+		return !selfclose;
+	if (IN(hidden_elements, tag, n)) {
+		if (!selfclose)
+			x->hidden++;
+		return 0;
+	}
+	if (x->hidden)
+		return 0;
+	if (eq(tag, n, "br")) {
+		/* One <br> breaks the line; two in a row, the paragraph. */
+		txt_need(x, x->brs ? NEED_PARA : NEED_LINE);
+		x->brs++;
+	} else if (eq(tag, n, "ul") || eq(tag, n, "ol")) {
+		if (x->nlists < TXT_LISTS)
+			x->lists[x->nlists] = eq(tag, n, "ol");
+		x->nlists++;
+		txt_need(x, NEED_PARA);
+	} else if (eq(tag, n, "li")) {
+		txt_need(x, NEED_LINE);
+		num = x->nlists && x->nlists <= TXT_LISTS ?
+		    x->lists[x->nlists - 1] : 0;
+		if (num > 0) {
+			snprintf(x->prefix, sizeof(x->prefix), "%d. ", num);
+			if (num < 999999)
+				x->lists[x->nlists - 1]++;
+		} else
+			strcpy(x->prefix, "- ");
+	} else if (eq(tag, n, "tr"))
+		txt_need(x, NEED_LINE);
+	else if (eq(tag, n, "td") || eq(tag, n, "th"))
+		txt_need(x, NEED_SPACE);
+	else if (IN(block_elements, tag, n)) {
+		txt_need(x, NEED_PARA);
+		if (eq(tag, n, "pre") && !selfclose)
+			x->pre++;
+	}
+	return 0;
+}
+
+static void
+txt_end(void *ctx, const char *tag, size_t n)
+{
+	struct txt *x = ctx;
+
+	if (IN(hidden_elements, tag, n)) {
+		if (x->hidden)
+			x->hidden--;
+		return;
+	}
+	if (x->hidden)
+		return;
+	if (eq(tag, n, "ul") || eq(tag, n, "ol")) {
+		if (x->nlists)
+			x->nlists--;
+		txt_need(x, NEED_PARA);
+	} else if (eq(tag, n, "li") || eq(tag, n, "tr"))
+		txt_need(x, NEED_LINE);
+	else if (IN(block_elements, tag, n)) {
+		txt_need(x, NEED_PARA);
+		if (eq(tag, n, "pre") && x->pre)
+			x->pre--;
+	}
+}
+
+static void
+txt_comment(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	(void)p;
+	(void)n;
+}
+
+static const struct tok_ops txt_ops = {
+	txt_text, txt_charref, txt_entity, txt_start, txt_end, txt_comment,
+};
 
 char *
 html_to_text(const char *html, size_t len)
 {
-	return xstrndup(html, len);
+	struct txt x;
+	struct tok t;
+
+	memset(&x, 0, sizeof(x));
+	tok_init(&t, html, len, &txt_ops, &x);
+	t.textmode = 1;
+	tok_run(&t);
+	tok_free(&t);
+	return buf_detach(&x.out);
 }
 
+/*
+ * Small helpers.
+ */
 char *
 html_unescape(const char *s, size_t len)
 {
-	return xstrndup(s, len);
+	struct buf b = { 0 };
+	size_t i = 0, a = 0, p, q;
+	unsigned long cp;
+
+	if (s == NULL)
+		return xstrdup("");
+	while (i < len) {
+		if (s[i] != '&' || i + 1 >= len) {
+			i++;
+			continue;
+		}
+		p = i + 1;
+		cp = 0;
+		if (s[p] == '#') {
+			q = ++p;
+			if (q < len && (s[q] == 'x' || s[q] == 'X')) {
+				for (q++; q < len && is_hex((unsigned char)s[q]); q++)
+					;
+				if (q > p + 1)
+					cp = charref_value(s + p, q - p);
+			} else {
+				for (; q < len && is_digit((unsigned char)s[q]); q++)
+					;
+				if (q > p)
+					cp = charref_value(s + p, q - p);
+			}
+		} else {
+			for (q = p; q < len && is_alnum((unsigned char)s[q]); q++)
+				;
+			if (q > p)
+				cp = entity_lookup(s + p, q - p);
+		}
+		if (cp == 0) {
+			i++;
+			continue;
+		}
+		put_raw(&b, s + a, i - a);
+		buf_put_utf8(&b, cp);
+		i = q < len && s[q] == ';' ? q + 1 : q;
+		a = i;
+	}
+	put_raw(&b, s + a, len - a);
+	return buf_detach(&b);
 }
 
 char *
 html_escape(const char *s, size_t len, int quote)
 {
-	(void)quote;
-	return xstrndup(s, len);
+	struct buf b = { 0 };
+	size_t i, a = 0;
+	const char *rep;
+
+	for (i = 0; s != NULL && i < len; i++) {
+		switch (s[i]) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = quote ? "&quot;" : NULL;
+			break;
+		default:
+			rep = NULL;
+		}
+		if (rep == NULL)
+			continue;
+		put_raw(&b, s + a, i - a);
+		buf_puts(&b, rep);
+		a = i + 1;
+	}
+	if (s != NULL)
+		put_raw(&b, s + a, len - a);
+	return buf_detach(&b);
 }
 
+/*
+ * feedparser's guess for RSS text that claims to be plain: HTML if it has
+ * an end tag or a reference, every tag is one the sanitizer keeps, and
+ * every named reference is an HTML 4 entity.
+ */
 int
 html_looks_like_html(const char *s, size_t len)
 {
-	(void)s;
-	(void)len;
-	return 0;
+	size_t i, p, q;
+	int evidence = 0;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '<') {
+			p = i + 1;
+			if (p < len && s[p] == '/')
+				p++;
+			for (q = p; q < len && is_word((unsigned char)s[q]); q++)
+				;
+			if (q == p)
+				continue;
+			/* Tag names compare in lower case. */
+			if (q - p > 32)
+				return 0;
+			{
+				char name[33];
+				size_t k;
+
+				for (k = 0; k < q - p; k++)
+					name[k] = (char)lower((unsigned char)s[p + k]);
+				if (!in_set(ok_elements, NELEM(ok_elements), name,
+				    q - p))
+					return 0;
+			}
+			if (p > i + 1 && q < len && s[q] == '>')
+				evidence = 1;
+		} else if (s[i] == '&') {
+			p = i + 1;
+			if (p < len && s[p] == '#') {
+				for (q = p + 1; q < len &&
+				    is_word((unsigned char)s[q]); q++)
+					;
+				if (q > p + 1 && q < len && s[q] == ';')
+					evidence = 1;
+				continue;
+			}
+			for (q = p; q < len && is_word((unsigned char)s[q]); q++)
+				;
+			if (q == p || q >= len || s[q] != ';')
+				continue;
+			evidence = 1;
+			/* &apos; is not an HTML 4 entity. */
+			if (eq(s + p, q - p, "apos") || !entity_lookup(s + p, q - p))
+				return 0;
+		}
+	}
+	return evidence;
 }
