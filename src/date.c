@@ -101,6 +101,7 @@ date_strftime_local(const struct date_time *d, const char *fmt, char *out,
 struct fields {
 	int	year, mon, day, hour, min, sec, off;
 	int	frac;	/* a non-zero fraction of a second was given */
+	int	msk;	/* the zone was "MSK", whose offset depends on the date */
 };
 
 #define MAX_OFF		(18 * 60)
@@ -321,10 +322,10 @@ get_numoff(const unsigned char **pp, int lenient, int *off)
  * A zone: numeric offset, "GMT+3" and friends, a name from the table, or a
  * military letter.  Military letters follow the military convention (A is
  * +01:00, N is -01:00), not RFC 822's, which had the signs reversed.
- * *numeric says the zone was an explicit offset.
+ * Sets f->off (and f->msk); *numeric says the zone was an explicit offset.
  */
 static int
-get_zone(const unsigned char **pp, int *off, int *numeric)
+get_zone(const unsigned char **pp, struct fields *f, int *numeric)
 {
 	const unsigned char *p = *pp;
 	char w[WORD_MAX];
@@ -333,7 +334,7 @@ get_zone(const unsigned char **pp, int *off, int *numeric)
 	*numeric = 0;
 	if (*p == '+' || *p == '-') {
 		*numeric = 1;
-		if (get_numoff(&p, 0, off) == -1)
+		if (get_numoff(&p, 0, &f->off) == -1)
 			return -1;
 		*pp = p;
 		return 0;
@@ -343,26 +344,27 @@ get_zone(const unsigned char **pp, int *off, int *numeric)
 	if ((*p == '+' || *p == '-') && (strcmp(w, "gmt") == 0 ||
 	    strcmp(w, "utc") == 0 || strcmp(w, "ut") == 0)) {
 		*numeric = 1;
-		if (get_numoff(&p, 1, off) == -1)
+		if (get_numoff(&p, 1, &f->off) == -1)
 			return -1;
 		*pp = p;
 		return 0;
 	}
 	if (n == 1 && w[0] != 'j') {
 		if (w[0] == 'z')
-			*off = 0;
+			f->off = 0;
 		else if (w[0] <= 'i')
-			*off = (w[0] - 'a' + 1) * 60;
+			f->off = (w[0] - 'a' + 1) * 60;
 		else if (w[0] <= 'm')
-			*off = (w[0] - 'a') * 60;
+			f->off = (w[0] - 'a') * 60;
 		else
-			*off = -(w[0] - 'n' + 1) * 60;
+			f->off = -(w[0] - 'n' + 1) * 60;
 		*pp = p;
 		return 0;
 	}
 	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
 		if (strcmp(w, zones[i].name) == 0) {
-			*off = zones[i].off;
+			f->off = zones[i].off;
+			f->msk = strcmp(w, "msk") == 0;
 			*pp = p;
 			return 0;
 		}
@@ -430,11 +432,12 @@ done:
 static int
 zone_tail(const unsigned char *p, int numeric)
 {
-	int off, num;
+	struct fields named;
+	int num;
 
 	p = skip_ws(p);
 	if (numeric && is_alpha(*p)) {
-		if (get_zone(&p, &off, &num) == -1 || num)
+		if (get_zone(&p, &named, &num) == -1 || num)
 			return -1;
 		p = skip_ws(p);
 	}
@@ -442,7 +445,7 @@ zone_tail(const unsigned char *p, int numeric)
 }
 
 static int
-finish(struct fields *f, int msk, struct date_time *out)
+finish(struct fields *f, struct date_time *out)
 {
 	if (f->year < 0 || f->year > 9999 || f->mon < 1 || f->mon > 12 ||
 	    f->day < 1 || f->day > days_in_month(f->year, f->mon))
@@ -456,7 +459,7 @@ finish(struct fields *f, int msk, struct date_time *out)
 		return ERR_PARSE;
 	if (f->min < 0 || f->min > 59 || f->sec < 0 || f->sec > 59)
 		return ERR_PARSE;
-	if (msk)
+	if (f->msk)
 		f->off = msk_offset(f);
 	if (f->off < -MAX_OFF || f->off > MAX_OFF)
 		return ERR_PARSE;
@@ -473,28 +476,25 @@ loose_tail(const unsigned char *p, struct fields *f, struct date_time *out)
 {
 	const unsigned char *q;
 	char w[WORD_MAX];
-	int numeric = 0, msk = 0;
+	int numeric = 0;
 
 	if (*p == ',')
 		p++;
 	p = skip_ws(p);
 	q = p;
 	if (*p == '\0')
-		return finish(f, 0, out);
+		return finish(f, out);
 	if (is_alpha(*q) && get_word(&q, w) == 2 && strcmp(w, "at") == 0)
 		p = skip_ws(q);
 	if (get_time(&p, 1, f) == -1)
 		return ERR_PARSE;
 	p = skip_ws(p);
 	if (*p != '\0' && *p != '(') {
-		q = p;
-		msk = is_alpha(*q) && get_word(&q, w) == 3 &&
-		    strcmp(w, "msk") == 0;
-		if (get_zone(&p, &f->off, &numeric) == -1 ||
+		if (get_zone(&p, f, &numeric) == -1 ||
 		    zone_tail(p, numeric) == -1)
 			return ERR_PARSE;
 	}
-	return finish(f, msk, out);
+	return finish(f, out);
 }
 
 /* Year as written in RFC 2822: two digits are 1950-2049, three digits
@@ -560,7 +560,7 @@ parse_loose(const unsigned char *p, struct date_time *out)
 	struct fields f = { 0 };
 	const unsigned char *q = p;
 	char w[WORD_MAX];
-	int numeric, msk = 0;
+	int numeric;
 
 	if (is_wordc(q) && get_word(&q, w) != 0 && is_weekday(w)) {
 		p = q;
@@ -605,17 +605,14 @@ parse_loose(const unsigned char *p, struct date_time *out)
 		p = skip_ws(p);
 		numeric = 0;
 		if (!is_digit(*p)) {
-			q = p;
-			msk = is_alpha(*q) && get_word(&q, w) == 3 &&
-			    strcmp(w, "msk") == 0;
-			if (get_zone(&p, &f.off, &numeric) == -1)
+			if (get_zone(&p, &f, &numeric) == -1)
 				return ERR_PARSE;
 			p = skip_ws(p);
 		}
 		if (get_num(&p, 4, &f.year) != 4 || is_digit(*p) ||
 		    zone_tail(p, numeric) == -1)
 			return ERR_PARSE;
-		return finish(&f, msk, out);
+		return finish(&f, out);
 	}
 	if (get_year(&p, &f.year) == -1)
 		return ERR_PARSE;
@@ -647,7 +644,7 @@ parse_korean_time(const unsigned char *p, struct fields *f,
 		f->hour = f->hour % 12 + (pm ? 12 : 0);
 	}
 	f->off = 540;
-	return finish(f, 0, out);
+	return finish(f, out);
 }
 
 /* "2004년 05월 28일 01:31:15" */
@@ -679,7 +676,6 @@ static int
 parse_iso(const unsigned char *p, int slash, struct date_time *out)
 {
 	struct fields f = { 0 };
-	const unsigned char *q;
 	char w[WORD_MAX];
 	int n, v, sep, numeric, word_month = 0;
 
@@ -696,7 +692,7 @@ parse_iso(const unsigned char *p, int slash, struct date_time *out)
 		if (*p == 0xeb)
 			return parse_onblog(skip_ws(p - 4), &f, out);
 		if (at_end(p) && !slash)
-			return finish(&f, 0, out);
+			return finish(&f, out);
 		sep = *p++;
 		if (sep == '/')
 			slash = 1;
@@ -727,7 +723,7 @@ parse_iso(const unsigned char *p, int slash, struct date_time *out)
 			if (n == 3)
 				return ERR_PARSE;
 			if (at_end(p) && !slash && !word_month)
-				return finish(&f, 0, out);
+				return finish(&f, out);
 			if (*p++ != sep || get_num(&p, 2, &f.day) == 0 ||
 			    is_digit(*p))
 				return ERR_PARSE;
@@ -745,13 +741,13 @@ parse_iso(const unsigned char *p, int slash, struct date_time *out)
 	} else if (is_space(*p) || *p == 0xc2) {
 		p = skip_ws(p);
 		if (*p == '\0')
-			return finish(&f, 0, out);
+			return finish(&f, out);
 		if (*p == 0xec)
 			return parse_korean_time(p, &f, out);
 		if (!is_digit(*p))
 			return ERR_PARSE;
 	} else if (*p == '\0') {
-		return finish(&f, 0, out);
+		return finish(&f, out);
 	} else if (*p == 'Z' || *p == 'z' || *p == '+' || *p == '-') {
 		/* an XML Schema date with a zone: midnight there */
 		goto zone;
@@ -793,13 +789,11 @@ parse_iso(const unsigned char *p, int slash, struct date_time *out)
 	}
 	p = skip_ws(p);
 	if (*p == '\0')
-		return finish(&f, 0, out);
+		return finish(&f, out);
 zone:
-	q = p;
-	n = is_alpha(*q) && get_word(&q, w) == 3 && strcmp(w, "msk") == 0;
-	if (get_zone(&p, &f.off, &numeric) == -1 || !at_end(p))
+	if (get_zone(&p, &f, &numeric) == -1 || !at_end(p))
 		return ERR_PARSE;
-	return finish(&f, n, out);
+	return finish(&f, out);
 }
 
 /* A Unix time: 9 to 11 digits and nothing else (1973 to 5138). */
