@@ -37,6 +37,13 @@
 
 #define MAX_DEPTH	256		/* deeper elements are ignored */
 #define FIELD_MAX	(4u * 1024 * 1024)	/* bytes of text per field */
+#define ENTQ_MAX	256
+#define DECL_MAX	64		/* DTD-declared entities kept */
+#define DECL_TEXT_MAX	256		/* bytes of replacement text each */
+#define DECL_BUDGET	(1024u * 1024)	/* bytes of expansion per document */
+#define ATTR_MAX	64
+#define ENT_MARK	'\001'
+
 
 /* Namespaces, after feedparser's mapping to canonical prefixes.  NS_NONE
  * covers the RSS and Atom namespaces, whose elements are unprefixed. */
@@ -167,6 +174,9 @@ static const struct {
 	{ NS_MEDIA, "category", E_CATEGORY },
 	{ NS_ITUNES, "category", E_ITUNES_CATEGORY },
 	{ NS_ITUNES, "keywords", E_ITUNES_KEYWORDS },
+	{ NS_NONE, "tags", E_ITUNES_KEYWORDS },
+	{ NS_NONE, "keywords", E_CATEGORY },
+	{ NS_ITUNES, "link", E_ITUNES_IMAGE },
 	{ NS_NONE, "enclosure", E_ENCLOSURE },
 	{ NS_MEDIA, "content", E_MEDIA_CONTENT },
 	{ NS_NONE, "comments", E_COMMENTS },
@@ -293,6 +303,7 @@ struct frame {
 	unsigned	 capture:1;	/* this element's text is collected */
 	unsigned	 markup:1;	/* serialised into an ancestor's capture */
 	unsigned	 is_void:1;
+	unsigned	 skip:1;	/* not serialised */
 };
 
 /* The text field being collected (at most one at a time; an element
@@ -353,6 +364,7 @@ struct state {
 	int		 item_content_plain;
 	int		 item_summary_plain;
 	int		 item_lang_set;
+	int		 item_has_content;
 	int		 feed_has_published;
 	struct date_time feed_published;
 	int		 sy_period;
@@ -363,9 +375,28 @@ struct state {
 	char		*first_error;
 	int		 first_error_line;
 
-	/* a scratch entity for names that are neither XML nor HTML ones */
-	xmlEntity	 lit;
-	struct buf	 litbuf;
+	/*
+	 * Entity references.  libxml2 copies only the first byte of an
+	 * entity's text into an attribute value, so every entity we hand out
+	 * is the one byte ENT_MARK (a C0 control: never in decoded input) and
+	 * its real text waits in this queue: characters() swaps it in for
+	 * content, sax_start for attribute values.
+	 */
+	xmlEntity	 mark;
+	char		*entq[ENTQ_MAX];
+	int		 nentq;
+	/* internal entities declared in the DTD, replacement text capped */
+	struct {
+		char	*name;
+		char	*text;
+	} decl[DECL_MAX];
+	int		 ndecl;
+	size_t		 decl_budget;
+
+	/* the current start tag's attribute values, decoded */
+	int		 nattr;
+	const xmlChar	**attrs;
+	char		*attrv[ATTR_MAX];
 
 	/* (URI, prefix, localname) pointers from libxml2's dictionary */
 	struct {
@@ -389,69 +420,92 @@ set_bozo(struct state *st, const char *fmt, const char *arg, int line)
 
 /* ------------------------------------------------------------ entities */
 
-struct html_ent {
-	const htmlEntityDesc *desc;
-	xmlEntity	 ent;
-	xmlChar		 utf8[8];
-};
-
-/* libxml2 only reads the entity while it parses the reference; these live
- * for the process (253 names), so the pointers handed out stay valid. */
-static struct html_ent html_ents[512];
-
-static xmlEntityPtr
-html_entity(const xmlChar *name)
+static const char *
+html_entity(const xmlChar *name, char *out)
 {
 	const htmlEntityDesc *d = htmlEntityLookup(name);
-	size_t h, i;
+	struct buf b = { 0 };
 
 	if (d == NULL)
 		return NULL;
-	h = ((size_t)d >> 4) % 512;
-	for (i = 0; i < 512; i++, h = (h + 1) % 512) {
-		struct html_ent *e = &html_ents[h];
-
-		if (e->desc == d)
-			return &e->ent;
-		if (e->desc == NULL) {
-			struct buf b = { 0 };
-
-			buf_put_utf8(&b, d->value);
-			memcpy(e->utf8, buf_str(&b), b.len + 1);
-			buf_free(&b);
-			e->ent.type = XML_ENTITY_DECL;
-			e->ent.name = BAD_CAST d->name;
-			e->ent.content = e->utf8;
-			e->ent.length = (int)strlen((char *)e->utf8);
-			e->ent.etype = XML_INTERNAL_PREDEFINED_ENTITY;
-			e->desc = d;
-			return &e->ent;
-		}
-	}
-	return NULL;
+	buf_put_utf8(&b, d->value);
+	memcpy(out, buf_str(&b), b.len + 1);
+	buf_free(&b);
+	return out;
 }
 
 static xmlEntityPtr
 sax_get_entity(void *ctx, const xmlChar *name)
 {
 	struct state *st = ctx;
-	xmlEntityPtr e;
+	char tmp[8], *text = NULL;
+	const char *h;
+	int i;
 
-	if ((e = html_entity(name)) != NULL)
-		return e;
-	/* Declared in the DTD or not at all: never expanded, kept as the
-	 * literal reference, as feedparser's loose parser does. */
-	set_bozo(st, "undefined entity &%s;", (const char *)name,
-	    xmlSAX2GetLineNumber(st->ctxt));
-	buf_reset(&st->litbuf);
-	buf_printf(&st->litbuf, "&%s;", (const char *)name);
-	memset(&st->lit, 0, sizeof(st->lit));
-	st->lit.type = XML_ENTITY_DECL;
-	st->lit.name = name;
-	st->lit.content = BAD_CAST st->litbuf.data;
-	st->lit.length = (int)st->litbuf.len;
-	st->lit.etype = XML_INTERNAL_PREDEFINED_ENTITY;
-	return &st->lit;
+	for (i = 0; i < st->ndecl; i++)
+		if (strcmp(st->decl[i].name, (const char *)name) == 0) {
+			size_t n = strlen(st->decl[i].text);
+
+			if (n <= st->decl_budget) {
+				st->decl_budget -= n;
+				text = xstrdup(st->decl[i].text);
+			} else
+				set_bozo(st, "entity &%s; expands too much",
+				    (const char *)name,
+				    xmlSAX2GetLineNumber(st->ctxt));
+			break;
+		}
+	if (text == NULL && (h = html_entity(name, tmp)) != NULL)
+		text = xstrdup(h);
+	if (text == NULL) {
+		/* Undeclared (or too big): kept as the literal reference,
+		 * as feedparser's loose parser does. */
+		if (i == st->ndecl)
+			set_bozo(st, "undefined entity &%s;",
+			    (const char *)name,
+			    xmlSAX2GetLineNumber(st->ctxt));
+		text = xasprintf("&%s;", (const char *)name);
+	}
+	if (st->nentq < ENTQ_MAX)
+		st->entq[st->nentq++] = text;
+	else
+		free(text);
+	memset(&st->mark, 0, sizeof(st->mark));
+	st->mark.type = XML_ENTITY_DECL;
+	st->mark.name = name;
+	st->mark.content = BAD_CAST "\001";
+	st->mark.length = 1;
+	st->mark.etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	return &st->mark;
+}
+
+static void
+entq_clear(struct state *st)
+{
+	int i;
+
+	for (i = 0; i < st->nentq; i++)
+		free(st->entq[i]);
+	st->nentq = 0;
+}
+
+/* Keeps short, flat internal entities (feedparser keeps only a character
+ * reference); anything that could nest or grow is never expanded. */
+static void
+sax_entity_decl(void *ctx, const xmlChar *name, int type,
+    const xmlChar *publicId, const xmlChar *systemId, xmlChar *content)
+{
+	struct state *st = ctx;
+
+	(void)publicId; (void)systemId;
+	if (type != XML_INTERNAL_GENERAL_ENTITY || content == NULL ||
+	    st->ndecl >= DECL_MAX ||
+	    strlen((const char *)content) > DECL_TEXT_MAX ||
+	    strpbrk((const char *)content, "&<%") != NULL)
+		return;
+	st->decl[st->ndecl].name = xstrdup((const char *)name);
+	st->decl[st->ndecl].text = xstrdup((const char *)content);
+	st->ndecl++;
 }
 
 static xmlParserInputPtr
@@ -469,7 +523,8 @@ sax_serror(void *ctx, xmlErrorPtr err)
 	struct state *st = ctx;
 	char *msg, *p;
 
-	if (err == NULL || err->level < XML_ERR_ERROR)
+	if (err == NULL || err->level < XML_ERR_ERROR ||
+	    err->code == XML_WAR_UNDECLARED_ENTITY)
 		return;
 	if (st->first_error != NULL)
 		return;
@@ -561,23 +616,63 @@ rule_of(enum el e)
 	return NULL;
 }
 
-/* Attribute value by local name (any namespace, no case), as a new
- * string, or NULL. */
-static char *
-attr_get(int nb, const xmlChar **attrs, const char *name, int xml_ns)
+/* Decodes the current start tag's attribute values: libxml2 leaves
+ * "&#38;" for a literal ampersand, and our entity marks. */
+static void
+attrs_load(struct state *st, int nb, const xmlChar **attrs)
+{
+	int i, q = 0;
+
+	st->nattr = nb < ATTR_MAX ? nb : ATTR_MAX;
+	st->attrs = attrs;
+	for (i = 0; i < st->nattr; i++) {
+		const char *v = (const char *)attrs[i * 5 + 3];
+		const char *end = (const char *)attrs[i * 5 + 4];
+		struct buf b = { 0 };
+
+		buf_append(&b, "", 0);
+		while (v < end) {
+			if (*v == '&' && end - v >= 5 &&
+			    memcmp(v, "&#38;", 5) == 0) {
+				buf_putc(&b, '&');
+				v += 5;
+			} else if (*v == ENT_MARK) {
+				if (q < st->nentq)
+					buf_puts(&b, st->entq[q++]);
+				v++;
+			} else
+				buf_putc(&b, *v++);
+		}
+		st->attrv[i] = buf_detach(&b);
+	}
+}
+
+static void
+attrs_clear(struct state *st)
 {
 	int i;
 
-	for (i = 0; i < nb; i++) {
-		const xmlChar **a = &attrs[i * 5];
+	for (i = 0; i < st->nattr; i++)
+		free(st->attrv[i]);
+	st->nattr = 0;
+}
+
+/* Attribute value by local name (any namespace but xml:, no case), as a
+ * new string, or NULL. */
+static char *
+attr_get(struct state *st, const char *name, int xml_ns)
+{
+	int i;
+
+	for (i = 0; i < st->nattr; i++) {
+		const xmlChar **a = &st->attrs[i * 5];
 
 		if (xml_ns != (a[2] != NULL &&
 		    strcmp((const char *)a[2],
 		    (const char *)XML_XML_NAMESPACE) == 0))
 			continue;
 		if (ascii_casecmp((const char *)a[0], name) == 0)
-			return xstrndup((const char *)a[3],
-			    (size_t)(a[4] - a[3]));
+			return xstrdup(st->attrv[i]);
 	}
 	return NULL;
 }
@@ -1124,6 +1219,7 @@ item_begin(struct state *st)
 	memset(st->iprio, 0, sizeof(st->iprio));
 	st->item_content_plain = st->item_summary_plain = 0;
 	st->item_lang_set = 0;
+	st->item_has_content = 0;
 }
 
 static void
@@ -1230,16 +1326,22 @@ cap_overflow(struct state *st)
 
 static void
 serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
-    int nb_attributes, const xmlChar **attrs)
+    const xmlChar *uri, int nb_attributes, const xmlChar **attrs)
 {
 	struct capture *c = &st->cap;
 	struct buf *b = &c->text;
 	int i, top = (st->depth - 1 == c->depth + 1);
 
 	/* feedparser: markup inside a nominally escaped element means the
-	 * element is really XHTML (a bare <div> wrapper aside). */
-	if (c->type != T_XHTML && ascii_casecmp((const char *)local, "div") != 0)
+	 * element is really XHTML, but a <div> wrapper there is dropped
+	 * (TypePad wraps escaped HTML in one). */
+	if (c->type != T_XHTML && c->type != T_OTHER) {
+		if (ascii_casecmp((const char *)local, "div") == 0) {
+			fr->skip = 1;
+			return;
+		}
 		c->type = T_XHTML;
+	}
 	if (top) {
 		c->top_elems++;
 		if (c->top_elems == 1 &&
@@ -1249,7 +1351,17 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 	fr->is_void = is_void_el((const char *)local);
 	if (buf_putc(b, '<') < 0 || buf_puts(b, (const char *)local) < 0)
 		cap_overflow(st);
-	for (i = 0; i < nb_attributes; i++) {
+	/* SVG and MathML need their namespace to mean anything in HTML */
+	if (uri != NULL && (strcmp((const char *)uri,
+	    "http://www.w3.org/2000/svg") == 0 || strcmp((const char *)uri,
+	    "http://www.w3.org/1998/Math/MathML") == 0) &&
+	    (ascii_casecmp((const char *)local, "svg") == 0 ||
+	    ascii_casecmp((const char *)local, "math") == 0)) {
+		buf_puts(b, " xmlns=\"");
+		buf_puts(b, (const char *)uri);
+		buf_putc(b, '"');
+	}
+	for (i = 0; i < nb_attributes && i < st->nattr; i++) {
 		const xmlChar **a = &attrs[i * 5];
 
 		buf_putc(b, ' ');
@@ -1259,7 +1371,7 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 		}
 		buf_puts(b, (const char *)a[0]);
 		buf_puts(b, "=\"");
-		put_escaped(b, (const char *)a[3], (size_t)(a[4] - a[3]), 1);
+		put_escaped(b, st->attrv[i], strlen(st->attrv[i]), 1);
 		buf_putc(b, '"');
 	}
 	if (fr->is_void)
@@ -1276,7 +1388,7 @@ serialize_end(struct state *st, struct frame *fr, const xmlChar *local)
 	struct capture *c = &st->cap;
 	int top = (st->depth - 1 == c->depth + 1);
 
-	if (fr->is_void)
+	if (fr->is_void || fr->skip)
 		return;
 	if (top && c->first_is_div && c->top_elems == 1)
 		c->div_inner_end = c->text.len;
@@ -1315,11 +1427,11 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 
 	switch (fr->el) {
 	case E_LINK:
-		if ((href = attr_get(nb, attrs, "href", 0)) == NULL)
+		if ((href = attr_get(st, "href", 0)) == NULL)
 			return;
 		st->cap.atom_href = 1;
-		rel = attr_get(nb, attrs, "rel", 0);
-		type = attr_get(nb, attrs, "type", 0);
+		rel = attr_get(st, "rel", 0);
+		type = attr_get(st, "type", 0);
 		v = url_resolve(fr->base, href);
 		if (rel == NULL || ascii_casecmp(rel, "alternate") == 0) {
 			if (type == NULL || ascii_casecmp(type, "text/html") == 0 ||
@@ -1331,7 +1443,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 			}
 		} else if (ascii_casecmp(rel, "enclosure") == 0 && is_item &&
 		    st->item != NULL) {
-			len = attr_get(nb, attrs, "length", 0);
+			len = attr_get(st, "length", 0);
 			article_add_enclosure(st->item, v, type,
 			    parse_length(len));
 			free(len);
@@ -1345,10 +1457,10 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 	case E_MEDIA_CONTENT:
 		if (!is_item || st->item == NULL)
 			return;
-		if ((href = attr_get(nb, attrs, "url", 0)) == NULL)
+		if ((href = attr_get(st, "url", 0)) == NULL)
 			return;
-		type = attr_get(nb, attrs, "type", 0);
-		len = attr_get(nb, attrs, fr->el == E_ENCLOSURE ? "length" :
+		type = attr_get(st, "type", 0);
+		len = attr_get(st, fr->el == E_ENCLOSURE ? "length" :
 		    "fileSize", 0);
 		v = url_resolve(fr->base, href);
 		if (fr->el == E_ENCLOSURE)
@@ -1373,19 +1485,26 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 	case E_ITUNES_IMAGE:
 		if (is_item)
 			return;
-		if ((href = attr_get(nb, attrs, "href", 0)) == NULL)
+		if ((rel = attr_get(st, "rel", 0)) != NULL &&
+		    ascii_casecmp(rel, "image") != 0) {
+			free(rel);
+			return;	/* itunes:link of another kind */
+		}
+		free(rel);
+		if ((href = attr_get(st, "href", 0)) == NULL &&
+		    (href = attr_get(st, "url", 0)) == NULL)
 			return;
 		store(st, 0, F_IMAGE, 2, url_resolve(fr->base, href), 0);
 		free(href);
 		return;
 	case E_ITUNES_CATEGORY:
-		if (is_item && (v = attr_get(nb, attrs, "text", 0)) != NULL) {
+		if (is_item && (v = attr_get(st, "text", 0)) != NULL) {
 			add_categories(st, v, 0);
 			free(v);
 		}
 		return;
 	case E_CATEGORY:
-		if (is_item && (v = attr_get(nb, attrs, "term", 0)) != NULL) {
+		if (is_item && (v = attr_get(st, "term", 0)) != NULL) {
 			add_categories(st, v, 0);
 			free(v);
 		}
@@ -1393,7 +1512,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 	case E_GENERATOR_AGENT:
 		if (is_item)
 			return;
-		if ((v = attr_get(nb, attrs, "resource", 0)) != NULL)
+		if ((v = attr_get(st, "resource", 0)) != NULL)
 			store(st, 0, F_GENERATOR, 2, v, 0);
 		return;
 	case E_ITEM:
@@ -1417,7 +1536,7 @@ root_element(struct state *st, enum el el, const xmlChar *local,
 	    (const char *)local);
 	switch (el) {
 	case E_RSS:
-		ver = attr_get(nb, attrs, "version", 0);
+		ver = attr_get(st, "version", 0);
 		if (ver != NULL && (strcmp(ver, "0.91") == 0 ||
 		    strcmp(ver, "0.92") == 0 || strcmp(ver, "0.93") == 0 ||
 		    strcmp(ver, "0.94") == 0 || strcmp(ver, "0.90") == 0))
@@ -1437,7 +1556,7 @@ root_element(struct state *st, enum el el, const xmlChar *local,
 		}
 		break;
 	case E_FEED:
-		ver = attr_get(nb, attrs, "version", 0);
+		ver = attr_get(st, "version", 0);
 		if (ascii_casecmp(u, "http://www.w3.org/2005/Atom") == 0)
 			st->format = ARTICLE_FMT_ATOM10;
 		else
@@ -1456,20 +1575,16 @@ root_element(struct state *st, enum el el, const xmlChar *local,
 }
 
 static void
-sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
-    int nb_attributes, int nb_defaulted, const xmlChar **attrs)
+    int nb_attributes, const xmlChar **attrs)
 {
-	struct state *st = ctx;
 	struct frame *fr, *parent;
 	enum el el;
 	enum ctx pctx;
 	char *v;
 	int is_item;
 
-	(void)nb_defaulted;
-	if (st->not_feed || st->cbrc)
-		return;
 	if (st->depth >= MAX_DEPTH) {
 		if (st->overflow++ == 0)
 			set_bozo(st, "%s", "elements nested too deeply",
@@ -1489,12 +1604,12 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	fr->el = el;
 	fr->base = parent ? parent->base : st->o->base_url;
 	fr->lang = parent ? parent->lang : NULL;
-	if ((v = attr_get(nb_attributes, attrs, "base", 1)) != NULL) {
+	if ((v = attr_get(st, "base", 1)) != NULL) {
 		fr->own_base = url_resolve(fr->base, v);
 		fr->base = fr->own_base;
 		free(v);
 	}
-	if ((v = attr_get(nb_attributes, attrs, "lang", 1)) != NULL) {
+	if ((v = attr_get(st, "lang", 1)) != NULL) {
 		if (*v == '\0') {
 			fr->lang = NULL;
 			free(v);
@@ -1516,7 +1631,7 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		fr->ctx = C_IGNORE;
 		fr->markup = 1;
 		if (el_is_content(st->frames[st->cap.depth].el))
-			serialize_start(st, fr, local, nb_attributes, attrs);
+			serialize_start(st, fr, local, uri, nb_attributes, attrs);
 		return;
 	}
 
@@ -1532,7 +1647,7 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		if (pctx == C_FEED && st->item == NULL) {
 			fr->ctx = C_ITEM;
 			item_begin(st);
-			v = attr_get(nb_attributes, attrs, "about", 0);
+			v = attr_get(st, "about", 0);
 			if (v != NULL)
 				store(st, 1, F_GUID, 2, v, 0);
 		} else
@@ -1607,7 +1722,7 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	case E_CATEGORY: case E_ITUNES_KEYWORDS:
 		/* a category's text counts when it has no term attribute */
 		if (is_item && (el != E_CATEGORY ||
-		    (v = attr_get(nb_attributes, attrs, "term", 0)) == NULL))
+		    (v = attr_get(st, "term", 0)) == NULL))
 			begin_capture(st, NULL, F_NONE, 0, 1, T_TEXT);
 		else
 			free(v);
@@ -1632,16 +1747,25 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		prio = is_item ? r->iprio : r->fprio;
 		if (f == F_NONE)
 			return;
+		/* feedparser: a second summary-like element, before any
+		 * content, is the content (lowest rank: real content wins) */
+		if (is_item && f == F_SUMMARY && st->item->summary != NULL &&
+		    !st->item_has_content) {
+			f = F_CONTENT;
+			prio = 1;
+		}
+		if (is_item && f == F_CONTENT && el != E_BODY)
+			st->item_has_content = 1;
 		if (el == E_LINK && href) {
 			st->cap.atom_href = 0;
 			return;	/* handled from attributes */
 		}
 		type = r->type;
 		if (el_is_content(el)) {
-			v = attr_get(nb_attributes, attrs, "type", 0);
+			v = attr_get(st, "type", 0);
 			type = map_type(v, r->type, &b64);
 			free(v);
-			v = attr_get(nb_attributes, attrs, "mode", 0);
+			v = attr_get(st, "mode", 0);
 			if (v != NULL && ascii_casecmp(v, "base64") == 0)
 				b64 = 1;
 			free(v);
@@ -1649,12 +1773,29 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		begin_capture(st, r, f, prio, is_item, type);
 		st->cap.base64 = b64;
 		if (el == E_GUID) {
-			v = attr_get(nb_attributes, attrs, "isPermaLink", 0);
+			v = attr_get(st, "isPermaLink", 0);
 			st->cap.permalink = v == NULL ||
 			    ascii_casecmp(v, "true") == 0;
 			free(v);
 		}
 	}
+}
+
+static void
+sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attrs)
+{
+	struct state *st = ctx;
+
+	(void)nb_defaulted;
+	if (!st->not_feed && !st->cbrc) {
+		attrs_load(st, nb_attributes, attrs);
+		start_element(st, local, prefix, uri, nb_namespaces,
+		    namespaces, nb_attributes, attrs);
+		attrs_clear(st);
+	}
+	entq_clear(st);
 }
 
 static void
@@ -1722,9 +1863,23 @@ sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 static void
 sax_characters(void *ctx, const xmlChar *ch, int len)
 {
+	/* recursion above ends: the queued text never is the mark alone */
 	struct state *st = ctx;
 	struct capture *c = &st->cap;
 
+	if (len == 1 && ch[0] == ENT_MARK) {
+		/* an entity reference: its text is waiting in the queue */
+		char *t;
+
+		if (st->nentq == 0)
+			return;
+		t = st->entq[--st->nentq];
+		entq_clear(st);
+		if (*t != ENT_MARK)
+			sax_characters(ctx, (const xmlChar *)t, (int)strlen(t));
+		free(t);
+		return;
+	}
 	if (c->depth >= 0 && !st->cbrc) {
 		int r;
 
@@ -1775,6 +1930,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	sax.characters = sax_characters;
 	sax.cdataBlock = sax_characters;
 	sax.getEntity = sax_get_entity;
+	sax.entityDecl = sax_entity_decl;
 	sax.serror = sax_serror;
 	sax.warning = sax_quiet;
 	sax.error = sax_quiet;
@@ -1790,6 +1946,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	st->auth.text.max = FIELD_MAX;
 	st->auth.name.max = FIELD_MAX;
 	st->auth.email.max = FIELD_MAX;
+	st->decl_budget = DECL_BUDGET;
 
 	/* libxml2 2.9 copies the buffer here (its "static" input buffers
 	 * misbehave when the parser grows its window); that is one more
@@ -1850,7 +2007,11 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	buf_free(&st->auth.text);
 	buf_free(&st->auth.name);
 	buf_free(&st->auth.email);
-	buf_free(&st->litbuf);
+	entq_clear(st);
+	for (i = 0; i < st->ndecl; i++) {
+		free(st->decl[i].name);
+		free(st->decl[i].text);
+	}
 	free(st->bozo_message);
 	free(st->first_error);
 	xmlFreeParserCtxt(st->ctxt);
