@@ -375,6 +375,39 @@ START_TEST(test_prefixes_in_exact_buffers)
 }
 END_TEST
 
+/* Random strings from date-like pieces: never a crash (run under ASan), and
+ * whatever is accepted is a sane instant in a sane offset. */
+START_TEST(test_random)
+{
+	static const char *const piece[] = { "0", "1", "2", "6", "9", "06",
+	    "12", "24", "60", "2021", "20210506", "1620313200", " ", "  ", ":",
+	    "-", "+", ".", ",", "/", "T", "t", "Z", "z", "May", "Thu", "GMT",
+	    "EDT", "A", "PM", "at", "th", "(", ")", "\xc2\xa0", "\xce\x99",
+	    "\xeb\x85\x84", "\xec\x98\xa4" };
+	struct date_time d;
+	unsigned int seed = 7;
+	char s[128];
+	int i, k, len, ok = 0;
+
+	for (i = 0; i < 200000; i++) {
+		seed = seed * 1103515245 + 12345;
+		len = 1 + (seed >> 16) % 12;
+		s[0] = '\0';
+		for (k = 0; k < len; k++) {
+			seed = seed * 1103515245 + 12345;
+			strcat(s, piece[(seed >> 16) % N(piece)]);
+		}
+		if (date_parse(s, &d) != ERR_OK)
+			continue;
+		ok++;
+		ck_assert_msg(d.tzoff >= -18 * 60 && d.tzoff <= 18 * 60, "%s", s);
+		ck_assert_msg(d.utc > -62200000000LL && d.utc < 253402400000LL,
+		    "%s", s);
+	}
+	ck_assert_int_gt(ok, 100);
+}
+END_TEST
+
 /* Agrees with gmtime over a wide range, one instant every ~37 hours. */
 START_TEST(test_roundtrip)
 {
@@ -445,6 +478,7 @@ date_suite(void)
 	tcase_add_test(tc, test_other_languages);
 	tcase_add_test(tc, test_reject);
 	tcase_add_test(tc, test_prefixes_in_exact_buffers);
+	tcase_add_test(tc, test_random);
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_test(tc, test_formatting);
 	tcase_add_test(tc, test_speed);
