@@ -17,6 +17,8 @@
  * namespace nobody knows falls back to the prefix the document used, and
  * local names are compared without case.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,8 +457,12 @@ sax_get_entity(void *ctx, const xmlChar *name)
 				    xmlSAX2GetLineNumber(st->ctxt));
 			break;
 		}
-	if (text == NULL && (h = html_entity(name, tmp)) != NULL)
+	if (text == NULL && (h = html_entity(name, tmp)) != NULL) {
+		/* understood, but XML without a DTD knows only five names */
 		text = xstrdup(h);
+		set_bozo(st, "entity &%s; is HTML, not XML",
+		    (const char *)name, xmlSAX2GetLineNumber(st->ctxt));
+	}
 	if (text == NULL) {
 		/* Undeclared (or too big): kept as the literal reference,
 		 * as feedparser's loose parser does. */
@@ -525,6 +531,10 @@ sax_serror(void *ctx, xmlErrorPtr err)
 
 	if (err == NULL || err->level < XML_ERR_ERROR ||
 	    err->code == XML_WAR_UNDECLARED_ENTITY)
+		return;
+	/* a parameter entity in the DTD that we do not load on purpose */
+	if (err->code == XML_ERR_UNDECLARED_ENTITY && err->message != NULL &&
+	    strncmp(err->message, "PEReference", 11) == 0)
 		return;
 	if (st->first_error != NULL)
 		return;
@@ -1427,8 +1437,14 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 
 	switch (fr->el) {
 	case E_LINK:
-		if ((href = attr_get(st, "href", 0)) == NULL)
+		if ((href = attr_get(st, "href", 0)) == NULL) {
+			/* a link in its text: only when it is the alternate */
+			rel = attr_get(st, "rel", 0);
+			if (rel != NULL && ascii_casecmp(rel, "alternate") != 0)
+				st->cap.atom_href = 1;
+			free(rel);
 			return;
+		}
 		st->cap.atom_href = 1;
 		rel = attr_get(st, "rel", 0);
 		type = attr_get(st, "type", 0);
@@ -1905,6 +1921,128 @@ sax_characters(void *ctx, const xmlChar *ch, int len)
 
 /* ------------------------------------------------------- driver */
 
+static int
+name_start(unsigned char c)
+{
+	return isalpha(c) || c == '_' || c == ':' || c >= 0x80;
+}
+
+static int
+name_char(unsigned char c)
+{
+	return name_start(c) || isdigit(c) || c == '.' || c == '-';
+}
+
+/* Length of a well-formed reference at p ("&amp;", "&#38;", "&#x26;"),
+ * 0 if there is none; *upper_x is set for "&#X26;", which feeds use and
+ * XML does not allow. */
+static size_t
+ref_len(const char *p, const char *end, int *upper_x)
+{
+	const char *q = p + 1;
+
+	*upper_x = 0;
+	if (q < end && *q == '#') {
+		q++;
+		if (q < end && (*q == 'x' || *q == 'X')) {
+			*upper_x = *q == 'X';
+			q++;
+			while (q < end && isxdigit((unsigned char)*q))
+				q++;
+			if (q == p + 3)
+				return 0;
+		} else {
+			while (q < end && isdigit((unsigned char)*q))
+				q++;
+			if (q == p + 2)
+				return 0;
+		}
+	} else {
+		if (q >= end || !name_start((unsigned char)*q))
+			return 0;
+		while (q < end && q - p < 80 && name_char((unsigned char)*q))
+			q++;
+	}
+	return q < end && *q == ';' ? (size_t)(q - p + 1) : 0;
+}
+
+/*
+ * Feeds often carry a bare "&" (in a query string most of all), which
+ * libxml2 drops together with the text after it.  Like feedparser's
+ * loose parser we take it literally: such ampersands become "&amp;" (and
+ * "&#X" becomes "&#x"), outside comments, CDATA and processing
+ * instructions.  Returns the number of fixes; out is only filled (a copy
+ * of the whole document) when there is one.
+ */
+static size_t
+fix_ampersands(const char *p, size_t len, struct buf *out,
+    size_t *first_off)
+{
+	const char *s = p, *end = p + len, *done = p;
+	size_t fixes = 0;
+
+	while (s < end) {
+		const char *close;
+		size_t n;
+		int upper_x;
+
+		while (s < end && *s != '&' && *s != '<')
+			s++;
+		if (s >= end)
+			break;
+		if (*s == '<') {
+			close = NULL;
+			if (end - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0)
+				close = "]]>";
+			else if (end - s >= 4 && memcmp(s, "<!--", 4) == 0)
+				close = "-->";
+			else if (end - s >= 2 && s[1] == '?')
+				close = "?>";
+			if (close == NULL) {
+				s++;
+				continue;
+			}
+			s = memmem(s + 2, (size_t)(end - s - 2), close,
+			    strlen(close));
+			if (s == NULL)
+				break;
+			s += strlen(close);
+			continue;
+		}
+		n = ref_len(s, end, &upper_x);
+		if (n > 0 && !upper_x) {
+			s += n;
+			continue;
+		}
+		if (fixes++ == 0)
+			*first_off = (size_t)(s - p);
+		buf_append(out, done, (size_t)(s - done));
+		if (upper_x) {
+			buf_puts(out, "&#x");
+			done = s + 3;
+			s += n;
+		} else {
+			buf_puts(out, "&amp;");
+			done = ++s;
+		}
+	}
+	if (fixes > 0)
+		buf_append(out, done, (size_t)(end - done));
+	return fixes;
+}
+
+static int
+line_of(const char *p, size_t off)
+{
+	int line = 1;
+	size_t i;
+
+	for (i = 0; i < off; i++)
+		if (p[i] == '\n')
+			line++;
+	return line;
+}
+
 int
 parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
     struct article_feed *feed, parse_item_fn cb, void *ctx, char *ebuf,
@@ -1913,6 +2051,8 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	static int loader_set;
 	xmlSAXHandler sax;
 	struct state *st;
+	struct buf fixed = { 0 };
+	size_t fixes, off = 0;
 	int rc = ERR_OK, i;
 
 	if (!loader_set) {
@@ -1951,8 +2091,16 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	/* libxml2 2.9 copies the buffer here (its "static" input buffers
 	 * misbehave when the parser grows its window); that is one more
 	 * copy of the document, still bounded by its size. */
+	if ((fixes = fix_ampersands(utf8, len, &fixed, &off)) > 0) {
+		set_bozo(st, "%s", "'&' that starts no reference",
+		    line_of(utf8, off));
+		utf8 = fixed.data;
+		len = fixed.len;
+	}
 	st->ctxt = xmlCreateMemoryParserCtxt(utf8, (int)len);
+	buf_free(&fixed);
 	if (st->ctxt == NULL) {
+		free(st->bozo_message);
 		free(st);
 		return err_set(ebuf, n, ERR_PARSE, "cannot create XML parser");
 	}
@@ -1978,8 +2126,8 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 			item_end(st);	/* truncated inside an item */
 		if (st->cbrc != 0)
 			rc = st->cbrc;
-		if (!st->ctxt->wellFormed || !st->ctxt->nsWellFormed ||
-		    st->first_error != NULL) {
+		/* not ctxt->wellFormed: it also counts errors we forgive */
+		if (!st->ctxt->nsWellFormed || st->first_error != NULL) {
 			if (st->first_error != NULL) {
 				free(st->bozo_message);
 				st->bozo_message = xasprintf("line %d: %s",
