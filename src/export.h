@@ -1,0 +1,133 @@
+#ifndef TIDINGS_EXPORT_H
+#define TIDINGS_EXPORT_H
+/*
+ * Export targets and the write path.  The daemon's exporter loop, for each
+ * pending outbox event and each target:
+ *
+ *     if (!export_target_wants(t, &item))      -> mark the event done
+ *     st = export_deliver(t, &item, ebuf, n);
+ *     EXPORT_OK                                -> mark the event done
+ *     anything else                            -> keep it pending; retry
+ *                                                 after export_backoff()
+ *
+ * export_deliver logs once per change of a target's state (a failure, and
+ * the recovery after it), not once per article, so the caller need not.
+ *
+ * Exactly once: a file target writes a temporary file in the same directory
+ * (".tidings.NAME.tmp", O_EXCL, 0644), fsyncs it, link()s it to its final
+ * name (which, unlike rename(), never replaces an existing file), unlinks
+ * the temporary name and fsyncs the directory.  The name and bytes are a
+ * pure function of the item (export_format.h), so replaying an event whose
+ * "done" mark was lost in a crash finds the same name with the same bytes
+ * and succeeds without a second copy.  A crash before the link leaves only
+ * a temporary file, removed when the target is next opened; a consumer never
+ * sees a partial file under a final name.  Maildir writes tmp/NAME, links it
+ * to new/NAME, and treats NAME (with any ":2,flags") in cur/ as delivered.
+ *
+ * Exec targets are at least once: a command that finished its work but was
+ * killed before exiting runs again on the replay; TIDINGS_ID lets it notice.
+ *
+ * The daemon should ignore SIGXFSZ, so that a file size limit reaches us as
+ * EFBIG (reported as EXPORT_EFULL) instead of killing the process.
+ */
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "export_format.h"
+
+enum export_status {
+	EXPORT_OK = 0,
+	EXPORT_ENODIR,		/* the directory is missing or not one */
+	EXPORT_EACCES,		/* not writable: permissions, read-only */
+	EXPORT_EFULL,		/* ENOSPC, EDQUOT, EFBIG */
+	EXPORT_ECOLLISION,	/* the name holds a different file */
+	EXPORT_EIO,		/* any other failed system call */
+	EXPORT_EEXEC,		/* exec: cannot start, non-zero exit, signal */
+	EXPORT_ETIMEOUT,	/* exec: killed after the timeout */
+	EXPORT_EBUSY,		/* exec: at the concurrency cap, try later */
+	EXPORT_EINVAL,		/* the item cannot be exported (no identity) */
+};
+
+struct export_target {
+	char			*name;
+	enum export_format	 format;
+	char			*dir;		/* text, json, maildir */
+	/* Filter: an empty list lets everything through. */
+	char			**feeds;	/* feed names or URLs */
+	size_t			 nfeeds;
+	char			**tags;		/* any one of them matches */
+	size_t			 ntags;
+	int			 include_updates;	/* default 0 */
+	int			 include_duplicates;	/* default 0 */
+	int			 fsync;			/* default 1 */
+	/* exec: argv is run without a shell (execvp); otherwise command is
+	 * run by /bin/sh -c (what `--export exec:CMD` gives). */
+	char			**argv;		/* NULL-terminated */
+	char			*command;
+	int			 timeout_ms;	/* default 30000 */
+	int			 max_jobs;	/* default 4 */
+	unsigned		 retry_base_s;	/* default 10 */
+	unsigned		 retry_max_s;	/* default 3600 */
+	/* State, owned by export.c. */
+	enum export_status	 state;		/* last status, for logging */
+	int			 opened;
+	int			 running;	/* exec jobs in flight */
+};
+
+/* One running exec command; see export_exec_start. */
+struct export_job;
+
+/* A target with the defaults above; where is the directory, or for exec
+ * the shell command.  Free with export_target_free. */
+struct export_target *export_target_new(const char *name,
+	    enum export_format f, const char *where);
+void	 export_target_free(struct export_target *t);
+/* Copies s onto the feeds or tags filter list. */
+void	 export_target_add_feed(struct export_target *t, const char *s);
+void	 export_target_add_tag(struct export_target *t, const char *s);
+/* "FORMAT:DIR" (or "exec:COMMAND"), as given to `tidings run --export`;
+ * the target is named by the spec itself.  ERR_INVALID with a message. */
+int	 export_target_parse_spec(const char *spec,
+	    struct export_target **out, char *ebuf, size_t n);
+/* 1 when the target's filter lets the item through (pure). */
+int	 export_target_wants(const struct export_target *t,
+	    const struct export_item *it);
+/*
+ * Checks the directory, creates a maildir's tmp/new/cur, and removes
+ * temporary files a crash left behind.  export_deliver calls it until it
+ * succeeds once, so calling it is optional (at startup it surfaces a bad
+ * configuration early).  Returns a status; fills ebuf.
+ */
+enum export_status export_target_open(struct export_target *t,
+	    char *ebuf, size_t n);
+
+/* Exports one item; for exec, runs the command and waits for it. */
+enum export_status export_deliver(struct export_target *t,
+	    const struct export_item *it, char *ebuf, size_t n);
+
+/* The write primitive of file targets: data under dir/name, exactly as
+ * described at the top.  name must be a plain file name. */
+enum export_status export_write_file(const char *dir, const char *name,
+	    const void *data, size_t len, int dofsync, char *ebuf, size_t n);
+
+/*
+ * Exec without waiting, for a loop that runs up to t->max_jobs commands at
+ * once: start returns EXPORT_EBUSY at the cap, else starts the command
+ * (its own process group, the JSON on stdin, TIDINGS_* in the environment)
+ * and gives a job.  poll returns -1 while the job runs, else its status;
+ * past the timeout it kills the job's process group first.  Free the job
+ * (killing it if it still runs) with export_job_free.
+ */
+enum export_status export_exec_start(struct export_target *t,
+	    const struct export_item *it, struct export_job **out,
+	    char *ebuf, size_t n);
+int	 export_job_poll(struct export_job *j, char *ebuf, size_t n);
+pid_t	 export_job_pid(const struct export_job *j);
+void	 export_job_free(struct export_job *j);
+
+const char *export_status_name(enum export_status st);
+/* Seconds to wait before attempt number `attempt` (1 = the first retry):
+ * base doubled each time, capped at max (pure). */
+unsigned export_backoff(unsigned attempt, unsigned base, unsigned max);
+
+#endif
