@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -476,6 +477,7 @@ sax_get_entity(void *ctx, const xmlChar *name)
 		st->entq[st->nentq++] = text;
 	else
 		free(text);
+	st->ctxt->wellFormed = 1;	/* see sax_start */
 	memset(&st->mark, 0, sizeof(st->mark));
 	st->mark.type = XML_ENTITY_DECL;
 	st->mark.name = name;
@@ -626,8 +628,9 @@ rule_of(enum el e)
 	return NULL;
 }
 
-/* Decodes the current start tag's attribute values: libxml2 leaves
- * "&#38;" for a literal ampersand, and our entity marks. */
+/* The current start tag's attribute values.  libxml2 leaves "&#38;" for
+ * a literal ampersand, and our entity marks stand for entities; only
+ * values holding either are decoded (into a new string). */
 static void
 attrs_load(struct state *st, int nb, const xmlChar **attrs)
 {
@@ -638,8 +641,12 @@ attrs_load(struct state *st, int nb, const xmlChar **attrs)
 	for (i = 0; i < st->nattr; i++) {
 		const char *v = (const char *)attrs[i * 5 + 3];
 		const char *end = (const char *)attrs[i * 5 + 4];
+		size_t n = (size_t)(end - v);
 		struct buf b = { 0 };
 
+		st->attrv[i] = NULL;
+		if (memchr(v, '&', n) == NULL && memchr(v, ENT_MARK, n) == NULL)
+			continue;
 		buf_append(&b, "", 0);
 		while (v < end) {
 			if (*v == '&' && end - v >= 5 &&
@@ -667,6 +674,20 @@ attrs_clear(struct state *st)
 	st->nattr = 0;
 }
 
+/* Value i as a string and its length (borrowed). */
+static const char *
+attr_value(struct state *st, int i, size_t *n)
+{
+	const xmlChar **a = &st->attrs[i * 5];
+
+	if (st->attrv[i] != NULL) {
+		*n = strlen(st->attrv[i]);
+		return st->attrv[i];
+	}
+	*n = (size_t)(a[4] - a[3]);
+	return (const char *)a[3];
+}
+
 /* Attribute value by local name (any namespace but xml:, no case), as a
  * new string, or NULL. */
 static char *
@@ -676,13 +697,17 @@ attr_get(struct state *st, const char *name, int xml_ns)
 
 	for (i = 0; i < st->nattr; i++) {
 		const xmlChar **a = &st->attrs[i * 5];
+		const char *v;
+		size_t n;
 
 		if (xml_ns != (a[2] != NULL &&
 		    strcmp((const char *)a[2],
 		    (const char *)XML_XML_NAMESPACE) == 0))
 			continue;
-		if (ascii_casecmp((const char *)a[0], name) == 0)
-			return xstrdup(st->attrv[i]);
+		if (ascii_casecmp((const char *)a[0], name) == 0) {
+			v = attr_value(st, i, &n);
+			return xstrndup(v, n);
+		}
 	}
 	return NULL;
 }
@@ -1340,6 +1365,8 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 {
 	struct capture *c = &st->cap;
 	struct buf *b = &c->text;
+	const char *v;
+	size_t n;
 	int i, top = (st->depth - 1 == c->depth + 1);
 
 	/* feedparser: markup inside a nominally escaped element means the
@@ -1381,7 +1408,8 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 		}
 		buf_puts(b, (const char *)a[0]);
 		buf_puts(b, "=\"");
-		put_escaped(b, st->attrv[i], strlen(st->attrv[i]), 1);
+		v = attr_value(st, i, &n);
+		put_escaped(b, v, n, 1);
 		buf_putc(b, '"');
 	}
 	if (fr->is_void)
@@ -1805,6 +1833,10 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	struct state *st = ctx;
 
 	(void)nb_defaulted;
+	/* libxml2 2.9 drops every entity reference (&amp; too) once
+	 * wellFormed is 0; errors are ours to record (sax_serror), so the
+	 * rest of a recovered document keeps its text. */
+	st->ctxt->wellFormed = 1;
 	if (!st->not_feed && !st->cbrc) {
 		attrs_load(st, nb_attributes, attrs);
 		start_element(st, local, prefix, uri, nb_namespaces,
@@ -1849,6 +1881,7 @@ sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	struct frame *fr;
 
 	(void)prefix; (void)uri;
+	st->ctxt->wellFormed = 1;	/* see sax_start */
 	if (st->not_feed || st->cbrc)
 		return;
 	if (st->overflow > 0) {
@@ -1879,12 +1912,13 @@ sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 static void
 sax_characters(void *ctx, const xmlChar *ch, int len)
 {
-	/* recursion above ends: the queued text never is the mark alone */
 	struct state *st = ctx;
 	struct capture *c = &st->cap;
 
+	st->ctxt->wellFormed = 1;	/* see sax_start */
 	if (len == 1 && ch[0] == ENT_MARK) {
-		/* an entity reference: its text is waiting in the queue */
+		/* an entity reference: its text is waiting in the queue (the
+		 * recursion ends: queued text is never the mark alone) */
 		char *t;
 
 		if (st->nentq == 0)
@@ -1931,6 +1965,29 @@ static int
 name_char(unsigned char c)
 {
 	return name_start(c) || isdigit(c) || c == '.' || c == '-';
+}
+
+/* The first '&' or '<' at or after s (end if none), eight bytes at a
+ * time: this pass runs over every document. */
+static const char *
+skip_plain(const char *s, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+
+	while (end - s >= 8) {
+		uint64_t v, a, l;
+
+		memcpy(&v, s, 8);
+		a = v ^ (ones * '&');
+		l = v ^ (ones * '<');
+		if ((((a - ones) & ~a) | ((l - ones) & ~l)) & highs)
+			break;
+		s += 8;
+	}
+	while (s < end && *s != '&' && *s != '<')
+		s++;
+	return s;
 }
 
 /* Length of a well-formed reference at p ("&amp;", "&#38;", "&#x26;"),
@@ -1986,8 +2043,7 @@ fix_ampersands(const char *p, size_t len, struct buf *out,
 		size_t n;
 		int upper_x;
 
-		while (s < end && *s != '&' && *s != '<')
-			s++;
+		s = skip_plain(s, end);
 		if (s >= end)
 			break;
 		if (*s == '<') {
