@@ -659,8 +659,8 @@ parse_starttag(struct tok *t, size_t i)
 	size_t n = t->n, j, k, p, q, e;
 	int selfclose, raw = 0;
 
-	/* "<name/data/" is an SGML short tag. */
-	if (is_alpha((unsigned char)s[i + 1])) {
+	/* "<name/data/" is an SGML short tag (not to HTML5). */
+	if (!t->textmode && is_alpha((unsigned char)s[i + 1])) {
 		for (p = i + 2; p < n && (is_alnum((unsigned char)s[p]) ||
 		    s[p] == '-' || s[p] == '.'); p++)
 			;
@@ -820,43 +820,75 @@ parse_decl(struct tok *t, size_t i)
 	return NPOS;
 }
 
-/* "<br/>" and "<p/>" as feedparser rewrites them before parsing; returns
- * the end of the short tag, or NPOS when this is not one. */
-static size_t
-short_empty_tag(struct tok *t, size_t i)
+/*
+ * feedparser rewrites the whole fragment with regular expressions before it
+ * parses it, and those rewrites reach into attribute values and comments,
+ * so they are done the same way here, in one pass over a copy:
+ * "<br/>" and "<p />" become "<br />" and "<p></p>"; "&#39;" and "&#34;"
+ * become quotes; and (its first four: two in each of its two passes) "<!"
+ * not opening a comment, DOCTYPE or marked section becomes text.
+ */
+static char *
+sgml_prepass(const char *s, size_t n, size_t *outlen)
 {
-	const char *s = t->s;
-	size_t n = t->n, p, q, end;
+	struct buf b = { 0 };
+	size_t i, a = 0, p, q, g, end;
+	int bangs = 0;
 
-	for (p = i + 1; p < n && s[p] != '<' && s[p] != '>' &&
-	    !is_space((unsigned char)s[p]); p++)
-		;
-	if (p == i + 1)
-		return NPOS;
-	if (s[p - 1] == '/' && p < n && s[p] == '>' && p - 1 > i + 1) {
-		end = p + 1;
-		p--;
-	} else {
-		for (q = p; q < n && is_space((unsigned char)s[q]); q++)
+	for (i = 0; i < n; i++) {
+		if (s[i] == '&' && n - i >= 5 && (memcmp(s + i, "&#39;", 5) == 0 ||
+		    memcmp(s + i, "&#34;", 5) == 0)) {
+			buf_append(&b, s + a, i - a);
+			buf_putc(&b, s[i + 3] == '9' ? '\'' : '"');
+			a = i + 5;
+			i += 4;
+			continue;
+		}
+		if (s[i] != '<')
+			continue;
+		if (i + 1 < n && s[i + 1] == '!' && bangs < 4 &&
+		    !(n - i >= 9 && memcmp(s + i, "<!DOCTYPE", 9) == 0) &&
+		    !(n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) &&
+		    !(n - i >= 3 && s[i + 2] == '[')) {
+			bangs++;
+			buf_append(&b, s + a, i - a);
+			buf_puts(&b, "&lt;");
+			a = i + 1;
+			continue;
+		}
+		/* <([^<>\s]+?)\s*\/> */
+		for (p = i + 1; p < n && s[p] != '<' && s[p] != '>' &&
+		    !is_space((unsigned char)s[p]); p++)
 			;
-		if (q + 1 >= n || s[q] != '/' || s[q + 1] != '>')
-			return NPOS;
-		end = q + 2;
+		if (p == i + 1)
+			continue;
+		if (s[p - 1] == '/' && p < n && s[p] == '>' && p - 1 > i + 1) {
+			g = p - 1;
+			end = p + 1;
+		} else {
+			for (q = p; q < n && is_space((unsigned char)s[q]); q++)
+				;
+			if (q + 1 >= n || s[q] != '/' || s[q + 1] != '>')
+				continue;
+			g = p;
+			end = q + 2;
+		}
+		buf_append(&b, s + a, i + 1 - a);
+		buf_append(&b, s + i + 1, g - i - 1);
+		if (in_set(void_elements, NELEM(void_elements), s + i + 1,
+		    g - i - 1))
+			buf_puts(&b, " />");
+		else {
+			buf_puts(&b, "></");
+			buf_append(&b, s + i + 1, g - i - 1);
+			buf_putc(&b, '>');
+		}
+		a = end;
+		i = end - 1;
 	}
-	/* Only a well-formed name; anything else takes the general path. */
-	if (!is_alpha((unsigned char)s[i + 1]))
-		return NPOS;
-	for (q = i + 2; q < p; q++)
-		if (!is_alnum((unsigned char)s[q]) && strchr("-_.:", s[q]) == NULL)
-			return NPOS;
-	set_name(t, s + i + 1, p - i - 1);
-	buf_reset(&t->last);
-	buf_append(&t->last, t->name.data, t->name.len);
-	t->have_last = 1;
-	if (!t->ops->start(t->ctx, t->name.data, t->name.len, NULL, 0, 1) &&
-	    !IN(void_elements, t->name.data, t->name.len))
-		t->ops->end(t->ctx, t->name.data, t->name.len);
-	return end;
+	buf_append(&b, s + a, n - a);
+	*outlen = b.len;
+	return buf_detach(&b);
 }
 
 /* At a '<': returns where to go on, NPOS when the rest is text. */
@@ -871,21 +903,21 @@ tok_lt(struct tok *t, size_t i)
 	if (i + 1 >= n)
 		return NPOS;
 	c = (unsigned char)s[i + 1];
+	if (c == '!' && t->textmode && !starts(t, i, "<!--")) {
+		/* Doctypes, CDATA and the like: bogus comments to HTML5. */
+		gt = memchr(s + i, '>', n - i);
+		return gt ? (size_t)(gt - s) + 1 : n;
+	}
 	if (c == '!' && !starts(t, i, "<!--") && !starts(t, i, "<!DOCTYPE") &&
-	    (!starts(t, i, "<![") || starts(t, i, "<![CDATA["))) {
-		if (t->textmode) {
-			/* A bogus comment, as HTML5 reads it. */
-			if (starts(t, i, "<![CDATA[") &&
-			    (k = parse_decl(t, i)) != NPOS && k != 0)
-				return k;
+	    !starts(t, i, "<![")) {
+		/* One the pre-pass left: a declaration, dropped. */
+		if (i + 2 < n && is_alpha((unsigned char)s[i + 2])) {
 			gt = memchr(s + i, '>', n - i);
-			return gt ? (size_t)(gt - s) + 1 : n;
+			return gt ? (size_t)(gt - s) + 1 : NPOS;
 		}
 		t->ops->entity(t->ctx, "lt", 2, 1);
 		return i + 1;
 	}
-	if (is_alpha(c) && (k = short_empty_tag(t, i)) != NPOS)
-		return k;
 	if (c == '>' || is_alpha(c))
 		return parse_starttag(t, i);
 	if (c == '/')
@@ -898,6 +930,9 @@ tok_lt(struct tok *t, size_t i)
 	}
 	if (c == '!') {
 		k = parse_decl(t, i);
+		/* An unclosed CDATA section turns into text and is read on. */
+		if (k == NPOS && starts(t, i, "<![CDATA["))
+			k = 0;
 		if (k != 0)
 			return k;
 		t->ops->entity(t->ctx, "lt", 2, 1);
@@ -914,12 +949,6 @@ tok_amp(struct tok *t, size_t i)
 	const char *s = t->s;
 	size_t n = t->n, p, a;
 
-	/* feedparser turns these two into the characters before parsing. */
-	if (starts(t, i, "&#39;") || starts(t, i, "&#34;")) {
-		t->ops->text(t->ctx, s[i + 2] == '3' && s[i + 3] == '9' ? "'" :
-		    "\"", 1, 0);
-		return i + 5;
-	}
 	if (i + 1 < n && s[i + 1] == '#') {
 		a = i + 2;
 		if (a < n && is_digit((unsigned char)s[a]))
@@ -1130,7 +1159,7 @@ san_entity(void *ctx, const char *p, size_t n, int semi)
 	} else {
 		/* Unknown: the ampersand is text and the ';' is lost. */
 		buf_puts(&z->out, "&amp;");
-		put_raw(&z->out, p, n);
+		san_text(z, p, n, 0);
 	}
 }
 
@@ -1811,12 +1840,16 @@ html_sanitize(const char *html, size_t len, const char *base)
 {
 	struct san z;
 	struct tok t;
+	char *copy;
+	size_t clen;
 
 	memset(&z, 0, sizeof(z));
 	z.base = base;
-	tok_init(&t, html, len, &san_ops, &z);
+	copy = sgml_prepass(html ? html : "", html ? len : 0, &clen);
+	tok_init(&t, copy, clen, &san_ops, &z);
 	tok_run(&t);
 	tok_free(&t);
+	free(copy);
 	py_finish(&z.out);
 	buf_free(&z.val);
 	buf_free(&z.val2);
