@@ -68,9 +68,16 @@ conf_default_path(void)
 void
 conf_init(struct conf *c)
 {
+	const char *st;
+
 	memset(c, 0, sizeof(*c));
 	c->dir = xstrdup(".");
-	c->db_path = xstrdup(LOCALSTATEDIR "/lib/tidings/tidings.db");
+	/* Under systemd's StateDirectory= the unit says where state lives. */
+	if ((st = getenv("STATE_DIRECTORY")) != NULL && st[0] == '/' &&
+	    strchr(st, ':') == NULL)
+		c->db_path = xasprintf("%s/tidings.db", st);
+	else
+		c->db_path = xstrdup(LOCALSTATEDIR "/lib/tidings/tidings.db");
 	c->feeds_glob = xstrdup(SYSCONFDIR "/tidings/feeds.d/*.conf");
 	c->log_level = LOG_LVL_NOTICE;
 	c->max_transfers = 32;
@@ -240,34 +247,33 @@ conf_path(const char *dir, const char *path)
 	return xasprintf("%s/%s", dir, path);
 }
 
+/* Optimal string alignment distance: insertions, deletions, substitutions
+ * and transpositions of neighbours (the commonest typo) each cost one. */
 static size_t
 edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
+	size_t la = strlen(a), lb = strlen(b), i, j, d[65][65], best;
 
 	if (la > 64 || lb > 64)
 		return SIZE_MAX;
-	row = xcalloc(lb + 1, sizeof(*row));
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
 		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			best = prev + (tolower((unsigned char)a[i - 1]) !=
+			best = d[i - 1][j - 1] + (tolower((unsigned char)a[i - 1]) !=
 			    tolower((unsigned char)b[j - 1]));
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = tmp;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-	}
-	best = row[lb];
-	free(row);
-	return best;
+	return d[la][lb];
 }
 
 const char *

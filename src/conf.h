@@ -108,7 +108,9 @@ struct conf {
 	size_t	 nfeed_lines;
 };
 
-/* Fills c with the built-in defaults (no file). */
+/* Fills c with the built-in defaults (no file).  The database defaults to
+ * $STATE_DIRECTORY/tidings.db when systemd sets that, else
+ * LOCALSTATEDIR/lib/tidings/tidings.db. */
 void	conf_init(struct conf *c);
 void	conf_free(struct conf *c);
 

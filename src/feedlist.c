@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "err.h"
@@ -128,6 +129,44 @@ split_words(const char *s, char *out, char **words, int max)
 	}
 }
 
+static char *
+dir_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	if (s == NULL)
+		return xstrdup(".");
+	if (s == path)
+		return xstrdup("/");
+	return xstrndup(path, s - path);
+}
+
+/* Removes "." and ".." segments from an absolute path, in place, so that
+ * one file always has one URL (the state database keys feeds by URL). */
+static void
+normalize_path(char *p)
+{
+	char *r = p, *w = p;
+
+	while (*r != '\0') {
+		if (r[0] == '/' && r[1] == '.' && (r[2] == '/' || r[2] == '\0')) {
+			r += 2;
+		} else if (r[0] == '/' && r[1] == '.' && r[2] == '.' &&
+		    (r[3] == '/' || r[3] == '\0')) {
+			r += 3;
+			while (w > p && *--w != '/')
+				;
+		} else if (r[0] == '/' && r[1] == '/') {
+			r++;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	if (w == p)
+		*w++ = '/';
+	*w = '\0';
+}
+
 static int
 valid_url(const char *u, const char **why)
 {
@@ -169,18 +208,6 @@ valid_charset(const char *cs)
 		return 0;
 	iconv_close(cd);
 	return 1;
-}
-
-static char *
-dir_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	if (s == NULL)
-		return xstrdup(".");
-	if (s == path)
-		return xstrdup("/");
-	return xstrndup(path, s - path);
 }
 
 static int
@@ -290,7 +317,23 @@ feedlist_parse_line(struct feedlist *fl, const char *file, int line,
 	}
 	if (words[0][0] == '/')
 		url = xasprintf("file://%s", words[0]);
-	else
+	else if (strncmp(words[0], "./", 2) == 0 ||
+	    strncmp(words[0], "../", 3) == 0) {
+		char *dir = dir_of(file), *abs = conf_path(dir, words[0]);
+
+		char cwd[4096];
+
+		if (abs[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL) {
+			char *t = xasprintf("%s/%s", cwd, abs);
+
+			free(abs);
+			abs = t;
+		}
+		normalize_path(abs);
+		url = xasprintf("file://%s", abs);
+		free(dir);
+		free(abs);
+	} else
 		url = xstrdup(words[0]);
 	if (!valid_url(url, &why)) {
 		conf_diag_add(d, file, line, "%s: %s", words[0], why);

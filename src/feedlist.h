@@ -12,9 +12,11 @@
  *     URL [key=value ...]
  *
  * Blank lines and `#` comments (at the start of a line or after white
- * space) are ignored.  URL is http://, https:// or file:// (an absolute
- * path /x/y.xml is taken as file:///x/y.xml).  A value containing white
- * space or `#` is written in double quotes, with \" and \\ as escapes:
+ * space) are ignored.  URL is http://, https:// or file://; an absolute
+ * path /x/y.xml is taken as file:///x/y.xml, and a path starting with ./
+ * or ../ as a file relative to the list's own directory.  A value
+ * containing white space or `#` is written in double quotes, with \" and
+ * \\ as escapes:
  *
  *     https://example.org/feed.xml name="Example News" tags=news,world
  *

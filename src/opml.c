@@ -72,9 +72,10 @@ usable_url(const char *u)
 {
 	const char *p;
 
+	/* Not file: an OPML file from elsewhere must not make the daemon
+	 * read (and export) local files. */
 	if (strncasecmp(u, "http://", 7) != 0 &&
-	    strncasecmp(u, "https://", 8) != 0 &&
-	    strncasecmp(u, "file:///", 8) != 0)
+	    strncasecmp(u, "https://", 8) != 0)
 		return 0;
 	for (p = u; *p != '\0'; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '"')
@@ -167,10 +168,14 @@ opml_import(const char *data, size_t len, struct feedlist *fl,
 	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL) {
 		const xmlError *e = xmlGetLastError();
+		size_t ml = e && e->message ? strlen(e->message) : 0;
 
-		return err_set(ebuf, n, ERR_PARSE, "not XML%s%s (line %d)",
-		    e && e->message ? ": " : "",
-		    e && e->message ? e->message : "", e ? e->line : 0);
+		/* libxml2's messages end with a newline. */
+		while (ml > 0 && e->message[ml - 1] == '\n')
+			ml--;
+		return err_set(ebuf, n, ERR_PARSE, "not XML%s%.*s (line %d)",
+		    ml ? ": " : "", (int)ml, ml ? e->message : "",
+		    e ? e->line : 0);
 	}
 	if (doc->intSubset != NULL && doc->intSubset->entities != NULL) {
 		xmlFreeDoc(doc);

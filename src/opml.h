@@ -13,7 +13,8 @@
 /* Appends a feed to fl for every <outline xmlUrl=...>: text (or title)
  * becomes the name, made unique with " (2)", " (3)"...; the text of the
  * enclosing outlines and the category attribute become tags.  URLs already
- * in fl and URLs that are not http, https or file are skipped and counted
+ * in fl and URLs that are not http or https (file: is never taken from
+ * an OPML document) are skipped and counted
  * in *skipped.  Returns ERR_OK or ERR_PARSE with a message in ebuf. */
 int	opml_import(const char *data, size_t len, struct feedlist *fl,
 	    size_t *skipped, char *ebuf, size_t n);

@@ -1,0 +1,146 @@
+#ifndef TIDINGS_FETCH_H
+#define TIDINGS_FETCH_H
+/*
+ * The fetcher: one libcurl multi handle, driven from one thread, that owns
+ * every transfer.  It never parses a feed; it hands back bytes and what the
+ * server said about them.
+ *
+ * Politeness is enforced here, not by callers: at most max_transfers run at
+ * once, at most host_connections per host, and a host is sent at most
+ * host_rate new requests per second (requests over the limits wait in a
+ * per-host queue, in the order they were added).  HTTP/2 streams share one
+ * connection where the server offers it.
+ *
+ * Use, one-shot (`tidings run`):
+ *
+ *	f = fetch_new(&opts, ebuf, sizeof(ebuf));
+ *	for (each due feed)
+ *		fetch_add(f, &req);
+ *	while (fetch_pending(f) > 0) {
+ *		fetch_poll(f, 1000);
+ *		while ((r = fetch_next(f)) != NULL) {
+ *			handle(r);		(r->ctx is req.ctx)
+ *			fetch_result_free(r);
+ *		}
+ *	}
+ *	fetch_free(f);
+ *
+ * and in a daemon loop the same calls, with fetch_poll's timeout set to the
+ * scheduler's sleep; a signal handler (or another thread) calls
+ * fetch_wakeup so that fetch_poll returns at once.  A signal also makes
+ * fetch_poll return early on its own (poll(2) is never restarted).
+ */
+#include <stddef.h>
+#include <time.h>
+
+struct fetch;
+
+struct fetch_opts {
+	int		 max_transfers;		/* >= 1 */
+	int		 host_connections;	/* >= 1 */
+	double		 host_rate;		/* requests/s per host; 0 = none */
+	long		 connect_timeout;	/* seconds */
+	long		 timeout;		/* whole transfer, seconds */
+	long		 low_speed_limit;	/* bytes/s below which ... */
+	long		 low_speed_time;	/* ... for this long aborts */
+	size_t		 max_body;		/* after decompression */
+	long		 max_redirects;
+	const char	*user_agent;		/* NULL: "tidings/VERSION (+URL)" */
+};
+
+/* Fills o with the same defaults as conf_init. */
+void	fetch_opts_init(struct fetch_opts *o);
+
+struct fetch_request {
+	const char	*url;		/* http, https or file */
+	const char	*etag;		/* sent as If-None-Match; may be NULL */
+	const char	*last_modified;	/* sent as If-Modified-Since, verbatim */
+	const char	*user_agent;	/* NULL: the global one */
+	const char	*userpwd;	/* "user:password" for HTTP auth; NULL */
+	void		*ctx;		/* the caller's, returned in the result */
+};
+
+enum fetch_error {
+	FETCH_OK = 0,		/* 2xx, or 304 (see not_modified) */
+	FETCH_ERR_DNS,		/* host name did not resolve */
+	FETCH_ERR_CONNECT,	/* refused, unreachable */
+	FETCH_ERR_TLS,		/* handshake or certificate */
+	FETCH_ERR_TIMEOUT,	/* connect, total or low-speed timeout */
+	FETCH_ERR_HTTP,		/* status >= 400 (or an unexpected 3xx) */
+	FETCH_ERR_TOO_LARGE,	/* body over max_body (decoded) */
+	FETCH_ERR_REDIRECT,	/* too many, or to a forbidden scheme */
+	FETCH_ERR_TRANSFER,	/* connection dropped, truncated, bad encoding */
+	FETCH_ERR_FILE,		/* a file:// URL could not be read */
+	FETCH_ERR_OTHER,
+};
+
+struct fetch_redirect {
+	long		 status;	/* 301, 302, 303, 307, 308 */
+	char		*to;		/* absolute target URL */
+};
+
+/* Everything the transfer learned.  Header fields are those of the final
+ * response; strings are NULL when absent.  Freed by fetch_result_free. */
+struct fetch_result {
+	void		*ctx;		/* from the request */
+	char		*url;		/* as requested */
+	char		*final_url;	/* after redirects */
+	long		 status;	/* HTTP status; 200 for a file read */
+	int		 not_modified;	/* 304: no body, nothing changed */
+	enum fetch_error error;
+	char		 errmsg[256];	/* one line, when error != FETCH_OK */
+
+	struct fetch_redirect *redirects;	/* in order followed */
+	size_t		 nredirects;
+
+	char		*etag;
+	char		*last_modified;
+	char		*content_type;	/* whole header value */
+	char		*charset;	/* its charset parameter, unquoted */
+	time_t		 retry_after;	/* absolute; 0 = none */
+	long		 max_age;	/* Cache-Control max-age; -1 = none */
+	time_t		 expires;	/* Expires; 0 = none or invalid */
+	time_t		 date;		/* the response's Date; 0 = none */
+
+	char		*body;		/* NUL-terminated; may hold NULs */
+	size_t		 body_len;
+
+	double		 seconds;	/* total transfer time */
+	time_t		 finished;	/* wall clock at completion */
+};
+
+struct fetch	*fetch_new(const struct fetch_opts *o, char *ebuf, size_t n);
+/* Abandons transfers still running or queued; their results are lost. */
+void		 fetch_free(struct fetch *f);
+
+/* Queues a transfer; the request's strings are copied.  Returns ERR_OK or
+ * ERR_INVALID (a URL that is not http, https or file). */
+int		 fetch_add(struct fetch *f, const struct fetch_request *r,
+		    char *ebuf, size_t n);
+
+/* Starts what the limits allow, drives running transfers, and waits at
+ * most timeout_ms for activity (less when a queued request becomes
+ * allowed sooner).  Returns the number of results ready for fetch_next. */
+size_t		 fetch_poll(struct fetch *f, int timeout_ms);
+
+/* A finished transfer, or NULL.  The caller frees it. */
+struct fetch_result *fetch_next(struct fetch *f);
+void		 fetch_result_free(struct fetch_result *r);
+
+/* Transfers queued or running plus results not yet collected. */
+size_t		 fetch_pending(const struct fetch *f);
+size_t		 fetch_running(const struct fetch *f);
+
+/* Makes a blocked fetch_poll return.  Safe from another thread; from a
+ * signal handler it is what curl_multi_wakeup is (a write(2) on a socket
+ * pair), which in practice is async-signal-safe. */
+void		 fetch_wakeup(struct fetch *f);
+
+/* The URL the feed has moved to for good: the target of the redirects when
+ * every one of them was permanent (301 or 308), else NULL.  The caller
+ * moves the feed only after seeing the same answer several times. */
+const char	*fetch_result_moved_to(const struct fetch_result *r);
+
+const char	*fetch_error_name(enum fetch_error e);
+
+#endif

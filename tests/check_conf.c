@@ -1,0 +1,243 @@
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "err.h"
+#include "log.h"
+
+static int
+parse(struct conf *c, struct conf_diag *d, const char *text)
+{
+	conf_init(c);
+	return conf_parse(c, "/etc/tidings/tidings.conf", text, strlen(text), d);
+}
+
+START_TEST(test_units)
+{
+	int v;
+	size_t s;
+
+	ck_assert_int_eq(conf_parse_duration("90", &v), 0);
+	ck_assert_int_eq(v, 90);
+	ck_assert_int_eq(conf_parse_duration("15m", &v), 0);
+	ck_assert_int_eq(v, 900);
+	ck_assert_int_eq(conf_parse_duration("2h", &v), 0);
+	ck_assert_int_eq(v, 7200);
+	ck_assert_int_eq(conf_parse_duration("1w", &v), 0);
+	ck_assert_int_eq(v, 604800);
+	ck_assert_int_eq(conf_parse_duration("1x", &v), -1);
+	ck_assert_int_eq(conf_parse_duration("m", &v), -1);
+	ck_assert_int_eq(conf_parse_duration("-5", &v), -1);
+	ck_assert_int_eq(conf_parse_duration("10mm", &v), -1);
+	ck_assert_int_eq(conf_parse_duration("99999999999d", &v), -1);
+	ck_assert_int_eq(conf_parse_size("16M", &s), 0);
+	ck_assert_uint_eq(s, 16u << 20);
+	ck_assert_int_eq(conf_parse_size("512kB", &s), 0);
+	ck_assert_uint_eq(s, 512u << 10);
+	ck_assert_int_eq(conf_parse_size("1T", &s), -1);
+	ck_assert_int_eq(conf_parse_bool("Yes", &v), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(conf_parse_bool("off", &v), 0);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(conf_parse_bool("maybe", &v), -1);
+}
+END_TEST
+
+START_TEST(test_defaults_and_values)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d,
+	    "# comment\n"
+	    "[daemon]\n"
+	    "db = state/t.db   # relative to the file\n"
+	    "log_level = debug\n"
+	    "\n"
+	    "[fetch]\r\n"
+	    "max_transfers = 64\n"
+	    "host_rate = 0.5\n"
+	    "timeout = 2m\n"
+	    "max_body = 8M\n"
+	    "user_agent = \"my agent #1 \\\"quoted\\\"\"\n"
+	    "[store]\n"
+	    "keep_days = 30\n"), ERR_OK);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_str_eq(c.db_path, "/etc/tidings/state/t.db");
+	ck_assert_str_eq(c.feeds_glob, "/etc/tidings/feeds.d/*.conf");
+	ck_assert_int_eq(c.log_level, LOG_LVL_DEBUG);
+	ck_assert_int_eq(c.max_transfers, 64);
+	ck_assert(c.host_rate == 0.5);
+	ck_assert_int_eq(c.timeout, 120);
+	ck_assert_uint_eq(c.max_body, 8u << 20);
+	ck_assert_str_eq(c.user_agent, "my agent #1 \"quoted\"");
+	ck_assert_int_eq(c.keep_days, 30);
+	ck_assert_int_eq(c.interval, 3600);	/* untouched default */
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_errors_name_lines)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d,
+	    "[fetch]\n"
+	    "timout = 10\n"		/* 2: typo */
+	    "max_transfers = 0\n"	/* 3: below minimum */
+	    "[demon]\n"			/* 4: unknown section */
+	    "x = 1\n"			/* 5: skipped quietly */
+	    "[store]\n"
+	    "keep_days\n"		/* 7: no '=' */
+	    "zzzzzz = 1\n"), ERR_INVALID);	/* 8: no suggestion */
+	ck_assert_uint_eq(d.n, 5);
+	ck_assert_str_eq(d.msgs[0], "/etc/tidings/tidings.conf:2: unknown key "
+	    "\"timout\" in [fetch] (did you mean \"timeout\"?)");
+	ck_assert_str_eq(d.msgs[1], "/etc/tidings/tidings.conf:3: "
+	    "max_transfers: must be at least 1");
+	ck_assert_str_eq(d.msgs[2], "/etc/tidings/tidings.conf:4: unknown "
+	    "section [demon] (did you mean [daemon]?)");
+	ck_assert_str_eq(d.msgs[3], "/etc/tidings/tidings.conf:7: expected "
+	    "\"key = value\"");
+	ck_assert_str_eq(d.msgs[4], "/etc/tidings/tidings.conf:8: unknown key "
+	    "\"zzzzzz\" in [store]");
+	conf_diag_free(&d);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_exports_and_feeds)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d,
+	    "[export spool]\n"
+	    "dir = /var/spool/tidings\n"
+	    "format = json\n"
+	    "feeds = a, b ,,c\n"
+	    "updates = yes\n"
+	    "[export hook]\n"
+	    "format = exec\n"
+	    "command = /usr/local/bin/notify --flag\n"
+	    "[feeds]\n"
+	    "# a comment\n"
+	    "https://example.org/a.xml name=\"A # not a comment\"\n"
+	    "\n"
+	    "https://example.org/b.xml\n"), ERR_OK);
+	ck_assert_uint_eq(c.nexports, 2);
+	ck_assert_str_eq(c.exports[0].name, "spool");
+	ck_assert_int_eq(c.exports[0].format, CONF_EXPORT_JSON);
+	ck_assert_uint_eq(c.exports[0].nfeeds, 3);
+	ck_assert_str_eq(c.exports[0].feeds[1], "b");
+	ck_assert_int_eq(c.exports[0].updates, 1);
+	ck_assert_int_eq(c.exports[0].fsync, 1);
+	ck_assert_int_eq(c.exports[1].format, CONF_EXPORT_EXEC);
+	ck_assert_str_eq(c.exports[1].command, "/usr/local/bin/notify --flag");
+	ck_assert_uint_eq(c.nfeed_lines, 2);
+	ck_assert_int_eq(c.feed_lines[0].line, 11);
+	ck_assert_str_eq(c.feed_lines[0].text,
+	    "https://example.org/a.xml name=\"A # not a comment\"");
+	ck_assert_int_eq(c.feed_lines[1].line, 13);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_export_checks)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d,
+	    "[export a]\n"
+	    "format = mbox\n"
+	    "[export a]\n"
+	    "[export]\n"
+	    "[export b/c]\n"
+	    "[export e]\n"
+	    "format = exec\n"), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 6);
+	ck_assert(strstr(d.msgs[0], ":2: format: \"mbox\"") != NULL);
+	ck_assert(strstr(d.msgs[1], ":3: export \"a\" already defined at "
+	    "line 1") != NULL);
+	ck_assert(strstr(d.msgs[2], ":4: [export] needs a name") != NULL);
+	ck_assert(strstr(d.msgs[3], ":5: export name \"b/c\"") != NULL);
+	ck_assert(strstr(d.msgs[4], ":1: export \"a\": no dir") != NULL);
+	ck_assert(strstr(d.msgs[5], ":6: export \"e\": format exec needs a "
+	    "command") != NULL);
+	conf_diag_free(&d);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_min_max)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d,
+	    "[fetch]\nmin_interval = 2h\nmax_interval = 1h\n"), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert(strstr(d.msgs[0], ":3: min_interval (7200s) is above "
+	    "max_interval (3600s)") != NULL);
+	conf_diag_free(&d);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_load_missing)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(conf_load(&c, "/nonexistent/tidings.conf", &d), ERR_IO);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.msgs[0], "/nonexistent/tidings.conf: No such file "
+	    "or directory");
+	conf_diag_free(&d);
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_suggest)
+{
+	static const char *const names[] = { "interval", "min_interval",
+	    "max_interval", NULL };
+
+	ck_assert_str_eq(conf_suggest("intervall", names), "interval");
+	ck_assert_str_eq(conf_suggest("max_intreval", names), "max_interval");
+	ck_assert_ptr_null(conf_suggest("colour", names));
+}
+END_TEST
+
+static Suite *
+conf_suite(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_units);
+	tcase_add_test(tc, test_defaults_and_values);
+	tcase_add_test(tc, test_errors_name_lines);
+	tcase_add_test(tc, test_exports_and_feeds);
+	tcase_add_test(tc, test_export_checks);
+	tcase_add_test(tc, test_min_max);
+	tcase_add_test(tc, test_load_missing);
+	tcase_add_test(tc, test_suggest);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(conf_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,240 @@
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <string.h>
+
+#include "conf.h"
+#include "err.h"
+#include "feedlist.h"
+
+static int
+parse(struct feedlist *fl, struct conf_diag *d, const char *text)
+{
+	return feedlist_parse(fl, "/etc/tidings/feeds.d/x.conf", text,
+	    strlen(text), d);
+}
+
+START_TEST(test_simple_list)
+{
+	struct feedlist fl = { 0 };
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&fl, &d,
+	    "# my feeds\n"
+	    "\n"
+	    "https://example.org/feed.xml\n"
+	    "   http://example.com/rss#frag   # trailing comment\r\n"
+	    "/srv/feeds/local.xml\n"
+	    "file:///srv/feeds/other.xml"), ERR_OK);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_uint_eq(fl.n, 4);
+	ck_assert_str_eq(fl.feeds[0].url, "https://example.org/feed.xml");
+	ck_assert_int_eq(fl.feeds[0].line, 3);
+	ck_assert_int_eq(fl.feeds[0].enabled, 1);
+	ck_assert_ptr_null(fl.feeds[0].name);
+	ck_assert_str_eq(fl.feeds[1].url, "http://example.com/rss#frag");
+	ck_assert_str_eq(fl.feeds[2].url, "file:///srv/feeds/local.xml");
+	ck_assert_int_eq(fl.feeds[3].line, 6);
+	feedlist_free(&fl);
+}
+END_TEST
+
+START_TEST(test_options)
+{
+	struct feedlist fl = { 0 };
+	struct conf_diag d = { 0 };
+	const struct feedlist_feed *f;
+
+	ck_assert_int_eq(parse(&fl, &d,
+	    "https://example.org/a name=\"Example \\\"News\\\"\" interval=30m "
+	    "tags=news,world user_agent=\"Mozilla/5.0 (X11)\" "
+	    "auth_file=secrets/a charset=windows-1251 identity=link "
+	    "enabled=no\n"), ERR_OK);
+	ck_assert_uint_eq(fl.n, 1);
+	f = &fl.feeds[0];
+	ck_assert_str_eq(f->name, "Example \"News\"");
+	ck_assert_int_eq(f->interval, 1800);
+	ck_assert_uint_eq(f->ntags, 2);
+	ck_assert_str_eq(f->tags[1], "world");
+	ck_assert_str_eq(f->user_agent, "Mozilla/5.0 (X11)");
+	ck_assert_str_eq(f->auth_file, "/etc/tidings/feeds.d/secrets/a");
+	ck_assert_str_eq(f->charset, "windows-1251");
+	ck_assert_int_eq(f->identity, FEEDLIST_ID_LINK);
+	ck_assert_int_eq(f->enabled, 0);
+	ck_assert_ptr_eq(feedlist_find(&fl, "Example \"News\""), f);
+	ck_assert_ptr_eq(feedlist_find(&fl, "https://example.org/a"), f);
+	ck_assert_ptr_null(feedlist_find(&fl, "nope"));
+	feedlist_free(&fl);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	struct feedlist fl = { 0 };
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&fl, &d,
+	    "ftp://example.org/feed\n"			/* 1 */
+	    "https://example.org/a nmae=x\n"		/* 2 */
+	    "https://example.org/b interval=soon\n"	/* 3 */
+	    "https://example.org/c name=\"open\n"	/* 4 */
+	    "https://example.org/d charset=klingon\n"	/* 5 */
+	    "https://example.org/e name=a name=b\n"	/* 6 */
+	    "name=x https://example.org/f\n"		/* 7 */
+	    "https:///nohost\n"				/* 8 */
+	    "https://example.org/g bare\n"		/* 9 */
+	    "https://example.org/h identity=title\n"	/* 10 */
+	    "https://example.org/ok\n"), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 10);
+	ck_assert_str_eq(d.msgs[0], "/etc/tidings/feeds.d/x.conf:1: "
+	    "ftp://example.org/feed: only http://, https:// and file:// URLs "
+	    "can be feeds");
+	ck_assert_str_eq(d.msgs[1], "/etc/tidings/feeds.d/x.conf:2: unknown "
+	    "feed option \"nmae\" (did you mean \"name\"?)");
+	ck_assert(strstr(d.msgs[2], "x.conf:3: interval: \"soon\"") != NULL);
+	ck_assert(strstr(d.msgs[3], "x.conf:4: unbalanced quotes") != NULL);
+	ck_assert(strstr(d.msgs[4], "x.conf:5: charset: unknown") != NULL);
+	ck_assert(strstr(d.msgs[5], "x.conf:6: name given twice") != NULL);
+	ck_assert(strstr(d.msgs[6], "x.conf:7: a feed line starts with its "
+	    "URL") != NULL);
+	ck_assert(strstr(d.msgs[7], "x.conf:8: https:///nohost: URL has no "
+	    "host") != NULL);
+	ck_assert(strstr(d.msgs[8], "x.conf:9: expected key=value, not "
+	    "\"bare\"") != NULL);
+	ck_assert(strstr(d.msgs[9], "x.conf:10: identity: \"title\"") != NULL);
+	/* Broken lines add nothing; the good one is kept. */
+	ck_assert_uint_eq(fl.n, 1);
+	ck_assert_str_eq(fl.feeds[0].url, "https://example.org/ok");
+	conf_diag_free(&d);
+	feedlist_free(&fl);
+}
+END_TEST
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+START_TEST(test_load_dir_and_duplicates)
+{
+	char dir[] = "/tmp/check_feedlist.XXXXXX", path[256];
+	struct conf c;
+	struct conf_diag d = { 0 };
+	struct feedlist fl = { 0 };
+	const char *main_text =
+	    "[feeds]\n"
+	    "https://example.org/main name=Main\n";
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/feeds.d", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/feeds.d/b.conf", dir);
+	write_file(path, "https://example.org/b1\nhttps://example.org/main\n");
+	snprintf(path, sizeof(path), "%s/feeds.d/a.conf", dir);
+	write_file(path, "https://example.org/a1 name=Main\n"
+	    "https://example.org/a2\n");
+	snprintf(path, sizeof(path), "%s/feeds.d/ignored.txt", dir);
+	write_file(path, "https://example.org/never\n");
+	snprintf(path, sizeof(path), "%s/tidings.conf", dir);
+	write_file(path, main_text);
+
+	ck_assert_int_eq(conf_load(&c, path, &d), ERR_OK);
+	ck_assert_int_eq(feedlist_load(&fl, &c, NULL, &d), ERR_INVALID);
+	/* Main file first, then feeds.d in name order. */
+	ck_assert_uint_eq(fl.n, 5);
+	ck_assert_str_eq(fl.feeds[0].url, "https://example.org/main");
+	ck_assert_str_eq(fl.feeds[1].url, "https://example.org/a1");
+	ck_assert_str_eq(fl.feeds[3].url, "https://example.org/b1");
+	ck_assert_ptr_null(feedlist_find(&fl, "https://example.org/never"));
+	ck_assert_uint_eq(d.n, 2);
+	ck_assert(strstr(d.msgs[0], "a.conf:1: feed name \"Main\" already "
+	    "used at ") != NULL);
+	ck_assert(strstr(d.msgs[0], "tidings.conf:2") != NULL);
+	ck_assert(strstr(d.msgs[1], "b.conf:2: feed https://example.org/main "
+	    "already listed at ") != NULL);
+	conf_diag_free(&d);
+	feedlist_free(&fl);
+
+	/* --feeds replaces everything. */
+	snprintf(path, sizeof(path), "%s/feeds.d/a.conf", dir);
+	ck_assert_int_eq(feedlist_load(&fl, &c, path, &d), ERR_OK);
+	ck_assert_uint_eq(fl.n, 2);
+	feedlist_free(&fl);
+	ck_assert_int_eq(feedlist_load(&fl, &c, "/nonexistent/list", &d),
+	    ERR_IO);
+	ck_assert_str_eq(d.msgs[0], "/nonexistent/list: No such file or "
+	    "directory");
+	conf_diag_free(&d);
+	feedlist_free(&fl);
+	conf_free(&c);
+
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
+START_TEST(test_format_round_trip)
+{
+	struct feedlist fl = { 0 }, back = { 0 };
+	struct conf_diag d = { 0 };
+	struct buf b = { 0 };
+	struct feedlist_feed *f;
+
+	f = feedlist_add(&fl, "https://example.org/a");
+	f->name = strdup("Quotes \" and \\ and # and\nnewline");
+	f->interval = 5400;
+	f->tags = calloc(2, sizeof(char *));
+	f->tags[0] = strdup("a b");
+	f->tags[1] = strdup("c");
+	f->ntags = 2;
+	f->identity = FEEDLIST_ID_CONTENT;
+	f->enabled = 0;
+	feedlist_format(f, &b);
+	ck_assert_str_eq(buf_str(&b), "https://example.org/a name=\"Quotes \\\" "
+	    "and \\\\ and # and newline\" interval=90m tags=\"a b,c\" "
+	    "identity=content enabled=no\n");
+	ck_assert_int_eq(feedlist_parse(&back, "t", b.data, b.len, &d), ERR_OK);
+	ck_assert_uint_eq(back.n, 1);
+	ck_assert_str_eq(back.feeds[0].name,
+	    "Quotes \" and \\ and # and newline");
+	ck_assert_int_eq(back.feeds[0].interval, 5400);
+	ck_assert_str_eq(back.feeds[0].tags[0], "a b");
+	ck_assert_int_eq(back.feeds[0].enabled, 0);
+	buf_free(&b);
+	feedlist_free(&fl);
+	feedlist_free(&back);
+}
+END_TEST
+
+static Suite *
+feedlist_suite(void)
+{
+	Suite *s = suite_create("feedlist");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_simple_list);
+	tcase_add_test(tc, test_options);
+	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_load_dir_and_duplicates);
+	tcase_add_test(tc, test_format_round_trip);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(feedlist_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

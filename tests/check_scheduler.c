@@ -1,0 +1,250 @@
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scheduler.h"
+
+/* 2026-11-30 00:00:00 UTC, a Monday. */
+#define MONDAY	((time_t)1795996800)
+
+static struct sched_limits lim;
+
+static void
+setup(void)
+{
+	sched_limits_init(&lim);
+}
+
+START_TEST(test_slot_spread)
+{
+	int buckets[10] = { 0 }, i, s;
+	char url[64];
+
+	ck_assert_int_eq(sched_slot("https://a.example/feed", 3600),
+	    sched_slot("https://a.example/feed", 3600));
+	for (i = 0; i < 2000; i++) {
+		snprintf(url, sizeof(url), "https://host.example/feed/%d", i);
+		s = sched_slot(url, 3600);
+		ck_assert_int_ge(s, 0);
+		ck_assert_int_lt(s, 3600);
+		buckets[s / 360]++;
+	}
+	/* 200 expected per tenth of the hour; a burst would show here. */
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_gt(buckets[i], 140);
+		ck_assert_int_lt(buckets[i], 260);
+	}
+}
+END_TEST
+
+START_TEST(test_interval_hints_and_clamps)
+{
+	struct sched_hints h = { 0 };
+
+	ck_assert_int_eq(sched_interval(&lim, &h), 3600);
+	h.interval = 60;
+	ck_assert_int_eq(sched_interval(&lim, &h), 300);	/* min */
+	h.interval = 7200;
+	ck_assert_int_eq(sched_interval(&lim, &h), 7200);
+	h.ttl_minutes = 180;
+	ck_assert_int_eq(sched_interval(&lim, &h), 10800);	/* ttl raises */
+	h.update_period_minutes = 24 * 60 * 7;
+	ck_assert_int_eq(sched_interval(&lim, &h), 86400);	/* max */
+	h.update_period_minutes = 0;
+	h.ttl_minutes = 10;
+	ck_assert_int_eq(sched_interval(&lim, &h), 7200);	/* never lowers */
+}
+END_TEST
+
+START_TEST(test_next_on_slot)
+{
+	struct sched_hints h = { 0 };
+	const char *url = "https://example.org/feed.xml";
+	int slot = sched_slot(url, 3600);
+	time_t now = MONDAY + 10 * 3600 + 17, t, t2;
+
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_gt(t, now + 1800);
+	ck_assert_int_le(t, now + 5400);
+	ck_assert_int_eq((t - slot) % 3600, 0);
+	/* Checked on time: exactly one interval later, same slot. */
+	t2 = sched_next(&lim, url, &h, t + 3);
+	ck_assert_int_eq(t2, t + 3600);
+}
+END_TEST
+
+START_TEST(test_cache_headers)
+{
+	struct sched_hints h = { 0 };
+	const char *url = "https://example.org/feed.xml";
+	time_t now = MONDAY + 3600, t;
+
+	h.fresh_until = now + 3 * 3600 + 5;
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_eq(t, now + 3 * 3600 + 5);
+	h.fresh_until = now + 10 * 86400;
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_eq(t, now + 86400);	/* max_interval wins */
+	h.fresh_until = now + 10;		/* shorter: interval wins */
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_gt(t, now + 1800);
+}
+END_TEST
+
+START_TEST(test_skip_hours_days)
+{
+	struct sched_hints h = { 0 };
+	const char *url = "https://example.org/feed.xml";
+	time_t now = MONDAY, t;
+	int hour;
+
+	/* Skip 00:00-08:59 UTC. */
+	h.skip_hours = 0x1ff;
+	t = sched_next(&lim, url, &h, now);
+	hour = (int)((t % 86400) / 3600);
+	ck_assert_int_ge(hour, 9);
+	ck_assert_int_lt(t, now + 86400);
+	/* Every hour skipped means the hint is nonsense: ignored. */
+	h.skip_hours = 0xffffff;
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_le(t, now + 5400);
+	/* Skip Monday (bit 0): Tuesday it is. */
+	h.skip_hours = 0;
+	h.skip_days = 1;
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_ge(t, MONDAY + 86400);
+	/* Skip everything but Sunday: clamped to max_interval. */
+	h.skip_days = 0x3f;
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_eq(t, now + 86400);
+}
+END_TEST
+
+START_TEST(test_retry_after)
+{
+	struct sched_hints h = { 0 };
+	const char *url = "https://example.org/feed.xml";
+	time_t now = MONDAY, t;
+
+	h.failures = 1;
+	h.retry_after = now + 7200;
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_eq(t, now + 7200);
+	h.retry_after = now + 365 * 86400;	/* hostile: capped */
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_eq(t, now + 86400);
+	h.failures = 0;
+	h.retry_after = now + 3 * 3600;
+	t = sched_next(&lim, url, &h, now);
+	ck_assert_int_eq(t, now + 3 * 3600);
+}
+END_TEST
+
+START_TEST(test_backoff)
+{
+	const char *url = "https://example.org/feed.xml";
+	int i, d, base, prev_base = 0;
+
+	for (i = 1; i <= 40; i++) {
+		d = sched_backoff(&lim, url, i);
+		base = 300;
+		for (int k = 1; k < i && base < 86400; k++)
+			base *= 2;
+		if (base > 86400)
+			base = 86400;
+		ck_assert_int_ge(d, base - base / 2);
+		ck_assert_int_le(d, base);
+		ck_assert_int_ge(base, prev_base);
+		prev_base = base;
+	}
+	/* Capped, never given up: a thousand failures still get a retry. */
+	ck_assert_int_le(sched_backoff(&lim, url, 1000), 86400);
+	ck_assert_int_ge(sched_backoff(&lim, url, 1000), 43200);
+	/* Jitter: feeds failing together do not retry together. */
+	ck_assert_int_ne(sched_backoff(&lim, "https://a.example/1", 5),
+	    sched_backoff(&lim, "https://a.example/2", 5));
+}
+END_TEST
+
+START_TEST(test_initial)
+{
+	const char *url = "https://example.org/feed.xml";
+	time_t now = MONDAY, t;
+
+	/* A stored next check ahead is kept. */
+	ck_assert_int_eq(sched_initial(&lim, url, 3600, now + 100, now),
+	    now + 100);
+	/* Never checked or overdue: within the start spread. */
+	t = sched_initial(&lim, url, 3600, 0, now);
+	ck_assert_int_ge(t, now);
+	ck_assert_int_lt(t, now + 300);
+	ck_assert_int_eq(sched_initial(&lim, url, 3600, now - 9999, now), t);
+	/* Further than one interval (the interval was shortened): redone. */
+	t = sched_initial(&lim, url, 3600, now + 86400, now);
+	ck_assert_int_lt(t, now + 300);
+	/* The spread never exceeds a short interval. */
+	t = sched_initial(&lim, url, 60, 0, now);
+	ck_assert_int_lt(t, now + 60);
+}
+END_TEST
+
+START_TEST(test_due)
+{
+	time_t next[] = { 100, -1, 50, 0, 500, 90, 2000 };
+	size_t due[8], n;
+	int sleep_for;
+
+	n = sched_due(next, 7, 100, due, 8, 600, &sleep_for);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(due[0], 3);	/* never checked first */
+	ck_assert_uint_eq(due[1], 2);
+	ck_assert_uint_eq(due[2], 5);
+	ck_assert_uint_eq(due[3], 0);
+	ck_assert_int_eq(sleep_for, 0);
+	n = sched_due(next, 7, 100, due, 2, 600, &sleep_for);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(due[1], 2);
+	next[0] = next[2] = next[3] = next[5] = -1;
+	n = sched_due(next, 7, 100, due, 8, 600, &sleep_for);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(sleep_for, 400);
+	n = sched_due(next, 7, 100, due, 8, 60, &sleep_for);
+	ck_assert_int_eq(sleep_for, 60);
+	n = sched_due(next, 0, 100, due, 8, 60, &sleep_for);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(sleep_for, 60);
+}
+END_TEST
+
+static Suite *
+scheduler_suite(void)
+{
+	Suite *s = suite_create("scheduler");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_slot_spread);
+	tcase_add_test(tc, test_interval_hints_and_clamps);
+	tcase_add_test(tc, test_next_on_slot);
+	tcase_add_test(tc, test_cache_headers);
+	tcase_add_test(tc, test_skip_hours_days);
+	tcase_add_test(tc, test_retry_after);
+	tcase_add_test(tc, test_backoff);
+	tcase_add_test(tc, test_initial);
+	tcase_add_test(tc, test_due);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(scheduler_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

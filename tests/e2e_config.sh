@@ -1,0 +1,68 @@
+#!/bin/sh
+# check-config against saved messages, the shipped example configuration,
+# and OPML import/export.
+set -u
+fail=0
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+say() { echo "$*"; }
+bad() { echo "FAIL: $*"; fail=1; }
+
+# Each FILE.conf in tests/data/config has FILE.ok: what check-config prints
+# (nothing for a good file).  Run from that directory so that the messages
+# carry the relative paths saved in the .ok files.
+cd "$TESTS_DIR/data/config" || exit 1
+for conf in *.conf; do
+	name=${conf%.conf}
+	"$TIDINGS" check-config -c "$conf" >"$out/$name.out" 2>&1
+	rc=$?
+	if [ -s "$name.ok" ]; then want=1; else want=0; fi
+	if [ "$rc" -ne "$want" ]; then
+		bad "check-config $conf: exit $rc, wanted $want"
+	elif ! diff -u "$name.ok" "$out/$name.out"; then
+		bad "check-config $conf: messages differ"
+	else
+		say "ok: check-config $conf"
+	fi
+done
+
+# The shipped examples are valid, and name the bundled feeds.
+"$TIDINGS" check-config -c "$TESTS_DIR/../etc/tidings.conf" >"$out/etc.out" 2>&1 ||
+	bad "shipped etc/tidings.conf: $(cat "$out/etc.out")"
+[ -s "$out/etc.out" ] && bad "shipped etc/tidings.conf prints: $(cat "$out/etc.out")"
+"$TIDINGS" export-opml -c "$TESTS_DIR/../etc/tidings.conf" >"$out/etc.opml" ||
+	bad "export-opml of the shipped configuration"
+n=$(grep -c 'xmlUrl="file:///.*/examples/ukrainian-news\.' "$out/etc.opml")
+[ "$n" -eq 3 ] || bad "shipped feed list: $n example feeds, wanted 3"
+for f in $(sed -n 's/.*xmlUrl="file:\/\/\([^"]*\)".*/\1/p' "$out/etc.opml"); do
+	[ -f "$f" ] || bad "example feed $f does not exist"
+done
+
+# A missing file named with -c is an error naming it.
+"$TIDINGS" check-config -c /nonexistent/tidings.conf >"$out/missing.out" 2>&1 &&
+	bad "check-config of a missing file succeeded"
+grep -q '^/nonexistent/tidings.conf: No such file or directory$' "$out/missing.out" ||
+	bad "missing file message: $(cat "$out/missing.out")"
+
+# OPML: import to a feed list, check it, export, import again: same list.
+cd opml || exit 1
+"$TIDINGS" import-opml subscriptions.opml >"$out/subs.conf" 2>"$out/subs.err" ||
+	bad "import-opml subscriptions.opml"
+diff -u subscriptions.ok "$out/subs.conf" || bad "import-opml output differs"
+grep -q 'skipped 2 outline' "$out/subs.err" || bad "import-opml skipped count"
+"$TIDINGS" check-config -c /dev/null --feeds "$out/subs.conf" ||
+	bad "imported list does not pass check-config"
+"$TIDINGS" export-opml -c /dev/null --feeds "$out/subs.conf" -o "$out/subs.opml" ||
+	bad "export-opml"
+"$TIDINGS" import-opml "$out/subs.opml" 2>/dev/null | grep -v '^#' >"$out/again.conf"
+grep -v '^#' "$out/subs.conf" | diff -u - "$out/again.conf" ||
+	bad "OPML round trip changed the list"
+"$TIDINGS" import-opml entity.opml >"$out/ent.out" 2>&1 &&
+	bad "OPML declaring entities was accepted"
+grep -q 'declares entities is refused' "$out/ent.out" || bad "entity message: $(cat "$out/ent.out")"
+"$TIDINGS" import-opml entities.opml >/dev/null 2>&1 && bad "entity bomb accepted"
+"$TIDINGS" import-opml external.opml >"$out/ext.conf" 2>/dev/null ||
+	bad "OPML with an external DTD (must not be fetched)"
+grep -q 'file:' "$out/ext.conf" && bad "file: URL imported from OPML"
+[ $fail -eq 0 ] && say "ok: OPML"
+exit $fail
