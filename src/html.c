@@ -640,11 +640,12 @@ find_end_tag(const struct tok *t, size_t p, const char *name, size_t len)
 
 	while (p < n && (lt = memchr(s + p, '<', n - p)) != NULL) {
 		p = (size_t)(lt - s);
-		if (p + 1 + len < n && s[p + 1] == '/') {
+		if (p + 2 + len <= n && s[p + 1] == '/') {
 			for (i = 0; i < len; i++)
 				if (lower((unsigned char)s[p + 2 + i]) != name[i])
 					break;
-			if (i == len && !is_alnum((unsigned char)s[p + 2 + len]))
+			if (i == len && (p + 2 + len == n ||
+			    !is_alnum((unsigned char)s[p + 2 + len])))
 				return p;
 		}
 		p++;
@@ -1948,17 +1949,31 @@ txt_put(struct txt *x, const char *p, size_t n)
 static void
 txt_cp(struct txt *x, unsigned long cp)
 {
-	struct buf b = { 0 };
-	char tmp[8];
+	char u[4];
+	size_t n;
 
-	/* A small buffer on the stack would do; buf_put_utf8 owns the
-	 * encoding rules, so borrow it once. */
-	buf_put_utf8(&b, cp);
-	if (b.len < sizeof(tmp)) {
-		memcpy(tmp, b.data, b.len);
-		txt_put(x, tmp, b.len);
+	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
 	}
-	buf_free(&b);
+	txt_put(x, u, n);
 }
 
 static void
