@@ -805,18 +805,34 @@ parse_decl(struct tok *t, size_t i)
 		}
 		return NPOS;
 	}
-	for (p = i + 2; p < n; p++) {
-		if (s[p] == '>')
+	/* A DOCTYPE: names and quoted strings up to '>'.  Anything else in
+	 * it is an error, and the '<' becomes text. */
+	for (p = i + 2; p < n; ) {
+		unsigned char c = (unsigned char)s[p];
+
+		if (c == '>')
 			return p + 1;
-		if (s[p] == '"' || s[p] == '\'') {
-			if ((q = memchr(s + p + 1, s[p], n - p - 1)) == NULL)
+		if (c == '"' || c == '\'') {
+			if ((q = memchr(s + p + 1, c, n - p - 1)) == NULL)
 				return NPOS;
-			p = (size_t)(q - s);
-		} else if (s[p] == '[') {
+			p = (size_t)(q - s) + 1;
+		} else if (is_alpha(c)) {
+			while (p < n && (is_alnum((unsigned char)s[p]) ||
+			    (s[p] != '\0' && strchr("-_.:", s[p]) != NULL)))
+				p++;
+		} else if (c == '[') {
 			if ((q = memchr(s + p + 1, ']', n - p - 1)) == NULL)
 				return NPOS;
-			p = (size_t)(q - s);
+			p = (size_t)(q - s) + 1;
+			continue;
+		} else if (!is_space(c))
+			return 0;
+		else {
+			p++;
+			continue;
 		}
+		while (p < n && is_space((unsigned char)s[p]))
+			p++;
 	}
 	return NPOS;
 }
@@ -1111,12 +1127,17 @@ san_text(void *ctx, const char *p, size_t n, int rest)
 		put_raw(&z->out, p, n);
 		return;
 	}
-	/* Markup that never closed: text, and it must stay text. */
+	/*
+	 * Markup that never closed comes out as text, as in feedparser, but a
+	 * start tag in it must not come back to life once the fragment sits
+	 * in a page (the page's next '>' would close it).  "<!", "<?" and
+	 * "</" open nothing that runs, so they stay as they are.
+	 */
 	for (i = a = 0; i < n; i++) {
-		if (p[i] != '<' && p[i] != '>')
+		if (p[i] != '<' || i + 1 >= n || !is_alpha((unsigned char)p[i + 1]))
 			continue;
 		put_raw(&z->out, p + a, i - a);
-		buf_puts(&z->out, p[i] == '<' ? "&lt;" : "&gt;");
+		buf_puts(&z->out, "&lt;");
 		a = i + 1;
 	}
 	put_raw(&z->out, p + a, n - a);
