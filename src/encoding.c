@@ -723,6 +723,13 @@ encoding_to_utf8(const char *in, size_t len, const char *http_charset,
 	if (cs == NULL && http_charset != NULL && *http_charset != '\0' &&
 	    (cs = encoding_canonical(http_charset)) == NULL)
 		out->declared_mismatch = 1;
+	/* ASCII in 16- or 32-bit units is as plain as a BOM: a server that
+	 * calls such bytes UTF-8 or latin1 is wrong, whatever it says. */
+	if (cs != NULL && skip == 0 && unit_size(cs) == 1 &&
+	    sniff_wide(p, len) != NULL) {
+		out->declared_mismatch = 1;
+		cs = NULL;
+	}
 
 	if (cs == NULL) {
 		wide = sniff_wide(p, len);

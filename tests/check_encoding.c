@@ -267,6 +267,12 @@ START_TEST(test_utf16_no_declaration)
 	ck_assert_str_eq(r.data, "<rss>Ї\xef\xbf\xbd</rss>");
 	ck_assert_int_eq(r.lossy, 1);
 	free(r.data);
+	/* A server that calls UTF-16 bytes UTF-8 is overruled, flagged. */
+	decode(body, len + 2, "utf-8", &r);
+	ck_assert_str_eq(r.charset, "UTF-16LE");
+	ck_assert_int_eq(r.declared_mismatch, 1);
+	ck_assert_str_eq(r.data, "<rss>Ї\xef\xbf\xbd</rss>");
+	free(r.data);
 	/* An odd byte at the end. */
 	decode(body, len + 3, NULL, &r);
 	ck_assert_int_eq(r.lossy, 1);
