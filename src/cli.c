@@ -19,13 +19,22 @@ static const struct cli_command commands[] = {
 	  "  --charset NAME   the charset the server declared (HTTP Content-Type)\n"
 	  "Exit 0 on success, also for a feed recovered from errors (\"bozo\": true);\n"
 	  "1 with a message on stderr when the input is not a feed at all.\n" },
-	{ "ingest", cmd_ingest, "[--db PATH] [--feed-url URL] FILE...",
-	  "parse files and store their articles as if fetched", NULL },
+	{ "ingest", cmd_ingest, "[--db PATH] [--feed-url URL] [--feed-name NAME] "
+	  "[--identity auto|guid|link|content] [--duplicates-as-new] FILE...",
+	  "parse files and store their articles as if fetched",
+	  "Parses each FILE (RSS, Atom or JSON Feed) and stores its items as one\n"
+	  "batch of the feed --feed-url (default: file://ABSOLUTE-PATH of the file),\n"
+	  "then prints \"FILE: N new, N updated, N duplicate, N unchanged\".\n"
+	  "  --identity MODE        how items are told apart (see tidings-db(5))\n"
+	  "  --duplicates-as-new    an article another feed brought first is\n"
+	  "                         exported as new (default: annotated only)\n"
+	  "The database (default " LOCALSTATEDIR "/lib/tidings/tidings.db) is created\n"
+	  "when missing.  Exit 1 if any file failed; the others are still stored.\n" },
 	{ "articles", cmd_articles, "[--db PATH] [--feed URL|NAME] [--since TIME] [--limit N] [--json]",
 	  "list stored articles", NULL },
 	{ "show", cmd_show, "[--db PATH] [--json|--text] ID",
 	  "print one stored article", NULL },
-	{ "search", cmd_search, "[--db PATH] QUERY",
+	{ "search", cmd_search, "[--db PATH] [--limit N] [--json] QUERY",
 	  "full-text search over stored articles", NULL },
 	{ "run", cmd_run, "[-c FILE] [--db PATH] [--feeds FILE] [--export FORMAT:DIR]...",
 	  "poll every due feed once, store and export, then exit", NULL },

@@ -1,39 +1,450 @@
-#include <stdio.h>
+#include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "article_json.h"
+#include "article_text.h"
+#include "buf.h"
 #include "cli.h"
+#include "date.h"
+#include "dedup.h"
+#include "err.h"
+#include "ingest.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define DEFAULT_DB	LOCALSTATEDIR "/lib/tidings/tidings.db"
+/* the same cap as `tidings parse`: a bigger file is not a feed */
+#define INGEST_MAX_FILE	(512u * 1024 * 1024)
+
+static int
+open_db(const char *path, int flags, struct store **st)
+{
+	char ebuf[512];
+
+	if (store_open(path ? path : DEFAULT_DB, flags, st, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		return 1;
+	}
+	return 0;
+}
+
+/* "file:///abs/path" for a file ingested without --feed-url, so that the
+ * same file ingested twice is the same feed. */
+static char *
+file_url(const char *path)
+{
+	char *abs, *url;
+
+	if (strcmp(path, "-") == 0)
+		return xstrdup("file:///dev/stdin");
+	if ((abs = realpath(path, NULL)) == NULL)
+		return xasprintf("file://%s", path);
+	url = xasprintf("file://%s", abs);
+	free(abs);
+	return url;
+}
 
 int
 cmd_ingest(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "tidings: ingest is not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "feed-url", required_argument, NULL, 'u' },
+		{ "feed-name", required_argument, NULL, 'n' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "duplicates-as-new", no_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *feed_url = NULL, *feed_name = NULL;
+	struct ingest_opts o;
+	struct ingest_result r;
+	struct store *st;
+	char ebuf[512], *data, *url;
+	size_t len;
+	int64_t feed_id;
+	int ch, i, status = 0;
+
+	memset(&o, 0, sizeof(o));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'u':
+			feed_url = optarg;
+			break;
+		case 'n':
+			feed_name = optarg;
+			break;
+		case 'i':
+			if (dedup_identity_parse(optarg, &o.identity) != ERR_OK) {
+				fprintf(stderr, "tidings: --identity: expected "
+				    "auto, guid, link or content, not %s\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case 'D':
+			o.dup_as_new = 1;
+			break;
+		default:
+			return cli_usage("ingest");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("ingest");
+	if (open_db(db, 0, &st) != 0)
+		return 1;
+	for (i = optind; i < argc; i++) {
+		const char *file = argv[i];
+
+		if (cli_read_file(file, INGEST_MAX_FILE, &data, &len, ebuf,
+		    sizeof(ebuf)) != ERR_OK) {
+			fprintf(stderr, "tidings: %s\n", ebuf);
+			status = 1;
+			continue;
+		}
+		url = feed_url ? xstrdup(feed_url) : file_url(file);
+		o.base_url = feed_url;
+		if (store_feed_ensure(st, url, feed_name, &feed_id, ebuf,
+		    sizeof(ebuf)) != ERR_OK ||
+		    ingest_document(st, feed_id, data, len, &o, &r, ebuf,
+		    sizeof(ebuf)) != ERR_OK) {
+			fprintf(stderr, "tidings: %s: %s\n", file, ebuf);
+			status = 1;
+		} else {
+			printf("%s: %ld new, %ld updated, %ld duplicate, "
+			    "%ld unchanged\n", file, r.added, r.updated,
+			    r.duplicate, r.unchanged);
+			if (r.bozo)
+				fprintf(stderr, "tidings: %s: warning: %s\n",
+				    file, r.bozo_message);
+		}
+		free(url);
+		free(data);
+	}
+	store_close(st);
+	if (fflush(stdout) != 0)
+		status = 1;
+	return status;
+}
+
+/* Absolute dates as the feed parser reads them, or a relative age:
+ * "90s", "30m", "12h", "7d", "2w" before now. */
+static int
+parse_since(const char *s, int64_t *out)
+{
+	struct date_time d;
+	char *end;
+	long long v;
+
+	if (date_parse(s, &d) == ERR_OK) {
+		*out = d.utc;
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || v < 0 || end[0] == '\0' || end[1] != '\0')
+		return -1;
+	switch (*end) {
+	case 's':
+		break;
+	case 'm':
+		v *= 60;
+		break;
+	case 'h':
+		v *= 3600;
+		break;
+	case 'd':
+		v *= 86400;
+		break;
+	case 'w':
+		v *= 7 * 86400;
+		break;
+	default:
+		return -1;
+	}
+	*out = (int64_t)time(NULL) - v;
+	return 0;
+}
+
+struct lister {
+	int	 json;
+	long	 count;
+};
+
+static json_t *
+record_json(const struct article *a, const struct store_article_meta *m)
+{
+	json_t *o = article_json_item(a);
+	char t[40];
+
+	json_object_set_new(o, "store_id", json_integer(m->id));
+	json_object_set_new(o, "feed_url", m->feed_url ?
+	    json_string(m->feed_url) : json_null());
+	json_object_set_new(o, "feed_name", m->feed_name ?
+	    json_string(m->feed_name) : json_null());
+	json_object_set_new(o, "feed_title", m->feed_title ?
+	    json_string(m->feed_title) : json_null());
+	date_format_utc(m->first_seen, t, sizeof(t));
+	json_object_set_new(o, "first_seen", json_string(t));
+	date_format_utc(m->last_seen, t, sizeof(t));
+	json_object_set_new(o, "last_seen", json_string(t));
+	json_object_set_new(o, "revision", json_integer(m->revision));
+	json_object_set_new(o, "feeds", json_integer(m->nfeeds));
+	json_object_set_new(o, "content_hash", json_string(m->content_hash));
+	return o;
+}
+
+/* One line per article: id, date, feed, title (tabs and newlines inside
+ * titles would break the columns, so they fold). */
+static int
+list_one(void *ctx, const struct article *a, const struct store_article_meta *m)
+{
+	struct lister *l = ctx;
+	char when[40] = "-";
+	const char *feed, *p;
+
+	if (l->json) {
+		json_t *o = record_json(a, m);
+
+		if (l->count > 0)
+			fputc(',', stdout);
+		json_dumpf(o, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(o);
+	} else {
+		if (a->has_published)
+			date_strftime_local(&a->published, "%Y-%m-%d %H:%M",
+			    when, sizeof(when));
+		feed = m->feed_name ? m->feed_name : m->feed_title ?
+		    m->feed_title : m->feed_url;
+		printf("%lld\t%s\t%s\t", (long long)m->id, when,
+		    feed ? feed : "");
+		for (p = a->title ? a->title : ""; *p; p++)
+			putchar(*p == '\t' || *p == '\n' || *p == '\r' ?
+			    ' ' : *p);
+		putchar('\n');
+	}
+	l->count++;
+	return 0;
 }
 
 int
 cmd_articles(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "tidings: articles is not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "feed", required_argument, NULL, 'f' },
+		{ "since", required_argument, NULL, 's' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct store_filter f;
+	struct lister l = { 0, 0 };
+	struct store *st;
+	const char *db = NULL, *feed = NULL;
+	char ebuf[512], *end;
+	int ch, rc;
+
+	memset(&f, 0, sizeof(f));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			feed = optarg;
+			break;
+		case 's':
+			if (parse_since(optarg, &f.since) != 0) {
+				fprintf(stderr, "tidings: --since: not a date "
+				    "or an age like 2h or 7d: %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'l':
+			errno = 0;
+			f.limit = strtol(optarg, &end, 10);
+			if (errno || *end || f.limit <= 0) {
+				fprintf(stderr, "tidings: --limit: not a "
+				    "positive number: %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'j':
+			l.json = 1;
+			break;
+		default:
+			return cli_usage("articles");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("articles");
+	if (open_db(db, STORE_RDONLY, &st) != 0)
+		return 1;
+	if (feed != NULL && store_feed_find(st, feed, &f.feed_id, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		store_close(st);
+		return 1;
+	}
+	if (l.json)
+		fputs("[", stdout);
+	rc = store_articles_list(st, &f, list_one, &l, ebuf, sizeof(ebuf));
+	if (l.json)
+		fputs("]\n", stdout);
+	store_close(st);
+	if (rc != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		return 1;
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int
 cmd_show(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "tidings: show is not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "text", no_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct store_article_meta m;
+	struct article *a;
+	struct store *st;
+	const char *db = NULL;
+	char ebuf[512], *end;
+	long long id;
+	int ch, json = 0, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 't':
+			json = 0;
+			break;
+		default:
+			return cli_usage("show");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage("show");
+	errno = 0;
+	id = strtoll(argv[optind], &end, 10);
+	if (errno || *end || id <= 0) {
+		fprintf(stderr, "tidings: show: not an article id: %s\n",
+		    argv[optind]);
+		return 2;
+	}
+	if (open_db(db, STORE_RDONLY, &st) != 0)
+		return 1;
+	rc = store_article_get(st, id, &a, &m, ebuf, sizeof(ebuf));
+	store_close(st);
+	if (rc != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		return 1;
+	}
+	if (json) {
+		json_t *o = record_json(a, &m);
+
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(o);
+	} else {
+		struct buf b = { 0 };
+
+		article_text_render(a, m.feed_title, &b);
+		fwrite(b.data ? b.data : "", 1, b.len, stdout);
+		buf_free(&b);
+	}
+	article_free(a);
+	store_article_meta_clear(&m);
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int
 cmd_search(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "tidings: search is not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lister l = { 0, 0 };
+	struct store *st;
+	struct buf q = { 0 };
+	const char *db = NULL;
+	char ebuf[512], *end;
+	long limit = 50;
+	int ch, i, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'l':
+			errno = 0;
+			limit = strtol(optarg, &end, 10);
+			if (errno || *end || limit <= 0) {
+				fprintf(stderr, "tidings: --limit: not a "
+				    "positive number: %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'j':
+			l.json = 1;
+			break;
+		default:
+			return cli_usage("search");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("search");
+	for (i = optind; i < argc; i++) {
+		if (q.len)
+			buf_putc(&q, ' ');
+		buf_puts(&q, argv[i]);
+	}
+	if (open_db(db, STORE_RDONLY, &st) != 0) {
+		buf_free(&q);
+		return 1;
+	}
+	if (l.json)
+		fputs("[", stdout);
+	rc = store_search(st, buf_str(&q), limit, list_one, &l, ebuf,
+	    sizeof(ebuf));
+	if (l.json)
+		fputs("]\n", stdout);
+	store_close(st);
+	buf_free(&q);
+	if (rc != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		return 1;
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -1,0 +1,100 @@
+#ifndef TIDINGS_DEDUP_H
+#define TIDINGS_DEDUP_H
+/*
+ * Article identity (pure: no I/O, no database).  For each item dedup
+ * derives a set of keys, and for each fetched document a plan that says
+ * which of those keys can be trusted for this feed.  The store looks the
+ * keys up; ingest ties the two together.
+ *
+ * Keys (16 bytes each: a truncated SHA-256 of the key's kind and text, so
+ * that a long URL costs no more index space than a short one):
+ *   guid     the trimmed guid / atom:id / JSON id, scoped to the feed;
+ *   link     the link key (dedup_link_key), global: http and https, "www.",
+ *            a trailing slash and tracking parameters make no difference;
+ *   content  normalised title and text, scoped to the feed: the identity
+ *            of last resort (an item with neither guid nor link);
+ *   fp       the same fingerprint, global, set only when the text is long
+ *            enough that two feeds carrying it means the same article.
+ * The content hash decides "unchanged" versus "updated": it covers the
+ * title, the text, the author, the published date and the link key, with
+ * white space folded and tracking parameters removed, so a re-indented or
+ * re-tagged item is not an update.  Categories and enclosures are left
+ * out: feeds add and drop them between formats and fetches (the example
+ * Atom feed carries no enclosure, its RSS twin does), and a reader would
+ * not call that a new version of the article.
+ */
+#include <stddef.h>
+
+#include "article.h"
+#include "buf.h"
+
+enum dedup_identity {
+	DEDUP_AUTO = 0,		/* detect per document (the default) */
+	DEDUP_GUID,		/* guid first, then link, then content */
+	DEDUP_LINK,		/* never trust guids */
+	DEDUP_CONTENT,		/* trust neither guids nor links */
+};
+
+#define DEDUP_KEYLEN	16
+#define DEDUP_HASHLEN	16
+/* Below this many bytes of normalised text a global fingerprint would
+ * merge unrelated short items ("Daily update") across feeds. */
+#define DEDUP_FP_MIN_TEXT 200
+/* Items that kept their link but changed their guid before auto mode stops
+ * trusting the feed's guids. */
+#define DEDUP_CHURN_LIMIT 2
+
+struct dedup_keys {
+	int		has_guid, has_link, has_fp;
+	unsigned char	guid[DEDUP_KEYLEN];
+	unsigned char	link[DEDUP_KEYLEN];
+	unsigned char	content[DEDUP_KEYLEN];	/* always set */
+	unsigned char	fp[DEDUP_KEYLEN];
+	unsigned char	hash[DEDUP_HASHLEN];	/* content hash */
+};
+
+/* What a document allows.  mode is the primary key; the use_* flags say
+ * whether a kind of key may be looked up at all (a guid shared by two items
+ * of one document, or a link every item shares, would merge them). */
+struct dedup_plan {
+	enum dedup_identity mode;	/* never DEDUP_AUTO */
+	int		use_guid;
+	int		use_link;
+	int		use_fp;
+	/* 0 when the operator forced guid: then a link or fingerprint match
+	 * inside the same feed does not make two guids one article. */
+	int		same_feed_fallback;
+	const char	*reason;	/* static string, for logs and the db */
+};
+
+const char	*dedup_identity_name(enum dedup_identity m);
+/* "auto", "guid", "link", "content"; 0 or ERR_INVALID. */
+int		 dedup_identity_parse(const char *s, enum dedup_identity *out);
+
+/* Fills k for item a.  site_link is the feed's home page (may be NULL): an
+ * item whose link is the home page has no link identity. */
+void	dedup_keys_compute(const struct article *a, const char *site_link,
+	    struct dedup_keys *k);
+
+/* Chooses the plan for one document of n items (keys from
+ * dedup_keys_compute).  churn is how many times this feed has changed an
+ * item's guid while its link stayed (kept by the store). */
+void	dedup_plan_make(enum dedup_identity configured,
+	    const struct dedup_keys *keys, size_t n, long churn,
+	    struct dedup_plan *p);
+
+/* The link key: a new string, or NULL when url is NULL or blank.  For http
+ * and https: no scheme, host lower-case without "www." and default port,
+ * no trailing slash, no tracking parameters, no empty or tracking fragment.
+ * Other URLs come back trimmed. */
+char	*dedup_link_key(const char *url);
+/* url without tracking parameters (a new string; NULL in, NULL out). */
+char	*dedup_strip_tracking(const char *url);
+/* 1 if the query parameter name (len bytes) is a known tracking one. */
+int	 dedup_is_tracking_param(const char *name, size_t len);
+/* Appends s to out with white space (ASCII, no-break and the Unicode
+ * spaces) folded to single spaces, zero-width spaces removed, the ends
+ * trimmed, and tracking parameters removed from http(s) URLs inside. */
+void	 dedup_normalize(const char *s, struct buf *out);
+
+#endif

@@ -1,0 +1,1797 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "err.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/*
+ * Schema history.  migrations[v] takes a database from user_version v to
+ * v + 1; store_open runs the missing ones in one transaction, so a failed
+ * upgrade leaves the old version intact.  Never edit a released entry:
+ * add one.  doc/tidings-db.5 describes the result for consumers.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema */
+	"CREATE TABLE feeds ("
+	" id INTEGER PRIMARY KEY,"
+	" url TEXT NOT NULL UNIQUE,"
+	" name TEXT,"
+	" title TEXT,"
+	" site_link TEXT,"
+	" etag TEXT,"
+	" last_modified TEXT,"
+	" http_status INTEGER NOT NULL DEFAULT 0,"
+	" last_check INTEGER NOT NULL DEFAULT 0,"
+	" last_success INTEGER NOT NULL DEFAULT 0,"
+	" next_check INTEGER NOT NULL DEFAULT 0,"
+	" retry_after INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" error_class TEXT,"
+	" consecutive_failures INTEGER NOT NULL DEFAULT 0,"
+	" total_failures INTEGER NOT NULL DEFAULT 0,"
+	" retired INTEGER NOT NULL DEFAULT 0,"
+	" moved_to TEXT,"
+	" moved_count INTEGER NOT NULL DEFAULT 0,"
+	" ttl_minutes INTEGER NOT NULL DEFAULT 0,"
+	" update_period_minutes INTEGER NOT NULL DEFAULT 0,"
+	" skip_hours INTEGER NOT NULL DEFAULT 0,"
+	" skip_days INTEGER NOT NULL DEFAULT 0,"
+	" cache_max_age INTEGER NOT NULL DEFAULT 0,"
+	" identity_policy TEXT NOT NULL DEFAULT 'auto',"
+	" identity_mode TEXT NOT NULL DEFAULT 'guid',"
+	" identity_reason TEXT,"
+	" guid_churn INTEGER NOT NULL DEFAULT 0,"
+	" batch_gen INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL);"
+	"CREATE INDEX feeds_name ON feeds(name);"
+	/* One row per article, whichever feeds carry it.  sort_time is the
+	 * published date, but never later than first_seen (a feed dating
+	 * its items in the future does not pin them to the top). */
+	"CREATE TABLE articles ("
+	" id INTEGER PRIMARY KEY,"
+	" feed_id INTEGER NOT NULL,"
+	" ident TEXT,"
+	" guid TEXT,"
+	" link TEXT,"
+	" title TEXT,"
+	" author TEXT,"
+	" published INTEGER,"
+	" published_tz INTEGER,"
+	" updated INTEGER,"
+	" updated_tz INTEGER,"
+	" summary TEXT,"
+	" content TEXT,"
+	" text TEXT,"
+	" categories TEXT NOT NULL DEFAULT '[]',"
+	" enclosures TEXT NOT NULL DEFAULT '[]',"
+	" comments TEXT,"
+	" language TEXT,"
+	" first_seen INTEGER NOT NULL,"
+	" changed INTEGER NOT NULL,"
+	" sort_time INTEGER NOT NULL,"
+	" content_hash TEXT NOT NULL,"
+	" revision INTEGER NOT NULL DEFAULT 1);"
+	"CREATE INDEX articles_sort ON articles(sort_time);"
+	/* Which feeds carry an article.  Small rows on purpose: seeing an
+	 * unchanged item again touches only its row here. */
+	"CREATE TABLE article_feeds ("
+	" article_id INTEGER NOT NULL,"
+	" feed_id INTEGER NOT NULL,"
+	" guid TEXT,"
+	" content_hash BLOB NOT NULL,"
+	" first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL,"
+	" seen_gen INTEGER NOT NULL,"
+	" is_duplicate INTEGER NOT NULL DEFAULT 0,"
+	" removed INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (article_id, feed_id)) WITHOUT ROWID;"
+	"CREATE INDEX article_feeds_feed ON article_feeds(feed_id, removed);"
+	/* Identity keys outlive their articles: they are the tombstones. */
+	"CREATE TABLE identity_keys ("
+	" scope INTEGER NOT NULL,"
+	" key BLOB NOT NULL,"
+	" kind INTEGER NOT NULL,"
+	" article_id INTEGER NOT NULL,"
+	" PRIMARY KEY (scope, key)) WITHOUT ROWID;"
+	"CREATE TABLE article_revisions ("
+	" article_id INTEGER NOT NULL,"
+	" revision INTEGER NOT NULL,"
+	" title TEXT, link TEXT, author TEXT,"
+	" published INTEGER, published_tz INTEGER,"
+	" updated INTEGER, updated_tz INTEGER,"
+	" summary TEXT, content TEXT, text TEXT,"
+	" content_hash TEXT NOT NULL,"
+	" replaced INTEGER NOT NULL,"
+	" PRIMARY KEY (article_id, revision));"
+	"CREATE VIRTUAL TABLE articles_fts USING fts5(title, text,"
+	" content='articles', content_rowid='id',"
+	" tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN"
+	" INSERT INTO articles_fts(rowid, title, text)"
+	"  VALUES (new.id, new.title, new.text);"
+	" END;"
+	"CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN"
+	" INSERT INTO articles_fts(articles_fts, rowid, title, text)"
+	"  VALUES ('delete', old.id, old.title, old.text);"
+	" DELETE FROM article_revisions WHERE article_id = old.id;"
+	" END;"
+	"CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN"
+	" INSERT INTO articles_fts(articles_fts, rowid, title, text)"
+	"  VALUES ('delete', old.id, old.title, old.text);"
+	" INSERT INTO articles_fts(rowid, title, text)"
+	"  VALUES (new.id, new.title, new.text);"
+	" END;"
+	"CREATE TABLE events ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" article_id INTEGER NOT NULL,"
+	" feed_id INTEGER NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('new', 'update', 'duplicate')),"
+	" revision INTEGER NOT NULL,"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE export_targets ("
+	" name TEXT PRIMARY KEY,"
+	" done_below INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE export_done ("
+	" target TEXT NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" done INTEGER NOT NULL,"
+	" PRIMARY KEY (target, seq)) WITHOUT ROWID;"
+	"CREATE VIEW articles_v1 AS SELECT"
+	" a.id, a.feed_id, f.url AS feed_url, f.name AS feed_name,"
+	" f.title AS feed_title, a.ident, a.guid, a.link, a.title, a.author,"
+	" a.published, a.published_tz, a.updated, a.updated_tz,"
+	" a.summary, a.content, a.text, a.categories, a.enclosures,"
+	" a.comments, a.language, a.first_seen,"
+	" (SELECT max(x.last_seen) FROM article_feeds x"
+	"  WHERE x.article_id = a.id) AS last_seen,"
+	" a.changed, a.sort_time, a.content_hash, a.revision"
+	" FROM articles a JOIN feeds f ON f.id = a.feed_id;"
+	"CREATE VIEW article_feeds_v1 AS SELECT"
+	" x.article_id, x.feed_id, f.url AS feed_url, f.name AS feed_name,"
+	" x.guid, x.first_seen, x.last_seen, x.is_duplicate,"
+	" x.removed != 0 AS removed"
+	" FROM article_feeds x JOIN feeds f ON f.id = x.feed_id;"
+	"CREATE VIEW feeds_v1 AS SELECT"
+	" id, url, name, title, site_link, http_status, last_check,"
+	" last_success, next_check, last_error, error_class,"
+	" consecutive_failures, total_failures, retired, identity_mode"
+	" FROM feeds;"
+	"CREATE VIEW events_v1 AS SELECT"
+	" seq, article_id, feed_id, kind, revision, created FROM events;",
+};
+#define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
+
+enum key_kind { KEY_GUID = 1, KEY_LINK, KEY_CONTENT, KEY_FP };
+
+/* Every statement the store runs, prepared on first use and kept. */
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_FEED_BY_URL, S_FEED_BY_NAME, S_FEED_INSERT, S_FEED_SET_NAME,
+	S_FEED_GET, S_FEED_LIST, S_FEED_PUT, S_FEED_META, S_FEED_URL,
+	S_FEED_GEN, S_FEED_IDENTITY,
+	S_KEY_GET, S_KEY_PUT,
+	S_AF_GET, S_AF_SEEN, S_AF_INSERT, S_AF_UPDATE,
+	S_ART_EXISTS, S_ART_INSERT, S_ART_UPDATE, S_REV_SAVE,
+	S_EVENT_INSERT,
+	S_RET_AGE, S_RET_COUNT, S_RET_DELETE,
+	S_ART_GET, S_ART_LIST, S_SEARCH,
+	S_EV_PENDING, S_EV_DONE, S_TARGET_ENSURE, S_TARGET_LOW,
+	S_DONE_DELETE, S_DONE_EXISTS, S_EV_SKIPPABLE, S_TARGET_SET, S_EV_MAX,
+	S_COUNT
+};
+
+/* The columns row_article reads, in its order. */
+#define ART_COLS \
+	"a.id, a.feed_id, a.ident, a.guid, a.link, a.title, a.author," \
+	" a.published, a.published_tz, a.updated, a.updated_tz, a.summary," \
+	" a.content, a.text, a.categories, a.enclosures, a.comments," \
+	" a.language, a.first_seen, a.changed, a.content_hash, a.revision," \
+	" f.url, f.name, f.title," \
+	" (SELECT max(x.last_seen) FROM article_feeds x" \
+	"  WHERE x.article_id = a.id)," \
+	" (SELECT count(*) FROM article_feeds x" \
+	"  WHERE x.article_id = a.id AND x.removed = 0)"
+
+#define FEED_COLS \
+	"id, url, name, title, site_link, etag, last_modified, http_status," \
+	" last_check, last_success, next_check, retry_after, last_error," \
+	" error_class, consecutive_failures, total_failures, retired," \
+	" moved_to, moved_count, ttl_minutes, update_period_minutes," \
+	" skip_hours, skip_days, cache_max_age, identity_policy," \
+	" identity_mode, identity_reason, guid_churn," \
+	" (SELECT count(*) FROM article_feeds x" \
+	"  WHERE x.feed_id = feeds.id AND x.removed = 0)"
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_FEED_BY_URL] = "SELECT id FROM feeds WHERE url = ?1",
+	[S_FEED_BY_NAME] = "SELECT id FROM feeds WHERE name = ?1 ORDER BY id"
+	    " LIMIT 1",
+	[S_FEED_INSERT] = "INSERT INTO feeds (url, name, created)"
+	    " VALUES (?1, ?2, ?3)",
+	[S_FEED_SET_NAME] = "UPDATE feeds SET name = ?2 WHERE id = ?1"
+	    " AND name IS NOT ?2",
+	[S_FEED_GET] = "SELECT " FEED_COLS " FROM feeds WHERE id = ?1",
+	[S_FEED_LIST] = "SELECT " FEED_COLS " FROM feeds ORDER BY id",
+	[S_FEED_PUT] = "UPDATE feeds SET etag = ?2, last_modified = ?3,"
+	    " http_status = ?4, last_check = ?5, last_success = ?6,"
+	    " next_check = ?7, retry_after = ?8, last_error = ?9,"
+	    " error_class = ?10, consecutive_failures = ?11,"
+	    " total_failures = ?12, retired = ?13, moved_to = ?14,"
+	    " moved_count = ?15, ttl_minutes = ?16,"
+	    " update_period_minutes = ?17, skip_hours = ?18, skip_days = ?19,"
+	    " cache_max_age = ?20, identity_policy = ?21 WHERE id = ?1",
+	[S_FEED_META] = "UPDATE feeds SET title = ?2, site_link = ?3,"
+	    " ttl_minutes = ?4, update_period_minutes = ?5, skip_hours = ?6,"
+	    " skip_days = ?7 WHERE id = ?1",
+	[S_FEED_URL] = "UPDATE feeds SET url = ?2, moved_to = NULL,"
+	    " moved_count = 0 WHERE id = ?1",
+	[S_FEED_GEN] = "UPDATE feeds SET batch_gen = batch_gen + 1"
+	    " WHERE id = ?1 RETURNING batch_gen",
+	[S_FEED_IDENTITY] = "UPDATE feeds SET identity_mode = ?2,"
+	    " identity_reason = ?3, guid_churn = guid_churn + ?4 WHERE id = ?1",
+	[S_KEY_GET] = "SELECT article_id FROM identity_keys"
+	    " WHERE scope = ?1 AND key = ?2",
+	[S_KEY_PUT] = "INSERT OR IGNORE INTO identity_keys"
+	    " (scope, key, kind, article_id) VALUES (?1, ?2, ?3, ?4)",
+	[S_AF_GET] = "SELECT content_hash, removed FROM article_feeds"
+	    " WHERE article_id = ?1 AND feed_id = ?2",
+	[S_AF_SEEN] = "UPDATE article_feeds SET last_seen = ?3, seen_gen = ?4"
+	    " WHERE article_id = ?1 AND feed_id = ?2",
+	[S_AF_INSERT] = "INSERT INTO article_feeds (article_id, feed_id, guid,"
+	    " content_hash, first_seen, last_seen, seen_gen, is_duplicate)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
+	[S_AF_UPDATE] = "UPDATE article_feeds SET guid = ?3, content_hash = ?4,"
+	    " last_seen = ?5, seen_gen = ?6"
+	    " WHERE article_id = ?1 AND feed_id = ?2",
+	[S_ART_EXISTS] = "SELECT 1 FROM articles WHERE id = ?1",
+	[S_ART_INSERT] = "INSERT INTO articles (feed_id, ident, guid, link,"
+	    " title, author, published, published_tz, updated, updated_tz,"
+	    " summary, content, text, categories, enclosures, comments,"
+	    " language, first_seen, changed, sort_time, content_hash)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    " ?14, ?15, ?16, ?17, ?18, ?18, ?19, ?20)",
+	[S_ART_UPDATE] = "UPDATE articles SET ident = ?2, guid = ?3, link = ?4,"
+	    " title = ?5, author = ?6, published = ?7, published_tz = ?8,"
+	    " updated = ?9, updated_tz = ?10, summary = ?11, content = ?12,"
+	    " text = ?13, categories = ?14, enclosures = ?15, comments = ?16,"
+	    " language = ?17, changed = ?18, content_hash = ?19,"
+	    " revision = revision + 1 WHERE id = ?1 RETURNING revision",
+	[S_REV_SAVE] = "INSERT OR REPLACE INTO article_revisions (article_id,"
+	    " revision, title, link, author, published, published_tz, updated,"
+	    " updated_tz, summary, content, text, content_hash, replaced)"
+	    " SELECT id, revision, title, link, author, published,"
+	    " published_tz, updated, updated_tz, summary, content, text,"
+	    " content_hash, ?2 FROM articles WHERE id = ?1",
+	[S_EVENT_INSERT] = "INSERT INTO events (article_id, feed_id, kind,"
+	    " revision, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_RET_AGE] = "UPDATE article_feeds SET removed = ?2"
+	    " WHERE feed_id = ?1 AND removed = 0 AND seen_gen < ?2"
+	    " AND article_id IN (SELECT id FROM articles WHERE sort_time < ?3)",
+	[S_RET_COUNT] = "UPDATE article_feeds SET removed = ?2"
+	    " WHERE feed_id = ?1 AND removed = 0 AND seen_gen < ?2"
+	    " AND article_id IN (SELECT x.article_id FROM article_feeds x"
+	    "  JOIN articles a ON a.id = x.article_id"
+	    "  WHERE x.feed_id = ?1 AND x.removed = 0"
+	    "  ORDER BY x.seen_gen = ?2 DESC, a.sort_time DESC, a.id DESC"
+	    "  LIMIT -1 OFFSET ?3)",
+	[S_RET_DELETE] = "DELETE FROM articles WHERE id IN"
+	    " (SELECT article_id FROM article_feeds"
+	    "  WHERE feed_id = ?1 AND removed = ?2)"
+	    " AND NOT EXISTS (SELECT 1 FROM article_feeds x"
+	    "  WHERE x.article_id = articles.id AND x.removed = 0)",
+	[S_ART_GET] = "SELECT " ART_COLS " FROM articles a"
+	    " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1",
+	[S_ART_LIST] = "SELECT " ART_COLS " FROM articles a"
+	    " JOIN feeds f ON f.id = a.feed_id"
+	    " WHERE (?1 = 0 OR EXISTS (SELECT 1 FROM article_feeds y"
+	    "  WHERE y.article_id = a.id AND y.feed_id = ?1 AND y.removed = 0))"
+	    " AND a.sort_time >= ?2"
+	    " ORDER BY a.sort_time DESC, a.id DESC LIMIT ?3",
+	[S_SEARCH] = "WITH m AS (SELECT rowid AS id, rank FROM articles_fts"
+	    " WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2)"
+	    " SELECT " ART_COLS " FROM m JOIN articles a ON a.id = m.id"
+	    " JOIN feeds f ON f.id = a.feed_id ORDER BY m.rank",
+	[S_EV_PENDING] = "SELECT e.seq, e.article_id, e.feed_id, e.kind,"
+	    " e.revision, e.created FROM events e"
+	    " WHERE e.seq > max(?2, coalesce((SELECT done_below"
+	    "  FROM export_targets WHERE name = ?1), 0))"
+	    " AND NOT EXISTS (SELECT 1 FROM export_done d"
+	    "  WHERE d.target = ?1 AND d.seq = e.seq)"
+	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
+	    " ORDER BY e.seq LIMIT ?3",
+	[S_EV_DONE] = "INSERT OR IGNORE INTO export_done (target, seq, done)"
+	    " SELECT ?1, ?2, ?3 WHERE ?2 > (SELECT done_below"
+	    "  FROM export_targets WHERE name = ?1)",
+	[S_TARGET_ENSURE] = "INSERT OR IGNORE INTO export_targets (name)"
+	    " VALUES (?1)",
+	[S_TARGET_LOW] = "SELECT done_below FROM export_targets WHERE name = ?1",
+	[S_DONE_DELETE] = "DELETE FROM export_done WHERE target = ?1"
+	    " AND seq = ?2",
+	[S_DONE_EXISTS] = "SELECT 1 FROM export_done WHERE target = ?1"
+	    " AND seq = ?2",
+	/* an event no exporter will ever see: its article is gone */
+	[S_EV_SKIPPABLE] = "SELECT 1 FROM events e WHERE e.seq = ?1"
+	    " AND NOT EXISTS (SELECT 1 FROM articles a"
+	    "  WHERE a.id = e.article_id)",
+	[S_TARGET_SET] = "UPDATE export_targets SET done_below = ?2"
+	    " WHERE name = ?1",
+	[S_EV_MAX] = "SELECT coalesce(max(seq), 0) FROM events",
+};
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 flags;
+	sqlite3_stmt	*stmts[S_COUNT];
+	int		 in_batch;
+	int64_t		 batch_feed;
+	int64_t		 batch_gen;
+};
+
+static int
+db_error(struct store *st, char *ebuf, size_t n, const char *what)
+{
+	return err_set(ebuf, n, ERR_DB, "%s: %s: %s", st->path, what,
+	    sqlite3_errmsg(st->db));
+}
+
+/* The statement, reset and with its bindings cleared, or NULL (with the
+ * error in ebuf) when it cannot be prepared. */
+static sqlite3_stmt *
+stmt(struct store *st, enum stmt_id id, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = st->stmts[id];
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+			db_error(st, ebuf, n, "prepare");
+			return NULL;
+		}
+		st->stmts[id] = s;
+	}
+	return s;
+}
+
+/* Steps a statement that returns no rows (or whose rows we ignore) and
+ * resets it. */
+static int
+run(struct store *st, sqlite3_stmt *s, char *ebuf, size_t n, const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, what);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return rc;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return ERR_OK;
+}
+
+static void
+done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static int
+exec_sql(struct store *st, const char *sql, char *ebuf, size_t n)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(ebuf, n, ERR_DB, "%s: %s", st->path,
+		    msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return ERR_DB;
+	}
+	return ERR_OK;
+}
+
+static int
+pragma_int(struct store *st, const char *sql, int *out, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_error(st, ebuf, n, sql);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(s, 0);
+	else if (rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, sql);
+		sqlite3_finalize(s);
+		return rc;
+	}
+	sqlite3_finalize(s);
+	return ERR_OK;
+}
+
+static int
+migrate(struct store *st, char *ebuf, size_t n)
+{
+	char sql[64];
+	int v = 0, rc;
+
+	if (exec_sql(st, "BEGIN IMMEDIATE", ebuf, n) != ERR_OK)
+		return ERR_DB;
+	/* read inside the transaction: another process may have migrated
+	 * between our open and our lock */
+	if ((rc = pragma_int(st, "PRAGMA user_version", &v, ebuf, n)) != ERR_OK)
+		goto fail;
+	if (v > NMIGRATIONS) {
+		rc = err_set(ebuf, n, ERR_DB, "%s: schema version %d is newer "
+		    "than this tidings knows (%d)", st->path, v, NMIGRATIONS);
+		goto fail;
+	}
+	for (; v < NMIGRATIONS; v++) {
+		if ((rc = exec_sql(st, migrations[v], ebuf, n)) != ERR_OK)
+			goto fail;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if ((rc = exec_sql(st, sql, ebuf, n)) != ERR_OK)
+			goto fail;
+	}
+	if ((rc = exec_sql(st, "COMMIT", ebuf, n)) != ERR_OK)
+		goto fail;
+	return ERR_OK;
+fail:
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+store_open(const char *path, int flags, struct store **stp, char *ebuf,
+    size_t n)
+{
+	struct store *st;
+	int oflags, v = 0, rc;
+	char mode[16] = "";
+
+	*stp = NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	st->flags = flags;
+	if (flags & STORE_RDONLY) {
+		/* SQLite would report a missing file as "unable to open";
+		 * say what it is */
+		if (access(path, F_OK) != 0) {
+			rc = err_set(ebuf, n, ERR_IO, "%s: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		oflags = SQLITE_OPEN_READONLY;
+	} else
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		rc = err_set(ebuf, n, ERR_DB, "%s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 0);
+	/* The daemon and a consumer's writes (none) or a second ingest can
+	 * meet; waiting a few seconds beats failing a batch. */
+	sqlite3_busy_timeout(st->db, 10000);
+	if (!(flags & STORE_RDONLY)) {
+		sqlite3_stmt *s;
+
+		if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
+		    &s, NULL) != SQLITE_OK) {
+			rc = db_error(st, ebuf, n, "journal_mode");
+			goto fail;
+		}
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(mode, sizeof(mode), "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+		sqlite3_finalize(s);
+		if (strcmp(mode, "wal") != 0) {
+			rc = err_set(ebuf, n, ERR_DB, "%s: cannot switch to WAL "
+			    "mode: %s", path, sqlite3_errmsg(st->db));
+			goto fail;
+		}
+		/* In WAL mode NORMAL never corrupts the database, a crash of
+		 * the process loses nothing committed, and only a power cut
+		 * may lose the last transactions (which the next fetch
+		 * brings back).  FULL also survives that, at an fsync per
+		 * batch. */
+		if ((rc = exec_sql(st, flags & STORE_SYNC_FULL ?
+		    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+		    ebuf, n)) != ERR_OK)
+			goto fail;
+		if ((rc = exec_sql(st, "PRAGMA cache_size = -8192;"
+		    "PRAGMA temp_store = MEMORY", ebuf, n)) != ERR_OK)
+			goto fail;
+		if ((rc = migrate(st, ebuf, n)) != ERR_OK)
+			goto fail;
+	}
+	if ((rc = pragma_int(st, "PRAGMA user_version", &v, ebuf, n)) != ERR_OK)
+		goto fail;
+	if (v == 0) {
+		rc = err_set(ebuf, n, ERR_DB, "%s: not a tidings database "
+		    "(no schema)", path);
+		goto fail;
+	}
+	if (v != STORE_SCHEMA_VERSION) {
+		rc = err_set(ebuf, n, ERR_DB, "%s: schema version %d, this "
+		    "tidings reads version %d%s", path, v, STORE_SCHEMA_VERSION,
+		    v < STORE_SCHEMA_VERSION ?
+		    " (open it once with tidings ingest or the daemon)" : "");
+		goto fail;
+	}
+	*stp = st;
+	return ERR_OK;
+fail:
+	store_close(st);
+	return rc;
+}
+
+void
+store_close(struct store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	if (st->in_batch)
+		store_batch_rollback(st);
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmts[i]);
+	if (st->db != NULL)
+		sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+store_schema_version(struct store *st)
+{
+	int v = 0;
+
+	pragma_int(st, "PRAGMA user_version", &v, NULL, 0);
+	return v;
+}
+
+int
+store_set_size_limit(struct store *st, int64_t max_bytes, char *ebuf, size_t n)
+{
+	char sql[80];
+	int page = 4096, cur = 0;
+
+	if (pragma_int(st, "PRAGMA page_size", &page, ebuf, n) != ERR_OK ||
+	    pragma_int(st, "PRAGMA page_count", &cur, ebuf, n) != ERR_OK)
+		return ERR_DB;
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
+	    max_bytes > 0 ? (long long)(max_bytes / page) : 4294967294LL);
+	if (max_bytes > 0 && max_bytes / page < cur)
+		return err_set(ebuf, n, ERR_INVALID, "%s: already larger than "
+		    "%lld bytes", st->path, (long long)max_bytes);
+	return exec_sql(st, sql, ebuf, n);
+}
+
+/* ---- feeds ---- */
+
+void
+store_feed_clear(struct store_feed *f)
+{
+	if (f == NULL)
+		return;
+	free(f->url);
+	free(f->name);
+	free(f->title);
+	free(f->site_link);
+	free(f->etag);
+	free(f->last_modified);
+	free(f->last_error);
+	free(f->error_class);
+	free(f->moved_to);
+	free(f->identity_reason);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Statements outside a batch are their own transaction (autocommit). */
+static int
+lookup_id(struct store *st, enum stmt_id id, const char *v, int64_t *out,
+    char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, id, ebuf, n);
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	bind_text(s, 1, v);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		done(s);
+		return ERR_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "feed lookup");
+		done(s);
+		return rc;
+	}
+	done(s);
+	return ERR_NOTFOUND;
+}
+
+int
+store_feed_ensure(struct store *st, const char *url, const char *name,
+    int64_t *id, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (url == NULL || *url == '\0')
+		return err_set(ebuf, n, ERR_INVALID, "a feed needs a URL");
+	rc = lookup_id(st, S_FEED_BY_URL, url, id, ebuf, n);
+	if (rc == ERR_NOTFOUND) {
+		if ((s = stmt(st, S_FEED_INSERT, ebuf, n)) == NULL)
+			return ERR_DB;
+		bind_text(s, 1, url);
+		bind_text(s, 2, name);
+		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+		if ((rc = run(st, s, ebuf, n, "add feed")) != ERR_OK)
+			return rc;
+		*id = sqlite3_last_insert_rowid(st->db);
+		return ERR_OK;
+	}
+	if (rc != ERR_OK || name == NULL)
+		return rc;
+	if ((s = stmt(st, S_FEED_SET_NAME, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, *id);
+	bind_text(s, 2, name);
+	return run(st, s, ebuf, n, "rename feed");
+}
+
+int
+store_feed_find(struct store *st, const char *url_or_name, int64_t *id,
+    char *ebuf, size_t n)
+{
+	int rc;
+
+	rc = lookup_id(st, S_FEED_BY_URL, url_or_name, id, ebuf, n);
+	if (rc == ERR_NOTFOUND)
+		rc = lookup_id(st, S_FEED_BY_NAME, url_or_name, id, ebuf, n);
+	if (rc == ERR_NOTFOUND)
+		err_set(ebuf, n, ERR_NOTFOUND, "%s: no feed with URL or name "
+		    "\"%s\"", st->path, url_or_name);
+	return rc;
+}
+
+static enum dedup_identity
+identity_col(sqlite3_stmt *s, int i)
+{
+	enum dedup_identity m = DEDUP_AUTO;
+
+	dedup_identity_parse((const char *)sqlite3_column_text(s, i), &m);
+	return m;
+}
+
+static void
+row_feed(sqlite3_stmt *s, struct store_feed *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = sqlite3_column_int64(s, 0);
+	f->url = col_text(s, 1);
+	f->name = col_text(s, 2);
+	f->title = col_text(s, 3);
+	f->site_link = col_text(s, 4);
+	f->etag = col_text(s, 5);
+	f->last_modified = col_text(s, 6);
+	f->http_status = sqlite3_column_int(s, 7);
+	f->last_check = sqlite3_column_int64(s, 8);
+	f->last_success = sqlite3_column_int64(s, 9);
+	f->next_check = sqlite3_column_int64(s, 10);
+	f->retry_after = sqlite3_column_int64(s, 11);
+	f->last_error = col_text(s, 12);
+	f->error_class = col_text(s, 13);
+	f->consecutive_failures = sqlite3_column_int(s, 14);
+	f->total_failures = sqlite3_column_int64(s, 15);
+	f->retired = sqlite3_column_int(s, 16);
+	f->moved_to = col_text(s, 17);
+	f->moved_count = sqlite3_column_int(s, 18);
+	f->ttl_minutes = sqlite3_column_int(s, 19);
+	f->update_period_minutes = sqlite3_column_int(s, 20);
+	f->skip_hours = (unsigned)sqlite3_column_int64(s, 21);
+	f->skip_days = (unsigned)sqlite3_column_int64(s, 22);
+	f->cache_max_age = sqlite3_column_int64(s, 23);
+	f->identity_policy = identity_col(s, 24);
+	f->identity_mode = identity_col(s, 25);
+	f->identity_reason = col_text(s, 26);
+	f->guid_churn = (long)sqlite3_column_int64(s, 27);
+	f->narticles = sqlite3_column_int64(s, 28);
+}
+
+int
+store_feed_get(struct store *st, int64_t id, struct store_feed *f, char *ebuf,
+    size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_GET, ebuf, n);
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		row_feed(s, f);
+		rc = ERR_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = err_set(ebuf, n, ERR_NOTFOUND, "%s: no feed %lld",
+		    st->path, (long long)id);
+	else
+		rc = db_error(st, ebuf, n, "feed");
+	done(s);
+	return rc;
+}
+
+int
+store_feeds_list(struct store *st, store_feed_fn cb, void *ctx, char *ebuf,
+    size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_LIST, ebuf, n);
+	struct store_feed f;
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row_feed(s, &f);
+		rc = cb(ctx, &f);
+		store_feed_clear(&f);
+		if (rc != 0) {
+			done(s);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "feeds");
+	done(s);
+	return rc;
+}
+
+int
+store_feed_put_state(struct store *st, const struct store_feed *f, char *ebuf,
+    size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_PUT, ebuf, n);
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, f->id);
+	bind_text(s, 2, f->etag);
+	bind_text(s, 3, f->last_modified);
+	sqlite3_bind_int(s, 4, f->http_status);
+	sqlite3_bind_int64(s, 5, f->last_check);
+	sqlite3_bind_int64(s, 6, f->last_success);
+	sqlite3_bind_int64(s, 7, f->next_check);
+	sqlite3_bind_int64(s, 8, f->retry_after);
+	bind_text(s, 9, f->last_error);
+	bind_text(s, 10, f->error_class);
+	sqlite3_bind_int(s, 11, f->consecutive_failures);
+	sqlite3_bind_int64(s, 12, f->total_failures);
+	sqlite3_bind_int(s, 13, f->retired);
+	bind_text(s, 14, f->moved_to);
+	sqlite3_bind_int(s, 15, f->moved_count);
+	sqlite3_bind_int(s, 16, f->ttl_minutes);
+	sqlite3_bind_int(s, 17, f->update_period_minutes);
+	sqlite3_bind_int64(s, 18, f->skip_hours);
+	sqlite3_bind_int64(s, 19, f->skip_days);
+	sqlite3_bind_int64(s, 20, f->cache_max_age);
+	bind_text(s, 21, dedup_identity_name(f->identity_policy));
+	return run(st, s, ebuf, n, "save feed state");
+}
+
+int
+store_feed_set_meta(struct store *st, int64_t id,
+    const struct article_feed *meta, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_META, ebuf, n);
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, meta->title);
+	bind_text(s, 3, meta->link);
+	sqlite3_bind_int(s, 4, meta->ttl_minutes);
+	sqlite3_bind_int(s, 5, meta->update_period_minutes);
+	sqlite3_bind_int64(s, 6, meta->skip_hours);
+	sqlite3_bind_int64(s, 7, meta->skip_days);
+	return run(st, s, ebuf, n, "save feed");
+}
+
+int
+store_feed_set_url(struct store *st, int64_t id, const char *url, char *ebuf,
+    size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_URL, ebuf, n);
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, url);
+	return run(st, s, ebuf, n, "move feed");
+}
+
+/* ---- batches ---- */
+
+int
+store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->in_batch)
+		return err_set(ebuf, n, ERR_INVALID, "%s: a batch is already "
+		    "open", st->path);
+	if ((s = stmt(st, S_BEGIN, ebuf, n)) == NULL)
+		return ERR_DB;
+	if ((rc = run(st, s, ebuf, n, "begin")) != ERR_OK)
+		return rc;
+	st->in_batch = 1;
+	if ((s = stmt(st, S_FEED_GEN, ebuf, n)) == NULL) {
+		store_batch_rollback(st);
+		return ERR_DB;
+	}
+	sqlite3_bind_int64(s, 1, feed_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		st->batch_gen = sqlite3_column_int64(s, 0);
+		st->batch_feed = feed_id;
+		rc = sqlite3_step(s) == SQLITE_DONE ? ERR_OK :
+		    db_error(st, ebuf, n, "begin");
+	} else if (rc == SQLITE_DONE)
+		rc = err_set(ebuf, n, ERR_NOTFOUND, "%s: no feed %lld",
+		    st->path, (long long)feed_id);
+	else
+		rc = db_error(st, ebuf, n, "begin");
+	done(s);
+	if (rc != ERR_OK)
+		store_batch_rollback(st);
+	return rc;
+}
+
+int
+store_batch_commit(struct store *st, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!st->in_batch)
+		return err_set(ebuf, n, ERR_INVALID, "%s: no batch to commit",
+		    st->path);
+	if ((s = stmt(st, S_COMMIT, ebuf, n)) == NULL) {
+		store_batch_rollback(st);
+		return ERR_DB;
+	}
+	if ((rc = run(st, s, ebuf, n, "commit")) != ERR_OK) {
+		store_batch_rollback(st);
+		return rc;
+	}
+	st->in_batch = 0;
+	return ERR_OK;
+}
+
+void
+store_batch_rollback(struct store *st)
+{
+	/* After SQLITE_FULL or an I/O error SQLite may have rolled back
+	 * already; a second ROLLBACK would only add an error. */
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_batch = 0;
+}
+
+/* ---- articles ---- */
+
+static int
+key_get(struct store *st, int64_t scope, const unsigned char *key,
+    int64_t *id, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_KEY_GET, ebuf, n);
+	int rc;
+
+	*id = 0;
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, scope);
+	sqlite3_bind_blob(s, 2, key, DEDUP_KEYLEN, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "identity lookup");
+		done(s);
+		return rc;
+	}
+	done(s);
+	return ERR_OK;
+}
+
+static int
+key_put(struct store *st, int64_t scope, const unsigned char *key, int kind,
+    int64_t id, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_KEY_PUT, ebuf, n);
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, scope);
+	sqlite3_bind_blob(s, 2, key, DEDUP_KEYLEN, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, kind);
+	sqlite3_bind_int64(s, 4, id);
+	return run(st, s, ebuf, n, "identity key");
+}
+
+/* Records every key the plan trusts, so that whichever one a later
+ * document offers finds this article (and, once it is removed, its
+ * tombstone). */
+static int
+keys_put(struct store *st, const struct store_upsert *u, int64_t id,
+    char *ebuf, size_t n)
+{
+	const struct dedup_keys *k = u->keys;
+	const struct dedup_plan *p = u->plan;
+	int64_t feed = st->batch_feed;
+	int rc = ERR_OK;
+
+	if (k->has_guid && p->use_guid)
+		rc = key_put(st, feed, k->guid, KEY_GUID, id, ebuf, n);
+	if (rc == ERR_OK && k->has_link && p->use_link)
+		rc = key_put(st, 0, k->link, KEY_LINK, id, ebuf, n);
+	if (rc == ERR_OK)
+		rc = key_put(st, feed, k->content, KEY_CONTENT, id, ebuf, n);
+	if (rc == ERR_OK && k->has_fp && p->use_fp)
+		rc = key_put(st, 0, k->fp, KEY_FP, id, ebuf, n);
+	return rc;
+}
+
+static char *
+categories_json(const struct article *a)
+{
+	json_t *j;
+	char *s;
+	size_t i;
+
+	if (a->ncategories == 0)
+		return NULL;
+	j = json_array();
+	for (i = 0; i < a->ncategories; i++)
+		json_array_append_new(j, json_string(a->categories[i]));
+	s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return s;
+}
+
+static char *
+enclosures_json(const struct article *a)
+{
+	json_t *j, *e;
+	char *s;
+	size_t i;
+
+	if (a->nenclosures == 0)
+		return NULL;
+	j = json_array();
+	for (i = 0; i < a->nenclosures; i++) {
+		e = json_object();
+		json_object_set_new(e, "url", json_string(a->enclosures[i].url));
+		json_object_set_new(e, "type", a->enclosures[i].type ?
+		    json_string(a->enclosures[i].type) : json_null());
+		json_object_set_new(e, "length", a->enclosures[i].length >= 0 ?
+		    json_integer(a->enclosures[i].length) : json_null());
+		json_array_append_new(j, e);
+	}
+	s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return s;
+}
+
+static void
+hex(const unsigned char *p, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+/* Binds the record's fields at positions first.. in the order shared by
+ * S_ART_INSERT (from ?2) and S_ART_UPDATE (from ?2): ident .. language. */
+static void
+bind_record(sqlite3_stmt *s, int first, const struct article *a,
+    const char *cats, const char *encs)
+{
+	int i = first;
+
+	bind_text(s, i++, a->id);
+	bind_text(s, i++, a->guid);
+	bind_text(s, i++, a->link);
+	bind_text(s, i++, a->title);
+	bind_text(s, i++, a->author);
+	if (a->has_published) {
+		sqlite3_bind_int64(s, i++, a->published.utc);
+		sqlite3_bind_int(s, i++, a->published.tzoff);
+	} else {
+		sqlite3_bind_null(s, i++);
+		sqlite3_bind_null(s, i++);
+	}
+	if (a->has_updated) {
+		sqlite3_bind_int64(s, i++, a->updated.utc);
+		sqlite3_bind_int(s, i++, a->updated.tzoff);
+	} else {
+		sqlite3_bind_null(s, i++);
+		sqlite3_bind_null(s, i++);
+	}
+	bind_text(s, i++, a->summary);
+	bind_text(s, i++, a->content);
+	bind_text(s, i++, a->text);
+	bind_text(s, i++, cats ? cats : "[]");
+	bind_text(s, i++, encs ? encs : "[]");
+	bind_text(s, i++, a->comments);
+	bind_text(s, i++, a->language);
+}
+
+static int
+event_put(struct store *st, int64_t article, enum store_event_kind kind,
+    int revision, int64_t now, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_EVENT_INSERT, ebuf, n);
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, article);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	bind_text(s, 3, store_event_kind_name(kind));
+	sqlite3_bind_int(s, 4, revision);
+	sqlite3_bind_int64(s, 5, now);
+	return run(st, s, ebuf, n, "outbox");
+}
+
+static int
+article_insert(struct store *st, const struct article *a,
+    struct store_upsert *u, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_ART_INSERT, ebuf, n);
+	char *cats, *encs, hash[2 * DEDUP_HASHLEN + 1];
+	int64_t sort, id;
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	cats = categories_json(a);
+	encs = enclosures_json(a);
+	hex(u->keys->hash, DEDUP_HASHLEN, hash);
+	sort = u->now;
+	if (a->has_published && a->published.utc < sort)
+		sort = a->published.utc;
+	sqlite3_bind_int64(s, 1, st->batch_feed);
+	bind_record(s, 2, a, cats, encs);
+	sqlite3_bind_int64(s, 18, u->now);
+	sqlite3_bind_int64(s, 19, sort);
+	bind_text(s, 20, hash);
+	rc = run(st, s, ebuf, n, "add article");
+	free(cats);
+	free(encs);
+	if (rc != ERR_OK)
+		return rc;
+	id = sqlite3_last_insert_rowid(st->db);
+	u->article_id = id;
+	if ((s = stmt(st, S_AF_INSERT, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	bind_text(s, 3, a->guid);
+	sqlite3_bind_blob(s, 4, u->keys->hash, DEDUP_HASHLEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, u->now);
+	sqlite3_bind_int64(s, 6, st->batch_gen);
+	sqlite3_bind_int(s, 7, 0);
+	if ((rc = run(st, s, ebuf, n, "link article")) != ERR_OK)
+		return rc;
+	if ((rc = keys_put(st, u, id, ebuf, n)) != ERR_OK)
+		return rc;
+	return event_put(st, id, STORE_EV_NEW, 1, u->now, ebuf, n);
+}
+
+static int
+article_update(struct store *st, const struct article *a,
+    struct store_upsert *u, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	struct article copy;
+	char *cats, *encs, hash[2 * DEDUP_HASHLEN + 1];
+	int rc, revision = 0;
+
+	/* the version being replaced is kept in article_revisions */
+	if ((s = stmt(st, S_REV_SAVE, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, u->article_id);
+	sqlite3_bind_int64(s, 2, u->now);
+	if ((rc = run(st, s, ebuf, n, "keep revision")) != ERR_OK)
+		return rc;
+
+	if ((s = stmt(st, S_ART_UPDATE, ebuf, n)) == NULL)
+		return ERR_DB;
+	/* an update without a date of its own is dated by when we saw it */
+	copy = *a;
+	if (!copy.has_updated) {
+		copy.has_updated = 1;
+		copy.updated.utc = u->now;
+		copy.updated.tzoff = 0;
+	}
+	cats = categories_json(a);
+	encs = enclosures_json(a);
+	hex(u->keys->hash, DEDUP_HASHLEN, hash);
+	sqlite3_bind_int64(s, 1, u->article_id);
+	bind_record(s, 2, &copy, cats, encs);
+	sqlite3_bind_int64(s, 18, u->now);
+	bind_text(s, 19, hash);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		revision = sqlite3_column_int(s, 0);
+		rc = sqlite3_step(s);
+	}
+	free(cats);
+	free(encs);
+	if (rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "update article");
+		done(s);
+		return rc;
+	}
+	done(s);
+
+	if ((s = stmt(st, S_AF_UPDATE, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, u->article_id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	bind_text(s, 3, a->guid);
+	sqlite3_bind_blob(s, 4, u->keys->hash, DEDUP_HASHLEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, u->now);
+	sqlite3_bind_int64(s, 6, st->batch_gen);
+	if ((rc = run(st, s, ebuf, n, "link article")) != ERR_OK)
+		return rc;
+	if ((rc = keys_put(st, u, u->article_id, ebuf, n)) != ERR_OK)
+		return rc;
+	return event_put(st, u->article_id, STORE_EV_UPDATE, revision, u->now,
+	    ebuf, n);
+}
+
+static int
+article_link(struct store *st, const struct article *a,
+    struct store_upsert *u, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_AF_INSERT, ebuf, n);
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, u->article_id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	bind_text(s, 3, a->guid);
+	sqlite3_bind_blob(s, 4, u->keys->hash, DEDUP_HASHLEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, u->now);
+	sqlite3_bind_int64(s, 6, st->batch_gen);
+	sqlite3_bind_int(s, 7, 1);
+	if ((rc = run(st, s, ebuf, n, "link duplicate")) != ERR_OK)
+		return rc;
+	if ((rc = keys_put(st, u, u->article_id, ebuf, n)) != ERR_OK)
+		return rc;
+	return event_put(st, u->article_id,
+	    u->dup_as_new ? STORE_EV_NEW : STORE_EV_DUPLICATE, 1, u->now,
+	    ebuf, n);
+}
+
+static int
+find_article(struct store *st, struct store_upsert *u, char *ebuf, size_t n)
+{
+	const struct dedup_keys *k = u->keys;
+	const struct dedup_plan *p = u->plan;
+	int64_t feed = st->batch_feed, id = 0;
+	int rc = ERR_OK, by_guid, by_link;
+
+	u->matched_by = STORE_MATCH_NONE;
+	by_guid = k->has_guid && p->use_guid;
+	by_link = k->has_link && p->use_link;
+	if (by_guid) {
+		if ((rc = key_get(st, feed, k->guid, &id, ebuf, n)) != ERR_OK)
+			return rc;
+		if (id)
+			u->matched_by = STORE_MATCH_GUID;
+	}
+	if (!id && by_link) {
+		if ((rc = key_get(st, 0, k->link, &id, ebuf, n)) != ERR_OK)
+			return rc;
+		if (id)
+			u->matched_by = STORE_MATCH_LINK;
+	}
+	if (!id && (p->mode == DEDUP_CONTENT || (!by_guid && !by_link))) {
+		if ((rc = key_get(st, feed, k->content, &id, ebuf, n)) != ERR_OK)
+			return rc;
+		if (id)
+			u->matched_by = STORE_MATCH_CONTENT;
+	}
+	if (!id && k->has_fp && p->use_fp) {
+		if ((rc = key_get(st, 0, k->fp, &id, ebuf, n)) != ERR_OK)
+			return rc;
+		if (id)
+			u->matched_by = STORE_MATCH_FP;
+	}
+	u->article_id = id;
+	return ERR_OK;
+}
+
+int
+store_article_upsert(struct store *st, const struct article *a,
+    struct store_upsert *u, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	unsigned char old[DEDUP_HASHLEN];
+	int rc, have_link = 0, removed = 0, exists;
+
+	if (!st->in_batch)
+		return err_set(ebuf, n, ERR_INVALID, "%s: upsert outside a batch",
+		    st->path);
+	u->outcome = STORE_UNCHANGED;
+	u->guid_changed = 0;
+	if ((rc = find_article(st, u, ebuf, n)) != ERR_OK)
+		return rc;
+	if (u->article_id == 0) {
+		u->outcome = STORE_NEW;
+		return article_insert(st, a, u, ebuf, n);
+	}
+
+	if ((s = stmt(st, S_AF_GET, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, u->article_id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const void *h = sqlite3_column_blob(s, 0);
+
+		memset(old, 0, sizeof(old));
+		if (h != NULL && sqlite3_column_bytes(s, 0) == DEDUP_HASHLEN)
+			memcpy(old, h, DEDUP_HASHLEN);
+		removed = sqlite3_column_int64(s, 1) != 0;
+		have_link = 1;
+	} else if (rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "article link");
+		done(s);
+		return rc;
+	}
+	done(s);
+
+	if (have_link) {
+		/* The operator said guids are the identity: another guid is
+		 * another article, whatever its link. */
+		if (!u->plan->same_feed_fallback && u->keys->has_guid &&
+		    u->matched_by != STORE_MATCH_GUID) {
+			u->outcome = STORE_NEW;
+			u->matched_by = STORE_MATCH_NONE;
+			return article_insert(st, a, u, ebuf, n);
+		}
+		if (removed)
+			return ERR_OK;	/* retention removed it: stays so */
+		if (u->matched_by != STORE_MATCH_GUID && u->keys->has_guid &&
+		    u->plan->use_guid)
+			u->guid_changed = 1;
+		if (memcmp(old, u->keys->hash, DEDUP_HASHLEN) != 0) {
+			u->outcome = STORE_UPDATED;
+			return article_update(st, a, u, ebuf, n);
+		}
+		if ((s = stmt(st, S_AF_SEEN, ebuf, n)) == NULL)
+			return ERR_DB;
+		sqlite3_bind_int64(s, 1, u->article_id);
+		sqlite3_bind_int64(s, 2, st->batch_feed);
+		sqlite3_bind_int64(s, 3, u->now);
+		sqlite3_bind_int64(s, 4, st->batch_gen);
+		if ((rc = run(st, s, ebuf, n, "seen")) != ERR_OK)
+			return rc;
+		if (u->matched_by != STORE_MATCH_GUID)
+			return keys_put(st, u, u->article_id, ebuf, n);
+		return ERR_OK;
+	}
+
+	/* Known, but not from this feed: a cross-feed duplicate, unless the
+	 * article is a tombstone. */
+	if ((s = stmt(st, S_ART_EXISTS, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, u->article_id);
+	rc = sqlite3_step(s);
+	exists = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "article");
+		done(s);
+		return rc;
+	}
+	done(s);
+	if (!exists)
+		return ERR_OK;
+	u->outcome = STORE_DUPLICATE;
+	return article_link(st, a, u, ebuf, n);
+}
+
+int
+store_feed_note_identity(struct store *st, const struct dedup_plan *p,
+    long churn_delta, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_IDENTITY, ebuf, n);
+
+	if (s == NULL)
+		return ERR_DB;
+	if (!st->in_batch)
+		return err_set(ebuf, n, ERR_INVALID, "%s: outside a batch",
+		    st->path);
+	sqlite3_bind_int64(s, 1, st->batch_feed);
+	bind_text(s, 2, dedup_identity_name(p->mode));
+	bind_text(s, 3, p->reason);
+	sqlite3_bind_int64(s, 4, churn_delta);
+	return run(st, s, ebuf, n, "identity");
+}
+
+int
+store_retention(struct store *st, int64_t max_age, long max_count,
+    int64_t now, long *removed, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*removed = 0;
+	if (!st->in_batch)
+		return err_set(ebuf, n, ERR_INVALID, "%s: retention outside a "
+		    "batch", st->path);
+	/* removed = the batch's generation, so that the delete below only
+	 * looks at what this call removed */
+	if (max_age > 0) {
+		if ((s = stmt(st, S_RET_AGE, ebuf, n)) == NULL)
+			return ERR_DB;
+		sqlite3_bind_int64(s, 1, st->batch_feed);
+		sqlite3_bind_int64(s, 2, st->batch_gen);
+		sqlite3_bind_int64(s, 3, now - max_age);
+		if ((rc = run(st, s, ebuf, n, "retention")) != ERR_OK)
+			return rc;
+		*removed += sqlite3_changes(st->db);
+	}
+	if (max_count > 0) {
+		if ((s = stmt(st, S_RET_COUNT, ebuf, n)) == NULL)
+			return ERR_DB;
+		sqlite3_bind_int64(s, 1, st->batch_feed);
+		sqlite3_bind_int64(s, 2, st->batch_gen);
+		sqlite3_bind_int64(s, 3, max_count);
+		if ((rc = run(st, s, ebuf, n, "retention")) != ERR_OK)
+			return rc;
+		*removed += sqlite3_changes(st->db);
+	}
+	if (*removed == 0)
+		return ERR_OK;
+	if ((s = stmt(st, S_RET_DELETE, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, st->batch_feed);
+	sqlite3_bind_int64(s, 2, st->batch_gen);
+	return run(st, s, ebuf, n, "retention");
+}
+
+void
+store_article_meta_clear(struct store_article_meta *m)
+{
+	if (m == NULL)
+		return;
+	free(m->feed_url);
+	free(m->feed_name);
+	free(m->feed_title);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+json_categories(struct article *a, const char *s)
+{
+	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+	size_t i;
+
+	if (json_is_array(j))
+		for (i = 0; i < json_array_size(j); i++)
+			article_add_category(a,
+			    json_string_value(json_array_get(j, i)));
+	json_decref(j);
+}
+
+static void
+json_enclosures(struct article *a, const char *s)
+{
+	json_t *j = s ? json_loads(s, 0, NULL) : NULL, *e, *len;
+	const char *url;
+	size_t i;
+
+	if (json_is_array(j))
+		for (i = 0; i < json_array_size(j); i++) {
+			e = json_array_get(j, i);
+			url = json_string_value(json_object_get(e, "url"));
+			if (url == NULL)
+				continue;
+			len = json_object_get(e, "length");
+			article_add_enclosure(a, url, json_string_value(
+			    json_object_get(e, "type")),
+			    json_is_integer(len) ? json_integer_value(len) : -1);
+		}
+	json_decref(j);
+}
+
+static struct article *
+row_article(sqlite3_stmt *s, struct store_article_meta *m)
+{
+	struct article *a = article_new();
+	const char *h;
+
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(s, 0);
+	m->feed_id = sqlite3_column_int64(s, 1);
+	a->id = col_text(s, 2);
+	a->guid = col_text(s, 3);
+	a->link = col_text(s, 4);
+	a->title = col_text(s, 5);
+	a->author = col_text(s, 6);
+	if (sqlite3_column_type(s, 7) != SQLITE_NULL) {
+		a->has_published = 1;
+		a->published.utc = sqlite3_column_int64(s, 7);
+		a->published.tzoff = sqlite3_column_int(s, 8);
+	}
+	if (sqlite3_column_type(s, 9) != SQLITE_NULL) {
+		a->has_updated = 1;
+		a->updated.utc = sqlite3_column_int64(s, 9);
+		a->updated.tzoff = sqlite3_column_int(s, 10);
+	}
+	a->summary = col_text(s, 11);
+	a->content = col_text(s, 12);
+	a->text = col_text(s, 13);
+	json_categories(a, (const char *)sqlite3_column_text(s, 14));
+	json_enclosures(a, (const char *)sqlite3_column_text(s, 15));
+	a->comments = col_text(s, 16);
+	a->language = col_text(s, 17);
+	m->first_seen = sqlite3_column_int64(s, 18);
+	m->changed = sqlite3_column_int64(s, 19);
+	if ((h = (const char *)sqlite3_column_text(s, 20)) != NULL)
+		snprintf(m->content_hash, sizeof(m->content_hash), "%s", h);
+	m->revision = sqlite3_column_int(s, 21);
+	m->feed_url = col_text(s, 22);
+	m->feed_name = col_text(s, 23);
+	m->feed_title = col_text(s, 24);
+	m->last_seen = sqlite3_column_int64(s, 25);
+	m->nfeeds = sqlite3_column_int(s, 26);
+	return a;
+}
+
+int
+store_article_get(struct store *st, int64_t id, struct article **ap,
+    struct store_article_meta *m, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_ART_GET, ebuf, n);
+	int rc;
+
+	*ap = NULL;
+	memset(m, 0, sizeof(*m));
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*ap = row_article(s, m);
+		rc = ERR_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = err_set(ebuf, n, ERR_NOTFOUND, "%s: no article %lld",
+		    st->path, (long long)id);
+	else
+		rc = db_error(st, ebuf, n, "article");
+	done(s);
+	return rc;
+}
+
+/* Walks the rows of s (bound, not yet stepped) through cb.  Statements
+ * that read run in one implicit read transaction: the walk sees one
+ * snapshot, whatever the writer does meanwhile. */
+static int
+walk(struct store *st, sqlite3_stmt *s, store_article_fn cb, void *ctx,
+    char *ebuf, size_t n)
+{
+	struct store_article_meta m;
+	struct article *a;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		a = row_article(s, &m);
+		rc = cb(ctx, a, &m);
+		article_free(a);
+		store_article_meta_clear(&m);
+		if (rc != 0) {
+			done(s);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "articles");
+	done(s);
+	return rc;
+}
+
+int
+store_articles_list(struct store *st, const struct store_filter *f,
+    store_article_fn cb, void *ctx, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_ART_LIST, ebuf, n);
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, f ? f->feed_id : 0);
+	sqlite3_bind_int64(s, 2, f ? f->since : 0);
+	sqlite3_bind_int64(s, 3, f && f->limit > 0 ? f->limit : -1);
+	return walk(st, s, cb, ctx, ebuf, n);
+}
+
+/* Each word of q as an FTS5 string ("a" "b"): plain terms, no syntax. */
+static char *
+quote_terms(const char *q)
+{
+	struct buf b = { 0 };
+	const char *p = q;
+	size_t len;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " \t\n");
+		if (b.len)
+			buf_putc(&b, ' ');
+		buf_putc(&b, '"');
+		for (; len > 0; len--, p++) {
+			if (*p == '"')
+				buf_putc(&b, '"');
+			buf_putc(&b, *p);
+		}
+		buf_putc(&b, '"');
+	}
+	return buf_detach(&b);
+}
+
+int
+store_search(struct store *st, const char *query, long limit,
+    store_article_fn cb, void *ctx, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_SEARCH, ebuf, n);
+	char *quoted;
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	bind_text(s, 1, query);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		return walk(st, s, cb, ctx, ebuf, n);
+	}
+	done(s);
+	/* not FTS5 syntax (a stray quote, a lone AND): search the words */
+	quoted = quote_terms(query);
+	if (*quoted == '\0') {
+		free(quoted);
+		return ERR_OK;
+	}
+	bind_text(s, 1, quoted);
+	sqlite3_bind_int64(s, 2, limit > 0 ? limit : -1);
+	rc = walk(st, s, cb, ctx, ebuf, n);
+	free(quoted);
+	return rc;
+}
+
+/* ---- the outbox ---- */
+
+const char *
+store_event_kind_name(enum store_event_kind k)
+{
+	switch (k) {
+	case STORE_EV_NEW:
+		return "new";
+	case STORE_EV_UPDATE:
+		return "update";
+	case STORE_EV_DUPLICATE:
+		return "duplicate";
+	}
+	return "new";
+}
+
+static enum store_event_kind
+event_kind(const char *s)
+{
+	if (s != NULL && strcmp(s, "update") == 0)
+		return STORE_EV_UPDATE;
+	if (s != NULL && strcmp(s, "duplicate") == 0)
+		return STORE_EV_DUPLICATE;
+	return STORE_EV_NEW;
+}
+
+int
+store_events_pending(struct store *st, const char *target, int64_t after,
+    long limit, store_event_fn cb, void *ctx, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_EV_PENDING, ebuf, n);
+	struct store_event e;
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	bind_text(s, 1, target);
+	sqlite3_bind_int64(s, 2, after);
+	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		e.seq = sqlite3_column_int64(s, 0);
+		e.article_id = sqlite3_column_int64(s, 1);
+		e.feed_id = sqlite3_column_int64(s, 2);
+		e.kind = event_kind((const char *)sqlite3_column_text(s, 3));
+		e.revision = sqlite3_column_int(s, 4);
+		e.created = sqlite3_column_int64(s, 5);
+		if ((rc = cb(ctx, &e)) != 0) {
+			done(s);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "outbox");
+	done(s);
+	return rc;
+}
+
+static int
+step_exists(struct store *st, sqlite3_stmt *s, int *yes, char *ebuf, size_t n)
+{
+	int rc = sqlite3_step(s);
+
+	*yes = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "outbox");
+		done(s);
+		return rc;
+	}
+	done(s);
+	return ERR_OK;
+}
+
+/* Moves the target's low-water mark over every event that is done (or
+ * whose article is gone), dropping the done rows it passes, so that
+ * export_done holds only the events done out of order. */
+static int
+advance(struct store *st, const char *target, int64_t now, char *ebuf,
+    size_t n)
+{
+	sqlite3_stmt *s;
+	int64_t low = 0, max = 0, next;
+	int rc, yes;
+
+	if ((s = stmt(st, S_TARGET_LOW, ebuf, n)) == NULL)
+		return ERR_DB;
+	bind_text(s, 1, target);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		low = sqlite3_column_int64(s, 0);
+	done(s);
+	if ((s = stmt(st, S_EV_MAX, ebuf, n)) == NULL)
+		return ERR_DB;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		max = sqlite3_column_int64(s, 0);
+	done(s);
+	for (next = low + 1; next <= max; next++) {
+		if ((s = stmt(st, S_DONE_EXISTS, ebuf, n)) == NULL)
+			return ERR_DB;
+		bind_text(s, 1, target);
+		sqlite3_bind_int64(s, 2, next);
+		if ((rc = step_exists(st, s, &yes, ebuf, n)) != ERR_OK)
+			return rc;
+		if (yes) {
+			if ((s = stmt(st, S_DONE_DELETE, ebuf, n)) == NULL)
+				return ERR_DB;
+			bind_text(s, 1, target);
+			sqlite3_bind_int64(s, 2, next);
+			if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
+				return rc;
+			continue;
+		}
+		if ((s = stmt(st, S_EV_SKIPPABLE, ebuf, n)) == NULL)
+			return ERR_DB;
+		sqlite3_bind_int64(s, 1, next);
+		if ((rc = step_exists(st, s, &yes, ebuf, n)) != ERR_OK)
+			return rc;
+		if (!yes)
+			break;
+	}
+	if (next - 1 == low)
+		return ERR_OK;
+	if ((s = stmt(st, S_TARGET_SET, ebuf, n)) == NULL)
+		return ERR_DB;
+	bind_text(s, 1, target);
+	sqlite3_bind_int64(s, 2, next - 1);
+	(void)now;
+	return run(st, s, ebuf, n, "outbox");
+}
+
+int
+store_event_done(struct store *st, const char *target, int64_t seq,
+    int64_t now, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int own = !st->in_batch, rc;
+
+	if (own) {
+		if ((s = stmt(st, S_BEGIN, ebuf, n)) == NULL)
+			return ERR_DB;
+		if ((rc = run(st, s, ebuf, n, "begin")) != ERR_OK)
+			return rc;
+	}
+	if ((s = stmt(st, S_TARGET_ENSURE, ebuf, n)) == NULL) {
+		rc = ERR_DB;
+		goto out;
+	}
+	bind_text(s, 1, target);
+	if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
+		goto out;
+	if ((s = stmt(st, S_EV_DONE, ebuf, n)) == NULL) {
+		rc = ERR_DB;
+		goto out;
+	}
+	bind_text(s, 1, target);
+	sqlite3_bind_int64(s, 2, seq);
+	sqlite3_bind_int64(s, 3, now);
+	if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
+		goto out;
+	rc = advance(st, target, now, ebuf, n);
+out:
+	if (own) {
+		if (rc == ERR_OK && (s = stmt(st, S_COMMIT, ebuf, n)) != NULL)
+			rc = run(st, s, ebuf, n, "commit");
+		else if (rc == ERR_OK)
+			rc = ERR_DB;
+		if (rc != ERR_OK && !sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return rc;
+}

@@ -1,0 +1,235 @@
+#ifndef TIDINGS_STORE_H
+#define TIDINGS_STORE_H
+/*
+ * The article store.  It owns the database handle, every SQL statement
+ * (prepared once, cached in struct store) and the schema migrations
+ * (PRAGMA user_version).  Nothing outside store.c knows it is SQLite: the
+ * interface below speaks of feeds, articles, batches and events, so that a
+ * PostgreSQL backend can implement the same header later.
+ *
+ * Concurrency: one writer process (the daemon, or `tidings ingest`) and any
+ * number of readers.  The database is in WAL mode: readers never block the
+ * writer and see only whole batches.  Writes happen inside a batch
+ * (store_batch_begin .. commit), one per feed document; a failure anywhere
+ * in a batch (a full disk included) rolls the whole batch back.
+ *
+ * Ownership: struct store_feed and struct store_article_meta own their
+ * strings (free with store_feed_clear / store_article_meta_clear); articles
+ * returned by store_article_get are the caller's (article_free).  Records
+ * handed to callbacks are borrowed for the duration of the call.
+ * Callbacks return 0 to go on; anything else stops the walk and is
+ * returned.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "article.h"
+#include "dedup.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+enum store_flags {
+	STORE_RDONLY	= 1 << 0,	/* readers: never creates or migrates */
+	STORE_SYNC_FULL	= 1 << 1,	/* fsync every commit (default NORMAL) */
+};
+
+/* Opens (creating and migrating when writable) the database at path.
+ * Errors name the file. */
+int	store_open(const char *path, int flags, struct store **stp,
+	    char *ebuf, size_t n);
+/* Finishes any open batch by rolling it back; accepts NULL. */
+void	store_close(struct store *st);
+/* The schema version of the open database. */
+int	store_schema_version(struct store *st);
+/* Caps the database file at max_bytes (0 = no cap): writes beyond it fail
+ * as a full disk would.  For tests and for operators who want a quota. */
+int	store_set_size_limit(struct store *st, int64_t max_bytes,
+	    char *ebuf, size_t n);
+
+/* ---- feeds ---- */
+
+struct store_feed {
+	int64_t		 id;
+	char		*url;		/* the configured (or moved-to) URL */
+	char		*name;		/* the operator's name; may be NULL */
+	char		*title;		/* from the document */
+	char		*site_link;	/* from the document */
+	/* fetch state, written by the fetcher */
+	char		*etag;
+	char		*last_modified;
+	int		 http_status;	/* last status, 0 = never fetched */
+	int64_t		 last_check;	/* epoch seconds; 0 = never */
+	int64_t		 last_success;
+	int64_t		 next_check;
+	int64_t		 retry_after;	/* don't ask before this time */
+	char		*last_error;
+	char		*error_class;	/* "dns", "connect", "tls", "http", ... */
+	int		 consecutive_failures;
+	int64_t		 total_failures;
+	int		 retired;	/* 410 Gone: not polled any more */
+	char		*moved_to;	/* last permanent redirect target */
+	int		 moved_count;	/* times in a row it was seen */
+	/* scheduler hints from the document (0 = none) */
+	int		 ttl_minutes;
+	int		 update_period_minutes;
+	unsigned	 skip_hours;
+	unsigned	 skip_days;
+	int64_t		 cache_max_age;	/* seconds, from HTTP */
+	/* identity, see dedup.h */
+	enum dedup_identity identity_policy;	/* configured */
+	enum dedup_identity identity_mode;	/* detected, never AUTO */
+	char		*identity_reason;
+	long		 guid_churn;
+	/* read-only, filled by store_feed_get and store_feeds_list */
+	int64_t		 narticles;
+};
+
+void	store_feed_clear(struct store_feed *f);
+/* Finds the feed with this URL or creates it; a non-NULL name is stored
+ * (a feed renamed in the configuration keeps its articles). */
+int	store_feed_ensure(struct store *st, const char *url, const char *name,
+	    int64_t *id, char *ebuf, size_t n);
+/* By URL, else by name; ERR_NOTFOUND when neither matches. */
+int	store_feed_find(struct store *st, const char *url_or_name, int64_t *id,
+	    char *ebuf, size_t n);
+int	store_feed_get(struct store *st, int64_t id, struct store_feed *f,
+	    char *ebuf, size_t n);
+/* Writes the fetch state and scheduler hints of f (all fields from etag
+ * to cache_max_age, plus identity_policy).  Outside a batch it is its own
+ * transaction. */
+int	store_feed_put_state(struct store *st, const struct store_feed *f,
+	    char *ebuf, size_t n);
+/* What the document says about itself (title, home page, hints). */
+int	store_feed_set_meta(struct store *st, int64_t id,
+	    const struct article_feed *meta, char *ebuf, size_t n);
+/* Moves the feed to a new URL (a permanent redirect seen repeatedly). */
+int	store_feed_set_url(struct store *st, int64_t id, const char *url,
+	    char *ebuf, size_t n);
+typedef int (*store_feed_fn)(void *ctx, const struct store_feed *f);
+int	store_feeds_list(struct store *st, store_feed_fn cb, void *ctx,
+	    char *ebuf, size_t n);
+
+/* ---- batches ---- */
+
+/* Starts the write transaction for one document of feed_id.  Everything
+ * until commit is one atomic unit. */
+int	store_batch_begin(struct store *st, int64_t feed_id, char *ebuf,
+	    size_t n);
+int	store_batch_commit(struct store *st, char *ebuf, size_t n);
+void	store_batch_rollback(struct store *st);
+
+/* ---- articles ---- */
+
+enum store_outcome {
+	STORE_NEW = 0,
+	STORE_UPDATED,
+	STORE_DUPLICATE,	/* known from another feed; now linked */
+	STORE_UNCHANGED,	/* seen before (also: removed by retention) */
+};
+
+enum store_match {
+	STORE_MATCH_NONE = 0,
+	STORE_MATCH_GUID,
+	STORE_MATCH_LINK,
+	STORE_MATCH_CONTENT,
+	STORE_MATCH_FP,
+};
+
+struct store_upsert {
+	/* in */
+	const struct dedup_plan *plan;
+	const struct dedup_keys *keys;
+	int		 dup_as_new;	/* a cross-feed duplicate is exported
+					 * as new (else event "duplicate") */
+	int64_t		 now;
+	/* out */
+	enum store_outcome outcome;
+	enum store_match matched_by;
+	int		 guid_changed;	/* same feed, new guid, known link */
+	int64_t		 article_id;
+};
+
+/* Stores one item of the current batch's feed.  Must be inside a batch. */
+int	store_article_upsert(struct store *st, const struct article *a,
+	    struct store_upsert *u, char *ebuf, size_t n);
+/* Records what dedup decided for the batch's feed and adds to its guid
+ * churn counter. */
+int	store_feed_note_identity(struct store *st, const struct dedup_plan *p,
+	    long churn_delta, char *ebuf, size_t n);
+/* Inside a batch: removes the feed's articles older than max_age seconds
+ * (0 = no limit) and beyond the newest max_count (0 = no limit), except
+ * those seen in this batch.  An article other feeds still carry only loses
+ * its link to this feed.  Identity keys stay, so nothing removed comes
+ * back as new. */
+int	store_retention(struct store *st, int64_t max_age, long max_count,
+	    int64_t now, long *removed, char *ebuf, size_t n);
+
+struct store_article_meta {
+	int64_t		 id;
+	int64_t		 feed_id;	/* the feed that brought it first */
+	char		*feed_url;
+	char		*feed_name;
+	char		*feed_title;
+	int64_t		 first_seen;
+	int64_t		 last_seen;
+	int64_t		 changed;	/* time of the last update */
+	int		 revision;	/* 1 for a never updated article */
+	int		 nfeeds;	/* feeds carrying it */
+	char		 content_hash[2 * DEDUP_HASHLEN + 1];
+};
+void	store_article_meta_clear(struct store_article_meta *m);
+
+/* ERR_NOTFOUND when there is no such article.  *ap is the caller's. */
+int	store_article_get(struct store *st, int64_t id, struct article **ap,
+	    struct store_article_meta *m, char *ebuf, size_t n);
+
+struct store_filter {
+	int64_t		 feed_id;	/* 0 = every feed */
+	int64_t		 since;		/* first seen at or after; 0 = all */
+	long		 limit;		/* 0 = no limit */
+};
+typedef int (*store_article_fn)(void *ctx, const struct article *a,
+    const struct store_article_meta *m);
+/* Newest first (by published date, else first seen). */
+int	store_articles_list(struct store *st, const struct store_filter *f,
+	    store_article_fn cb, void *ctx, char *ebuf, size_t n);
+/* Full-text search over title and text, best match first.  query is FTS5
+ * syntax; when it is not valid syntax its words are searched as plain
+ * terms. */
+int	store_search(struct store *st, const char *query, long limit,
+	    store_article_fn cb, void *ctx, char *ebuf, size_t n);
+
+/* ---- the outbox (for exporters) ---- */
+
+enum store_event_kind {
+	STORE_EV_NEW = 0,
+	STORE_EV_UPDATE,
+	STORE_EV_DUPLICATE,
+};
+
+struct store_event {
+	int64_t		 seq;		/* increasing, never reused */
+	int64_t		 article_id;
+	int64_t		 feed_id;	/* the feed the item came through */
+	enum store_event_kind kind;
+	int		 revision;
+	int64_t		 created;
+};
+
+const char *store_event_kind_name(enum store_event_kind k);
+typedef int (*store_event_fn)(void *ctx, const struct store_event *e);
+/* Events target has not marked done, oldest first, at most limit (0 = no
+ * limit), with seq > after (0 = from the start).  An event whose article
+ * was removed since is skipped.  A target never seen before starts from
+ * the first event the database holds. */
+int	store_events_pending(struct store *st, const char *target,
+	    int64_t after, long limit, store_event_fn cb, void *ctx,
+	    char *ebuf, size_t n);
+/* Marks one event done for target (idempotent); its own transaction when
+ * outside a batch. */
+int	store_event_done(struct store *st, const char *target, int64_t seq,
+	    int64_t now, char *ebuf, size_t n);
+
+#endif

@@ -1,0 +1,725 @@
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "article.h"
+#include "dedup.h"
+#include "err.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static char dir[64];
+static char path[128];
+static char ebuf[512];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The tests look at the file with SQLite directly: the store's interface
+ * is SQL-free, the tests need not be. */
+static long long
+q1(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+exec_raw(const char *sql)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+static struct article *
+make(const char *guid, const char *link, const char *title, const char *text)
+{
+	struct article *a = article_new();
+
+	article_set(&a->guid, guid);
+	article_set(&a->link, link);
+	article_set(&a->title, title);
+	article_set(&a->text, text);
+	article_set(&a->id, guid ? guid : link);
+	return a;
+}
+
+/* Stores a in its own batch for feed; returns the outcome. */
+static enum store_outcome
+put(struct store *st, int64_t feed, const struct article *a, int64_t now,
+    int dup_as_new, int64_t *id)
+{
+	struct dedup_keys k;
+	struct dedup_plan p;
+	struct store_upsert u;
+
+	dedup_keys_compute(a, NULL, &k);
+	dedup_plan_make(DEDUP_AUTO, &k, 1, 0, &p);
+	memset(&u, 0, sizeof(u));
+	u.plan = &p;
+	u.keys = &k;
+	u.now = now;
+	u.dup_as_new = dup_as_new;
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_msg(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)) ==
+	    ERR_OK, "%s", ebuf);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	if (id)
+		*id = u.article_id;
+	return u.outcome;
+}
+
+START_TEST(test_open_creates_and_migrates)
+{
+	struct store *st;
+	FILE *fp;
+
+	/* v0 is an empty file */
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fclose(fp);
+	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
+	store_close(st);
+	ck_assert_int_eq(q1("PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(q1("SELECT count(*) FROM sqlite_master WHERE name IN "
+	    "('feeds','articles','article_feeds','identity_keys','events',"
+	    "'articles_fts','articles_v1','export_done')"), 8);
+	/* reopening an up-to-date file changes nothing */
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_close(st);
+	ck_assert_int_eq(store_open(path, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	store_close(st);
+	/* a missing file is created */
+	unlink(path);
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT journal_mode = 'wal' FROM "
+	    "pragma_journal_mode"), 1);
+}
+END_TEST
+
+START_TEST(test_open_errors)
+{
+	struct store *st = NULL;
+	char missing[160];
+
+	snprintf(missing, sizeof(missing), "%s/none.db", dir);
+	ck_assert_int_ne(store_open(missing, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_ptr_null(st);
+	ck_assert_ptr_nonnull(strstr(ebuf, missing));
+	ck_assert_int_ne(access(missing, F_OK), 0);	/* readers never create */
+
+	/* a newer schema is refused, not downgraded */
+	exec_raw("PRAGMA user_version = 99");
+	ck_assert_int_ne(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_ptr_nonnull(strstr(ebuf, "99"));
+	ck_assert_int_ne(store_open(path, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(q1("PRAGMA user_version"), 99);
+}
+END_TEST
+
+START_TEST(test_failed_migration_rolls_back)
+{
+	struct store *st = NULL;
+
+	/* a v0 file with a table in the way: the migration fails half way
+	 * and must leave nothing of itself behind */
+	exec_raw("CREATE TABLE articles (x)");
+	ck_assert_int_ne(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_ptr_null(st);
+	ck_assert_ptr_nonnull(strstr(ebuf, path));
+	ck_assert_int_eq(q1("PRAGMA user_version"), 0);
+	ck_assert_int_eq(q1("SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'feeds'"), 0);
+	/* and a reader calls it what it is */
+	ck_assert_int_ne(store_open(path, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_ptr_nonnull(strstr(ebuf, "not a tidings database"));
+}
+END_TEST
+
+START_TEST(test_feed_state)
+{
+	struct store *st;
+	struct store_feed f;
+	int64_t id, id2;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(st, "https://a.org/rss", "a", &id,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(st, "https://a.org/rss", NULL, &id2,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(id, id2);
+	ck_assert_int_eq(store_feed_find(st, "a", &id2, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(id, id2);
+	ck_assert_int_eq(store_feed_find(st, "nope", &id2, ebuf, sizeof(ebuf)),
+	    ERR_NOTFOUND);
+
+	ck_assert_int_eq(store_feed_get(st, id, &f, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(f.name, "a");
+	ck_assert_int_eq(f.identity_policy, DEDUP_AUTO);
+	ck_assert_int_eq(f.identity_mode, DEDUP_GUID);
+	f.etag = xstrdup("\"abc\"");
+	f.last_modified = xstrdup("Thu, 06 May 2021 12:00:00 GMT");
+	f.http_status = 304;
+	f.last_check = 100;
+	f.next_check = 200;
+	f.consecutive_failures = 3;
+	f.total_failures = 7;
+	f.last_error = xstrdup("connect: refused");
+	f.error_class = xstrdup("connect");
+	f.retry_after = 150;
+	f.identity_policy = DEDUP_LINK;
+	ck_assert_int_eq(store_feed_put_state(st, &f, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	store_feed_clear(&f);
+	ck_assert_int_eq(store_feed_set_url(st, id, "https://b.org/rss", ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	store_close(st);
+
+	ck_assert_int_eq(store_open(path, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_get(st, id, &f, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(f.url, "https://b.org/rss");
+	ck_assert_str_eq(f.etag, "\"abc\"");
+	ck_assert_int_eq(f.http_status, 304);
+	ck_assert_int_eq(f.next_check, 200);
+	ck_assert_int_eq(f.consecutive_failures, 3);
+	ck_assert_int_eq(f.total_failures, 7);
+	ck_assert_int_eq(f.retry_after, 150);
+	ck_assert_str_eq(f.error_class, "connect");
+	ck_assert_int_eq(f.identity_policy, DEDUP_LINK);
+	store_feed_clear(&f);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_new_unchanged_updated)
+{
+	struct store *st;
+	struct article *a, *got;
+	struct store_article_meta m;
+	int64_t feed, id, id2;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(st, "f", NULL, &feed, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	a = make("g1", "https://x.org/1", "First", "Body one.");
+	article_add_category(a, "Politics");
+	article_add_enclosure(a, "https://x.org/1.jpg", "image/jpeg", 4821);
+	a->has_published = 1;
+	a->published.utc = 1620302400;
+	a->published.tzoff = 180;
+	ck_assert_int_eq(put(st, feed, a, 1000, 0, &id), STORE_NEW);
+	ck_assert_int_eq(put(st, feed, a, 2000, 0, &id2), STORE_UNCHANGED);
+	ck_assert_int_eq(id, id2);
+	/* whitespace is no edit */
+	article_set(&a->text, "  Body\n one. ");
+	ck_assert_int_eq(put(st, feed, a, 2500, 0, NULL), STORE_UNCHANGED);
+	article_set(&a->text, "Body two.");
+	ck_assert_int_eq(put(st, feed, a, 3000, 0, &id2), STORE_UPDATED);
+	ck_assert_int_eq(id, id2);
+
+	ck_assert_int_eq(store_article_get(st, id, &got, &m, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(got->text, "Body two.");
+	ck_assert_str_eq(got->title, "First");
+	ck_assert_int_eq(m.revision, 2);
+	ck_assert_int_eq(m.first_seen, 1000);
+	ck_assert_int_eq(m.last_seen, 3000);
+	ck_assert_int_eq(got->has_updated, 1);	/* an update is dated */
+	ck_assert_int_eq(got->published.utc, 1620302400);
+	ck_assert_int_eq(got->published.tzoff, 180);
+	ck_assert_uint_eq(got->ncategories, 1);
+	ck_assert_str_eq(got->categories[0], "Politics");
+	ck_assert_uint_eq(got->nenclosures, 1);
+	ck_assert_int_eq(got->enclosures[0].length, 4821);
+	ck_assert_str_eq(got->enclosures[0].type, "image/jpeg");
+	ck_assert_str_eq(m.feed_url, "f");
+	article_free(got);
+	store_article_meta_clear(&m);
+	ck_assert_int_eq(store_article_get(st, 999, &got, &m, ebuf,
+	    sizeof(ebuf)), ERR_NOTFOUND);
+	store_close(st);
+	article_free(a);
+
+	/* the old version is kept */
+	ck_assert_int_eq(q1("SELECT count(*) FROM article_revisions WHERE "
+	    "revision = 1 AND text = 'Body one.'"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events"), 2);
+	ck_assert_int_eq(q1("SELECT revision FROM events WHERE kind = 'update'"),
+	    2);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v1"), 1);
+}
+END_TEST
+
+START_TEST(test_cross_feed_duplicate)
+{
+	struct store *st;
+	struct article *a, *b;
+	struct store_article_meta m;
+	struct article *got;
+	int64_t fa, fb, fc, id, id2, id3;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "a", NULL, &fa, ebuf, sizeof(ebuf));
+	store_feed_ensure(st, "b", NULL, &fb, ebuf, sizeof(ebuf));
+	store_feed_ensure(st, "c", NULL, &fc, ebuf, sizeof(ebuf));
+	a = make("a-1", "https://news.org/story?utm_source=a", "Story", "Text");
+	b = make("b-77", "http://www.news.org/story/", "Story", "Text");
+	ck_assert_int_eq(put(st, fa, a, 10, 0, &id), STORE_NEW);
+	ck_assert_int_eq(put(st, fb, b, 11, 0, &id2), STORE_DUPLICATE);
+	ck_assert_int_eq(id, id2);
+	ck_assert_int_eq(put(st, fb, b, 12, 0, NULL), STORE_UNCHANGED);
+	ck_assert_int_eq(put(st, fc, b, 13, 1, &id3), STORE_DUPLICATE);
+	ck_assert_int_eq(id, id3);
+	ck_assert_int_eq(store_article_get(st, id, &got, &m, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(m.nfeeds, 3);
+	ck_assert_int_eq(m.feed_id, fa);
+	article_free(got);
+	store_article_meta_clear(&m);
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events WHERE kind = "
+	    "'duplicate'"), 1);
+	/* feed c asked for duplicates to count as new */
+	ck_assert_int_eq(q1("SELECT count(*) FROM events WHERE kind = 'new'"),
+	    2);
+	ck_assert_int_eq(q1("SELECT count(*) FROM article_feeds WHERE "
+	    "is_duplicate = 1"), 2);
+	article_free(a);
+	article_free(b);
+}
+END_TEST
+
+struct seqs {
+	int64_t	 seq[16];
+	int	 n;
+};
+
+static int
+collect_ev(void *ctx, const struct store_event *e)
+{
+	struct seqs *s = ctx;
+
+	if (s->n < 16)
+		s->seq[s->n++] = e->seq;
+	return 0;
+}
+
+static int
+pending(struct store *st, const char *target, struct seqs *s)
+{
+	memset(s, 0, sizeof(*s));
+	ck_assert_int_eq(store_events_pending(st, target, 0, 0, collect_ev, s,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	return s->n;
+}
+
+START_TEST(test_outbox)
+{
+	struct store *st;
+	struct seqs s;
+	struct article *a;
+	int64_t feed;
+	char title[32];
+	int i;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	for (i = 0; i < 5; i++) {
+		snprintf(title, sizeof(title), "t%d", i);
+		a = make(title, NULL, title, "x");
+		ck_assert_int_eq(put(st, feed, a, 100 + i, 0, NULL), STORE_NEW);
+		article_free(a);
+	}
+	ck_assert_int_eq(pending(st, "text", &s), 5);
+	ck_assert_int_eq(s.seq[0], 1);
+	/* out of order, and twice: idempotent */
+	ck_assert_int_eq(store_event_done(st, "text", 2, 1, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(store_event_done(st, "text", 2, 1, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(pending(st, "text", &s), 4);
+	ck_assert_int_eq(s.seq[0], 1);
+	ck_assert_int_eq(s.seq[1], 3);
+	ck_assert_int_eq(store_event_done(st, "text", 1, 1, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(pending(st, "text", &s), 3);
+	ck_assert_int_eq(s.seq[0], 3);
+	/* another target is independent */
+	ck_assert_int_eq(pending(st, "json", &s), 5);
+	/* after and limit */
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(store_events_pending(st, "json", 3, 1, collect_ev, &s,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(s.n, 1);
+	ck_assert_int_eq(s.seq[0], 4);
+	store_close(st);
+	/* the done rows below the low-water mark are gone */
+	ck_assert_int_eq(q1("SELECT done_below FROM export_targets WHERE "
+	    "name = 'text'"), 2);
+	ck_assert_int_eq(q1("SELECT count(*) FROM export_done"), 0);
+}
+END_TEST
+
+static int
+count_cb(void *ctx, const struct article *a, const struct store_article_meta *m)
+{
+	(*(int *)ctx)++;
+	(void)a;
+	(void)m;
+	return 0;
+}
+
+START_TEST(test_retention_and_tombstones)
+{
+	struct store *st;
+	struct article *items[6];
+	struct dedup_keys k[6];
+	struct dedup_plan p;
+	struct store_upsert u;
+	struct store_filter f;
+	long removed;
+	int64_t feed;
+	char g[16];
+	int i, n;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	for (i = 0; i < 6; i++) {
+		snprintf(g, sizeof(g), "g%d", i);
+		items[i] = make(g, NULL, g, "text");
+		items[i]->has_published = 1;
+		items[i]->published.utc = 1000 + i * 100;	/* g5 newest */
+		dedup_keys_compute(items[i], NULL, &k[i]);
+	}
+	dedup_plan_make(DEDUP_AUTO, k, 6, 0, &p);
+	memset(&u, 0, sizeof(u));
+	u.plan = &p;
+	u.now = 5000;
+	/* document 1: all six */
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
+	for (i = 0; i < 6; i++) {
+		u.keys = &k[i];
+		ck_assert_int_eq(store_article_upsert(st, items[i], &u, ebuf,
+		    sizeof(ebuf)), 0);
+	}
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), 0);
+	/* document 2: only the two oldest; keep at most 2 */
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
+	for (i = 0; i < 2; i++) {
+		u.keys = &k[i];
+		ck_assert_int_eq(store_article_upsert(st, items[i], &u, ebuf,
+		    sizeof(ebuf)), 0);
+		ck_assert_int_eq(u.outcome, STORE_UNCHANGED);
+	}
+	ck_assert_int_eq(store_retention(st, 0, 2, 5000, &removed, ebuf,
+	    sizeof(ebuf)), 0);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), 0);
+	/* the newest two of the feed would be g5, g4; but g0 and g1 are in
+	 * the latest document and stay; g2..g5 go */
+	ck_assert_int_eq(removed, 4);
+	n = 0;
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(store_articles_list(st, &f, count_cb, &n, ebuf,
+	    sizeof(ebuf)), 0);
+	ck_assert_int_eq(n, 2);
+	/* document 3: everything again; the removed ones do not return */
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
+	for (i = 0; i < 6; i++) {
+		u.keys = &k[i];
+		ck_assert_int_eq(store_article_upsert(st, items[i], &u, ebuf,
+		    sizeof(ebuf)), 0);
+		ck_assert_int_eq(u.outcome, STORE_UNCHANGED);
+	}
+	/* by age: everything published before 1050 that is not in this
+	 * document -- nothing, all are in it */
+	ck_assert_int_eq(store_retention(st, 5000 - 1050, 0, 5000, &removed,
+	    ebuf, sizeof(ebuf)), 0);
+	ck_assert_int_eq(removed, 0);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), 0);
+	/* document 4: empty; the age limit removes g0 (published 1000) */
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
+	ck_assert_int_eq(store_retention(st, 5000 - 1050, 0, 5000, &removed,
+	    ebuf, sizeof(ebuf)), 0);
+	ck_assert_int_eq(removed, 1);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), 0);
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events"), 6);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_fts WHERE "
+	    "articles_fts MATCH 'g3'"), 0);
+	for (i = 0; i < 6; i++)
+		article_free(items[i]);
+}
+END_TEST
+
+struct titles {
+	char	 first[64];
+	int	 n;
+};
+
+static int
+title_cb(void *ctx, const struct article *a, const struct store_article_meta *m)
+{
+	struct titles *t = ctx;
+
+	(void)m;
+	if (t->n++ == 0)
+		snprintf(t->first, sizeof(t->first), "%s", a->title);
+	return 0;
+}
+
+static int
+search(struct store *st, const char *q, struct titles *t)
+{
+	memset(t, 0, sizeof(*t));
+	ck_assert_msg(store_search(st, q, 10, title_cb, t, ebuf,
+	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	return t->n;
+}
+
+START_TEST(test_search)
+{
+	struct store *st;
+	struct titles t;
+	struct article *a, *b;
+	int64_t feed;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	a = make("1", NULL, "Blinken meets Zelensky", "Talks in Kyiv.");
+	b = make("2", NULL, "Kyiv metro", "Evening service on weekends.");
+	put(st, feed, a, 1, 0, NULL);
+	put(st, feed, b, 1, 0, NULL);
+	ck_assert_int_eq(search(st, "zelensky", &t), 1);
+	ck_assert_str_eq(t.first, "Blinken meets Zelensky");
+	ck_assert_int_eq(search(st, "kyiv", &t), 2);
+	ck_assert_int_eq(search(st, "weekends", &t), 1);
+	ck_assert_int_eq(search(st, "metro AND", &t), 0);	/* AND of nothing */
+	/* not FTS5 syntax: searched as words */
+	ck_assert_int_eq(search(st, "\"metro", &t), 1);
+	/* an update re-indexes */
+	article_set(&b->text, "Night trains.");
+	ck_assert_int_eq(put(st, feed, b, 2, 0, NULL), STORE_UPDATED);
+	ck_assert_int_eq(search(st, "weekends", &t), 0);
+	ck_assert_int_eq(search(st, "night", &t), 1);
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_fts WHERE "
+	    "articles_fts MATCH 'trains'"), 1);
+	article_free(a);
+	article_free(b);
+}
+END_TEST
+
+START_TEST(test_full_disk_rolls_back)
+{
+	struct store *st;
+	struct article *a;
+	struct dedup_keys k;
+	struct dedup_plan p;
+	struct store_upsert u;
+	char *big, g[32];
+	int64_t feed;
+	int i, rc = ERR_OK;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	a = make("keep", NULL, "kept", "kept");
+	put(st, feed, a, 1, 0, NULL);
+	article_free(a);
+	ck_assert_int_eq(store_set_size_limit(st, 1024 * 1024, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	big = xmalloc(64 * 1024);
+	memset(big, 'x', 64 * 1024 - 1);
+	big[64 * 1024 - 1] = '\0';
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
+	for (i = 0; i < 100 && rc == ERR_OK; i++) {
+		snprintf(g, sizeof(g), "big%d", i);
+		big[0] = 'a' + i % 26;
+		big[1] = 'a' + i / 26;
+		a = make(g, NULL, g, big);
+		dedup_keys_compute(a, NULL, &k);
+		dedup_plan_make(DEDUP_AUTO, &k, 1, 0, &p);
+		memset(&u, 0, sizeof(u));
+		u.plan = &p;
+		u.keys = &k;
+		u.now = 2;
+		rc = store_article_upsert(st, a, &u, ebuf, sizeof(ebuf));
+		article_free(a);
+	}
+	ck_assert_int_eq(rc, ERR_DB);
+	ck_assert_ptr_nonnull(strstr(ebuf, "full"));
+	ck_assert_ptr_nonnull(strstr(ebuf, path));
+	store_batch_rollback(st);
+	/* still usable, and nothing of the failed batch is there */
+	ck_assert_int_eq(store_set_size_limit(st, 0, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	a = make("after", NULL, "after", "after");
+	ck_assert_int_eq(put(st, feed, a, 3, 0, NULL), STORE_NEW);
+	article_free(a);
+	store_close(st);
+	free(big);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 2);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events"), 2);
+	ck_assert_int_eq(q1("SELECT count(*) FROM identity_keys WHERE "
+	    "article_id > 2"), 0);
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_integrity_check "
+	    "WHERE integrity_check = 'ok'"), 1);
+}
+END_TEST
+
+START_TEST(test_list_filters)
+{
+	struct store *st;
+	struct store_filter f;
+	struct titles t;
+	struct article *a;
+	int64_t fa, fb;
+	char g[16];
+	int i;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "https://a.org/", "alpha", &fa, ebuf,
+	    sizeof(ebuf));
+	store_feed_ensure(st, "https://b.org/", "beta", &fb, ebuf, sizeof(ebuf));
+	for (i = 0; i < 4; i++) {
+		snprintf(g, sizeof(g), "item %d", i);
+		a = make(g, NULL, g, g);
+		a->has_published = 1;
+		a->published.utc = 100 * (i + 1);
+		put(st, i % 2 ? fb : fa, a, 1000, 0, NULL);
+		article_free(a);
+	}
+	memset(&f, 0, sizeof(f));
+	memset(&t, 0, sizeof(t));
+	ck_assert_int_eq(store_articles_list(st, &f, title_cb, &t, ebuf,
+	    sizeof(ebuf)), 0);
+	ck_assert_int_eq(t.n, 4);
+	ck_assert_str_eq(t.first, "item 3");	/* newest first */
+	f.feed_id = fa;
+	memset(&t, 0, sizeof(t));
+	store_articles_list(st, &f, title_cb, &t, ebuf, sizeof(ebuf));
+	ck_assert_int_eq(t.n, 2);
+	ck_assert_str_eq(t.first, "item 2");
+	f.feed_id = 0;
+	f.since = 250;
+	f.limit = 1;
+	memset(&t, 0, sizeof(t));
+	store_articles_list(st, &f, title_cb, &t, ebuf, sizeof(ebuf));
+	ck_assert_int_eq(t.n, 1);
+	f.limit = 0;
+	memset(&t, 0, sizeof(t));
+	store_articles_list(st, &f, title_cb, &t, ebuf, sizeof(ebuf));
+	ck_assert_int_eq(t.n, 2);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_batch_misuse)
+{
+	struct store *st;
+	struct article *a = make("x", NULL, "x", "x");
+	struct dedup_keys k;
+	struct dedup_plan p;
+	struct store_upsert u;
+	int64_t feed;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	dedup_keys_compute(a, NULL, &k);
+	dedup_plan_make(DEDUP_AUTO, &k, 1, 0, &p);
+	memset(&u, 0, sizeof(u));
+	u.plan = &p;
+	u.keys = &k;
+	ck_assert_int_eq(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)),
+	    ERR_INVALID);
+	ck_assert_int_eq(store_batch_begin(st, 4242, ebuf, sizeof(ebuf)),
+	    ERR_NOTFOUND);
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)),
+	    ERR_INVALID);
+	ck_assert_int_eq(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)), 0);
+	/* closing with an open batch rolls it back */
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 0);
+	article_free(a);
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_open_creates_and_migrates);
+	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_failed_migration_rolls_back);
+	tcase_add_test(tc, test_feed_state);
+	tcase_add_test(tc, test_new_unchanged_updated);
+	tcase_add_test(tc, test_cross_feed_duplicate);
+	tcase_add_test(tc, test_outbox);
+	tcase_add_test(tc, test_retention_and_tombstones);
+	tcase_add_test(tc, test_search);
+	tcase_add_test(tc, test_full_disk_rolls_back);
+	tcase_add_test(tc, test_list_filters);
+	tcase_add_test(tc, test_batch_misuse);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
