@@ -111,6 +111,9 @@ START_TEST(test_resolve_more)
 		{ "", "http://a/b/c/d;p?q" },
 		{ "#s", "http://a/b/c/d;p?q#s" },
 		{ "?y", "http://a/b/c/d;p?y" },
+		{ "?", "http://a/b/c/d;p?" },
+		{ "#", "http://a/b/c/d;p?q#" },
+		{ " \t\r\n", "http://a/b/c/d;p?q" },
 		{ "g", "http://a/b/c/g" },
 	};
 	static const struct pair nopath[] = {
