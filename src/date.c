@@ -560,7 +560,7 @@ parse_loose(const unsigned char *p, struct date_time *out)
 	struct fields f = { 0 };
 	const unsigned char *q = p;
 	char w[WORD_MAX];
-	int numeric;
+	int numeric, hour;
 
 	if (is_wordc(q) && get_word(&q, w) != 0 && is_weekday(w)) {
 		p = q;
@@ -598,7 +598,7 @@ parse_loose(const unsigned char *p, struct date_time *out)
 	if (date_sep(&p) == -1)
 		return ERR_PARSE;
 	q = p;
-	if (get_num(&q, 2, &numeric) > 0 && *q == ':') {
+	if (get_num(&q, 2, &hour) > 0 && *q == ':') {
 		/* asctime: the year comes after the time (and zone). */
 		if (get_time(&p, 0, &f) == -1)
 			return ERR_PARSE;
