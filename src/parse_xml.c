@@ -307,6 +307,8 @@ struct frame {
 	unsigned	 markup:1;	/* serialised into an ancestor's capture */
 	unsigned	 is_void:1;
 	unsigned	 skip:1;	/* not serialised */
+	unsigned	 closed:1;	/* ended by close_pending */
+	const xmlChar	*local;		/* libxml2's dictionary string */
 };
 
 /* The text field being collected (at most one at a time; an element
@@ -377,6 +379,7 @@ struct state {
 	char		*bozo_message;
 	char		*first_error;
 	int		 first_error_line;
+	char		*pending_close;	/* a mismatched end tag's name */
 
 	/*
 	 * Entity references.  libxml2 copies only the first byte of an
@@ -444,6 +447,11 @@ sax_get_entity(void *ctx, const xmlChar *name)
 	char tmp[8], *text = NULL;
 	const char *h;
 	int i;
+
+	/* In the DTD libxml2 asks while declaring (to attach the raw value
+	 * to what it finds): there is nothing to find. */
+	if (st->ctxt->inSubset != 0)
+		return NULL;
 
 	for (i = 0; i < st->ndecl; i++)
 		if (strcmp(st->decl[i].name, (const char *)name) == 0) {
@@ -534,6 +542,10 @@ sax_serror(void *ctx, xmlErrorPtr err)
 	if (err == NULL || err->level < XML_ERR_ERROR ||
 	    err->code == XML_WAR_UNDECLARED_ENTITY)
 		return;
+	if (err->code == XML_ERR_TAG_NAME_MISMATCH && err->str2 != NULL) {
+		free(st->pending_close);
+		st->pending_close = xstrdup(err->str2);
+	}
 	/* a parameter entity in the DTD that we do not load on purpose */
 	if (err->code == XML_ERR_UNDECLARED_ENTITY && err->message != NULL &&
 	    strncmp(err->message, "PEReference", 11) == 0)
@@ -1141,7 +1153,9 @@ finish_capture(struct state *st)
 			d = url_resolve(base, v);
 			free(v);
 			v = d;
-			store(st, 1, F_LINK, 1, xstrdup(v), 0);
+			/* a tag: URI or a urn: is an identity, not a page */
+			if (url_has_scheme(v, "http,https"))
+				store(st, 1, F_LINK, 1, xstrdup(v), 0);
 		}
 		store(st, 1, F_GUID, c->prio, v, 0);
 		return;
@@ -1421,17 +1435,17 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 }
 
 static void
-serialize_end(struct state *st, struct frame *fr, const xmlChar *local)
+serialize_end(struct state *st, struct frame *fr, int i)
 {
 	struct capture *c = &st->cap;
-	int top = (st->depth - 1 == c->depth + 1);
+	int top = (i == c->depth + 1);
 
 	if (fr->is_void || fr->skip)
 		return;
 	if (top && c->first_is_div && c->top_elems == 1)
 		c->div_inner_end = c->text.len;
 	buf_puts(&c->text, "</");
-	buf_puts(&c->text, (const char *)local);
+	buf_puts(&c->text, (const char *)fr->local);
 	buf_putc(&c->text, '>');
 }
 
@@ -1627,7 +1641,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	enum el el;
 	enum ctx pctx;
 	char *v;
-	int is_item;
+	int is_item, i;
 
 	if (st->depth >= MAX_DEPTH) {
 		if (st->overflow++ == 0)
@@ -1642,10 +1656,13 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		if (st->not_feed)
 			return;
 	}
-	parent = st->depth > 0 ? &st->frames[st->depth - 1] : NULL;
+	for (i = st->depth - 1; i >= 0 && st->frames[i].closed; i--)
+		;
+	parent = i >= 0 ? &st->frames[i] : NULL;
 	fr = &st->frames[st->depth++];
 	memset(fr, 0, sizeof(*fr));
 	fr->el = el;
+	fr->local = local;
 	fr->base = parent ? parent->base : st->o->base_url;
 	fr->lang = parent ? parent->lang : NULL;
 	if ((v = attr_get(st, "base", 1)) != NULL) {
@@ -1791,10 +1808,10 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		prio = is_item ? r->iprio : r->fprio;
 		if (f == F_NONE)
 			return;
-		/* feedparser: a second summary-like element, before any
+		/* feedparser: a second description or summary, before any
 		 * content, is the content (lowest rank: real content wins) */
-		if (is_item && f == F_SUMMARY && st->item->summary != NULL &&
-		    !st->item_has_content) {
+		if (is_item && f == F_SUMMARY && prio == 3 &&
+		    st->iprio[F_SUMMARY] == 3 && !st->item_has_content) {
 			f = F_CONTENT;
 			prio = 1;
 		}
@@ -1873,6 +1890,53 @@ author_end(struct state *st)
 	}
 }
 
+/* The end of frame i: finishes what it was collecting. */
+static void
+end_frame(struct state *st, int i)
+{
+	struct frame *fr = &st->frames[i];
+
+	if (fr->markup) {
+		if (st->cap.depth >= 0 && st->cap.depth < i &&
+		    el_is_content(st->frames[st->cap.depth].el))
+			serialize_end(st, fr, i);
+	} else if (fr->capture) {
+		if (st->cap.depth == i) {
+			finish_capture(st);
+			st->cap.depth = -1;
+		}
+	} else if (fr->ctx == C_AUTHOR && st->in_author &&
+	    st->auth.depth == i)
+		author_end(st);
+	else if (fr->ctx == C_ITEM && fr->el == E_ITEM && st->item != NULL &&
+	    st->item_depth == i)
+		item_end(st);
+	fr->closed = 1;
+}
+
+/*
+ * libxml2 meets "<title>a <b>b</title>" by closing only <b>: <title>
+ * would then swallow the rest of the item.  When an end tag names an
+ * element further up, we end everything up to it as the author meant;
+ * the frames stay (closed) until libxml2 ends them too.
+ */
+static void
+close_pending(struct state *st)
+{
+	int i, k;
+
+	for (k = st->depth - 1; k >= 0; k--)
+		if (!st->frames[k].closed && st->frames[k].local != NULL &&
+		    strcmp((const char *)st->frames[k].local,
+		    st->pending_close) == 0)
+			break;
+	free(st->pending_close);
+	st->pending_close = NULL;
+	for (i = st->depth - 1; k >= 0 && i >= k; i--)
+		if (!st->frames[i].closed)
+			end_frame(st, i);
+}
+
 static void
 sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
     const xmlChar *uri)
@@ -1880,7 +1944,7 @@ sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	struct state *st = ctx;
 	struct frame *fr;
 
-	(void)prefix; (void)uri;
+	(void)local; (void)prefix; (void)uri;
 	st->ctxt->wellFormed = 1;	/* see sax_start */
 	if (st->not_feed || st->cbrc)
 		return;
@@ -1891,22 +1955,13 @@ sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	if (st->depth == 0)
 		return;
 	fr = &st->frames[st->depth - 1];
-	if (fr->markup) {
-		if (st->cap.depth >= 0 &&
-		    el_is_content(st->frames[st->cap.depth].el))
-			serialize_end(st, fr, local);
-	} else if (fr->capture) {
-		finish_capture(st);
-		st->cap.depth = -1;
-	} else if (fr->ctx == C_AUTHOR && st->in_author &&
-	    st->auth.depth == st->depth - 1)
-		author_end(st);
-	else if (fr->ctx == C_ITEM && fr->el == E_ITEM && st->item != NULL &&
-	    st->item_depth == st->depth - 1)
-		item_end(st);
+	if (!fr->closed)
+		end_frame(st, st->depth - 1);
 	free(fr->own_base);
 	free(fr->own_lang);
 	st->depth--;
+	if (st->pending_close != NULL)
+		close_pending(st);
 }
 
 static void
@@ -1945,8 +2000,20 @@ sax_characters(void *ctx, const xmlChar *ch, int len)
 			    0);
 		else
 			r = buf_append(&c->text, ch, (size_t)len);
-		if (r < 0)
+		if (r < 0) {
+			/* keep what fits, cut at a character boundary */
+			size_t room = c->text.max > c->text.len ?
+			    c->text.max - c->text.len : 0;
+
+			if (room > (size_t)len)
+				room = (size_t)len;
+			while (room > 0 && room < (size_t)len &&
+			    (ch[room] & 0xc0) == 0x80)
+				room--;
+			if (c->type != T_XHTML)
+				buf_append(&c->text, ch, room);
 			cap_overflow(st);
+		}
 		return;
 	}
 	if (st->in_author && st->depth - 1 == st->auth.depth)
@@ -2118,6 +2185,11 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	}
 	if (len > (size_t)INT32_MAX)
 		return err_set(ebuf, n, ERR_LIMIT, "document too large");
+	for (i = 0; (size_t)i < len && i < 4096 &&
+	    isspace((unsigned char)utf8[i]); i++)
+		;
+	if ((size_t)i == len)
+		return err_set(ebuf, n, ERR_PARSE, "not XML: empty document");
 
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
@@ -2144,15 +2216,15 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	st->auth.email.max = FIELD_MAX;
 	st->decl_budget = DECL_BUDGET;
 
-	/* libxml2 2.9 copies the buffer here (its "static" input buffers
-	 * misbehave when the parser grows its window); that is one more
-	 * copy of the document, still bounded by its size. */
 	if ((fixes = fix_ampersands(utf8, len, &fixed, &off)) > 0) {
 		set_bozo(st, "%s", "'&' that starts no reference",
 		    line_of(utf8, off));
 		utf8 = fixed.data;
 		len = fixed.len;
 	}
+	/* libxml2 2.9 copies the buffer here (its "static" input buffers
+	 * misbehave when the parser grows its window); that is one more
+	 * copy of the document, still bounded by its size. */
 	st->ctxt = xmlCreateMemoryParserCtxt(utf8, (int)len);
 	buf_free(&fixed);
 	if (st->ctxt == NULL) {
@@ -2218,6 +2290,11 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	}
 	free(st->bozo_message);
 	free(st->first_error);
+	free(st->pending_close);
+	/* libxml2 builds a stand-in document to keep DTD declarations "for
+	 * expat compatibility" even in SAX mode; it is ours to free */
+	if (st->ctxt->myDoc != NULL)
+		xmlFreeDoc(st->ctxt->myDoc);
 	xmlFreeParserCtxt(st->ctxt);
 	free(st);
 	return rc;
