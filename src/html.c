@@ -453,6 +453,16 @@ put_raw(struct buf *b, const char *p, size_t n)
 	buf_append(b, p, n);
 }
 
+/* Reserves room for n bytes (buf.h has no call for it): the output of
+ * the sanitizer and renderer is about as long as their input, and one
+ * allocation beats a dozen doublings. */
+static void
+presize(struct buf *b, const char *like, size_t n)
+{
+	buf_append(b, like, n);
+	buf_reset(b);
+}
+
 /*
  * The tokenizer.
  */
@@ -851,6 +861,8 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 	struct buf b = { 0 };
 	size_t i, a = 0, p, q, g, end;
 	int bangs = 0;
+
+	presize(&b, s, n);
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '&' && n - i >= 5 && (memcmp(s + i, "&#39;", 5) == 0 ||
@@ -1644,7 +1656,12 @@ uri_fix(struct san *z, const char *tag, size_t tlen, const char *name,
 			}
 		}
 	}
-	dec = html_unescape(buf_str(val), val->len);
+	if (val->len == 0 || memchr(val->data, '&', val->len) == NULL) {
+		if (!scheme_ok(buf_str(val)))
+			buf_reset(val);
+		return;
+	}
+	dec = html_unescape(val->data, val->len);
 	if (!scheme_ok(dec))
 		buf_reset(val);
 	free(dec);
@@ -1756,12 +1773,8 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 		if (svgattrs && (camel = svg_camel_name(z->prop.data,
 		    z->prop.len)) != NULL)
 			outname = camel;
-		if (IN(uri_attributes, z->prop.data, z->prop.len)) {
-			char *name = xstrdup(z->prop.data);
-
-			uri_fix(z, tag, tlen, name, &z->val);
-			free(name);
-		}
+		if (IN(uri_attributes, z->prop.data, z->prop.len))
+			uri_fix(z, tag, tlen, z->prop.data, &z->val);
 		buf_putc(&z->out, ' ');
 		buf_puts(&z->out, outname);
 		buf_puts(&z->out, "=\"");
@@ -1868,6 +1881,7 @@ html_sanitize(const char *html, size_t len, const char *base)
 	memset(&z, 0, sizeof(z));
 	z.base = base;
 	copy = sgml_prepass(html ? html : "", html ? len : 0, &clen);
+	presize(&z.out, copy, clen);
 	tok_init(&t, copy, clen, &san_ops, &z);
 	tok_run(&t);
 	tok_free(&t);
@@ -2127,6 +2141,8 @@ html_to_text(const char *html, size_t len)
 	struct tok t;
 
 	memset(&x, 0, sizeof(x));
+	if (html)
+		presize(&x.out, html, len);
 	tok_init(&t, html, len, &txt_ops, &x);
 	t.textmode = 1;
 	tok_run(&t);
