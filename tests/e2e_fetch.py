@@ -186,11 +186,14 @@ def check(cond, what, detail=None):
         print("FAIL: " + what + ("" if detail is None else ": %r" % (detail,)))
 
 
-def probe(*args, timeout=60):
+def probe(*args, timeout=60, quiet=True):
     cmd = [PROBE] + [a if not a.startswith("/") or a.startswith("//")
                      else BASE + a for a in args]
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          timeout=timeout)
+    # Sanitizer reports and stray messages land on stderr.
+    if quiet and out.stderr:
+        check(False, "probe %s wrote to stderr" % (args,), out.stderr.decode())
     res = [json.loads(line) for line in out.stdout.decode().splitlines()]
     res.sort(key=lambda r: r["index"])
     return res, out
@@ -306,7 +309,7 @@ check(r["status"] == 200 and r["error"] == "ok" and
       r["body_len"] == os.path.getsize(path), "file:// read", r["body_len"])
 r = one("file:///nonexistent/feed.xml")
 check(r["error"] == "file", "missing file classified", r)
-res, out = probe("gopher://127.0.0.1/feed")
+res, out = probe("gopher://127.0.0.1/feed", quiet=False)
 check(out.returncode != 0 and res == [], "unsupported scheme refused at add")
 
 # Politeness: per-host connection cap and request rate.
