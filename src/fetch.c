@@ -36,7 +36,8 @@ struct host {
 	int		 running;
 	int		 h2;		/* has answered over HTTP/2 */
 	int		 unlimited;	/* file: no politeness needed */
-	long long	 next_ms;	/* earliest next start (rate) */
+	long long	 next_ms;	/* earliest next start (rate, hold) */
+	int		 held;		/* next_ms set by fetch_hold_host */
 };
 
 struct xfer {
@@ -778,7 +779,10 @@ start_queued(struct fetch *f)
 		while (h->qhead != NULL &&
 		    f->running < (size_t)f->opts.max_transfers &&
 		    h->running < limit) {
-			if (!h->unlimited && gap > 0 && h->next_ms > now) {
+			if (h->held && h->next_ms <= now)
+				h->held = 0;
+			if (!h->unlimited && (gap > 0 || h->held) &&
+			    h->next_ms > now) {
 				if (wait == -1 || h->next_ms - now < wait)
 					wait = h->next_ms - now;
 				break;
@@ -877,6 +881,29 @@ void
 fetch_wakeup(struct fetch *f)
 {
 	curl_multi_wakeup(f->multi);
+}
+
+void
+fetch_hold_host(struct fetch *f, const char *url, time_t until)
+{
+	struct host *h;
+	char *name;
+	long long at;
+	time_t now = time(NULL);
+	int is_file = 0;
+
+	if ((name = url_host(url, &is_file)) == NULL || is_file) {
+		free(name);
+		return;
+	}
+	h = host_get(f, name);
+	free(name);
+	if (until <= now)
+		return;
+	at = now_ms() + (long long)(until - now) * 1000;
+	if (at > h->next_ms)
+		h->next_ms = at;
+	h->held = 1;
 }
 
 const char *

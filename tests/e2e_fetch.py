@@ -10,6 +10,7 @@ import gzip
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -22,6 +23,11 @@ EXAMPLES = os.environ.get("EXAMPLES_DIR",
 
 LM = "Wed, 21 Oct 2015 07:28:00 GMT"
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
+
+BROTLI_FEED = None
+if shutil.which("brotli"):
+    BROTLI_FEED = subprocess.run(["brotli", "-c"], input=FEED,
+                                 stdout=subprocess.PIPE, check=True).stdout
 
 lock = threading.Lock()
 log = []            # (path, headers dict, monotonic time)
@@ -110,6 +116,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send(200, FEED)
             else:
                 self.send(200, gzip.compress(FEED), [("Content-Encoding", "gzip")])
+        elif p == "/br":
+            if "br" in h.get("Accept-Encoding", "") and BROTLI_FEED:
+                self.send(200, BROTLI_FEED, [("Content-Encoding", "br")])
+            else:
+                self.send(200, b"no brotli offered")
+        elif p == "/wrong-charset":
+            # UTF-8 bytes labelled Latin-1: fetch reports the label as is;
+            # deciding between them is the parser's job.
+            self.send(200, "<rss><channel><title>Київ</title></channel></rss>".encode(),
+                      [("Content-Type", "text/xml; charset=ISO-8859-1")])
         elif p == "/bomb":
             # 8 MB of zeros in about 8 KB: the cap must count decoded bytes.
             self.send(200, gzip.compress(b"\0" * (8 << 20)),
@@ -270,6 +286,15 @@ r = one("/gzip")
 check(r["body"] == FEED.decode(), "gzip body decoded", r["body"])
 check("gzip" in requests_for("/gzip")[-1][1].get("accept-encoding", ""),
       "Accept-Encoding offers gzip")
+if BROTLI_FEED:
+    r = one("/br")
+    check(r["body"] == FEED.decode(), "brotli body decoded", r["body"])
+else:
+    print("skip: brotli body (no brotli program to encode one)")
+r = one("/wrong-charset")
+WRONG = "<rss><channel><title>Київ</title></channel></rss>"
+check(r["charset"] == "ISO-8859-1" and r["body_len"] == len(WRONG.encode()) and
+      r["body"] == WRONG, "wrong charset label reported, bytes untouched", r)
 r = one("--max-body", "1048576", "/bomb")
 check(r["error"] == "too-large" and r["body"] is None, "decoded size capped (gzip bomb)", r)
 r = one("--max-body", "1048576", "/biglen")
@@ -332,6 +357,14 @@ if len(times) == 6:
           times[-1] - times[0])
     gaps = [b - a for a, b in zip(times, times[1:])]
     check(min(gaps) >= 0.12, "no two starts closer than the rate allows", gaps)
+with lock:
+    del log[:]
+t0 = time.monotonic()
+res, _ = probe("--hold", "2", "/count-held", "/count-free-host-is-same")
+held = [t for p, _, t in log if p.startswith("/count-")]
+check(len(held) == 2 and min(held) - t0 >= 1.5,
+      "a held host gets no request before the hold ends",
+      [round(t - t0, 2) for t in held])
 res, _ = probe("--max-transfers", "2", "--host-rate", "0", "--host-connections", "8",
                *["/count-many%d" % i for i in range(40)])
 check(len(res) == 40 and all(x["status"] == 200 for x in res), "40 transfers, global cap 2")

@@ -2,7 +2,8 @@
  * Test-only driver for fetch.c: fetches the URLs on its command line and
  * prints one JSON object per result, in completion order.  Options before
  * a URL set the limits; --etag and --last-modified apply to the next URL
- * only.  Used by tests/e2e_fetch.py.
+ * only, and so does --hold SECONDS (fetch_hold_host on its host).  Used
+ * by tests/e2e_fetch.py.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -75,6 +76,7 @@ main(int argc, char **argv)
 		{ "etag", required_argument, NULL, 'e' },
 		{ "last-modified", required_argument, NULL, 'M' },
 		{ "userpwd", required_argument, NULL, 'p' },
+		{ "hold", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fetch_opts o;
@@ -82,7 +84,7 @@ main(int argc, char **argv)
 	struct fetch_result *r;
 	struct fetch *f;
 	char ebuf[256];
-	long n = 0;
+	long n = 0, hold = 0;
 	int ch, failed = 0;
 
 	fetch_opts_init(&o);
@@ -104,6 +106,7 @@ main(int argc, char **argv)
 		case 'e': req.etag = optarg; break;
 		case 'M': req.last_modified = optarg; break;
 		case 'p': req.userpwd = optarg; break;
+		case 'H': hold = atol(optarg); break;
 		case 1:
 			if (f == NULL && (f = fetch_new(&o, ebuf,
 			    sizeof(ebuf))) == NULL) {
@@ -112,6 +115,9 @@ main(int argc, char **argv)
 			}
 			req.url = optarg;
 			req.ctx = (void *)n++;
+			if (hold > 0)
+				fetch_hold_host(f, optarg, time(NULL) + hold);
+			hold = 0;
 			if (fetch_add(f, &req, ebuf, sizeof(ebuf)) != 0) {
 				fprintf(stderr, "fetch_probe: %s\n", ebuf);
 				failed = 1;
