@@ -23,6 +23,7 @@
 #include "xmalloc.h"
 
 #define NPOS	((size_t)-1)
+#define CP_NONE	0x110000UL	/* a reference that stands for nothing */
 
 struct entity {
 	const char	*name;
@@ -410,6 +411,27 @@ entity_lookup(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * HTML5 decodes a name without its ';' only for the legacy entities (the
+ * Latin-1 ones and amp, lt, gt, quot), and then the longest one that
+ * starts the name: "&copy2024" is "\u00a92024".  Returns the code point and
+ * sets *used to the name's length, or returns 0.
+ */
+static unsigned long
+legacy_prefix(const char *s, size_t n, size_t *used)
+{
+	unsigned long cp;
+	size_t l;
+
+	for (l = n < 6 ? n : 6; l >= 2; l--) {
+		if ((cp = entity_lookup(s, l)) != 0 && cp <= 0xff && cp != '\'') {
+			*used = l;
+			return cp;
+		}
+	}
+	return 0;
+}
+
 /* The code point of a numeric reference's digits ("123" or "x7b"), with the
  * substitutions HTML makes: C1 controls read as Windows-1252, and nothing
  * that is not a character (NUL, surrogates, beyond U+10FFFF) survives. */
@@ -435,6 +457,11 @@ charref_value(const char *p, size_t n)
 		return cp1252[v - 0x80];
 	if (v == 0 || (v >= 0xd800 && v <= 0xdfff))
 		return 0xfffd;
+	/* Controls other than tab, newline, form feed and CR mean nothing
+	 * in text: they vanish, as in Python's html.unescape. */
+	if ((v < 0x20 && v != '\t' && v != '\n' && v != '\f' && v != '\r') ||
+	    (v >= 0x7f && v <= 0x9f))
+		return CP_NONE;
 	return v;
 }
 
@@ -993,6 +1020,11 @@ tok_amp(struct tok *t, size_t i)
 			t->ops->charref(t->ctx, s + a, p - a);
 			return p + 1;
 		}
+		if (t->textmode && p > a) {
+			/* HTML5 takes them without the ';' too. */
+			t->ops->charref(t->ctx, s + a, p - a);
+			return p;
+		}
 		/* Not a reference: "&#" and digits as text. */
 		for (p = a; p < n && is_digit((unsigned char)s[p]); p++)
 			;
@@ -1000,6 +1032,12 @@ tok_amp(struct tok *t, size_t i)
 			return NPOS;
 		t->ops->text(t->ctx, s + i, p - i, 0);
 		return p;
+	}
+	if (t->textmode && i + 1 < n && is_alpha((unsigned char)s[i + 1])) {
+		for (p = i + 2; p < n && is_alnum((unsigned char)s[p]); p++)
+			;
+		t->ops->entity(t->ctx, s + i + 1, p - i - 1, p < n && s[p] == ';');
+		return p < n && s[p] == ';' ? p + 1 : p;
 	}
 	if (i + 1 < n && is_alpha((unsigned char)s[i + 1])) {
 		for (p = i + 2; p < n && (is_alnum((unsigned char)s[p]) ||
@@ -1945,7 +1983,7 @@ txt_need(struct txt *x, int need)
 static void
 txt_put(struct txt *x, const char *p, size_t n)
 {
-	size_t i = 0, a;
+	size_t i = 0, a, k;
 	unsigned char c;
 
 	while (i < n) {
@@ -1955,16 +1993,18 @@ txt_put(struct txt *x, const char *p, size_t n)
 			i++;
 			continue;
 		}
-		if (c == 0xc2 && i + 1 < n && (unsigned char)p[i + 1] == 0xa0) {
-			/* No-break space: white space like any other here. */
+		if (c >= 0xc2 && (k = py_space_at((const unsigned char *)p, n,
+		    i)) != 0) {
+			/* No-break and other Unicode spaces: white space like
+			 * any other here. */
 			txt_need(x, NEED_SPACE);
-			i += 2;
+			i += k;
 			continue;
 		}
 		for (a = i; i < n; i++) {
 			c = (unsigned char)p[i];
-			if (c == ' ' || (c >= '\t' && c <= '\r') || (c == 0xc2 &&
-			    i + 1 < n && (unsigned char)p[i + 1] == 0xa0))
+			if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0xc2 &&
+			    py_space_at((const unsigned char *)p, n, i)))
 				break;
 		}
 		if (x->out.len)
@@ -1987,6 +2027,8 @@ txt_cp(struct txt *x, unsigned long cp)
 	char u[4];
 	size_t n;
 
+	if (cp == CP_NONE)
+		return;
 	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		cp = 0xfffd;
 	if (cp < 0x80) {
@@ -2036,16 +2078,25 @@ txt_entity(void *ctx, const char *p, size_t n, int semi)
 	struct txt *x = ctx;
 	unsigned long cp;
 
+	size_t used;
+
 	if (x->hidden)
 		return;
-	if ((cp = entity_lookup(p, n)) != 0)
+	if (semi && (cp = entity_lookup(p, n)) != 0) {
 		txt_cp(x, cp);
-	else {
-		txt_put(x, "&", 1);
-		txt_put(x, p, n);
+		return;
+	}
+	if ((cp = legacy_prefix(p, n, &used)) != 0) {
+		txt_cp(x, cp);
+		txt_put(x, p + used, n - used);
 		if (semi)
 			txt_put(x, ";", 1);
+		return;
 	}
+	txt_put(x, "&", 1);
+	txt_put(x, p, n);
+	if (semi)
+		txt_put(x, ";", 1);
 }
 
 static int
@@ -2183,17 +2234,23 @@ html_unescape(const char *s, size_t len)
 					cp = charref_value(s + p, q - p);
 			}
 		} else {
+			size_t used;
+
 			for (q = p; q < len && is_alnum((unsigned char)s[q]); q++)
 				;
-			if (q > p)
+			if (q > p && q < len && s[q] == ';')
 				cp = entity_lookup(s + p, q - p);
+			if (cp == 0 && q > p &&
+			    (cp = legacy_prefix(s + p, q - p, &used)) != 0)
+				q = p + used;
 		}
 		if (cp == 0) {
 			i++;
 			continue;
 		}
 		put_raw(&b, s + a, i - a);
-		buf_put_utf8(&b, cp);
+		if (cp != CP_NONE)
+			buf_put_utf8(&b, cp);
 		i = q < len && s[q] == ';' ? q + 1 : q;
 		a = i;
 	}

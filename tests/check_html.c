@@ -439,6 +439,8 @@ START_TEST(test_text_entities)
 	text_is("&#0;&#xD800;&#x110000;", "\xef\xbf\xbd\xef\xbf\xbd"
 	    "\xef\xbf\xbd");
 	text_is("&bogus; &amp AT&T", "&bogus; & AT&T");
+	text_is("&#8212 &#x2014 &copy2024 &hearts x&ensp;y\xe2\x80\x83z",
+	    "\xe2\x80\x94 \xe2\x80\x94 \xc2\xa9" "2024 &hearts x y z");
 	text_is("1 < 2 > 0", "1 < 2 > 0");
 }
 END_TEST
@@ -454,7 +456,12 @@ START_TEST(test_unescape)
 	unesc_is("&#150;&#0;&#xdfff;&#99999999999;", "\xe2\x80\x93"
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	unesc_is("&unknown; & &# &#x; &", "&unknown; & &# &#x; &");
-	unesc_is("&ampx; &amp x", "&ampx; & x");
+	/* HTML5: legacy (Latin-1) names need no ';', and the longest one
+	 * that starts the name wins; other names need their ';'. */
+	unesc_is("&ampx; &amp x &copy2024 &notit; &hearts &hearts;",
+	    "&x; & x \xc2\xa9" "2024 \xc2\xacit; &hearts \xe2\x99\xa5");
+	/* Controls stand for nothing. */
+	unesc_is("a&#1;b&#x7f;c&#129;d&#9;e", "abcd\te");
 	unesc_is("no refs", "no refs");
 }
 END_TEST
