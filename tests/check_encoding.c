@@ -9,10 +9,13 @@
 #include <time.h>
 
 #include "buf.h"
+#include "article.h"
 #include "encoding.h"
 #include "err.h"
+#include "parse.h"
 
 #define CONFORMANCE_DIR EXAMPLES_DIR "/../conformance/feedparser/encoding"
+#define DATA_DIR TEST_DATADIR "/encoding"
 
 static char *
 slurp(const char *path, size_t *lenp)
@@ -621,6 +624,70 @@ START_TEST(test_conformance)
 }
 END_TEST
 
+static int
+keep_title(void *ctx, const struct article_feed *f, struct article *a)
+{
+	char **title = ctx;
+
+	(void)f;
+	free(*title);
+	*title = a->title ? strdup(a->title) : NULL;
+	article_free(a);
+	return 0;
+}
+
+/*
+ * Through the whole parse step: libxml2 must read the decoded text as
+ * UTF-8, which only holds if the declaration was rewritten (or ignored).
+ */
+START_TEST(test_through_parser)
+{
+	static const struct {
+		const char *file, *http, *feed_title, *item_title;
+		int bozo;
+	} t[] = {
+		{ "koi8-u.rss", NULL, "Новини", "Ґанок, їжак і є", 0 },
+		{ "x-sjis.rss", NULL, "日本のニュース", "東京で会議", 0 },
+		{ "utf16le-nobom.rss", NULL, "Заголовок", "Київ 😀", 0 },
+		{ "gb2312-http.rss", "gb2312", "中文新闻", "北京", 0 },
+		{ "gb2312-http.rss", "x-unknown", NULL, NULL, 1 },
+		{ "latin1-undeclared.rss", NULL, "Café", "don’t “quote”", 0 },
+		{ EXAMPLES_DIR "/ukrainian-news-uk-cp1251.rss", NULL,
+		  "Українські Новини", "Блінкен зустрівся із Зеленським у "
+		  "Києві, щоб продемонструвати підтримку", 0 },
+	};
+	struct parse_opts o = { 0 };
+	struct article_feed feed;
+	char path[1024], ebuf[256], *doc, *title;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (t[i].file[0] == '/')
+			snprintf(path, sizeof(path), "%s", t[i].file);
+		else
+			snprintf(path, sizeof(path), "%s/%s", DATA_DIR,
+			    t[i].file);
+		doc = slurp(path, &len);
+		o.charset = t[i].http;
+		title = NULL;
+		article_feed_init(&feed);
+		ck_assert_int_eq(parse_document(doc, len, &o, &feed,
+		    keep_title, &title, ebuf, sizeof(ebuf)), ERR_OK);
+		ck_assert_msg(feed.bozo == t[i].bozo, "%s: bozo %d (%s)",
+		    t[i].file, feed.bozo, feed.bozo_message ?
+		    feed.bozo_message : "");
+		if (t[i].feed_title != NULL) {
+			ck_assert_str_eq(feed.title, t[i].feed_title);
+			ck_assert_ptr_nonnull(title);
+			ck_assert_str_eq(title, t[i].item_title);
+		}
+		free(title);
+		article_feed_clear(&feed);
+		free(doc);
+	}
+}
+END_TEST
+
 /* Not a benchmark: a guard against the fast path turning quadratic. */
 START_TEST(test_large_utf8_is_fast)
 {
@@ -660,6 +727,7 @@ encoding_suite(void)
 	tcase_add_test(tc, test_limit);
 	tcase_add_test(tc, test_ukrainian_cp1251);
 	tcase_add_test(tc, test_conformance);
+	tcase_add_test(tc, test_through_parser);
 	tcase_add_test(tc, test_large_utf8_is_fast);
 	suite_add_tcase(s, tc);
 	return s;
