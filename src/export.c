@@ -437,7 +437,10 @@ again:
 	}
 synced:
 	unlinkat(tdfd, tname, 0);
-	if (dofsync && fsync(fdfd) == -1)
+	/* EINVAL: a file system that cannot sync a directory (some FUSE);
+	 * there is nothing more we can do there, and refusing would keep
+	 * every article pending forever. */
+	if (dofsync && fsync(fdfd) == -1 && errno != EINVAL)
 		return sys_fail(ebuf, n, "cannot fsync directory", dir, NULL);
 	return EXPORT_OK;
 out:

@@ -28,7 +28,14 @@
  * killed before exiting runs again on the replay; TIDINGS_ID lets it notice.
  *
  * The daemon should ignore SIGXFSZ, so that a file size limit reaches us as
- * EFBIG (reported as EXPORT_EFULL) instead of killing the process.
+ * EFBIG (reported as EXPORT_EFULL) instead of killing the process, and must
+ * not reap children it did not start (no waitpid(-1) in a SIGCHLD handler):
+ * exec jobs wait for their own pid.
+ *
+ * A replay must render the same bytes: the item's feed title, name and URL
+ * should be those recorded with the outbox event, not today's, or a feed
+ * renamed between a crash and the restart turns the replay into a
+ * collision (text) or a second file under a new slug.
  */
 #include <stddef.h>
 #include <sys/types.h>

@@ -643,6 +643,146 @@ START_TEST(test_maildir)
 }
 END_TEST
 
+/*
+ * Crash and replay at the level of the write path: a child delivers items
+ * in order and records each one done (as the outbox would, after the
+ * delivery), and is killed with SIGKILL at random moments, again and again;
+ * each restart replays from the first item not recorded done.  At the end
+ * every item is there exactly once, whole, and no temporary file survives
+ * the next open.  (The daemon-level crash test needs the store.)
+ */
+#define CRASH_ITEMS	4000
+#define CRASH_KILLS	200
+
+static void
+crash_child(enum export_format f, const char *dir, const char *donefile)
+{
+	struct export_target *t = export_target_new("c", f, dir);
+	struct export_item it;
+	struct article *a;
+	int fd, done = 0;
+
+	t->fsync = 0;	/* SIGKILL, not power loss: the page cache stays */
+	fd = open(donefile, O_RDWR | O_CREAT, 0644);
+	if (fd == -1 || pread(fd, &done, sizeof(done), 0) < 0)
+		_exit(90);
+	for (; done < CRASH_ITEMS; done++) {
+		a = sample_article(done);
+		it = item_for(a);
+		if (export_deliver(t, &it, NULL, 0) != EXPORT_OK)
+			_exit(91);
+		article_free(a);
+		/* One write(2) of 4 bytes: a kill cannot tear it. */
+		if (pwrite(fd, &(int){ done + 1 }, sizeof(int), 0) !=
+		    sizeof(int))
+			_exit(92);
+	}
+	_exit(0);
+}
+
+START_TEST(test_crash_replay)
+{
+	enum export_format f = _i == 0 ? EXPORT_FMT_TEXT : EXPORT_FMT_MAILDIR;
+	char *donefile = xasprintf("%s/done", tmpdir), *dir, *ls, *name, *p;
+	struct export_target *t;
+	struct export_item it;
+	struct article *a;
+	struct buf want = { 0 };
+	int kills = 0, ws, i, rounds = 0, done = 0, fd, replays = 0, temps = 0;
+	unsigned seed = (unsigned)getpid();
+	pid_t pid;
+	size_t len;
+
+	dir = f == EXPORT_FMT_MAILDIR ? xasprintf("%s/new", outdir) :
+	    xstrdup(outdir);
+	for (;;) {
+		/* What the last kill left: a half-made temporary file, or
+		 * a delivered item not yet recorded done (a replay). */
+		if ((fd = open(donefile, O_RDONLY)) != -1) {
+			if (pread(fd, &done, sizeof(done), 0) != sizeof(done))
+				done = 0;
+			close(fd);
+			a = sample_article(done);
+			it = item_for(a);
+			name = expected_name(&it, f);
+			p = xasprintf("%s/%s", dir, name);
+			replays += access(p, F_OK) == 0;
+			free(p);
+			free(name);
+			article_free(a);
+			p = f == EXPORT_FMT_MAILDIR ? xasprintf("%s/tmp",
+			    outdir) : xstrdup(outdir);
+			ls = listing(p);
+			temps += strstr(ls, f == EXPORT_FMT_MAILDIR ?
+			    ".tidings\n" : ".tmp\n") != NULL;
+			free(ls);
+			free(p);
+		}
+		pid = fork();
+		ck_assert_int_ne(pid, -1);
+		if (pid == 0)
+			crash_child(f, outdir, donefile);
+		if (kills < CRASH_KILLS) {
+			struct timespec ts = { 0, 1000L *
+			    (long)(rand_r(&seed) % 1000) };
+
+			nanosleep(&ts, NULL);
+			if (kill(pid, SIGKILL) == 0)
+				kills++;
+		}
+		ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+		rounds++;
+		if (WIFEXITED(ws)) {
+			ck_assert_int_eq(WEXITSTATUS(ws), 0);
+			break;
+		}
+	}
+	ck_assert_int_ge(kills, CRASH_KILLS);
+	fd = open(donefile, O_RDONLY);
+	ck_assert_int_eq(pread(fd, &done, sizeof(done), 0), sizeof(done));
+	close(fd);
+	ck_assert_int_eq(done, CRASH_ITEMS);
+	/* A last open removes what the last kill may have left. */
+	t = export_target_new("c", f, outdir);
+	ck_assert_int_eq(export_target_open(t, NULL, 0), EXPORT_OK);
+	export_target_free(t);
+	ls = listing(dir);
+	ck_assert_int_eq(count_lines(ls), CRASH_ITEMS);
+	ck_assert(strstr(ls, ".tmp") == NULL);
+	free(ls);
+	if (f == EXPORT_FMT_MAILDIR) {
+		p = xasprintf("%s/tmp", outdir);
+		ls = listing(p);
+		ck_assert_str_eq(ls, "");
+		free(ls);
+		free(p);
+	}
+	for (i = 0; i < CRASH_ITEMS; i++) {
+		char *got;
+
+		a = sample_article(i);
+		it = item_for(a);
+		name = expected_name(&it, f);
+		p = xasprintf("%s/%s", dir, name);
+		buf_reset(&want);
+		export_format_render(&it, f, &want, NULL, 0);
+		got = slurp(p, &len);
+		ck_assert_msg(len == want.len && memcmp(got, want.data,
+		    len) == 0, "item %d is not whole", i);
+		free(got);
+		free(p);
+		free(name);
+		article_free(a);
+	}
+	fprintf(stderr, "test_crash_replay(%s): %d kills in %d runs; %d "
+	    "restarts replayed a delivered item, %d found a temporary file\n",
+	    export_format_name(f), kills, rounds, replays, temps);
+	buf_free(&want);
+	free(dir);
+	free(donefile);
+}
+END_TEST
+
 static struct export_target *
 exec_target(const char *cmd)
 {
@@ -925,7 +1065,7 @@ export_suite(void)
 	TCase *pure = tcase_create("pure");
 
 	tcase_add_checked_fixture(files, setup, teardown);
-	tcase_set_timeout(files, 60);
+	tcase_set_timeout(files, 180);
 	tcase_add_test(files, test_write_and_replay);
 	tcase_add_test(files, test_json_target);
 	tcase_add_test(files, test_collision_refused);
@@ -936,6 +1076,7 @@ export_suite(void)
 	tcase_add_test(files, test_full_tmpfs);
 	tcase_add_test(files, test_full_tmpfs_no_partial);
 	tcase_add_test(files, test_file_size_limit);
+	tcase_add_loop_test(files, test_crash_replay, 0, 2);
 	suite_add_tcase(s, files);
 
 	tcase_add_checked_fixture(mail, setup, teardown);
