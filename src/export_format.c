@@ -154,10 +154,24 @@ export_format_date(const struct export_item *it)
 	return t;
 }
 
+/* SHA-256 of the identity; a cross-feed duplicate is the same article
+ * seen through another feed, so its feed joins the hash: it must not take
+ * the original's name (and would render differently, with its own feed). */
 static void
-id_hash(const char *identity, char out[65])
+id_hash(const struct export_item *it, char out[65])
 {
-	hash_sha256_hex(identity, strlen(identity), out);
+	struct hash_sha256 c;
+	const char *via;
+
+	hash_sha256_init(&c);
+	hash_sha256_update(&c, it->identity, strlen(it->identity));
+	if (it->kind == EXPORT_KIND_DUPLICATE) {
+		via = it->feed_url ? it->feed_url : it->feed_name ?
+		    it->feed_name : it->feed_title ? it->feed_title : "";
+		hash_sha256_update(&c, "\n", 1);
+		hash_sha256_update(&c, via, strlen(via));
+	}
+	hash_sha256_final_hex(&c, out);
 }
 
 int
@@ -170,7 +184,7 @@ export_format_filename(const struct export_item *it, enum export_format f,
 
 	if (it->identity == NULL || it->identity[0] == '\0')
 		return err_set(ebuf, n, ERR_INVALID, "article has no identity");
-	id_hash(it->identity, hex);
+	id_hash(it, hex);
 	hex[EXPORT_HASH_HEX] = '\0';
 	if (it->revision > 1)
 		snprintf(rev, sizeof(rev), ".r%d", it->revision);
@@ -512,7 +526,7 @@ export_format_mail(const struct export_item *it, struct buf *out)
 	const char *from;
 	struct buf part = { 0 };
 
-	id_hash(it->identity, hex);
+	id_hash(it, hex);
 	hex[32] = '\0';
 	export_format_slug(it, slug, sizeof(slug));
 	if (it->revision > 1)

@@ -34,7 +34,9 @@ enum export_kind {
 
 /*
  * One article as the exporter sees it.  Everything is borrowed.  identity
- * is the store's stable key for the article (never NULL or empty);
+ * is a stable key for the article (never NULL or empty), unique across
+ * feeds and surviving a rebuilt database: e.g. the URL of the feed that
+ * first brought it, a newline, and the article's parse identity (a->id);
  * revision counts from 1.  first_seen (UTC seconds, 0 = unknown) dates an
  * article that has no published date of its own.
  */
@@ -70,7 +72,10 @@ int64_t	export_format_date(const struct export_item *it);
  *                  (".r3" before the extension for revision 3)
  *     maildir:     1620302400.0123456789ab.tidings  (".r3" before ".tidings")
  * Maildir names are deterministic rather than time/pid unique, so that a
- * replay finds the message it already delivered.  Nothing from a title or
+ * replay finds the message it already delivered.  The hash is of the
+ * identity, and for a duplicate of the identity and the feed it came
+ * through (feed_url, else feed_name, else feed_title), so that it does not
+ * take the original's name; the Message-ID follows the same hash.  Nothing from a title or
  * feed name reaches the name except through the slug.  ERR_INVALID when the
  * item has no identity or f is exec (which writes no file).
  */

@@ -248,6 +248,21 @@ START_TEST(test_filename_stable_and_identity_only)
 	name_of(&it, EXPORT_FMT_TEXT, n3, sizeof(n3));
 	ck_assert_str_ne(n1, n3);
 
+	/* A duplicate through another feed gets a name of its own, and the
+	 * same one every time; the same feed title does not matter. */
+	it.identity = "ukranews-793512";
+	it.kind = EXPORT_KIND_DUPLICATE;
+	it.feed_url = "https://mirror.example/rss";
+	name_of(&it, EXPORT_FMT_TEXT, n2, sizeof(n2));
+	ck_assert_str_ne(n1, n2);
+	ck_assert_int_eq(strncmp(n1, n2, 32), 0);	/* date and slug */
+	name_of(&it, EXPORT_FMT_TEXT, n3, sizeof(n3));
+	ck_assert_str_eq(n2, n3);
+	it.feed_url = "https://other-mirror.example/rss";
+	name_of(&it, EXPORT_FMT_TEXT, n3, sizeof(n3));
+	ck_assert_str_ne(n2, n3);
+	it.kind = EXPORT_KIND_NEW;
+
 	it.identity = NULL;
 	ck_assert_int_eq(export_format_filename(&it, EXPORT_FMT_TEXT, &b,
 	    NULL, 0), ERR_INVALID);
