@@ -23,7 +23,7 @@ if not TIDINGS:
 with open(TIDINGS, "rb") as fp:
     SANITIZED = b"__asan_init" in fp.read()
 # ASan roughly doubles memory and slows everything down a lot.
-MEM_FACTOR = 3 if SANITIZED else 1
+MEM_FACTOR = 4 if SANITIZED else 1
 TIME_FACTOR = 20 if SANITIZED else 1
 MB = 1024 * 1024
 failures = []
