@@ -607,6 +607,14 @@ START_TEST(test_maildir)
 	ls = listing(md);
 	ck_assert_str_eq(ls, "cur\nnew\ntmp\n");
 	free(ls);
+	/* A maildir reader (python's mailbox) sees one message, ours. */
+	q = xasprintf("python3 -c 'import mailbox, sys; "
+	    "m = list(mailbox.Maildir(sys.argv[1], create=False)); "
+	    "sys.exit(0 if len(m) == 1 and m[0][\"subject\"] == "
+	    "\"Article number 9\" and m[0].get_subdir() == \"new\" "
+	    "else 1)' '%s'", md);
+	ck_assert_int_eq(system(q), 0);
+	free(q);
 	/* Replay: no second message. */
 	ck_assert_int_eq(export_deliver(t, &it, ebuf, sizeof(ebuf)),
 	    EXPORT_OK);
