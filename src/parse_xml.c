@@ -1,9 +1,10 @@
 /*
  * RSS 0.90-2.0, RSS 1.0 and Atom 0.3/1.0 over libxml2's SAX2 interface.
  *
- * Memory stays bounded whatever the document size: the input buffer is
- * handed to libxml2 without a copy, and only the current item's fields
- * are held; an item goes to the callback as soon as its end tag is seen.
+ * Memory stays bounded whatever the document size: libxml2's push parser
+ * reads the buffer in slices (no copy of the document), only the current
+ * item's fields are held, each capped, and an item goes to the callback
+ * as soon as its end tag is seen.
  *
  * Security: no DTD loading, no entity substitution from the document's
  * DTD and a refusing external entity loader, so billion laughs, quadratic
@@ -46,7 +47,7 @@
 #define DECL_BUDGET	(1024u * 1024)	/* bytes of expansion per document */
 #define ATTR_MAX	64
 #define ENT_MARK	'\001'
-
+#define PUSH_SLICE	(64u * 1024)	/* bytes handed to libxml2 at a time */
 
 /* Namespaces, after feedparser's mapping to canonical prefixes.  NS_NONE
  * covers the RSS and Atom namespaces, whose elements are unprefixed. */
@@ -2222,22 +2223,27 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		utf8 = fixed.data;
 		len = fixed.len;
 	}
-	/* libxml2 2.9 copies the buffer here (its "static" input buffers
-	 * misbehave when the parser grows its window); that is one more
-	 * copy of the document, still bounded by its size. */
-	st->ctxt = xmlCreateMemoryParserCtxt(utf8, (int)len);
-	buf_free(&fixed);
+	/* The push parser reads the document in slices and keeps only a
+	 * window of it: no copy of the whole document, whatever its size. */
+	st->ctxt = xmlCreatePushParserCtxt(&sax, st, NULL, 0, NULL);
 	if (st->ctxt == NULL) {
+		buf_free(&fixed);
 		free(st->bozo_message);
 		free(st);
 		return err_set(ebuf, n, ERR_PARSE, "cannot create XML parser");
 	}
-	/* our handler replaces the default SAX2 tree builder */
-	memcpy(st->ctxt->sax, &sax, sizeof(sax));
-	st->ctxt->userData = st;
 	xmlCtxtUseOptions(st->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
 	    XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
-	xmlParseDocument(st->ctxt);
+	for (off = 0; off < len; off += PUSH_SLICE) {
+		size_t k = len - off < PUSH_SLICE ? len - off : PUSH_SLICE;
+
+		xmlParseChunk(st->ctxt, utf8 + off, (int)k, 0);
+		if (st->ctxt->instate == XML_PARSER_EOF)
+			break;
+	}
+	if (st->ctxt->instate != XML_PARSER_EOF)
+		xmlParseChunk(st->ctxt, NULL, 0, 1);
+	buf_free(&fixed);
 
 	if (st->cbrc != 0)
 		rc = st->cbrc;
