@@ -5,26 +5,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "buf.h"
 #include "cli.h"
 #include "conf.h"
+#include "cycle.h"
+#include "date.h"
 #include "err.h"
 #include "feedlist.h"
+#include "fetch.h"
+#include "log.h"
 #include "opml.h"
+#include "store.h"
 #include "xmalloc.h"
 
 #define OPML_MAX_FILE	(64u * 1024 * 1024)
-
-int
-cmd_run(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "tidings: run is not implemented yet\n");
-	return 1;
-}
 
 int
 cmd_daemon(int argc, char **argv)
@@ -98,6 +97,189 @@ load_all(const char *conf_path, const char *feeds, struct conf *c,
 	return rv;
 }
 
+struct run_feed {
+	const struct feedlist_feed *fc;
+	int64_t		 id;
+	char		*auth;
+};
+
+static int
+run_usage_feed(const struct feedlist *fl, const char *name)
+{
+	if (feedlist_find(fl, name) != NULL)
+		return 1;
+	fprintf(stderr, "tidings: run: no feed named \"%s\" in the feed "
+	    "list\n", name);
+	return 0;
+}
+
+/*
+ * One cycle: every due feed (all with --all, the named ones with --feed)
+ * is fetched once, ingested and its state stored; exit status 1 when any
+ * of them failed.
+ */
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "feeds", required_argument, NULL, 'f' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "feed", required_argument, NULL, 'F' },
+		{ "export", required_argument, NULL, 'e' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct conf c;
+	struct feedlist fl = { 0 };
+	struct fetch_opts fo;
+	struct fetch_request req;
+	struct fetch_result *r;
+	struct fetch *f = NULL;
+	struct store *st = NULL;
+	struct store_feed sf;
+	struct run_feed *rf = NULL;
+	struct cycle_outcome out;
+	const char *conf_path = NULL, *feeds = NULL, *db = NULL;
+	char **only = NULL, ebuf[512];
+	size_t nonly = 0, i, j, nrf = 0, done = 0, nfailed = 0, total = 0;
+	time_t now;
+	int ch, all = 0, quiet = 0, rv = 1, tty;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:q", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf_path = optarg; break;
+		case 'd': db = optarg; break;
+		case 'f': feeds = optarg; break;
+		case 'a': all = 1; break;
+		case 'q': quiet = 1; break;
+		case 'F':
+			only = xreallocarray(only, nonly + 1, sizeof(*only));
+			only[nonly++] = optarg;
+			break;
+		case 'e':
+			fprintf(stderr, "tidings: run: --export is not "
+			    "implemented yet\n");
+			free(only);
+			return 2;
+		default:
+			free(only);
+			return cli_usage("run");
+		}
+	}
+	if (optind != argc) {
+		free(only);
+		return cli_usage("run");
+	}
+	/* --feeds alone needs no configuration file at all. */
+	if (load_all(feeds != NULL && conf_path == NULL ? NULL : conf_path,
+	    feeds, &c, &fl) != ERR_OK)
+		goto done;
+	for (i = 0; i < nonly; i++)
+		if (!run_usage_feed(&fl, only[i]))
+			goto done;
+	if (store_open(db != NULL ? db : c.db_path, 0, &st, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		goto done;
+	}
+	cycle_fetch_opts(&c, &fo);
+	if ((f = fetch_new(&fo, ebuf, sizeof(ebuf))) == NULL) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		goto done;
+	}
+	log_init(c.log_level, -1);
+
+	now = time(NULL);
+	rf = xcalloc(fl.n ? fl.n : 1, sizeof(*rf));
+	for (i = 0; i < fl.n; i++) {
+		const struct feedlist_feed *fc = &fl.feeds[i];
+		int64_t id;
+		int want;
+
+		if (nonly > 0) {
+			for (want = 0, j = 0; j < nonly; j++)
+				if (feedlist_find(&fl, only[j]) == fc)
+					want = 1;
+			if (!want)
+				continue;
+		}
+		if (cycle_feed_id(st, fc, &id, ebuf, sizeof(ebuf)) != ERR_OK ||
+		    store_feed_get(st, id, &sf, ebuf, sizeof(ebuf)) != ERR_OK) {
+			fprintf(stderr, "tidings: %s\n", ebuf);
+			goto done;
+		}
+		want = nonly > 0 || (all ? fc->enabled && !sf.retired :
+		    cycle_is_due(&sf, fc, now));
+		if (want) {
+			rf[nrf].fc = fc;
+			rf[nrf].id = id;
+			memset(&req, 0, sizeof(req));
+			req.url = sf.url;
+			req.etag = sf.etag;
+			req.last_modified = sf.last_modified;
+			req.user_agent = fc->user_agent;
+			req.ctx = &rf[nrf];
+			if (fc->auth_file != NULL && (rf[nrf].auth =
+			    cycle_read_auth(fc->auth_file, ebuf,
+			    sizeof(ebuf))) == NULL)
+				log_warnx("%s: %s", fc->name ? fc->name :
+				    fc->url, ebuf);
+			req.userpwd = rf[nrf].auth;
+			if (fetch_add(f, &req, ebuf, sizeof(ebuf)) != ERR_OK)
+				log_warnx("%s: %s", fc->name ? fc->name :
+				    fc->url, ebuf);
+			else
+				nrf++;
+		}
+		store_feed_clear(&sf);
+	}
+	total = nrf;
+
+	tty = !quiet && isatty(STDERR_FILENO);
+	while (fetch_pending(f) > 0) {
+		fetch_poll(f, 1000);
+		while ((r = fetch_next(f)) != NULL) {
+			struct run_feed *x = r->ctx;
+			const char *name = x->fc->name ? x->fc->name : x->fc->url;
+
+			cycle_apply(st, &c, x->fc, x->id, r, time(NULL), &out,
+			    ebuf, sizeof(ebuf));
+			done++;
+			if (out.failed) {
+				nfailed++;
+				if (tty)
+					fputs("\r\033[K", stderr);
+				if (!quiet)
+					fprintf(stderr, "tidings: %s: %s\n",
+					    name, out.msg);
+			}
+			if (tty)
+				fprintf(stderr, "\r\033[K[%zu/%zu] %s: %s",
+				    done, total, name, out.msg);
+			fetch_result_free(r);
+		}
+	}
+	if (tty && total > 0)
+		fputs("\r\033[K", stderr);
+	if (!quiet && total > 0)
+		fprintf(stderr, "tidings: %zu feed(s) checked, %zu failed\n",
+		    total, nfailed);
+	rv = nfailed > 0;
+done:
+	fetch_free(f);
+	store_close(st);
+	for (i = 0; i < nrf; i++)
+		free(rf[i].auth);
+	free(rf);
+	free(only);
+	feedlist_free(&fl);
+	conf_free(&c);
+	return rv;
+}
+
 int
 cmd_check_config(int argc, char **argv)
 {
@@ -128,13 +310,141 @@ cmd_check_config(int argc, char **argv)
 	return rv;
 }
 
+struct feeds_out {
+	int	 json;
+	json_t	*arr;
+};
+
+static const char *
+feed_status(const struct store_feed *f)
+{
+	if (f->retired)
+		return "retired";
+	if (f->last_check == 0)
+		return "new";
+	if (f->consecutive_failures > 0)
+		return "failing";
+	return "ok";
+}
+
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+jtime(int64_t t)
+{
+	char b[64];
+
+	if (t <= 0)
+		return json_null();
+	date_format_utc(t, b, sizeof(b));
+	return json_string(b);
+}
+
+static int
+feeds_one(void *ctx, const struct store_feed *f)
+{
+	struct feeds_out *o = ctx;
+	char last[64] = "-", next[64] = "-";
+	json_t *j;
+
+	if (o->json) {
+		j = json_object();
+		json_object_set_new(j, "id", json_integer(f->id));
+		json_object_set_new(j, "name", jstr(f->name));
+		json_object_set_new(j, "url", jstr(f->url));
+		json_object_set_new(j, "title", jstr(f->title));
+		json_object_set_new(j, "status", json_string(feed_status(f)));
+		json_object_set_new(j, "http_status",
+		    json_integer(f->http_status));
+		json_object_set_new(j, "last_check", jtime(f->last_check));
+		json_object_set_new(j, "last_success", jtime(f->last_success));
+		json_object_set_new(j, "next_check", jtime(f->next_check));
+		json_object_set_new(j, "error_class", jstr(f->error_class));
+		json_object_set_new(j, "last_error", jstr(f->last_error));
+		json_object_set_new(j, "failures",
+		    json_integer(f->consecutive_failures));
+		json_object_set_new(j, "total_failures",
+		    json_integer(f->total_failures));
+		json_object_set_new(j, "etag", jstr(f->etag));
+		json_object_set_new(j, "last_modified", jstr(f->last_modified));
+		json_object_set_new(j, "moved_to", jstr(f->moved_to));
+		json_object_set_new(j, "articles", json_integer(f->narticles));
+		json_array_append_new(o->arr, j);
+		return 0;
+	}
+	if (f->last_check > 0)
+		date_format_utc(f->last_check, last, sizeof(last));
+	if (f->next_check > 0 && !f->retired)
+		date_format_utc(f->next_check, next, sizeof(next));
+	printf("%-24s %-8s %3d  last %-20s next %-20s failures %d  articles "
+	    "%lld%s%s\n", f->name ? f->name : f->url, feed_status(f),
+	    f->http_status, last, next, f->consecutive_failures,
+	    (long long)f->narticles, f->last_error ? "  " : "",
+	    f->last_error ? f->last_error : "");
+	return 0;
+}
+
 int
 cmd_feeds(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "tidings: feeds is not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct conf c;
+	struct conf_diag d = { 0 };
+	struct feeds_out o = { 0, NULL };
+	struct store *st = NULL;
+	const char *conf_path = NULL, *db = NULL;
+	char ebuf[512];
+	int ch, rv = 1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf_path = optarg; break;
+		case 'd': db = optarg; break;
+		case 'j': o.json = 1; break;
+		default: return cli_usage("feeds");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("feeds");
+	/* Only the database path is needed: --db makes the file optional. */
+	if (conf_load(&c, db != NULL ? NULL : conf_path, &d) != ERR_OK &&
+	    db == NULL) {
+		print_diag(&d);
+		goto done;
+	}
+	if (store_open(db != NULL ? db : c.db_path, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		goto done;
+	}
+	if (o.json)
+		o.arr = json_array();
+	if (store_feeds_list(st, feeds_one, &o, ebuf, sizeof(ebuf)) !=
+	    ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		goto done;
+	}
+	if (o.json) {
+		json_dumpf(o.arr, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+	}
+	rv = 0;
+done:
+	json_decref(o.arr);
+	store_close(st);
+	conf_diag_free(&d);
+	conf_free(&c);
+	return rv;
 }
 
 static int

@@ -1,0 +1,254 @@
+#include "cycle.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "err.h"
+#include "ingest.h"
+#include "log.h"
+#include "xmalloc.h"
+
+void
+cycle_fetch_opts(const struct conf *c, struct fetch_opts *o)
+{
+	fetch_opts_init(o);
+	o->max_transfers = c->max_transfers;
+	o->host_connections = c->host_connections;
+	o->host_rate = c->host_rate;
+	o->connect_timeout = c->connect_timeout;
+	o->timeout = c->timeout;
+	o->low_speed_limit = c->low_speed_limit;
+	o->low_speed_time = c->low_speed_time;
+	o->max_body = c->max_body;
+	o->max_redirects = c->max_redirects;
+	o->user_agent = c->user_agent;
+}
+
+void
+cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
+    struct sched_limits *l)
+{
+	l->interval = fc != NULL && fc->interval > 0 ? fc->interval :
+	    c->interval;
+	l->min_interval = c->min_interval;
+	l->max_interval = c->max_interval;
+	l->max_backoff = c->max_backoff;
+	l->startup_spread = c->startup_spread;
+}
+
+int
+cycle_feed_id(struct store *st, const struct feedlist_feed *fc, int64_t *id,
+    char *ebuf, size_t n)
+{
+	int rc;
+
+	rc = store_feed_find(st, fc->url, id, NULL, 0);
+	if (rc == ERR_NOTFOUND && fc->name != NULL)
+		rc = store_feed_find(st, fc->name, id, NULL, 0);
+	if (rc == ERR_OK)
+		return ERR_OK;
+	return store_feed_ensure(st, fc->url, fc->name, id, ebuf, n);
+}
+
+int
+cycle_is_due(const struct store_feed *sf, const struct feedlist_feed *fc,
+    time_t now)
+{
+	if (!fc->enabled || sf->retired)
+		return 0;
+	return sf->last_check == 0 || sf->next_check <= (int64_t)now;
+}
+
+char *
+cycle_read_auth(const char *path, char *ebuf, size_t n)
+{
+	char line[4096];
+	size_t len;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		err_set(ebuf, n, ERR_IO, "auth_file %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL) {
+		fclose(fp);
+		err_set(ebuf, n, ERR_INVALID, "auth_file %s: empty", path);
+		return NULL;
+	}
+	fclose(fp);
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	if (strchr(line, ':') == NULL) {
+		err_set(ebuf, n, ERR_INVALID, "auth_file %s: not user:password",
+		    path);
+		return NULL;
+	}
+	return xstrdup(line);
+}
+
+static enum dedup_identity
+identity_of(const struct feedlist_feed *fc)
+{
+	switch (fc->identity) {
+	case FEEDLIST_ID_GUID: return DEDUP_GUID;
+	case FEEDLIST_ID_LINK: return DEDUP_LINK;
+	case FEEDLIST_ID_CONTENT: return DEDUP_CONTENT;
+	case FEEDLIST_ID_AUTO: break;
+	}
+	return DEDUP_AUTO;
+}
+
+static void
+set_str(char **field, const char *s)
+{
+	free(*field);
+	*field = s != NULL ? xstrdup(s) : NULL;
+}
+
+static const char *
+label(const struct feedlist_feed *fc, const struct store_feed *sf)
+{
+	return fc->name != NULL ? fc->name : sf->url;
+}
+
+int
+cycle_apply(struct store *st, const struct conf *c,
+    const struct feedlist_feed *fc, int64_t id, const struct fetch_result *r,
+    time_t now, struct cycle_outcome *out, char *ebuf, size_t n)
+{
+	struct store_feed sf;
+	struct ingest_opts io;
+	struct ingest_result ir;
+	struct sched_limits lim;
+	struct sched_hints h;
+	const char *moved, *eclass = NULL;
+	char ibuf[256];
+	int rc, ok = r->error == FETCH_OK;
+
+	memset(out, 0, sizeof(*out));
+	ibuf[0] = '\0';
+	if (ok && !r->not_modified) {
+		memset(&io, 0, sizeof(io));
+		memset(&ir, 0, sizeof(ir));
+		io.identity = identity_of(fc);
+		io.max_age = (int64_t)c->keep_days * 86400;
+		io.max_count = c->max_articles;
+		io.now = now;
+		io.base_url = r->final_url;
+		io.charset = fc->charset != NULL ? fc->charset : r->charset;
+		io.max_bytes = c->max_body * 4;
+		rc = ingest_document(st, id, r->body ? r->body : "",
+		    r->body_len, &io, &ir, ibuf, sizeof(ibuf));
+		if (rc != ERR_OK) {
+			ok = 0;
+			eclass = rc == ERR_PARSE ? "parse" : "store";
+		} else {
+			out->added = ir.added;
+			out->updated = ir.updated;
+		}
+	}
+
+	/* Read the state after ingest: it may have stored new hints. */
+	memset(&sf, 0, sizeof(sf));
+	if ((rc = store_feed_get(st, id, &sf, ebuf, n)) != ERR_OK) {
+		out->failed = 1;
+		snprintf(out->msg, sizeof(out->msg), "%s", ebuf);
+		return rc;
+	}
+	sf.last_check = now;
+	sf.http_status = (int)r->status;
+	sf.identity_policy = identity_of(fc);
+	sf.retry_after = r->retry_after;
+	sf.cache_max_age = r->max_age > 0 ? r->max_age : 0;
+	if (ok) {
+		/* A 304 may carry fresh validators; a 200 replaces them, also
+		 * with nothing when the server stopped sending them. */
+		if (!r->not_modified || r->etag != NULL)
+			set_str(&sf.etag, r->etag);
+		if (!r->not_modified || r->last_modified != NULL)
+			set_str(&sf.last_modified, r->last_modified);
+		sf.last_success = now;
+		sf.consecutive_failures = 0;
+		set_str(&sf.last_error, NULL);
+		set_str(&sf.error_class, NULL);
+		out->not_modified = r->not_modified;
+		if (r->not_modified)
+			snprintf(out->msg, sizeof(out->msg), "not modified");
+		else
+			snprintf(out->msg, sizeof(out->msg), "%ld new, %ld "
+			    "updated", out->added, out->updated);
+	} else {
+		sf.consecutive_failures++;
+		sf.total_failures++;
+		if (eclass == NULL)
+			eclass = fetch_error_name(r->error);
+		set_str(&sf.error_class, eclass);
+		set_str(&sf.last_error, ibuf[0] ? ibuf : r->errmsg);
+		out->failed = 1;
+		snprintf(out->msg, sizeof(out->msg), "%s: %s", eclass,
+		    sf.last_error);
+		if (r->status == 410) {
+			sf.retired = 1;
+			out->retired = 1;
+			log_warnx("%s: 410 Gone: feed retired, it will not be "
+			    "checked again (remove it from the feed list, or "
+			    "run `tidings run --feed` to try it)", label(fc, &sf));
+		}
+	}
+
+	/* Move a feed only when every redirect was permanent, several times
+	 * in a row: one misconfigured answer must not lose a feed. */
+	moved = ok ? fetch_result_moved_to(r) : NULL;
+	if (moved != NULL && strcmp(moved, sf.url) != 0) {
+		if (sf.moved_to != NULL && strcmp(sf.moved_to, moved) == 0)
+			sf.moved_count++;
+		else {
+			set_str(&sf.moved_to, moved);
+			sf.moved_count = 1;
+		}
+	} else if (ok) {
+		set_str(&sf.moved_to, NULL);
+		sf.moved_count = 0;
+	}
+
+	cycle_limits(c, fc, &lim);
+	memset(&h, 0, sizeof(h));
+	h.interval = fc->interval;
+	h.failures = sf.consecutive_failures;
+	h.ttl_minutes = sf.ttl_minutes;
+	h.update_period_minutes = sf.update_period_minutes;
+	h.skip_hours = sf.skip_hours;
+	h.skip_days = sf.skip_days;
+	if (r->max_age >= 0)
+		h.fresh_until = now + r->max_age;
+	else if (r->expires > now)
+		h.fresh_until = r->expires;
+	h.retry_after = r->retry_after;
+	sf.next_check = sched_next(&lim, sf.url, &h, now);
+
+	rc = store_feed_put_state(st, &sf, ebuf, n);
+	if (rc == ERR_OK && sf.moved_to != NULL &&
+	    sf.moved_count >= c->permanent_redirects) {
+		rc = store_feed_set_url(st, id, sf.moved_to, ebuf, n);
+		if (rc == ERR_OK) {
+			log_notice("%s: moved permanently from %s to %s (the "
+			    "feed list still names the old URL)",
+			    label(fc, &sf), sf.url, sf.moved_to);
+			out->moved = 1;
+			set_str(&sf.moved_to, NULL);
+			sf.moved_count = 0;
+			rc = store_feed_put_state(st, &sf, ebuf, n);
+		}
+	}
+	store_feed_clear(&sf);
+	if (rc != ERR_OK && !out->failed) {
+		out->failed = 1;
+		snprintf(out->msg, sizeof(out->msg), "store: %s", ebuf);
+	}
+	return rc;
+}

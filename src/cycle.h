@@ -1,0 +1,58 @@
+#ifndef TIDINGS_CYCLE_H
+#define TIDINGS_CYCLE_H
+/*
+ * One check of one feed, between the fetcher and the store: what `tidings
+ * run` does for every due feed and what the daemon does for each finished
+ * transfer.  The order is: stored state -> fetch request; fetch result ->
+ * ingest (200) or nothing (304, errors) -> feed state (validators,
+ * failures, redirects, retirement) -> next check from the scheduler.
+ *
+ * Logs (a feed moved, a feed retired); everything else is returned.
+ */
+#include <stdint.h>
+#include <time.h>
+
+#include "conf.h"
+#include "feedlist.h"
+#include "fetch.h"
+#include "scheduler.h"
+#include "store.h"
+
+/* What one check did, for progress lines, `feeds` and the exit status. */
+struct cycle_outcome {
+	int	 failed;		/* fetch, parse or store error */
+	int	 not_modified;
+	long	 added;
+	long	 updated;
+	int	 moved;			/* the URL was changed in the store */
+	int	 retired;		/* 410 */
+	char	 msg[300];		/* one line: "ok", "304", the error */
+};
+
+void	cycle_fetch_opts(const struct conf *c, struct fetch_opts *o);
+void	cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
+	    struct sched_limits *l);
+
+/* Finds (or creates) the stored feed for a configured one: by URL, then by
+ * name, so that a feed moved by a permanent redirect stays the same feed. */
+int	cycle_feed_id(struct store *st, const struct feedlist_feed *fc,
+	    int64_t *id, char *ebuf, size_t n);
+
+/* A feed is due when never checked or its next check has come; retired
+ * feeds and disabled ones never are (`run --feed` forces them). */
+int	cycle_is_due(const struct store_feed *sf, const struct feedlist_feed *fc,
+	    time_t now);
+
+/* Reads the feed's auth_file ("user:password", one line).  Returns a new
+ * string, or NULL with a message in ebuf. */
+char	*cycle_read_auth(const char *path, char *ebuf, size_t n);
+
+/* Applies one finished transfer of feed id (configured as fc) to the
+ * store.  Returns 0, or the store's error (the outcome says what
+ * happened to the feed either way). */
+int	cycle_apply(struct store *st, const struct conf *c,
+	    const struct feedlist_feed *fc, int64_t id,
+	    const struct fetch_result *r, time_t now, struct cycle_outcome *out,
+	    char *ebuf, size_t n);
+
+#endif
