@@ -114,7 +114,8 @@ enum el {
 	E_ITUNES_CATEGORY, E_ITUNES_KEYWORDS, E_ENCLOSURE, E_MEDIA_CONTENT,
 	E_COMMENTS, E_LANGUAGE, E_GENERATOR, E_GENERATOR_AGENT, E_URL,
 	E_LOGO, E_ITUNES_IMAGE, E_TTL, E_SY_PERIOD, E_SY_FREQUENCY, E_HOUR,
-	E_DAY, E_RIGHTS,
+	E_DAY,
+	E_COUNT
 };
 
 static const struct {
@@ -196,9 +197,6 @@ static const struct {
 	{ NS_SY, "updatefrequency", E_SY_FREQUENCY },
 	{ NS_NONE, "hour", E_HOUR },
 	{ NS_NONE, "day", E_DAY },
-	{ NS_NONE, "rights", E_RIGHTS },
-	{ NS_NONE, "copyright", E_RIGHTS },
-	{ NS_DC, "rights", E_RIGHTS },
 };
 
 /* Where an element sits: the nearest container ancestor decides what a
@@ -278,7 +276,6 @@ static const struct rule {
 	{ E_LANGUAGE, F_LANGUAGE, 3, F_LANGUAGE, 3, T_TEXT },
 	{ E_GENERATOR, F_NONE, 0, F_GENERATOR, 3, T_TEXT },
 	{ E_LOGO, F_NONE, 0, F_IMAGE, 3, T_TEXT },
-	{ E_RIGHTS, F_NONE, 0, F_NONE, 0, T_TEXT },
 };
 
 /* Elements whose text may hold markup (feedparser's push_content). */
@@ -290,7 +287,7 @@ el_is_content(enum el e)
 	case E_DESCRIPTION: case E_SUMMARY: case E_ITUNES_SUMMARY:
 	case E_MEDIA_DESCRIPTION: case E_DC_DESCRIPTION: case E_SUBTITLE:
 	case E_ITUNES_SUBTITLE: case E_CONTENT_ENCODED: case E_CONTENT:
-	case E_BODY: case E_FULLITEM: case E_RIGHTS:
+	case E_BODY: case E_FULLITEM:
 		return 1;
 	default:
 		return 0;
@@ -316,14 +313,14 @@ struct frame {
  * nested in it is serialised into it or ignored). */
 struct capture {
 	int		 depth;		/* frame index of the owner, -1 = none */
-	const struct rule *rule;
 	enum fld	 fld;
 	int		 prio;
 	int		 is_item;
 	enum ctype	 type;
 	int		 base64;
 	int		 permalink;	/* guid isPermaLink */
-	int		 atom_href;	/* link carried an href */
+	int		 link_done;	/* a link element's href was used, or it
+					 * is not the alternate: no text */
 	/* xhtml: is the whole value one <div>, to unwrap? */
 	int		 top_elems;
 	int		 top_text;
@@ -369,7 +366,6 @@ struct state {
 	int		 fprio[F_NFIELDS];
 	int		 item_content_plain;
 	int		 item_summary_plain;
-	int		 item_lang_set;
 	int		 item_has_content;
 	int		 feed_has_published;
 	struct date_time feed_published;
@@ -630,15 +626,21 @@ lookup_el(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	return el;
 }
 
+/* The rule for an element, NULL if it fills no field: an index built
+ * once from the table above. */
 static const struct rule *
 rule_of(enum el e)
 {
+	static const struct rule *by_el[E_COUNT];
+	static int built;
 	size_t i;
 
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		if (rules[i].el == e)
-			return &rules[i];
-	return NULL;
+	if (!built) {
+		for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+			by_el[rules[i].el] = &rules[i];
+		built = 1;
+	}
+	return e < E_COUNT ? by_el[e] : NULL;
 }
 
 /* The current start tag's attribute values.  libxml2 leaves "&#38;" for
@@ -1044,8 +1046,6 @@ store(struct state *st, int is_item, enum fld f, int prio, char *v,
 		break;
 	case F_LANGUAGE:
 		slot = is_item ? &a->language : &fd->language;
-		if (is_item)
-			st->item_lang_set = 1;
 		break;
 	case F_GENERATOR:
 		slot = is_item ? NULL : &fd->generator;
@@ -1139,7 +1139,7 @@ finish_capture(struct state *st)
 
 	switch (fr->el) {
 	case E_LINK:
-		if (c->atom_href)
+		if (c->link_done)
 			break;
 		d = fix_link_amps(v);
 		free(v);
@@ -1268,7 +1268,6 @@ item_begin(struct state *st)
 	st->item_depth = st->depth - 1;
 	memset(st->iprio, 0, sizeof(st->iprio));
 	st->item_content_plain = st->item_summary_plain = 0;
-	st->item_lang_set = 0;
 	st->item_has_content = 0;
 }
 
@@ -1451,20 +1450,19 @@ serialize_end(struct state *st, struct frame *fr, int i)
 }
 
 static void
-begin_capture(struct state *st, const struct rule *r, enum fld f, int prio,
-    int is_item, enum ctype type)
+begin_capture(struct state *st, enum fld f, int prio, int is_item,
+    enum ctype type)
 {
 	struct capture *c = &st->cap;
 
 	c->depth = st->depth - 1;
-	c->rule = r;
 	c->fld = f;
 	c->prio = prio;
 	c->is_item = is_item;
 	c->type = type;
 	c->base64 = 0;
 	c->permalink = 0;
-	c->atom_href = 0;
+	c->link_done = 0;
 	c->top_elems = c->top_text = c->first_is_div = 0;
 	c->div_inner_start = c->div_inner_end = 0;
 	buf_reset(&c->text);
@@ -1484,11 +1482,11 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 			/* a link in its text: only when it is the alternate */
 			rel = attr_get(st, "rel", 0);
 			if (rel != NULL && ascii_casecmp(rel, "alternate") != 0)
-				st->cap.atom_href = 1;
+				st->cap.link_done = 1;
 			free(rel);
 			return;
 		}
-		st->cap.atom_href = 1;
+		st->cap.link_done = 1;
 		rel = attr_get(st, "rel", 0);
 		type = attr_get(st, "type", 0);
 		v = url_resolve(fr->base, href);
@@ -1573,8 +1571,6 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 			return;
 		if ((v = attr_get(st, "resource", 0)) != NULL)
 			store(st, 0, F_GENERATOR, 2, v, 0);
-		return;
-	case E_ITEM:
 		return;
 	default:
 		return;
@@ -1743,19 +1739,19 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	switch (pctx) {
 	case C_IMAGE:
 		if (el == E_URL)
-			begin_capture(st, NULL, F_IMAGE, 3, 0, T_TEXT);
+			begin_capture(st, F_IMAGE, 3, 0, T_TEXT);
 		return;
 	case C_AUTHOR:
 		if (el == E_NAME || el == E_EMAIL)
-			begin_capture(st, NULL, F_NONE, 0, is_item, T_TEXT);
+			begin_capture(st, F_NONE, 0, is_item, T_TEXT);
 		return;
 	case C_SKIPHOURS:
 		if (el == E_HOUR)
-			begin_capture(st, NULL, F_NONE, 0, 0, T_TEXT);
+			begin_capture(st, F_NONE, 0, 0, T_TEXT);
 		return;
 	case C_SKIPDAYS:
 		if (el == E_DAY)
-			begin_capture(st, NULL, F_NONE, 0, 0, T_TEXT);
+			begin_capture(st, F_NONE, 0, 0, T_TEXT);
 		return;
 	default:
 		break;
@@ -1785,13 +1781,13 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		/* a category's text counts when it has no term attribute */
 		if (is_item && (el != E_CATEGORY ||
 		    (v = attr_get(st, "term", 0)) == NULL))
-			begin_capture(st, NULL, F_NONE, 0, 1, T_TEXT);
+			begin_capture(st, F_NONE, 0, 1, T_TEXT);
 		else
 			free(v);
 		return;
 	case E_TTL: case E_SY_PERIOD: case E_SY_FREQUENCY:
 		if (!is_item)
-			begin_capture(st, NULL, F_NONE, 0, 0, T_TEXT);
+			begin_capture(st, F_NONE, 0, 0, T_TEXT);
 		return;
 	default:
 		break;
@@ -1801,7 +1797,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		enum fld f;
 		int prio, b64 = 0;
 		enum ctype type;
-		int href = st->cap.atom_href;
+		int href = st->cap.link_done;
 
 		if (r == NULL)
 			return;
@@ -1819,7 +1815,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		if (is_item && f == F_CONTENT && el != E_BODY)
 			st->item_has_content = 1;
 		if (el == E_LINK && href) {
-			st->cap.atom_href = 0;
+			st->cap.link_done = 0;
 			return;	/* handled from attributes */
 		}
 		type = r->type;
@@ -1832,7 +1828,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 				b64 = 1;
 			free(v);
 		}
-		begin_capture(st, r, f, prio, is_item, type);
+		begin_capture(st, f, prio, is_item, type);
 		st->cap.base64 = b64;
 		if (el == E_GUID) {
 			v = attr_get(st, "isPermaLink", 0);
