@@ -265,7 +265,16 @@ dedup_normalize(const char *s, struct buf *out)
 			p = e;
 			continue;
 		}
-		buf_putc(out, (char)*p++);
+		/* the rest of the word in one append */
+		{
+			const unsigned char *e = p + 1;
+
+			while (*e && *e < 0x80 && !is_ascii_space(*e) &&
+			    *e != 'h')
+				e++;
+			buf_append(out, p, e - p);
+			p = e;
+		}
 	}
 }
 
@@ -290,16 +299,88 @@ hash_field(struct hash_sha256 *c, char tag, const char *s, size_t len)
 	hash_sha256_update(c, "", 1);
 }
 
+/*
+ * A fast 128-bit hash (two multiply-xorshift lanes over 64-bit words) for
+ * the raw-field shortcut.  Not collision-resistant: a feed could make a
+ * changed item look unchanged to itself, which costs it its own update
+ * and nothing else.  Identity keys stay SHA-256.
+ */
+struct fh {
+	uint64_t	a, b, n;
+};
+
+static uint64_t
+mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static void
+fh_word(struct fh *h, uint64_t w)
+{
+	h->a = (h->a ^ w) * 0x9e3779b97f4a7c15ULL;
+	h->a ^= h->a >> 29;
+	h->b = (h->b + w) * 0xc2b2ae3d27d4eb4fULL;
+	h->b = (h->b << 31) | (h->b >> 33);
+	h->n++;
+}
+
+/* Each field is hashed with its length, so "ab"+"c" differs from
+ * "a"+"bc"; NULL differs from "". */
+static void
+fh_field(struct fh *h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint64_t w;
+	size_t len, i;
+
+	if (s == NULL) {
+		fh_word(h, 0xfeedfacecafebeefULL);
+		return;
+	}
+	len = strlen(s);
+	fh_word(h, len);
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		fh_word(h, w);
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, p + i, len - i);
+		fh_word(h, w);
+	}
+}
+
+static void
+fh_final(struct fh *h, unsigned char out[16])
+{
+	uint64_t x = mix(h->a ^ h->n), y = mix(h->b + x);
+
+	x = mix(x ^ y);
+	memcpy(out, &x, 8);
+	memcpy(out + 8, &y, 8);
+}
+
+static const char *
+body_of(const struct article *a)
+{
+	return a->text ? a->text : a->summary ? a->summary : a->content;
+}
+
 void
-dedup_keys_compute(const struct article *a, const char *site_link,
+dedup_keys_quick(const struct article *a, const char *site_link,
     struct dedup_keys *k)
 {
-	struct buf title = { 0 }, text = { 0 }, tmp = { 0 };
-	struct hash_sha256 c;
-	unsigned char d[32];
-	const char *body, *g;
-	char *lk, *site = NULL, num[32];
+	struct fh h = { 0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0 };
+	const char *g;
+	char *lk, *site = NULL;
 	size_t glen;
+	uint64_t pub;
 
 	memset(k, 0, sizeof(*k));
 	if ((g = a->guid) != NULL) {
@@ -321,39 +402,72 @@ dedup_keys_compute(const struct article *a, const char *site_link,
 		k->has_link = 1;
 	}
 	free(site);
+	free(lk);
+
+	fh_field(&h, a->title);
+	fh_field(&h, body_of(a));
+	fh_final(&h, k->tt);
+	/* provisional, until dedup_keys_complete measures the normalised
+	 * text: enough for the plan's duplicate count */
+	k->has_fp = body_of(a) != NULL &&
+	    strlen(body_of(a)) >= DEDUP_FP_MIN_TEXT;
+	fh_field(&h, a->guid);
+	fh_field(&h, a->link);
+	fh_field(&h, a->author);
+	pub = a->has_published ? (uint64_t)a->published.utc : 0x8000000000000000ULL;
+	fh_word(&h, pub);
+	fh_final(&h, k->raw);
+}
+
+void
+dedup_keys_complete(const struct article *a, struct dedup_keys *k)
+{
+	struct buf title = { 0 }, text = { 0 }, tmp = { 0 };
+	struct hash_sha256 c, rest;
+	unsigned char d[32];
+	char *lk, num[32];
 
 	dedup_normalize(a->title, &title);
-	body = a->text ? a->text : a->summary ? a->summary : a->content;
-	dedup_normalize(body, &text);
+	dedup_normalize(body_of(a), &text);
 
+	/* one pass over title and text serves both the identity digest and
+	 * the content hash, which goes on from a copy of the state */
 	hash_sha256_init(&c);
 	hash_field(&c, 't', buf_str(&title), title.len);
 	hash_field(&c, 'x', buf_str(&text), text.len);
+	rest = c;
 	hash_sha256_final(&c, d);
 	key_of('c', (const char *)d, sizeof(d), k->content);
+	k->has_fp = 0;
 	if (text.len >= DEDUP_FP_MIN_TEXT) {
 		key_of('f', (const char *)d, sizeof(d), k->fp);
 		k->has_fp = 1;
 	}
 
-	hash_sha256_init(&c);
-	hash_field(&c, 't', buf_str(&title), title.len);
-	hash_field(&c, 'x', buf_str(&text), text.len);
 	dedup_normalize(a->author, &tmp);
-	hash_field(&c, 'a', buf_str(&tmp), tmp.len);
+	hash_field(&rest, 'a', buf_str(&tmp), tmp.len);
 	if (a->has_published) {
 		snprintf(num, sizeof(num), "%lld", (long long)a->published.utc);
-		hash_field(&c, 'p', num, strlen(num));
+		hash_field(&rest, 'p', num, strlen(num));
 	}
-	if (lk != NULL)
-		hash_field(&c, 'l', lk, strlen(lk));
-	hash_sha256_final(&c, d);
-	memcpy(k->hash, d, DEDUP_HASHLEN);
-
+	if ((lk = dedup_link_key(a->link)) != NULL)
+		hash_field(&rest, 'l', lk, strlen(lk));
 	free(lk);
+	hash_sha256_final(&rest, d);
+	memcpy(k->hash, d, DEDUP_HASHLEN);
+	k->full = 1;
+
 	buf_free(&title);
 	buf_free(&text);
 	buf_free(&tmp);
+}
+
+void
+dedup_keys_compute(const struct article *a, const char *site_link,
+    struct dedup_keys *k)
+{
+	dedup_keys_quick(a, site_link, k);
+	dedup_keys_complete(a, k);
 }
 
 static int
@@ -394,7 +508,7 @@ dedup_plan_make(enum dedup_identity configured, const struct dedup_keys *keys,
 	dup_link = count_repeats(tmp, with_link);
 	for (i = 0; i < n; i++)
 		if (keys[i].has_fp)
-			memcpy(tmp[with_fp++], keys[i].fp, DEDUP_KEYLEN);
+			memcpy(tmp[with_fp++], keys[i].tt, DEDUP_KEYLEN);
 	dup_fp = count_repeats(tmp, with_fp);
 	free(tmp);
 

@@ -45,10 +45,19 @@ enum dedup_identity {
 #define DEDUP_CHURN_LIMIT 2
 
 struct dedup_keys {
-	int		has_guid, has_link, has_fp;
+	/* dedup_keys_quick: */
+	int		has_guid, has_link;
 	unsigned char	guid[DEDUP_KEYLEN];
 	unsigned char	link[DEDUP_KEYLEN];
-	unsigned char	content[DEDUP_KEYLEN];	/* always set */
+	/* A fast (not cryptographic) hash of the item's raw fields: equal
+	 * means "byte for byte what this feed sent last time", which lets
+	 * the common case skip normalisation and SHA-256 entirely. */
+	unsigned char	raw[DEDUP_HASHLEN];
+	unsigned char	tt[DEDUP_KEYLEN];	/* raw title and body */
+	int		has_fp;		/* quick: a guess; complete: exact */
+	/* dedup_keys_complete: */
+	int		full;
+	unsigned char	content[DEDUP_KEYLEN];
 	unsigned char	fp[DEDUP_KEYLEN];
 	unsigned char	hash[DEDUP_HASHLEN];	/* content hash */
 };
@@ -71,13 +80,19 @@ const char	*dedup_identity_name(enum dedup_identity m);
 /* "auto", "guid", "link", "content"; 0 or ERR_INVALID. */
 int		 dedup_identity_parse(const char *s, enum dedup_identity *out);
 
-/* Fills k for item a.  site_link is the feed's home page (may be NULL): an
- * item whose link is the home page has no link identity. */
+/* Fills the quick keys of k for item a (guid, link, raw, tt).  site_link is
+ * the feed's home page (may be NULL): an item whose link is the home page
+ * has no link identity. */
+void	dedup_keys_quick(const struct article *a, const char *site_link,
+	    struct dedup_keys *k);
+/* Adds the normalised keys (content, fp, hash) to quick keys; sets full. */
+void	dedup_keys_complete(const struct article *a, struct dedup_keys *k);
+/* Both. */
 void	dedup_keys_compute(const struct article *a, const char *site_link,
 	    struct dedup_keys *k);
 
-/* Chooses the plan for one document of n items (keys from
- * dedup_keys_compute).  churn is how many times this feed has changed an
+/* Chooses the plan for one document of n items (quick keys are enough;
+ * two items with the same raw title and body count as one fingerprint).  churn is how many times this feed has changed an
  * item's guid while its link stayed (kept by the store). */
 void	dedup_plan_make(enum dedup_identity configured,
 	    const struct dedup_keys *keys, size_t n, long churn,

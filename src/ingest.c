@@ -59,7 +59,7 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 	 * them (a guid every item shares is only visible across items). */
 	keys = xreallocarray(NULL, nitems ? nitems : 1, sizeof(*keys));
 	for (i = 0; i < nitems; i++)
-		dedup_keys_compute(items[i], meta && meta->link ? meta->link :
+		dedup_keys_quick(items[i], meta && meta->link ? meta->link :
 		    f.site_link, &keys[i]);
 	dedup_plan_make(policy, keys, nitems, f.guid_churn, &r->plan);
 	store_feed_clear(&f);

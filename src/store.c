@@ -60,7 +60,7 @@ static const char *const migrations[] = {
 	 * published date, but never later than first_seen (a feed dating
 	 * its items in the future does not pin them to the top). */
 	"CREATE TABLE articles ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" feed_id INTEGER NOT NULL,"
 	" ident TEXT,"
 	" guid TEXT,"
@@ -93,7 +93,7 @@ static const char *const migrations[] = {
 	" content_hash BLOB NOT NULL,"
 	" first_seen INTEGER NOT NULL,"
 	" last_seen INTEGER NOT NULL,"
-	" seen_gen INTEGER NOT NULL,"
+	" raw_hash BLOB,"
 	" is_duplicate INTEGER NOT NULL DEFAULT 0,"
 	" removed INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (article_id, feed_id)) WITHOUT ROWID;"
@@ -118,20 +118,9 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE articles_fts USING fts5(title, text,"
 	" content='articles', content_rowid='id',"
 	" tokenize='unicode61 remove_diacritics 2');"
-	"CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN"
-	" INSERT INTO articles_fts(rowid, title, text)"
-	"  VALUES (new.id, new.title, new.text);"
-	" END;"
+	"INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16);"
 	"CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN"
-	" INSERT INTO articles_fts(articles_fts, rowid, title, text)"
-	"  VALUES ('delete', old.id, old.title, old.text);"
 	" DELETE FROM article_revisions WHERE article_id = old.id;"
-	" END;"
-	"CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN"
-	" INSERT INTO articles_fts(articles_fts, rowid, title, text)"
-	"  VALUES ('delete', old.id, old.title, old.text);"
-	" INSERT INTO articles_fts(rowid, title, text)"
-	"  VALUES (new.id, new.title, new.text);"
 	" END;"
 	"CREATE TABLE events ("
 	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -185,9 +174,10 @@ enum stmt_id {
 	S_AF_GET, S_AF_SEEN, S_AF_INSERT, S_AF_UPDATE,
 	S_ART_EXISTS, S_ART_INSERT, S_ART_UPDATE, S_REV_SAVE,
 	S_EVENT_INSERT,
-	S_RET_AGE, S_RET_COUNT, S_RET_DELETE,
+	S_RET_AGE, S_RET_COUNT, S_RET_MARK, S_RET_DELETE,
 	S_ART_GET, S_ART_LIST, S_SEARCH,
 	S_EV_PENDING, S_EV_DONE, S_TARGET_ENSURE, S_TARGET_LOW,
+	S_MAX_ID, S_FTS_BATCH, S_FTS_DEL_ONE, S_FTS_ADD_ONE, S_FTS_DEL_RET,
 	S_DONE_DELETE, S_DONE_EXISTS, S_EV_SKIPPABLE, S_TARGET_SET, S_EV_MAX,
 	S_COUNT
 };
@@ -248,15 +238,16 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHERE scope = ?1 AND key = ?2",
 	[S_KEY_PUT] = "INSERT OR IGNORE INTO identity_keys"
 	    " (scope, key, kind, article_id) VALUES (?1, ?2, ?3, ?4)",
-	[S_AF_GET] = "SELECT content_hash, removed FROM article_feeds"
+	[S_AF_GET] = "SELECT content_hash, removed, raw_hash, last_seen"
+	    " FROM article_feeds"
 	    " WHERE article_id = ?1 AND feed_id = ?2",
-	[S_AF_SEEN] = "UPDATE article_feeds SET last_seen = ?3, seen_gen = ?4"
+	[S_AF_SEEN] = "UPDATE article_feeds SET last_seen = ?3, raw_hash = ?4"
 	    " WHERE article_id = ?1 AND feed_id = ?2",
 	[S_AF_INSERT] = "INSERT INTO article_feeds (article_id, feed_id, guid,"
-	    " content_hash, first_seen, last_seen, seen_gen, is_duplicate)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
+	    " content_hash, raw_hash, first_seen, last_seen, is_duplicate)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
 	[S_AF_UPDATE] = "UPDATE article_feeds SET guid = ?3, content_hash = ?4,"
-	    " last_seen = ?5, seen_gen = ?6"
+	    " raw_hash = ?5, last_seen = ?6"
 	    " WHERE article_id = ?1 AND feed_id = ?2",
 	[S_ART_EXISTS] = "SELECT 1 FROM articles WHERE id = ?1",
 	[S_ART_INSERT] = "INSERT INTO articles (feed_id, ident, guid, link,"
@@ -279,16 +270,16 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " content_hash, ?2 FROM articles WHERE id = ?1",
 	[S_EVENT_INSERT] = "INSERT INTO events (article_id, feed_id, kind,"
 	    " revision, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_RET_AGE] = "UPDATE article_feeds SET removed = ?2"
-	    " WHERE feed_id = ?1 AND removed = 0 AND seen_gen < ?2"
-	    " AND article_id IN (SELECT id FROM articles WHERE sort_time < ?3)",
-	[S_RET_COUNT] = "UPDATE article_feeds SET removed = ?2"
-	    " WHERE feed_id = ?1 AND removed = 0 AND seen_gen < ?2"
-	    " AND article_id IN (SELECT x.article_id FROM article_feeds x"
-	    "  JOIN articles a ON a.id = x.article_id"
-	    "  WHERE x.feed_id = ?1 AND x.removed = 0"
-	    "  ORDER BY x.seen_gen = ?2 DESC, a.sort_time DESC, a.id DESC"
-	    "  LIMIT -1 OFFSET ?3)",
+	/* retention candidates, filtered in C against the batch's items */
+	[S_RET_AGE] = "SELECT x.article_id FROM article_feeds x"
+	    " JOIN articles a ON a.id = x.article_id"
+	    " WHERE x.feed_id = ?1 AND x.removed = 0 AND a.sort_time < ?2",
+	[S_RET_COUNT] = "SELECT x.article_id FROM article_feeds x"
+	    " JOIN articles a ON a.id = x.article_id"
+	    " WHERE x.feed_id = ?1 AND x.removed = 0"
+	    " ORDER BY a.sort_time DESC, a.id DESC",
+	[S_RET_MARK] = "UPDATE article_feeds SET removed = ?3"
+	    " WHERE article_id = ?1 AND feed_id = ?2 AND removed = 0",
 	[S_RET_DELETE] = "DELETE FROM articles WHERE id IN"
 	    " (SELECT article_id FROM article_feeds"
 	    "  WHERE feed_id = ?1 AND removed = ?2)"
@@ -331,6 +322,23 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_TARGET_SET] = "UPDATE export_targets SET done_below = ?2"
 	    " WHERE name = ?1",
 	[S_EV_MAX] = "SELECT coalesce(max(seq), 0) FROM events",
+	/* The full-text index is kept in step here rather than by triggers:
+	 * FTS5 flushes its pending terms at the end of every statement that
+	 * touches it, so a row-by-row trigger writes one index segment per
+	 * article; one statement per batch writes one. */
+	[S_MAX_ID] = "SELECT coalesce(max(id), 0) FROM articles",
+	[S_FTS_BATCH] = "INSERT INTO articles_fts(rowid, title, text)"
+	    " SELECT id, title, text FROM articles WHERE id > ?1",
+	[S_FTS_DEL_ONE] = "INSERT INTO articles_fts(articles_fts, rowid, title,"
+	    " text) SELECT 'delete', id, title, text FROM articles WHERE id = ?1",
+	[S_FTS_ADD_ONE] = "INSERT INTO articles_fts(rowid, title, text)"
+	    " SELECT id, title, text FROM articles WHERE id = ?1",
+	[S_FTS_DEL_RET] = "INSERT INTO articles_fts(articles_fts, rowid, title,"
+	    " text) SELECT 'delete', id, title, text FROM articles WHERE id IN"
+	    " (SELECT article_id FROM article_feeds"
+	    "  WHERE feed_id = ?1 AND removed = ?2)"
+	    " AND NOT EXISTS (SELECT 1 FROM article_feeds x"
+	    "  WHERE x.article_id = articles.id AND x.removed = 0)",
 };
 
 struct store {
@@ -341,6 +349,10 @@ struct store {
 	int		 in_batch;
 	int64_t		 batch_feed;
 	int64_t		 batch_gen;
+	int64_t		 batch_first;	/* articles above this id are new in
+					 * the batch, not yet in articles_fts */
+	int64_t		*seen;		/* articles of this batch's document */
+	size_t		 nseen, seencap;
 };
 
 static int
@@ -578,6 +590,7 @@ store_close(struct store *st)
 		sqlite3_finalize(st->stmts[i]);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
+	free(st->seen);
 	free(st->path);
 	free(st);
 }
@@ -856,6 +869,36 @@ store_feed_set_url(struct store *st, int64_t id, const char *url, char *ebuf,
 
 /* ---- batches ---- */
 
+static int
+max_id(struct store *st, int64_t *out, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_MAX_ID, ebuf, n);
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	rc = rc == SQLITE_ROW ? ERR_OK : db_error(st, ebuf, n, "begin");
+	done(s);
+	return rc;
+}
+
+/* One article's index entry, before (del) or after an update. */
+static int
+fts_one(struct store *st, enum stmt_id which, int64_t id, char *ebuf,
+    size_t n)
+{
+	sqlite3_stmt *s;
+
+	if (id > st->batch_first)
+		return ERR_OK;	/* indexed at commit, with its final text */
+	if ((s = stmt(st, which, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	return run(st, s, ebuf, n, "full-text index");
+}
+
 int
 store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
 {
@@ -879,6 +922,7 @@ store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
 	if (rc == SQLITE_ROW) {
 		st->batch_gen = sqlite3_column_int64(s, 0);
 		st->batch_feed = feed_id;
+		st->nseen = 0;
 		rc = sqlite3_step(s) == SQLITE_DONE ? ERR_OK :
 		    db_error(st, ebuf, n, "begin");
 	} else if (rc == SQLITE_DONE)
@@ -887,6 +931,8 @@ store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
 	else
 		rc = db_error(st, ebuf, n, "begin");
 	done(s);
+	if (rc == ERR_OK)
+		rc = max_id(st, &st->batch_first, ebuf, n);
 	if (rc != ERR_OK)
 		store_batch_rollback(st);
 	return rc;
@@ -901,6 +947,15 @@ store_batch_commit(struct store *st, char *ebuf, size_t n)
 	if (!st->in_batch)
 		return err_set(ebuf, n, ERR_INVALID, "%s: no batch to commit",
 		    st->path);
+	if ((s = stmt(st, S_FTS_BATCH, ebuf, n)) == NULL) {
+		store_batch_rollback(st);
+		return ERR_DB;
+	}
+	sqlite3_bind_int64(s, 1, st->batch_first);
+	if ((rc = run(st, s, ebuf, n, "full-text index")) != ERR_OK) {
+		store_batch_rollback(st);
+		return rc;
+	}
 	if ((s = stmt(st, S_COMMIT, ebuf, n)) == NULL) {
 		store_batch_rollback(st);
 		return ERR_DB;
@@ -1128,8 +1183,8 @@ article_insert(struct store *st, const struct article *a,
 	sqlite3_bind_int64(s, 2, st->batch_feed);
 	bind_text(s, 3, a->guid);
 	sqlite3_bind_blob(s, 4, u->keys->hash, DEDUP_HASHLEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, u->now);
-	sqlite3_bind_int64(s, 6, st->batch_gen);
+	sqlite3_bind_blob(s, 5, u->keys->raw, DEDUP_HASHLEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, u->now);
 	sqlite3_bind_int(s, 7, 0);
 	if ((rc = run(st, s, ebuf, n, "link article")) != ERR_OK)
 		return rc;
@@ -1155,6 +1210,8 @@ article_update(struct store *st, const struct article *a,
 	if ((rc = run(st, s, ebuf, n, "keep revision")) != ERR_OK)
 		return rc;
 
+	if ((rc = fts_one(st, S_FTS_DEL_ONE, u->article_id, ebuf, n)) != ERR_OK)
+		return rc;
 	if ((s = stmt(st, S_ART_UPDATE, ebuf, n)) == NULL)
 		return ERR_DB;
 	/* an update without a date of its own is dated by when we saw it */
@@ -1184,6 +1241,8 @@ article_update(struct store *st, const struct article *a,
 		return rc;
 	}
 	done(s);
+	if ((rc = fts_one(st, S_FTS_ADD_ONE, u->article_id, ebuf, n)) != ERR_OK)
+		return rc;
 
 	if ((s = stmt(st, S_AF_UPDATE, ebuf, n)) == NULL)
 		return ERR_DB;
@@ -1191,8 +1250,8 @@ article_update(struct store *st, const struct article *a,
 	sqlite3_bind_int64(s, 2, st->batch_feed);
 	bind_text(s, 3, a->guid);
 	sqlite3_bind_blob(s, 4, u->keys->hash, DEDUP_HASHLEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, u->now);
-	sqlite3_bind_int64(s, 6, st->batch_gen);
+	sqlite3_bind_blob(s, 5, u->keys->raw, DEDUP_HASHLEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, u->now);
 	if ((rc = run(st, s, ebuf, n, "link article")) != ERR_OK)
 		return rc;
 	if ((rc = keys_put(st, u, u->article_id, ebuf, n)) != ERR_OK)
@@ -1214,8 +1273,8 @@ article_link(struct store *st, const struct article *a,
 	sqlite3_bind_int64(s, 2, st->batch_feed);
 	bind_text(s, 3, a->guid);
 	sqlite3_bind_blob(s, 4, u->keys->hash, DEDUP_HASHLEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, u->now);
-	sqlite3_bind_int64(s, 6, st->batch_gen);
+	sqlite3_bind_blob(s, 5, u->keys->raw, DEDUP_HASHLEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, u->now);
 	sqlite3_bind_int(s, 7, 1);
 	if ((rc = run(st, s, ebuf, n, "link duplicate")) != ERR_OK)
 		return rc;
@@ -1226,8 +1285,13 @@ article_link(struct store *st, const struct article *a,
 	    ebuf, n);
 }
 
+/* missed: keys fast_path already looked up in vain (MISSED_*). */
+#define MISSED_GUID	1
+#define MISSED_LINK	2
+
 static int
-find_article(struct store *st, struct store_upsert *u, char *ebuf, size_t n)
+find_article(struct store *st, struct store_upsert *u, int missed, char *ebuf,
+    size_t n)
 {
 	const struct dedup_keys *k = u->keys;
 	const struct dedup_plan *p = u->plan;
@@ -1237,13 +1301,13 @@ find_article(struct store *st, struct store_upsert *u, char *ebuf, size_t n)
 	u->matched_by = STORE_MATCH_NONE;
 	by_guid = k->has_guid && p->use_guid;
 	by_link = k->has_link && p->use_link;
-	if (by_guid) {
+	if (by_guid && !(missed & MISSED_GUID)) {
 		if ((rc = key_get(st, feed, k->guid, &id, ebuf, n)) != ERR_OK)
 			return rc;
 		if (id)
 			u->matched_by = STORE_MATCH_GUID;
 	}
-	if (!id && by_link) {
+	if (!id && by_link && !(missed & MISSED_LINK)) {
 		if ((rc = key_get(st, 0, k->link, &id, ebuf, n)) != ERR_OK)
 			return rc;
 		if (id)
@@ -1265,71 +1329,180 @@ find_article(struct store *st, struct store_upsert *u, char *ebuf, size_t n)
 	return ERR_OK;
 }
 
+static void
+seen_add(struct store *st, int64_t id)
+{
+	if (st->nseen == st->seencap) {
+		st->seencap = st->seencap ? 2 * st->seencap : 128;
+		st->seen = xreallocarray(st->seen, st->seencap, sizeof(*st->seen));
+	}
+	st->seen[st->nseen++] = id;
+}
+
+struct af_row {
+	int		 have;
+	int		 removed;
+	int64_t		 last_seen;
+	unsigned char	 hash[DEDUP_HASHLEN];
+	unsigned char	 raw[DEDUP_HASHLEN];
+};
+
+static void
+blob16(sqlite3_stmt *s, int i, unsigned char *out)
+{
+	const void *h = sqlite3_column_blob(s, i);
+
+	memset(out, 0, DEDUP_HASHLEN);
+	if (h != NULL && sqlite3_column_bytes(s, i) == DEDUP_HASHLEN)
+		memcpy(out, h, DEDUP_HASHLEN);
+}
+
+/* This feed's link to article id, if any. */
+static int
+af_get(struct store *st, int64_t id, struct af_row *r, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_AF_GET, ebuf, n);
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		blob16(s, 0, r->hash);
+		r->removed = sqlite3_column_int64(s, 1) != 0;
+		blob16(s, 2, r->raw);
+		r->last_seen = sqlite3_column_int64(s, 3);
+		r->have = 1;
+		rc = ERR_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = ERR_OK;
+	else
+		rc = db_error(st, ebuf, n, "article link");
+	done(s);
+	return rc;
+}
+
+/* An unchanged item costs a row write only when its last_seen is more
+ * than STORE_SEEN_RESOLUTION old or its raw bytes differ. */
+static int
+af_seen(struct store *st, struct store_upsert *u, const struct af_row *r,
+    char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+
+	if (r->last_seen + STORE_SEEN_RESOLUTION > u->now &&
+	    memcmp(r->raw, u->keys->raw, DEDUP_HASHLEN) == 0)
+		return ERR_OK;
+	if ((s = stmt(st, S_AF_SEEN, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, u->article_id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	sqlite3_bind_int64(s, 3, u->now);
+	sqlite3_bind_blob(s, 4, u->keys->raw, DEDUP_HASHLEN, SQLITE_STATIC);
+	return run(st, s, ebuf, n, "seen");
+}
+
+/*
+ * The common case first: the item's primary key finds an article this feed
+ * already carries, with the very bytes it had last time.  No
+ * normalisation, no SHA-256 over the text, at most one small row write.
+ * Returns 1 when that settled it.
+ */
+static int
+fast_path(struct store *st, struct store_upsert *u, int *rcp, int *missed,
+    char *ebuf, size_t n)
+{
+	const struct dedup_keys *k = u->keys;
+	const struct dedup_plan *p = u->plan;
+	struct af_row r;
+	int64_t id = 0;
+
+	*rcp = ERR_OK;
+	if (p->use_guid && k->has_guid) {
+		if ((*rcp = key_get(st, st->batch_feed, k->guid, &id, ebuf, n)))
+			return 1;
+		u->matched_by = STORE_MATCH_GUID;
+		*missed = id ? 0 : MISSED_GUID;
+	} else if (p->use_link && k->has_link) {
+		if ((*rcp = key_get(st, 0, k->link, &id, ebuf, n)))
+			return 1;
+		u->matched_by = STORE_MATCH_LINK;
+		*missed = id ? 0 : MISSED_LINK;
+	}
+	if (id == 0)
+		return 0;
+	if ((*rcp = af_get(st, id, &r, ebuf, n)) != ERR_OK)
+		return 1;
+	if (!r.have || (!r.removed &&
+	    memcmp(r.raw, k->raw, DEDUP_HASHLEN) != 0))
+		return 0;
+	u->article_id = id;
+	u->outcome = STORE_UNCHANGED;
+	if (r.removed)
+		return 1;	/* retention removed it: it stays so */
+	seen_add(st, id);
+	*rcp = af_seen(st, u, &r, ebuf, n);
+	return 1;
+}
+
 int
 store_article_upsert(struct store *st, const struct article *a,
     struct store_upsert *u, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
-	unsigned char old[DEDUP_HASHLEN];
-	int rc, have_link = 0, removed = 0, exists;
+	struct af_row r;
+	int rc, exists, missed = 0;
 
 	if (!st->in_batch)
 		return err_set(ebuf, n, ERR_INVALID, "%s: upsert outside a batch",
 		    st->path);
 	u->outcome = STORE_UNCHANGED;
 	u->guid_changed = 0;
-	if ((rc = find_article(st, u, ebuf, n)) != ERR_OK)
+	u->article_id = 0;
+	if (!u->keys->full) {
+		if (fast_path(st, u, &rc, &missed, ebuf, n))
+			return rc;
+		dedup_keys_complete(a, u->keys);
+	}
+	if ((rc = find_article(st, u, missed, ebuf, n)) != ERR_OK)
 		return rc;
 	if (u->article_id == 0) {
 		u->outcome = STORE_NEW;
-		return article_insert(st, a, u, ebuf, n);
-	}
-
-	if ((s = stmt(st, S_AF_GET, ebuf, n)) == NULL)
-		return ERR_DB;
-	sqlite3_bind_int64(s, 1, u->article_id);
-	sqlite3_bind_int64(s, 2, st->batch_feed);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const void *h = sqlite3_column_blob(s, 0);
-
-		memset(old, 0, sizeof(old));
-		if (h != NULL && sqlite3_column_bytes(s, 0) == DEDUP_HASHLEN)
-			memcpy(old, h, DEDUP_HASHLEN);
-		removed = sqlite3_column_int64(s, 1) != 0;
-		have_link = 1;
-	} else if (rc != SQLITE_DONE) {
-		rc = db_error(st, ebuf, n, "article link");
-		done(s);
+		if ((rc = article_insert(st, a, u, ebuf, n)) == ERR_OK)
+			seen_add(st, u->article_id);
 		return rc;
 	}
-	done(s);
+	if ((rc = af_get(st, u->article_id, &r, ebuf, n)) != ERR_OK)
+		return rc;
 
-	if (have_link) {
+	if (r.have) {
 		/* The operator said guids are the identity: another guid is
 		 * another article, whatever its link. */
 		if (!u->plan->same_feed_fallback && u->keys->has_guid &&
 		    u->matched_by != STORE_MATCH_GUID) {
 			u->outcome = STORE_NEW;
 			u->matched_by = STORE_MATCH_NONE;
-			return article_insert(st, a, u, ebuf, n);
+			if ((rc = article_insert(st, a, u, ebuf, n)) == ERR_OK)
+				seen_add(st, u->article_id);
+			return rc;
 		}
-		if (removed)
+		if (r.removed)
 			return ERR_OK;	/* retention removed it: stays so */
+		seen_add(st, u->article_id);
 		if (u->matched_by != STORE_MATCH_GUID && u->keys->has_guid &&
 		    u->plan->use_guid)
 			u->guid_changed = 1;
-		if (memcmp(old, u->keys->hash, DEDUP_HASHLEN) != 0) {
+		if (memcmp(r.hash, u->keys->hash, DEDUP_HASHLEN) != 0) {
 			u->outcome = STORE_UPDATED;
 			return article_update(st, a, u, ebuf, n);
 		}
-		if ((s = stmt(st, S_AF_SEEN, ebuf, n)) == NULL)
-			return ERR_DB;
-		sqlite3_bind_int64(s, 1, u->article_id);
-		sqlite3_bind_int64(s, 2, st->batch_feed);
-		sqlite3_bind_int64(s, 3, u->now);
-		sqlite3_bind_int64(s, 4, st->batch_gen);
-		if ((rc = run(st, s, ebuf, n, "seen")) != ERR_OK)
+		/* the same article in other bytes (spacing, tracking
+		 * parameters, a new guid): remember these bytes */
+		r.last_seen = 0;
+		if ((rc = af_seen(st, u, &r, ebuf, n)) != ERR_OK)
 			return rc;
 		if (u->matched_by != STORE_MATCH_GUID)
 			return keys_put(st, u, u->article_id, ebuf, n);
@@ -1352,6 +1525,7 @@ store_article_upsert(struct store *st, const struct article *a,
 	if (!exists)
 		return ERR_OK;
 	u->outcome = STORE_DUPLICATE;
+	seen_add(st, u->article_id);
 	return article_link(st, a, u, ebuf, n);
 }
 
@@ -1373,46 +1547,133 @@ store_feed_note_identity(struct store *st, const struct dedup_plan *p,
 	return run(st, s, ebuf, n, "identity");
 }
 
+static int
+idcmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+in_batch_doc(const struct store *st, int64_t id)
+{
+	return bsearch(&id, st->seen, st->nseen, sizeof(*st->seen),
+	    idcmp) != NULL;
+}
+
+/* Collects the article ids s yields (s bound, not stepped). */
+static int
+collect_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, size_t *nids,
+    char *ebuf, size_t n)
+{
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*nids = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*nids == cap) {
+			cap = cap ? 2 * cap : 64;
+			*ids = xreallocarray(*ids, cap, sizeof(**ids));
+		}
+		(*ids)[(*nids)++] = sqlite3_column_int64(s, 0);
+	}
+	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "retention");
+	done(s);
+	return rc;
+}
+
+static int
+mark_removed(struct store *st, int64_t id, long *removed, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_RET_MARK, ebuf, n);
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	sqlite3_bind_int64(s, 3, st->batch_gen);
+	if ((rc = run(st, s, ebuf, n, "retention")) == ERR_OK)
+		*removed += sqlite3_changes(st->db);
+	return rc;
+}
+
 int
 store_retention(struct store *st, int64_t max_age, long max_count,
     int64_t now, long *removed, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
-	int rc;
+	int64_t *ids = NULL;
+	size_t nids = 0, i, present = 0, slots;
+	int rc = ERR_OK;
 
 	*removed = 0;
 	if (!st->in_batch)
 		return err_set(ebuf, n, ERR_INVALID, "%s: retention outside a "
 		    "batch", st->path);
-	/* removed = the batch's generation, so that the delete below only
-	 * looks at what this call removed */
+	qsort(st->seen, st->nseen, sizeof(*st->seen), idcmp);
+	/* removed = the batch's generation, so that the deletes below only
+	 * look at what this call removed */
 	if (max_age > 0) {
 		if ((s = stmt(st, S_RET_AGE, ebuf, n)) == NULL)
 			return ERR_DB;
 		sqlite3_bind_int64(s, 1, st->batch_feed);
-		sqlite3_bind_int64(s, 2, st->batch_gen);
-		sqlite3_bind_int64(s, 3, now - max_age);
-		if ((rc = run(st, s, ebuf, n, "retention")) != ERR_OK)
-			return rc;
-		*removed += sqlite3_changes(st->db);
+		sqlite3_bind_int64(s, 2, now - max_age);
+		if ((rc = collect_ids(st, s, &ids, &nids, ebuf, n)) != ERR_OK)
+			goto out;
+		for (i = 0; i < nids && rc == ERR_OK; i++)
+			if (!in_batch_doc(st, ids[i]))
+				rc = mark_removed(st, ids[i], removed, ebuf, n);
+		free(ids);
+		ids = NULL;
+		if (rc != ERR_OK)
+			goto out;
 	}
 	if (max_count > 0) {
 		if ((s = stmt(st, S_RET_COUNT, ebuf, n)) == NULL)
 			return ERR_DB;
 		sqlite3_bind_int64(s, 1, st->batch_feed);
-		sqlite3_bind_int64(s, 2, st->batch_gen);
-		sqlite3_bind_int64(s, 3, max_count);
-		if ((rc = run(st, s, ebuf, n, "retention")) != ERR_OK)
-			return rc;
-		*removed += sqlite3_changes(st->db);
+		if ((rc = collect_ids(st, s, &ids, &nids, ebuf, n)) != ERR_OK)
+			goto out;
+		/* the latest document's items always stay and take their
+		 * places first; the newest others fill what is left */
+		for (i = 0; i < nids; i++)
+			present += in_batch_doc(st, ids[i]);
+		slots = present < (size_t)max_count ? max_count - present : 0;
+		for (i = 0; i < nids && rc == ERR_OK; i++) {
+			if (in_batch_doc(st, ids[i]))
+				continue;
+			if (slots > 0) {
+				slots--;
+				continue;
+			}
+			rc = mark_removed(st, ids[i], removed, ebuf, n);
+		}
+		if (rc != ERR_OK)
+			goto out;
 	}
 	if (*removed == 0)
-		return ERR_OK;
-	if ((s = stmt(st, S_RET_DELETE, ebuf, n)) == NULL)
-		return ERR_DB;
+		goto out;
+	if ((s = stmt(st, S_FTS_DEL_RET, ebuf, n)) == NULL) {
+		rc = ERR_DB;
+		goto out;
+	}
 	sqlite3_bind_int64(s, 1, st->batch_feed);
 	sqlite3_bind_int64(s, 2, st->batch_gen);
-	return run(st, s, ebuf, n, "retention");
+	if ((rc = run(st, s, ebuf, n, "full-text index")) != ERR_OK)
+		goto out;
+	if ((s = stmt(st, S_RET_DELETE, ebuf, n)) == NULL) {
+		rc = ERR_DB;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, st->batch_feed);
+	sqlite3_bind_int64(s, 2, st->batch_gen);
+	rc = run(st, s, ebuf, n, "retention");
+out:
+	free(ids);
+	return rc;
 }
 
 void

@@ -137,10 +137,17 @@ enum store_match {
 	STORE_MATCH_FP,
 };
 
+/* last_seen is rewritten at most this often for an unchanged item, so that
+ * re-fetching an unchanged feed mostly reads and does not write. */
+#define STORE_SEEN_RESOLUTION 600
+
 struct store_upsert {
 	/* in */
 	const struct dedup_plan *plan;
-	const struct dedup_keys *keys;
+	/* Quick keys are enough: the store completes them
+	 * (dedup_keys_complete) only when the item is not plainly the same
+	 * bytes as last time. */
+	struct dedup_keys *keys;
 	int		 dup_as_new;	/* a cross-feed duplicate is exported
 					 * as new (else event "duplicate") */
 	int64_t		 now;
