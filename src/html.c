@@ -23,7 +23,7 @@
 #include "xmalloc.h"
 
 #define NPOS	((size_t)-1)
-#define CP_NONE	0x110000UL	/* a reference that stands for nothing */
+#define CP_NONE	0x110000UL	/* a reference to nothing */
 
 struct entity {
 	const char	*name;
@@ -303,16 +303,19 @@ static const unsigned short cp1252[32] = {
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Character classes, ASCII only and locale-free. */
+/* Character classes, ASCII only and locale-free.  They take a char or an
+ * unsigned char alike: only the low eight bits count. */
 static int
 is_alpha(int c)
 {
+	c &= 0xff;
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static int
 is_digit(int c)
 {
+	c &= 0xff;
 	return c >= '0' && c <= '9';
 }
 
@@ -325,6 +328,7 @@ is_alnum(int c)
 static int
 is_hex(int c)
 {
+	c &= 0xff;
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
@@ -332,6 +336,7 @@ is_hex(int c)
 static int
 is_space(int c)
 {
+	c &= 0xff;
 	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
 }
 
@@ -339,12 +344,14 @@ is_space(int c)
 static int
 is_word(int c)
 {
+	c &= 0xff;
 	return is_alnum(c) || c == '_' || (c & 0x80);
 }
 
 static int
 lower(int c)
 {
+	c &= 0xff;
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
@@ -424,7 +431,8 @@ legacy_prefix(const char *s, size_t n, size_t *used)
 	size_t l;
 
 	for (l = n < 6 ? n : 6; l >= 2; l--) {
-		if ((cp = entity_lookup(s, l)) != 0 && cp <= 0xff && cp != '\'') {
+		cp = entity_lookup(s, l);
+		if (cp != 0 && cp <= 0xff && cp != '\'') {
 			*used = l;
 			return cp;
 		}
@@ -494,11 +502,11 @@ presize(struct buf *b, const char *like, size_t n)
  * The tokenizer.
  */
 struct attr {
-	const char	*name;		/* as written; compare case-insensitively */
+	const char	*name;		/* as written, any case */
 	size_t		 namelen;
-	const char	*value;		/* quotes removed, references untouched */
+	const char	*value;		/* unquoted, refs as is */
 	size_t		 valuelen;
-	size_t		 seq;		/* position, so sorting can be stable */
+	size_t		 seq;		/* position: sorts stably */
 };
 
 struct tok_ops {
@@ -522,12 +530,12 @@ struct tok {
 	size_t			 n;
 	const struct tok_ops	*ops;
 	void			*ctx;
-	int			 textmode;	/* HTML5-ish, for rendering */
+	int			 textmode;	/* HTML5-ish */
 	struct attr		*attrs;
 	size_t			 nattrs;
 	size_t			 attrcap;
-	struct buf		 name;		/* lowercased tag name */
-	struct buf		 last;		/* the previous start tag's name */
+	struct buf		 name;		/* lower case */
+	struct buf		 last;		/* the last start tag */
 	int			 have_last;
 };
 
@@ -547,7 +555,7 @@ set_name(struct tok *t, const char *p, size_t n)
 	buf_reset(&t->name);
 	buf_append(&t->name, p, n);
 	for (i = 0; i < n; i++)
-		t->name.data[i] = (char)lower((unsigned char)t->name.data[i]);
+		t->name.data[i] = (char)lower(t->name.data[i]);
 }
 
 static void
@@ -558,7 +566,7 @@ set_lower(struct buf *b, const char *p, size_t n)
 	buf_reset(b);
 	buf_append(b, p, n);
 	for (i = 0; i < n; i++)
-		b->data[i] = (char)lower((unsigned char)b->data[i]);
+		b->data[i] = (char)lower(b->data[i]);
 }
 
 /*
@@ -590,7 +598,7 @@ end_bracket(const struct tok *t, size_t from)
 			break;
 		c = (unsigned char)s[a];
 		if (!(c == '>' || c == '/' || is_space(c))) {
-			for (b = a; b < n && is_word((unsigned char)s[b]); b++)
+			for (b = a; b < n && is_word(s[b]); b++)
 				;
 			if (b == a || b >= n || s[b] != '=')
 				break;
@@ -619,12 +627,12 @@ parse_attr(struct tok *t, size_t k)
 	struct attr a;
 	const char *close;
 
-	while (p < n && is_space((unsigned char)s[p]))
+	while (p < n && is_space(s[p]))
 		p++;
-	if (p >= n || !(is_alpha((unsigned char)s[p]) || s[p] == '_'))
+	if (p >= n || !(is_alpha(s[p]) || s[p] == '_'))
 		return NPOS;
 	a.name = s + p;
-	for (p++; p < n && (is_alnum((unsigned char)s[p]) ||
+	for (p++; p < n && (is_alnum(s[p]) ||
 	    strchr("-:._", s[p]) != NULL) && s[p] != '\0'; p++)
 		;
 	a.namelen = (size_t)(s + p - a.name);
@@ -633,16 +641,16 @@ parse_attr(struct tok *t, size_t k)
 	if (p < n && s[p] == '$')
 		p++;
 	q = p;
-	while (q < n && is_space((unsigned char)s[q]))
+	while (q < n && is_space(s[q]))
 		q++;
 	if (q < n && s[q] == '=') {
-		for (q++; q < n && is_space((unsigned char)s[q]); q++)
+		for (q++; q < n && is_space(s[q]); q++)
 			;
 		if (q < n && (s[q] == '"' || s[q] == '\'') &&
 		    (close = memchr(s + q + 1, s[q], n - q - 1)) != NULL)
 			r = (size_t)(close - s) + 1;
 		else
-			for (r = q; r < n && unquoted_char((unsigned char)s[r]);
+			for (r = q; r < n && unquoted_char(s[r]);
 			    r++)
 				;
 		a.value = s + q;
@@ -660,7 +668,8 @@ parse_attr(struct tok *t, size_t k)
 	}
 	if (t->nattrs == t->attrcap) {
 		t->attrcap = t->attrcap ? t->attrcap * 2 : 16;
-		t->attrs = xreallocarray(t->attrs, t->attrcap, sizeof(*t->attrs));
+		t->attrs = xreallocarray(t->attrs, t->attrcap,
+		    sizeof(*t->attrs));
 	}
 	a.seq = t->nattrs;
 	t->attrs[t->nattrs++] = a;
@@ -679,10 +688,11 @@ find_end_tag(const struct tok *t, size_t p, const char *name, size_t len)
 		p = (size_t)(lt - s);
 		if (p + 2 + len <= n && s[p + 1] == '/') {
 			for (i = 0; i < len; i++)
-				if (lower((unsigned char)s[p + 2 + i]) != name[i])
+				if (lower(s[p + 2 + i]) !=
+				    name[i])
 					break;
 			if (i == len && (p + 2 + len == n ||
-			    !is_alnum((unsigned char)s[p + 2 + len])))
+			    !is_alnum(s[p + 2 + len])))
 				return p;
 		}
 		p++;
@@ -698,8 +708,8 @@ parse_starttag(struct tok *t, size_t i)
 	int selfclose, raw = 0;
 
 	/* "<name/data/" is an SGML short tag (not to HTML5). */
-	if (!t->textmode && is_alpha((unsigned char)s[i + 1])) {
-		for (p = i + 2; p < n && (is_alnum((unsigned char)s[p]) ||
+	if (!t->textmode && is_alpha(s[i + 1])) {
+		for (p = i + 2; p < n && (is_alnum(s[p]) ||
 		    s[p] == '-' || s[p] == '.'); p++)
 			;
 		if (p < n && s[p] == '/') {
@@ -708,8 +718,8 @@ parse_starttag(struct tok *t, size_t i)
 			if (q >= n)
 				return NPOS;
 			set_name(t, s + i + 1, p - i - 1);
-			t->ops->start(t->ctx, t->name.data, t->name.len, NULL, 0,
-			    0);
+			t->ops->start(t->ctx, t->name.data, t->name.len,
+			    NULL, 0, 0);
 			set_name(t, s + i + 1, p - i - 1);
 			if (q > p + 1)
 				t->ops->text(t->ctx, s + p + 1, q - p - 1, 1);
@@ -724,7 +734,7 @@ parse_starttag(struct tok *t, size_t i)
 		buf_reset(&t->name);
 		buf_append(&t->name, buf_str(&t->last), t->last.len);
 	} else {
-		for (k = i + 1; k < n && (is_alnum((unsigned char)s[k]) ||
+		for (k = i + 1; k < n && (is_alnum(s[k]) ||
 		    (s[k] != '\0' && strchr("-_.:", s[k]) != NULL)); k++)
 			;
 		set_name(t, s + i + 1, k - i - 1);
@@ -758,9 +768,9 @@ parse_endtag(struct tok *t, size_t i)
 
 	if ((j = end_bracket(t, i + 1)) == NPOS)
 		return NPOS;
-	for (a = i + 2; a < j && is_space((unsigned char)s[a]); a++)
+	for (a = i + 2; a < j && is_space(s[a]); a++)
 		;
-	for (b = j; b > a && is_space((unsigned char)s[b - 1]); b--)
+	for (b = j; b > a && is_space(s[b - 1]); b--)
 		;
 	set_name(t, s + a, b - a);
 	t->ops->end(t->ctx, t->name.data, t->name.len);
@@ -777,7 +787,7 @@ parse_comment(struct tok *t, size_t i)
 	for (p = i + 4; p + 1 < n; p++) {
 		if (s[p] != '-' || s[p + 1] != '-')
 			continue;
-		for (r = p + 2; r < n && is_space((unsigned char)s[r]); r++)
+		for (r = p + 2; r < n && is_space(s[r]); r++)
 			;
 		if (r < n && s[r] == '>') {
 			t->ops->comment(t->ctx, s + i + 4, p - i - 4);
@@ -804,10 +814,10 @@ parse_decl(struct tok *t, size_t i)
 	int two;
 
 	if (i + 2 < n && s[i + 2] == '[') {
-		for (a = p = i + 3; p < n && (is_alnum((unsigned char)s[p]) ||
+		for (a = p = i + 3; p < n && (is_alnum(s[p]) ||
 		    (s[p] != '\0' && strchr("-_.:", s[p]) != NULL)); p++)
 			;
-		if (p == a || !is_alpha((unsigned char)s[a]))
+		if (p == a || !is_alpha(s[a]))
 			return 0;
 		set_name(t, s + a, p - a);
 		if (eq(t->name.data, t->name.len, "temp") ||
@@ -829,13 +839,13 @@ parse_decl(struct tok *t, size_t i)
 			if (s[r] != ']')
 				continue;
 			if (two) {
-				for (r++; r < n && is_space((unsigned char)s[r]);
+				for (r++; r < n && is_space(s[r]);
 				    r++)
 					;
 				if (r >= n || s[r] != ']')
 					continue;
 			}
-			for (r++; r < n && is_space((unsigned char)s[r]); r++)
+			for (r++; r < n && is_space(s[r]); r++)
 				;
 			if (r < n && s[r] == '>')
 				return r + 1;
@@ -854,7 +864,7 @@ parse_decl(struct tok *t, size_t i)
 				return NPOS;
 			p = (size_t)(q - s) + 1;
 		} else if (is_alpha(c)) {
-			while (p < n && (is_alnum((unsigned char)s[p]) ||
+			while (p < n && (is_alnum(s[p]) ||
 			    (s[p] != '\0' && strchr("-_.:", s[p]) != NULL)))
 				p++;
 		} else if (c == '[') {
@@ -868,7 +878,7 @@ parse_decl(struct tok *t, size_t i)
 			p++;
 			continue;
 		}
-		while (p < n && is_space((unsigned char)s[p]))
+		while (p < n && is_space(s[p]))
 			p++;
 	}
 	return NPOS;
@@ -892,7 +902,8 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 	presize(&b, s, n);
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == '&' && n - i >= 5 && (memcmp(s + i, "&#39;", 5) == 0 ||
+		if (s[i] == '&' && n - i >= 5 &&
+		    (memcmp(s + i, "&#39;", 5) == 0 ||
 		    memcmp(s + i, "&#34;", 5) == 0)) {
 			buf_append(&b, s + a, i - a);
 			buf_putc(&b, s[i + 3] == '9' ? '\'' : '"');
@@ -914,7 +925,7 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 		}
 		/* <([^<>\s]+?)\s*\/> */
 		for (p = i + 1; p < n && s[p] != '<' && s[p] != '>' &&
-		    !is_space((unsigned char)s[p]); p++)
+		    !is_space(s[p]); p++)
 			;
 		if (p == i + 1)
 			continue;
@@ -922,7 +933,7 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 			g = p - 1;
 			end = p + 1;
 		} else {
-			for (q = p; q < n && is_space((unsigned char)s[q]); q++)
+			for (q = p; q < n && is_space(s[q]); q++)
 				;
 			if (q + 1 >= n || s[q] != '/' || s[q + 1] != '>')
 				continue;
@@ -967,7 +978,7 @@ tok_lt(struct tok *t, size_t i)
 	if (c == '!' && !starts(t, i, "<!--") && !starts(t, i, "<!DOCTYPE") &&
 	    !starts(t, i, "<![")) {
 		/* One the pre-pass left: a declaration, dropped. */
-		if (i + 2 < n && is_alpha((unsigned char)s[i + 2])) {
+		if (i + 2 < n && is_alpha(s[i + 2])) {
 			gt = memchr(s + i, '>', n - i);
 			return gt ? (size_t)(gt - s) + 1 : NPOS;
 		}
@@ -1007,12 +1018,12 @@ tok_amp(struct tok *t, size_t i)
 
 	if (i + 1 < n && s[i + 1] == '#') {
 		a = i + 2;
-		if (a < n && is_digit((unsigned char)s[a]))
-			for (p = a; p < n && is_digit((unsigned char)s[p]); p++)
+		if (a < n && is_digit(s[a]))
+			for (p = a; p < n && is_digit(s[p]); p++)
 				;
 		else if (a + 1 < n && (s[a] == 'x' || s[a] == 'X') &&
-		    is_hex((unsigned char)s[a + 1]))
-			for (p = a + 1; p < n && is_hex((unsigned char)s[p]); p++)
+		    is_hex(s[a + 1]))
+			for (p = a + 1; p < n && is_hex(s[p]); p++)
 				;
 		else
 			p = a;
@@ -1026,25 +1037,27 @@ tok_amp(struct tok *t, size_t i)
 			return p;
 		}
 		/* Not a reference: "&#" and digits as text. */
-		for (p = a; p < n && is_digit((unsigned char)s[p]); p++)
+		for (p = a; p < n && is_digit(s[p]); p++)
 			;
 		if (p >= n)
 			return NPOS;
 		t->ops->text(t->ctx, s + i, p - i, 0);
 		return p;
 	}
-	if (t->textmode && i + 1 < n && is_alpha((unsigned char)s[i + 1])) {
-		for (p = i + 2; p < n && is_alnum((unsigned char)s[p]); p++)
+	if (t->textmode && i + 1 < n && is_alpha(s[i + 1])) {
+		for (p = i + 2; p < n && is_alnum(s[p]); p++)
 			;
-		t->ops->entity(t->ctx, s + i + 1, p - i - 1, p < n && s[p] == ';');
+		t->ops->entity(t->ctx, s + i + 1, p - i - 1,
+		    p < n && s[p] == ';');
 		return p < n && s[p] == ';' ? p + 1 : p;
 	}
-	if (i + 1 < n && is_alpha((unsigned char)s[i + 1])) {
-		for (p = i + 2; p < n && (is_alnum((unsigned char)s[p]) ||
+	if (i + 1 < n && is_alpha(s[i + 1])) {
+		for (p = i + 2; p < n && (is_alnum(s[p]) ||
 		    s[p] == '-' || s[p] == '.'); p++)
 			;
 		if (p < n) {
-			t->ops->entity(t->ctx, s + i + 1, p - i - 1, s[p] == ';');
+			t->ops->entity(t->ctx, s + i + 1, p - i - 1,
+			    s[p] == ';');
 			return s[p] == ';' ? p + 1 : p;
 		}
 		/* At the very end a trailing '-' or '.' can end the name. */
@@ -1136,10 +1149,10 @@ static const char *const css_shorthands[] = {
 struct san {
 	struct buf	 out;
 	const char	*base;
-	int		 unacceptable;	/* may go negative, as feedparser's */
+	int		 unacceptable;	/* may go below 0 */
 	int		 mathml;
 	int		 svg;
-	struct buf	 val;		/* scratch: one attribute value */
+	struct buf	 val;		/* one attribute value */
 	struct buf	 val2;
 	struct buf	 style;
 	struct buf	 prop;
@@ -1157,7 +1170,7 @@ svg_camel_name(const char *s, size_t n)
 
 		if (strlen(c) != n)
 			continue;
-		for (k = 0; k < n && lower((unsigned char)c[k]) == s[k]; k++)
+		for (k = 0; k < n && lower(c[k]) == s[k]; k++)
 			;
 		if (k == n)
 			return c;
@@ -1184,7 +1197,7 @@ san_text(void *ctx, const char *p, size_t n, int rest)
 	 * "</" open nothing that runs, so they stay as they are.
 	 */
 	for (i = a = 0; i < n; i++) {
-		if (p[i] != '<' || i + 1 >= n || !is_alpha((unsigned char)p[i + 1]))
+		if (p[i] != '<' || i + 1 >= n || !is_alpha(p[i + 1]))
 			continue;
 		put_raw(&z->out, p + a, i - a);
 		buf_puts(&z->out, "&lt;");
@@ -1214,7 +1227,7 @@ san_charref(void *ctx, const char *p, size_t n)
 	}
 	buf_puts(&z->out, "&#");
 	for (i = 0; i < n; i++)
-		buf_putc(&z->out, lower((unsigned char)p[i]));
+		buf_putc(&z->out, lower(p[i]));
 	buf_putc(&z->out, ';');
 }
 
@@ -1363,15 +1376,15 @@ css_gauntlet(const char *s, size_t n)
 		    p + w + 1 < n && (w2 = word_len(s, n, p + w + 1)))
 			reach[p + w + 1 + w2] = 1;
 		if (c == '\'' || c == '"') {
-			for (q = p + 1; q < n && (is_space((unsigned char)s[q]) ||
-			    is_word((unsigned char)s[q])); q++)
+			for (q = p + 1; q < n && (is_space(s[q]) ||
+			    is_word(s[q])); q++)
 				;
 			if (q > p + 1 && q < n && s[q] == (char)c)
 				reach[q + 1] = 1;
 		}
 		if (c == '(') {
-			for (q = p + 1; q < n && (is_digit(s[q]) || s[q] == ',' ||
-			    is_space((unsigned char)s[q])); q++)
+			for (q = p + 1; q < n && (is_digit(s[q]) ||
+			    s[q] == ',' || is_space(s[q])); q++)
 				;
 			if (q > p + 1 && q < n && s[q] == ')')
 				reach[q + 1] = 1;
@@ -1385,7 +1398,7 @@ css_gauntlet(const char *s, size_t n)
 static int
 css_name_char(const char *s, size_t p)
 {
-	return s[p] == '-' || is_word((unsigned char)s[p]);
+	return s[p] == '-' || is_word(s[p]);
 }
 
 /* Matches "\s*[-\w]+\s*:\s*[^:;]*;?" at p; returns its end or NPOS. */
@@ -1394,13 +1407,13 @@ css_decl(const char *s, size_t n, size_t p)
 {
 	size_t a;
 
-	while (p < n && is_space((unsigned char)s[p]))
+	while (p < n && is_space(s[p]))
 		p++;
 	for (a = p; p < n && css_name_char(s, p); p++)
 		;
 	if (p == a)
 		return NPOS;
-	while (p < n && is_space((unsigned char)s[p]))
+	while (p < n && is_space(s[p]))
 		p++;
 	if (p >= n || s[p] != ':')
 		return NPOS;
@@ -1422,22 +1435,22 @@ css_clean(struct san *z, struct buf *dst, const char *in, size_t inlen)
 	buf_reset(t);
 	for (p = 0; p < inlen; ) {
 		if (inlen - p >= 3 && memcmp(in + p, "url", 3) == 0) {
-			for (q = p + 3; q < inlen && is_space((unsigned char)in[q]);
+			for (q = p + 3; q < inlen && is_space(in[q]);
 			    q++)
 				;
 			if (q < inlen && in[q] == '(') {
-				for (q++; q < inlen && is_space((unsigned char)in[q]);
+				for (q++; q < inlen && is_space(in[q]);
 				    q++)
 					;
 				for (a = q; q < inlen && in[q] != ')' &&
-				    !is_space((unsigned char)in[q]); q++)
+				    !is_space(in[q]); q++)
 					;
 				b = q;
-				while (q < inlen && is_space((unsigned char)in[q]))
+				while (q < inlen && is_space(in[q]))
 					q++;
 				if (b > a && q < inlen && in[q] == ')') {
 					for (q++; q < inlen &&
-					    is_space((unsigned char)in[q]); q++)
+					    is_space(in[q]); q++)
 						;
 					buf_putc(t, ' ');
 					p = q;
@@ -1454,7 +1467,7 @@ css_clean(struct san *z, struct buf *dst, const char *in, size_t inlen)
 	for (p = 0; p < n; ) {
 		if ((q = css_decl(s, n, p)) != NPOS)
 			p = q;
-		else if (is_space((unsigned char)s[p]))
+		else if (is_space(s[p]))
 			p++;
 		else
 			return;
@@ -1467,13 +1480,13 @@ css_clean(struct san *z, struct buf *dst, const char *in, size_t inlen)
 		for (a = p; p < n && css_name_char(s, p); p++)
 			;
 		b = p;
-		for (q = p; q < n && is_space((unsigned char)s[q]); q++)
+		for (q = p; q < n && is_space(s[q]); q++)
 			;
 		if (q >= n || s[q] != ':') {
 			p = a + 1;
 			continue;
 		}
-		for (q++; q < n && is_space((unsigned char)s[q]); q++)
+		for (q++; q < n && is_space(s[q]); q++)
 			;
 		for (v = q; q < n && s[q] != ':' && s[q] != ';'; q++)
 			;
@@ -1488,16 +1501,17 @@ css_clean(struct san *z, struct buf *dst, const char *in, size_t inlen)
 			    z->prop.data[dash] != '-'; dash++)
 				;
 			if (IN(css_shorthands, z->prop.data, dash)) {
-				/* Every keyword must be known or a plain value. */
+				/* Each keyword known, or a plain value. */
 				for (e = v; e < q; ) {
 					size_t k;
 
-					while (e < q && is_space((unsigned char)s[e]))
+					while (e < q && is_space(s[e]))
 						e++;
 					for (k = e; k < q &&
-					    !is_space((unsigned char)s[k]); k++)
+					    !is_space(s[k]); k++)
 						;
-					if (k > e && !IN(css_keywords, s + e, k - e) &&
+					if (k > e &&
+					    !IN(css_keywords, s + e, k - e) &&
 					    !css_value_ok(s + e, k - e))
 						break;
 					e = k;
@@ -1524,7 +1538,7 @@ attr_is(const struct attr *a, const char *lname)
 	size_t i;
 
 	for (i = 0; i < a->namelen; i++)
-		if (lname[i] == '\0' || lower((unsigned char)a->name[i]) !=
+		if (lname[i] == '\0' || lower(a->name[i]) !=
 		    lname[i])
 			return 0;
 	return lname[i] == '\0';
@@ -1538,7 +1552,8 @@ has_attr_value(const struct attr *a, size_t na, const char *lname,
 	size_t i;
 
 	for (i = 0; i < na; i++)
-		if (attr_is(&a[i], lname) && eq(a[i].value, a[i].valuelen, value))
+		if (attr_is(&a[i], lname) &&
+		    eq(a[i].value, a[i].valuelen, value))
 			return 1;
 	return 0;
 }
@@ -1550,8 +1565,8 @@ attr_cmp(const void *va, const void *vb)
 	size_t i, n = a->namelen < b->namelen ? a->namelen : b->namelen;
 
 	for (i = 0; i < n; i++) {
-		int x = lower((unsigned char)a->name[i]);
-		int y = lower((unsigned char)b->name[i]);
+		int x = lower(a->name[i]);
+		int y = lower(b->name[i]);
 
 		if (x != y)
 			return x - y;
@@ -1575,8 +1590,8 @@ attr_value_prep(struct buf *b, const char *p, size_t n)
 			buf_putc(b, p[i + 3] == '9' ? '\'' : '"');
 			i += 5;
 		} else if (p[i] == '&' && i + 2 < n && p[i + 1] == '#' &&
-		    is_digit((unsigned char)p[i + 2])) {
-			for (k = i + 2; k < n && is_digit((unsigned char)p[k]); k++)
+		    is_digit(p[i + 2])) {
+			for (k = i + 2; k < n && is_digit(p[k]); k++)
 				;
 			buf_append(b, p + i, k - i);
 			buf_putc(b, ';');
@@ -1607,18 +1622,18 @@ attr_value_put(struct buf *out, const char *p, size_t n)
 			if (k < n && p[k] == '#') {
 				k++;
 				if (k < n && p[k] == 'x' && k + 1 < n &&
-				    is_hex((unsigned char)p[k + 1]))
-					for (k++; k < n && is_hex((unsigned char)p[k]);
+				    is_hex(p[k + 1]))
+					for (k++; k < n && is_hex(p[k]);
 					    k++)
 						;
 				else
-					for (; k < n && is_digit((unsigned char)p[k]);
+					for (; k < n && is_digit(p[k]);
 					    k++)
 						;
-				if (k == i + 2 || (k < n && p[k] != ';') || k >= n)
+				if (k == i + 2 || k >= n || p[k] != ';')
 					rep = "&amp;";
 			} else {
-				while (k < n && is_word((unsigned char)p[k]))
+				while (k < n && is_word(p[k]))
 					k++;
 				if (k == i + 1 || k >= n || p[k] != ';')
 					rep = "&amp;";
@@ -1676,17 +1691,17 @@ uri_fix(struct san *z, const char *tag, size_t tlen, const char *name,
 		strcpy(pair + tlen + 1, name);
 		if (IN(relative_uris, pair, strlen(pair))) {
 			for (a = 0; a < val->len &&
-			    is_space((unsigned char)val->data[a]); a++)
+			    is_space(val->data[a]); a++)
 				;
 			for (b = val->len; b > a &&
-			    is_space((unsigned char)val->data[b - 1]); b--)
+			    is_space(val->data[b - 1]); b--)
 				;
 			if (b > a) {
 				memmove(val->data, val->data + a, b - a);
 				val->len = b - a;
 				val->data[val->len] = '\0';
-				if (z->base && *z->base &&
-				    (res = url_resolve(z->base, val->data)) != NULL) {
+				if (z->base && *z->base && (res =
+				    url_resolve(z->base, val->data)) != NULL) {
 					buf_reset(val);
 					buf_puts(val, res);
 					free(res);
@@ -1757,7 +1772,8 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 			if (attrs[i].namelen > 6 &&
 			    strncasecmp(attrs[i].name, "xlink:", 6) == 0)
 				break;
-		if (i < na && !has_attr_value(attrs, na, "xmlns:xlink", NS_XLINK))
+		if (i < na &&
+		    !has_attr_value(attrs, na, "xmlns:xlink", NS_XLINK))
 			add[2] = 1;
 	}
 
@@ -1784,7 +1800,8 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 		a = &z->sorted[i];
 		if (i + 1 < m && attr_cmp(a, &z->sorted[i + 1]) != 0 &&
 		    a->namelen == z->sorted[i + 1].namelen &&
-		    strncasecmp(a->name, z->sorted[i + 1].name, a->namelen) == 0)
+		    strncasecmp(a->name, z->sorted[i + 1].name,
+		    a->namelen) == 0)
 			continue;	/* a later duplicate wins */
 		set_lower(&z->prop, a->name, a->namelen);
 		attr_value_prep(&z->val, a->value, a->valuelen);
@@ -1893,7 +1910,8 @@ py_finish(struct buf *b)
 	e = n;
 	while (e > a) {
 		/* Step back to the start of the last character. */
-		for (i = e - 1; i > a && (s[i] & 0xc0) == 0x80 && e - i < 4; i--)
+		for (i = e - 1; i > a && (s[i] & 0xc0) == 0x80 && e - i < 4;
+		    i--)
 			;
 		if ((k = py_space_at(s, e, i)) == 0 || i + k != e)
 			break;
@@ -1968,8 +1986,8 @@ struct txt {
 	int		 brs;		/* <br>s since the last text */
 	int		 hidden;	/* depth in hidden_elements */
 	int		 pre;
-	char		 prefix[24];	/* list marker waiting for its text */
-	int		 lists[TXT_LISTS];	/* next number; 0 for <ul> */
+	char		 prefix[24];	/* list marker, until text */
+	int		 lists[TXT_LISTS]; /* next number, 0: <ul> */
 	size_t		 nlists;
 };
 
@@ -1983,30 +2001,19 @@ txt_need(struct txt *x, int need)
 static void
 txt_put(struct txt *x, const char *p, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)p;
 	size_t i = 0, a, k;
-	unsigned char c;
 
 	while (i < n) {
-		c = (unsigned char)p[i];
-		if (c == ' ' || (c >= '\t' && c <= '\r')) {
-			txt_need(x, x->pre && c == '\n' ? NEED_LINE : NEED_SPACE);
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && (k = py_space_at((const unsigned char *)p, n,
-		    i)) != 0) {
-			/* No-break and other Unicode spaces: white space like
-			 * any other here. */
-			txt_need(x, NEED_SPACE);
+		/* Any white space, no-break and other Unicode spaces too. */
+		if ((k = py_space_at(u, n, i)) != 0) {
+			txt_need(x, x->pre && u[i] == '\n' ? NEED_LINE :
+			    NEED_SPACE);
 			i += k;
 			continue;
 		}
-		for (a = i; i < n; i++) {
-			c = (unsigned char)p[i];
-			if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0xc2 &&
-			    py_space_at((const unsigned char *)p, n, i)))
-				break;
-		}
+		for (a = i; i < n && py_space_at(u, n, i) == 0; i++)
+			;
 		if (x->out.len)
 			buf_puts(&x->out, x->need == NEED_PARA ? "\n\n" :
 			    x->need == NEED_LINE ? "\n" :
@@ -2223,12 +2230,12 @@ html_unescape(const char *s, size_t len)
 		if (s[p] == '#') {
 			q = ++p;
 			if (q < len && (s[q] == 'x' || s[q] == 'X')) {
-				for (q++; q < len && is_hex((unsigned char)s[q]); q++)
+				for (q++; q < len && is_hex(s[q]); q++)
 					;
 				if (q > p + 1)
 					cp = charref_value(s + p, q - p);
 			} else {
-				for (; q < len && is_digit((unsigned char)s[q]); q++)
+				for (; q < len && is_digit(s[q]); q++)
 					;
 				if (q > p)
 					cp = charref_value(s + p, q - p);
@@ -2236,7 +2243,7 @@ html_unescape(const char *s, size_t len)
 		} else {
 			size_t used;
 
-			for (q = p; q < len && is_alnum((unsigned char)s[q]); q++)
+			for (q = p; q < len && is_alnum(s[q]); q++)
 				;
 			if (q > p && q < len && s[q] == ';')
 				cp = entity_lookup(s + p, q - p);
@@ -2301,7 +2308,8 @@ html_escape(const char *s, size_t len, int quote)
 int
 html_looks_like_html(const char *s, size_t len)
 {
-	size_t i, p, q;
+	char name[33];
+	size_t i, p, q, k;
 	int evidence = 0;
 
 	if (s == NULL)
@@ -2311,42 +2319,37 @@ html_looks_like_html(const char *s, size_t len)
 			p = i + 1;
 			if (p < len && s[p] == '/')
 				p++;
-			for (q = p; q < len && is_word((unsigned char)s[q]); q++)
+			for (q = p; q < len && is_word(s[q]); q++)
 				;
 			if (q == p)
 				continue;
 			/* Tag names compare in lower case. */
-			if (q - p > 32)
+			if (q - p >= sizeof(name))
 				return 0;
-			{
-				char name[33];
-				size_t k;
-
-				for (k = 0; k < q - p; k++)
-					name[k] = (char)lower((unsigned char)s[p + k]);
-				if (!in_set(ok_elements, NELEM(ok_elements), name,
-				    q - p))
-					return 0;
-			}
+			for (k = 0; k < q - p; k++)
+				name[k] = (char)lower(s[p + k]);
+			if (!IN(ok_elements, name, q - p))
+				return 0;
 			if (p > i + 1 && q < len && s[q] == '>')
 				evidence = 1;
 		} else if (s[i] == '&') {
 			p = i + 1;
 			if (p < len && s[p] == '#') {
 				for (q = p + 1; q < len &&
-				    is_word((unsigned char)s[q]); q++)
+				    is_word(s[q]); q++)
 					;
 				if (q > p + 1 && q < len && s[q] == ';')
 					evidence = 1;
 				continue;
 			}
-			for (q = p; q < len && is_word((unsigned char)s[q]); q++)
+			for (q = p; q < len && is_word(s[q]); q++)
 				;
 			if (q == p || q >= len || s[q] != ';')
 				continue;
 			evidence = 1;
 			/* &apos; is not an HTML 4 entity. */
-			if (eq(s + p, q - p, "apos") || !entity_lookup(s + p, q - p))
+			if (eq(s + p, q - p, "apos") ||
+			    !entity_lookup(s + p, q - p))
 				return 0;
 		}
 	}
