@@ -603,8 +603,10 @@ static enum el
 lookup_el(struct state *st, const xmlChar *local, const xmlChar *prefix,
     const xmlChar *uri)
 {
-	size_t h = (((size_t)local >> 3) ^ ((size_t)uri >> 5) ^
-	    ((size_t)prefix >> 7)) % 256, i;
+	uint64_t k = (uint64_t)(uintptr_t)local * 0x9E3779B97F4A7C15ULL ^
+	    (uint64_t)(uintptr_t)uri * 0xC2B2AE3D27D4EB4FULL ^
+	    (uint64_t)(uintptr_t)prefix;
+	size_t h = (size_t)(k >> 56), i;
 	enum ns ns;
 	enum el el = E_UNKNOWN;
 
@@ -863,7 +865,12 @@ fix_text(char *s)
 	int latin1_only = 1, high = 0, c1 = 0;
 	struct buf b = { 0 };
 
-	for (p = (const unsigned char *)s; *p; p++) {
+	p = (const unsigned char *)s;
+	while (*p != 0 && *p < 0x80)
+		p++;
+	if (*p == 0)
+		return s;	/* ASCII: the common case */
+	for (; *p; p++) {
 		if (*p >= 0x80) {
 			high = 1;
 			if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
