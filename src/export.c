@@ -132,7 +132,8 @@ export_target_parse_spec(const char *spec, struct export_target **out,
     char *ebuf, size_t n)
 {
 	const char *colon;
-	char *fmt;
+	char *fmt, *dir, *name, cwd[4096];
+	const char *home;
 	enum export_format f;
 	int bad;
 
@@ -152,7 +153,29 @@ export_target_parse_spec(const char *spec, struct export_target **out,
 		return err_set(ebuf, n, ERR_INVALID, "export target \"%s\": "
 		    "empty %s", spec, f == EXPORT_FMT_EXEC ? "command" :
 		    "directory");
-	*out = export_target_new(spec, f, colon + 1);
+	/* The shell leaves "text:~/x" alone (a tilde is expanded only at
+	 * the start of a word), so we do it. */
+	if (f != EXPORT_FMT_EXEC && strncmp(colon + 1, "~/", 2) == 0 &&
+	    (home = getenv("HOME")) != NULL && *home == '/') {
+		dir = xasprintf("%s%s", home, colon + 2);
+		name = xasprintf("%s:%s", export_format_name(f), dir);
+		*out = export_target_new(name, f, dir);
+		free(name);
+		free(dir);
+		return ERR_OK;
+	}
+	if (f == EXPORT_FMT_EXEC || colon[1] == '/' ||
+	    getcwd(cwd, sizeof(cwd)) == NULL) {
+		*out = export_target_new(spec, f, colon + 1);
+		return ERR_OK;
+	}
+	/* Absolute now: the daemon may change directory, and the name keys
+	 * the outbox, so "text:OUT" from two directories must differ. */
+	dir = xasprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, colon + 1);
+	name = xasprintf("%s:%s", export_format_name(f), dir);
+	*out = export_target_new(name, f, dir);
+	free(name);
+	free(dir);
 	return ERR_OK;
 }
 

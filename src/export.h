@@ -92,8 +92,11 @@ void	 export_target_free(struct export_target *t);
 /* Copies s onto the feeds or tags filter list. */
 void	 export_target_add_feed(struct export_target *t, const char *s);
 void	 export_target_add_tag(struct export_target *t, const char *s);
-/* "FORMAT:DIR" (or "exec:COMMAND"), as given to `tidings run --export`;
- * the target is named by the spec itself.  ERR_INVALID with a message. */
+/* "FORMAT:DIR" (or "exec:COMMAND"), as given to `tidings run --export`.
+ * A leading "~/" is $HOME (the shell does not expand it after "FORMAT:");
+ * a relative DIR is made absolute against the current directory, and the
+ * target is named "FORMAT:/ABSOLUTE/DIR" (exec: the spec itself); the name
+ * is what the outbox records deliveries under.  ERR_INVALID with a message. */
 int	 export_target_parse_spec(const char *spec,
 	    struct export_target **out, char *ebuf, size_t n);
 /* 1 when the target's filter lets the item through (pure). */

@@ -970,13 +970,16 @@ END_TEST
 START_TEST(test_parse_spec)
 {
 	struct export_target *t;
-	char ebuf[256];
+	char ebuf[256], cwd[4096];
 
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir("/tmp"), 0);
 	ck_assert_int_eq(export_target_parse_spec("text:OUT", &t, ebuf,
 	    sizeof(ebuf)), 0);
+	ck_assert_int_eq(chdir(cwd), 0);
 	ck_assert_int_eq(t->format, EXPORT_FMT_TEXT);
-	ck_assert_str_eq(t->dir, "OUT");
-	ck_assert_str_eq(t->name, "text:OUT");
+	ck_assert_str_eq(t->dir, "/tmp/OUT");
+	ck_assert_str_eq(t->name, "text:/tmp/OUT");
 	ck_assert_int_eq(t->fsync, 1);
 	ck_assert_int_eq(t->include_updates, 0);
 	export_target_free(t);
@@ -985,13 +988,17 @@ START_TEST(test_parse_spec)
 	ck_assert_int_eq(t->format, EXPORT_FMT_JSON);
 	ck_assert_str_eq(t->dir, "/a:b");
 	export_target_free(t);
+	setenv("HOME", "/home/reader", 1);
 	ck_assert_int_eq(export_target_parse_spec("maildir:~/Mail", &t, NULL,
 	    0), 0);
 	ck_assert_int_eq(t->format, EXPORT_FMT_MAILDIR);
+	ck_assert_str_eq(t->dir, "/home/reader/Mail");
+	ck_assert_str_eq(t->name, "maildir:/home/reader/Mail");
 	export_target_free(t);
 	ck_assert_int_eq(export_target_parse_spec("exec:cat >x", &t, NULL,
 	    0), 0);
 	ck_assert_int_eq(t->format, EXPORT_FMT_EXEC);
+	ck_assert_str_eq(t->name, "exec:cat >x");
 	ck_assert_str_eq(t->command, "cat >x");
 	ck_assert_ptr_null(t->dir);
 	export_target_free(t);
