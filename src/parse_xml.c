@@ -2259,8 +2259,11 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		    st->first_error ? "," : "",
 		    st->first_error ? st->first_error_line : 1);
 	else {
-		if (st->item != NULL)
-			item_end(st);	/* truncated inside an item */
+		/* a truncated document: end what is open, keeping the text
+		 * collected so far and handing over the last item */
+		for (i = st->depth - 1; i >= 0 && st->cbrc == 0; i--)
+			if (!st->frames[i].closed)
+				end_frame(st, i);
 		if (st->cbrc != 0)
 			rc = st->cbrc;
 		/* not ctxt->wellFormed: it also counts errors we forgive */

@@ -426,6 +426,8 @@ END_TEST
 
 START_TEST(test_truncated_is_bozo)
 {
+	static const char cut[] = "<rss><channel><item><title>T</title>"
+	    "<description>partial text of a cut";
 	struct result r;
 
 	parse_file(&r, "truncated.xml", NULL);
@@ -436,6 +438,14 @@ START_TEST(test_truncated_is_bozo)
 	ck_assert_uint_eq(r.nitems, 2);
 	ck_assert_str_eq(r.items[0]->title, "Complete");
 	ck_assert_str_eq(r.items[1]->title, "Cut off");
+	result_free(&r);
+
+	/* cut inside a field: what was collected is kept */
+	parse_mem(&r, cut, sizeof(cut) - 1, NULL);
+	ck_assert_int_eq(r.rc, ERR_OK);
+	ck_assert_int_eq(r.feed.bozo, 1);
+	ck_assert_uint_eq(r.nitems, 1);
+	ck_assert_str_eq(r.items[0]->summary, "partial text of a cut");
 	result_free(&r);
 }
 END_TEST
