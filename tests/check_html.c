@@ -1,4 +1,5 @@
 #include <check.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,8 @@ san_is(const char *in, const char *base, const char *want)
 {
 	char *got = html_sanitize(in, strlen(in), base);
 
-	ck_assert_msg(strcmp(got, want) == 0, "sanitize(%s)\n  got  %s\n  want %s",
-	    in, got, want);
+	ck_assert_msg(strcmp(got, want) == 0,
+	    "sanitize(%s)\n  got  %s\n  want %s", in, got, want);
 	free(got);
 }
 
@@ -23,8 +24,8 @@ text_is(const char *in, const char *want)
 {
 	char *got = html_to_text(in, strlen(in));
 
-	ck_assert_msg(strcmp(got, want) == 0, "to_text(%s)\n  got  [%s]\n  want [%s]",
-	    in, got, want);
+	ck_assert_msg(strcmp(got, want) == 0,
+	    "to_text(%s)\n  got  [%s]\n  want [%s]", in, got, want);
 	free(got);
 }
 
@@ -33,8 +34,8 @@ unesc_is(const char *in, const char *want)
 {
 	char *got = html_unescape(in, strlen(in));
 
-	ck_assert_msg(strcmp(got, want) == 0, "unescape(%s)\n  got  [%s]\n  want [%s]",
-	    in, got, want);
+	ck_assert_msg(strcmp(got, want) == 0,
+	    "unescape(%s)\n  got  [%s]\n  want [%s]", in, got, want);
 	free(got);
 }
 
@@ -143,8 +144,8 @@ START_TEST(test_sanitize_urls)
 	    "<a href=\"\">x</a>");
 	san_is("<img src=\"vbscript:x\"><img src=\"data:image/png;base64,AA\">",
 	    NULL, "<img src=\"\" /><img src=\"\" />");
-	san_is("<a href=\"mailto:a@b.c\">m</a><a href=\"ftp://h/f\">f</a>", NULL,
-	    "<a href=\"mailto:a@b.c\">m</a><a href=\"ftp://h/f\">f</a>");
+	san_is("<a href=\"mailto:a@b.c\">m</a><a href=\"ftp://h/f\">f</a>",
+	    NULL, "<a href=\"mailto:a@b.c\">m</a><a href=\"ftp://h/f\">f</a>");
 	san_is("<a href=\"/x?a=1&amp;b=2\">x</a>", NULL,
 	    "<a href=\"/x?a=1&amp;b=2\">x</a>");
 	/* Relative references resolve against the base. */
@@ -215,11 +216,13 @@ START_TEST(test_sanitize_hostile)
 	static const char *cases[] = {
 		"<", "<a", "<a href=\"", "<a href='x", "</", "</a", "<!", "<!-",
 		"<!--", "<!-- x", "<?", "<?x", "<!DOCTYPE", "<![", "<![CDATA[x",
-		"<![if x", "&", "&#", "&#x", "&#12", "&amp", "&a-", "<a/", "<a/b",
+		"<![if x", "&", "&#", "&#x", "&#12", "&amp", "&a-", "<a/",
+		"<a/b",
 		"<a/b/", "<>", "<><b>", "a<b c=\"d\"e=f g='h' i>j", "<a b=\"c>",
 		"<script", "<script>", "</script>x", "<svg", "<svg/><math/>",
 		"<p style=\"color: red; background: url(", "\"'<>&;=/",
-		"<a title=\"\n<script>alert(1)</script>", "<a/<script>x</script>/",
+		"<a title=\"\n<script>alert(1)</script>",
+		"<a/<script>x</script>/",
 	};
 	size_t i, n;
 	char *copy, *got;
@@ -253,7 +256,8 @@ START_TEST(test_sanitize_nul_and_huge)
 	size_t i, n = 1 << 20;
 
 	got = html_sanitize(in, sizeof(in) - 1, NULL);
-	ck_assert_str_eq(got, "a\xef\xbf\xbd" "b<b title=\"x\xef\xbf\xbdy\">c</b>");
+	ck_assert_str_eq(got,
+	    "a\xef\xbf\xbd" "b<b title=\"x\xef\xbf\xbdy\">c</b>");
 	free(got);
 
 	/* A one-megabyte attribute value and a megabyte of attributes. */
@@ -346,8 +350,8 @@ START_TEST(test_sanitize_corpus)
 		got = html_sanitize(in, strlen(in), *base ? base : NULL);
 		n++;
 		if (strcmp(got, want) != 0 && bad++ < 5)
-			fprintf(stderr, "sanitize case %d\n  in   %s\n  got  %s\n"
-			    "  want %s\n", n, in, got, want);
+			fprintf(stderr, "sanitize case %d\n  in   %s\n"
+			    "  got  %s\n  want %s\n", n, in, got, want);
 		free(got);
 	}
 	free(data);
@@ -386,8 +390,8 @@ START_TEST(test_text_example_json)
 
 	root = json_load_file(EXAMPLES_DIR "/ukrainian-news.json", 0, &err);
 	ck_assert_ptr_nonnull(root);
-	html = json_object_get(json_array_get(json_object_get(root, "items"), 0),
-	    "content_html");
+	html = json_object_get(json_array_get(json_object_get(root, "items"),
+	    0), "content_html");
 	ck_assert(json_is_string(html));
 	got = html_to_text(json_string_value(html), json_string_length(html));
 	ck_assert_str_eq(got, want);
@@ -400,17 +404,18 @@ END_TEST
 START_TEST(test_text_paragraphs)
 {
 	text_is("<p>one</p><p>two</p>", "one\n\ntwo");
-	text_is("<p> </p><p>&nbsp;</p><p>\xc2\xa0</p><div><p>a</p></div><p></p>",
-	    "a");
-	text_is("  lead <b>bold</b>  <i>it</i>\n\ttrail  ", "lead bold it trail");
+	text_is("<p> </p><p>&nbsp;</p><p>\xc2\xa0</p><div><p>a</p></div>"
+	    "<p></p>", "a");
+	text_is("  lead <b>bold</b>  <i>it</i>\n\ttrail  ",
+	    "lead bold it trail");
 	text_is("<h1>T</h1>body<blockquote>q</blockquote><hr>end",
 	    "T\n\nbody\n\nq\n\nend");
 	text_is("a<br>b<br/>c<br><br>d<br>", "a\nb\nc\n\nd");
 	text_is("<ul><li>one</li><li>two <b>2</b></li></ul>after",
 	    "- one\n- two 2\n\nafter");
 	text_is("<ol><li>x<li>y</ol>", "1. x\n2. y");
-	text_is("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr></table>",
-	    "a b\nc");
+	text_is("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr>"
+	    "</table>", "a b\nc");
 	text_is("<pre>l1\nl2</pre>", "l1\nl2");
 	text_is("", "");
 	text_is("just text", "just text");
@@ -442,6 +447,39 @@ START_TEST(test_text_entities)
 	text_is("&#8212 &#x2014 &copy2024 &hearts x&ensp;y\xe2\x80\x83z",
 	    "\xe2\x80\x94 \xe2\x80\x94 \xc2\xa9" "2024 &hearts x y z");
 	text_is("1 < 2 > 0", "1 < 2 > 0");
+}
+END_TEST
+
+/* Expected-output files: tests/data/html/text/NAME.html renders to
+ * NAME.txt, byte for byte. */
+START_TEST(test_text_fixtures)
+{
+	DIR *d = opendir(TEST_DATADIR "/html/text");
+	struct dirent *e;
+	char path[1024], *html, *want, *got;
+	size_t len, n;
+	int count = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		if (n < 6 || strcmp(e->d_name + n - 5, ".html") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/html/text/%s", TEST_DATADIR,
+		    e->d_name);
+		html = slurp(path, &len);
+		snprintf(path + strlen(path) - 5, 6, ".txt");
+		want = slurp(path, NULL);
+		got = html_to_text(html, len);
+		ck_assert_msg(strcmp(got, want) == 0,
+		    "%s\n--- got\n%s\n--- want\n%s", e->d_name, got, want);
+		free(got);
+		free(want);
+		free(html);
+		count++;
+	}
+	closedir(d);
+	ck_assert_int_ge(count, 2);
 }
 END_TEST
 
@@ -549,6 +587,7 @@ main(void)
 	tcase_add_test(txt, test_text_paragraphs);
 	tcase_add_test(txt, test_text_dropped);
 	tcase_add_test(txt, test_text_entities);
+	tcase_add_test(txt, test_text_fixtures);
 	suite_add_tcase(s, txt);
 	tcase_add_test(misc, test_unescape);
 	tcase_add_test(misc, test_all_html4_entities);
