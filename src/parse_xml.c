@@ -223,13 +223,17 @@ enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
  * the element has no type attribute.  A higher priority replaces a lower
  * one whatever the document order; at equal priority the later element
  * wins (as feedparser overwrites), except content, where the first wins
- * (feedparser's content[0]).  After the item ends, a missing summary is
- * copied from text or HTML content, as feedparser does.
+ * (feedparser's content[0]).  Two feedparser habits the corpus checks:
+ * a second description or summary met before any content becomes the
+ * content (at rank 1), and when the item ends, a missing summary is
+ * copied from the content.  Only an element whose nearest container is
+ * the item (or the channel) counts: an item's <image><title> is not its
+ * title.
  *
  *   field      candidates (priority)
  *   title      title 3, dc:title 2, media:title 1
  *   link       atom link rel=alternate (HTML type) or RSS <link> 3,
- *              guid/atom:id that is a permalink 1
+ *              guid/atom:id that is an http(s) permalink 1
  *   author     author/atom author name (+ " (email)"), dc:creator,
  *              dc:author, managingEditor 3, itunes:author 2
  *   published  pubDate, published, issued, dcterms:issued 3
@@ -243,39 +247,38 @@ enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
  *   generator  generator 3, admin:generatorAgent 2
  */
 static const struct rule {
-	enum el		 el;
 	enum fld	 item;
 	int		 iprio;
 	enum fld	 feed;
 	int		 fprio;
 	enum ctype	 type;
-} rules[] = {
-	{ E_TITLE, F_TITLE, 3, F_TITLE, 3, T_TEXT },
-	{ E_DC_TITLE, F_TITLE, 2, F_TITLE, 2, T_TEXT },
-	{ E_MEDIA_TITLE, F_TITLE, 1, F_NONE, 0, T_TEXT },
-	{ E_LINK, F_LINK, 3, F_LINK, 3, T_TEXT },
-	{ E_GUID, F_GUID, 3, F_NONE, 0, T_TEXT },
-	{ E_AUTHOR, F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
-	{ E_MANAGINGEDITOR, F_NONE, 0, F_AUTHOR, 3, T_TEXT },
-	{ E_DC_CREATOR, F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
-	{ E_ITUNES_AUTHOR, F_AUTHOR, 2, F_AUTHOR, 2, T_TEXT },
-	{ E_PUBLISHED, F_PUBLISHED, 3, F_PUBLISHED, 3, T_TEXT },
-	{ E_UPDATED, F_UPDATED, 3, F_UPDATED, 3, T_TEXT },
-	{ E_DESCRIPTION, F_SUMMARY, 3, F_SUMMARY, 3, T_HTML },
-	{ E_SUMMARY, F_SUMMARY, 3, F_NONE, 0, T_TEXT },
-	{ E_DC_DESCRIPTION, F_SUMMARY, 2, F_SUMMARY, 2, T_HTML },
-	{ E_ITUNES_SUMMARY, F_SUMMARY, 2, F_SUMMARY, 1, T_TEXT },
-	{ E_MEDIA_DESCRIPTION, F_SUMMARY, 1, F_NONE, 0, T_HTML },
-	{ E_SUBTITLE, F_NONE, 0, F_SUMMARY, 3, T_TEXT },
-	{ E_ITUNES_SUBTITLE, F_NONE, 0, F_SUMMARY, 2, T_TEXT },
-	{ E_CONTENT_ENCODED, F_CONTENT, 3, F_NONE, 0, T_HTML },
-	{ E_CONTENT, F_CONTENT, 3, F_NONE, 0, T_TEXT },
-	{ E_BODY, F_CONTENT, 2, F_NONE, 0, T_XHTML },
-	{ E_FULLITEM, F_CONTENT, 2, F_NONE, 0, T_HTML },
-	{ E_COMMENTS, F_COMMENTS, 3, F_NONE, 0, T_TEXT },
-	{ E_LANGUAGE, F_LANGUAGE, 3, F_LANGUAGE, 3, T_TEXT },
-	{ E_GENERATOR, F_NONE, 0, F_GENERATOR, 3, T_TEXT },
-	{ E_LOGO, F_NONE, 0, F_IMAGE, 3, T_TEXT },
+} rules[E_COUNT] = {
+	[E_TITLE] = { F_TITLE, 3, F_TITLE, 3, T_TEXT },
+	[E_DC_TITLE] = { F_TITLE, 2, F_TITLE, 2, T_TEXT },
+	[E_MEDIA_TITLE] = { F_TITLE, 1, F_NONE, 0, T_TEXT },
+	[E_LINK] = { F_LINK, 3, F_LINK, 3, T_TEXT },
+	[E_GUID] = { F_GUID, 3, F_NONE, 0, T_TEXT },
+	[E_AUTHOR] = { F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
+	[E_MANAGINGEDITOR] = { F_NONE, 0, F_AUTHOR, 3, T_TEXT },
+	[E_DC_CREATOR] = { F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
+	[E_ITUNES_AUTHOR] = { F_AUTHOR, 2, F_AUTHOR, 2, T_TEXT },
+	[E_PUBLISHED] = { F_PUBLISHED, 3, F_PUBLISHED, 3, T_TEXT },
+	[E_UPDATED] = { F_UPDATED, 3, F_UPDATED, 3, T_TEXT },
+	[E_DESCRIPTION] = { F_SUMMARY, 3, F_SUMMARY, 3, T_HTML },
+	[E_SUMMARY] = { F_SUMMARY, 3, F_NONE, 0, T_TEXT },
+	[E_DC_DESCRIPTION] = { F_SUMMARY, 2, F_SUMMARY, 2, T_HTML },
+	[E_ITUNES_SUMMARY] = { F_SUMMARY, 2, F_SUMMARY, 1, T_TEXT },
+	[E_MEDIA_DESCRIPTION] = { F_SUMMARY, 1, F_NONE, 0, T_HTML },
+	[E_SUBTITLE] = { F_NONE, 0, F_SUMMARY, 3, T_TEXT },
+	[E_ITUNES_SUBTITLE] = { F_NONE, 0, F_SUMMARY, 2, T_TEXT },
+	[E_CONTENT_ENCODED] = { F_CONTENT, 3, F_NONE, 0, T_HTML },
+	[E_CONTENT] = { F_CONTENT, 3, F_NONE, 0, T_TEXT },
+	[E_BODY] = { F_CONTENT, 2, F_NONE, 0, T_XHTML },
+	[E_FULLITEM] = { F_CONTENT, 2, F_NONE, 0, T_HTML },
+	[E_COMMENTS] = { F_COMMENTS, 3, F_NONE, 0, T_TEXT },
+	[E_LANGUAGE] = { F_LANGUAGE, 3, F_LANGUAGE, 3, T_TEXT },
+	[E_GENERATOR] = { F_NONE, 0, F_GENERATOR, 3, T_TEXT },
+	[E_LOGO] = { F_NONE, 0, F_IMAGE, 3, T_TEXT },
 };
 
 /* Elements whose text may hold markup (feedparser's push_content). */
@@ -628,21 +631,13 @@ lookup_el(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	return el;
 }
 
-/* The rule for an element, NULL if it fills no field: an index built
- * once from the table above. */
+/* The rule for an element, NULL if it fills no field. */
 static const struct rule *
 rule_of(enum el e)
 {
-	static const struct rule *by_el[E_COUNT];
-	static int built;
-	size_t i;
+	const struct rule *r = &rules[e];
 
-	if (!built) {
-		for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-			by_el[rules[i].el] = &rules[i];
-		built = 1;
-	}
-	return e < E_COUNT ? by_el[e] : NULL;
+	return r->item != F_NONE || r->feed != F_NONE ? r : NULL;
 }
 
 /* The current start tag's attribute values.  libxml2 leaves "&#38;" for
