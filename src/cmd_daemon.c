@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "cycle.h"
+#include "daemon.h"
 #include "date.h"
 #include "err.h"
 #include "feedlist.h"
@@ -28,10 +29,28 @@
 int
 cmd_daemon(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "tidings: daemon is not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "feeds", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct daemon_opts o;
+	int ch;
+
+	memset(&o, 0, sizeof(o));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o.conf_path = optarg; break;
+		case 'd': o.db = optarg; break;
+		case 'f': o.feeds = optarg; break;
+		default: return cli_usage("daemon");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("daemon");
+	return daemon_run(&o);
 }
 
 static void

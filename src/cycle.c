@@ -231,6 +231,8 @@ cycle_apply(struct store *st, const struct conf *c,
 	h.retry_after = r->retry_after;
 	sf.next_check = sched_next(&lim, sf.url, &h, now);
 
+	out->failures = sf.consecutive_failures;
+	out->next_check = (time_t)sf.next_check;
 	rc = store_feed_put_state(st, &sf, ebuf, n);
 	if (rc == ERR_OK && sf.moved_to != NULL &&
 	    sf.moved_count >= c->permanent_redirects) {

@@ -26,6 +26,8 @@ struct cycle_outcome {
 	long	 updated;
 	int	 moved;			/* the URL was changed in the store */
 	int	 retired;		/* 410 */
+	int	 failures;		/* consecutive, after this check */
+	time_t	 next_check;		/* what the scheduler chose */
 	char	 msg[300];		/* one line: "ok", "304", the error */
 };
 

@@ -1,0 +1,609 @@
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "cycle.h"
+#include "err.h"
+#include "feedlist.h"
+#include "fetch.h"
+#include "log.h"
+#include "scheduler.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define GRACE_MS_DEFAULT	5000
+/* The longest the loop sleeps without a reason: keeps STATUS= fresh and
+ * bounds the damage of a clock jump. */
+#define MAX_SLEEP_MS		60000
+
+/* One configured feed as the loop sees it. */
+struct dfeed {
+	const struct feedlist_feed *fc;	/* in the current (or an old) list */
+	int64_t		 id;
+	char		*url;		/* stored URL: moved feeds differ */
+	time_t		 next;		/* -1: not scheduled */
+	int		 busy;		/* a transfer is in flight */
+	int		 failures;
+	char		*auth;
+};
+
+struct dstate {
+	const struct daemon_opts *opts;
+	struct conf	 conf;
+	struct feedlist	*fl;
+	/* Lists replaced by a reload stay alive until exit: transfers that
+	 * were in flight still point into them. */
+	struct feedlist	**old;
+	size_t		 nold;
+	struct dfeed	*feeds;
+	size_t		 n;
+	struct dfeed	*orphans;	/* removed by a reload while busy */
+	size_t		 norphans;
+	struct store	*st;
+	struct fetch	*f;
+	int		 fetch_stale;	/* [fetch] changed: rebuild when idle */
+	time_t		 soonest;	/* earliest next of an idle feed */
+	size_t		 failing;
+};
+
+static volatile sig_atomic_t got_hup, got_term;
+static struct fetch *volatile wake_fetch;
+
+static int notify_fd = -1;
+static struct sockaddr_un notify_sa;
+static socklen_t notify_len;
+
+static void
+notify_init(void)
+{
+	const char *p = getenv("NOTIFY_SOCKET");
+	size_t len;
+
+	if (p == NULL || (p[0] != '/' && p[0] != '@'))
+		return;
+	len = strlen(p);
+	if (len >= sizeof(notify_sa.sun_path))
+		return;
+	memset(&notify_sa, 0, sizeof(notify_sa));
+	notify_sa.sun_family = AF_UNIX;
+	memcpy(notify_sa.sun_path, p, len);
+	if (p[0] == '@')
+		notify_sa.sun_path[0] = '\0';	/* abstract namespace */
+	notify_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+	notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+}
+
+static void
+notify(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int len;
+
+	if (notify_fd == -1)
+		return;
+	va_start(ap, fmt);
+	len = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return;
+	if ((size_t)len >= sizeof(msg))
+		len = sizeof(msg) - 1;
+	(void)sendto(notify_fd, msg, (size_t)len, MSG_NOSIGNAL,
+	    (struct sockaddr *)&notify_sa, notify_len);
+}
+
+/* Half the watchdog interval, in milliseconds; 0 when there is none. */
+static long
+watchdog_ms(void)
+{
+	const char *u = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
+	long long usec;
+
+	if (u == NULL || notify_fd == -1)
+		return 0;
+	if (pid != NULL && atol(pid) != (long)getpid())
+		return 0;
+	usec = atoll(u);
+	return usec > 0 ? (long)(usec / 2000) : 0;
+}
+
+static void
+on_signal(int sig)
+{
+	struct fetch *f = wake_fetch;
+	int saved = errno;
+
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+	if (f != NULL)
+		fetch_wakeup(f);
+	errno = saved;
+}
+
+static const char *
+fname(const struct dfeed *d)
+{
+	return d->fc->name != NULL ? d->fc->name : d->url;
+}
+
+static void
+dfeed_clear(struct dfeed *d)
+{
+	free(d->url);
+	free(d->auth);
+	d->url = d->auth = NULL;
+}
+
+static void
+load_auth(struct dfeed *d)
+{
+	char ebuf[256];
+
+	free(d->auth);
+	d->auth = NULL;
+	if (d->fc->auth_file != NULL &&
+	    (d->auth = cycle_read_auth(d->fc->auth_file, ebuf,
+	    sizeof(ebuf))) == NULL)
+		log_warnx("%s: %s", fname(d), ebuf);
+}
+
+/* Loads configuration and feed lists; logs every problem. */
+static int
+load(const struct daemon_opts *o, struct conf *c, struct feedlist *fl)
+{
+	struct conf_diag d = { 0 };
+	size_t i;
+	int rc;
+
+	rc = conf_load(c, o->conf_path, &d);
+	if (rc == ERR_OK || rc == ERR_INVALID)
+		if (feedlist_load(fl, c, o->feeds, &d) != ERR_OK &&
+		    rc == ERR_OK)
+			rc = ERR_INVALID;
+	for (i = 0; i < d.n; i++)
+		log_warnx("%s", d.msgs[i]);
+	conf_diag_free(&d);
+	return rc;
+}
+
+/* Schedules feed d (already holding fc, id) from its stored state. */
+static int
+dfeed_init(struct dstate *s, struct dfeed *d, time_t now)
+{
+	struct store_feed sf;
+	struct sched_limits lim;
+	char ebuf[512];
+
+	memset(&sf, 0, sizeof(sf));
+	if (store_feed_get(s->st, d->id, &sf, ebuf, sizeof(ebuf)) != ERR_OK) {
+		log_warnx("%s", ebuf);
+		return -1;
+	}
+	free(d->url);
+	d->url = xstrdup(sf.url);
+	d->failures = sf.consecutive_failures;
+	if (!d->fc->enabled || sf.retired)
+		d->next = -1;
+	else {
+		cycle_limits(&s->conf, d->fc, &lim);
+		d->next = sched_initial(&lim, sf.url, lim.interval,
+		    sf.last_check == 0 ? 0 : (time_t)sf.next_check, now);
+	}
+	store_feed_clear(&sf);
+	load_auth(d);
+	return 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	const struct dfeed *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Builds the feed table for fl, carrying over what the old table knew
+ * (transfers in flight, schedule) for feeds that stay. */
+static int
+build(struct dstate *s, struct feedlist *fl, time_t now)
+{
+	struct dfeed *nf, *old, key, *hit;
+	size_t i, nold = s->n;
+	char ebuf[512], *taken;
+
+	old = s->feeds;
+	if (nold > 0)
+		qsort(old, nold, sizeof(*old), cmp_id);
+	taken = xcalloc(nold ? nold : 1, 1);
+	nf = xcalloc(fl->n ? fl->n : 1, sizeof(*nf));
+	for (i = 0; i < fl->n; i++) {
+		nf[i].fc = &fl->feeds[i];
+		if (cycle_feed_id(s->st, nf[i].fc, &nf[i].id, ebuf,
+		    sizeof(ebuf)) != ERR_OK) {
+			log_warnx("%s", ebuf);
+			goto fail;
+		}
+		key.id = nf[i].id;
+		hit = nold ? bsearch(&key, old, nold, sizeof(*old), cmp_id) :
+		    NULL;
+		if (hit != NULL) {
+			taken[hit - old] = 1;
+			nf[i].busy = hit->busy;
+		}
+		if (hit != NULL && hit->fc->enabled == nf[i].fc->enabled &&
+		    hit->fc->interval == nf[i].fc->interval) {
+			nf[i].url = xstrdup(hit->url);
+			nf[i].next = hit->next;
+			nf[i].failures = hit->failures;
+			load_auth(&nf[i]);
+		} else if (dfeed_init(s, &nf[i], now) == -1)
+			goto fail;
+	}
+	/* Feeds that left the list: a transfer in flight still lands. */
+	for (i = 0; i < nold; i++) {
+		if (!taken[i] && old[i].busy) {
+			s->orphans = xreallocarray(s->orphans, s->norphans + 1,
+			    sizeof(*s->orphans));
+			s->orphans[s->norphans++] = old[i];
+		} else
+			dfeed_clear(&old[i]);
+	}
+	free(taken);
+	free(old);
+	s->feeds = nf;
+	s->n = fl->n;
+	s->soonest = now;
+	return 0;
+fail:
+	for (i = 0; i < fl->n; i++)
+		dfeed_clear(&nf[i]);
+	free(nf);
+	free(taken);
+	return -1;
+}
+
+static struct dfeed *
+find_busy(struct dstate *s, int64_t id, int *orphan)
+{
+	size_t i;
+
+	*orphan = 0;
+	for (i = 0; i < s->n; i++)
+		if (s->feeds[i].id == id && s->feeds[i].busy)
+			return &s->feeds[i];
+	for (i = 0; i < s->norphans; i++)
+		if (s->orphans[i].id == id) {
+			*orphan = 1;
+			return &s->orphans[i];
+		}
+	return NULL;
+}
+
+static void
+collect(struct dstate *s)
+{
+	struct cycle_outcome out;
+	struct fetch_result *r;
+	struct dfeed *d;
+	char ebuf[512];
+	time_t now;
+	int orphan;
+	size_t k;
+
+	while ((r = fetch_next(s->f)) != NULL) {
+		d = find_busy(s, (int64_t)(intptr_t)r->ctx, &orphan);
+		if (d == NULL) {
+			fetch_result_free(r);
+			continue;
+		}
+		now = time(NULL);
+		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &out, ebuf,
+		    sizeof(ebuf));
+		if (out.failed && out.failures <= 1)
+			log_warnx("%s: %s", fname(d), out.msg);
+		else if (out.failed)
+			log_info("%s: %s (%d failures in a row)", fname(d),
+			    out.msg, out.failures);
+		else if (d->failures > 0)
+			log_notice("%s: recovered after %d failure(s): %s",
+			    fname(d), d->failures, out.msg);
+		else
+			log_debug("%s: %s", fname(d), out.msg);
+		if (out.failed && d->failures == 0)
+			s->failing++;
+		else if (!out.failed && d->failures > 0 && s->failing > 0)
+			s->failing--;
+		d->failures = out.failed ? out.failures : 0;
+		d->busy = 0;
+		if (out.moved) {
+			free(d->url);
+			d->url = xstrdup(fetch_result_moved_to(r));
+		}
+		if (out.retired)
+			d->next = -1;
+		else if (d->next != -1)
+			d->next = out.next_check > now ? out.next_check :
+			    now + s->conf.min_interval;
+		if (d->next != -1 && d->next < s->soonest)
+			s->soonest = d->next;
+		fetch_result_free(r);
+		if (orphan) {
+			k = (size_t)(d - s->orphans);
+			dfeed_clear(d);
+			s->orphans[k] = s->orphans[--s->norphans];
+		}
+	}
+}
+
+/* Starts every due feed; returns how many are due (started or not). */
+static size_t
+start_due(struct dstate *s, time_t now)
+{
+	struct fetch_request req;
+	struct store_feed sf;
+	struct dfeed *d;
+	char ebuf[512];
+	size_t i, due = 0;
+	time_t soonest = 0;
+
+	if (now < s->soonest)
+		return 0;
+	for (i = 0; i < s->n; i++) {
+		d = &s->feeds[i];
+		if (d->busy || d->next == -1)
+			continue;
+		if (d->next > now) {
+			if (soonest == 0 || d->next < soonest)
+				soonest = d->next;
+			continue;
+		}
+		due++;
+		memset(&sf, 0, sizeof(sf));
+		if (store_feed_get(s->st, d->id, &sf, ebuf, sizeof(ebuf)) !=
+		    ERR_OK) {
+			log_warnx("%s: %s", fname(d), ebuf);
+			d->next = now + s->conf.min_interval;
+			continue;
+		}
+		memset(&req, 0, sizeof(req));
+		req.url = sf.url;
+		req.etag = sf.etag;
+		req.last_modified = sf.last_modified;
+		req.user_agent = d->fc->user_agent;
+		req.userpwd = d->auth;
+		req.ctx = (void *)(intptr_t)d->id;
+		if (fetch_add(s->f, &req, ebuf, sizeof(ebuf)) != ERR_OK) {
+			log_warnx("%s: %s", fname(d), ebuf);
+			d->next = now + s->conf.max_interval;
+		} else
+			d->busy = 1;
+		store_feed_clear(&sf);
+	}
+	/* Busy feeds lower `soonest` again when their results come in. */
+	s->soonest = soonest ? soonest : now + MAX_SLEEP_MS / 1000;
+	return due;
+}
+
+static struct fetch *
+new_fetch(const struct conf *c)
+{
+	struct fetch_opts fo;
+	char ebuf[256];
+	struct fetch *f;
+
+	cycle_fetch_opts(c, &fo);
+	if ((f = fetch_new(&fo, ebuf, sizeof(ebuf))) == NULL)
+		log_warnx("%s", ebuf);
+	return f;
+}
+
+static int
+fetch_conf_differs(const struct conf *a, const struct conf *b)
+{
+	return a->max_transfers != b->max_transfers ||
+	    a->host_connections != b->host_connections ||
+	    a->host_rate != b->host_rate ||
+	    a->connect_timeout != b->connect_timeout ||
+	    a->timeout != b->timeout ||
+	    a->low_speed_limit != b->low_speed_limit ||
+	    a->low_speed_time != b->low_speed_time ||
+	    a->max_body != b->max_body ||
+	    a->max_redirects != b->max_redirects ||
+	    (a->user_agent == NULL) != (b->user_agent == NULL) ||
+	    (a->user_agent != NULL && strcmp(a->user_agent, b->user_agent));
+}
+
+static void
+reload(struct dstate *s)
+{
+	struct conf nc;
+	struct feedlist *nfl;
+	time_t now = time(NULL);
+
+	notify("RELOADING=1");
+	log_notice("reloading the configuration");
+	nfl = xcalloc(1, sizeof(*nfl));
+	if (load(s->opts, &nc, nfl) != ERR_OK) {
+		log_warnx("the new configuration is invalid; keeping the "
+		    "old one");
+		feedlist_free(nfl);
+		free(nfl);
+		conf_free(&nc);
+		notify("READY=1\nSTATUS=reload failed: invalid configuration, "
+		    "old one kept");
+		return;
+	}
+	if (s->opts->db == NULL && strcmp(nc.db_path, s->conf.db_path) != 0)
+		log_warnx("db: a new database path takes a restart; still "
+		    "using %s", s->conf.db_path);
+	if (fetch_conf_differs(&nc, &s->conf))
+		s->fetch_stale = 1;
+	/* build() reads limits from s->conf: switch first, keep the old
+	 * one's strings alive only as long as build needs the old list. */
+	conf_free(&s->conf);
+	s->conf = nc;
+	log_init(s->conf.log_level, -1);
+	if (build(s, nfl, now) == -1) {
+		log_warnx("reload: the feed table could not be rebuilt; "
+		    "keeping the old feed list");
+		feedlist_free(nfl);
+		free(nfl);
+		notify("READY=1");
+		return;
+	}
+	s->old = xreallocarray(s->old, s->nold + 1, sizeof(*s->old));
+	s->old[s->nold++] = s->fl;
+	s->fl = nfl;
+	log_notice("reloaded: %zu feed(s)", s->n);
+	notify("READY=1");
+}
+
+static void
+status(struct dstate *s, size_t due)
+{
+	notify("STATUS=%zu feeds, %zu due, %zu running, %zu failing",
+	    s->n, due, fetch_running(s->f), s->failing);
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+daemon_run(const struct daemon_opts *o)
+{
+	struct dstate s;
+	struct sigaction sa;
+	struct fetch *nf;
+	char ebuf[512];
+	long wd, wait;
+	long long last_ping = 0, deadline, last_status = 0;
+	size_t i, due = 0;
+	time_t now;
+	int rv = 1;
+
+	memset(&s, 0, sizeof(s));
+	s.opts = o;
+	log_init(LOG_LVL_NOTICE, -1);
+	notify_init();
+	s.fl = xcalloc(1, sizeof(*s.fl));
+	if (load(o, &s.conf, s.fl) != ERR_OK) {
+		log_warnx("refusing to start with an invalid configuration");
+		goto out;
+	}
+	log_init(s.conf.log_level, -1);
+	if (store_open(o->db != NULL ? o->db : s.conf.db_path, 0, &s.st, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		log_warnx("%s", ebuf);
+		goto out;
+	}
+	if ((s.f = new_fetch(&s.conf)) == NULL)
+		goto out;
+	if (build(&s, s.fl, time(NULL)) == -1)
+		goto out;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	wake_fetch = s.f;
+
+	wd = watchdog_ms();
+	log_notice("started: %zu feed(s)", s.n);
+	notify("READY=1");
+	while (!got_term) {
+		if (got_hup) {
+			got_hup = 0;
+			reload(&s);
+		}
+		if (s.fetch_stale && fetch_pending(s.f) == 0 &&
+		    (nf = new_fetch(&s.conf)) != NULL) {
+			wake_fetch = nf;
+			fetch_free(s.f);
+			s.f = nf;
+			s.fetch_stale = 0;
+		}
+		now = time(NULL);
+		due = start_due(&s, now);
+		wait = MAX_SLEEP_MS;
+		if (s.soonest > now && (s.soonest - now) * 1000 < wait)
+			wait = (long)(s.soonest - now) * 1000;
+		if (wd > 0) {
+			long left = (long)(last_ping + wd - mono_ms());
+
+			if (left <= 0) {
+				notify("WATCHDOG=1");
+				last_ping = mono_ms();
+				left = wd;
+			}
+			if (left < wait)
+				wait = left;
+		}
+		if (mono_ms() - last_status >= 1000) {
+			status(&s, due);
+			last_status = mono_ms();
+		}
+		if (got_term || got_hup)
+			continue;
+		fetch_poll(s.f, (int)wait);
+		collect(&s);
+	}
+
+	notify("STOPPING=1");
+	log_notice("stopping: %zu transfer(s) running", fetch_running(s.f));
+	deadline = mono_ms() + (o->grace_ms > 0 ? o->grace_ms :
+	    GRACE_MS_DEFAULT);
+	while (fetch_pending(s.f) > 0 && mono_ms() < deadline) {
+		fetch_poll(s.f, (int)(deadline - mono_ms()));
+		collect(&s);
+	}
+	if (fetch_running(s.f) > 0)
+		log_notice("abandoned %zu transfer(s); they run again next "
+		    "time", fetch_running(s.f));
+	rv = 0;
+out:
+	wake_fetch = NULL;
+	fetch_free(s.f);
+	store_close(s.st);
+	for (i = 0; i < s.n; i++)
+		dfeed_clear(&s.feeds[i]);
+	free(s.feeds);
+	for (i = 0; i < s.norphans; i++)
+		dfeed_clear(&s.orphans[i]);
+	free(s.orphans);
+	for (i = 0; i < s.nold; i++) {
+		feedlist_free(s.old[i]);
+		free(s.old[i]);
+	}
+	free(s.old);
+	feedlist_free(s.fl);
+	free(s.fl);
+	conf_free(&s.conf);
+	if (notify_fd != -1)
+		close(notify_fd);
+	notify_fd = -1;
+	return rv;
+}

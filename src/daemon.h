@@ -1,0 +1,30 @@
+#ifndef TIDINGS_DAEMON_H
+#define TIDINGS_DAEMON_H
+/*
+ * The daemon: one thread, one loop.  Each turn asks the scheduler what is
+ * due, hands it to the fetcher, waits in fetch_poll until a transfer ends,
+ * a feed comes due, a signal arrives or the watchdog needs a ping, and
+ * applies finished transfers to the store (cycle.h).
+ *
+ * Signals: SIGHUP reloads the configuration and feed lists (an invalid one
+ * is logged and the old one kept; added feeds start, removed ones stop,
+ * transfers in flight finish); SIGTERM and SIGINT stop: transfers get a
+ * few seconds to finish, the rest are abandoned (their feeds are simply
+ * checked again next time), and the database is closed cleanly.
+ *
+ * Under systemd (NOTIFY_SOCKET) it reports READY=1, RELOADING=1,
+ * STOPPING=1, a STATUS= line, and WATCHDOG=1 at half of WATCHDOG_USEC.
+ */
+
+struct daemon_opts {
+	const char	*conf_path;	/* NULL: the default file */
+	const char	*feeds;		/* --feeds: replaces the lists */
+	const char	*db;		/* --db: replaces [daemon] db */
+	int		 grace_ms;	/* for transfers at stop; 0 = 5000 */
+};
+
+/* Runs until stopped; returns the process exit status (0 after a clean
+ * stop, 1 when it could not start). */
+int	daemon_run(const struct daemon_opts *o);
+
+#endif
