@@ -1134,6 +1134,11 @@ static const char *const uri_attributes[] = {
 	"longdesc", "lowsrc", "ping", "poster", "src", "usemap", "xlink:href",
 };
 
+/* SVG animation attributes that give an animated attribute its values. */
+static const char *const animation_values[] = {
+	"by", "from", "to", "values",
+};
+
 /* The element/attribute pairs whose relative URLs are resolved. */
 static const char *const relative_uris[] = {
 	"a/href", "area/href", "audio/src", "blockquote/cite", "del/cite",
@@ -1734,7 +1739,7 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 	size_t naset = NELEM(ok_attributes), i, m, m2, total;
 	const char *outtag = tag, *camel, *outname;
 	const struct attr *xmlns = NULL;
-	int ok_el, svgattrs = 0, add[3] = { 0, 0, 0 };
+	int ok_el, svgattrs = 0, animates_link, add[3] = { 0, 0, 0 };
 	struct attr *a;
 
 	(void)selfclose;
@@ -1776,6 +1781,20 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 		    !has_attr_value(attrs, na, "xmlns:xlink", NS_XLINK))
 			add[2] = 1;
 	}
+
+	/*
+	 * <animate attributeName="href" values="javascript:..."> would turn
+	 * an SVG link into script (feedparser lets it through): an animation
+	 * of a link attribute keeps no values.
+	 */
+	animates_link = 0;
+	if (svgattrs)
+		for (i = 0; i < na; i++)
+			if (attr_is(&attrs[i], "attributename") &&
+			    attrs[i].valuelen >= 4 &&
+			    strncasecmp(attrs[i].value + attrs[i].valuelen - 4,
+			    "href", 4) == 0)
+				animates_link = 1;
 
 	/* As a dictionary would: names folded, the last value wins, sorted. */
 	total = na + 3;
@@ -1830,6 +1849,9 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 			outname = camel;
 		if (IN(uri_attributes, z->prop.data, z->prop.len))
 			uri_fix(z, tag, tlen, z->prop.data, &z->val);
+		else if (animates_link && IN(animation_values, z->prop.data,
+		    z->prop.len))
+			buf_reset(&z->val);
 		buf_putc(&z->out, ' ');
 		buf_puts(&z->out, outname);
 		buf_puts(&z->out, "=\"");

@@ -190,6 +190,14 @@ START_TEST(test_sanitize_foreign)
 	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>x</mi>"
 	    "</math>");
 	san_is("<mi>x</mi><circle>y</circle>", NULL, "xy");
+	/* An animated link would run script; feedparser keeps the values. */
+	san_is("<svg><a><animate attributeName=\"xlink:HREF\" "
+	    "values=\"javascript:alert(1)\" to=\"javascript:x\"/>t</a></svg>",
+	    NULL, "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><animate "
+	    "attributeName=\"xlink:HREF\" to=\"\" values=\"\">t</a></svg>");
+	san_is("<svg><set attributeName=\"fill\" to=\"red\"/></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><set "
+	    "attributeName=\"fill\" to=\"red\"></svg>");
 	/* feedparser lets this xlink:href through; we do not. */
 	san_is("<svg><a xlink:href=\"javascript:x\">a</a></svg>", NULL,
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href=\"\" "
