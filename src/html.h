@@ -27,9 +27,10 @@
  * space stripped, CRLF as LF) except where feedparser lets script through:
  * every URL attribute (not only href) whose scheme, after references are
  * decoded and tabs/newlines dropped, is not an allowed one (http, https,
- * ftp, mailto, ...) is emptied; comments a browser would end early
- * ("<!-->", "--!>") are dropped; and a start tag left unclosed at the end
- * of the input comes out escaped instead of raw.
+ * ftp, mailto, ...) is emptied; SVG animations of a link attribute lose
+ * their values; comments a browser would end early ("<!-->", "--!>") are
+ * dropped; and a start tag left unclosed at the end of the input comes out
+ * escaped instead of raw.
  */
 char	*html_sanitize(const char *html, size_t len, const char *base);
 /*
