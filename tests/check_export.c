@@ -1,3 +1,6 @@
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* unshare */
+#endif
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -7,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +47,19 @@ teardown(void)
 		fprintf(stderr, "cannot remove %s\n", tmpdir);
 	free(cmd);
 	free(outdir);
+}
+
+/*
+ * Mounts a 64 KB tmpfs on dir, in a mount namespace of this process's own
+ * when it can have one: a test that dies half-way then leaves no mount
+ * behind.  -1 (errno set) when mounting is not allowed here.
+ */
+static int
+small_tmpfs(const char *dir, unsigned long flags)
+{
+	if (unshare(CLONE_NEWNS) == 0)
+		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	return mount("tmpfs", dir, "tmpfs", flags, "size=64k");
 }
 
 static struct article *
@@ -365,7 +382,7 @@ START_TEST(test_unwritable)
 	char ebuf[256];
 
 	if (geteuid() == 0) {
-		if (mount("tmpfs", outdir, "tmpfs", MS_RDONLY, "size=64k")
+		if (small_tmpfs(outdir, MS_RDONLY)
 		    == -1) {
 			fprintf(stderr, "test_unwritable: skipped, mount: "
 			    "%s\n", strerror(errno));
@@ -436,7 +453,7 @@ START_TEST(test_full_tmpfs)
 	char ebuf[256], *big, *name, *path;
 	int i, st, okcount = 0, first_full = -1;
 
-	if (mount("tmpfs", outdir, "tmpfs", 0, "size=64k") == -1) {
+	if (small_tmpfs(outdir, 0) == -1) {
 		fprintf(stderr, "test_full_tmpfs: skipped, mount: %s\n",
 		    strerror(errno));
 		export_target_free(t);
@@ -502,7 +519,7 @@ START_TEST(test_full_tmpfs_no_partial)
 	char ebuf[256];
 	int i, st, okcount = 0, nfiles;
 
-	if (mount("tmpfs", outdir, "tmpfs", 0, "size=64k") == -1) {
+	if (small_tmpfs(outdir, 0) == -1) {
 		fprintf(stderr, "test_full_tmpfs_no_partial: skipped, mount: "
 		    "%s\n", strerror(errno));
 		export_target_free(t);
