@@ -2136,6 +2136,8 @@ fix_ampersands(const char *p, size_t len, struct buf *out,
 			s += n;
 			continue;
 		}
+		if (n == 0)
+			upper_x = 0;	/* "&#X" with nothing after it is a bare & */
 		if (fixes++ == 0)
 			*first_off = (size_t)(s - p);
 		buf_append(out, done, (size_t)(s - done));

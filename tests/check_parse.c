@@ -409,6 +409,7 @@ START_TEST(test_bare_ampersand)
 {
 	static const char doc[] = "<rss version=\"2.0\"><channel><item>"
 	    "<link>http://example.com/?a=1&b=2&c</link>"
+	    "<guid isPermaLink=\"false\">a&#X41;b&#X;c&#X</guid>"
 	    "<title>Q&A <![CDATA[x && y]]></title></item></channel></rss>";
 	struct result r;
 
@@ -417,6 +418,8 @@ START_TEST(test_bare_ampersand)
 	ck_assert_uint_eq(r.nitems, 1);
 	ck_assert_str_eq(r.items[0]->link, "http://example.com/?a=1&b=2&c");
 	ck_assert_ptr_nonnull(strstr(r.items[0]->title, "x && y"));
+	/* "&#X41;" is read as "&#x41;"; "&#X" alone is text */
+	ck_assert_str_eq(r.items[0]->guid, "aAb&#X;c&#X");
 	ck_assert_int_eq(r.feed.bozo, 1);
 	result_free(&r);
 }
