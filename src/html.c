@@ -1673,13 +1673,15 @@ scheme_ok(const char *u)
 		if (n == 0 ? !is_alpha(*p) : !(is_alnum(*p) ||
 		    *p == '+' || *p == '-' || *p == '.'))
 			return 1;
-		if (n == sizeof(sch) - 1)
-			return 0;	/* no scheme we allow is this long */
-		sch[n++] = (char)lower(*p);
+		if (n < sizeof(sch))
+			sch[n] = (char)lower(*p);
+		n++;
 	}
 	if (*p != ':' || n == 0)
 		return 1;
-	return in_set(uri_schemes, NELEM(uri_schemes), sch, n);
+	/* No scheme we allow is as long as sch. */
+	return n < sizeof(sch) && in_set(uri_schemes, NELEM(uri_schemes), sch,
+	    n);
 }
 
 static void

@@ -148,6 +148,10 @@ START_TEST(test_sanitize_urls)
 	    NULL, "<a href=\"mailto:a@b.c\">m</a><a href=\"ftp://h/f\">f</a>");
 	san_is("<a href=\"/x?a=1&amp;b=2\">x</a>", NULL,
 	    "<a href=\"/x?a=1&amp;b=2\">x</a>");
+	san_is("<a href=\"command-line-arguments.html\">x</a>", NULL,
+	    "<a href=\"command-line-arguments.html\">x</a>");
+	san_is("<a href=\"averyveryverylongscheme:x\">x</a>", NULL,
+	    "<a href=\"\">x</a>");
 	/* Relative references resolve against the base. */
 	r = url_resolve("http://example.com/a/b", "../c?d=1");
 	snprintf(want, sizeof(want), "<a href=\"%s\">x</a><img src=\"%s\" />",
