@@ -2179,6 +2179,8 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	size_t fixes, off = 0;
 	int rc = ERR_OK, i;
 
+	/* Process-wide, and idempotent: a race between two first calls
+	 * installs the same loader twice. */
 	if (!loader_set) {
 		xmlInitParser();
 		xmlSetExternalEntityLoader(refuse_entity_loader);
@@ -2232,6 +2234,14 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		free(st);
 		return err_set(ebuf, n, ERR_PARSE, "cannot create XML parser");
 	}
+	/*
+	 * RECOVER: a broken feed gives what it can (bozo).  NOCDATA: CDATA
+	 * is text like any other.  IGNORE_ENC: the input is UTF-8 already
+	 * (encoding.c rewrote the declaration).  HUGE lifts libxml2's limits
+	 * on text nodes and depth, which we enforce ourselves (FIELD_MAX,
+	 * MAX_DEPTH); nothing it guards is expanded here anyway.  Never
+	 * NOENT, DTDLOAD or DTDATTR.
+	 */
 	xmlCtxtUseOptions(st->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
 	    XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
 	for (off = 0; off < len; off += PUSH_SLICE) {
