@@ -107,7 +107,9 @@ generate(long feed, long item)
 	a->author = xasprintf("Reporter %ld", item % 17);
 	article_add_category(a, words[item % NWORDS]);
 	a->has_published = 1;
-	a->published.utc = 1700000000 + item * 60 + feed;
+	/* feeds are fetched one after another and their new items are
+	 * recent: dates grow with the order of arrival, as in real life */
+	a->published.utc = 1700000000 + feed * 120 + item;
 	a->published.tzoff = 120;
 	return a;
 }
@@ -145,6 +147,7 @@ main(int argc, char **argv)
 	double t, c, spent[2] = { 0, 0 }, cpu[2] = { 0, 0 };
 	long counted[2][4] = { { 0 } };
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((ch = getopt(argc, argv, "n:f:d:s")) != -1) {
 		switch (ch) {
 		case 'n':

@@ -291,6 +291,22 @@ key_of(char kind, const char *s, size_t len, unsigned char out[DEDUP_KEYLEN])
 	memcpy(out, d, DEDUP_KEYLEN);
 }
 
+/* Link keys start with 4 bytes from the host alone, so that the keys of one
+ * site sit together in the store's index: a feed document then dirties a
+ * few index pages rather than one random page per item. */
+static void
+link_key_of(const char *lk, unsigned char out[DEDUP_KEYLEN])
+{
+	unsigned char h[DEDUP_KEYLEN];
+	size_t hl = 0;
+
+	if (lk[0] == '/' && lk[1] == '/')
+		hl = 2 + strcspn(lk + 2, "/?#");
+	key_of('h', lk, hl, h);
+	key_of('l', lk, strlen(lk), out);
+	memcpy(out, h, 4);
+}
+
 static void
 hash_field(struct hash_sha256 *c, char tag, const char *s, size_t len)
 {
@@ -398,7 +414,7 @@ dedup_keys_quick(const struct article *a, const char *site_link,
 	if (lk != NULL && site_link != NULL)
 		site = dedup_link_key(site_link);
 	if (lk != NULL && (site == NULL || strcmp(lk, site) != 0)) {
-		key_of('l', lk, strlen(lk), k->link);
+		link_key_of(lk, k->link);
 		k->has_link = 1;
 	}
 	free(site);

@@ -14,7 +14,9 @@
  *   content  normalised title and text, scoped to the feed: the identity
  *            of last resort (an item with neither guid nor link);
  *   fp       the same fingerprint, global, set only when the text is long
- *            enough that two feeds carrying it means the same article.
+ *            enough that two feeds carrying it means the same article
+ *            (the store keeps these per day of first sight: syndicated
+ *            copies arrive within a day or two of each other).
  * The content hash decides "unchanged" versus "updated": it covers the
  * title, the text, the author, the published date and the link key, with
  * white space folded and tracking parameters removed, so a re-indented or

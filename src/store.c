@@ -118,7 +118,6 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE articles_fts USING fts5(title, text,"
 	" content='articles', content_rowid='id',"
 	" tokenize='unicode61 remove_diacritics 2');"
-	"INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16);"
 	"CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN"
 	" DELETE FROM article_revisions WHERE article_id = old.id;"
 	" END;"
@@ -550,8 +549,11 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 		    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
 		    ebuf, n)) != ERR_OK)
 			goto fail;
+		/* a batch that merges full-text segments can make the log
+		 * large once; do not keep that much disk afterwards */
 		if ((rc = exec_sql(st, "PRAGMA cache_size = -8192;"
-		    "PRAGMA temp_store = MEMORY", ebuf, n)) != ERR_OK)
+		    "PRAGMA temp_store = MEMORY;"
+		    "PRAGMA journal_size_limit = 67108864", ebuf, n)) != ERR_OK)
 			goto fail;
 		if ((rc = migrate(st, ebuf, n)) != ERR_OK)
 			goto fail;
@@ -1019,6 +1021,19 @@ key_put(struct store *st, int64_t scope, const unsigned char *key, int kind,
 	return run(st, s, ebuf, n, "identity key");
 }
 
+/*
+ * Fingerprint keys live in one scope per day (negative numbers, apart from
+ * feed ids and the global scope 0): random keys spread over the whole
+ * index would dirty a page per article, while a day's keys sit together.
+ * A lookup tries today and yesterday, which catches syndicated copies;
+ * older ones are still found by their link.
+ */
+static int64_t
+fp_scope(int64_t now)
+{
+	return -1 - (now > 0 ? now / 86400 : 0);
+}
+
 /* Records every key the plan trusts, so that whichever one a later
  * document offers finds this article (and, once it is removed, its
  * tombstone). */
@@ -1038,7 +1053,7 @@ keys_put(struct store *st, const struct store_upsert *u, int64_t id,
 	if (rc == ERR_OK)
 		rc = key_put(st, feed, k->content, KEY_CONTENT, id, ebuf, n);
 	if (rc == ERR_OK && k->has_fp && p->use_fp)
-		rc = key_put(st, 0, k->fp, KEY_FP, id, ebuf, n);
+		rc = key_put(st, fp_scope(u->now), k->fp, KEY_FP, id, ebuf, n);
 	return rc;
 }
 
@@ -1320,7 +1335,11 @@ find_article(struct store *st, struct store_upsert *u, int missed, char *ebuf,
 			u->matched_by = STORE_MATCH_CONTENT;
 	}
 	if (!id && k->has_fp && p->use_fp) {
-		if ((rc = key_get(st, 0, k->fp, &id, ebuf, n)) != ERR_OK)
+		if ((rc = key_get(st, fp_scope(u->now), k->fp, &id, ebuf,
+		    n)) != ERR_OK)
+			return rc;
+		if (!id && (rc = key_get(st, fp_scope(u->now - 86400), k->fp,
+		    &id, ebuf, n)) != ERR_OK)
 			return rc;
 		if (id)
 			u->matched_by = STORE_MATCH_FP;

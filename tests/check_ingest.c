@@ -306,6 +306,41 @@ START_TEST(test_retention_via_ingest)
 }
 END_TEST
 
+START_TEST(test_unchanged_costs_no_write)
+{
+	int64_t f = feed("f");
+	struct article *v[1];
+	struct ingest_result r;
+	struct ingest_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.now = 1000;
+	v[0] = make("1", "https://x.org/1", "one", "text");
+	r = run(f, v, 1, &o);
+	/* the same bytes soon after: nothing is written */
+	o.now = 1000 + STORE_SEEN_RESOLUTION - 1;
+	v[0] = make("1", "https://x.org/1", "one", "text");
+	r = run(f, v, 1, &o);
+	CHECK(r, 0, 0, 0, 1);
+	ck_assert_int_eq(q1("SELECT last_seen FROM article_feeds"), 1000);
+	/* later, last_seen moves */
+	o.now = 1000 + STORE_SEEN_RESOLUTION;
+	v[0] = make("1", "https://x.org/1", "one", "text");
+	r = run(f, v, 1, &o);
+	ck_assert_int_eq(q1("SELECT last_seen FROM article_feeds"),
+	    1000 + STORE_SEEN_RESOLUTION);
+	/* other bytes, same article: unchanged, and the new bytes are
+	 * remembered at once, so the next fetch takes the fast path */
+	o.now += 1;
+	v[0] = make("1", "https://x.org/1?utm_source=x", " one", "text ");
+	r = run(f, v, 1, &o);
+	CHECK(r, 0, 0, 0, 1);
+	ck_assert_int_eq(q1("SELECT last_seen FROM article_feeds"),
+	    1000 + STORE_SEEN_RESOLUTION + 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events"), 1);
+}
+END_TEST
+
 static int
 ingest_file(int64_t f, const char *name, struct ingest_result *r)
 {
@@ -381,6 +416,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_configured_guid_is_strict);
 	tcase_add_test(tc, test_cross_feed_by_fingerprint);
 	tcase_add_test(tc, test_retention_via_ingest);
+	tcase_add_test(tc, test_unchanged_costs_no_write);
 	tcase_add_test(tc, test_example_feeds_are_one_article);
 	tcase_add_test(tc, test_not_a_feed_stores_nothing);
 	suite_add_tcase(s, tc);
