@@ -1,8 +1,9 @@
 /*
  * Exported articles per second through the real write path (render, temp
- * file, optional fsync, link, directory fsync), for the text and json
- * formats with fsync on and off, into a fresh directory under $TMPDIR (or
- * the directory given).  Built by `make bench`; not part of `make check`.
+ * file, optional fsync, link, directory fsync), for the text, json and
+ * maildir formats with fsync off, on (the default), and on with the
+ * directory fsync batched, into a fresh directory under $TMPDIR (or the
+ * directory given).  Built by `make bench`; not part of `make check`.
  *
  * usage: bench_export [-n ARTICLES] [DIR]
  */
@@ -63,8 +64,12 @@ make_article(int i)
 	return a;
 }
 
+/* sync: 0 = no fsync, 1 = fsync file and directory per article, 2 = fsync
+ * each file, the directory once per BATCH articles (export_target_sync). */
+#define BATCH	100
+
 static int
-run(const char *base, enum export_format f, int dofsync, int n,
+run(const char *base, enum export_format f, int sync, int n,
     struct article **arts)
 {
 	struct export_target *t;
@@ -73,14 +78,14 @@ run(const char *base, enum export_format f, int dofsync, int n,
 	double t0, secs;
 	int i;
 
-	dir = xasprintf("%s/%s-%s", base, export_format_name(f),
-	    dofsync ? "fsync" : "nofsync");
+	dir = xasprintf("%s/%s-%d", base, export_format_name(f), sync);
 	if (mkdir(dir, 0755) == -1) {
 		perror(dir);
 		return 1;
 	}
 	t = export_target_new("bench", f, dir);
-	t->fsync = dofsync;
+	t->fsync = sync != 0;
+	t->defer_dirsync = sync == 2;
 	t0 = now();
 	for (i = 0; i < n; i++) {
 		memset(&it, 0, sizeof(it));
@@ -89,15 +94,17 @@ run(const char *base, enum export_format f, int dofsync, int n,
 		it.feed_url = "https://example.org/feed";
 		it.identity = arts[i]->id;
 		it.revision = 1;
-		if (export_deliver(t, &it, ebuf, sizeof(ebuf)) != EXPORT_OK) {
+		if (export_deliver(t, &it, ebuf, sizeof(ebuf)) != EXPORT_OK ||
+		    ((i % BATCH == BATCH - 1 || i == n - 1) &&
+		    export_target_sync(t, ebuf, sizeof(ebuf)) != EXPORT_OK)) {
 			fprintf(stderr, "bench: %s\n", ebuf);
 			return 1;
 		}
 	}
 	secs = now() - t0;
-	printf("%-8s fsync=%-3s %6d articles  %8.3f s  %10.0f articles/s\n",
-	    export_format_name(f), dofsync ? "on" : "off", n, secs,
-	    (double)n / secs);
+	printf("%-8s fsync=%-5s %6d articles  %8.3f s  %10.0f articles/s\n",
+	    export_format_name(f), sync == 0 ? "off" : sync == 1 ? "on" :
+	    "batch", n, secs, (double)n / secs);
 	export_target_free(t);
 	free(dir);
 	return 0;
@@ -129,12 +136,11 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		arts[i] = make_article(i);
 	printf("into %s\n", base);
-	rc |= run(base, EXPORT_FMT_TEXT, 0, n, arts);
-	rc |= run(base, EXPORT_FMT_JSON, 0, n, arts);
-	rc |= run(base, EXPORT_FMT_MAILDIR, 0, n, arts);
-	rc |= run(base, EXPORT_FMT_TEXT, 1, n, arts);
-	rc |= run(base, EXPORT_FMT_JSON, 1, n, arts);
-	rc |= run(base, EXPORT_FMT_MAILDIR, 1, n, arts);
+	for (c = 0; c <= 2; c++) {
+		rc |= run(base, EXPORT_FMT_TEXT, c, n, arts);
+		rc |= run(base, EXPORT_FMT_JSON, c, n, arts);
+		rc |= run(base, EXPORT_FMT_MAILDIR, c, n, arts);
+	}
 	for (i = 0; i < n; i++)
 		article_free(arts[i]);
 	free(arts);

@@ -24,6 +24,10 @@ extern char **environ;
 #define TMP_SUFFIX	".tmp"
 #define MAILDIR_SUFFIX	".tidings"
 
+/* What put_file makes durable before it returns. */
+#define SYNC_FILE	1	/* the file's bytes, before it gets its name */
+#define SYNC_DIR	2	/* the directory entry */
+
 struct export_job {
 	struct export_target	*target;
 	pid_t			 pid;
@@ -392,7 +396,7 @@ same_content(int dfd, const char *name, const char *data, size_t len)
  */
 static enum export_status
 put_file(int tdfd, const char *tname, int fdfd, const char *fname,
-    const char *dir, const char *data, size_t len, int dofsync,
+    const char *dir, const char *data, size_t len, int sync,
     char *ebuf, size_t n)
 {
 	enum export_status st = EXPORT_OK;
@@ -413,7 +417,7 @@ again:
 		close(fd);
 		goto out;
 	}
-	if (dofsync && fsync(fd) == -1) {
+	if ((sync & SYNC_FILE) && fsync(fd) == -1) {
 		st = sys_fail(ebuf, n, "cannot fsync", dir, tname);
 		close(fd);
 		goto out;
@@ -452,7 +456,7 @@ again:
 		}
 		/* A replay: the file is already there, byte for byte.  It
 		 * may not have reached the disk before the crash. */
-		if (dofsync && (fd = openat(fdfd, fname, O_RDONLY |
+		if ((sync & SYNC_FILE) && (fd = openat(fdfd, fname, O_RDONLY |
 		    O_CLOEXEC)) != -1) {
 			fsync(fd);
 			close(fd);
@@ -463,7 +467,7 @@ synced:
 	/* EINVAL: a file system that cannot sync a directory (some FUSE);
 	 * there is nothing more we can do there, and refusing would keep
 	 * every article pending forever. */
-	if (dofsync && fsync(fdfd) == -1 && errno != EINVAL)
+	if ((sync & SYNC_DIR) && fsync(fdfd) == -1 && errno != EINVAL)
 		return sys_fail(ebuf, n, "cannot fsync directory", dir, NULL);
 	return EXPORT_OK;
 out:
@@ -478,9 +482,9 @@ plain_name(const char *name)
 	    strchr(name, '/') == NULL;
 }
 
-enum export_status
-export_write_file(const char *dir, const char *name, const void *data,
-    size_t len, int dofsync, char *ebuf, size_t n)
+static enum export_status
+write_file(const char *dir, const char *name, const void *data, size_t len,
+    int sync, char *ebuf, size_t n)
 {
 	enum export_status st;
 	char *tname;
@@ -494,10 +498,18 @@ export_write_file(const char *dir, const char *name, const void *data,
 	if ((dfd = open_dir(dir, NULL)) == -1)
 		return sys_fail(ebuf, n, "cannot open directory", dir, NULL);
 	tname = xasprintf("%s%s%s", TMP_PREFIX, name, TMP_SUFFIX);
-	st = put_file(dfd, tname, dfd, name, dir, data, len, dofsync, ebuf, n);
+	st = put_file(dfd, tname, dfd, name, dir, data, len, sync, ebuf, n);
 	free(tname);
 	close(dfd);
 	return st;
+}
+
+enum export_status
+export_write_file(const char *dir, const char *name, const void *data,
+    size_t len, int dofsync, char *ebuf, size_t n)
+{
+	return write_file(dir, name, data, len, dofsync ? SYNC_FILE | SYNC_DIR :
+	    0, ebuf, n);
 }
 
 /* 1 when cur/ holds name, bare or with the ":2,FLAGS" a client adds. */
@@ -524,7 +536,7 @@ in_cur(int mdfd, const char *name)
 
 static enum export_status
 deliver_maildir(struct export_target *t, const char *name, const char *data,
-    size_t len, char *ebuf, size_t n)
+    size_t len, int sync, char *ebuf, size_t n)
 {
 	enum export_status st;
 	int mdfd, tdfd = -1, ndfd = -1;
@@ -545,8 +557,8 @@ deliver_maildir(struct export_target *t, const char *name, const char *data,
 		st = sys_fail(ebuf, n, "cannot open", t->dir, "new");
 		goto out;
 	}
-	st = put_file(tdfd, name, ndfd, name, t->dir, data, len, t->fsync,
-	    ebuf, n);
+	st = put_file(tdfd, name, ndfd, name, t->dir, data, len, sync, ebuf,
+	    n);
 out:
 	if (tdfd != -1)
 		close(tdfd);
@@ -808,6 +820,7 @@ export_deliver(struct export_target *t, const struct export_item *it,
 	char msg[512] = "";
 	struct buf name = { 0 }, data = { 0 };
 	enum export_status st;
+	int sync;
 
 	if (!t->opened && (st = export_target_open(t, msg,
 	    sizeof(msg))) != EXPORT_OK)
@@ -822,12 +835,15 @@ export_deliver(struct export_target *t, const struct export_item *it,
 		st = EXPORT_EINVAL;
 		goto out;
 	}
+	sync = t->fsync ? SYNC_FILE | (t->defer_dirsync ? 0 : SYNC_DIR) : 0;
 	if (t->format == EXPORT_FMT_MAILDIR)
-		st = deliver_maildir(t, name.data, data.data, data.len, msg,
-		    sizeof(msg));
+		st = deliver_maildir(t, name.data, data.data, data.len, sync,
+		    msg, sizeof(msg));
 	else
-		st = export_write_file(t->dir, name.data, data.data,
-		    data.len, t->fsync, msg, sizeof(msg));
+		st = write_file(t->dir, name.data, data.data, data.len, sync,
+		    msg, sizeof(msg));
+	if (st == EXPORT_OK && t->fsync && t->defer_dirsync)
+		t->dirty = 1;
 	/* A vanished directory must be checked again, and a maildir's
 	 * subdirectories recreated, once it is back. */
 	if (st == EXPORT_ENODIR)
@@ -838,5 +854,33 @@ out:
 		snprintf(ebuf, n, "%s", msg);
 	buf_free(&name);
 	buf_free(&data);
+	return st;
+}
+
+enum export_status
+export_target_sync(struct export_target *t, char *ebuf, size_t n)
+{
+	char msg[512] = "";
+	enum export_status st = EXPORT_OK;
+	int dfd;
+
+	if (!t->dirty)
+		return EXPORT_OK;
+	dfd = open_dir(t->dir, t->format == EXPORT_FMT_MAILDIR ? "new" :
+	    NULL);
+	if (dfd == -1)
+		st = sys_fail(msg, sizeof(msg), "cannot open directory", t->dir,
+		    NULL);
+	else {
+		if (fsync(dfd) == -1 && errno != EINVAL)
+			st = sys_fail(msg, sizeof(msg), "cannot fsync directory",
+			    t->dir, NULL);
+		close(dfd);
+	}
+	if (st == EXPORT_OK)
+		t->dirty = 0;
+	note_state(t, st, msg);
+	if (ebuf != NULL && n > 0)
+		snprintf(ebuf, n, "%s", msg);
 	return st;
 }

@@ -12,6 +12,9 @@
  *
  * export_deliver logs once per change of a target's state (a failure, and
  * the recovery after it), not once per article, so the caller need not.
+ * A loop that delivers events in batches may set defer_dirsync, deliver the
+ * batch, call export_target_sync, and only then mark the delivered events
+ * done: one directory fsync per batch instead of one per article.
  *
  * Exactly once: a file target writes a temporary file in the same directory
  * (".tidings.NAME.tmp", O_EXCL, 0644), fsyncs it, link()s it to its final
@@ -67,6 +70,9 @@ struct export_target {
 	int			 include_updates;	/* default 0 */
 	int			 include_duplicates;	/* default 0 */
 	int			 fsync;			/* default 1 */
+	/* With fsync: leave the directory fsync to export_target_sync, so
+	 * that a batch of deliveries pays for it once (default 0). */
+	int			 defer_dirsync;
 	/* exec: argv is run without a shell (execvp); otherwise command is
 	 * run by /bin/sh -c (what `--export exec:CMD` gives). */
 	char			**argv;		/* NULL-terminated */
@@ -79,6 +85,7 @@ struct export_target {
 	enum export_status	 state;		/* last status, for logging */
 	int			 opened;
 	int			 running;	/* exec jobs in flight */
+	int			 dirty;		/* deferred directory fsync due */
 };
 
 /* One running exec command; see export_exec_start. */
@@ -114,6 +121,15 @@ enum export_status export_target_open(struct export_target *t,
 /* Exports one item; for exec, runs the command and waits for it. */
 enum export_status export_deliver(struct export_target *t,
 	    const struct export_item *it, char *ebuf, size_t n);
+
+/*
+ * With t->defer_dirsync: fsyncs the directory that deliveries since the
+ * last call wrote into.  The caller marks those events done only after this
+ * returns EXPORT_OK; until then a power loss may forget the new names (but
+ * never shows a partial file: each file was fsynced before it was named).
+ */
+enum export_status export_target_sync(struct export_target *t,
+	    char *ebuf, size_t n);
 
 /* The write primitive of file targets: data under dir/name, exactly as
  * described at the top.  name must be a plain file name. */

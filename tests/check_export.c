@@ -201,6 +201,44 @@ START_TEST(test_write_and_replay)
 }
 END_TEST
 
+START_TEST(test_deferred_dirsync)
+{
+	struct export_target *t = export_target_new("t", EXPORT_FMT_TEXT,
+	    outdir);
+	struct article *a;
+	struct export_item it;
+	char ebuf[256], *ls;
+	int i;
+
+	t->defer_dirsync = 1;
+	ck_assert_int_eq(export_target_sync(t, NULL, 0), EXPORT_OK);
+	for (i = 0; i < 3; i++) {
+		a = sample_article(i);
+		it = item_for(a);
+		ck_assert_int_eq(export_deliver(t, &it, NULL, 0), EXPORT_OK);
+		article_free(a);
+	}
+	ck_assert_int_eq(t->dirty, 1);
+	ls = listing(outdir);
+	ck_assert_int_eq(count_lines(ls), 3);
+	free(ls);
+	ck_assert_int_eq(export_target_sync(t, NULL, 0), EXPORT_OK);
+	ck_assert_int_eq(t->dirty, 0);
+	/* A directory gone before the sync: the batch must stay pending. */
+	a = sample_article(9);
+	it = item_for(a);
+	ck_assert_int_eq(export_deliver(t, &it, NULL, 0), EXPORT_OK);
+	ls = xasprintf("rm -rf '%s'", outdir);
+	ck_assert_int_eq(system(ls), 0);
+	free(ls);
+	ck_assert_int_eq(export_target_sync(t, ebuf, sizeof(ebuf)),
+	    EXPORT_ENODIR);
+	ck_assert_int_eq(t->dirty, 1);
+	article_free(a);
+	export_target_free(t);
+}
+END_TEST
+
 START_TEST(test_json_target)
 {
 	struct article *a = sample_article(2);
@@ -1100,6 +1138,7 @@ export_suite(void)
 	tcase_set_timeout(files, 180);
 	tcase_add_test(files, test_write_and_replay);
 	tcase_add_test(files, test_json_target);
+	tcase_add_test(files, test_deferred_dirsync);
 	tcase_add_test(files, test_collision_refused);
 	tcase_add_test(files, test_directory_missing_then_back);
 	tcase_add_test(files, test_log_once_per_state_change);
