@@ -577,12 +577,23 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* An environment value on one line (a title may hold line breaks). */
+/* An environment value on one line (a title may hold line breaks), cut
+ * to ENV_MAX bytes on a character boundary: the kernel refuses a single
+ * string over 128 KB (E2BIG), and the whole record is on stdin anyway. */
+#define ENV_MAX	4096
+
 static char *
 env_entry(const char *key, const char *val)
 {
-	char *e = xasprintf("%s=%s", key, val ? val : ""), *p;
+	size_t len = val ? strlen(val) : 0;
+	char *e, *p;
 
+	if (len > ENV_MAX) {
+		len = ENV_MAX;
+		while (len > 0 && ((unsigned char)val[len] & 0xc0) == 0x80)
+			len--;
+	}
+	e = xasprintf("%s=%.*s", key, (int)len, val ? val : "");
 	for (p = e; *p != '\0'; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';

@@ -862,7 +862,9 @@ START_TEST(test_exec_ok)
 	struct export_item it = item_for(a);
 	struct export_target *t;
 	struct buf want = { 0 };
-	char ebuf[256], *cmd, *p, *got;
+	char ebuf[256], *cmd, *p, *got, *big;
+	size_t len;
+	int i;
 
 	article_set(&a->title, "Line\nbreak $(touch /tmp/pwned) `id`");
 	setenv("TIDINGS_TITLE", "stale from our own environment", 1);
@@ -891,6 +893,27 @@ START_TEST(test_exec_ok)
 	    "TIDINGS_TARGET=x\n"
 	    "TIDINGS_TITLE=Line break $(touch /tmp/pwned) `id`\n");
 	ck_assert_int_eq(t->running, 0);
+	free(got);
+	free(p);
+	free(cmd);
+	export_target_free(t);
+
+	/* A 1 MB title would not fit the environment: cut, still runs, and
+	 * the cut keeps whole characters. */
+	big = xmalloc(1000001);
+	for (i = 0; i < 1000000; i++)
+		big[i] = "\xd1\x97"[i % 2];
+	big[1000000] = '\0';
+	article_set(&a->title, big);
+	free(big);
+	cmd = xasprintf("printf %%s \"$TIDINGS_TITLE\" >'%s/title'", outdir);
+	t = exec_target(cmd);
+	ck_assert_msg(export_deliver(t, &it, ebuf, sizeof(ebuf)) == EXPORT_OK,
+	    "%s", ebuf);
+	p = xasprintf("%s/title", outdir);
+	got = slurp(p, &len);
+	ck_assert_uint_eq(len, 4096);
+	ck_assert(memcmp(got, a->title, len) == 0);
 	free(got);
 	free(p);
 	free(cmd);
