@@ -2010,7 +2010,7 @@ struct txt {
 	int		 brs;		/* <br>s since the last text */
 	int		 hidden;	/* depth in hidden_elements */
 	int		 pre;
-	char		 prefix[24];	/* list marker, until text */
+	char		 prefix[32];	/* list marker, until text */
 	int		 lists[TXT_LISTS]; /* next number, 0: <ul> */
 	size_t		 nlists;
 };
@@ -2135,7 +2135,7 @@ txt_start(void *ctx, const char *tag, size_t n, struct attr *attrs,
     size_t na, int selfclose)
 {
 	struct txt *x = ctx;
-	int num;
+	int num, indent;
 
 	(void)attrs;
 	(void)na;
@@ -2153,20 +2153,27 @@ txt_start(void *ctx, const char *tag, size_t n, struct attr *attrs,
 		txt_need(x, x->brs ? NEED_PARA : NEED_LINE);
 		x->brs++;
 	} else if (eq(tag, n, "ul") || eq(tag, n, "ol")) {
+		/* A list is a paragraph; one inside an item goes on from the
+		 * item's line. */
+		txt_need(x, x->nlists ? NEED_LINE : NEED_PARA);
 		if (x->nlists < TXT_LISTS)
 			x->lists[x->nlists] = eq(tag, n, "ol");
 		x->nlists++;
-		txt_need(x, NEED_PARA);
 	} else if (eq(tag, n, "li")) {
 		txt_need(x, NEED_LINE);
 		num = x->nlists && x->nlists <= TXT_LISTS ?
 		    x->lists[x->nlists - 1] : 0;
+		/* Two spaces of indent per level of nesting, up to eight. */
+		indent = x->nlists > 1 ? 2 * (x->nlists - 1) : 0;
+		if (indent > 16)
+			indent = 16;
 		if (num > 0) {
-			snprintf(x->prefix, sizeof(x->prefix), "%d. ", num);
+			snprintf(x->prefix, sizeof(x->prefix), "%*s%d. ", indent,
+			    "", num);
 			if (num < 999999)
 				x->lists[x->nlists - 1]++;
 		} else
-			strcpy(x->prefix, "- ");
+			snprintf(x->prefix, sizeof(x->prefix), "%*s- ", indent, "");
 	} else if (eq(tag, n, "tr"))
 		txt_need(x, NEED_LINE);
 	else if (eq(tag, n, "td") || eq(tag, n, "th"))
@@ -2194,7 +2201,7 @@ txt_end(void *ctx, const char *tag, size_t n)
 	if (eq(tag, n, "ul") || eq(tag, n, "ol")) {
 		if (x->nlists)
 			x->nlists--;
-		txt_need(x, NEED_PARA);
+		txt_need(x, x->nlists ? NEED_LINE : NEED_PARA);
 	} else if (eq(tag, n, "li") || eq(tag, n, "tr"))
 		txt_need(x, NEED_LINE);
 	else if (IN(block_elements, tag, n)) {

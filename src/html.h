@@ -38,7 +38,7 @@ char	*html_sanitize(const char *html, size_t len, const char *base);
  * text.  Paragraphs (p, div, h1-h6, blockquote, table, hr, ...) are
  * separated by one empty line; one <br> is a line break, two or more in a
  * row a paragraph break; list items are lines "- item" (or "1. item" in an
- * <ol>); table rows are lines with cells separated by a space; <pre> keeps
+ * <ol>), nested lists indented by two spaces a level; table rows are lines with cells separated by a space; <pre> keeps
  * its line breaks.  White space, U+00A0 included, folds to one space, so a
  * paragraph of only white space vanishes.  The content of script, style,
  * title, head, template, noscript, iframe, object, applet, svg, math,

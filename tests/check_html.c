@@ -433,6 +433,8 @@ START_TEST(test_text_paragraphs)
 	text_is("<ul><li>one</li><li>two <b>2</b></li></ul>after",
 	    "- one\n- two 2\n\nafter");
 	text_is("<ol><li>x<li>y</ol>", "1. x\n2. y");
+	text_is("<ul><li>a<ul><li>b<ol><li>c</li></ol></li></ul></li><li>d</li>"
+	    "</ul>", "- a\n  - b\n    1. c\n- d");
 	text_is("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr>"
 	    "</table>", "a b\nc");
 	text_is("<pre>l1\nl2</pre>", "l1\nl2");
