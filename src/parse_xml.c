@@ -1781,11 +1781,12 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	}
 	case E_CATEGORY: case E_ITUNES_KEYWORDS:
 		/* a category's text counts when it has no term attribute */
-		if (is_item && (el != E_CATEGORY ||
-		    (v = attr_get(st, "term", 0)) == NULL))
+		if (!is_item)
+			return;
+		v = el == E_CATEGORY ? attr_get(st, "term", 0) : NULL;
+		if (v == NULL)
 			begin_capture(st, F_NONE, 0, 1, T_TEXT);
-		else
-			free(v);
+		free(v);
 		return;
 	case E_TTL: case E_SY_PERIOD: case E_SY_FREQUENCY:
 		if (!is_item)

@@ -267,6 +267,23 @@ START_TEST(test_description_then_summary)
 }
 END_TEST
 
+START_TEST(test_feed_level_category)
+{
+	/* found by fuzzing: a channel category with xml:lang was freed twice */
+	static const char doc[] = "<rss version=\"2.0\"><channel>"
+	    "<category xml:lang=\"en\">feed</category><item>"
+	    "<category xml:lang=\"fr\">item</category></item></channel></rss>";
+	struct result r;
+
+	parse_mem(&r, doc, sizeof(doc) - 1, NULL);
+	ck_assert_int_eq(r.rc, ERR_OK);
+	ck_assert_uint_eq(r.nitems, 1);
+	ck_assert_uint_eq(r.items[0]->ncategories, 1);
+	ck_assert_str_eq(r.items[0]->categories[0], "item");
+	result_free(&r);
+}
+END_TEST
+
 START_TEST(test_nested_title_is_not_the_items)
 {
 	static const char doc[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
@@ -659,6 +676,7 @@ parse_suite(void)
 	tcase_add_test(tc, test_rss20_fields);
 	tcase_add_test(tc, test_priority_ignores_order);
 	tcase_add_test(tc, test_description_then_summary);
+	tcase_add_test(tc, test_feed_level_category);
 	tcase_add_test(tc, test_nested_title_is_not_the_items);
 	tcase_add_test(tc, test_atom10_base_lang_types);
 	tcase_add_test(tc, test_atom03_base64);
