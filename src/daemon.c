@@ -101,7 +101,9 @@ notify(const char *fmt, ...)
 		return;
 	if ((size_t)len >= sizeof(msg))
 		len = sizeof(msg) - 1;
-	(void)sendto(notify_fd, msg, (size_t)len, MSG_NOSIGNAL,
+	/* Never block on a listener that stopped reading: a full socket
+	 * costs a lost status line, not a stuck daemon. */
+	(void)sendto(notify_fd, msg, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT,
 	    (struct sockaddr *)&notify_sa, notify_len);
 }
 

@@ -839,8 +839,6 @@ fetch_poll(struct fetch *f, int timeout_ms)
 		return f->nresults;
 	if (wait >= 0 && wait < timeout_ms)
 		timeout_ms = (int)wait;
-	if (f->running == 0 && f->queued == 0)
-		timeout_ms = 0;
 	curl_multi_poll(f->multi, NULL, 0, timeout_ms, NULL);
 	curl_multi_perform(f->multi, &still);
 	drain(f);

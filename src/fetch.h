@@ -120,7 +120,10 @@ int		 fetch_add(struct fetch *f, const struct fetch_request *r,
 
 /* Starts what the limits allow, drives running transfers, and waits at
  * most timeout_ms for activity (less when a queued request becomes
- * allowed sooner).  Returns the number of results ready for fetch_next. */
+ * allowed sooner, or when results are already waiting).  With nothing to
+ * do it sleeps the whole timeout, so a daemon can sleep here and still be
+ * woken by fetch_wakeup or a signal.  Returns the number of results ready
+ * for fetch_next. */
 size_t		 fetch_poll(struct fetch *f, int timeout_ms);
 
 /* A finished transfer, or NULL.  The caller frees it. */

@@ -109,18 +109,6 @@ START_TEST(test_refuses_bad_urls)
 }
 END_TEST
 
-START_TEST(test_idle_poll_returns)
-{
-	struct fetch *f = new_fetch();
-	double t0 = now_s();
-
-	/* Nothing to do: no reason to sleep the whole timeout. */
-	ck_assert_uint_eq(fetch_poll(f, 5000), 0);
-	ck_assert(now_s() - t0 < 1.0);
-	fetch_free(f);
-}
-END_TEST
-
 static volatile int woken;
 
 static void *
@@ -132,12 +120,36 @@ wake_later(void *arg)
 	return NULL;
 }
 
+START_TEST(test_idle_poll_sleeps)
+{
+	struct fetch *f = new_fetch();
+	pthread_t th;
+	double t0 = now_s(), dt;
+
+	/* Nothing to do: the daemon sleeps here, for the whole timeout... */
+	ck_assert_uint_eq(fetch_poll(f, 300), 0);
+	dt = now_s() - t0;
+	ck_assert_msg(dt >= 0.25 && dt < 2.0, "idle poll took %.2fs", dt);
+	/* ... unless woken. */
+	woken = 0;
+	ck_assert_int_eq(pthread_create(&th, NULL, wake_later, f), 0);
+	t0 = now_s();
+	while (!woken && now_s() - t0 < 20)
+		fetch_poll(f, 10000);
+	fetch_poll(f, 0);
+	pthread_join(th, NULL);
+	ck_assert_msg(now_s() - t0 < 3.0, "idle poll slept %.1fs", now_s() - t0);
+	fetch_free(f);
+}
+END_TEST
+
 START_TEST(test_wakeup_interrupts_poll)
 {
 	struct fetch *f = new_fetch();
 	pthread_t th;
 	double t0;
 
+	woken = 0;
 	add(f, silent_url);
 	fetch_poll(f, 0);	/* starts it */
 	ck_assert_uint_eq(fetch_running(f), 1);
@@ -229,7 +241,7 @@ fetch_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_refuses_bad_urls);
-	tcase_add_test(tc, test_idle_poll_returns);
+	tcase_add_test(tc, test_idle_poll_sleeps);
 	tcase_add_test(tc, test_wakeup_interrupts_poll);
 	tcase_add_test(tc, test_signal_interrupts_poll);
 	tcase_add_test(tc, test_timeout_result);

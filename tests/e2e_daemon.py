@@ -169,6 +169,37 @@ fs = {f["name"]: f for f in json.loads(out.stdout or b"[]")}
 check(fs.get("a", {}).get("articles") == 1 and fs.get("b", {}).get("articles") == 1,
       "database closed cleanly with both feeds", fs)
 
+# Idle, the daemon sleeps: no busy loop between checks.
+with open(os.path.join(lists, "a.conf"), "w") as f:
+    f.write("%s/a.xml name=a\n" % BASE)
+os.remove(os.path.join(lists, "b.conf"))
+messages.clear()
+err2 = open(os.path.join(tmp, "stderr2"), "w+")
+p = subprocess.Popen([TIDINGS, "daemon", "-c", conf], env=env,
+                     stdout=subprocess.DEVNULL, stderr=err2)
+check(wait_message(lambda m: "READY=1" in m) is not None, "READY=1 again")
+time.sleep(0.5)
+
+
+def cpu_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+c0 = cpu_ticks(p.pid)
+time.sleep(1.5)
+used = (cpu_ticks(p.pid) - c0) / os.sysconf("SC_CLK_TCK")
+check(used < 0.3, "idle daemon uses no CPU", used)
+p.send_signal(signal.SIGTERM)
+try:
+    rc = p.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    p.kill()
+    rc = None
+err2.seek(0)
+check(rc == 0, "idle daemon stops at once", err2.read())
+
 # A broken configuration at start: refused, exit 1, never READY.
 with open(conf, "w") as f:
     f.write("[nonsense]\n")
