@@ -50,9 +50,10 @@ make_article(int i)
 	/* About 3 KB of text: a typical news item. */
 	for (p = 0; p < 8; p++) {
 		buf_printf(&text, "%sParagraph %d of article %d. Lorem ipsum "
-		    "dolor sit amet, consectetur adipiscing elit, sed do eiusmod "
-		    "tempor incididunt ut labore et dolore magna aliqua. Ut enim "
-		    "ad minim veniam, quis nostrud exercitation ullamco laboris "
+		    "dolor sit amet, consectetur adipiscing elit, sed do "
+		    "eiusmod tempor incididunt ut labore et dolore magna "
+		    "aliqua. Ut enim ad minim veniam, quis nostrud "
+		    "exercitation ullamco laboris "
 		    "nisi ut aliquip ex ea commodo consequat.", p ? "\n\n" : "",
 		    p, i);
 		buf_printf(&html, "<p>Paragraph %d of article %d. Lorem "

@@ -884,8 +884,8 @@ export_target_sync(struct export_target *t, char *ebuf, size_t n)
 		    NULL);
 	else {
 		if (fsync(dfd) == -1 && errno != EINVAL)
-			st = sys_fail(msg, sizeof(msg), "cannot fsync directory",
-			    t->dir, NULL);
+			st = sys_fail(msg, sizeof(msg),
+			    "cannot fsync directory", t->dir, NULL);
 		close(dfd);
 	}
 	if (st == EXPORT_OK)

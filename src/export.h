@@ -85,7 +85,7 @@ struct export_target {
 	enum export_status	 state;		/* last status, for logging */
 	int			 opened;
 	int			 running;	/* exec jobs in flight */
-	int			 dirty;		/* deferred directory fsync due */
+	int			 dirty;		/* a dir fsync is owed */
 };
 
 /* One running exec command; see export_exec_start. */

@@ -446,15 +446,15 @@ quoted_printable(const char *s, size_t len, struct buf *out)
 		unsigned char c = (unsigned char)s[i];
 		char enc[4];
 		size_t w;
-		int last = i + 1 == len || s[i + 1] == '\n';
+		int last = i + 1 == len || s[i + 1] == '\n', from;
 
 		if (c == '\n') {
 			buf_putc(out, '\n');
 			col = 0;
 			continue;
 		}
-		if ((c >= 33 && c <= 126 && c != '=' &&
-		    !(c == 'F' && col == 0 && strncmp(s + i, "From ", 5) == 0)) ||
+		from = c == 'F' && col == 0 && strncmp(s + i, "From ", 5) == 0;
+		if ((c >= 33 && c <= 126 && c != '=' && !from) ||
 		    ((c == ' ' || c == '\t') && !last)) {
 			enc[0] = (char)c;
 			w = 1;

@@ -44,7 +44,7 @@ struct export_item {
 	const struct article	*article;
 	const char		*feed_title;
 	const char		*feed_url;
-	const char		*feed_name;	/* the configured name, or NULL */
+	const char		*feed_name;	/* configured name, or NULL */
 	const char *const	*tags;
 	size_t			 ntags;
 	const char		*identity;
@@ -55,7 +55,8 @@ struct export_item {
 
 const char	*export_format_name(enum export_format f);
 /* "text", "json", "maildir", "exec" -> *out; ERR_INVALID otherwise. */
-int		 export_format_from_name(const char *s, enum export_format *out);
+int		 export_format_from_name(const char *s,
+		    enum export_format *out);
 const char	*export_kind_name(enum export_kind k);
 
 /* The feed slug: ASCII [a-z0-9-], no leading or trailing '-', at most
@@ -75,9 +76,10 @@ int64_t	export_format_date(const struct export_item *it);
  * replay finds the message it already delivered.  The hash is of the
  * identity, and for a duplicate of the identity and the feed it came
  * through (feed_url, else feed_name, else feed_title), so that it does not
- * take the original's name; the Message-ID follows the same hash.  Nothing from a title or
- * feed name reaches the name except through the slug.  ERR_INVALID when the
- * item has no identity or f is exec (which writes no file).
+ * take the original's name; the Message-ID follows the same hash.
+ * Nothing from a title or feed name reaches the name except through the
+ * slug.  ERR_INVALID when the item has no identity or f is exec (which
+ * writes no file).
  */
 int	export_format_filename(const struct export_item *it,
 	    enum export_format f, struct buf *out, char *ebuf, size_t n);
