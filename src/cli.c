@@ -31,11 +31,23 @@ static const struct cli_command commands[] = {
 	  "The database (default " LOCALSTATEDIR "/lib/tidings/tidings.db) is created\n"
 	  "when missing.  Exit 1 if any file failed; the others are still stored.\n" },
 	{ "articles", cmd_articles, "[--db PATH] [--feed URL|NAME] [--since TIME] [--limit N] [--json]",
-	  "list stored articles", NULL },
+	  "list stored articles",
+	  "Newest first: id, date in the item's own offset, feed, title.\n"
+	  "  --feed URL|NAME  only articles this feed carries\n"
+	  "  --since TIME     published (else first seen) at or after TIME: a date\n"
+	  "                   (2021-05-06T12:00:00Z) or an age (90m, 12h, 7d, 2w)\n"
+	  "  --json           a JSON array of whole records\n"
+	  "Reading commands open the database read-only; see tidings-db(5).\n" },
 	{ "show", cmd_show, "[--db PATH] [--json|--text] ID",
-	  "print one stored article", NULL },
+	  "print one stored article",
+	  "ID is the number `tidings articles` prints.  --text (the default) is\n"
+	  "the layout of the text export; --json the whole record with the\n"
+	  "store's fields (revision, first_seen, last_seen, feeds).\n" },
 	{ "search", cmd_search, "[--db PATH] [--limit N] [--json] QUERY",
-	  "full-text search over stored articles", NULL },
+	  "full-text search over stored articles",
+	  "Searches titles and texts (FTS5: words, \"phrases\", AND/OR/NOT,\n"
+	  "prefix*); a query that is not valid syntax is searched as plain words.\n"
+	  "Best match first, at most --limit (default 50).\n" },
 	{ "run", cmd_run, "[-c FILE] [--db PATH] [--feeds FILE] [--export FORMAT:DIR]...",
 	  "poll every due feed once, store and export, then exit", NULL },
 	{ "daemon", cmd_daemon, "[-c FILE] [--db PATH] [--feeds FILE]",
