@@ -38,6 +38,7 @@ struct host {
 	int		 unlimited;	/* file: no politeness needed */
 	long long	 next_ms;	/* earliest next start (rate, hold) */
 	int		 held;		/* next_ms set by fetch_hold_host */
+	int		 asked_wait;	/* 429/503 + Retry-After in a row */
 };
 
 struct xfer {
@@ -563,6 +564,7 @@ easy_put(struct fetch *f, CURL *e)
 
 static void
 finish(struct fetch *f, struct xfer *x, CURLcode cc);
+static char *url_host(const char *url, int *is_file);
 
 static void
 start(struct fetch *f, struct xfer *x)
@@ -727,6 +729,15 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		snprintf(r->errmsg, sizeof(r->errmsg), "HTTP %ld%s", r->status,
 		    r->status < 400 ? " without a usable Location" : "");
 	}
+	/* One feed asking to wait concerns that feed (the caller schedules
+	 * it); a second one of the same host in a row means the host asks:
+	 * nothing more goes there until it said. */
+	if ((r->status == 429 || r->status == 503) &&
+	    r->retry_after > r->finished) {
+		if (++x->host->asked_wait >= 2)
+			fetch_hold_host(f, r->url, r->retry_after);
+	} else if (r->status > 0 && r->status < 400)
+		x->host->asked_wait = 0;
 	/* A 304 has no body, an error's body is not a feed: drop them. */
 	if (r->error == FETCH_OK && !r->not_modified) {
 		r->body_len = x->body.len;

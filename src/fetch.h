@@ -139,10 +139,10 @@ size_t		 fetch_running(const struct fetch *f);
  * pair), which in practice is async-signal-safe. */
 void		 fetch_wakeup(struct fetch *f);
 
-/* Starts no new request to url's host before `until` (wall clock), for a
- * host that answered several feeds with 429 or 503 and Retry-After; what
+/* Starts no new request to url's host before `until` (wall clock); what
  * is running continues, what is queued waits.  An earlier time than one
- * already set changes nothing. */
+ * already set changes nothing.  fetch does this by itself when two answers
+ * in a row from one host are 429 or 503 with Retry-After. */
 void		 fetch_hold_host(struct fetch *f, const char *url, time_t until);
 
 /* The URL the feed has moved to for good: the target of the redirects when

@@ -107,6 +107,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(500, b"oops")
         elif p == "/429":
             self.send(429, b"slow down", [("Retry-After", "120")])
+        elif p.startswith("/429short"):
+            self.send(429, b"slow down", [("Retry-After", "3")])
         elif p == "/503":
             when = time.strftime("%a, %d %b %Y %H:%M:%S GMT",
                                  time.gmtime(time.time() + 3600))
@@ -365,6 +367,18 @@ held = [t for p, _, t in log if p.startswith("/count-")]
 check(len(held) == 2 and min(held) - t0 >= 1.5,
       "a held host gets no request before the hold ends",
       [round(t - t0, 2) for t in held])
+with lock:
+    del log[:]
+res, _ = probe("--host-connections", "1", "--host-rate", "0",
+               "/429short-a", "/429short-b", "/count-after-429")
+with lock:
+    seen = [(p, t) for p, _, t in log]
+check([p for p, _ in seen] == ["/429short-a", "/429short-b", "/count-after-429"],
+      "three requests, in order", seen)
+if len(seen) == 3:
+    check(seen[2][1] - seen[1][1] >= 2.0,
+          "two 429s with Retry-After from one host hold the host",
+          seen[2][1] - seen[1][1])
 res, _ = probe("--max-transfers", "2", "--host-rate", "0", "--host-connections", "8",
                *["/count-many%d" % i for i in range(40)])
 check(len(res) == 40 and all(x["status"] == 200 for x in res), "40 transfers, global cap 2")
