@@ -144,8 +144,12 @@ main(int argc, char **argv)
 	long n = 1000000, feeds = 10000, per, f, i, total;
 	int64_t *ids;
 	int ch, flags = 0, pass;
-	double t, c, spent[2] = { 0, 0 }, cpu[2] = { 0, 0 };
-	long counted[2][4] = { { 0 } };
+	double t, c, spent[3] = { 0, 0, 0 }, cpu[3] = { 0, 0, 0 };
+	long counted[3][4] = { { 0 } };
+	static const char *const passname[3] = {
+		"new               ", "unchanged, 1 h on", "unchanged, 1 min ",
+	};
+	static const int64_t when[3] = { 0, 3600, 3660 };
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((ch = getopt(argc, argv, "n:f:d:s")) != -1) {
@@ -194,10 +198,12 @@ main(int argc, char **argv)
 	printf("bench_store: %ld articles, %ld feeds, %ld per batch, "
 	    "synchronous=%s, %s\n", total, feeds, per,
 	    flags & STORE_SYNC_FULL ? "FULL" : "NORMAL", path);
-	for (pass = 0; pass < 2; pass++) {
+	/* pass 0: every article new; pass 1: the same documents an hour
+	 * later (last_seen is rewritten); pass 2: a minute after that
+	 * (nothing is written at all) */
+	for (pass = 0; pass < 3; pass++) {
 		rng = 88172645463325252ULL;	/* the same articles again */
-		/* an hour later, as a real re-poll: last_seen is rewritten */
-		o.now = 1800000000 + pass * 3600;
+		o.now = 1800000000 + when[pass];
 		for (f = 0; f < feeds; f++) {
 			for (i = 0; i < per; i++)
 				batch[i] = generate(f, i);
@@ -222,7 +228,7 @@ main(int argc, char **argv)
 		printf("%s: %.2f s wall, %.0f articles/s; %.2f s CPU, %.0f "
 		    "articles/CPU-s (%ld new, %ld updated, %ld duplicate, "
 		    "%ld unchanged)\n",
-		    pass == 0 ? "new      " : "unchanged", spent[pass],
+		    passname[pass], spent[pass],
 		    total / spent[pass], cpu[pass], total / cpu[pass],
 		    counted[pass][0], counted[pass][1],
 		    counted[pass][2], counted[pass][3]);
@@ -240,5 +246,6 @@ main(int argc, char **argv)
 	unlink(wal);
 	snprintf(wal, sizeof(wal), "%s-shm", path);
 	unlink(wal);
-	return counted[0][0] == total && counted[1][3] == total ? 0 : 1;
+	return counted[0][0] == total && counted[1][3] == total &&
+	    counted[2][3] == total ? 0 : 1;
 }

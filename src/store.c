@@ -168,7 +168,7 @@ enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
 	S_FEED_BY_URL, S_FEED_BY_NAME, S_FEED_INSERT, S_FEED_SET_NAME,
 	S_FEED_GET, S_FEED_LIST, S_FEED_PUT, S_FEED_META, S_FEED_URL,
-	S_FEED_GEN, S_FEED_IDENTITY,
+	S_FEED_GEN, S_FEED_EXISTS, S_FEED_IDENTITY,
 	S_KEY_GET, S_KEY_PUT,
 	S_AF_GET, S_AF_SEEN, S_AF_INSERT, S_AF_UPDATE,
 	S_ART_EXISTS, S_ART_INSERT, S_ART_UPDATE, S_REV_SAVE,
@@ -226,13 +226,19 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " cache_max_age = ?20, identity_policy = ?21 WHERE id = ?1",
 	[S_FEED_META] = "UPDATE feeds SET title = ?2, site_link = ?3,"
 	    " ttl_minutes = ?4, update_period_minutes = ?5, skip_hours = ?6,"
-	    " skip_days = ?7 WHERE id = ?1",
+	    " skip_days = ?7 WHERE id = ?1 AND (title IS NOT ?2"
+	    " OR site_link IS NOT ?3 OR ttl_minutes != ?4"
+	    " OR update_period_minutes != ?5 OR skip_hours != ?6"
+	    " OR skip_days != ?7)",
 	[S_FEED_URL] = "UPDATE feeds SET url = ?2, moved_to = NULL,"
 	    " moved_count = 0 WHERE id = ?1",
 	[S_FEED_GEN] = "UPDATE feeds SET batch_gen = batch_gen + 1"
 	    " WHERE id = ?1 RETURNING batch_gen",
+	[S_FEED_EXISTS] = "SELECT 1 FROM feeds WHERE id = ?1",
 	[S_FEED_IDENTITY] = "UPDATE feeds SET identity_mode = ?2,"
-	    " identity_reason = ?3, guid_churn = guid_churn + ?4 WHERE id = ?1",
+	    " identity_reason = ?3, guid_churn = guid_churn + ?4 WHERE id = ?1"
+	    " AND (identity_mode IS NOT ?2 OR identity_reason IS NOT ?3"
+	    " OR ?4 != 0)",
 	[S_KEY_GET] = "SELECT article_id FROM identity_keys"
 	    " WHERE scope = ?1 AND key = ?2",
 	[S_KEY_PUT] = "INSERT OR IGNORE INTO identity_keys"
@@ -920,18 +926,19 @@ store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
 	if ((rc = run(st, s, ebuf, n, "begin")) != ERR_OK)
 		return rc;
 	st->in_batch = 1;
-	if ((s = stmt(st, S_FEED_GEN, ebuf, n)) == NULL) {
+	/* Nothing is written here: a document with nothing new leaves the
+	 * database untouched (no log frames, no sync at commit). */
+	if ((s = stmt(st, S_FEED_EXISTS, ebuf, n)) == NULL) {
 		store_batch_rollback(st);
 		return ERR_DB;
 	}
 	sqlite3_bind_int64(s, 1, feed_id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		st->batch_gen = sqlite3_column_int64(s, 0);
+		st->batch_gen = 0;
 		st->batch_feed = feed_id;
 		st->nseen = 0;
-		rc = sqlite3_step(s) == SQLITE_DONE ? ERR_OK :
-		    db_error(st, ebuf, n, "begin");
+		rc = ERR_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = err_set(ebuf, n, ERR_NOTFOUND, "%s: no feed %lld",
 		    st->path, (long long)feed_id);
@@ -1608,13 +1615,39 @@ collect_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, size_t *nids,
 	return rc;
 }
 
+/* A number for this batch's removals, distinct from every earlier one,
+ * taken only when something is removed. */
+static int
+take_gen(struct store *st, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (st->batch_gen != 0)
+		return ERR_OK;
+	if ((s = stmt(st, S_FEED_GEN, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, st->batch_feed);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		st->batch_gen = sqlite3_column_int64(s, 0);
+		rc = sqlite3_step(s) == SQLITE_DONE ? ERR_OK :
+		    db_error(st, ebuf, n, "retention");
+	} else
+		rc = db_error(st, ebuf, n, "retention");
+	done(s);
+	return rc;
+}
+
 static int
 mark_removed(struct store *st, int64_t id, long *removed, char *ebuf, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, S_RET_MARK, ebuf, n);
+	sqlite3_stmt *s;
 	int rc;
 
-	if (s == NULL)
+	if ((rc = take_gen(st, ebuf, n)) != ERR_OK)
+		return rc;
+	if ((s = stmt(st, S_RET_MARK, ebuf, n)) == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, st->batch_feed);

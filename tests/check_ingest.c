@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -312,16 +313,23 @@ START_TEST(test_unchanged_costs_no_write)
 	struct article *v[1];
 	struct ingest_result r;
 	struct ingest_opts o;
+	struct stat before, after;
+	char wal[160];
 
 	memset(&o, 0, sizeof(o));
 	o.now = 1000;
 	v[0] = make("1", "https://x.org/1", "one", "text");
 	r = run(f, v, 1, &o);
-	/* the same bytes soon after: nothing is written */
+	/* the same bytes soon after: nothing is written, not even a log
+	 * frame */
 	o.now = 1000 + STORE_SEEN_RESOLUTION - 1;
 	v[0] = make("1", "https://x.org/1", "one", "text");
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	ck_assert_int_eq(stat(wal, &before), 0);
 	r = run(f, v, 1, &o);
 	CHECK(r, 0, 0, 0, 1);
+	ck_assert_int_eq(stat(wal, &after), 0);
+	ck_assert_int_eq(before.st_size, after.st_size);
 	ck_assert_int_eq(q1("SELECT last_seen FROM article_feeds"), 1000);
 	/* later, last_seen moves */
 	o.now = 1000 + STORE_SEEN_RESOLUTION;
