@@ -43,14 +43,17 @@ int
 cycle_feed_id(struct store *st, const struct feedlist_feed *fc, int64_t *id,
     char *ebuf, size_t n)
 {
+	/* An unnamed feed is named by its configured URL, so that it is still
+	 * found after a permanent redirect changed its stored URL. */
+	const char *name = fc->name != NULL ? fc->name : fc->url;
 	int rc;
 
 	rc = store_feed_find(st, fc->url, id, NULL, 0);
-	if (rc == ERR_NOTFOUND && fc->name != NULL)
-		rc = store_feed_find(st, fc->name, id, NULL, 0);
+	if (rc == ERR_NOTFOUND)
+		rc = store_feed_find(st, name, id, NULL, 0);
 	if (rc == ERR_OK)
 		return ERR_OK;
-	return store_feed_ensure(st, fc->url, fc->name, id, ebuf, n);
+	return store_feed_ensure(st, fc->url, name, id, ebuf, n);
 }
 
 int

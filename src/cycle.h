@@ -36,7 +36,8 @@ void	cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
 	    struct sched_limits *l);
 
 /* Finds (or creates) the stored feed for a configured one: by URL, then by
- * name, so that a feed moved by a permanent redirect stays the same feed. */
+ * name (an unnamed feed is stored under its configured URL as name), so
+ * that a feed moved by a permanent redirect stays the same feed. */
 int	cycle_feed_id(struct store *st, const struct feedlist_feed *fc,
 	    int64_t *id, char *ebuf, size_t n);
 

@@ -175,6 +175,19 @@ check(len(requests("/gone.xml")) == 2 and rc == 1, "--feed forces even a retired
 rc, err = run("--feed", "nope")
 check(rc == 1 and "no feed named" in err, "--feed with an unknown name", err)
 
+# An unnamed feed that moves stays one feed (found by its configured URL).
+lst = os.path.join(tmp, "moving.conf")
+with open(lst, "w") as f:
+    f.write("%s/moved.xml\n" % BASE)
+mdb = os.path.join(tmp, "moving.db")
+for _ in range(4):
+    subprocess.run([TIDINGS, "run", "--all", "--quiet", "--db", mdb, "--feeds", lst],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+p = subprocess.run([TIDINGS, "feeds", "--db", mdb, "--json"], stdout=subprocess.PIPE)
+mf = json.loads(p.stdout)
+check(len(mf) == 1 and mf[0]["url"] == BASE + "/a2.xml",
+      "an unnamed moved feed stays one feed", mf)
+
 # A one-off run needs no configuration file: --db and --feeds.
 lst = os.path.join(tmp, "one.conf")
 with open(lst, "w") as f:
