@@ -230,7 +230,8 @@ typedef int (*store_event_fn)(void *ctx, const struct store_event *e);
 /* Events target has not marked done, oldest first, at most limit (0 = no
  * limit), with seq > after (0 = from the start).  An event whose article
  * was removed since is skipped.  A target never seen before starts from
- * the first event the database holds. */
+ * the first event the database holds.  The callback may call
+ * store_event_done (and store_article_get) as it goes. */
 int	store_events_pending(struct store *st, const char *target,
 	    int64_t after, long limit, store_event_fn cb, void *ctx,
 	    char *ebuf, size_t n);

@@ -347,6 +347,23 @@ collect_ev(void *ctx, const struct store_event *e)
 	return 0;
 }
 
+struct marker {
+	struct store	*st;
+	int		 n;
+};
+
+/* An exporter marks each event done as it goes, inside the walk. */
+static int
+mark_cb(void *ctx, const struct store_event *e)
+{
+	struct marker *m = ctx;
+
+	ck_assert_msg(store_event_done(m->st, "inline", e->seq, 1, ebuf,
+	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	m->n++;
+	return 0;
+}
+
 static int
 pending(struct store *st, const char *target, struct seqs *s)
 {
@@ -395,6 +412,14 @@ START_TEST(test_outbox)
 	    ebuf, sizeof(ebuf)), ERR_OK);
 	ck_assert_int_eq(s.n, 1);
 	ck_assert_int_eq(s.seq[0], 4);
+	{
+		struct marker m = { st, 0 };
+
+		ck_assert_int_eq(store_events_pending(st, "inline", 0, 0,
+		    mark_cb, &m, ebuf, sizeof(ebuf)), ERR_OK);
+		ck_assert_int_eq(m.n, 5);
+		ck_assert_int_eq(pending(st, "inline", &s), 0);
+	}
 	store_close(st);
 	/* the done rows below the low-water mark are gone */
 	ck_assert_int_eq(q1("SELECT done_below FROM export_targets WHERE "
