@@ -1,6 +1,7 @@
 #include <jansson.h>
 
 #include "article_json.h"
+#include "jsonw.h"
 
 static json_t *
 str_or_null(const char *s)
@@ -92,4 +93,111 @@ article_json_feed(const struct article_feed *f)
 		    str_or_null(f->bozo_message));
 	}
 	return o;
+}
+
+static void
+w_date(struct jsonw *w, int has, const struct date_time *d, int local)
+{
+	char s[40];
+
+	if (!has) {
+		jsonw_null(w);
+		return;
+	}
+	if (local)
+		date_format_local(d, s, sizeof(s));
+	else
+		date_format_utc(d->utc, s, sizeof(s));
+	jsonw_string(w, s);
+}
+
+/* Keep in step with article_json_item: tests/check_jsonw.c compares the
+ * two. */
+void
+article_json_write_item(struct jsonw *w, const struct article *a)
+{
+	size_t i;
+
+	jsonw_object_begin(w);
+	jsonw_key(w, "id");
+	jsonw_string(w, a->id);
+	jsonw_key(w, "guid");
+	jsonw_string(w, a->guid);
+	jsonw_key(w, "link");
+	jsonw_string(w, a->link);
+	jsonw_key(w, "title");
+	jsonw_string(w, a->title);
+	jsonw_key(w, "author");
+	jsonw_string(w, a->author);
+	jsonw_key(w, "published");
+	w_date(w, a->has_published, &a->published, 0);
+	jsonw_key(w, "updated");
+	w_date(w, a->has_updated, &a->updated, 0);
+	jsonw_key(w, "published_local");
+	w_date(w, a->has_published, &a->published, 1);
+	jsonw_key(w, "updated_local");
+	w_date(w, a->has_updated, &a->updated, 1);
+	jsonw_key(w, "summary");
+	jsonw_string(w, a->summary);
+	jsonw_key(w, "content");
+	jsonw_string(w, a->content);
+	jsonw_key(w, "text");
+	jsonw_string(w, a->text);
+	jsonw_key(w, "categories");
+	jsonw_array_begin(w);
+	for (i = 0; i < a->ncategories; i++)
+		jsonw_string(w, a->categories[i]);
+	jsonw_array_end(w);
+	jsonw_key(w, "enclosures");
+	jsonw_array_begin(w);
+	for (i = 0; i < a->nenclosures; i++) {
+		const struct article_enclosure *e = &a->enclosures[i];
+
+		jsonw_object_begin(w);
+		jsonw_key(w, "url");
+		jsonw_string(w, e->url);
+		jsonw_key(w, "type");
+		jsonw_string(w, e->type);
+		jsonw_key(w, "length");
+		if (e->length >= 0)
+			jsonw_integer(w, e->length);
+		else
+			jsonw_null(w);
+		jsonw_object_end(w);
+	}
+	jsonw_array_end(w);
+	jsonw_key(w, "comments");
+	jsonw_string(w, a->comments);
+	jsonw_key(w, "language");
+	jsonw_string(w, a->language);
+	jsonw_object_end(w);
+}
+
+void
+article_json_write_feed(struct jsonw *w, const struct article_feed *f)
+{
+	jsonw_key(w, "format");
+	jsonw_string(w, article_format_name(f->format));
+	jsonw_key(w, "title");
+	jsonw_string(w, f->title);
+	jsonw_key(w, "link");
+	jsonw_string(w, f->link);
+	jsonw_key(w, "description");
+	jsonw_string(w, f->description);
+	jsonw_key(w, "language");
+	jsonw_string(w, f->language);
+	jsonw_key(w, "author");
+	jsonw_string(w, f->author);
+	jsonw_key(w, "image");
+	jsonw_string(w, f->image);
+	jsonw_key(w, "generator");
+	jsonw_string(w, f->generator);
+	jsonw_key(w, "updated");
+	w_date(w, f->has_updated, &f->updated, 0);
+	if (f->bozo) {
+		jsonw_key(w, "bozo");
+		jsonw_bool(w, 1);
+		jsonw_key(w, "bozo_message");
+		jsonw_string(w, f->bozo_message);
+	}
 }

@@ -10,8 +10,14 @@
 
 #include "article.h"
 
+struct jsonw;
+
 json_t	*article_json_item(const struct article *a);
 /* The feed's fields, without "items". */
 json_t	*article_json_feed(const struct article_feed *f);
+/* The same, streamed (jsonw.h): the item as one value, the feed's fields
+ * as members of the object the caller has open. */
+void	 article_json_write_item(struct jsonw *w, const struct article *a);
+void	 article_json_write_feed(struct jsonw *w, const struct article_feed *f);
 
 #endif

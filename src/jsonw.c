@@ -1,0 +1,272 @@
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonw.h"
+
+void
+jsonw_init(struct jsonw *w, FILE *fp)
+{
+	w->fp = fp;
+	w->err = 0;
+	w->depth = 0;
+	w->after_key = 0;
+	w->len = 0;
+	memset(w->used, 0, sizeof(w->used));
+}
+
+int
+jsonw_flush(struct jsonw *w)
+{
+	if (w->len > 0 && fwrite(w->buf, 1, w->len, w->fp) != w->len)
+		w->err = 1;
+	w->len = 0;
+	return w->err ? -1 : 0;
+}
+
+static void
+put(struct jsonw *w, const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t room = sizeof(w->buf) - w->len, k;
+
+		if (room == 0) {
+			jsonw_flush(w);
+			room = sizeof(w->buf);
+		}
+		k = n < room ? n : room;
+		memcpy(w->buf + w->len, p, k);
+		w->len += k;
+		p += k;
+		n -= k;
+	}
+}
+
+static void
+putch(struct jsonw *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		jsonw_flush(w);
+	w->buf[w->len++] = c;
+}
+
+/* Called before every value and key: the comma between members. */
+static void
+sep(struct jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = 0;
+		return;
+	}
+	if (w->depth > 0 && w->depth <= JSONW_DEPTH) {
+		if (w->used[w->depth - 1])
+			putch(w, ',');
+		w->used[w->depth - 1] = 1;
+	}
+}
+
+static void
+open_level(struct jsonw *w, char c)
+{
+	sep(w);
+	putch(w, c);
+	w->depth++;
+	if (w->depth <= JSONW_DEPTH)
+		w->used[w->depth - 1] = 0;
+}
+
+static void
+close_level(struct jsonw *w, char c)
+{
+	putch(w, c);
+	if (w->depth > 0)
+		w->depth--;
+}
+
+void
+jsonw_object_begin(struct jsonw *w)
+{
+	open_level(w, '{');
+}
+
+void
+jsonw_object_end(struct jsonw *w)
+{
+	close_level(w, '}');
+}
+
+void
+jsonw_array_begin(struct jsonw *w)
+{
+	open_level(w, '[');
+}
+
+void
+jsonw_array_end(struct jsonw *w)
+{
+	close_level(w, ']');
+}
+
+/*
+ * The UTF-8 jansson accepts: no overlong forms, no surrogates, nothing
+ * past U+10FFFF.  Runs of ASCII are checked eight bytes at a time (within
+ * n, so nothing past the string is read); feeds are mostly ASCII.
+ */
+static int
+utf8_valid(const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n;
+
+	while (p < end) {
+		unsigned char c;
+		unsigned long cp, min;
+		int more, i;
+		uint64_t v;
+
+		while (end - p >= (ptrdiff_t)sizeof(v)) {
+			memcpy(&v, p, sizeof(v));
+			if (v & 0x8080808080808080ULL)
+				break;
+			p += sizeof(v);
+		}
+		if (p == end)
+			break;
+		c = *p;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			more = 1;
+			cp = c & 0x1f;
+			min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			more = 2;
+			cp = c & 0x0f;
+			min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			more = 3;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else
+			return 0;
+		if (end - p <= more)
+			return 0;
+		for (i = 1; i <= more; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += more + 1;
+	}
+	return 1;
+}
+
+/* Short escapes; 'u' means \u00XX, 0 means verbatim. */
+static const char esc[256] = {
+	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+	'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+	['"'] = '"', ['\\'] = '\\',
+};
+
+static void
+put_escaped(struct jsonw *w, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0, run;
+
+	putch(w, '"');
+	while (i < n) {
+		unsigned char c;
+		char e;
+
+		run = i;
+		while (i < n && esc[(unsigned char)s[i]] == 0)
+			i++;
+		if (i > run)
+			put(w, s + run, i - run);
+		if (i == n)
+			break;
+		c = (unsigned char)s[i++];
+		e = esc[c];
+		if (e == 'u') {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4],
+			    hex[c & 15] };
+
+			put(w, u, sizeof(u));
+		} else {
+			char two[2] = { '\\', e };
+
+			put(w, two, sizeof(two));
+		}
+	}
+	putch(w, '"');
+}
+
+void
+jsonw_key(struct jsonw *w, const char *key)
+{
+	sep(w);
+	put_escaped(w, key, strlen(key));
+	putch(w, ':');
+	w->after_key = 1;
+}
+
+void
+jsonw_string(struct jsonw *w, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		jsonw_null(w);
+		return;
+	}
+	n = strlen(s);
+	if (!utf8_valid((const unsigned char *)s, n)) {
+		jsonw_null(w);
+		return;
+	}
+	sep(w);
+	put_escaped(w, s, n);
+}
+
+void
+jsonw_integer(struct jsonw *w, long long v)
+{
+	char s[24];
+	int n = snprintf(s, sizeof(s), "%lld", v);
+
+	sep(w);
+	put(w, s, (size_t)n);
+}
+
+void
+jsonw_bool(struct jsonw *w, int v)
+{
+	sep(w);
+	if (v)
+		put(w, "true", 4);
+	else
+		put(w, "false", 5);
+}
+
+void
+jsonw_null(struct jsonw *w)
+{
+	sep(w);
+	put(w, "null", 4);
+}
+
+void
+jsonw_raw(struct jsonw *w, const char *p, size_t n)
+{
+	put(w, p, n);
+}
