@@ -15,6 +15,18 @@ peak RSS, and the requests and 304s nginx logged for that cycle.  Tools
 that are not installed are skipped.  Not a test: nothing passes or fails.
 
     bench/fetch_bench.py --tidings build/src/tidings [--feeds 1000] [--tools tidings,sfeed,newsboat]
+
+Measured here (2 cores, Debian 12; sfeed 1.7 with the README's curl ETag
+fetch(), without -z: nginx answers 200 to an inexact If-Modified-Since even
+when the ETag matches; newsboat 2.21 with its defaults):
+
+    N = 1,000 (63 MB)   cold wall/CPU      warm (all 304)     10% changed    peak RSS
+    tidings             2.5 s / 2.3 s      0.07 s / 0.06 s    0.19 s / 0.17 s   25 MB
+    sfeed_update        13.8 s / 26.0 s    8.1 s / 15.0 s     8.7 s / 16.2 s    11 MB
+    newsboat            21.0 s / 20.0 s    51.3 s / 50.7 s    26.3 s / 26.1 s   83 MB
+
+    N = 10,000 (634 MB), tidings only: cold 34.6 s, warm 1.3 s / 0.8 s CPU,
+    10% 2.5 s, peak RSS 35 MB.
 """
 import argparse
 import os
@@ -221,6 +233,7 @@ def main():
                     for i in changed:
                         write_feed(os.path.join(www, "f%05d.xml" % i), i, extra=1,
                                    mtime=BASE_MTIME + 3600)
+                os.sync()	# no tool pays for another's dirty pages
                 before = len(nginx.lines())
                 wall, cpu, rss = tool.cycle()
                 lines = nginx.lines()[before:]

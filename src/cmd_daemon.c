@@ -192,9 +192,9 @@ cmd_run(int argc, char **argv)
 		free(only);
 		return cli_usage("run");
 	}
-	/* --feeds alone needs no configuration file at all. */
-	if (load_all(feeds != NULL && conf_path == NULL ? NULL : conf_path,
-	    feeds, &c, &fl) != ERR_OK)
+	/* --feeds alone needs no configuration file: a missing default one
+	 * means the built-in defaults. */
+	if (load_all(conf_path, feeds, &c, &fl) != ERR_OK)
 		goto done;
 	for (i = 0; i < nonly; i++)
 		if (!run_usage_feed(&fl, only[i]))
@@ -247,10 +247,12 @@ cmd_run(int argc, char **argv)
 				log_warnx("%s: %s", fc->name ? fc->name :
 				    fc->url, ebuf);
 			req.userpwd = rf[nrf].auth;
-			if (fetch_add(f, &req, ebuf, sizeof(ebuf)) != ERR_OK)
+			if (fetch_add(f, &req, ebuf, sizeof(ebuf)) != ERR_OK) {
 				log_warnx("%s: %s", fc->name ? fc->name :
 				    fc->url, ebuf);
-			else
+				free(rf[nrf].auth);
+				rf[nrf].auth = NULL;
+			} else
 				nrf++;
 		}
 		store_feed_clear(&sf);
