@@ -264,7 +264,8 @@ cmd_run(int argc, char **argv)
 		fetch_poll(f, 1000);
 		while ((r = fetch_next(f)) != NULL) {
 			struct run_feed *x = r->ctx;
-			const char *name = x->fc->name ? x->fc->name : x->fc->url;
+			const char *name = x->fc->name ? x->fc->name :
+			    x->fc->url;
 
 			cycle_apply(st, &c, x->fc, x->id, r, time(NULL), &out,
 			    ebuf, sizeof(ebuf));
@@ -518,7 +519,8 @@ cmd_import_opml(int argc, char **argv)
 	}
 	free(data);
 	buf_printf(&b, "# Imported from %s by tidings import-opml.\n"
-	    "# One feed per line: URL [key=value ...]; see feeds.d/example.conf.\n",
+	    "# One feed per line: URL [key=value ...]; see "
+	    "feeds.d/example.conf.\n",
 	    argv[optind]);
 	for (i = 0; i < fl.n; i++)
 		feedlist_format(&fl.feeds[i], &b);

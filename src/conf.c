@@ -262,7 +262,8 @@ edit_distance(const char *a, const char *b)
 		d[0][j] = j;
 	for (i = 1; i <= la; i++)
 		for (j = 1; j <= lb; j++) {
-			best = d[i - 1][j - 1] + (tolower((unsigned char)a[i - 1]) !=
+			best = d[i - 1][j - 1] +
+			    (tolower((unsigned char)a[i - 1]) !=
 			    tolower((unsigned char)b[j - 1]));
 			if (d[i - 1][j] + 1 < best)
 				best = d[i - 1][j] + 1;
@@ -477,7 +478,8 @@ set_value(const struct key *k, void *base, const char *dir, const char *v,
 	case V_STR:
 	case V_PATH:
 		if (*v == '\0') {
-			conf_diag_add(d, file, line, "%s: empty value", k->name);
+			conf_diag_add(d, file, line, "%s: empty value",
+			    k->name);
 			return -1;
 		}
 		free(*(char **)p);
@@ -513,7 +515,8 @@ set_value(const struct key *k, void *base, const char *dir, const char *v,
 		r = strtod(v, &end);
 		if (*v == '\0' || *end != '\0' || !(r >= 0 && r <= 1e6)) {
 			conf_diag_add(d, file, line, "%s: \"%s\" is not a "
-			    "rate (requests per second, 0 for none)", k->name, v);
+			    "rate (requests per second, 0 for none)", k->name,
+			    v);
 			return -1;
 		}
 		*(double *)p = r;
@@ -709,7 +712,7 @@ conf_parse(struct conf *c, const char *file, const char *text,
 
 	free(c->dir);
 	c->dir = dir_of(file);
-	/* The feed directory follows the file unless the file says otherwise. */
+	/* The feed directory follows the file unless it says otherwise. */
 	free(c->feeds_glob);
 	c->feeds_glob = conf_path(c->dir, "feeds.d/*.conf");
 
@@ -724,12 +727,13 @@ conf_parse(struct conf *c, const char *file, const char *text,
 		if (*line != '\0' && line[strlen(line) - 1] == '\r')
 			line[strlen(line) - 1] = '\0';
 		if (sec == SEC_FEEDS) {
-			/* Feed lines keep their own syntax; a header ends them. */
+			/* Feed lines keep their own syntax; a header ends
+			 * them. */
 			s = trim(line);
 			if (*s != '[') {
 				if (*s != '\0' && *s != '#') {
-					c->feed_lines = xreallocarray(c->feed_lines,
-					    c->nfeed_lines + 1,
+					c->feed_lines = xreallocarray(
+					    c->feed_lines, c->nfeed_lines + 1,
 					    sizeof(*c->feed_lines));
 					c->feed_lines[c->nfeed_lines].text =
 					    xstrdup(s);

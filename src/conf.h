@@ -95,7 +95,7 @@ struct conf {
 	int	 max_interval;
 	int	 max_backoff;
 	int	 startup_spread;	/* overdue feeds spread over this */
-	int	 permanent_redirects;	/* 301/308 seen this often moves a feed */
+	int	 permanent_redirects;	/* 301/308 this often: moved */
 
 	/* [store] */
 	int	 keep_days;		/* 0 = forever */

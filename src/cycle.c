@@ -200,7 +200,8 @@ cycle_apply(struct store *st, const struct conf *c,
 			out->retired = 1;
 			log_warnx("%s: 410 Gone: feed retired, it will not be "
 			    "checked again (remove it from the feed list, or "
-			    "run `tidings run --feed` to try it)", label(fc, &sf));
+			    "run `tidings run --feed` to try it)",
+			    label(fc, &sf));
 		}
 	}
 

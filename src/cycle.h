@@ -43,8 +43,8 @@ int	cycle_feed_id(struct store *st, const struct feedlist_feed *fc,
 
 /* A feed is due when never checked or its next check has come; retired
  * feeds and disabled ones never are (`run --feed` forces them). */
-int	cycle_is_due(const struct store_feed *sf, const struct feedlist_feed *fc,
-	    time_t now);
+int	cycle_is_due(const struct store_feed *sf,
+	    const struct feedlist_feed *fc, time_t now);
 
 /* Reads the feed's auth_file ("user:password", one line).  Returns a new
  * string, or NULL with a message in ebuf. */

@@ -149,7 +149,8 @@ normalize_path(char *p)
 	char *r = p, *w = p;
 
 	while (*r != '\0') {
-		if (r[0] == '/' && r[1] == '.' && (r[2] == '/' || r[2] == '\0')) {
+		if (r[0] == '/' && r[1] == '.' &&
+		    (r[2] == '/' || r[2] == '\0')) {
 			r += 2;
 		} else if (r[0] == '/' && r[1] == '.' && r[2] == '.' &&
 		    (r[3] == '/' || r[3] == '\0')) {
@@ -178,7 +179,8 @@ valid_url(const char *u, const char **why)
 		h = u + 8;
 	else if (strncasecmp(u, "file://", 7) == 0) {
 		if (u[7] != '/') {
-			*why = "a file URL needs an absolute path (file:///...)";
+			*why = "a file URL needs an absolute path "
+			    "(file:///...)";
 			return 0;
 		}
 		return 1;
@@ -192,7 +194,8 @@ valid_url(const char *u, const char **why)
 	}
 	for (; *u != '\0'; u++)
 		if ((unsigned char)*u <= ' ' || *u == 0x7f) {
-			*why = "URL contains white space or a control character";
+			*why = "URL contains white space or a control "
+			    "character";
 			return 0;
 		}
 	return 1;
@@ -358,7 +361,8 @@ feedlist_parse_line(struct feedlist *fl, const char *file, int line,
 			if (strcmp(keys[k], words[i]) == 0)
 				break;
 		if (keys[k] != NULL && (seen & (1u << k))) {
-			conf_diag_add(d, file, line, "%s given twice", words[i]);
+			conf_diag_add(d, file, line, "%s given twice",
+			    words[i]);
 			bad = 1;
 			continue;
 		}
@@ -587,7 +591,8 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 	if (f->charset != NULL)
 		put_option(b, "charset", f->charset);
 	if (f->identity != FEEDLIST_ID_AUTO)
-		buf_printf(b, " identity=%s", feedlist_identity_name(f->identity));
+		buf_printf(b, " identity=%s",
+		    feedlist_identity_name(f->identity));
 	if (!f->enabled)
 		buf_puts(b, " enabled=no");
 	buf_putc(b, '\n');

@@ -52,7 +52,7 @@ enum feedlist_identity {
 struct feedlist_feed {
 	char		*url;
 	char		*name;		/* NULL when the line gives none */
-	int		 interval;	/* seconds; 0 = the configured default */
+	int		 interval;	/* seconds; 0: [fetch] interval */
 	char		**tags;
 	size_t		  ntags;
 	char		*user_agent;

@@ -830,7 +830,8 @@ drain(struct fetch *f)
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		x = NULL;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+		    (char **)&x);
 		if (x != NULL)
 			finish(f, x, m->data.result);
 	}

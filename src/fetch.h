@@ -38,14 +38,14 @@ struct fetch;
 struct fetch_opts {
 	int		 max_transfers;		/* >= 1 */
 	int		 host_connections;	/* >= 1 */
-	double		 host_rate;		/* requests/s per host; 0 = none */
+	double		 host_rate;		/* requests/s/host, 0: none */
 	long		 connect_timeout;	/* seconds */
 	long		 timeout;		/* whole transfer, seconds */
 	long		 low_speed_limit;	/* bytes/s below which ... */
 	long		 low_speed_time;	/* ... for this long aborts */
 	size_t		 max_body;		/* after decompression */
 	long		 max_redirects;
-	const char	*user_agent;		/* NULL: "tidings/VERSION (+URL)" */
+	const char	*user_agent;		/* NULL: "tidings/VERSION" */
 };
 
 /* Fills o with the same defaults as conf_init. */
@@ -54,10 +54,10 @@ void	fetch_opts_init(struct fetch_opts *o);
 struct fetch_request {
 	const char	*url;		/* http, https or file */
 	const char	*etag;		/* sent as If-None-Match; may be NULL */
-	const char	*last_modified;	/* sent as If-Modified-Since, verbatim */
+	const char	*last_modified;	/* If-Modified-Since, verbatim */
 	const char	*user_agent;	/* NULL: the global one */
-	const char	*userpwd;	/* "user:password" for HTTP auth; NULL */
-	void		*ctx;		/* the caller's, returned in the result */
+	const char	*userpwd;	/* "user:password" (basic); NULL */
+	void		*ctx;		/* the caller's, back in the result */
 };
 
 enum fetch_error {
@@ -69,7 +69,7 @@ enum fetch_error {
 	FETCH_ERR_HTTP,		/* status >= 400 (or an unexpected 3xx) */
 	FETCH_ERR_TOO_LARGE,	/* body over max_body (decoded) */
 	FETCH_ERR_REDIRECT,	/* too many, or to a forbidden scheme */
-	FETCH_ERR_TRANSFER,	/* connection dropped, truncated, bad encoding */
+	FETCH_ERR_TRANSFER,	/* dropped, truncated, bad encoding */
 	FETCH_ERR_FILE,		/* a file:// URL could not be read */
 	FETCH_ERR_OTHER,
 };
@@ -143,7 +143,8 @@ void		 fetch_wakeup(struct fetch *f);
  * is running continues, what is queued waits.  An earlier time than one
  * already set changes nothing.  fetch does this by itself when two answers
  * in a row from one host are 429 or 503 with Retry-After. */
-void		 fetch_hold_host(struct fetch *f, const char *url, time_t until);
+void		 fetch_hold_host(struct fetch *f, const char *url,
+		    time_t until);
 
 /* The URL the feed has moved to for good: the target of the redirects when
  * every one of them was permanent (301 or 308), else NULL.  The caller

@@ -233,7 +233,8 @@ opml_export(const struct feedlist *fl, const char *title, struct buf *b,
 		if (f->ntags > 0) {
 			buf_reset(&t);
 			for (j = 0; j < f->ntags; j++)
-				buf_printf(&t, "%s%s", j ? "," : "", f->tags[j]);
+				buf_printf(&t, "%s%s", j ? "," : "",
+				    f->tags[j]);
 			xmlNewProp(o, (const xmlChar *)"category",
 			    (const xmlChar *)buf_str(&t));
 		}

@@ -36,7 +36,7 @@ struct sched_limits {
 
 /* What the last check of one feed taught us; zeroes mean "nothing". */
 struct sched_hints {
-	int	 interval;		/* the feed's own setting; 0 = default */
+	int	 interval;		/* the feed's own; 0 = default */
 	int	 failures;		/* consecutive, including this one */
 	int	 ttl_minutes;		/* RSS <ttl> */
 	int	 update_period_minutes;	/* sy:updatePeriod/Frequency */
@@ -54,7 +54,8 @@ int	sched_slot(const char *url, int interval);
 
 /* The effective interval for a feed: its own or the default, raised by
  * ttl and sy:update hints, clamped to [min_interval, max_interval]. */
-int	sched_interval(const struct sched_limits *l, const struct sched_hints *h);
+int	sched_interval(const struct sched_limits *l,
+	    const struct sched_hints *h);
 
 /* When to check next, given the outcome of a check that finished at now. */
 time_t	sched_next(const struct sched_limits *l, const char *url,
