@@ -12,6 +12,7 @@
  * The sanitizer writes straight into one output buffer; the text renderer
  * likewise.  Neither recurses, so nesting depth costs nothing.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,12 +333,17 @@ is_hex(int c)
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* Python's \s for the ASCII range. */
-static int
+/* Python's \s for the ASCII range: tab to CR, 0x1c to 0x1f and space.
+ * A table, since it is asked of nearly every byte of text. */
+static const unsigned char space_tab[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
+	[0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [' '] = 1,
+};
+
+static inline int
 is_space(int c)
 {
-	c &= 0xff;
-	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+	return space_tab[c & 0xff];
 }
 
 /* Python's \w, approximated: any byte of a non-ASCII character counts. */
@@ -885,6 +891,31 @@ parse_decl(struct tok *t, size_t i)
 }
 
 /*
+ * Where the next '<' or '&' is in s[i..n), or n.  Text between tags is
+ * most of a fragment, so it is skipped eight bytes at a time: a word has
+ * one of the two when (v ^ c) has a zero byte, the classic test.
+ */
+static size_t
+next_lt_amp(const char *s, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t v, a, b;
+
+	while (n - i >= sizeof(v)) {
+		memcpy(&v, s + i, sizeof(v));
+		a = v ^ (ones * '<');
+		b = v ^ (ones * '&');
+		if ((((a - ones) & ~a) | ((b - ones) & ~b)) & highs)
+			break;
+		i += sizeof(v);
+	}
+	while (i < n && s[i] != '<' && s[i] != '&')
+		i++;
+	return i;
+}
+
+/*
  * feedparser rewrites the whole fragment with regular expressions before it
  * parses it, and those rewrites reach into attribute values and comments,
  * so they are done the same way here, in one pass over a copy:
@@ -901,7 +932,7 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 
 	presize(&b, s, n);
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; (i = next_lt_amp(s, i, n)) < n; i++) {
 		if (s[i] == '&' && n - i >= 5 &&
 		    (memcmp(s + i, "&#39;", 5) == 0 ||
 		    memcmp(s + i, "&#34;", 5) == 0)) {
@@ -1080,8 +1111,7 @@ tok_run(struct tok *t)
 	size_t n = t->n, i = 0, j, k;
 
 	while (i < n) {
-		for (j = i; j < n && s[j] != '<' && s[j] != '&'; j++)
-			;
+		j = next_lt_amp(s, i, n);
 		if (j > i)
 			t->ops->text(t->ctx, s + i, j - i, 0);
 		if ((i = j) >= n)
@@ -1899,14 +1929,28 @@ static const struct tok_ops san_ops = {
 	san_text, san_charref, san_entity, san_start, san_end, san_comment,
 };
 
-/* Length of the Python-whitespace character at s[i] (UTF-8), or 0. */
-static size_t
+/* Length of the Python-whitespace character at s[i] (UTF-8), or 0.  The
+ * renderer asks this of every byte of text: ASCII and the lead bytes that
+ * start no space are answered before the call. */
+static size_t py_space_multi(const unsigned char *, size_t, size_t);
+
+static inline size_t
 py_space_at(const unsigned char *s, size_t n, size_t i)
+{
+	unsigned char c = s[i];
+
+	if (c < 0x80)
+		return (size_t)is_space(c);
+	if (c != 0xc2 && c != 0xe1 && c != 0xe2 && c != 0xe3)
+		return 0;
+	return py_space_multi(s, n, i);
+}
+
+static size_t
+py_space_multi(const unsigned char *s, size_t n, size_t i)
 {
 	unsigned long cp;
 
-	if (is_space(s[i]))
-		return 1;
 	if (s[i] == 0xc2 && i + 1 < n && (s[i + 1] == 0x85 || s[i + 1] == 0xa0))
 		return 2;
 	if (i + 2 < n && (s[i] == 0xe1 || s[i] == 0xe2 || s[i] == 0xe3)) {
@@ -1941,10 +1985,17 @@ py_finish(struct buf *b)
 			break;
 		e = i;
 	}
-	for (i = a, o = 0; i < e; i++) {
-		if (s[i] == '\r' && i + 1 < e && s[i + 1] == '\n')
-			continue;
-		s[o++] = s[i];
+	if (memchr(s + a, '\r', e - a) == NULL) {
+		/* The usual case: nothing to drop but the outer space. */
+		if (a > 0)
+			memmove(s, s + a, e - a);
+		o = e - a;
+	} else {
+		for (i = a, o = 0; i < e; i++) {
+			if (s[i] == '\r' && i + 1 < e && s[i + 1] == '\n')
+				continue;
+			s[o++] = s[i];
+		}
 	}
 	b->len = o;
 	s[o] = '\0';
@@ -2038,6 +2089,12 @@ txt_put(struct txt *x, const char *p, size_t n)
 		}
 		for (a = i; i < n && py_space_at(u, n, i) == 0; i++)
 			;
+		/* Words parted by one plain space come out as written, so
+		 * they are copied as one run instead of word by word. */
+		while (i + 1 < n && u[i] == ' ' &&
+		    py_space_at(u, n, i + 1) == 0)
+			for (i++; i < n && py_space_at(u, n, i) == 0; i++)
+				;
 		if (x->out.len)
 			buf_puts(&x->out, x->need == NEED_PARA ? "\n\n" :
 			    x->need == NEED_LINE ? "\n" :
