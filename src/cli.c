@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "cli.h"
+#include "conf.h"
+#include "date.h"
 #include "err.h"
 #include "xmalloc.h"
 
@@ -182,4 +185,66 @@ cli_read_file(const char *path, size_t max, char **data, size_t *len,
 	*len = b.len;
 	*data = buf_detach(&b);
 	return ERR_OK;
+}
+
+/* Absolute dates as the feed parser reads them, or a relative age:
+ * "90s", "30m", "12h", "7d", "2w" before now. */
+int
+cli_parse_since(const char *s, int64_t *out)
+{
+	struct date_time d;
+	char *end;
+	long long v;
+
+	if (date_parse(s, &d) == ERR_OK) {
+		*out = d.utc;
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || v < 0 || end[0] == '\0' || end[1] != '\0')
+		return -1;
+	switch (*end) {
+	case 's':
+		break;
+	case 'm':
+		v *= 60;
+		break;
+	case 'h':
+		v *= 3600;
+		break;
+	case 'd':
+		v *= 86400;
+		break;
+	case 'w':
+		v *= 7 * 86400;
+		break;
+	default:
+		return -1;
+	}
+	*out = (int64_t)time(NULL) - v;
+	return 0;
+}
+
+char *
+cli_db_path(const char *given, const char *conf_path)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+	char *p = NULL;
+	size_t i;
+
+	if (given != NULL)
+		return xstrdup(given);
+	if (conf_load(&c, conf_path, &d) == ERR_OK)
+		p = xstrdup(c.db_path);
+	else {
+		for (i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.msgs[i]);
+		fprintf(stderr, "tidings: no database: the configuration "
+		    "is invalid (give --db PATH)\n");
+	}
+	conf_diag_free(&d);
+	conf_free(&c);
+	return p;
 }

@@ -6,6 +6,7 @@
  * process exit status (0 ok, 1 failure, 2 usage error).
  */
 #include <stddef.h>
+#include <stdint.h>
 
 typedef int (*cli_fn)(int argc, char **argv);
 
@@ -24,6 +25,13 @@ int	cli_usage(const char *name);
  * Returns 0 or an err code with a message naming the file. */
 int	cli_read_file(const char *path, size_t max, char **data, size_t *len,
 	    char *ebuf, size_t n);
+/* A --since value: a date as feeds write them, or an age before now
+ * ("90s", "30m", "12h", "7d", "2w").  Returns 0 or -1. */
+int	cli_parse_since(const char *s, int64_t *out);
+/* The database path: given when not NULL, else the one the configuration
+ * (conf_path, NULL = the default file) names, which defaults to
+ * $STATE_DIRECTORY/tidings.db.  A new string, or NULL after printing why. */
+char	*cli_db_path(const char *given, const char *conf_path);
 
 /* The commands. */
 int	cmd_parse(int, char **);

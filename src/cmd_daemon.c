@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "fetch.h"
 #include "log.h"
 #include "opml.h"
+#include "outbox.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -132,6 +134,28 @@ run_usage_feed(const struct feedlist *fl, const char *name)
 	return 0;
 }
 
+/* Says what is left in the outbox of each failing target; returns 1. */
+static int
+run_export_failed(struct outbox *ob, struct store *st)
+{
+	struct export_target *t;
+	char ebuf[512];
+	long left;
+	size_t i;
+
+	for (i = 0; i < outbox_count(ob); i++) {
+		t = outbox_target(ob, i);
+		if (outbox_pending(st, t->name, &left, ebuf, sizeof(ebuf)) !=
+		    ERR_OK)
+			fprintf(stderr, "tidings: %s\n", ebuf);
+		else if (left > 0)
+			fprintf(stderr, "tidings: export %s: %ld article(s) "
+			    "left in the outbox (see tidings outbox)\n",
+			    t->name, left);
+	}
+	return 1;
+}
+
 /*
  * One cycle: every due feed (all with --all, the named ones with --feed)
  * is fetched once, ingested and its state stored; exit status 1 when any
@@ -160,9 +184,11 @@ cmd_run(int argc, char **argv)
 	struct store_feed sf;
 	struct run_feed *rf = NULL;
 	struct cycle_outcome out;
+	struct outbox *ob = NULL;
 	const char *conf_path = NULL, *feeds = NULL, *db = NULL;
-	char **only = NULL, ebuf[512];
-	size_t nonly = 0, i, j, nrf = 0, done = 0, nfailed = 0, total = 0;
+	char **only = NULL, **specs = NULL, ebuf[512];
+	size_t nonly = 0, nspecs = 0, i, j, nrf = 0, done = 0, nfailed = 0;
+	size_t total = 0;
 	time_t now;
 	int ch, all = 0, quiet = 0, rv = 1, tty;
 
@@ -179,17 +205,19 @@ cmd_run(int argc, char **argv)
 			only[nonly++] = optarg;
 			break;
 		case 'e':
-			fprintf(stderr, "tidings: run: --export is not "
-			    "implemented yet\n");
-			free(only);
-			return 2;
+			specs = xreallocarray(specs, nspecs + 1,
+			    sizeof(*specs));
+			specs[nspecs++] = optarg;
+			break;
 		default:
 			free(only);
+			free(specs);
 			return cli_usage("run");
 		}
 	}
 	if (optind != argc) {
 		free(only);
+		free(specs);
 		return cli_usage("run");
 	}
 	/* --feeds alone needs no configuration file: a missing default one
@@ -199,6 +227,27 @@ cmd_run(int argc, char **argv)
 	for (i = 0; i < nonly; i++)
 		if (!run_usage_feed(&fl, only[i]))
 			goto done;
+	ob = outbox_new();
+	outbox_add_conf(ob, &c);
+	for (i = 0; i < nspecs; i++)
+		if (outbox_add_spec(ob, specs[i], ebuf, sizeof(ebuf)) !=
+		    ERR_OK) {
+			fprintf(stderr, "tidings: run: %s\n", ebuf);
+			rv = 2;
+			goto done;
+		}
+	/* A directory named on the command line is made (not its parents:
+	 * a typo in them should not grow a tree); a configured one must
+	 * exist. */
+	for (i = c.nexports; i < outbox_count(ob); i++) {
+		struct export_target *t = outbox_target(ob, i);
+
+		if (t->dir != NULL && t->format != EXPORT_FMT_EXEC &&
+		    mkdir(t->dir, 0755) == -1 && errno != EEXIST)
+			fprintf(stderr, "tidings: run: %s: %s\n", t->dir,
+			    strerror(errno));
+	}
+	outbox_set_feeds(ob, &fl);
 	if (store_open(db != NULL ? db : c.db_path, 0, &st, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
 		fprintf(stderr, "tidings: %s\n", ebuf);
@@ -259,6 +308,8 @@ cmd_run(int argc, char **argv)
 	}
 	total = nrf;
 
+	/* what an earlier run left in the outbox goes first */
+	outbox_drain(ob, st, time(NULL), 0);
 	tty = !quiet && isatty(STDERR_FILENO);
 	while (fetch_pending(f) > 0) {
 		fetch_poll(f, 1000);
@@ -269,6 +320,7 @@ cmd_run(int argc, char **argv)
 
 			cycle_apply(st, &c, x->fc, x->id, r, time(NULL), &out,
 			    ebuf, sizeof(ebuf));
+			outbox_drain(ob, st, time(NULL), 0);
 			done++;
 			if (out.failed) {
 				nfailed++;
@@ -290,8 +342,12 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "tidings: %zu feed(s) checked, %zu failed\n",
 		    total, nfailed);
 	rv = nfailed > 0;
+	if (outbox_failing(ob) > 0)
+		rv = run_export_failed(ob, st) || rv;
 done:
 	fetch_free(f);
+	outbox_free(ob);
+	free(specs);
 	store_close(st);
 	for (i = 0; i < nrf; i++)
 		free(rf[i].auth);

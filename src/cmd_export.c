@@ -1,21 +1,365 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "article.h"
 #include "cli.h"
+#include "conf.h"
+#include "date.h"
+#include "err.h"
+#include "export.h"
+#include "feedlist.h"
+#include "outbox.h"
+#include "store.h"
+#include "xmalloc.h"
 
+/* What both commands need: the configuration, its feed lists (for tag
+ * filters) and the database. */
+struct env {
+	struct conf	 c;
+	struct feedlist	 fl;
+	struct outbox	*ob;
+	struct store	*st;
+};
+
+static int
+env_open(struct env *v, const char *conf_path, const char *db, int flags)
+{
+	struct conf_diag d = { 0 };
+	char ebuf[512], *path;
+	size_t i;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	rc = conf_load(&v->c, conf_path, &d);
+	if (rc == ERR_OK)
+		rc = feedlist_load(&v->fl, &v->c, NULL, &d);
+	for (i = 0; i < d.n; i++)
+		fprintf(stderr, "%s\n", d.msgs[i]);
+	conf_diag_free(&d);
+	if (rc != ERR_OK)
+		return 1;
+	v->ob = outbox_new();
+	outbox_add_conf(v->ob, &v->c);
+	outbox_set_feeds(v->ob, &v->fl);
+	path = xstrdup(db != NULL ? db : v->c.db_path);
+	rc = store_open(path, flags, &v->st, ebuf, sizeof(ebuf));
+	free(path);
+	if (rc != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+env_close(struct env *v)
+{
+	store_close(v->st);
+	outbox_free(v->ob);
+	feedlist_free(&v->fl);
+	conf_free(&v->c);
+}
+
+struct reexport {
+	struct env		*v;
+	struct export_target	*t;
+	long			 done, skipped, failed;
+	char			 msg[512];
+};
+
+static int
+reexport_one(void *ctx, const struct store_event *e)
+{
+	struct reexport *r = ctx;
+	struct export_item it;
+	struct outbox_scratch sc;
+	struct article *a;
+	enum export_status es;
+	char ebuf[512];
+
+	if (outbox_item_load(r->v->st, e, &r->v->fl, &it, &a, &sc, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		r->failed++;
+	} else if (!export_target_wants(r->t, &it))
+		r->skipped++;
+	else if ((es = export_deliver(r->t, &it, ebuf, sizeof(ebuf))) ==
+	    EXPORT_OK)
+		r->done++;
+	else {
+		r->failed++;
+		snprintf(r->msg, sizeof(r->msg), "%s", ebuf);
+		/* a target that is down stays down for the rest */
+		if (es != EXPORT_ECOLLISION && es != EXPORT_EINVAL) {
+			article_free(a);
+			outbox_item_clear(&sc);
+			return 1;
+		}
+	}
+	article_free(a);
+	outbox_item_clear(&sc);
+	return 0;
+}
+
+/*
+ * Writes the stored articles of a target again, e.g. after a consumer
+ * lost them.  Each is rendered from its outbox event exactly as the first
+ * time, so a file still present is found identical and left alone.  The
+ * outbox itself is not touched.
+ */
 int
 cmd_export(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "tidings: export is not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "target", required_argument, NULL, 't' },
+		{ "since", required_argument, NULL, 's' },
+		{ "feed", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *conf_path = NULL, *db = NULL, *target = NULL;
+	const char *feed = NULL;
+	struct env v;
+	struct reexport r;
+	int64_t since = 0, feed_id = 0;
+	char ebuf[512];
+	int ch, rc, rv = 1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf_path = optarg; break;
+		case 'd': db = optarg; break;
+		case 't': target = optarg; break;
+		case 'F': feed = optarg; break;
+		case 's':
+			if (cli_parse_since(optarg, &since) != 0) {
+				fprintf(stderr, "tidings: --since: not a date "
+				    "or an age: %s\n", optarg);
+				return 2;
+			}
+			break;
+		default:
+			return cli_usage("export");
+		}
+	}
+	if (optind != argc || target == NULL)
+		return cli_usage("export");
+	if (env_open(&v, conf_path, db, STORE_RDONLY) != 0)
+		goto out;
+	memset(&r, 0, sizeof(r));
+	r.v = &v;
+	if ((r.t = outbox_find(v.ob, target)) == NULL) {
+		/* a command-line target of `run --export`, by its spec */
+		if (strchr(target, ':') == NULL ||
+		    outbox_add_spec(v.ob, target, ebuf, sizeof(ebuf)) !=
+		    ERR_OK || outbox_count(v.ob) == 0) {
+			fprintf(stderr, "tidings: export: no target \"%s\" "
+			    "(an [export NAME] section, or FORMAT:DIR)\n",
+			    target);
+			goto out;
+		}
+		r.t = outbox_target(v.ob, outbox_count(v.ob) - 1);
+	}
+	if (feed != NULL && store_feed_find(v.st, feed, &feed_id, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		fprintf(stderr, "tidings: export: no stored feed \"%s\"\n",
+		    feed);
+		goto out;
+	}
+	rc = store_events_list(v.st, since, feed_id, reexport_one, &r, ebuf,
+	    sizeof(ebuf));
+	if (rc != ERR_OK && rc != 1) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		goto out;
+	}
+	if (r.done > 0 && export_target_sync(r.t, ebuf, sizeof(ebuf)) !=
+	    EXPORT_OK) {
+		fprintf(stderr, "tidings: export %s: %s\n", r.t->name, ebuf);
+		goto out;
+	}
+	printf("%s: %ld exported, %ld filtered out, %ld failed\n",
+	    r.t->name, r.done, r.skipped, r.failed);
+	if (r.failed > 0 && r.msg[0] != '\0')
+		fprintf(stderr, "tidings: export %s: %s\n", r.t->name, r.msg);
+	rv = r.failed > 0;
+out:
+	env_close(&v);
+	return rv;
 }
 
+/* ---- tidings outbox ---- */
+
+struct names {
+	char	**v;
+	size_t	  n;
+};
+
+static void
+names_add(struct names *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return;
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = xstrdup(s);
+}
+
+struct tinfo {
+	const char	*name;
+	char		*error;
+	int64_t		 error_time;
+	int		 known;
+};
+
+static int
+target_seen(void *ctx, const struct store_target *t)
+{
+	struct tinfo *ti = ctx;
+
+	if (strcmp(t->name, ti->name) == 0) {
+		ti->known = 1;
+		free(ti->error);
+		ti->error = xstrdup(t->last_error);
+		ti->error_time = t->last_error_time;
+	}
+	return 0;
+}
+
+static int
+collect_name(void *ctx, const struct store_target *t)
+{
+	names_add(ctx, t->name);
+	return 0;
+}
+
+struct shower {
+	struct env	*v;
+	long		 shown, limit;
+};
+
+static int
+show_event(void *ctx, const struct store_event *e)
+{
+	struct shower *s = ctx;
+	struct export_item it;
+	struct outbox_scratch sc;
+	struct article *a;
+	char ebuf[512], when[64];
+
+	if (s->shown++ >= s->limit)
+		return 1;
+	date_format_utc(e->created, when, sizeof(when));
+	if (outbox_item_load(s->v->st, e, &s->v->fl, &it, &a, &sc, ebuf,
+	    sizeof(ebuf)) != ERR_OK)
+		printf("  %lld %s %s article %lld: %s\n", (long long)e->seq,
+		    store_event_kind_name(e->kind), when,
+		    (long long)e->article_id, ebuf);
+	else
+		printf("  %lld %s %s %s: %s\n", (long long)e->seq,
+		    store_event_kind_name(e->kind), when,
+		    it.feed_title ? it.feed_title : it.feed_url,
+		    a->title ? a->title : "(untitled)");
+	article_free(a);
+	outbox_item_clear(&sc);
+	return 0;
+}
+
+/* What waits for each target (configured or seen in the database), and
+ * the last error an exporter recorded for it. */
 int
 cmd_outbox(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "tidings: outbox is not implemented yet\n");
-	return 1;
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *conf_path = NULL, *db = NULL;
+	struct names l = { 0 };
+	struct env v;
+	struct tinfo ti;
+	struct shower sh;
+	char ebuf[512], when[64], *end;
+	long pending, limit = 10;
+	size_t i;
+	int ch, rv = 1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf_path = optarg; break;
+		case 'd': db = optarg; break;
+		case 'l':
+			limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || limit < 0)
+				return cli_usage("outbox");
+			break;
+		default:
+			return cli_usage("outbox");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("outbox");
+	if (env_open(&v, conf_path, db, STORE_RDONLY) != 0)
+		goto out;
+	for (i = 0; i < outbox_count(v.ob); i++)
+		names_add(&l, outbox_target(v.ob, i)->name);
+	if (store_targets_list(v.st, collect_name, &l, ebuf, sizeof(ebuf)) !=
+	    ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		goto out;
+	}
+	if (l.n == 0)
+		printf("no export targets (configure [export NAME] or use "
+		    "run --export FORMAT:DIR)\n");
+	for (i = 0; i < l.n; i++) {
+		memset(&ti, 0, sizeof(ti));
+		ti.name = l.v[i];
+		if (store_targets_list(v.st, target_seen, &ti, ebuf,
+		    sizeof(ebuf)) != ERR_OK ||
+		    outbox_pending(v.st, l.v[i], &pending, ebuf,
+		    sizeof(ebuf)) != ERR_OK) {
+			fprintf(stderr, "tidings: %s\n", ebuf);
+			free(ti.error);
+			goto out;
+		}
+		printf("%s: %ld pending%s\n", l.v[i], pending,
+		    outbox_find(v.ob, l.v[i]) == NULL ? " (not configured)" :
+		    "");
+		if (ti.error != NULL) {
+			date_format_utc(ti.error_time, when, sizeof(when));
+			printf("  last error (%s): %s\n", when, ti.error);
+		} else if (pending > 0 && !ti.known)
+			printf("  never exported to yet\n");
+		free(ti.error);
+		sh.v = &v;
+		sh.shown = 0;
+		sh.limit = limit;
+		if (pending > 0 && limit > 0 &&
+		    store_events_pending(v.st, l.v[i], 0, limit, show_event,
+		    &sh, ebuf, sizeof(ebuf)) != ERR_OK) {
+			fprintf(stderr, "tidings: %s\n", ebuf);
+			goto out;
+		}
+		if (pending > limit && limit > 0)
+			printf("  ... and %ld more\n", pending - limit);
+	}
+	rv = 0;
+out:
+	for (i = 0; i < l.n; i++)
+		free(l.v[i]);
+	free(l.v);
+	env_close(&v);
+	return rv;
 }

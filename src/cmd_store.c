@@ -22,17 +22,22 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define DEFAULT_DB	LOCALSTATEDIR "/lib/tidings/tidings.db"
 /* the same cap as `tidings parse`: a bigger file is not a feed */
 #define INGEST_MAX_FILE	(512u * 1024 * 1024)
 
 static int
 open_db(const char *path, int flags, struct store **st)
 {
-	char ebuf[512];
+	char ebuf[512], *p;
+	int rc;
 
-	if (store_open(path ? path : DEFAULT_DB, flags, st, ebuf,
-	    sizeof(ebuf)) != ERR_OK) {
+	/* the same default as run and the daemon: the configuration's,
+	 * else $STATE_DIRECTORY's */
+	if ((p = cli_db_path(path, NULL)) == NULL)
+		return 1;
+	rc = store_open(p, flags, st, ebuf, sizeof(ebuf));
+	free(p);
+	if (rc != ERR_OK) {
 		fprintf(stderr, "tidings: %s\n", ebuf);
 		return 1;
 	}
@@ -141,45 +146,6 @@ cmd_ingest(int argc, char **argv)
 	return status;
 }
 
-/* Absolute dates as the feed parser reads them, or a relative age:
- * "90s", "30m", "12h", "7d", "2w" before now. */
-static int
-parse_since(const char *s, int64_t *out)
-{
-	struct date_time d;
-	char *end;
-	long long v;
-
-	if (date_parse(s, &d) == ERR_OK) {
-		*out = d.utc;
-		return 0;
-	}
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || v < 0 || end[0] == '\0' || end[1] != '\0')
-		return -1;
-	switch (*end) {
-	case 's':
-		break;
-	case 'm':
-		v *= 60;
-		break;
-	case 'h':
-		v *= 3600;
-		break;
-	case 'd':
-		v *= 86400;
-		break;
-	case 'w':
-		v *= 7 * 86400;
-		break;
-	default:
-		return -1;
-	}
-	*out = (int64_t)time(NULL) - v;
-	return 0;
-}
-
 struct lister {
 	int	 json;
 	long	 count;
@@ -271,7 +237,7 @@ cmd_articles(int argc, char **argv)
 			feed = optarg;
 			break;
 		case 's':
-			if (parse_since(optarg, &f.since) != 0) {
+			if (cli_parse_since(optarg, &f.since) != 0) {
 				fprintf(stderr, "tidings: --since: not a date "
 				    "or an age like 2h or 7d: %s\n", optarg);
 				return 2;

@@ -19,6 +19,7 @@
 #include "feedlist.h"
 #include "fetch.h"
 #include "log.h"
+#include "outbox.h"
 #include "scheduler.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -27,6 +28,9 @@
 /* The longest the loop sleeps without a reason: keeps STATUS= fresh and
  * bounds the damage of a clock jump. */
 #define MAX_SLEEP_MS		60000
+/* The longest one turn of the loop spends exporting before it looks at
+ * the transfers again: exporting never holds up polling for long. */
+#define EXPORT_SLICE_MS		200
 
 /* One configured feed as the loop sees it. */
 struct dfeed {
@@ -53,6 +57,7 @@ struct dstate {
 	size_t		 norphans;
 	struct store	*st;
 	struct fetch	*f;
+	struct outbox	*ob;
 	int		 fetch_stale;	/* [fetch] changed: rebuild when idle */
 	time_t		 soonest;	/* earliest next of an idle feed */
 	size_t		 failing;
@@ -471,6 +476,12 @@ reload(struct dstate *s)
 	s->old = xreallocarray(s->old, s->nold + 1, sizeof(*s->old));
 	s->old[s->nold++] = s->fl;
 	s->fl = nfl;
+	/* targets may have come or gone; a failing one is simply tried
+	 * again now */
+	outbox_free(s->ob);
+	s->ob = outbox_new();
+	outbox_add_conf(s->ob, &s->conf);
+	outbox_set_feeds(s->ob, s->fl);
 	log_notice("reloaded: %zu feed(s)", s->n);
 	notify("READY=1");
 }
@@ -499,6 +510,8 @@ daemon_run(const struct daemon_opts *o)
 	struct fetch *nf;
 	char ebuf[512];
 	long wd, wait;
+	time_t retry;
+	int export_more;
 	long long last_ping = 0, deadline, last_status = 0;
 	size_t i, due = 0;
 	time_t now;
@@ -523,6 +536,9 @@ daemon_run(const struct daemon_opts *o)
 		goto out;
 	if (build(&s, s.fl, time(NULL)) == -1)
 		goto out;
+	s.ob = outbox_new();
+	outbox_add_conf(s.ob, &s.conf);
+	outbox_set_feeds(s.ob, s.fl);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -531,6 +547,9 @@ daemon_run(const struct daemon_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a file size limit must reach the exporter as EFBIG (a full
+	 * target), not kill the daemon */
+	signal(SIGXFSZ, SIG_IGN);
 	wake_fetch = s.f;
 
 	wd = watchdog_ms();
@@ -550,9 +569,20 @@ daemon_run(const struct daemon_opts *o)
 		}
 		now = time(NULL);
 		due = start_due(&s, now);
+		/* after start_due: transfers run while we export */
+		export_more = outbox_drain(s.ob, s.st, now, EXPORT_SLICE_MS);
+		now = time(NULL);
 		wait = MAX_SLEEP_MS;
 		if (s.soonest > now && (s.soonest - now) * 1000 < wait)
 			wait = (long)(s.soonest - now) * 1000;
+		if ((retry = outbox_next_retry(s.ob)) != 0) {
+			if (retry <= now)
+				wait = 0;
+			else if ((retry - now) * 1000 < wait)
+				wait = (long)(retry - now) * 1000;
+		}
+		if (export_more)
+			wait = 0;
 		if (wd > 0) {
 			long left = (long)(last_ping + wd - mono_ms());
 
@@ -585,10 +615,13 @@ daemon_run(const struct daemon_opts *o)
 	if (fetch_running(s.f) > 0)
 		log_notice("abandoned %zu transfer(s); they run again next "
 		    "time", fetch_running(s.f));
+	/* what the last transfers brought; the rest waits for next time */
+	outbox_drain(s.ob, s.st, time(NULL), 1000);
 	rv = 0;
 out:
 	wake_fetch = NULL;
 	fetch_free(s.f);
+	outbox_free(s.ob);
 	store_close(s.st);
 	for (i = 0; i < s.n; i++)
 		dfeed_clear(&s.feeds[i]);

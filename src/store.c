@@ -158,6 +158,16 @@ static const char *const migrations[] = {
 	" FROM feeds;"
 	"CREATE VIEW events_v1 AS SELECT"
 	" seq, article_id, feed_id, kind, revision, created FROM events;",
+	/* 1 -> 2: an event keeps the feed as it was when the event was
+	 * made (a replay after a crash must render the same bytes), and the
+	 * URL of the feed that first brought the article (its identity);
+	 * a target keeps its last error for `tidings outbox`. */
+	"ALTER TABLE events ADD COLUMN feed_url TEXT;"
+	"ALTER TABLE events ADD COLUMN feed_name TEXT;"
+	"ALTER TABLE events ADD COLUMN feed_title TEXT;"
+	"ALTER TABLE events ADD COLUMN origin_url TEXT;"
+	"ALTER TABLE export_targets ADD COLUMN last_error TEXT;"
+	"ALTER TABLE export_targets ADD COLUMN last_error_time INTEGER;",
 };
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -178,6 +188,7 @@ enum stmt_id {
 	S_EV_PENDING, S_EV_DONE, S_TARGET_ENSURE, S_TARGET_LOW,
 	S_MAX_ID, S_FTS_BATCH, S_FTS_DEL_ONE, S_FTS_ADD_ONE, S_FTS_DEL_RET,
 	S_DONE_DELETE, S_DONE_EXISTS, S_EV_SKIPPABLE, S_TARGET_SET, S_EV_MAX,
+	S_EV_FILL, S_EV_LIST, S_TARGET_ERROR, S_TARGET_LIST,
 	S_COUNT
 };
 
@@ -192,6 +203,10 @@ enum stmt_id {
 	"  WHERE x.article_id = a.id)," \
 	" (SELECT count(*) FROM article_feeds x" \
 	"  WHERE x.article_id = a.id AND x.removed = 0)"
+
+#define EV_COLS \
+	"e.seq, e.article_id, e.feed_id, e.kind, e.revision, e.created," \
+	" e.feed_url, e.feed_name, e.feed_title, e.origin_url"
 
 #define FEED_COLS \
 	"id, url, name, title, site_link, etag, last_modified, http_status," \
@@ -302,8 +317,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2)"
 	    " SELECT " ART_COLS " FROM m JOIN articles a ON a.id = m.id"
 	    " JOIN feeds f ON f.id = a.feed_id ORDER BY m.rank",
-	[S_EV_PENDING] = "SELECT e.seq, e.article_id, e.feed_id, e.kind,"
-	    " e.revision, e.created FROM events e"
+	[S_EV_PENDING] = "SELECT " EV_COLS " FROM events e"
 	    " WHERE e.seq > max(?2, coalesce((SELECT done_below"
 	    "  FROM export_targets WHERE name = ?1), 0))"
 	    " AND NOT EXISTS (SELECT 1 FROM export_done d"
@@ -327,6 +341,22 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_TARGET_SET] = "UPDATE export_targets SET done_below = ?2"
 	    " WHERE name = ?1",
 	[S_EV_MAX] = "SELECT coalesce(max(seq), 0) FROM events",
+	/* at commit, when the feed's title from this document is known */
+	[S_EV_FILL] = "UPDATE events SET"
+	    " feed_url = (SELECT url FROM feeds WHERE id = events.feed_id),"
+	    " feed_name = (SELECT name FROM feeds WHERE id = events.feed_id),"
+	    " feed_title = (SELECT title FROM feeds WHERE id = events.feed_id),"
+	    " origin_url = (SELECT f.url FROM articles a JOIN feeds f"
+	    "  ON f.id = a.feed_id WHERE a.id = events.article_id)"
+	    " WHERE seq >= ?1",
+	[S_EV_LIST] = "SELECT " EV_COLS " FROM events e"
+	    " WHERE e.created >= ?1 AND (?2 = 0 OR e.feed_id = ?2)"
+	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
+	    " ORDER BY e.seq",
+	[S_TARGET_ERROR] = "UPDATE export_targets SET last_error = ?2,"
+	    " last_error_time = ?3 WHERE name = ?1",
+	[S_TARGET_LIST] = "SELECT name, done_below, last_error,"
+	    " coalesce(last_error_time, 0) FROM export_targets ORDER BY name",
 	/* The full-text index is kept in step here rather than by triggers:
 	 * FTS5 flushes its pending terms at the end of every statement that
 	 * touches it, so a row-by-row trigger writes one index segment per
@@ -358,6 +388,7 @@ struct store {
 					 * the batch, not yet in articles_fts */
 	int64_t		*seen;		/* articles of this batch's document */
 	size_t		 nseen, seencap;
+	int64_t		 batch_ev;	/* the batch's first event, or 0 */
 };
 
 static int
@@ -937,6 +968,7 @@ store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
 	if (rc == SQLITE_ROW) {
 		st->batch_gen = 0;
 		st->batch_feed = feed_id;
+		st->batch_ev = 0;
 		st->nseen = 0;
 		rc = ERR_OK;
 	} else if (rc == SQLITE_DONE)
@@ -969,6 +1001,17 @@ store_batch_commit(struct store *st, char *ebuf, size_t n)
 	if ((rc = run(st, s, ebuf, n, "full-text index")) != ERR_OK) {
 		store_batch_rollback(st);
 		return rc;
+	}
+	if (st->batch_ev != 0) {
+		if ((s = stmt(st, S_EV_FILL, ebuf, n)) == NULL) {
+			store_batch_rollback(st);
+			return ERR_DB;
+		}
+		sqlite3_bind_int64(s, 1, st->batch_ev);
+		if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK) {
+			store_batch_rollback(st);
+			return rc;
+		}
 	}
 	if ((s = stmt(st, S_COMMIT, ebuf, n)) == NULL) {
 		store_batch_rollback(st);
@@ -1164,6 +1207,7 @@ event_put(struct store *st, int64_t article, enum store_event_kind kind,
     int revision, int64_t now, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = stmt(st, S_EVENT_INSERT, ebuf, n);
+	int rc;
 
 	if (s == NULL)
 		return ERR_DB;
@@ -1172,7 +1216,11 @@ event_put(struct store *st, int64_t article, enum store_event_kind kind,
 	bind_text(s, 3, store_event_kind_name(kind));
 	sqlite3_bind_int(s, 4, revision);
 	sqlite3_bind_int64(s, 5, now);
-	return run(st, s, ebuf, n, "outbox");
+	if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
+		return rc;
+	if (st->batch_ev == 0)
+		st->batch_ev = sqlite3_last_insert_rowid(st->db);
+	return ERR_OK;
 }
 
 static int
@@ -1971,6 +2019,21 @@ event_kind(const char *s)
 	return STORE_EV_NEW;
 }
 
+static void
+row_event(sqlite3_stmt *s, struct store_event *e)
+{
+	e->seq = sqlite3_column_int64(s, 0);
+	e->article_id = sqlite3_column_int64(s, 1);
+	e->feed_id = sqlite3_column_int64(s, 2);
+	e->kind = event_kind((const char *)sqlite3_column_text(s, 3));
+	e->revision = sqlite3_column_int(s, 4);
+	e->created = sqlite3_column_int64(s, 5);
+	e->feed_url = (const char *)sqlite3_column_text(s, 6);
+	e->feed_name = (const char *)sqlite3_column_text(s, 7);
+	e->feed_title = (const char *)sqlite3_column_text(s, 8);
+	e->origin_url = (const char *)sqlite3_column_text(s, 9);
+}
+
 int
 store_events_pending(struct store *st, const char *target, int64_t after,
     long limit, store_event_fn cb, void *ctx, char *ebuf, size_t n)
@@ -1985,12 +2048,7 @@ store_events_pending(struct store *st, const char *target, int64_t after,
 	sqlite3_bind_int64(s, 2, after);
 	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		e.seq = sqlite3_column_int64(s, 0);
-		e.article_id = sqlite3_column_int64(s, 1);
-		e.feed_id = sqlite3_column_int64(s, 2);
-		e.kind = event_kind((const char *)sqlite3_column_text(s, 3));
-		e.revision = sqlite3_column_int(s, 4);
-		e.created = sqlite3_column_int64(s, 5);
+		row_event(s, &e);
 		if ((rc = cb(ctx, &e)) != 0) {
 			done(s);
 			return rc;
@@ -2111,5 +2169,74 @@ out:
 		if (rc != ERR_OK && !sqlite3_get_autocommit(st->db))
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	}
+	return rc;
+}
+
+int
+store_events_list(struct store *st, int64_t since, int64_t feed_id,
+    store_event_fn cb, void *ctx, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_EV_LIST, ebuf, n);
+	struct store_event e;
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int64(s, 2, feed_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row_event(s, &e);
+		if ((rc = cb(ctx, &e)) != 0) {
+			done(s);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "outbox");
+	done(s);
+	return rc;
+}
+
+int
+store_target_set_error(struct store *st, const char *target,
+    const char *msg, int64_t now, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = stmt(st, S_TARGET_ENSURE, ebuf, n)) == NULL)
+		return ERR_DB;
+	bind_text(s, 1, target);
+	if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
+		return rc;
+	if ((s = stmt(st, S_TARGET_ERROR, ebuf, n)) == NULL)
+		return ERR_DB;
+	bind_text(s, 1, target);
+	bind_text(s, 2, msg);
+	sqlite3_bind_int64(s, 3, msg != NULL ? now : 0);
+	return run(st, s, ebuf, n, "outbox");
+}
+
+int
+store_targets_list(struct store *st, store_target_fn cb, void *ctx,
+    char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_TARGET_LIST, ebuf, n);
+	struct store_target t;
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t.name = (const char *)sqlite3_column_text(s, 0);
+		t.done_below = sqlite3_column_int64(s, 1);
+		t.last_error = (const char *)sqlite3_column_text(s, 2);
+		t.last_error_time = sqlite3_column_int64(s, 3);
+		if ((rc = cb(ctx, &t)) != 0) {
+			done(s);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "outbox");
+	done(s);
 	return rc;
 }

@@ -26,7 +26,7 @@
 #include "article.h"
 #include "dedup.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -223,6 +223,13 @@ struct store_event {
 	enum store_event_kind kind;
 	int		 revision;
 	int64_t		 created;
+	/* The feed the item came through as it was when the event was made,
+	 * and the URL of the feed that first brought the article: what a
+	 * replay must render with.  NULL for events older than schema 2. */
+	const char	*feed_url;
+	const char	*feed_name;
+	const char	*feed_title;
+	const char	*origin_url;
 };
 
 const char *store_event_kind_name(enum store_event_kind k);
@@ -239,5 +246,26 @@ int	store_events_pending(struct store *st, const char *target,
  * outside a batch. */
 int	store_event_done(struct store *st, const char *target, int64_t seq,
 	    int64_t now, char *ebuf, size_t n);
+
+/* Every event (done or not) created at or after since, of feed_id (0 =
+ * every feed), whose article still exists, oldest first: for re-exports. */
+int	store_events_list(struct store *st, int64_t since, int64_t feed_id,
+	    store_event_fn cb, void *ctx, char *ebuf, size_t n);
+
+/* What an exporter last reported for a target (msg NULL: all is well), so
+ * that `tidings outbox` can say why events wait.  Its own statement; may be
+ * called inside a walk. */
+int	store_target_set_error(struct store *st, const char *target,
+	    const char *msg, int64_t now, char *ebuf, size_t n);
+struct store_target {
+	const char	*name;
+	int64_t		 done_below;
+	const char	*last_error;	/* NULL when none */
+	int64_t		 last_error_time;
+};
+typedef int (*store_target_fn)(void *ctx, const struct store_target *t);
+/* The targets that ever marked an event done or reported an error. */
+int	store_targets_list(struct store *st, store_target_fn cb, void *ctx,
+	    char *ebuf, size_t n);
 
 #endif

@@ -1,0 +1,497 @@
+#include "outbox.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "article.h"
+#include "err.h"
+#include "export.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* Events delivered before one directory fsync and one round of "done"
+ * marks: large enough to spread the fsync, small enough that a replay
+ * after a crash is short. */
+#define BATCH	64
+
+struct otarget {
+	struct export_target *t;
+	unsigned	 attempts;	/* failures in a row */
+	time_t		 next_try;	/* 0: now */
+	int		 failing;
+	char		 last[800];	/* the error recorded in the store */
+};
+
+struct outbox {
+	struct otarget	*v;
+	size_t		 n;
+	const struct feedlist *fl;
+	long		 exported;
+};
+
+struct outbox *
+outbox_new(void)
+{
+	return xcalloc(1, sizeof(struct outbox));
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	size_t i;
+
+	if (ob == NULL)
+		return;
+	for (i = 0; i < ob->n; i++)
+		export_target_free(ob->v[i].t);
+	free(ob->v);
+	free(ob);
+}
+
+void
+outbox_add(struct outbox *ob, struct export_target *t)
+{
+	ob->v = xreallocarray(ob->v, ob->n + 1, sizeof(*ob->v));
+	memset(&ob->v[ob->n], 0, sizeof(ob->v[ob->n]));
+	/* one directory fsync per batch rather than per article */
+	t->defer_dirsync = 1;
+	ob->v[ob->n++].t = t;
+}
+
+static enum export_format
+conf_format(enum conf_export_format f)
+{
+	switch (f) {
+	case CONF_EXPORT_JSON:
+		return EXPORT_FMT_JSON;
+	case CONF_EXPORT_MAILDIR:
+		return EXPORT_FMT_MAILDIR;
+	case CONF_EXPORT_EXEC:
+		return EXPORT_FMT_EXEC;
+	case CONF_EXPORT_TEXT:
+		break;
+	}
+	return EXPORT_FMT_TEXT;
+}
+
+void
+outbox_add_conf(struct outbox *ob, const struct conf *c)
+{
+	struct export_target *t;
+	const struct conf_export *e;
+	size_t i, j;
+
+	for (i = 0; i < c->nexports; i++) {
+		e = &c->exports[i];
+		t = export_target_new(e->name, conf_format(e->format),
+		    e->format == CONF_EXPORT_EXEC ? e->command : e->dir);
+		for (j = 0; j < e->nfeeds; j++)
+			export_target_add_feed(t, e->feeds[j]);
+		for (j = 0; j < e->ntags; j++)
+			export_target_add_tag(t, e->tags[j]);
+		t->include_updates = e->updates;
+		t->include_duplicates = e->duplicates;
+		t->fsync = e->fsync;
+		if (e->timeout > 0)
+			t->timeout_ms = e->timeout * 1000;
+		if (e->concurrency > 0)
+			t->max_jobs = e->concurrency;
+		outbox_add(ob, t);
+	}
+}
+
+int
+outbox_add_spec(struct outbox *ob, const char *spec, char *ebuf, size_t n)
+{
+	struct export_target *t;
+	int rc;
+
+	if ((rc = export_target_parse_spec(spec, &t, ebuf, n)) != ERR_OK)
+		return rc;
+	if (outbox_find(ob, t->name) != NULL) {
+		export_target_free(t);
+		return ERR_OK;
+	}
+	outbox_add(ob, t);
+	return ERR_OK;
+}
+
+size_t
+outbox_count(const struct outbox *ob)
+{
+	return ob->n;
+}
+
+struct export_target *
+outbox_target(struct outbox *ob, size_t i)
+{
+	return i < ob->n ? ob->v[i].t : NULL;
+}
+
+struct export_target *
+outbox_find(struct outbox *ob, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ob->n; i++)
+		if (strcmp(ob->v[i].t->name, name) == 0)
+			return ob->v[i].t;
+	return NULL;
+}
+
+void
+outbox_set_feeds(struct outbox *ob, const struct feedlist *fl)
+{
+	ob->fl = fl;
+}
+
+time_t
+outbox_next_retry(const struct outbox *ob)
+{
+	time_t best = 0;
+	size_t i;
+
+	for (i = 0; i < ob->n; i++)
+		if (ob->v[i].failing && (best == 0 || ob->v[i].next_try < best))
+			best = ob->v[i].next_try;
+	return best;
+}
+
+size_t
+outbox_failing(const struct outbox *ob)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < ob->n; i++)
+		k += ob->v[i].failing != 0;
+	return k;
+}
+
+long
+outbox_exported(const struct outbox *ob)
+{
+	return ob->exported;
+}
+
+/* ---- one event as an export item ---- */
+
+static enum export_kind
+item_kind(enum store_event_kind k)
+{
+	switch (k) {
+	case STORE_EV_UPDATE:
+		return EXPORT_KIND_UPDATE;
+	case STORE_EV_DUPLICATE:
+		return EXPORT_KIND_DUPLICATE;
+	case STORE_EV_NEW:
+		break;
+	}
+	return EXPORT_KIND_NEW;
+}
+
+/* An unnamed feed is stored with its URL as name (cycle.h); that is no
+ * name to make a slug of. */
+static const char *
+real_name(const char *name)
+{
+	if (name == NULL || *name == '\0' || strstr(name, "://") != NULL)
+		return NULL;
+	return name;
+}
+
+int
+outbox_item_load(struct store *st, const struct store_event *e,
+    const struct feedlist *fl, struct export_item *it, struct article **ap,
+    struct outbox_scratch *sc, char *ebuf, size_t n)
+{
+	const struct feedlist_feed *fc = NULL;
+	const struct article *a;
+	const char *origin, *key;
+	int rc;
+
+	memset(it, 0, sizeof(*it));
+	memset(sc, 0, sizeof(*sc));
+	*ap = NULL;
+	if ((rc = store_article_get(st, e->article_id, ap, &sc->meta, ebuf,
+	    n)) != ERR_OK)
+		return rc;
+	a = *ap;
+	if (e->feed_url != NULL) {
+		it->feed_url = e->feed_url;
+		it->feed_name = e->feed_name;
+		it->feed_title = e->feed_title;
+	} else if (e->feed_id == sc->meta.feed_id) {
+		/* an event older than schema 2: today's feed is all we have */
+		it->feed_url = sc->meta.feed_url;
+		it->feed_name = sc->meta.feed_name;
+		it->feed_title = sc->meta.feed_title;
+	} else {
+		if ((rc = store_feed_get(st, e->feed_id, &sc->feed, ebuf,
+		    n)) != ERR_OK)
+			return rc;
+		sc->have_feed = 1;
+		it->feed_url = sc->feed.url;
+		it->feed_name = sc->feed.name;
+		it->feed_title = sc->feed.title;
+	}
+	it->feed_name = real_name(it->feed_name);
+	if (fl != NULL && ((it->feed_url != NULL &&
+	    (fc = feedlist_find(fl, it->feed_url)) != NULL) ||
+	    (it->feed_name != NULL &&
+	    (fc = feedlist_find(fl, it->feed_name)) != NULL))) {
+		it->tags = (const char *const *)fc->tags;
+		it->ntags = fc->ntags;
+	}
+	/* Unique across feeds and the same in a rebuilt database: the feed
+	 * that first brought the article and its parse identity. */
+	origin = e->origin_url != NULL ? e->origin_url : sc->meta.feed_url;
+	key = a->id != NULL && *a->id != '\0' ? a->id :
+	    a->guid != NULL && *a->guid != '\0' ? a->guid :
+	    a->link != NULL && *a->link != '\0' ? a->link :
+	    sc->meta.content_hash;
+	sc->identity = xasprintf("%s\n%s", origin ? origin : "", key);
+	it->article = a;
+	it->identity = sc->identity;
+	it->revision = e->revision > 0 ? e->revision : 1;
+	it->kind = item_kind(e->kind);
+	it->first_seen = sc->meta.first_seen;
+	return ERR_OK;
+}
+
+void
+outbox_item_clear(struct outbox_scratch *sc)
+{
+	store_article_meta_clear(&sc->meta);
+	if (sc->have_feed)
+		store_feed_clear(&sc->feed);
+	free(sc->identity);
+	memset(sc, 0, sizeof(*sc));
+}
+
+/* ---- the loop ---- */
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct walk {
+	struct outbox	*ob;
+	struct otarget	*o;
+	struct store	*st;
+	int64_t		 seqs[BATCH];
+	size_t		 nseq;
+	long		 seen;
+	long long	 deadline;	/* 0: none */
+	int		 failed;	/* stop: o is failing */
+	int		 timeout;	/* stop: the budget is spent */
+	char		 msg[800];
+};
+
+static int
+walk_one(void *ctx, const struct store_event *e)
+{
+	struct walk *w = ctx;
+	struct export_target *t = w->o->t;
+	struct export_item it;
+	struct outbox_scratch sc;
+	struct article *a;
+	enum export_status es;
+	char ebuf[512];
+	int rc;
+
+	w->seen++;
+	if ((rc = outbox_item_load(w->st, e, w->ob->fl, &it, &a, &sc, ebuf,
+	    sizeof(ebuf))) != ERR_OK) {
+		article_free(a);
+		outbox_item_clear(&sc);
+		if (rc == ERR_NOTFOUND)	/* removed meanwhile */
+			goto skip;
+		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+		log_warnx("export %s: %s", t->name, ebuf);
+		w->failed = 1;
+		return 1;
+	}
+	if (!export_target_wants(t, &it)) {
+		article_free(a);
+		outbox_item_clear(&sc);
+		goto skip;
+	}
+	es = export_deliver(t, &it, ebuf, sizeof(ebuf));
+	article_free(a);
+	outbox_item_clear(&sc);
+	if (es == EXPORT_EINVAL) {
+		/* nothing will ever make it exportable */
+		log_warnx("export %s: event %lld skipped: %s", t->name,
+		    (long long)e->seq, ebuf);
+		goto skip;
+	}
+	if (es != EXPORT_OK) {
+		snprintf(w->msg, sizeof(w->msg), "%s: %s",
+		    export_status_name(es), ebuf);
+		w->failed = 1;
+		return 1;
+	}
+	w->seqs[w->nseq++] = e->seq;
+	goto next;
+skip:
+	if (store_event_done(w->st, t->name, e->seq, (int64_t)time(NULL),
+	    ebuf, sizeof(ebuf)) != ERR_OK) {
+		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+		log_warnx("export %s: %s", t->name, ebuf);
+		w->failed = 1;
+		return 1;
+	}
+	w->ob->exported++;
+next:
+	if (w->nseq == BATCH)
+		return 2;
+	if (w->deadline != 0 && mono_ms() >= w->deadline) {
+		w->timeout = 1;
+		return 2;
+	}
+	return 0;
+}
+
+/* Makes the batch durable, then marks it done. */
+static int
+flush(struct walk *w)
+{
+	struct export_target *t = w->o->t;
+	enum export_status es;
+	char ebuf[512];
+	size_t i;
+
+	if (w->nseq == 0)
+		return 0;
+	if ((es = export_target_sync(t, ebuf, sizeof(ebuf))) != EXPORT_OK) {
+		snprintf(w->msg, sizeof(w->msg), "%s: %s",
+		    export_status_name(es), ebuf);
+		w->failed = 1;
+		w->nseq = 0;
+		return -1;
+	}
+	for (i = 0; i < w->nseq; i++) {
+		if (store_event_done(w->st, t->name, w->seqs[i],
+		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
+			/* delivered but not marked: replayed later, which
+			 * finds the same bytes */
+			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+			log_warnx("export %s: %s", t->name, ebuf);
+			w->failed = 1;
+			w->nseq = 0;
+			return -1;
+		}
+		w->ob->exported++;
+	}
+	w->nseq = 0;
+	return 0;
+}
+
+static void
+set_state(struct walk *w, time_t now)
+{
+	struct otarget *o = w->o;
+	struct export_target *t = o->t;
+	char ebuf[512];
+
+	if (w->failed) {
+		o->attempts++;
+		o->next_try = now + (time_t)export_backoff(o->attempts,
+		    t->retry_base_s, t->retry_max_s);
+		o->failing = 1;
+		if (strcmp(o->last, w->msg) != 0) {
+			snprintf(o->last, sizeof(o->last), "%s", w->msg);
+			if (store_target_set_error(w->st, t->name, w->msg,
+			    (int64_t)now, ebuf, sizeof(ebuf)) != ERR_OK)
+				log_debug("export %s: %s", t->name, ebuf);
+		}
+		return;
+	}
+	if (o->failing) {
+		o->failing = 0;
+		o->attempts = 0;
+		o->next_try = 0;
+		o->last[0] = '\0';
+		if (store_target_set_error(w->st, t->name, NULL, (int64_t)now,
+		    ebuf, sizeof(ebuf)) != ERR_OK)
+			log_debug("export %s: %s", t->name, ebuf);
+	}
+}
+
+int
+outbox_drain(struct outbox *ob, struct store *st, time_t now,
+    long budget_ms)
+{
+	struct walk *w;
+	char ebuf[512];
+	size_t i;
+	int rc, more = 0;
+
+	w = xcalloc(1, sizeof(*w));
+	w->ob = ob;
+	w->st = st;
+	w->deadline = budget_ms > 0 ? mono_ms() + budget_ms : 0;
+	for (i = 0; i < ob->n; i++) {
+		w->o = &ob->v[i];
+		if (w->o->failing && now < w->o->next_try)
+			continue;
+		w->failed = 0;
+		w->msg[0] = '\0';
+		for (;;) {
+			w->nseq = 0;
+			w->seen = 0;
+			w->timeout = 0;
+			rc = store_events_pending(st, w->o->t->name, 0, BATCH,
+			    walk_one, w, ebuf, sizeof(ebuf));
+			if (rc != ERR_OK && rc != 1 && rc != 2 && !w->failed) {
+				snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+				log_warnx("export %s: %s", w->o->t->name,
+				    ebuf);
+				w->failed = 1;
+			}
+			/* what was delivered before a failure is kept */
+			if (flush(w) == -1 || w->failed)
+				break;
+			if (w->timeout) {
+				more = 1;
+				break;
+			}
+			if (w->seen < BATCH)
+				break;
+		}
+		set_state(w, now);
+		if (w->deadline != 0 && mono_ms() >= w->deadline) {
+			/* the others' turn comes next call */
+			if (i + 1 < ob->n)
+				more = 1;
+			break;
+		}
+	}
+	free(w);
+	return more;
+}
+
+static int
+count_one(void *ctx, const struct store_event *e)
+{
+	(void)e;
+	(*(long *)ctx)++;
+	return 0;
+}
+
+int
+outbox_pending(struct store *st, const char *target, long *count,
+    char *ebuf, size_t n)
+{
+	*count = 0;
+	return store_events_pending(st, target, 0, 0, count_one, count, ebuf,
+	    n);
+}

@@ -1,0 +1,80 @@
+#ifndef TIDINGS_OUTBOX_H
+#define TIDINGS_OUTBOX_H
+/*
+ * The exporter loop: hands the store's outbox events to the export targets
+ * (export.h) after the articles were committed.  For each target it walks
+ * the pending events oldest first, renders each with the feed as recorded
+ * with the event (so that a replay after a crash writes the same bytes),
+ * delivers a batch, fsyncs the directory once, and only then marks the
+ * batch done: a crash anywhere leads to a replay, never to a loss.
+ *
+ * A failing target (missing, unwritable or full directory, a failing
+ * command) keeps its events pending and is retried after export_backoff;
+ * the failure is logged once (by export.c) and recorded in the store for
+ * `tidings outbox`.  Other targets and the polling of feeds go on.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "conf.h"
+#include "export.h"
+#include "feedlist.h"
+#include "store.h"
+
+struct outbox;
+
+struct outbox	*outbox_new(void);
+void		 outbox_free(struct outbox *ob);
+/* Takes ownership of t. */
+void		 outbox_add(struct outbox *ob, struct export_target *t);
+/* The [export NAME] sections of c. */
+void		 outbox_add_conf(struct outbox *ob, const struct conf *c);
+/* "FORMAT:DIR" as given to `run --export`; ERR_INVALID with a message. */
+int		 outbox_add_spec(struct outbox *ob, const char *spec,
+		    char *ebuf, size_t n);
+size_t		 outbox_count(const struct outbox *ob);
+struct export_target *outbox_target(struct outbox *ob, size_t i);
+struct export_target *outbox_find(struct outbox *ob, const char *name);
+/* The feed lists give the tags of each feed (for tag filters); borrowed,
+ * may change at any time (a reload); NULL = no tags. */
+void		 outbox_set_feeds(struct outbox *ob, const struct feedlist *fl);
+
+/*
+ * Delivers pending events of every target that is not waiting out a
+ * backoff.  With budget_ms > 0 it returns once that much time was spent
+ * (the daemon keeps polling feeds in between); 0 = until nothing is left.
+ * Returns 1 when work is left that could go on now, else 0.  Store errors
+ * are logged and count as a failure of the target.
+ */
+int		 outbox_drain(struct outbox *ob, struct store *st, time_t now,
+		    long budget_ms);
+/* The earliest time a failing target is retried, or 0 when none fails. */
+time_t		 outbox_next_retry(const struct outbox *ob);
+/* How many targets failed at their last attempt. */
+size_t		 outbox_failing(const struct outbox *ob);
+/* Events delivered (or filtered out) since outbox_new. */
+long		 outbox_exported(const struct outbox *ob);
+
+/* How many events target has not marked done. */
+int		 outbox_pending(struct store *st, const char *target,
+		    long *count, char *ebuf, size_t n);
+
+/*
+ * Fills it for event e: the article (*ap, the caller's: article_free) and
+ * the feed as recorded with the event.  The strings in it point into *ap,
+ * e and *scratch (free with outbox_item_clear).
+ */
+struct outbox_scratch {
+	struct store_article_meta meta;
+	struct store_feed	 feed;
+	int			 have_feed;
+	char			*identity;
+};
+int		 outbox_item_load(struct store *st, const struct store_event *e,
+		    const struct feedlist *fl, struct export_item *it,
+		    struct article **ap, struct outbox_scratch *sc,
+		    char *ebuf, size_t n);
+void		 outbox_item_clear(struct outbox_scratch *sc);
+
+#endif
