@@ -177,6 +177,33 @@ static const char esc[256] = {
 	['"'] = '"', ['\\'] = '\\',
 };
 
+/*
+ * Where the next byte to escape is in s[i..n), or n: eight bytes a step,
+ * a word needing a look when it has a byte below 0x20 ((v - 0x20..) &
+ * ~v & 0x80.., exact for the ASCII bytes, and a high byte never matches),
+ * or a '"' or '\\' (v ^ c has a zero byte).
+ */
+static size_t
+plain_len(const char *s, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t v, q, b;
+
+	while (n - i >= sizeof(v)) {
+		memcpy(&v, s + i, sizeof(v));
+		q = v ^ (ones * '"');
+		b = v ^ (ones * '\\');
+		if ((((v - ones * 0x20) & ~v) | ((q - ones) & ~q) |
+		    ((b - ones) & ~b)) & highs)
+			break;
+		i += sizeof(v);
+	}
+	while (i < n && esc[(unsigned char)s[i]] == 0)
+		i++;
+	return i;
+}
+
 static void
 put_escaped(struct jsonw *w, const char *s, size_t n)
 {
@@ -189,8 +216,7 @@ put_escaped(struct jsonw *w, const char *s, size_t n)
 		char e;
 
 		run = i;
-		while (i < n && esc[(unsigned char)s[i]] == 0)
-			i++;
+		i = plain_len(s, i, n);
 		if (i > run)
 			put(w, s + run, i - run);
 		if (i == n)
