@@ -1,6 +1,9 @@
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +160,7 @@ cli_read_file(const char *path, size_t max, char **data, size_t *len,
     char *ebuf, size_t n)
 {
 	struct buf b = { 0 };
+	struct stat st;
 	char chunk[65536];
 	FILE *fp;
 	size_t got;
@@ -167,6 +171,18 @@ cli_read_file(const char *path, size_t max, char **data, size_t *len,
 		fp = stdin;
 	else if ((fp = fopen(path, "rb")) == NULL)
 		return err_set(ebuf, n, ERR_IO, "%s: %s", path, strerror(errno));
+	/* A regular file is read straight into one buffer of its size:
+	 * growing a buffer chunk by chunk copied a 50 MB feed about twice
+	 * and left a quarter of the capacity unused.  The loop below still
+	 * reads what a growing file adds, and pipes. */
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX &&
+	    (max == 0 || (uintmax_t)st.st_size <= max)) {
+		b.cap = (size_t)st.st_size + 1;
+		b.data = xmalloc(b.cap);
+		b.len = fread(b.data, 1, b.cap - 1, fp);
+		b.data[b.len] = '\0';
+	}
 	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		if (buf_append(&b, chunk, got) < 0) {
 			rc = err_set(ebuf, n, ERR_LIMIT,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <iconv.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -318,7 +319,11 @@ utf8_seq(const unsigned char *p, size_t avail, int *cut)
 	return need + 1;
 }
 
+/* Called where the output is about to differ from the input; with no
+ * buffer (a check only) that is the answer: 2. */
 #define FLUSH() do {							\
+	if (b == NULL)							\
+		return 2;						\
 	if (i > run && buf_append(b, p + run, i - run) < 0)		\
 		return -1;						\
 } while (0)
@@ -333,6 +338,8 @@ utf8_seq(const unsigned char *p, size_t avail, int *cut)
  * Returns -1 when b's cap is reached.  With strict set it gives up at the
  * first ill-formed sequence instead and returns 1, unless the sequence is
  * merely cut short by the end of the input (a truncated transfer).
+ * With b NULL it only checks: 0 if the output would be p itself, else 2
+ * (or 1, strict).
  */
 static int
 clean_utf8(struct buf *b, const unsigned char *p, size_t len, int strict,
@@ -393,6 +400,8 @@ clean_utf8(struct buf *b, const unsigned char *p, size_t len, int strict,
 		} else
 			i += (size_t)k;
 	}
+	if (b == NULL)
+		return 0;
 	FLUSH();
 	return 0;
 }
@@ -687,6 +696,23 @@ fix_declaration(struct buf *b)
 	return 0;
 }
 
+/* 1 if fix_declaration would leave s as it is. */
+static int
+declaration_ok(const char *s, size_t len)
+{
+	size_t ws = 0, vs, ve;
+
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		return 0;
+	while (ws < len && is_ws((unsigned char)s[ws]))
+		ws++;
+	if (ws > 0 && len - ws >= 5 && memcmp(s + ws, "<?xml", 5) == 0)
+		return 0;
+	if (!decl_encoding(s, len, &vs, &ve))
+		return 1;
+	return ve - vs == 5 && strncasecmp(s + vs, "UTF-8", 5) == 0;
+}
+
 /* One allocation for the common case where the output is as long as the input. */
 static void
 reserve(struct buf *b, size_t n)
@@ -700,9 +726,10 @@ reserve(struct buf *b, size_t n)
 	}
 }
 
-int
-encoding_to_utf8(const char *in, size_t len, const char *http_charset,
-    size_t max_out, struct encoding_result *out, char *ebuf, size_t n)
+static int
+decode(const char *in, size_t len, const char *http_charset,
+    size_t max_out, int may_borrow, struct encoding_result *out, char *ebuf,
+    size_t n)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	const char *cs, *wide, *declared, *src;
@@ -757,6 +784,18 @@ encoding_to_utf8(const char *in, size_t len, const char *http_charset,
 	if (cs != NULL)
 		cs = pick_byte_order(cs, p, len);
 
+	/* Clean UTF-8 that no step below would change: no copy. */
+	if (may_borrow && (cs == NULL || strcmp(cs, "UTF-8") == 0) &&
+	    (max_out == 0 || len <= max_out) &&
+	    clean_utf8(NULL, p, len, 0, &out->lossy) == 0 &&
+	    declaration_ok((const char *)p, len)) {
+		out->data = (char *)(uintptr_t)p;
+		out->len = len;
+		out->borrowed = 1;
+		strncpy(out->charset, "UTF-8", sizeof(out->charset) - 1);
+		return ERR_OK;
+	}
+
 	if (cs == NULL) {
 		reserve(&b, len);
 		rc = clean_utf8(&b, p, len, 1, &out->lossy);
@@ -795,6 +834,29 @@ encoding_to_utf8(const char *in, size_t len, const char *http_charset,
 	out->data = buf_detach(&b);
 	strncpy(out->charset, cs, sizeof(out->charset) - 1);
 	return ERR_OK;
+}
+
+int
+encoding_to_utf8(const char *in, size_t len, const char *http_charset,
+    size_t max_out, struct encoding_result *out, char *ebuf, size_t n)
+{
+	return decode(in, len, http_charset, max_out, 0, out, ebuf, n);
+}
+
+int
+encoding_to_utf8_view(const char *in, size_t len, const char *http_charset,
+    size_t max_out, struct encoding_result *out, char *ebuf, size_t n)
+{
+	return decode(in, len, http_charset, max_out, 1, out, ebuf, n);
+}
+
+void
+encoding_result_clear(struct encoding_result *r)
+{
+	if (!r->borrowed)
+		free(r->data);
+	r->data = NULL;
+	r->len = 0;
 }
 
 char *

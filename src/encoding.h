@@ -17,12 +17,24 @@ struct encoding_result {
 	char	 charset[40];	/* the charset that was used, canonical name */
 	int	 lossy;		/* 1 if bytes were replaced or dropped */
 	int	 declared_mismatch; /* the declaration disagreed with the bytes */
+	int	 borrowed;	/* data points into the input (see _view) */
 };
 
 /* http_charset may be NULL.  Returns 0, or ERR_LIMIT if the output would
  * exceed max_out bytes (0 = no limit). */
 int	encoding_to_utf8(const char *in, size_t len, const char *http_charset,
 	    size_t max_out, struct encoding_result *out, char *ebuf, size_t n);
+/* The same, but a document that is clean UTF-8 already (nothing to
+ * replace or drop, no declaration to rewrite) is not copied: out->data
+ * then points into in, which must outlive it, is not NUL-terminated past
+ * out->len unless in was, and out->borrowed is set.  Release the result
+ * with encoding_result_clear.  Parsing a 50 MB feed no longer holds two
+ * copies of it. */
+int	encoding_to_utf8_view(const char *in, size_t len,
+	    const char *http_charset, size_t max_out,
+	    struct encoding_result *out, char *ebuf, size_t n);
+/* Frees out->data unless it is borrowed. */
+void	encoding_result_clear(struct encoding_result *r);
 /* Canonical iconv name for an alias ("utf8" -> "UTF-8"); NULL if unknown. */
 const char *encoding_canonical(const char *name);
 /* Copies s, replacing invalid UTF-8 with U+FFFD and dropping C0 controls

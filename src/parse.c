@@ -43,7 +43,8 @@ parse_document(const char *data, size_t len, const struct parse_opts *o,
 	if (o == NULL)
 		o = &def;
 	memset(&enc, 0, sizeof(enc));
-	rc = encoding_to_utf8(data, len, o->charset, o->max_bytes, &enc, ebuf, n);
+	rc = encoding_to_utf8_view(data, len, o->charset, o->max_bytes, &enc,
+	    ebuf, n);
 	if (rc != ERR_OK)
 		return rc;
 	if (looks_like_json(enc.data, enc.len))
@@ -58,7 +59,7 @@ parse_document(const char *data, size_t len, const struct parse_opts *o,
 		    "the declared character encoding does not match the bytes" :
 		    "invalid bytes for the document's character encoding were replaced");
 	}
-	free(enc.data);
+	encoding_result_clear(&enc);
 	return rc;
 }
 
