@@ -2083,6 +2083,43 @@ txt_need(struct txt *x, int need)
 		x->need = need;
 }
 
+/*
+ * Words parted by one plain space come out as written, so the renderer
+ * copies them as one run: returns where the run that starts at u[i] (not
+ * white space) ends.  Eight bytes are taken at once when none is a
+ * control or non-ASCII byte (all of Python's white space is one of those
+ * but ' ') and no ' ' in them is doubled or last; y flags exactly the
+ * bytes that are ' '.
+ */
+static size_t
+txt_run_end(const unsigned char *u, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t v, x, y;
+
+	for (;;) {
+		while (n - i >= sizeof(v)) {
+			memcpy(&v, u + i, sizeof(v));
+			if ((((v - ones * 0x20) & ~v) | v) & highs)
+				break;
+			x = v ^ (ones * ' ');
+			y = ~(((x & low7) + low7) | x | low7);
+			if ((y & (y << 8)) != 0 || (y >> 63) != 0)
+				break;
+			i += sizeof(v);
+		}
+		while (i < n && py_space_at(u, n, i) == 0)
+			i++;
+		if (i + 1 < n && u[i] == ' ' && py_space_at(u, n, i + 1) == 0) {
+			i++;
+			continue;
+		}
+		return i;
+	}
+}
+
 static void
 txt_put(struct txt *x, const char *p, size_t n)
 {
@@ -2097,14 +2134,8 @@ txt_put(struct txt *x, const char *p, size_t n)
 			i += k;
 			continue;
 		}
-		for (a = i; i < n && py_space_at(u, n, i) == 0; i++)
-			;
-		/* Words parted by one plain space come out as written, so
-		 * they are copied as one run instead of word by word. */
-		while (i + 1 < n && u[i] == ' ' &&
-		    py_space_at(u, n, i + 1) == 0)
-			for (i++; i < n && py_space_at(u, n, i) == 0; i++)
-				;
+		a = i;
+		i = txt_run_end(u, i, n);
 		if (x->out.len)
 			buf_puts(&x->out, x->need == NEED_PARA ? "\n\n" :
 			    x->need == NEED_LINE ? "\n" :
