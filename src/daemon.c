@@ -440,6 +440,7 @@ reload(struct dstate *s)
 {
 	struct conf nc;
 	struct feedlist *nfl;
+	struct outbox *nob;
 	time_t now = time(NULL);
 
 	notify("RELOADING=1");
@@ -478,9 +479,11 @@ reload(struct dstate *s)
 	s->fl = nfl;
 	/* targets may have come or gone; a failing one is simply tried
 	 * again now */
+	nob = outbox_new();
+	outbox_add_conf(nob, &s->conf);
+	outbox_carry(nob, s->ob);
 	outbox_free(s->ob);
-	s->ob = outbox_new();
-	outbox_add_conf(s->ob, &s->conf);
+	s->ob = nob;
 	outbox_set_feeds(s->ob, s->fl);
 	log_notice("reloaded: %zu feed(s)", s->n);
 	notify("READY=1");

@@ -22,6 +22,7 @@ struct otarget {
 	unsigned	 attempts;	/* failures in a row */
 	time_t		 next_try;	/* 0: now */
 	int		 failing;
+	int		 cleared;	/* an old error in the store is gone */
 	char		 last[800];	/* the error recorded in the store */
 };
 
@@ -140,6 +141,25 @@ outbox_find(struct outbox *ob, const char *name)
 		if (strcmp(ob->v[i].t->name, name) == 0)
 			return ob->v[i].t;
 	return NULL;
+}
+
+void
+outbox_carry(struct outbox *to, const struct outbox *from)
+{
+	size_t i, j;
+
+	for (i = 0; i < to->n; i++)
+		for (j = 0; j < from->n; j++) {
+			if (strcmp(to->v[i].t->name, from->v[j].t->name) != 0)
+				continue;
+			to->v[i].t->state = from->v[j].t->state;
+			to->v[i].failing = from->v[j].failing;
+			to->v[i].attempts = from->v[j].attempts;
+			memcpy(to->v[i].last, from->v[j].last,
+			    sizeof(to->v[i].last));
+			to->v[i].next_try = 0;
+		}
+	to->exported = from->exported;
 }
 
 void
@@ -282,6 +302,10 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* What walk_one returns to stop the walk (never an err_code). */
+#define WALK_FAIL	(-1)
+#define WALK_PAUSE	(-2)
+
 struct walk {
 	struct outbox	*ob;
 	struct otarget	*o;
@@ -317,7 +341,7 @@ walk_one(void *ctx, const struct store_event *e)
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
 		log_warnx("export %s: %s", t->name, ebuf);
 		w->failed = 1;
-		return 1;
+		return WALK_FAIL;
 	}
 	if (!export_target_wants(t, &it)) {
 		article_free(a);
@@ -337,7 +361,7 @@ walk_one(void *ctx, const struct store_event *e)
 		snprintf(w->msg, sizeof(w->msg), "%s: %s",
 		    export_status_name(es), ebuf);
 		w->failed = 1;
-		return 1;
+		return WALK_FAIL;
 	}
 	w->seqs[w->nseq++] = e->seq;
 	goto next;
@@ -347,15 +371,15 @@ skip:
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
 		log_warnx("export %s: %s", t->name, ebuf);
 		w->failed = 1;
-		return 1;
+		return WALK_FAIL;
 	}
 	w->ob->exported++;
 next:
 	if (w->nseq == BATCH)
-		return 2;
+		return WALK_PAUSE;
 	if (w->deadline != 0 && mono_ms() >= w->deadline) {
 		w->timeout = 1;
-		return 2;
+		return WALK_PAUSE;
 	}
 	return 0;
 }
@@ -365,13 +389,22 @@ static int
 flush(struct walk *w)
 {
 	struct export_target *t = w->o->t;
-	enum export_status es;
+	enum export_status es, was;
 	char ebuf[512];
 	size_t i;
 
 	if (w->nseq == 0)
 		return 0;
-	if ((es = export_target_sync(t, ebuf, sizeof(ebuf))) != EXPORT_OK) {
+	/* After a failed delivery the sync of what went before succeeds,
+	 * but the target has not recovered: keep its state, or export.c
+	 * would log a recovery. */
+	was = t->state;
+	if (w->failed)
+		t->state = EXPORT_OK;
+	es = export_target_sync(t, ebuf, sizeof(ebuf));
+	if (w->failed && es == EXPORT_OK)
+		t->state = was;
+	if (es != EXPORT_OK) {
 		snprintf(w->msg, sizeof(w->msg), "%s: %s",
 		    export_status_name(es), ebuf);
 		w->failed = 1;
@@ -415,7 +448,15 @@ set_state(struct walk *w, time_t now)
 		}
 		return;
 	}
+	/* an error an earlier process recorded goes with the first success */
+	if (!o->failing && !o->cleared && w->seen > 0) {
+		o->cleared = 1;
+		if (store_target_set_error(w->st, t->name, NULL, (int64_t)now,
+		    ebuf, sizeof(ebuf)) != ERR_OK)
+			log_debug("export %s: %s", t->name, ebuf);
+	}
 	if (o->failing) {
+		o->cleared = 1;
 		o->failing = 0;
 		o->attempts = 0;
 		o->next_try = 0;
@@ -433,6 +474,7 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 	struct walk *w;
 	char ebuf[512];
 	size_t i;
+	long total;
 	int rc, more = 0;
 
 	w = xcalloc(1, sizeof(*w));
@@ -445,13 +487,17 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 			continue;
 		w->failed = 0;
 		w->msg[0] = '\0';
+		total = 0;
+		w->seen = 0;
 		for (;;) {
+			total += w->seen;
 			w->nseq = 0;
 			w->seen = 0;
 			w->timeout = 0;
 			rc = store_events_pending(st, w->o->t->name, 0, BATCH,
 			    walk_one, w, ebuf, sizeof(ebuf));
-			if (rc != ERR_OK && rc != 1 && rc != 2 && !w->failed) {
+			if (rc != ERR_OK && rc != WALK_FAIL &&
+			    rc != WALK_PAUSE && !w->failed) {
 				snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
 				log_warnx("export %s: %s", w->o->t->name,
 				    ebuf);
@@ -467,6 +513,8 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 			if (w->seen < BATCH)
 				break;
 		}
+		/* set_state wants the events seen in all passes */
+		w->seen += total;
 		set_state(w, now);
 		if (w->deadline != 0 && mono_ms() >= w->deadline) {
 			/* the others' turn comes next call */

@@ -36,6 +36,9 @@ int		 outbox_add_spec(struct outbox *ob, const char *spec,
 size_t		 outbox_count(const struct outbox *ob);
 struct export_target *outbox_target(struct outbox *ob, size_t i);
 struct export_target *outbox_find(struct outbox *ob, const char *name);
+/* After a reload: what the targets of the same name in from knew (a
+ * failure, so that the recovery is logged), with the retry due now. */
+void		 outbox_carry(struct outbox *to, const struct outbox *from);
 /* The feed lists give the tags of each feed (for tag filters); borrowed,
  * may change at any time (a reload); NULL = no tags. */
 void		 outbox_set_feeds(struct outbox *ob, const struct feedlist *fl);
