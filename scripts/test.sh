@@ -1,6 +1,7 @@
 #!/bin/sh
 # README command 2 (and what CI runs): install, build with -Werror and
-# AddressSanitizer + UndefinedBehaviorSanitizer, and run every test.
+# AddressSanitizer + UndefinedBehaviorSanitizer, and run every test;
+# then the unit suites and the parser again under valgrind memcheck.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -17,6 +18,14 @@ if [ -f test-suite.log ]; then
 	fail=$(sed -n 's/^# FAIL: *//p' test-suite.log)
 	err=$(sed -n 's/^# ERROR: *//p' test-suite.log)
 	[ "$status" -eq 0 ] || cat test-suite.log
-	echo "tests: ${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed"
+	summary="tests: ${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed"
 fi
+# valgrind cannot run sanitized binaries: a plain build of its own.
+cd ..
+rm -rf build-valgrind
+mkdir build-valgrind
+(cd build-valgrind && ../configure -q --enable-werror CFLAGS="-O1 -g" &&
+	make -s -j"$(nproc)" && make -s -j"$(nproc)" check TESTS=) >/dev/null
+sh scripts/valgrind.sh build-valgrind || status=1
+echo "${summary:-tests: no summary}"
 exit "$status"

@@ -430,26 +430,6 @@ START_TEST(test_roundtrip)
 }
 END_TEST
 
-START_TEST(test_speed)
-{
-	static const char *const in[] = {
-		"Thu, 06 May 2021 15:00:00 +0300",
-		"2021-05-06T15:00:00+03:00",
-		"May 6, 2021 3:00 PM EDT",
-	};
-	struct date_time d;
-	clock_t c0 = clock();
-	double us;
-	int i;
-
-	for (i = 0; i < 300000; i++)
-		ck_assert_int_eq(date_parse(in[i % 3], &d), ERR_OK);
-	us = (double)(clock() - c0) / CLOCKS_PER_SEC * 1e6 / 300000;
-	/* a generous bound: sanitizers slow this down several times */
-	ck_assert_msg(us < 20.0, "%.2f us per date", us);
-}
-END_TEST
-
 START_TEST(test_formatting)
 {
 	struct date_time d = { 1620302400, 180 };
@@ -484,7 +464,6 @@ date_suite(void)
 	tcase_add_test(tc, test_random);
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_test(tc, test_formatting);
-	tcase_add_test(tc, test_speed);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -58,7 +58,7 @@ static int
 small_tmpfs(const char *dir, unsigned long flags)
 {
 	if (unshare(CLONE_NEWNS) == 0)
-		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+		mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL);
 	return mount("tmpfs", dir, "tmpfs", flags, "size=64k");
 }
 

@@ -124,7 +124,7 @@ START_TEST(test_formats)
 		{ "atom03.xml", ARTICLE_FMT_ATOM03, "Oh-three" },
 		{ "atom10.xml", ARTICLE_FMT_ATOM10, "Atom <One>" },
 	};
-	struct result r;
+	struct result r = { 0 };
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -144,7 +144,7 @@ START_TEST(test_bare_rss_is_rss20)
 {
 	static const char doc[] = "<rss><channel><title>t</title>"
 	    "<item><title>i</title></item></channel></rss>";
-	struct result r;
+	struct result r = { 0 };
 
 	parse_mem(&r, doc, sizeof(doc) - 1, NULL);
 	ck_assert_int_eq(r.rc, ERR_OK);
@@ -158,7 +158,7 @@ END_TEST
 
 START_TEST(test_rss20_fields)
 {
-	struct result r;
+	struct result r = { 0 };
 	struct article *a;
 
 	parse_file(&r, "rss20.xml", "http://example.com/feed.xml");
@@ -234,7 +234,7 @@ START_TEST(test_priority_ignores_order)
 	    "<author>High</author>"
 	    "<content:encoded>&lt;p&gt;second&lt;/p&gt;</content:encoded>"
 	    "</item></channel></rss>";
-	struct result r;
+	struct result r = { 0 };
 	struct article *a;
 
 	parse_mem(&r, doc, sizeof(doc) - 1, NULL);
@@ -257,7 +257,7 @@ START_TEST(test_description_then_summary)
 	static const char doc[] = "<rss version=\"2.0\"><channel><item>"
 	    "<description>Example description</description>"
 	    "<summary>Example summary</summary></item></channel></rss>";
-	struct result r;
+	struct result r = { 0 };
 
 	parse_mem(&r, doc, sizeof(doc) - 1, NULL);
 	ck_assert_uint_eq(r.nitems, 1);
@@ -273,7 +273,7 @@ START_TEST(test_feed_level_category)
 	static const char doc[] = "<rss version=\"2.0\"><channel>"
 	    "<category xml:lang=\"en\">feed</category><item>"
 	    "<category xml:lang=\"fr\">item</category></item></channel></rss>";
-	struct result r;
+	struct result r = { 0 };
 
 	parse_mem(&r, doc, sizeof(doc) - 1, NULL);
 	ck_assert_int_eq(r.rc, ERR_OK);
@@ -289,7 +289,7 @@ START_TEST(test_nested_title_is_not_the_items)
 	static const char doc[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
 	    "<entry><image><title>Wrong</title></image><title>Right</title>"
 	    "<source><title>Also wrong</title></source></entry></feed>";
-	struct result r;
+	struct result r = { 0 };
 
 	parse_mem(&r, doc, sizeof(doc) - 1, NULL);
 	ck_assert_uint_eq(r.nitems, 1);
@@ -302,7 +302,7 @@ END_TEST
 
 START_TEST(test_atom10_base_lang_types)
 {
-	struct result r;
+	struct result r = { 0 };
 	struct article *a;
 
 	parse_file(&r, "atom10.xml", "http://ignored.example/");
@@ -358,7 +358,7 @@ END_TEST
 
 START_TEST(test_atom03_base64)
 {
-	struct result r;
+	struct result r = { 0 };
 
 	parse_file(&r, "atom03.xml", NULL);
 	ck_assert_int_eq(r.rc, ERR_OK);
@@ -372,7 +372,7 @@ END_TEST
 
 START_TEST(test_rss10_rdf)
 {
-	struct result r;
+	struct result r = { 0 };
 
 	parse_file(&r, "rss10.xml", NULL);
 	ck_assert_int_eq(r.rc, ERR_OK);
@@ -390,7 +390,7 @@ END_TEST
 
 START_TEST(test_html_entities)
 {
-	struct result r;
+	struct result r = { 0 };
 
 	parse_file(&r, "entities.xml", NULL);
 	ck_assert_int_eq(r.rc, ERR_OK);
@@ -411,7 +411,7 @@ END_TEST
 
 START_TEST(test_declared_entity)
 {
-	struct result r;
+	struct result r = { 0 };
 
 	parse_file(&r, "declared-entity.xml", NULL);
 	ck_assert_int_eq(r.rc, ERR_OK);
@@ -428,7 +428,7 @@ START_TEST(test_bare_ampersand)
 	    "<link>http://example.com/?a=1&b=2&c</link>"
 	    "<guid isPermaLink=\"false\">a&#X41;b&#X;c&#X</guid>"
 	    "<title>Q&A <![CDATA[x && y]]></title></item></channel></rss>";
-	struct result r;
+	struct result r = { 0 };
 
 	parse_mem(&r, doc, sizeof(doc) - 1, NULL);
 	ck_assert_int_eq(r.rc, ERR_OK);
@@ -448,7 +448,7 @@ START_TEST(test_truncated_is_bozo)
 {
 	static const char cut[] = "<rss><channel><item><title>T</title>"
 	    "<description>partial text of a cut";
-	struct result r;
+	struct result r = { 0 };
 
 	parse_file(&r, "truncated.xml", NULL);
 	ck_assert_int_eq(r.rc, ERR_OK);
@@ -472,7 +472,7 @@ END_TEST
 
 START_TEST(test_illformed_is_bozo)
 {
-	struct result r;
+	struct result r = { 0 };
 
 	parse_file(&r, "illformed.xml", NULL);
 	ck_assert_int_eq(r.rc, ERR_OK);
@@ -491,7 +491,7 @@ START_TEST(test_not_a_feed)
 {
 	static const char *empties[] = { "", "   \n", "<?xml version=\"1.0\"?>",
 	    "just some text" };
-	struct result r;
+	struct result r = { 0 };
 	size_t i;
 
 	parse_file(&r, "html-page.html", NULL);
@@ -511,7 +511,7 @@ END_TEST
 
 START_TEST(test_callback_stops)
 {
-	struct result r;
+	struct result r = { 0 };
 	size_t len;
 	char *data = slurp("rss20.xml", &len);
 
@@ -554,7 +554,7 @@ total_len(const struct result *r)
 
 START_TEST(test_billion_laughs)
 {
-	struct result r;
+	struct result r = { 0 };
 	double t0 = seconds();
 
 	parse_file(&r, "billion-laughs.xml", NULL);
@@ -570,7 +570,7 @@ END_TEST
 START_TEST(test_quadratic_blowup)
 {
 	struct buf_like { char *p; size_t n; } d;
-	struct result r;
+	struct result r = { 0 };
 	size_t i, big = 100000, refs = 50000;
 	double t0;
 	char *p;
@@ -600,7 +600,7 @@ END_TEST
 
 START_TEST(test_xxe_reads_nothing)
 {
-	struct result r;
+	struct result r = { 0 };
 	size_t i;
 
 	parse_file(&r, "xxe.xml", NULL);
@@ -622,7 +622,7 @@ START_TEST(test_deep_nesting)
 {
 	size_t depth = 10000, i;
 	char *doc, *p;
-	struct result r;
+	struct result r = { 0 };
 
 	doc = p = xmalloc(depth * 11 + 256);
 	p += sprintf(p, "<rss version=\"2.0\"><channel><item><title>deep"
@@ -647,7 +647,7 @@ START_TEST(test_field_cap)
 {
 	size_t n = 5u * 1024 * 1024, i;
 	char *doc, *p;
-	struct result r;
+	struct result r = { 0 };
 
 	doc = p = xmalloc(n + 256);
 	p += sprintf(p, "<rss version=\"2.0\"><channel><item><title>");
