@@ -295,20 +295,6 @@ put_query(struct buf *b, const char *q, size_t n)
 	}
 }
 
-/* Appends an authority with its host (and port) in lower case; the user
- * information, if any, is case-sensitive and kept. */
-static void
-put_auth(struct buf *b, const char *a, size_t n)
-{
-	size_t at = n, i;
-
-	while (at > 0 && a[at - 1] != '@')
-		at--;
-	buf_append(b, a, at);
-	for (i = at; i < n; i++)
-		buf_putc(b, lower((unsigned char)a[i]));
-}
-
 char *
 url_canonical(const char *url)
 {
@@ -328,7 +314,7 @@ url_canonical(const char *url)
 	}
 	if (u.auth != NULL) {
 		buf_puts(&out, "//");
-		put_auth(&out, u.auth, u.auth_len);
+		buf_append(&out, u.auth, u.auth_len);
 	}
 	buf_append(&out, u.path, u.path_len);
 	if (u.query != NULL) {

@@ -13,8 +13,9 @@
  * is NULL or has no scheme, or when base is opaque (no "//" and a path that
  * does not start with '/': "mailto:", "urn:", "data:"). */
 char	*url_resolve(const char *base, const char *ref);
-/* The link as tidings stores it: surrounding white space trimmed, scheme and
- * host (not user information) in lower case, and these tracking parameters
+/* The link as tidings stores it: surrounding white space trimmed, the scheme
+ * in lower case (the host keeps the case the feed gave it, as feedparser
+ * does; dedup_link_key folds it for identity), and these tracking parameters
  * removed from the query, names compared without case:
  *   utm_* (any utm_ prefix), fbclid, gclid, gclsrc, dclid, gbraid, wbraid,
  *   msclkid, mc_cid, mc_eid, yclid, _hsenc, _hsmi, igshid, mkt_tok, ref_src.

@@ -268,9 +268,9 @@ START_TEST(test_canonical)
 		{ "https://x.example/?a=1#b?utm_source=x",
 		    "https://x.example/?a=1#b?utm_source=x" },
 		/* case: scheme and host only */
-		{ "HTTPS://Example.COM/Path?Q=1#F", "https://example.com/Path?Q=1#F" },
-		{ "http://User:Pass@Example.COM:8080/", "http://User:Pass@example.com:8080/" },
-		{ "HTTP://[FE80::1]/", "http://[fe80::1]/" },
+		{ "HTTPS://Example.COM/Path?Q=1#F", "https://Example.COM/Path?Q=1#F" },
+		{ "http://User:Pass@Example.COM:8080/", "http://User:Pass@Example.COM:8080/" },
+		{ "HTTP://[FE80::1]/", "http://[FE80::1]/" },
 		{ "  https://x.example/a \n", "https://x.example/a" },
 		{ "/relative?utm_source=x&a=1", "/relative?a=1" },
 		{ "", "" },
