@@ -34,7 +34,7 @@ static const struct cli_command commands[] = {
 	  "  --identity MODE        how items are told apart (see tidings-db(5))\n"
 	  "  --duplicates-as-new    an article another feed brought first is\n"
 	  "                         exported as new (default: annotated only)\n"
-	  "The database (default " LOCALSTATEDIR "/lib/tidings/tidings.db) is created\n"
+	  "The database (default: the configuration's [daemon] db) is created\n"
 	  "when missing.  Exit 1 if any file failed; the others are still stored.\n" },
 	{ "articles", cmd_articles, "[--db PATH] [--feed URL|NAME] [--since TIME] [--limit N] [--json]",
 	  "list stored articles",
@@ -54,22 +54,51 @@ static const struct cli_command commands[] = {
 	  "Searches titles and texts (FTS5: words, \"phrases\", AND/OR/NOT,\n"
 	  "prefix*); a query that is not valid syntax is searched as plain words.\n"
 	  "Best match first, at most --limit (default 50).\n" },
-	{ "run", cmd_run, "[-c FILE] [--db PATH] [--feeds FILE] [--export FORMAT:DIR]...",
-	  "poll every due feed once, store and export, then exit", NULL },
+	{ "run", cmd_run, "[-c FILE] [--db PATH] [--feeds FILE] [--all] "
+	  "[--feed NAME]... [--quiet] [--export FORMAT:DIR]...",
+	  "poll every due feed once, store and export, then exit",
+	  "One cycle: every due feed (--all: every enabled one; --feed: only\n"
+	  "these, due or not) is fetched, stored, and its new articles exported.\n"
+	  "  --export FORMAT:DIR  a target besides the [export NAME] sections:\n"
+	  "                       text, json or maildir into DIR (made when\n"
+	  "                       missing), or exec:COMMAND; repeatable.  With\n"
+	  "                       --db and --feeds no configuration is needed.\n"
+	  "  --quiet              no progress or summary on stderr\n"
+	  "Each article is exported exactly once per target, also across\n"
+	  "crashes; what cannot be exported now stays in the outbox for the\n"
+	  "next run (see `tidings outbox`).  Exit 1 if a feed failed or\n"
+	  "articles were left in the outbox.\n" },
 	{ "daemon", cmd_daemon, "[-c FILE] [--db PATH] [--feeds FILE]",
-	  "poll feeds forever (the systemd service)", NULL },
-	{ "check-config", cmd_check_config, "[-c FILE]",
+	  "poll feeds forever (the systemd service)",
+	  "Polls every feed on its schedule and exports new articles to the\n"
+	  "[export NAME] targets between transfers.  A failing target (missing,\n"
+	  "unwritable or full directory) keeps its articles in the outbox and is\n"
+	  "retried with backoff; polling never stops.  SIGHUP reloads, SIGTERM\n"
+	  "stops.\n" },
+	{ "check-config", cmd_check_config, "[-c FILE] [--feeds FILE]",
 	  "validate the configuration and feed lists", NULL },
-	{ "feeds", cmd_feeds, "[--db PATH] [--json]",
+	{ "feeds", cmd_feeds, "[-c FILE] [--db PATH] [--json]",
 	  "show every feed with its status", NULL },
 	{ "import-opml", cmd_import_opml, "FILE",
 	  "write a feed list from an OPML file", NULL },
 	{ "export-opml", cmd_export_opml, "[-c FILE]",
 	  "write the feed list as OPML", NULL },
-	{ "export", cmd_export, "--target NAME [--since TIME] [--feed NAME]",
-	  "export stored articles again", NULL },
-	{ "outbox", cmd_outbox, "[--db PATH]",
-	  "show articles waiting to be exported", NULL },
+	{ "export", cmd_export, "[-c FILE] [--db PATH] --target NAME "
+	  "[--since TIME] [--feed NAME]",
+	  "export stored articles again",
+	  "Writes the stored articles of a target again, e.g. files a consumer\n"
+	  "lost.  NAME is an [export NAME] section or a FORMAT:DIR given to\n"
+	  "`run --export`.  Each article is rendered as the first time, so a\n"
+	  "file still present is found identical and left alone.  The outbox\n"
+	  "is not changed.\n"
+	  "  --since TIME  articles first seen at or after TIME (a date or an\n"
+	  "                age: 90m, 12h, 7d, 2w)\n"
+	  "  --feed NAME   only what came through this feed (name or URL)\n" },
+	{ "outbox", cmd_outbox, "[-c FILE] [--db PATH] [--limit N]",
+	  "show articles waiting to be exported",
+	  "For every target (configured, or seen in the database): how many\n"
+	  "articles wait, the last error an exporter recorded and when, and the\n"
+	  "oldest --limit (default 10) waiting articles.\n" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

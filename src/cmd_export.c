@@ -334,9 +334,10 @@ cmd_outbox(int argc, char **argv)
 			free(ti.error);
 			goto out;
 		}
+		/* FORMAT:DIR targets come from `run --export` */
 		printf("%s: %ld pending%s\n", l.v[i], pending,
-		    outbox_find(v.ob, l.v[i]) == NULL ? " (not configured)" :
-		    "");
+		    outbox_find(v.ob, l.v[i]) == NULL &&
+		    strchr(l.v[i], ':') == NULL ? " (not configured)" : "");
 		if (ti.error != NULL) {
 			date_format_utc(ti.error_time, when, sizeof(when));
 			printf("  last error (%s): %s\n", when, ti.error);
