@@ -327,9 +327,9 @@ walk_one(void *ctx, const struct store_event *e)
 	struct export_item it;
 	struct outbox_scratch sc;
 	struct article *a;
-	enum export_status es;
+	enum export_status es, was;
 	char ebuf[512];
-	int rc;
+	int rc, superseded;
 
 	w->seen++;
 	if ((rc = outbox_item_load(w->st, e, w->ob->fl, &it, &a, &sc, ebuf,
@@ -348,9 +348,22 @@ walk_one(void *ctx, const struct store_event *e)
 		outbox_item_clear(&sc);
 		goto skip;
 	}
+	superseded = sc.meta.revision > it.revision;
+	was = t->state;
 	es = export_deliver(t, &it, ebuf, sizeof(ebuf));
 	article_free(a);
 	outbox_item_clear(&sc);
+	if (es == EXPORT_ECOLLISION && superseded) {
+		/* A replay after a crash, but the article changed since: the
+		 * file there is this event's earlier rendering (the name says
+		 * which article and revision), so the event is delivered. */
+		t->state = was;
+		log_info("export %s: event %lld: the article changed since it "
+		    "was delivered; keeping the file", t->name,
+		    (long long)e->seq);
+		w->seqs[w->nseq++] = e->seq;
+		goto next;
+	}
 	if (es == EXPORT_EINVAL) {
 		/* nothing will ever make it exportable */
 		log_warnx("export %s: event %lld skipped: %s", t->name,
