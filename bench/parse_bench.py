@@ -172,6 +172,11 @@ def main():
                              capture_output=True).returncode == 0
     if have_fp and not a.no_feedparser:
         peers["feedparser"] = (lambda p: [sys.executable, "-c", fp_code, p], False)
+    elif not a.no_feedparser:
+        # Debian's python3-feedparser is for /usr/bin/python3; a pyenv or
+        # venv python on PATH does not see it.
+        print("feedparser: not importable by %s, skipped (try /usr/bin/python3)"
+              % sys.executable, file=sys.stderr)
 
     with tempfile.TemporaryDirectory() as d:
         small, big = make_corpus(d, a.files, a.big_mb)
