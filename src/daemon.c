@@ -31,6 +31,8 @@
 /* The longest one turn of the loop spends exporting before it looks at
  * the transfers again: exporting never holds up polling for long. */
 #define EXPORT_SLICE_MS		200
+/* How often running export commands are looked at. */
+#define EXEC_POLL_MS		20
 
 /* One configured feed as the loop sees it. */
 struct dfeed {
@@ -480,6 +482,7 @@ reload(struct dstate *s)
 	/* targets may have come or gone; a failing one is simply tried
 	 * again now */
 	nob = outbox_new();
+	outbox_set_async(nob, 1);
 	outbox_add_conf(nob, &s->conf);
 	outbox_carry(nob, s->ob);
 	outbox_free(s->ob);
@@ -540,6 +543,7 @@ daemon_run(const struct daemon_opts *o)
 	if (build(&s, s.fl, time(NULL)) == -1)
 		goto out;
 	s.ob = outbox_new();
+	outbox_set_async(s.ob, 1);
 	outbox_add_conf(s.ob, &s.conf);
 	outbox_set_feeds(s.ob, s.fl);
 
@@ -586,6 +590,8 @@ daemon_run(const struct daemon_opts *o)
 		}
 		if (export_more)
 			wait = 0;
+		else if (outbox_busy(s.ob) && wait > EXEC_POLL_MS)
+			wait = EXEC_POLL_MS;
 		if (wd > 0) {
 			long left = (long)(last_ping + wd - mono_ms());
 

@@ -17,8 +17,16 @@
  * after a crash is short. */
 #define BATCH	64
 
+/* A command of an exec target running for one event. */
+struct ojob {
+	struct export_job *j;
+	int64_t		 seq;
+};
+
 struct otarget {
 	struct export_target *t;
+	struct ojob	*jobs;		/* async exec only */
+	size_t		 njobs;
 	unsigned	 attempts;	/* failures in a row */
 	time_t		 next_try;	/* 0: now */
 	int		 failing;
@@ -31,6 +39,7 @@ struct outbox {
 	size_t		 n;
 	const struct feedlist *fl;
 	long		 exported;
+	int		 async;		/* exec: start commands, don't wait */
 };
 
 struct outbox *
@@ -42,12 +51,18 @@ outbox_new(void)
 void
 outbox_free(struct outbox *ob)
 {
-	size_t i;
+	size_t i, j;
 
 	if (ob == NULL)
 		return;
-	for (i = 0; i < ob->n; i++)
+	for (i = 0; i < ob->n; i++) {
+		/* a command still running is killed: its event stays
+		 * pending and runs again (exec is at least once) */
+		for (j = 0; j < ob->v[i].njobs; j++)
+			export_job_free(ob->v[i].jobs[j].j);
+		free(ob->v[i].jobs);
 		export_target_free(ob->v[i].t);
+	}
 	free(ob->v);
 	free(ob);
 }
@@ -118,6 +133,23 @@ outbox_add_spec(struct outbox *ob, const char *spec, char *ebuf, size_t n)
 	}
 	outbox_add(ob, t);
 	return ERR_OK;
+}
+
+void
+outbox_set_async(struct outbox *ob, int on)
+{
+	ob->async = on;
+}
+
+int
+outbox_busy(const struct outbox *ob)
+{
+	size_t i;
+
+	for (i = 0; i < ob->n; i++)
+		if (ob->v[i].njobs > 0)
+			return 1;
+	return 0;
 }
 
 size_t
@@ -480,6 +512,156 @@ set_state(struct walk *w, time_t now)
 	}
 }
 
+/* ---- exec without waiting (the daemon) ---- */
+
+/* What export.c logs for a delivery it waits for, for the commands we do
+ * not wait for: the first failure of a kind and the recovery. */
+static void
+exec_note(struct export_target *t, enum export_status st, const char *msg)
+{
+	if (st == t->state)
+		return;
+	if (st == EXPORT_OK)
+		log_notice("export %s: delivering again (was: %s)", t->name,
+		    export_status_name(t->state));
+	else
+		log_warnx("export %s: %s: %s; articles stay pending", t->name,
+		    export_status_name(st), msg);
+	t->state = st;
+}
+
+/* Collects the commands that finished. */
+static void
+exec_reap(struct walk *w)
+{
+	struct otarget *o = w->o;
+	char ebuf[512] = "";
+	size_t k = 0;
+	int64_t seq;
+	int st;
+
+	while (k < o->njobs) {
+		if ((st = export_job_poll(o->jobs[k].j, ebuf, sizeof(ebuf))) ==
+		    -1) {
+			k++;
+			continue;
+		}
+		seq = o->jobs[k].seq;
+		export_job_free(o->jobs[k].j);
+		o->jobs[k] = o->jobs[--o->njobs];
+		exec_note(o->t, (enum export_status)st, ebuf);
+		if (st != EXPORT_OK) {
+			snprintf(w->msg, sizeof(w->msg), "%s: %s",
+			    export_status_name((enum export_status)st), ebuf);
+			w->failed = 1;
+			continue;
+		}
+		if (store_event_done(w->st, o->t->name, seq,
+		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
+			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+			log_warnx("export %s: %s", o->t->name, ebuf);
+			w->failed = 1;
+			continue;
+		}
+		w->seen++;
+		w->ob->exported++;
+	}
+}
+
+static int
+exec_one(void *ctx, const struct store_event *e)
+{
+	struct walk *w = ctx;
+	struct otarget *o = w->o;
+	struct export_target *t = o->t;
+	struct export_item it;
+	struct outbox_scratch sc;
+	struct export_job *j;
+	struct article *a;
+	enum export_status es;
+	char ebuf[512];
+	size_t k;
+	int rc;
+
+	for (k = 0; k < o->njobs; k++)
+		if (o->jobs[k].seq == e->seq)
+			return 0;	/* running */
+	if (t->max_jobs > 0 && t->running >= t->max_jobs)
+		return WALK_PAUSE;
+	w->seen++;
+	rc = outbox_item_load(w->st, e, w->ob->fl, &it, &a, &sc, ebuf,
+	    sizeof(ebuf));
+	if (rc == ERR_OK && !export_target_wants(t, &it))
+		rc = ERR_NOTFOUND;	/* not for us: done */
+	es = rc == ERR_OK ? export_exec_start(t, &it, &j, ebuf, sizeof(ebuf)) :
+	    EXPORT_OK;
+	article_free(a);
+	outbox_item_clear(&sc);
+	if (rc != ERR_OK && rc != ERR_NOTFOUND) {
+		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+		log_warnx("export %s: %s", t->name, ebuf);
+		w->failed = 1;
+		return WALK_FAIL;
+	}
+	if (rc == ERR_NOTFOUND || es == EXPORT_EINVAL) {
+		if (es == EXPORT_EINVAL)
+			log_warnx("export %s: event %lld skipped: %s",
+			    t->name, (long long)e->seq, ebuf);
+		if (store_event_done(w->st, t->name, e->seq,
+		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
+			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+			w->failed = 1;
+			return WALK_FAIL;
+		}
+		w->ob->exported++;
+		return 0;
+	}
+	if (es == EXPORT_EBUSY)
+		return WALK_PAUSE;
+	if (es != EXPORT_OK) {
+		exec_note(t, es, ebuf);
+		snprintf(w->msg, sizeof(w->msg), "%s: %s",
+		    export_status_name(es), ebuf);
+		w->failed = 1;
+		return WALK_FAIL;
+	}
+	o->jobs = xreallocarray(o->jobs, o->njobs + 1, sizeof(*o->jobs));
+	o->jobs[o->njobs].j = j;
+	o->jobs[o->njobs++].seq = e->seq;
+	return 0;
+}
+
+/* Reaps what finished and starts what the cap allows; never waits. */
+static void
+exec_drain(struct walk *w, time_t now)
+{
+	struct otarget *o = w->o;
+	char ebuf[512];
+	long limit;
+	int rc;
+
+	w->failed = 0;
+	w->msg[0] = '\0';
+	w->seen = 0;
+	exec_reap(w);
+	if (!w->failed && !(o->failing && now < o->next_try)) {
+		/* the running ones come first in the walk; look past them */
+		limit = (long)o->njobs + (o->t->max_jobs > 0 ?
+		    o->t->max_jobs : 4) + 1;
+		rc = store_events_pending(w->st, o->t->name, 0, limit,
+		    exec_one, w, ebuf, sizeof(ebuf));
+		if (rc != ERR_OK && rc != WALK_FAIL && rc != WALK_PAUSE &&
+		    !w->failed) {
+			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+			log_warnx("export %s: %s", o->t->name, ebuf);
+			w->failed = 1;
+		}
+	} else if (!w->failed)
+		return;		/* waiting out a backoff */
+	if (w->failed || w->seen > 0)
+		set_state(w, now);
+}
+
 int
 outbox_drain(struct outbox *ob, struct store *st, time_t now,
     long budget_ms)
@@ -496,6 +678,10 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 	w->deadline = budget_ms > 0 ? mono_ms() + budget_ms : 0;
 	for (i = 0; i < ob->n; i++) {
 		w->o = &ob->v[i];
+		if (ob->async && w->o->t->format == EXPORT_FMT_EXEC) {
+			exec_drain(w, now);
+			continue;
+		}
 		if (w->o->failing && now < w->o->next_try)
 			continue;
 		w->failed = 0;

@@ -43,6 +43,14 @@ void		 outbox_carry(struct outbox *to, const struct outbox *from);
  * may change at any time (a reload); NULL = no tags. */
 void		 outbox_set_feeds(struct outbox *ob, const struct feedlist *fl);
 
+/* With on, exec targets start their commands (up to the target's cap) and
+ * collect them on later calls instead of waiting: for the daemon, whose
+ * polling must not wait for a slow command.  Exec is at least once: a
+ * command killed (outbox_free, a crash) runs again. */
+void		 outbox_set_async(struct outbox *ob, int on);
+/* 1 while commands run: call outbox_drain again soon to collect them. */
+int		 outbox_busy(const struct outbox *ob);
+
 /*
  * Delivers pending events of every target that is not waiting out a
  * backoff.  With budget_ms > 0 it returns once that much time was spent

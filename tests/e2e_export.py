@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import json as _json
 
 TIDINGS = os.environ.get("TIDINGS", "src/tidings")
 TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.abspath(__file__)))
@@ -404,6 +405,52 @@ def superseded():
           (r.stderr, o.stdout, files(out)))
 
 
+# The daemon does not wait for export commands: polling goes on while
+# they run, up to the target's concurrency.
+def exec_daemon():
+    d = os.path.join(tmp, "exec")
+    out = os.path.join(d, "out")
+    os.makedirs(out)
+    conf = os.path.join(d, "tidings.conf")
+    routes["/e.xml"] = (rss("E", [("e%d" % j, "E %d" % j, "t")
+                                  for j in range(4)]), TYPES["rss"])
+    with open(conf, "w") as f:
+        f.write("[daemon]\ndb = db\nfeeds = feeds.conf\n"
+                "[fetch]\ninterval = 1s\nmin_interval = 1s\n"
+                "[export hook]\nformat = exec\nconcurrency = 2\n"
+                "command = \"sleep 2; cat > %s/job.$$\"\n" % out)
+    with open(os.path.join(d, "feeds.conf"), "w") as f:
+        f.write(BASE + "/e.xml name=e\n")
+    errf = open(os.path.join(d, "stderr"), "w+")
+    hits["/e.xml"] = 0
+    p = subprocess.Popen([TIDINGS, "daemon", "-c", conf],
+                         stdout=subprocess.DEVNULL, stderr=errf)
+    t0 = time.time()
+    while time.time() - t0 < 10 and hits.get("/e.xml", 0) < 1:
+        time.sleep(0.05)
+    t1 = time.time()
+    time.sleep(1.7)
+    during = (hits.get("/e.xml", 0), len(files(out)))
+    while time.time() - t1 < 15 and len(files(out)) < 4:
+        time.sleep(0.1)
+    time.sleep(0.3)
+    r = run("outbox", "-c", conf)
+    p.send_signal(signal.SIGTERM)
+    p.wait(timeout=15)
+    errf.seek(0)
+    err = errf.read()
+    check(during[0] >= 2 and during[1] == 0,
+          "exec: polling goes on while the commands run", during)
+    jobs = files(out)
+    titles = sorted(_json.loads(open(os.path.join(out, n)).read())
+                    ["article"]["title"] for n in jobs)
+    check(titles == ["E 0", "E 1", "E 2", "E 3"],
+          "exec: each article to the command once", titles)
+    check("hook: 0 pending" in r.stdout, "exec: nothing left pending",
+          r.stdout)
+    check(sanitizer(err), "exec: no sanitizer report", err)
+
+
 # ---- 3. SIGKILL at random points ----
 def crash():
     d = os.path.join(tmp, "crash")
@@ -524,6 +571,7 @@ else:
     hostile_names()
     missing_dir()
     superseded()
+    exec_daemon()
     crash()
     # The tmpfs needs a mount namespace of its own: this script again,
     # under unshare(1), for that part only.
