@@ -1,3 +1,7 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +48,7 @@ buf_puts(struct buf *b, const char *s)
 }
 
 int
-buf_putc(struct buf *b, int c)
+buf_putc_slow(struct buf *b, int c)
 {
 	char ch = (char)c;
 
@@ -146,4 +150,43 @@ buf_rtrim(struct buf *b)
 {
 	while (b->len > 0 && strchr(" \t\r\n\f\v", b->data[b->len - 1]) != NULL)
 		b->data[--b->len] = '\0';
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	struct stat st;
+	char chunk[65536];
+	FILE *fp;
+	size_t got;
+	int rc = 0;
+
+	if (path == NULL)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL)
+		return errno;
+	/* A regular file is read straight into one buffer of its size:
+	 * growing a buffer chunk by chunk copied a 50 MB feed about twice
+	 * and left a quarter of the capacity unused.  The loop below still
+	 * reads what a growing file adds, and pipes. */
+	if (b->data == NULL && fstat(fileno(fp), &st) == 0 &&
+	    S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < SIZE_MAX &&
+	    (b->max == 0 || (uintmax_t)st.st_size <= b->max)) {
+		b->cap = (size_t)st.st_size + 1;
+		b->data = xmalloc(b->cap);
+		b->len = fread(b->data, 1, b->cap - 1, fp);
+		b->data[b->len] = '\0';
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (buf_append(b, chunk, got) < 0) {
+			rc = EFBIG;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(fp))
+		rc = errno ? errno : EIO;
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
 }

@@ -18,10 +18,25 @@ struct buf {
 
 int	 buf_append(struct buf *b, const void *p, size_t n);
 int	 buf_puts(struct buf *b, const char *s);
-int	 buf_putc(struct buf *b, int c);
+int	 buf_putc_slow(struct buf *b, int c);
 int	 buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/*
+ * One byte: inline when it fits, since the HTML and JSON writers append
+ * byte by byte.  The cap test is grow()'s: room for the byte and the NUL,
+ * and len + 1 within max.
+ */
+static inline int
+buf_putc(struct buf *b, int c)
+{
+	if (b->len + 2 <= b->cap && (b->max == 0 || b->len < b->max)) {
+		b->data[b->len++] = (char)c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return buf_putc_slow(b, c);
+}
 /* Appends the UTF-8 encoding of code point cp (invalid ones become U+FFFD). */
 int	 buf_put_utf8(struct buf *b, unsigned long cp);
 /* Returns "" for an empty buffer, never NULL. */
@@ -32,5 +47,11 @@ void	 buf_free(struct buf *b);	/* frees memory, keeps max */
 char	*buf_detach(struct buf *b);
 /* Removes trailing ASCII white space. */
 void	 buf_rtrim(struct buf *b);
+/*
+ * Appends a whole file (path NULL = stdin) to b, within b->max.  Returns 0,
+ * EFBIG when the file passes the cap, or the errno of the failed open or
+ * read; b keeps what was read either way, for the caller to free.
+ */
+int	 buf_read_file(struct buf *b, const char *path);
 
 #endif

@@ -1,7 +1,5 @@
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -189,43 +187,16 @@ cli_read_file(const char *path, size_t max, char **data, size_t *len,
     char *ebuf, size_t n)
 {
 	struct buf b = { 0 };
-	struct stat st;
-	char chunk[65536];
-	FILE *fp;
-	size_t got;
-	int rc = ERR_OK;
+	int e;
 
 	b.max = max;
-	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(path, "rb")) == NULL)
-		return err_set(ebuf, n, ERR_IO, "%s: %s", path, strerror(errno));
-	/* A regular file is read straight into one buffer of its size:
-	 * growing a buffer chunk by chunk copied a 50 MB feed about twice
-	 * and left a quarter of the capacity unused.  The loop below still
-	 * reads what a growing file adds, and pipes. */
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX &&
-	    (max == 0 || (uintmax_t)st.st_size <= max)) {
-		b.cap = (size_t)st.st_size + 1;
-		b.data = xmalloc(b.cap);
-		b.len = fread(b.data, 1, b.cap - 1, fp);
-		b.data[b.len] = '\0';
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_append(&b, chunk, got) < 0) {
-			rc = err_set(ebuf, n, ERR_LIMIT,
-			    "%s: larger than the limit of %zu bytes", path, max);
-			break;
-		}
-	}
-	if (rc == ERR_OK && ferror(fp))
-		rc = err_set(ebuf, n, ERR_IO, "%s: %s", path, strerror(errno));
-	if (fp != stdin)
-		fclose(fp);
-	if (rc != ERR_OK) {
+	e = buf_read_file(&b, strcmp(path, "-") == 0 ? NULL : path);
+	if (e != 0) {
 		buf_free(&b);
-		return rc;
+		if (e == EFBIG)
+			return err_set(ebuf, n, ERR_LIMIT,
+			    "%s: larger than the limit of %zu bytes", path, max);
+		return err_set(ebuf, n, ERR_IO, "%s: %s", path, strerror(e));
 	}
 	*len = b.len;
 	*data = buf_detach(&b);

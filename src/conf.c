@@ -826,37 +826,25 @@ int
 conf_load(struct conf *c, const char *path, struct conf_diag *d)
 {
 	struct buf b = { 0 };
-	char chunk[8192];
-	FILE *fp;
-	size_t n;
-	int rv, must = path != NULL;
+	int e, rv, must = path != NULL;
 
 	conf_init(c);
 	if (path == NULL)
 		path = conf_default_path();
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		if (!must && errno == ENOENT)
-			return ERR_OK;
-		conf_diag_add(d, path, 0, "%s", strerror(errno));
-		return ERR_IO;
-	}
 	b.max = CONF_MAX_BYTES;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (buf_append(&b, chunk, n) == -1) {
+	e = buf_read_file(&b, path);
+	if (e != 0) {
+		buf_free(&b);
+		if (e == ENOENT && !must)
+			return ERR_OK;
+		if (e == EFBIG) {
 			conf_diag_add(d, path, 0, "larger than %d bytes",
 			    CONF_MAX_BYTES);
-			fclose(fp);
-			buf_free(&b);
 			return ERR_LIMIT;
 		}
-	if (ferror(fp)) {
-		conf_diag_add(d, path, 0, "%s", strerror(errno));
-		fclose(fp);
-		buf_free(&b);
+		conf_diag_add(d, path, 0, "%s", strerror(e));
 		return ERR_IO;
 	}
-	fclose(fp);
 	c->path = xstrdup(path);
 	rv = conf_parse(c, path, buf_str(&b), b.len, d);
 	buf_free(&b);

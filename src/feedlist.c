@@ -410,31 +410,19 @@ static int
 parse_file(struct feedlist *fl, const char *path, struct conf_diag *d)
 {
 	struct buf b = { 0 };
-	char chunk[8192];
-	FILE *fp;
-	size_t n;
-	int rv;
+	int e, rv;
 
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		conf_diag_add(d, path, 0, "%s", strerror(errno));
-		return ERR_IO;
-	}
 	b.max = FEEDLIST_MAX_BYTES;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (buf_append(&b, chunk, n) == -1) {
-			conf_diag_add(d, path, 0, "larger than %d bytes",
-			    FEEDLIST_MAX_BYTES);
-			fclose(fp);
-			buf_free(&b);
-			return ERR_LIMIT;
-		}
-	rv = ferror(fp) ? ERR_IO : ERR_OK;
-	if (rv != ERR_OK)
-		conf_diag_add(d, path, 0, "%s", strerror(errno));
-	fclose(fp);
-	if (rv == ERR_OK)
+	if ((e = buf_read_file(&b, path)) == 0)
 		rv = feedlist_parse(fl, path, buf_str(&b), b.len, d);
+	else if (e == EFBIG) {
+		conf_diag_add(d, path, 0, "larger than %d bytes",
+		    FEEDLIST_MAX_BYTES);
+		rv = ERR_LIMIT;
+	} else {
+		conf_diag_add(d, path, 0, "%s", strerror(e));
+		rv = ERR_IO;
+	}
 	buf_free(&b);
 	return rv;
 }
