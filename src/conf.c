@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "defaults.h"
 #include "err.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -80,20 +81,20 @@ conf_init(struct conf *c)
 		c->db_path = xstrdup(LOCALSTATEDIR "/lib/tidings/tidings.db");
 	c->feeds_glob = xstrdup(SYSCONFDIR "/tidings/feeds.d/*.conf");
 	c->log_level = LOG_LVL_NOTICE;
-	c->max_transfers = 32;
-	c->host_connections = 4;
-	c->host_rate = 4.0;
-	c->connect_timeout = 15;
-	c->timeout = 120;
-	c->low_speed_limit = 64;
-	c->low_speed_time = 30;
-	c->max_body = 16 * 1024 * 1024;
-	c->max_redirects = 8;
-	c->interval = 3600;
-	c->min_interval = 300;
-	c->max_interval = 86400;
-	c->max_backoff = 86400;
-	c->startup_spread = 300;
+	c->max_transfers = DEFAULT_MAX_TRANSFERS;
+	c->host_connections = DEFAULT_HOST_CONNECTIONS;
+	c->host_rate = DEFAULT_HOST_RATE;
+	c->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+	c->timeout = DEFAULT_TIMEOUT;
+	c->low_speed_limit = DEFAULT_LOW_SPEED_LIMIT;
+	c->low_speed_time = DEFAULT_LOW_SPEED_TIME;
+	c->max_body = DEFAULT_MAX_BODY;
+	c->max_redirects = DEFAULT_MAX_REDIRECTS;
+	c->interval = DEFAULT_INTERVAL;
+	c->min_interval = DEFAULT_MIN_INTERVAL;
+	c->max_interval = DEFAULT_MAX_INTERVAL;
+	c->max_backoff = DEFAULT_MAX_BACKOFF;
+	c->startup_spread = DEFAULT_STARTUP_SPREAD;
 	c->permanent_redirects = 3;
 }
 

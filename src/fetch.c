@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "defaults.h"
 #include "err.h"
 #include "xmalloc.h"
 
@@ -92,15 +93,15 @@ void
 fetch_opts_init(struct fetch_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->max_transfers = 32;
-	o->host_connections = 4;
-	o->host_rate = 4.0;
-	o->connect_timeout = 15;
-	o->timeout = 120;
-	o->low_speed_limit = 64;
-	o->low_speed_time = 30;
-	o->max_body = 16 * 1024 * 1024;
-	o->max_redirects = 8;
+	o->max_transfers = DEFAULT_MAX_TRANSFERS;
+	o->host_connections = DEFAULT_HOST_CONNECTIONS;
+	o->host_rate = DEFAULT_HOST_RATE;
+	o->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+	o->timeout = DEFAULT_TIMEOUT;
+	o->low_speed_limit = DEFAULT_LOW_SPEED_LIMIT;
+	o->low_speed_time = DEFAULT_LOW_SPEED_TIME;
+	o->max_body = DEFAULT_MAX_BODY;
+	o->max_redirects = DEFAULT_MAX_REDIRECTS;
 }
 
 const char *

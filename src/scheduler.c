@@ -4,16 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "xmalloc.h"
 
 void
 sched_limits_init(struct sched_limits *l)
 {
-	l->interval = 3600;
-	l->min_interval = 300;
-	l->max_interval = 86400;
-	l->max_backoff = 86400;
-	l->startup_spread = 300;
+	l->interval = DEFAULT_INTERVAL;
+	l->min_interval = DEFAULT_MIN_INTERVAL;
+	l->max_interval = DEFAULT_MAX_INTERVAL;
+	l->max_backoff = DEFAULT_MAX_BACKOFF;
+	l->startup_spread = DEFAULT_STARTUP_SPREAD;
 }
 
 /* FNV-1a over the URL and a salt, so that the slot and the jitter of one
