@@ -27,9 +27,7 @@ article_free(struct article *a)
 	free(a->text);
 	free(a->comments);
 	free(a->language);
-	for (i = 0; i < a->ncategories; i++)
-		free(a->categories[i]);
-	free(a->categories);
+	xfreev(a->categories, a->ncategories);
 	for (i = 0; i < a->nenclosures; i++) {
 		free(a->enclosures[i].url);
 		free(a->enclosures[i].type);

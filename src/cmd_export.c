@@ -358,9 +358,7 @@ cmd_outbox(int argc, char **argv)
 	}
 	rv = 0;
 out:
-	for (i = 0; i < l.n; i++)
-		free(l.v[i]);
-	free(l.v);
+	xfreev(l.v, l.n);
 	env_close(&v);
 	return rv;
 }

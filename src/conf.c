@@ -49,13 +49,9 @@ conf_diag_add(struct conf_diag *d, const char *file, int line,
 void
 conf_diag_free(struct conf_diag *d)
 {
-	size_t i;
-
 	if (d == NULL)
 		return;
-	for (i = 0; i < d->n; i++)
-		free(d->msgs[i]);
-	free(d->msgs);
+	xfreev(d->msgs, d->n);
 	d->msgs = NULL;
 	d->n = 0;
 }
@@ -98,16 +94,6 @@ conf_init(struct conf *c)
 	c->permanent_redirects = 3;
 }
 
-static void
-free_strv(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 conf_free(struct conf *c)
 {
@@ -126,8 +112,8 @@ conf_free(struct conf *c)
 		free(e->name);
 		free(e->file);
 		free(e->dir);
-		free_strv(e->feeds, e->nfeeds);
-		free_strv(e->tags, e->ntags);
+		xfreev(e->feeds, e->nfeeds);
+		xfreev(e->tags, e->ntags);
 		free(e->command);
 	}
 	free(c->exports);

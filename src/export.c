@@ -84,16 +84,6 @@ export_target_new(const char *name, enum export_format f, const char *where)
 	return t;
 }
 
-static void
-free_list(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 export_target_free(struct export_target *t)
 {
@@ -103,11 +93,11 @@ export_target_free(struct export_target *t)
 		return;
 	free(t->name);
 	free(t->dir);
-	free_list(t->feeds, t->nfeeds);
-	free_list(t->tags, t->ntags);
+	xfreev(t->feeds, t->nfeeds);
+	xfreev(t->tags, t->ntags);
 	while (t->argv != NULL && t->argv[n] != NULL)
 		n++;
-	free_list(t->argv, n);
+	xfreev(t->argv, n);
 	free(t->command);
 	free(t);
 }

@@ -34,13 +34,9 @@ feedlist_identity_name(enum feedlist_identity id)
 static void
 feed_clear(struct feedlist_feed *f)
 {
-	size_t i;
-
 	free(f->url);
 	free(f->name);
-	for (i = 0; i < f->ntags; i++)
-		free(f->tags[i]);
-	free(f->tags);
+	xfreev(f->tags, f->ntags);
 	free(f->user_agent);
 	free(f->auth_file);
 	free(f->charset);

@@ -15,5 +15,7 @@ void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);		/* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Frees the n strings of v, then v itself; v may be NULL when n is 0. */
+void  xfreev(char **v, size_t n);
 
 #endif
