@@ -29,12 +29,54 @@ to_tm(int64_t t, struct tm *tm)
 	gmtime_r(&tt, tm);
 }
 
+static void
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+/*
+ * Writes "YYYY-MM-DDTHH:MM:SS" (19 bytes, no NUL) as strftime would, which
+ * costs a locale lookup per call; 0, writing nothing, for what strftime
+ * prints otherwise (years outside 1000..9999, fields out of range).
+ */
+static int
+put_ymdhms(char *out, const struct tm *tm)
+{
+	int y = tm->tm_year + 1900;
+
+	if (y < 1000 || y > 9999 || tm->tm_mon < 0 || tm->tm_mon > 11 ||
+	    tm->tm_mday < 0 || tm->tm_mday > 31 || tm->tm_hour < 0 ||
+	    tm->tm_hour > 23 || tm->tm_min < 0 || tm->tm_min > 59 ||
+	    tm->tm_sec < 0 || tm->tm_sec > 60)
+		return 0;
+	put2(out, y / 100);
+	put2(out + 2, y % 100);
+	out[4] = '-';
+	put2(out + 5, tm->tm_mon + 1);
+	out[7] = '-';
+	put2(out + 8, tm->tm_mday);
+	out[10] = 'T';
+	put2(out + 11, tm->tm_hour);
+	out[13] = ':';
+	put2(out + 14, tm->tm_min);
+	out[16] = ':';
+	put2(out + 17, tm->tm_sec);
+	return 1;
+}
+
 void
 date_format_utc(int64_t utc, char *out, size_t n)
 {
 	struct tm tm;
 
 	to_tm(utc, &tm);
+	if (n > 20 && put_ymdhms(out, &tm)) {
+		out[19] = 'Z';
+		out[20] = '\0';
+		return;
+	}
 	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
@@ -46,11 +88,19 @@ date_format_local(const struct date_time *d, char *out, size_t n)
 	int off = d->tzoff, sign = '+';
 
 	to_tm(d->utc + (int64_t)off * 60, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (off < 0) {
 		sign = '-';
 		off = -off;
 	}
+	if (n > 25 && off < 100 * 60 && put_ymdhms(out, &tm)) {
+		out[19] = (char)sign;
+		put2(out + 20, off / 60);
+		out[22] = ':';
+		put2(out + 23, off % 60);
+		out[25] = '\0';
+		return;
+	}
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(out, n, "%s%c%02d:%02d", base, sign, off / 60, off % 60);
 }
 
