@@ -36,7 +36,7 @@ struct entity {
 
 /*
  * Allowlists: these name sets are those of feedparser's sanitizer (they are
- * the facts the conformance corpus tests), kept sorted for bsearch.
+ * the facts the conformance corpus tests), kept sorted.
  */
 static const char *const ok_elements[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside",
@@ -381,26 +381,91 @@ cmp_counted(const char *s, size_t n, const char *name)
 	return name[n] == '\0' ? 0 : -1;
 }
 
-static int
-in_set(const char *const *set, size_t nset, const char *s, size_t n)
+/*
+ * The allowlists are looked up through one hash table of every name they
+ * hold, each with the sets it belongs to as bits: a tag or attribute name
+ * is hashed once and then tested against any set for free.  The table is
+ * filled before main() from the sorted lists below (see cls_build()), so
+ * the lists stay the one statement of which names are allowed.
+ */
+enum {
+	SET_ok_elements		= 1u << 0,
+	SET_ok_attributes	= 1u << 1,
+	SET_css_properties	= 1u << 2,
+	SET_css_keywords	= 1u << 3,
+	SET_mathml_elements	= 1u << 4,
+	SET_mathml_attributes	= 1u << 5,
+	SET_svg_elements	= 1u << 6,
+	SET_svg_attributes	= 1u << 7,
+	SET_svg_properties	= 1u << 8,
+	SET_void_elements	= 1u << 9,
+	SET_uri_schemes		= 1u << 10,
+	SET_unacceptable_elements = 1u << 11,
+	SET_uri_attributes	= 1u << 12,
+	SET_animation_values	= 1u << 13,
+	SET_relative_uris	= 1u << 14,
+	SET_css_shorthands	= 1u << 15,
+	SET_block_elements	= 1u << 16,
+	SET_rawtext_elements	= 1u << 17,
+	SET_hidden_elements	= 1u << 18,
+};
+
+#define CLS_SIZE	2048	/* a power of two, over twice the names */
+
+struct cls_slot {
+	const char	*name;
+	uint32_t	 len;
+	uint32_t	 sets;
+};
+
+static struct cls_slot cls_table[CLS_SIZE];
+
+static inline uint32_t
+cls_hash(const char *s, size_t n)
 {
-	size_t lo = 0, hi = nset;
+	uint32_t h = 2166136261u;
+	size_t i;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp_counted(s, n, set[mid]);
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
 
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+/* The sets the name s (n bytes, compared exactly) belongs to; 0 for none. */
+static inline uint32_t
+classify(const char *s, size_t n)
+{
+	uint32_t h = cls_hash(s, n) & (CLS_SIZE - 1);
+
+	while (cls_table[h].name != NULL) {
+		if (cls_table[h].len == n &&
+		    memcmp(cls_table[h].name, s, n) == 0)
+			return cls_table[h].sets;
+		h = (h + 1) & (CLS_SIZE - 1);
 	}
 	return 0;
 }
 
-#define IN(set, s, n)	in_set(set, NELEM(set), s, n)
+static void
+cls_add(const char *const *set, size_t nset, uint32_t bit)
+{
+	size_t i, n;
+	uint32_t h;
+
+	for (i = 0; i < nset; i++) {
+		n = strlen(set[i]);
+		h = cls_hash(set[i], n) & (CLS_SIZE - 1);
+		while (cls_table[h].name != NULL &&
+		    (cls_table[h].len != n ||
+		    memcmp(cls_table[h].name, set[i], n) != 0))
+			h = (h + 1) & (CLS_SIZE - 1);
+		cls_table[h].name = set[i];
+		cls_table[h].len = (uint32_t)n;
+		cls_table[h].sets |= bit;
+	}
+}
+
+#define IN(set, s, n)	((classify(s, n) & SET_##set) != 0)
 
 static int
 eq(const char *s, size_t n, const char *lit)
@@ -992,8 +1057,7 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 		}
 		buf_append(&b, s + a, i + 1 - a);
 		buf_append(&b, s + i + 1, g - i - 1);
-		if (in_set(void_elements, NELEM(void_elements), s + i + 1,
-		    g - i - 1))
+		if (IN(void_elements, s + i + 1, g - i - 1))
 			buf_puts(&b, " />");
 		else {
 			buf_puts(&b, "></");
@@ -1738,8 +1802,7 @@ scheme_ok(const char *u)
 	if (*p != ':' || n == 0)
 		return 1;
 	/* No scheme we allow is as long as sch. */
-	return n < sizeof(sch) && in_set(uri_schemes, NELEM(uri_schemes), sch,
-	    n);
+	return n < sizeof(sch) && IN(uri_schemes, sch, n);
 }
 
 static void
@@ -1795,8 +1858,8 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 		{ "xmlns:xlink", 11, NS_XLINK, sizeof(NS_XLINK) - 1, 0 },
 	};
 	struct san *z = ctx;
-	const char *const *aset = ok_attributes;
-	size_t naset = NELEM(ok_attributes), i, m, m2, total;
+	uint32_t aset = SET_ok_attributes;
+	size_t i, m, m2, total;
 	const char *outtag = tag, *camel, *outname;
 	const struct attr *xmlns = NULL;
 	int ok_el, svgattrs = 0, animates_link, add[3] = { 0, 0, 0 };
@@ -1821,11 +1884,9 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 		    has_attr_value(attrs, na, "xmlns", NS_SVG)))
 			z->svg++;
 		if (z->mathml && IN(mathml_elements, tag, tlen)) {
-			aset = mathml_attributes;
-			naset = NELEM(mathml_attributes);
+			aset = SET_mathml_attributes;
 		} else if (z->svg && IN(svg_elements, tag, tlen)) {
-			aset = svg_attributes;
-			naset = NELEM(svg_attributes);
+			aset = SET_svg_attributes;
 			svgattrs = 1;
 			if ((camel = svg_camel_name(tag, tlen)) != NULL)
 				outtag = camel;
@@ -1890,7 +1951,7 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 				z->val.data[m2] = (char)lower(
 				    (unsigned char)z->val.data[m2]);
 		if (eq(z->prop.data, z->prop.len, "style")) {
-			if (aset != ok_attributes)
+			if (aset != SET_ok_attributes)
 				continue;
 			buf_reset(&z->style);
 			css_clean(z, &z->style, buf_str(&z->val), z->val.len);
@@ -1901,7 +1962,7 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 			buf_putc(&z->out, '"');
 			continue;
 		}
-		if (!in_set(aset, naset, z->prop.data, z->prop.len))
+		if (!(classify(z->prop.data, z->prop.len) & aset))
 			continue;
 		outname = z->prop.data;
 		if (svgattrs && (camel = svg_camel_name(z->prop.data,
@@ -2501,4 +2562,32 @@ html_looks_like_html(const char *s, size_t len)
 		}
 	}
 	return evidence;
+}
+
+/* Fills the allowlist table before main(), so that no thread ever sees it
+ * half built. */
+__attribute__((constructor)) static void
+cls_build(void)
+{
+#define ADD(set)	cls_add(set, NELEM(set), SET_##set)
+	ADD(ok_elements);
+	ADD(ok_attributes);
+	ADD(css_properties);
+	ADD(css_keywords);
+	ADD(mathml_elements);
+	ADD(mathml_attributes);
+	ADD(svg_elements);
+	ADD(svg_attributes);
+	ADD(svg_properties);
+	ADD(void_elements);
+	ADD(uri_schemes);
+	ADD(unacceptable_elements);
+	ADD(uri_attributes);
+	ADD(animation_values);
+	ADD(relative_uris);
+	ADD(css_shorthands);
+	ADD(block_elements);
+	ADD(rawtext_elements);
+	ADD(hidden_elements);
+#undef ADD
 }
