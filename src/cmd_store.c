@@ -44,6 +44,22 @@ open_db(const char *path, int flags, struct store **st)
 	return 0;
 }
 
+/* A --limit value: a positive number, or -1 after saying why. */
+static int
+parse_limit(const char *arg, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(arg, &end, 10);
+	if (errno || *end || *out <= 0) {
+		fprintf(stderr, "tidings: --limit: not a positive number: %s\n",
+		    arg);
+		return -1;
+	}
+	return 0;
+}
+
 /* "file:///abs/path" for a file ingested without --feed-url, so that the
  * same file ingested twice is the same feed. */
 static char *
@@ -223,7 +239,7 @@ cmd_articles(int argc, char **argv)
 	struct lister l = { 0, 0 };
 	struct store *st;
 	const char *db = NULL, *feed = NULL;
-	char ebuf[512], *end;
+	char ebuf[512];
 	int ch, rc;
 
 	memset(&f, 0, sizeof(f));
@@ -244,13 +260,8 @@ cmd_articles(int argc, char **argv)
 			}
 			break;
 		case 'l':
-			errno = 0;
-			f.limit = strtol(optarg, &end, 10);
-			if (errno || *end || f.limit <= 0) {
-				fprintf(stderr, "tidings: --limit: not a "
-				    "positive number: %s\n", optarg);
+			if (parse_limit(optarg, &f.limit) != 0)
 				return 2;
-			}
 			break;
 		case 'j':
 			l.json = 1;
@@ -363,7 +374,7 @@ cmd_search(int argc, char **argv)
 	struct store *st;
 	struct buf q = { 0 };
 	const char *db = NULL;
-	char ebuf[512], *end;
+	char ebuf[512];
 	long limit = 50;
 	int ch, i, rc;
 
@@ -374,13 +385,8 @@ cmd_search(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'l':
-			errno = 0;
-			limit = strtol(optarg, &end, 10);
-			if (errno || *end || limit <= 0) {
-				fprintf(stderr, "tidings: --limit: not a "
-				    "positive number: %s\n", optarg);
+			if (parse_limit(optarg, &limit) != 0)
 				return 2;
-			}
 			break;
 		case 'j':
 			l.json = 1;
