@@ -436,7 +436,6 @@ flush(struct walk *w)
 	struct export_target *t = w->o->t;
 	enum export_status es, was;
 	char ebuf[512];
-	size_t i;
 
 	if (w->nseq == 0)
 		return 0;
@@ -456,19 +455,17 @@ flush(struct walk *w)
 		w->nseq = 0;
 		return -1;
 	}
-	for (i = 0; i < w->nseq; i++) {
-		if (store_event_done(w->st, t->name, w->seqs[i],
-		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
-			/* delivered but not marked: replayed later, which
-			 * finds the same bytes */
-			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-			log_warnx("export %s: %s", t->name, ebuf);
-			w->failed = 1;
-			w->nseq = 0;
-			return -1;
-		}
-		w->ob->exported++;
+	if (store_events_done(w->st, t->name, w->seqs, w->nseq,
+	    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
+		/* delivered but not marked: replayed later, which finds
+		 * the same bytes */
+		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+		log_warnx("export %s: %s", t->name, ebuf);
+		w->failed = 1;
+		w->nseq = 0;
+		return -1;
 	}
+	w->ob->exported += (long)w->nseq;
 	w->nseq = 0;
 	return 0;
 }

@@ -2134,8 +2134,16 @@ int
 store_event_done(struct store *st, const char *target, int64_t seq,
     int64_t now, char *ebuf, size_t n)
 {
+	return store_events_done(st, target, &seq, 1, now, ebuf, n);
+}
+
+int
+store_events_done(struct store *st, const char *target, const int64_t *seqs,
+    size_t nseqs, int64_t now, char *ebuf, size_t n)
+{
 	sqlite3_stmt *s;
 	int own = !st->in_batch, rc;
+	size_t i;
 
 	if (own) {
 		if ((s = stmt(st, S_BEGIN, ebuf, n)) == NULL)
@@ -2150,15 +2158,17 @@ store_event_done(struct store *st, const char *target, int64_t seq,
 	bind_text(s, 1, target);
 	if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
 		goto out;
-	if ((s = stmt(st, S_EV_DONE, ebuf, n)) == NULL) {
-		rc = ERR_DB;
-		goto out;
+	for (i = 0; i < nseqs; i++) {
+		if ((s = stmt(st, S_EV_DONE, ebuf, n)) == NULL) {
+			rc = ERR_DB;
+			goto out;
+		}
+		bind_text(s, 1, target);
+		sqlite3_bind_int64(s, 2, seqs[i]);
+		sqlite3_bind_int64(s, 3, now);
+		if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
+			goto out;
 	}
-	bind_text(s, 1, target);
-	sqlite3_bind_int64(s, 2, seq);
-	sqlite3_bind_int64(s, 3, now);
-	if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
-		goto out;
 	rc = advance(st, target, now, ebuf, n);
 out:
 	if (own) {

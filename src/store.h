@@ -246,6 +246,10 @@ int	store_events_pending(struct store *st, const char *target,
  * outside a batch. */
 int	store_event_done(struct store *st, const char *target, int64_t seq,
 	    int64_t now, char *ebuf, size_t n);
+/* The same for nseqs events at once, in one transaction. */
+int	store_events_done(struct store *st, const char *target,
+	    const int64_t *seqs, size_t nseqs, int64_t now, char *ebuf,
+	    size_t n);
 
 /* Every event (done or not) created at or after since, of feed_id (0 =
  * every feed), whose article still exists, oldest first: for re-exports. */

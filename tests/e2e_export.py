@@ -517,7 +517,7 @@ def crash():
         p = subprocess.Popen([TIDINGS, "daemon", "-c", conf],
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        time.sleep(rnd.uniform(0, 1.2))
+        time.sleep(rnd.uniform(0, 0.6))
         if p.poll() is None:
             p.kill()
             dkills += 1
