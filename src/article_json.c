@@ -3,8 +3,8 @@
 #include "article_json.h"
 #include "jsonw.h"
 
-static json_t *
-str_or_null(const char *s)
+json_t *
+article_json_str(const char *s)
 {
 	json_t *j;
 
@@ -36,11 +36,11 @@ article_json_item(const struct article *a)
 	json_t *o = json_object(), *cats = json_array(), *encs = json_array();
 	size_t i;
 
-	json_object_set_new(o, "id", str_or_null(a->id));
-	json_object_set_new(o, "guid", str_or_null(a->guid));
-	json_object_set_new(o, "link", str_or_null(a->link));
-	json_object_set_new(o, "title", str_or_null(a->title));
-	json_object_set_new(o, "author", str_or_null(a->author));
+	json_object_set_new(o, "id", article_json_str(a->id));
+	json_object_set_new(o, "guid", article_json_str(a->guid));
+	json_object_set_new(o, "link", article_json_str(a->link));
+	json_object_set_new(o, "title", article_json_str(a->title));
+	json_object_set_new(o, "author", article_json_str(a->author));
 	json_object_set_new(o, "published",
 	    date_or_null(a->has_published, &a->published, 0));
 	json_object_set_new(o, "updated",
@@ -49,25 +49,25 @@ article_json_item(const struct article *a)
 	    date_or_null(a->has_published, &a->published, 1));
 	json_object_set_new(o, "updated_local",
 	    date_or_null(a->has_updated, &a->updated, 1));
-	json_object_set_new(o, "summary", str_or_null(a->summary));
-	json_object_set_new(o, "content", str_or_null(a->content));
-	json_object_set_new(o, "text", str_or_null(a->text));
+	json_object_set_new(o, "summary", article_json_str(a->summary));
+	json_object_set_new(o, "content", article_json_str(a->content));
+	json_object_set_new(o, "text", article_json_str(a->text));
 	for (i = 0; i < a->ncategories; i++)
-		json_array_append_new(cats, str_or_null(a->categories[i]));
+		json_array_append_new(cats, article_json_str(a->categories[i]));
 	json_object_set_new(o, "categories", cats);
 	for (i = 0; i < a->nenclosures; i++) {
 		const struct article_enclosure *e = &a->enclosures[i];
 		json_t *je = json_object();
 
-		json_object_set_new(je, "url", str_or_null(e->url));
-		json_object_set_new(je, "type", str_or_null(e->type));
+		json_object_set_new(je, "url", article_json_str(e->url));
+		json_object_set_new(je, "type", article_json_str(e->type));
 		json_object_set_new(je, "length", e->length >= 0 ?
 		    json_integer(e->length) : json_null());
 		json_array_append_new(encs, je);
 	}
 	json_object_set_new(o, "enclosures", encs);
-	json_object_set_new(o, "comments", str_or_null(a->comments));
-	json_object_set_new(o, "language", str_or_null(a->language));
+	json_object_set_new(o, "comments", article_json_str(a->comments));
+	json_object_set_new(o, "language", article_json_str(a->language));
 	return o;
 }
 
@@ -77,20 +77,20 @@ article_json_feed(const struct article_feed *f)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "format",
-	    str_or_null(article_format_name(f->format)));
-	json_object_set_new(o, "title", str_or_null(f->title));
-	json_object_set_new(o, "link", str_or_null(f->link));
-	json_object_set_new(o, "description", str_or_null(f->description));
-	json_object_set_new(o, "language", str_or_null(f->language));
-	json_object_set_new(o, "author", str_or_null(f->author));
-	json_object_set_new(o, "image", str_or_null(f->image));
-	json_object_set_new(o, "generator", str_or_null(f->generator));
+	    article_json_str(article_format_name(f->format)));
+	json_object_set_new(o, "title", article_json_str(f->title));
+	json_object_set_new(o, "link", article_json_str(f->link));
+	json_object_set_new(o, "description", article_json_str(f->description));
+	json_object_set_new(o, "language", article_json_str(f->language));
+	json_object_set_new(o, "author", article_json_str(f->author));
+	json_object_set_new(o, "image", article_json_str(f->image));
+	json_object_set_new(o, "generator", article_json_str(f->generator));
 	json_object_set_new(o, "updated",
 	    date_or_null(f->has_updated, &f->updated, 0));
 	if (f->bozo) {
 		json_object_set_new(o, "bozo", json_true());
 		json_object_set_new(o, "bozo_message",
-		    str_or_null(f->bozo_message));
+		    article_json_str(f->bozo_message));
 	}
 	return o;
 }

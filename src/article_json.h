@@ -12,6 +12,9 @@
 
 struct jsonw;
 
+/* A string, or null for NULL (and for invalid UTF-8, which jansson
+ * refuses: null beats losing the whole record). */
+json_t	*article_json_str(const char *s);
 json_t	*article_json_item(const struct article *a);
 /* The feed's fields, without "items". */
 json_t	*article_json_feed(const struct article_feed *f);

@@ -214,17 +214,6 @@ export_format_text(const struct export_item *it, struct buf *out)
 	article_text_render(it->article, it->feed_title, out);
 }
 
-static json_t *
-str_or_null(const char *s)
-{
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);	/* NULL for invalid UTF-8 */
-	return j ? j : json_null();
-}
-
 void
 export_format_json(const struct export_item *it, struct buf *out)
 {
@@ -238,19 +227,19 @@ export_format_json(const struct export_item *it, struct buf *out)
 	    json_integer(EXPORT_JSON_VERSION));
 	json_object_set_new(o, "kind",
 	    json_string(export_kind_name(it->kind)));
-	json_object_set_new(o, "identity", str_or_null(it->identity));
+	json_object_set_new(o, "identity", article_json_str(it->identity));
 	json_object_set_new(o, "revision", json_integer(it->revision));
 	if (it->first_seen > 0) {
 		date_format_utc(it->first_seen, when, sizeof(when));
 		json_object_set_new(o, "first_seen", json_string(when));
 	} else
 		json_object_set_new(o, "first_seen", json_null());
-	json_object_set_new(feed, "name", str_or_null(it->feed_name));
-	json_object_set_new(feed, "title", str_or_null(it->feed_title));
-	json_object_set_new(feed, "url", str_or_null(it->feed_url));
+	json_object_set_new(feed, "name", article_json_str(it->feed_name));
+	json_object_set_new(feed, "title", article_json_str(it->feed_title));
+	json_object_set_new(feed, "url", article_json_str(it->feed_url));
 	json_object_set_new(feed, "slug", json_string(slug));
 	for (i = 0; i < it->ntags; i++)
-		json_array_append_new(tags, str_or_null(it->tags[i]));
+		json_array_append_new(tags, article_json_str(it->tags[i]));
 	json_object_set_new(feed, "tags", tags);
 	json_object_set_new(o, "feed", feed);
 	json_object_set_new(o, "article", article_json_item(it->article));
