@@ -2034,19 +2034,15 @@ row_event(sqlite3_stmt *s, struct store_event *e)
 	e->origin_url = (const char *)sqlite3_column_text(s, 9);
 }
 
-int
-store_events_pending(struct store *st, const char *target, int64_t after,
-    long limit, store_event_fn cb, void *ctx, char *ebuf, size_t n)
+/* Calls cb for each event s returns, until it returns non-zero; s is done
+ * after. */
+static int
+walk_events(struct store *st, sqlite3_stmt *s, store_event_fn cb, void *ctx,
+    char *ebuf, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, S_EV_PENDING, ebuf, n);
 	struct store_event e;
 	int rc;
 
-	if (s == NULL)
-		return ERR_DB;
-	bind_text(s, 1, target);
-	sqlite3_bind_int64(s, 2, after);
-	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		row_event(s, &e);
 		if ((rc = cb(ctx, &e)) != 0) {
@@ -2057,6 +2053,20 @@ store_events_pending(struct store *st, const char *target, int64_t after,
 	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "outbox");
 	done(s);
 	return rc;
+}
+
+int
+store_events_pending(struct store *st, const char *target, int64_t after,
+    long limit, store_event_fn cb, void *ctx, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_EV_PENDING, ebuf, n);
+
+	if (s == NULL)
+		return ERR_DB;
+	bind_text(s, 1, target);
+	sqlite3_bind_int64(s, 2, after);
+	sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
+	return walk_events(st, s, cb, ctx, ebuf, n);
 }
 
 static int
@@ -2187,23 +2197,12 @@ store_events_list(struct store *st, int64_t since, int64_t feed_id,
     store_event_fn cb, void *ctx, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = stmt(st, S_EV_LIST, ebuf, n);
-	struct store_event e;
-	int rc;
 
 	if (s == NULL)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, since);
 	sqlite3_bind_int64(s, 2, feed_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row_event(s, &e);
-		if ((rc = cb(ctx, &e)) != 0) {
-			done(s);
-			return rc;
-		}
-	}
-	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "outbox");
-	done(s);
-	return rc;
+	return walk_events(st, s, cb, ctx, ebuf, n);
 }
 
 int
