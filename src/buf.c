@@ -30,8 +30,27 @@ grow(struct buf *b, size_t extra)
 }
 
 int
+buf_reserve(struct buf *b, size_t n)
+{
+	if (grow(b, n) < 0)
+		return -1;
+	if (b->data != NULL)
+		b->data[b->len] = '\0';
+	return 0;
+}
+
+int
 buf_append(struct buf *b, const void *p, size_t n)
 {
+	/* Most appends fit: then grow()'s overflow and cap checks reduce
+	 * to these two. */
+	if (n < b->cap - b->len && (b->max == 0 || b->len + n <= b->max)) {
+		if (n)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	if (grow(b, n) < 0)
 		return -1;
 	if (n)

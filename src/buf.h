@@ -18,6 +18,8 @@ struct buf {
 
 int	 buf_append(struct buf *b, const void *p, size_t n);
 int	 buf_puts(struct buf *b, const char *s);
+/* Makes room for n more bytes without appending (-1 past max). */
+int	 buf_reserve(struct buf *b, size_t n);
 int	 buf_putc_slow(struct buf *b, int c);
 int	 buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -563,14 +563,12 @@ put_raw(struct buf *b, const char *p, size_t n)
 	buf_append(b, p, n);
 }
 
-/* Reserves room for n bytes (buf.h has no call for it): the output of
- * the sanitizer and renderer is about as long as their input, and one
- * allocation beats a dozen doublings. */
+/* The output of the sanitizer and renderer is about as long as their
+ * input: one allocation beats a dozen doublings. */
 static void
-presize(struct buf *b, const char *like, size_t n)
+presize(struct buf *b, size_t n)
 {
-	buf_append(b, like, n);
-	buf_reset(b);
+	buf_reserve(b, n);
 }
 
 /*
@@ -1002,7 +1000,8 @@ next_lt_amp(const char *s, size_t i, size_t n)
 /*
  * feedparser rewrites the whole fragment with regular expressions before it
  * parses it, and those rewrites reach into attribute values and comments,
- * so they are done the same way here, in one pass over a copy:
+ * so they are done the same way here, in one pass into a copy (NULL when
+ * nothing changes, as in most feeds):
  * "<br/>" and "<p />" become "<br />" and "<p></p>"; "&#39;" and "&#34;"
  * become quotes; and (its first four: two in each of its two passes) "<!"
  * not opening a comment, DOCTYPE or marked section becomes text.
@@ -1014,12 +1013,12 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 	size_t i, a = 0, p, q, g, end;
 	int bangs = 0;
 
-	presize(&b, s, n);
-
 	for (i = 0; (i = next_lt_amp(s, i, n)) < n; i++) {
 		if (s[i] == '&' && n - i >= 5 &&
 		    (memcmp(s + i, "&#39;", 5) == 0 ||
 		    memcmp(s + i, "&#34;", 5) == 0)) {
+			if (b.data == NULL)
+				presize(&b, n);
 			buf_append(&b, s + a, i - a);
 			buf_putc(&b, s[i + 3] == '9' ? '\'' : '"');
 			a = i + 5;
@@ -1033,6 +1032,8 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 		    !(n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) &&
 		    !(n - i >= 3 && s[i + 2] == '[')) {
 			bangs++;
+			if (b.data == NULL)
+				presize(&b, n);
 			buf_append(&b, s + a, i - a);
 			buf_puts(&b, "&lt;");
 			a = i + 1;
@@ -1055,6 +1056,8 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 			g = p;
 			end = q + 2;
 		}
+		if (b.data == NULL)
+			presize(&b, n);
 		buf_append(&b, s + a, i + 1 - a);
 		buf_append(&b, s + i + 1, g - i - 1);
 		if (IN(void_elements, s + i + 1, g - i - 1))
@@ -1067,6 +1070,8 @@ sgml_prepass(const char *s, size_t n, size_t *outlen)
 		a = end;
 		i = end - 1;
 	}
+	if (b.data == NULL)
+		return NULL;
 	buf_append(&b, s + a, n - a);
 	*outlen = b.len;
 	return buf_detach(&b);
@@ -2100,9 +2105,14 @@ html_sanitize(const char *html, size_t len, const char *base)
 
 	memset(&z, 0, sizeof(z));
 	z.base = base;
-	copy = sgml_prepass(html ? html : "", html ? len : 0, &clen);
-	presize(&z.out, copy, clen);
-	tok_init(&t, copy, clen, &san_ops, &z);
+	if (html == NULL) {
+		html = "";
+		len = 0;
+	}
+	if ((copy = sgml_prepass(html, len, &clen)) == NULL)
+		clen = len;
+	presize(&z.out, clen);
+	tok_init(&t, copy ? copy : html, clen, &san_ops, &z);
 	tok_run(&t);
 	tok_free(&t);
 	free(copy);
@@ -2408,7 +2418,7 @@ html_to_text(const char *html, size_t len)
 
 	memset(&x, 0, sizeof(x));
 	if (html)
-		presize(&x.out, html, len);
+		presize(&x.out, len);
 	tok_init(&t, html, len, &txt_ops, &x);
 	t.textmode = 1;
 	tok_run(&t);
