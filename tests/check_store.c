@@ -428,6 +428,462 @@ START_TEST(test_outbox)
 }
 END_TEST
 
+/* ---- the store functions of the outbox ---- */
+
+struct evlist {
+	int64_t	 seq[16];
+	int64_t	 feed[16];
+	char	 feed_url[16][32];
+	char	 feed_name[16][32];
+	char	 origin[16][32];
+	int	 n;
+	int	 stop_at;	/* return 7 after this many; 0: never */
+};
+
+static void
+copy_or_null(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s != NULL ? s : "(null)");
+}
+
+static int
+list_cb(void *ctx, const struct store_event *e)
+{
+	struct evlist *l = ctx;
+
+	ck_assert_int_lt(l->n, 16);
+	l->seq[l->n] = e->seq;
+	l->feed[l->n] = e->feed_id;
+	copy_or_null(l->feed_url[l->n], sizeof(l->feed_url[0]), e->feed_url);
+	copy_or_null(l->feed_name[l->n], sizeof(l->feed_name[0]),
+	    e->feed_name);
+	copy_or_null(l->origin[l->n], sizeof(l->origin[0]), e->origin_url);
+	l->n++;
+	if (l->stop_at != 0 && l->n == l->stop_at)
+		return 7;
+	return 0;
+}
+
+static int
+list_events(struct store *st, int64_t since, int64_t feed, struct evlist *l)
+{
+	memset(l, 0, sizeof(*l));
+	ck_assert_msg(store_events_list(st, since, feed, list_cb, l, ebuf,
+	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	return l->n;
+}
+
+START_TEST(test_events_list)
+{
+	struct store *st;
+	struct evlist l;
+	struct article *a;
+	int64_t fa, fb;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "http://a/feed", "alpha", &fa, ebuf, sizeof(ebuf));
+	store_feed_ensure(st, "http://b/feed", "beta", &fb, ebuf, sizeof(ebuf));
+	a = make("a1", "http://x/1", "one", "x");
+	ck_assert_int_eq(put(st, fa, a, 100, 0, NULL), STORE_NEW);
+	article_free(a);
+	a = make("b1", "http://x/2", "two", "y");
+	ck_assert_int_eq(put(st, fb, a, 200, 0, NULL), STORE_NEW);
+	article_free(a);
+	/* the same article through b: a duplicate event of feed b, whose
+	 * origin stays a */
+	a = make("b2", "http://x/1", "one", "x");
+	ck_assert_int_eq(put(st, fb, a, 300, 0, NULL), STORE_DUPLICATE);
+	article_free(a);
+
+	ck_assert_int_eq(list_events(st, 0, 0, &l), 3);
+	ck_assert_int_eq(l.seq[0], 1);
+	ck_assert_int_eq(l.seq[2], 3);
+	ck_assert_str_eq(l.feed_url[0], "http://a/feed");
+	ck_assert_str_eq(l.feed_name[0], "alpha");
+	ck_assert_str_eq(l.origin[0], "http://a/feed");
+	ck_assert_int_eq(l.feed[2], fb);
+	ck_assert_str_eq(l.feed_url[2], "http://b/feed");
+	ck_assert_str_eq(l.feed_name[2], "beta");
+	ck_assert_str_eq(l.origin[2], "http://a/feed");
+	/* since is inclusive; feed filters by the feed the item came
+	 * through */
+	ck_assert_int_eq(list_events(st, 200, 0, &l), 2);
+	ck_assert_int_eq(l.seq[0], 2);
+	ck_assert_int_eq(list_events(st, 201, 0, &l), 1);
+	ck_assert_int_eq(list_events(st, 0, fa, &l), 1);
+	ck_assert_int_eq(l.seq[0], 1);
+	ck_assert_int_eq(list_events(st, 0, fb, &l), 2);
+	ck_assert_int_eq(list_events(st, 301, 0, &l), 0);
+	/* done events are listed too: this is for re-exports */
+	ck_assert_int_eq(store_event_done(st, "t", 1, 1, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(list_events(st, 0, 0, &l), 3);
+	/* the callback stops the walk with its value */
+	memset(&l, 0, sizeof(l));
+	l.stop_at = 2;
+	ck_assert_int_eq(store_events_list(st, 0, 0, list_cb, &l, ebuf,
+	    sizeof(ebuf)), 7);
+	ck_assert_int_eq(l.n, 2);
+	/* the statement was reset: a new walk works */
+	ck_assert_int_eq(list_events(st, 0, 0, &l), 3);
+	/* a renamed feed does not change what its events recorded */
+	exec_raw("UPDATE feeds SET name = 'renamed' WHERE name = 'alpha'");
+	ck_assert_int_eq(list_events(st, 0, fa, &l), 1);
+	ck_assert_str_eq(l.feed_name[0], "alpha");
+	/* an event whose article is gone is not listed */
+	exec_raw("DELETE FROM articles WHERE link = 'http://x/2'");
+	ck_assert_int_eq(list_events(st, 0, 0, &l), 2);
+	ck_assert_int_eq(l.seq[1], 3);
+	store_close(st);
+}
+END_TEST
+
+struct tgtlist {
+	char	 name[4][16];
+	int64_t	 done_below[4];
+	char	 err[4][32];
+	int64_t	 err_time[4];
+	int	 n;
+};
+
+static int
+tgt_cb(void *ctx, const struct store_target *t)
+{
+	struct tgtlist *l = ctx;
+
+	ck_assert_int_lt(l->n, 4);
+	snprintf(l->name[l->n], sizeof(l->name[0]), "%s", t->name);
+	l->done_below[l->n] = t->done_below;
+	copy_or_null(l->err[l->n], sizeof(l->err[0]), t->last_error);
+	l->err_time[l->n] = t->last_error_time;
+	l->n++;
+	return 0;
+}
+
+static int
+list_targets(struct store *st, struct tgtlist *l)
+{
+	memset(l, 0, sizeof(*l));
+	ck_assert_msg(store_targets_list(st, tgt_cb, l, ebuf, sizeof(ebuf)) ==
+	    ERR_OK, "%s", ebuf);
+	return l->n;
+}
+
+START_TEST(test_targets_and_errors)
+{
+	struct store *st;
+	struct tgtlist l;
+	struct article *a;
+	int64_t feed;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(list_targets(st, &l), 0);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	a = make("g1", NULL, "t", "x");
+	ck_assert_int_eq(put(st, feed, a, 100, 0, NULL), STORE_NEW);
+	article_free(a);
+
+	/* an error makes a target known, before it ever delivered */
+	ck_assert_int_eq(store_target_set_error(st, "spool", "ENOSPC: full",
+	    500, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_event_done(st, "mail", 1, 1, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(list_targets(st, &l), 2);
+	ck_assert_str_eq(l.name[0], "mail");		/* by name */
+	ck_assert_int_eq(l.done_below[0], 1);
+	ck_assert_str_eq(l.err[0], "(null)");
+	ck_assert_int_eq(l.err_time[0], 0);
+	ck_assert_str_eq(l.name[1], "spool");
+	ck_assert_int_eq(l.done_below[1], 0);
+	ck_assert_str_eq(l.err[1], "ENOSPC: full");
+	ck_assert_int_eq(l.err_time[1], 500);
+	/* the error does not mark anything done */
+	{
+		struct seqs s;
+
+		ck_assert_int_eq(pending(st, "spool", &s), 1);
+	}
+	/* a newer error replaces it; success clears it and its time */
+	ck_assert_int_eq(store_target_set_error(st, "spool", "EACCES: no",
+	    600, ebuf, sizeof(ebuf)), ERR_OK);
+	list_targets(st, &l);
+	ck_assert_str_eq(l.err[1], "EACCES: no");
+	ck_assert_int_eq(l.err_time[1], 600);
+	ck_assert_int_eq(store_target_set_error(st, "spool", NULL, 700, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	list_targets(st, &l);
+	ck_assert_str_eq(l.err[1], "(null)");
+	ck_assert_int_eq(l.err_time[1], 0);
+	/* setting an error keeps what the target delivered */
+	ck_assert_int_eq(store_target_set_error(st, "mail", "EEXEC: exit 1",
+	    800, ebuf, sizeof(ebuf)), ERR_OK);
+	list_targets(st, &l);
+	ck_assert_int_eq(l.done_below[0], 1);
+	store_close(st);
+	/* and it is in the file, for another process's `tidings outbox` */
+	ck_assert_int_eq(q1("SELECT last_error_time FROM export_targets "
+	    "WHERE name = 'mail'"), 800);
+}
+END_TEST
+
+START_TEST(test_events_done_batch)
+{
+	struct store *st;
+	struct seqs s;
+	struct article *a;
+	int64_t feed, seqs[3];
+	char title[32];
+	int i;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	for (i = 0; i < 6; i++) {
+		snprintf(title, sizeof(title), "t%d", i);
+		a = make(title, NULL, title, "x");
+		ck_assert_int_eq(put(st, feed, a, 100 + i, 0, NULL), STORE_NEW);
+		article_free(a);
+	}
+	/* any order, with a gap: 1 and 2 pass under the low-water mark,
+	 * 4 waits for 3 */
+	seqs[0] = 2;
+	seqs[1] = 4;
+	seqs[2] = 1;
+	ck_assert_msg(store_events_done(st, "text", seqs, 3, 9, ebuf,
+	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	ck_assert_int_eq(pending(st, "text", &s), 3);
+	ck_assert_int_eq(s.seq[0], 3);
+	ck_assert_int_eq(s.seq[1], 5);
+	ck_assert_int_eq(s.seq[2], 6);
+	ck_assert_int_eq(q1("SELECT done_below FROM export_targets WHERE "
+	    "name = 'text'"), 2);
+	ck_assert_int_eq(q1("SELECT count(*) FROM export_done WHERE "
+	    "target = 'text' AND seq = 4 AND done = 9"), 1);
+	/* an empty batch is a no-op; a repeated one is idempotent */
+	ck_assert_int_eq(store_events_done(st, "text", seqs, 0, 9, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_events_done(st, "text", seqs, 3, 9, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(pending(st, "text", &s), 3);
+
+	/* One transaction: a batch that fails at its last event marks none
+	 * of them.  A trigger refuses seq 6 behind the store's back. */
+	exec_raw("CREATE TRIGGER refuse6 BEFORE INSERT ON export_done"
+	    " WHEN new.seq = 6 BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	seqs[0] = 3;
+	seqs[1] = 5;
+	seqs[2] = 6;
+	ck_assert_int_ne(store_events_done(st, "text", seqs, 3, 9, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(pending(st, "text", &s), 3);
+	ck_assert_int_eq(s.seq[0], 3);
+	ck_assert_int_eq(q1("SELECT done_below FROM export_targets WHERE "
+	    "name = 'text'"), 2);
+	/* the connection is usable after the rollback */
+	exec_raw("DROP TRIGGER refuse6");
+	ck_assert_msg(store_events_done(st, "text", seqs, 3, 9, ebuf,
+	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	ck_assert_int_eq(pending(st, "text", &s), 0);
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT done_below FROM export_targets WHERE "
+	    "name = 'text'"), 6);
+	ck_assert_int_eq(q1("SELECT count(*) FROM export_done"), 0);
+}
+END_TEST
+
+/* Schema version 1 as released, to test the step to 2 from a real v1
+ * file (store.c's copy must not change; this one may not either). */
+static const char v1_ddl[] =
+	"CREATE TABLE feeds ("
+	" id INTEGER PRIMARY KEY,"
+	" url TEXT NOT NULL UNIQUE,"
+	" name TEXT,"
+	" title TEXT,"
+	" site_link TEXT,"
+	" etag TEXT,"
+	" last_modified TEXT,"
+	" http_status INTEGER NOT NULL DEFAULT 0,"
+	" last_check INTEGER NOT NULL DEFAULT 0,"
+	" last_success INTEGER NOT NULL DEFAULT 0,"
+	" next_check INTEGER NOT NULL DEFAULT 0,"
+	" retry_after INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" error_class TEXT,"
+	" consecutive_failures INTEGER NOT NULL DEFAULT 0,"
+	" total_failures INTEGER NOT NULL DEFAULT 0,"
+	" retired INTEGER NOT NULL DEFAULT 0,"
+	" moved_to TEXT,"
+	" moved_count INTEGER NOT NULL DEFAULT 0,"
+	" ttl_minutes INTEGER NOT NULL DEFAULT 0,"
+	" update_period_minutes INTEGER NOT NULL DEFAULT 0,"
+	" skip_hours INTEGER NOT NULL DEFAULT 0,"
+	" skip_days INTEGER NOT NULL DEFAULT 0,"
+	" cache_max_age INTEGER NOT NULL DEFAULT 0,"
+	" identity_policy TEXT NOT NULL DEFAULT 'auto',"
+	" identity_mode TEXT NOT NULL DEFAULT 'guid',"
+	" identity_reason TEXT,"
+	" guid_churn INTEGER NOT NULL DEFAULT 0,"
+	" batch_gen INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL);"
+	"CREATE INDEX feeds_name ON feeds(name);"
+	"CREATE TABLE articles ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" feed_id INTEGER NOT NULL,"
+	" ident TEXT,"
+	" guid TEXT,"
+	" link TEXT,"
+	" title TEXT,"
+	" author TEXT,"
+	" published INTEGER,"
+	" published_tz INTEGER,"
+	" updated INTEGER,"
+	" updated_tz INTEGER,"
+	" summary TEXT,"
+	" content TEXT,"
+	" text TEXT,"
+	" categories TEXT NOT NULL DEFAULT '[]',"
+	" enclosures TEXT NOT NULL DEFAULT '[]',"
+	" comments TEXT,"
+	" language TEXT,"
+	" first_seen INTEGER NOT NULL,"
+	" changed INTEGER NOT NULL,"
+	" sort_time INTEGER NOT NULL,"
+	" content_hash TEXT NOT NULL,"
+	" revision INTEGER NOT NULL DEFAULT 1);"
+	"CREATE INDEX articles_sort ON articles(sort_time);"
+	"CREATE TABLE article_feeds ("
+	" article_id INTEGER NOT NULL,"
+	" feed_id INTEGER NOT NULL,"
+	" guid TEXT,"
+	" content_hash BLOB NOT NULL,"
+	" first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL,"
+	" raw_hash BLOB,"
+	" is_duplicate INTEGER NOT NULL DEFAULT 0,"
+	" removed INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (article_id, feed_id)) WITHOUT ROWID;"
+	"CREATE INDEX article_feeds_feed ON article_feeds(feed_id, removed);"
+	"CREATE TABLE identity_keys ("
+	" scope INTEGER NOT NULL,"
+	" key BLOB NOT NULL,"
+	" kind INTEGER NOT NULL,"
+	" article_id INTEGER NOT NULL,"
+	" PRIMARY KEY (scope, key)) WITHOUT ROWID;"
+	"CREATE TABLE article_revisions ("
+	" article_id INTEGER NOT NULL,"
+	" revision INTEGER NOT NULL,"
+	" title TEXT, link TEXT, author TEXT,"
+	" published INTEGER, published_tz INTEGER,"
+	" updated INTEGER, updated_tz INTEGER,"
+	" summary TEXT, content TEXT, text TEXT,"
+	" content_hash TEXT NOT NULL,"
+	" replaced INTEGER NOT NULL,"
+	" PRIMARY KEY (article_id, revision));"
+	"CREATE VIRTUAL TABLE articles_fts USING fts5(title, text,"
+	" content='articles', content_rowid='id',"
+	" tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN"
+	" DELETE FROM article_revisions WHERE article_id = old.id;"
+	" END;"
+	"CREATE TABLE events ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" article_id INTEGER NOT NULL,"
+	" feed_id INTEGER NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('new', 'update', 'duplicate')),"
+	" revision INTEGER NOT NULL,"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE export_targets ("
+	" name TEXT PRIMARY KEY,"
+	" done_below INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE export_done ("
+	" target TEXT NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" done INTEGER NOT NULL,"
+	" PRIMARY KEY (target, seq)) WITHOUT ROWID;"
+	"CREATE VIEW articles_v1 AS SELECT"
+	" a.id, a.feed_id, f.url AS feed_url, f.name AS feed_name,"
+	" f.title AS feed_title, a.ident, a.guid, a.link, a.title, a.author,"
+	" a.published, a.published_tz, a.updated, a.updated_tz,"
+	" a.summary, a.content, a.text, a.categories, a.enclosures,"
+	" a.comments, a.language, a.first_seen,"
+	" (SELECT max(x.last_seen) FROM article_feeds x"
+	"  WHERE x.article_id = a.id) AS last_seen,"
+	" a.changed, a.sort_time, a.content_hash, a.revision"
+	" FROM articles a JOIN feeds f ON f.id = a.feed_id;"
+	"CREATE VIEW article_feeds_v1 AS SELECT"
+	" x.article_id, x.feed_id, f.url AS feed_url, f.name AS feed_name,"
+	" x.guid, x.first_seen, x.last_seen, x.is_duplicate,"
+	" x.removed != 0 AS removed"
+	" FROM article_feeds x JOIN feeds f ON f.id = x.feed_id;"
+	"CREATE VIEW feeds_v1 AS SELECT"
+	" id, url, name, title, site_link, http_status, last_check,"
+	" last_success, next_check, last_error, error_class,"
+	" consecutive_failures, total_failures, retired, identity_mode"
+	" FROM feeds;"
+	"CREATE VIEW events_v1 AS SELECT"
+	" seq, article_id, feed_id, kind, revision, created FROM events;";
+
+START_TEST(test_migrate_v1_to_v2)
+{
+	struct store *st;
+	struct evlist l;
+	struct seqs s;
+	struct tgtlist tl;
+
+	exec_raw(v1_ddl);
+	exec_raw("PRAGMA user_version = 1;"
+	    "INSERT INTO feeds (id, url, name, title, created)"
+	    " VALUES (1, 'http://a/feed', 'alpha', 'Alpha', 10);"
+	    "INSERT INTO articles (id, feed_id, ident, guid, link, title, text,"
+	    " first_seen, changed, sort_time, content_hash)"
+	    " VALUES (1, 1, 'g1', 'g1', 'http://x/1', 'One', 'text', 10, 10,"
+	    " 10, 'h1'), (2, 1, 'g2', 'g2', 'http://x/2', 'Two', 'text', 20,"
+	    " 20, 20, 'h2');"
+	    "INSERT INTO events (article_id, feed_id, kind, revision, created)"
+	    " VALUES (1, 1, 'new', 1, 10), (2, 1, 'new', 1, 20);"
+	    "INSERT INTO export_targets (name, done_below) VALUES ('text', 1);");
+	ck_assert_int_eq(q1("PRAGMA user_version"), 1);
+
+	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	ck_assert_int_eq(store_schema_version(st), 2);
+	/* the rows are kept; the new columns are there, NULL for old events */
+	ck_assert_int_eq(list_events(st, 0, 0, &l), 2);
+	ck_assert_int_eq(l.seq[0], 1);
+	ck_assert_int_eq(l.seq[1], 2);
+	ck_assert_str_eq(l.feed_url[0], "(null)");
+	ck_assert_str_eq(l.origin[1], "(null)");
+	/* what the v1 exporter had done stays done */
+	ck_assert_int_eq(pending(st, "text", &s), 1);
+	ck_assert_int_eq(s.seq[0], 2);
+	ck_assert_int_eq(list_targets(st, &tl), 1);
+	ck_assert_str_eq(tl.err[0], "(null)");
+	ck_assert_int_eq(store_target_set_error(st, "text", "x", 5, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	store_close(st);
+	ck_assert_int_eq(q1("PRAGMA user_version"), 2);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 2);
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_table_info('events')"
+	    " WHERE name IN ('feed_url', 'feed_name', 'feed_title',"
+	    " 'origin_url')"), 4);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events WHERE feed_url IS "
+	    "NULL"), 2);
+	ck_assert_int_eq(q1("SELECT last_error_time FROM export_targets"), 5);
+	/* events stored from now on carry them */
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	{
+		struct article *a = make("g3", "http://x/3", "Three", "z");
+
+		ck_assert_int_eq(put(st, 1, a, 30, 0, NULL), STORE_NEW);
+		article_free(a);
+	}
+	ck_assert_int_eq(list_events(st, 30, 0, &l), 1);
+	ck_assert_str_eq(l.feed_url[0], "http://a/feed");
+	ck_assert_str_eq(l.feed_name[0], "alpha");
+	ck_assert_str_eq(l.origin[0], "http://a/feed");
+	store_close(st);
+}
+END_TEST
+
 static int
 count_cb(void *ctx, const struct article *a, const struct store_article_meta *m)
 {
@@ -733,6 +1189,10 @@ store_suite(void)
 	tcase_add_test(tc, test_full_disk_rolls_back);
 	tcase_add_test(tc, test_list_filters);
 	tcase_add_test(tc, test_batch_misuse);
+	tcase_add_test(tc, test_events_list);
+	tcase_add_test(tc, test_targets_and_errors);
+	tcase_add_test(tc, test_events_done_batch);
+	tcase_add_test(tc, test_migrate_v1_to_v2);
 	suite_add_tcase(s, tc);
 	return s;
 }
