@@ -16,6 +16,10 @@ import threading
 import time
 
 TIDINGS = os.environ.get("TIDINGS", "src/tidings")
+TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(TESTS_DIR, "lib"))
+from tidings_test import check, finish, serve  # noqa: E402
 
 RSS = ('<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title>'
        '<item><guid>%s-1</guid><title>One</title><link>http://example.org/%s</link>'
@@ -45,21 +49,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-threading.Thread(target=server.serve_forever, daemon=True).start()
-BASE = "http://127.0.0.1:%d" % server.server_address[1]
-
-failures = 0
-
-
-def check(cond, what, detail=None):
-    global failures
-    if cond:
-        print("ok: " + what)
-    else:
-        failures += 1
-        print("FAIL: " + what + ("" if detail is None else ": %r" % (detail,)))
+server, BASE = serve(Handler)
 
 
 def requested(path):
@@ -213,5 +203,4 @@ check(b"refusing to start" in q.stderr, "and says why", q.stderr)
 
 server.shutdown()
 shutil.rmtree(tmp)
-print("%d failure(s)" % failures)
-sys.exit(1 if failures else 0)
+finish()

@@ -18,6 +18,9 @@ import time
 
 PROBE = os.environ.get("FETCH_PROBE", "tests/fetch_probe")
 TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(TESTS_DIR, "lib"))
+from tidings_test import check, finish, serve  # noqa: E402
 EXAMPLES = os.environ.get("EXAMPLES_DIR",
                           os.path.join(TESTS_DIR, "..", "examples"))
 
@@ -187,21 +190,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(404, b"unknown")
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-threading.Thread(target=server.serve_forever, daemon=True).start()
-BASE = "http://127.0.0.1:%d" % server.server_address[1]
-
-failures = 0
-
-
-def check(cond, what, detail=None):
-    global failures
-    if cond:
-        print("ok: " + what)
-    else:
-        failures += 1
-        print("FAIL: " + what + ("" if detail is None else ": %r" % (detail,)))
+server, BASE = serve(Handler)
 
 
 def probe(*args, timeout=60, quiet=True):
@@ -386,5 +375,4 @@ res, _ = probe("--max-transfers", "2", "--host-rate", "0", "--host-connections",
 check(len(res) == 40 and all(x["status"] == 200 for x in res), "40 transfers, global cap 2")
 
 server.shutdown()
-print("%d failure(s)" % failures)
-sys.exit(1 if failures else 0)
+finish()

@@ -13,6 +13,10 @@ import threading
 import time
 
 TIDINGS = os.environ.get("TIDINGS", "src/tidings")
+TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(TESTS_DIR, "lib"))
+from tidings_test import check, finish, serve  # noqa: E402
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>%s</title><link>http://example.org/</link>
@@ -74,21 +78,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(404, b"")
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-threading.Thread(target=server.serve_forever, daemon=True).start()
-BASE = "http://127.0.0.1:%d" % server.server_address[1]
-
-failures = 0
-
-
-def check(cond, what, detail=None):
-    global failures
-    if cond:
-        print("ok: " + what)
-    else:
-        failures += 1
-        print("FAIL: " + what + ("" if detail is None else ": %r" % (detail,)))
+server, BASE = serve(Handler)
 
 
 tmp = tempfile.mkdtemp(prefix="e2e_run.")
@@ -199,5 +189,4 @@ check(p.returncode == 0 and os.path.exists(os.path.join(tmp, "one.db")),
 
 server.shutdown()
 shutil.rmtree(tmp)
-print("%d failure(s)" % failures)
-sys.exit(1 if failures else 0)
+finish()

@@ -1,0 +1,32 @@
+"""What the end-to-end scripts share: a tally of checks and a scripted HTTP
+server on 127.0.0.1.  A script puts this folder on sys.path (from
+TESTS_DIR, or its own folder) and ends with finish()."""
+import http.server
+import sys
+import threading
+
+failures = 0
+
+
+def check(cond, what, detail=None):
+    """Prints ok or FAIL for one expectation; a failure is counted."""
+    global failures
+    if cond:
+        print("ok: " + what)
+    else:
+        failures += 1
+        print("FAIL: " + what + ("" if detail is None else ": %r" % (detail,)))
+
+
+def serve(handler):
+    """Starts a threaded server on a free port; returns it and its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, "http://127.0.0.1:%d" % server.server_address[1]
+
+
+def finish():
+    """Prints the count of failures and exits 1 if there were any."""
+    print("%d failure(s)" % failures)
+    sys.exit(1 if failures else 0)
