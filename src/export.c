@@ -798,10 +798,9 @@ deliver_exec(struct export_target *t, const struct export_item *it,
 	return st;
 }
 
-/* Logs a change of state: the first failure of a kind and the recovery,
- * so that a full disk gives two lines, not one per article. */
-static void
-note_state(struct export_target *t, enum export_status st, const char *msg)
+void
+export_note_state(struct export_target *t, enum export_status st,
+    const char *msg)
 {
 	if (st == t->state || st == EXPORT_EBUSY)
 		return;
@@ -850,7 +849,7 @@ export_deliver(struct export_target *t, const struct export_item *it,
 	if (st == EXPORT_ENODIR)
 		t->opened = 0;
 out:
-	note_state(t, st, msg);
+	export_note_state(t, st, msg);
 	if (ebuf != NULL && n > 0)
 		snprintf(ebuf, n, "%s", msg);
 	buf_free(&name);
@@ -880,7 +879,7 @@ export_target_sync(struct export_target *t, char *ebuf, size_t n)
 	}
 	if (st == EXPORT_OK)
 		t->dirty = 0;
-	note_state(t, st, msg);
+	export_note_state(t, st, msg);
 	if (ebuf != NULL && n > 0)
 		snprintf(ebuf, n, "%s", msg);
 	return st;

@@ -152,6 +152,12 @@ pid_t	 export_job_pid(const struct export_job *j);
 void	 export_job_free(struct export_job *j);
 
 const char *export_status_name(enum export_status st);
+/* Records st as the target's state and logs a change of it: the first
+ * failure of a kind and the recovery, so that a full disk gives two lines,
+ * not one per article.  EXPORT_EBUSY is no change.  For whoever delivers
+ * without export_deliver (the daemon's commands it does not wait for). */
+void	 export_note_state(struct export_target *t, enum export_status st,
+	    const char *msg);
 /* Seconds to wait before attempt number `attempt` (1 = the first retry):
  * base doubled each time, capped at max (pure). */
 unsigned export_backoff(unsigned attempt, unsigned base, unsigned max);

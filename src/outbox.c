@@ -511,22 +511,6 @@ set_state(struct walk *w, time_t now)
 
 /* ---- exec without waiting (the daemon) ---- */
 
-/* What export.c logs for a delivery it waits for, for the commands we do
- * not wait for: the first failure of a kind and the recovery. */
-static void
-exec_note(struct export_target *t, enum export_status st, const char *msg)
-{
-	if (st == t->state)
-		return;
-	if (st == EXPORT_OK)
-		log_notice("export %s: delivering again (was: %s)", t->name,
-		    export_status_name(t->state));
-	else
-		log_warnx("export %s: %s: %s; articles stay pending", t->name,
-		    export_status_name(st), msg);
-	t->state = st;
-}
-
 /* Collects the commands that finished. */
 static void
 exec_reap(struct walk *w)
@@ -546,7 +530,7 @@ exec_reap(struct walk *w)
 		seq = o->jobs[k].seq;
 		export_job_free(o->jobs[k].j);
 		o->jobs[k] = o->jobs[--o->njobs];
-		exec_note(o->t, (enum export_status)st, ebuf);
+		export_note_state(o->t, (enum export_status)st, ebuf);
 		if (st != EXPORT_OK) {
 			snprintf(w->msg, sizeof(w->msg), "%s: %s",
 			    export_status_name((enum export_status)st), ebuf);
@@ -616,7 +600,7 @@ exec_one(void *ctx, const struct store_event *e)
 	if (es == EXPORT_EBUSY)
 		return WALK_PAUSE;
 	if (es != EXPORT_OK) {
-		exec_note(t, es, ebuf);
+		export_note_state(t, es, ebuf);
 		snprintf(w->msg, sizeof(w->msg), "%s: %s",
 		    export_status_name(es), ebuf);
 		w->failed = 1;
