@@ -410,6 +410,8 @@ static const struct key export_keys[] = {
 	{ "timeout", V_DUR, E(timeout), 1 },
 	{ "concurrency", V_INT, E(concurrency), 1 },
 	{ "retries", V_INT, E(retries), 0 },
+	{ "retry_base", V_DUR, E(retry_base), 1 },
+	{ "retry_max", V_DUR, E(retry_max), 1 },
 	{ NULL, 0, 0, 0 }
 };
 #undef E
@@ -550,6 +552,8 @@ new_export(struct conf *c, const char *name, const char *file, int line)
 	e->timeout = 60;
 	e->concurrency = 1;
 	e->retries = 5;
+	e->retry_base = 10;
+	e->retry_max = 3600;
 	return e;
 }
 
@@ -671,6 +675,10 @@ check_export(const struct conf_export *e, struct conf_diag *d)
 			conf_diag_add(d, e->file, e->line, "export \"%s\": "
 			    "command is only for format exec", e->name);
 	}
+	if (e->retry_base > e->retry_max)
+		conf_diag_add(d, e->file, e->line, "export \"%s\": "
+		    "retry_base (%ds) is above retry_max (%ds)", e->name,
+		    e->retry_base, e->retry_max);
 }
 
 static char *

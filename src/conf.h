@@ -16,7 +16,8 @@
  *              permanent_redirects
  *   [store]    keep_days, max_articles
  *   [export NAME]  dir, format, feeds, tags, updates, duplicates, fsync,
- *              command, timeout, concurrency, retries
+ *              command, timeout, concurrency, retries, retry_base,
+ *              retry_max
  *   [feeds]    feed lines, exactly as in a feeds.d file (see feedlist.h)
  *
  * Settings are `key = value`; a value may be wrapped in double quotes (then
@@ -61,7 +62,12 @@ struct conf_export {
 	char	*command;	/* exec only: run by /bin/sh -c */
 	int	 timeout;	/* exec only, seconds */
 	int	 concurrency;	/* exec only */
-	int	 retries;	/* exec only; then the outbox keeps it */
+	/* exec only: an article whose command failed 1 + retries times in
+	 * a row is set aside, so that the ones after it go ahead; it stays
+	 * pending and is tried again every retry_max (never dropped). */
+	int	 retries;
+	int	 retry_base;	/* seconds: first wait after a failure */
+	int	 retry_max;	/* seconds: the waits double up to this */
 };
 
 /* A raw line of the [feeds] section, parsed later by feedlist. */

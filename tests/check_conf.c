@@ -122,6 +122,9 @@ START_TEST(test_exports_and_feeds)
 	    "[export hook]\n"
 	    "format = exec\n"
 	    "command = /usr/local/bin/notify --flag\n"
+	    "retries = 0\n"
+	    "retry_base = 30s\n"
+	    "retry_max = 2h\n"
 	    "[feeds]\n"
 	    "# a comment\n"
 	    "https://example.org/a.xml name=\"A # not a comment\"\n"
@@ -136,11 +139,18 @@ START_TEST(test_exports_and_feeds)
 	ck_assert_int_eq(c.exports[0].fsync, 1);
 	ck_assert_int_eq(c.exports[1].format, CONF_EXPORT_EXEC);
 	ck_assert_str_eq(c.exports[1].command, "/usr/local/bin/notify --flag");
+	ck_assert_int_eq(c.exports[1].retries, 0);
+	ck_assert_int_eq(c.exports[1].retry_base, 30);
+	ck_assert_int_eq(c.exports[1].retry_max, 7200);
+	/* the defaults: 10 s doubling to an hour, 5 retries */
+	ck_assert_int_eq(c.exports[0].retries, 5);
+	ck_assert_int_eq(c.exports[0].retry_base, 10);
+	ck_assert_int_eq(c.exports[0].retry_max, 3600);
 	ck_assert_uint_eq(c.nfeed_lines, 2);
-	ck_assert_int_eq(c.feed_lines[0].line, 11);
+	ck_assert_int_eq(c.feed_lines[0].line, 14);
 	ck_assert_str_eq(c.feed_lines[0].text,
 	    "https://example.org/a.xml name=\"A # not a comment\"");
-	ck_assert_int_eq(c.feed_lines[1].line, 13);
+	ck_assert_int_eq(c.feed_lines[1].line, 16);
 	conf_free(&c);
 }
 END_TEST
@@ -157,16 +167,29 @@ START_TEST(test_export_checks)
 	    "[export]\n"
 	    "[export b/c]\n"
 	    "[export e]\n"
-	    "format = exec\n"), ERR_INVALID);
-	ck_assert_uint_eq(d.n, 6);
+	    "format = exec\n"
+	    "[export r]\n"
+	    "dir = /tmp\n"
+	    "retries = -1\n"
+	    "retry_base = 0\n"
+	    "retry_base = 2h\n"
+	    "retry_max = 1h\n"), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 9);
 	ck_assert(strstr(d.msgs[0], ":2: format: \"mbox\"") != NULL);
 	ck_assert(strstr(d.msgs[1], ":3: export \"a\" already defined at "
 	    "line 1") != NULL);
 	ck_assert(strstr(d.msgs[2], ":4: [export] needs a name") != NULL);
 	ck_assert(strstr(d.msgs[3], ":5: export name \"b/c\"") != NULL);
-	ck_assert(strstr(d.msgs[4], ":1: export \"a\": no dir") != NULL);
-	ck_assert(strstr(d.msgs[5], ":6: export \"e\": format exec needs a "
+	ck_assert(strstr(d.msgs[4], ":10: retries: must be at least 0") !=
+	    NULL);
+	ck_assert(strstr(d.msgs[5], ":11: retry_base: must be at least 1 "
+	    "second") != NULL);
+	/* the checks of whole sections come after the lines */
+	ck_assert(strstr(d.msgs[6], ":1: export \"a\": no dir") != NULL);
+	ck_assert(strstr(d.msgs[7], ":6: export \"e\": format exec needs a "
 	    "command") != NULL);
+	ck_assert(strstr(d.msgs[8], ":8: export \"r\": retry_base (7200s) "
+	    "is above retry_max (3600s)") != NULL);
 	conf_diag_free(&d);
 	conf_free(&c);
 }
