@@ -5,14 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "article.h"
 #include "cli.h"
 #include "dedup.h"
 #include "err.h"
 #include "ingest.h"
 #include "store.h"
+#include "testdb.h"
 
 static char dir[64];
 static char path[128];
@@ -41,19 +40,7 @@ teardown(void)
 static long long
 q1(const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
-	    SQLITE_OK);
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK,
-	    "%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return testdb_q1(path, sql);
 }
 
 static struct article *
