@@ -1269,8 +1269,27 @@ static const char *const css_shorthands[] = {
 	"background", "border", "margin", "padding",
 };
 
+/*
+ * The sanitizer can render the text of its output as it writes it (see
+ * html_sanitize_text()): each piece it writes is handed to the renderer as
+ * the renderer's tokenizer would read it back.  That holds for the plain
+ * forms: text without '<' or '&', "&name;", "&#...;", tags of the allowed
+ * HTML elements.  Anything else (comments, escaped leftovers, SVG or MathML,
+ * a raw-text element) makes the text "unsafe", and the renderer then runs
+ * over the finished output instead.
+ */
+struct txt;
+static void	txt_text(void *, const char *, size_t, int);
+static void	txt_charref(void *, const char *, size_t);
+static void	txt_entity(void *, const char *, size_t, int);
+static int	txt_start(void *, const char *, size_t, struct attr *, size_t,
+		    int);
+static void	txt_end(void *, const char *, size_t);
+
 struct san {
 	struct buf	 out;
+	struct txt	*tx;		/* NULL, or the text rendered alongside */
+	int		 unsafe;	/* tx is to be dropped */
 	const char	*base;
 	int		 unacceptable;	/* may go below 0 */
 	int		 mathml;
@@ -1311,8 +1330,16 @@ san_text(void *ctx, const char *p, size_t n, int rest)
 		return;
 	if (!rest) {
 		put_raw(&z->out, p, n);
+		if (z->tx != NULL && !z->unsafe) {
+			if (memchr(p, '<', n) != NULL ||
+			    memchr(p, '&', n) != NULL)
+				z->unsafe = 1;
+			else
+				txt_text(z->tx, p, n, 0);
+		}
 		return;
 	}
+	z->unsafe = 1;
 	/*
 	 * Markup that never closed comes out as text, as in feedparser, but a
 	 * start tag in it must not come back to life once the fragment sits
@@ -1330,9 +1357,8 @@ san_text(void *ctx, const char *p, size_t n, int rest)
 }
 
 static void
-san_charref(void *ctx, const char *p, size_t n)
+san_charref_put(struct san *z, const char *p, size_t n)
 {
-	struct san *z = ctx;
 	unsigned long v = 0;
 	size_t i;
 
@@ -1355,6 +1381,18 @@ san_charref(void *ctx, const char *p, size_t n)
 }
 
 static void
+san_charref(void *ctx, const char *p, size_t n)
+{
+	struct san *z = ctx;
+	size_t at = z->out.len;
+
+	san_charref_put(z, p, n);
+	/* The text as the renderer reads it back: the digits of "&#...;". */
+	if (z->tx != NULL && !z->unsafe)
+		txt_charref(z->tx, z->out.data + at + 2, z->out.len - at - 3);
+}
+
+static void
 san_entity(void *ctx, const char *p, size_t n, int semi)
 {
 	struct san *z = ctx;
@@ -1364,9 +1402,13 @@ san_entity(void *ctx, const char *p, size_t n, int semi)
 		buf_putc(&z->out, '&');
 		buf_append(&z->out, p, n);
 		buf_putc(&z->out, ';');
+		if (z->tx != NULL && !z->unsafe)
+			txt_entity(z->tx, p, n, 1);
 	} else {
 		/* Unknown: the ampersand is text and the ';' is lost. */
 		buf_puts(&z->out, "&amp;");
+		if (z->tx != NULL && !z->unsafe)
+			txt_entity(z->tx, "amp", 3, 1);
 		san_text(z, p, n, 0);
 	}
 }
@@ -1377,6 +1419,7 @@ san_comment(void *ctx, const char *p, size_t n)
 	struct san *z = ctx;
 	size_t i;
 
+	z->unsafe = 1;
 	/* A browser would end these comments earlier than we did ("<!-->",
 	 * "<!--->", "--!>"), and what follows would be live markup. */
 	if ((n && p[0] == '>') || (n > 1 && p[0] == '-' && p[1] == '>'))
@@ -1864,10 +1907,10 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 	};
 	struct san *z = ctx;
 	uint32_t aset = SET_ok_attributes;
-	size_t i, m, m2, total;
+	size_t i, m, m2, total, at;
 	const char *outtag = tag, *camel, *outname;
 	const struct attr *xmlns = NULL;
-	int ok_el, svgattrs = 0, animates_link, add[3] = { 0, 0, 0 };
+	int ok_el, svgattrs = 0, animates_link, add[3] = { 0, 0, 0 }, isvoid;
 	struct attr *a;
 
 	(void)selfclose;
@@ -1899,6 +1942,7 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 			return 0;
 	}
 	if (z->mathml || z->svg) {
+		z->unsafe = 1;
 		for (i = 0; i < na; i++)
 			if (attrs[i].namelen > 6 &&
 			    strncasecmp(attrs[i].name, "xlink:", 6) == 0)
@@ -1938,6 +1982,7 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 		}
 	qsort(z->sorted, m, sizeof(*z->sorted), attr_cmp);
 
+	at = z->out.len;
 	buf_putc(&z->out, '<');
 	buf_append(&z->out, outtag, strlen(outtag) < tlen ? strlen(outtag) :
 	    tlen);
@@ -1984,8 +2029,15 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 		attr_value_put(&z->out, buf_str(&z->val), z->val.len);
 		buf_putc(&z->out, '"');
 	}
-	buf_puts(&z->out, IN(void_elements, outtag, strlen(outtag)) ? " />" :
-	    ">");
+	isvoid = IN(void_elements, outtag, strlen(outtag));
+	buf_puts(&z->out, isvoid ? " />" : ">");
+	if (z->tx != NULL && !z->unsafe) {
+		/* Read back, the tag ends at its first bracket. */
+		if (memchr(z->out.data + at + 1, '<', z->out.len - at - 1) !=
+		    NULL || memchr(z->out.data + at, '>', z->out.len - at - 1) !=
+		    NULL || txt_start(z->tx, tag, tlen, NULL, 0, isvoid))
+			z->unsafe = 1;
+	}
 	return 0;
 }
 
@@ -1996,6 +2048,8 @@ san_end(void *ctx, const char *tag, size_t tlen)
 	const char *outtag = tag, *camel;
 	size_t outlen = tlen;
 
+	if (z->mathml || z->svg)
+		z->unsafe = 1;
 	if (!IN(ok_elements, tag, tlen)) {
 		if (IN(unacceptable_elements, tag, tlen))
 			z->unacceptable--;
@@ -2017,6 +2071,8 @@ san_end(void *ctx, const char *tag, size_t tlen)
 	buf_puts(&z->out, "</");
 	buf_append(&z->out, outtag, outlen);
 	buf_putc(&z->out, '>');
+	if (z->tx != NULL && !z->unsafe)
+		txt_end(z->tx, outtag, outlen);
 }
 
 static const struct tok_ops san_ops = {
@@ -2095,8 +2151,9 @@ py_finish(struct buf *b)
 	s[o] = '\0';
 }
 
-char *
-html_sanitize(const char *html, size_t len, const char *base)
+static char *
+sanitize(const char *html, size_t len, const char *base, struct txt *tx,
+    int *unsafe)
 {
 	struct san z;
 	struct tok t;
@@ -2105,6 +2162,7 @@ html_sanitize(const char *html, size_t len, const char *base)
 
 	memset(&z, 0, sizeof(z));
 	z.base = base;
+	z.tx = tx;
 	if (html == NULL) {
 		html = "";
 		len = 0;
@@ -2122,7 +2180,16 @@ html_sanitize(const char *html, size_t len, const char *base)
 	buf_free(&z.prop);
 	buf_free(&z.style);
 	free(z.sorted);
+	*unsafe = z.unsafe;
 	return buf_detach(&z.out);
+}
+
+char *
+html_sanitize(const char *html, size_t len, const char *base)
+{
+	int unsafe;
+
+	return sanitize(html, len, base, NULL, &unsafe);
 }
 
 /*
@@ -2424,6 +2491,25 @@ html_to_text(const char *html, size_t len)
 	tok_run(&t);
 	tok_free(&t);
 	return buf_detach(&x.out);
+}
+
+char *
+html_sanitize_text(const char *html, size_t len, const char *base,
+    char **text)
+{
+	struct txt x;
+	char *out;
+	int unsafe;
+
+	memset(&x, 0, sizeof(x));
+	presize(&x.out, len);
+	out = sanitize(html, len, base, &x, &unsafe);
+	if (unsafe) {
+		buf_free(&x.out);
+		*text = html_to_text(out, strlen(out));
+	} else
+		*text = buf_detach(&x.out);
+	return out;
 }
 
 /*

@@ -45,6 +45,12 @@ char	*html_sanitize(const char *html, size_t len, const char *base);
  * select, textarea, audio, video and canvas is dropped.
  */
 char	*html_to_text(const char *html, size_t len);
+/*
+ * html_sanitize(), and in *text (caller frees) what html_to_text() gives
+ * for its output, byte for byte, mostly from the same pass.
+ */
+char	*html_sanitize_text(const char *html, size_t len, const char *base,
+	    char **text);
 /* Decodes character references (decimal, hex, ';' optional) and the HTML 4
  * entities plus &apos; (';' optional when the name ends there); invalid
  * code points become U+FFFD and &#128;..&#159; read as Windows-1252.

@@ -371,6 +371,14 @@ struct state {
 	int		 item_content_plain;
 	int		 item_summary_plain;
 	int		 item_has_content;
+	/*
+	 * The text of the item's HTML content and summary as they stand,
+	 * rendered by the sanitizer (NULL: not known, parse_finish_item()
+	 * renders it); pending_text goes with the value being stored.
+	 */
+	char		*item_content_text;
+	char		*item_summary_text;
+	char		*pending_text;
 	int		 feed_has_published;
 	struct date_time feed_published;
 	int		 sy_period;
@@ -1050,13 +1058,21 @@ store(struct state *st, int is_item, enum fld f, int prio, char *v,
 		break;
 	case F_SUMMARY:
 		slot = is_item ? &a->summary : &fd->description;
-		if (is_item)
+		if (is_item) {
 			st->item_summary_plain = plain;
+			free(st->item_summary_text);
+			st->item_summary_text = st->pending_text;
+			st->pending_text = NULL;
+		}
 		break;
 	case F_CONTENT:
 		slot = is_item ? &a->content : NULL;
-		if (is_item)
+		if (is_item) {
 			st->item_content_plain = plain;
+			free(st->item_content_text);
+			st->item_content_text = st->pending_text;
+			st->pending_text = NULL;
+		}
 		break;
 	case F_COMMENTS:
 		slot = is_item ? &a->comments : NULL;
@@ -1262,14 +1278,28 @@ finish_capture(struct state *st)
 		    st->format != ARTICLE_FMT_ATOM03 &&
 		    html_looks_like_html(v, strlen(v)))
 			type = T_HTML;
-		if (type == T_HTML || type == T_XHTML) {
+		if ((type == T_HTML || type == T_XHTML) && c->is_item &&
+		    (c->fld == F_CONTENT || (c->fld == F_SUMMARY &&
+		    !st->item_has_content))) {
+			/* Likely the item's text: rendered in the same pass. */
+			d = html_sanitize_text(v, strlen(v), base,
+			    &st->pending_text);
+			free(v);
+			v = d;
+		} else if (type == T_HTML || type == T_XHTML) {
 			d = html_sanitize(v, strlen(v), base);
 			free(v);
 			v = d;
 		}
-		v = fix_text(v);
+		d = v;
+		if ((v = fix_text(v)) != d) {
+			free(st->pending_text);	/* rendered from other bytes */
+			st->pending_text = NULL;
+		}
 		store(st, c->is_item, c->fld, c->prio, v,
 		    !(type == T_HTML || type == T_XHTML));
+		free(st->pending_text);	/* the value was not taken */
+		st->pending_text = NULL;
 		return;
 	}
 	free(v);
@@ -1286,6 +1316,9 @@ item_begin(struct state *st)
 	memset(st->iprio, 0, sizeof(st->iprio));
 	st->item_content_plain = st->item_summary_plain = 0;
 	st->item_has_content = 0;
+	free(st->item_content_text);
+	free(st->item_summary_text);
+	st->item_content_text = st->item_summary_text = NULL;
 }
 
 static void
@@ -1325,6 +1358,14 @@ item_end(struct state *st)
 
 		if (body != NULL && plain)
 			a->text = xstrdup(body);
+		else if (body != NULL) {
+			/* rendered when it was sanitized, if it was */
+			char **t = a->content ? &st->item_content_text :
+			    &st->item_summary_text;
+
+			a->text = *t;
+			*t = NULL;
+		}
 	}
 	if (a->language == NULL) {
 		lang = st->frames[st->item_depth].lang;
@@ -2331,6 +2372,9 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		free(st->frames[i].own_lang);
 	}
 	article_free(st->item);
+	free(st->item_content_text);
+	free(st->item_summary_text);
+	free(st->pending_text);
 	buf_free(&st->cap.text);
 	buf_free(&st->auth.text);
 	buf_free(&st->auth.name);
