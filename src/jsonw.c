@@ -115,8 +115,9 @@ jsonw_array_end(struct jsonw *w)
 
 /*
  * The UTF-8 jansson accepts: no overlong forms, no surrogates, nothing
- * past U+10FFFF.  Runs of ASCII are checked eight bytes at a time (within
- * n, so nothing past the string is read); feeds are mostly ASCII.
+ * past U+10FFFF.  Runs of ASCII are checked sixteen or eight bytes at a
+ * time (within n, so nothing past the string is read); feeds are mostly
+ * ASCII.
  */
 static int
 utf8_valid(const unsigned char *p, size_t n)
@@ -129,6 +130,12 @@ utf8_valid(const unsigned char *p, size_t n)
 		int more, i;
 		uint64_t v;
 
+#ifdef __SSE2__
+		/* Sixteen at a time: the sign bits are the high bits. */
+		while (end - p >= 16 && _mm_movemask_epi8(_mm_loadu_si128(
+		    (const __m128i *)(const void *)p)) == 0)
+			p += 16;
+#endif
 		while (end - p >= (ptrdiff_t)sizeof(v)) {
 			memcpy(&v, p, sizeof(v));
 			if (v & 0x8080808080808080ULL)
