@@ -3,7 +3,6 @@
 STATUS=, WATCHDOG=1, a SIGHUP reload that adds a feed, a SIGHUP with an
 invalid configuration that is refused, and a SIGTERM that stops it within
 a few seconds although one transfer never finishes."""
-import http.server
 import json
 import os
 import shutil
@@ -19,6 +18,7 @@ TIDINGS = os.environ.get("TIDINGS", "src/tidings")
 TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(TESTS_DIR, "lib"))
+import tidings_test  # noqa: E402
 from tidings_test import check, finish, serve  # noqa: E402
 
 RSS = ('<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title>'
@@ -29,12 +29,7 @@ lock = threading.Lock()
 log = []
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
+class Handler(tidings_test.Handler):
     def do_GET(self):
         with lock:
             log.append(self.path)

@@ -7,7 +7,6 @@ result.  Each case checks both what fetch reported and what the server
 received (conditional headers, request counts, spacing, concurrency).
 """
 import gzip
-import http.server
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ PROBE = os.environ.get("FETCH_PROBE", "tests/fetch_probe")
 TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(TESTS_DIR, "lib"))
+import tidings_test  # noqa: E402
 from tidings_test import check, finish, serve  # noqa: E402
 EXAMPLES = os.environ.get("EXAMPLES_DIR",
                           os.path.join(TESTS_DIR, "..", "examples"))
@@ -48,21 +48,7 @@ def requests_for(path):
         return [e for e in log if e[0] == path]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def send(self, code, body=b"", headers=()):
-        self.send_response(code)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body:
-            self.wfile.write(body)
-
+class Handler(tidings_test.Handler):
     def redirect(self, code, to):
         self.send(code, b"moved", [("Location", to)])
 

@@ -2,7 +2,6 @@
 """`tidings run` end to end: a scripted HTTP server on 127.0.0.1, a feed
 list and a config written by the test, and then what the server received
 and what `tidings feeds --json` says the database holds."""
-import http.server
 import json
 import os
 import shutil
@@ -16,6 +15,7 @@ TIDINGS = os.environ.get("TIDINGS", "src/tidings")
 TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(TESTS_DIR, "lib"))
+import tidings_test  # noqa: E402
 from tidings_test import check, finish, serve  # noqa: E402
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -31,21 +31,7 @@ lock = threading.Lock()
 log = []
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def send(self, code, body=b"", headers=()):
-        self.send_response(code)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body:
-            self.wfile.write(body)
-
+class Handler(tidings_test.Handler):
     def do_GET(self):
         with lock:
             log.append((self.path, {k.lower(): v for k, v in self.headers.items()}))

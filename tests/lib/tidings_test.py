@@ -18,6 +18,23 @@ def check(cond, what, detail=None):
         print("FAIL: " + what + ("" if detail is None else ": %r" % (detail,)))
 
 
+class Handler(http.server.BaseHTTPRequestHandler):
+    """A quiet HTTP/1.1 handler with send(); scripts add their do_GET."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def send(self, code, body=b"", headers=()):
+        self.send_response(code)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+
 def serve(handler):
     """Starts a threaded server on a free port; returns it and its base URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
