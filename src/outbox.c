@@ -23,6 +23,21 @@ struct ojob {
 	int64_t		 seq;
 };
 
+/*
+ * An exec event whose command failed.  After 1 + retries failures in a row
+ * it is set aside: the walks pass over it, so that one article the command
+ * cannot take does not hold back the ones after it, and try it again once
+ * every retry_max.  It is never marked done, so it stays pending (and
+ * `tidings outbox` shows it) until a command takes it; a reload forgets
+ * the counts and tries it at once.
+ */
+struct oheld {
+	int64_t		 seq;
+	unsigned	 fails;		/* in a row */
+	time_t		 next;		/* set aside until; 0: not aside */
+	char		*msg;		/* the last failure */
+};
+
 struct otarget {
 	struct export_target *t;
 	struct ojob	*jobs;		/* async exec only */
@@ -32,6 +47,9 @@ struct otarget {
 	int		 failing;
 	int		 cleared;	/* an old error in the store is gone */
 	char		 last[800];	/* the error recorded in the store */
+	int		 retries;	/* exec: see struct oheld */
+	struct oheld	*held;
+	size_t		 nheld;
 };
 
 struct outbox {
@@ -61,6 +79,9 @@ outbox_free(struct outbox *ob)
 		for (j = 0; j < ob->v[i].njobs; j++)
 			export_job_free(ob->v[i].jobs[j].j);
 		free(ob->v[i].jobs);
+		for (j = 0; j < ob->v[i].nheld; j++)
+			free(ob->v[i].held[j].msg);
+		free(ob->v[i].held);
 		export_target_free(ob->v[i].t);
 	}
 	free(ob->v);
@@ -74,6 +95,7 @@ outbox_add(struct outbox *ob, struct export_target *t)
 	memset(&ob->v[ob->n], 0, sizeof(ob->v[ob->n]));
 	/* one directory fsync per batch rather than per article */
 	t->defer_dirsync = 1;
+	ob->v[ob->n].retries = OUTBOX_RETRIES;
 	ob->v[ob->n++].t = t;
 }
 
@@ -115,7 +137,12 @@ outbox_add_conf(struct outbox *ob, const struct conf *c)
 			t->timeout_ms = e->timeout * 1000;
 		if (e->concurrency > 0)
 			t->max_jobs = e->concurrency;
+		if (e->retry_base > 0)
+			t->retry_base_s = (unsigned)e->retry_base;
+		if (e->retry_max > 0)
+			t->retry_max_s = (unsigned)e->retry_max;
 		outbox_add(ob, t);
+		ob->v[ob->n - 1].retries = e->retries;
 	}
 }
 
@@ -203,12 +230,19 @@ outbox_set_feeds(struct outbox *ob, const struct feedlist *fl)
 time_t
 outbox_next_retry(const struct outbox *ob)
 {
+	const struct otarget *o;
 	time_t best = 0;
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < ob->n; i++)
-		if (ob->v[i].failing && (best == 0 || ob->v[i].next_try < best))
-			best = ob->v[i].next_try;
+	for (i = 0; i < ob->n; i++) {
+		o = &ob->v[i];
+		if (o->failing && (best == 0 || o->next_try < best))
+			best = o->next_try;
+		for (j = 0; j < o->nheld; j++)
+			if (o->held[j].next != 0 &&
+			    (best == 0 || o->held[j].next < best))
+				best = o->held[j].next;
+	}
 	return best;
 }
 
@@ -346,10 +380,117 @@ struct walk {
 	size_t		 nseq;
 	long		 seen;
 	long long	 deadline;	/* 0: none */
+	time_t		 now;
 	int		 failed;	/* stop: o is failing */
 	int		 timeout;	/* stop: the budget is spent */
 	char		 msg[800];
 };
+
+/* ---- exec events that keep failing (struct oheld) ---- */
+
+static struct oheld *
+held_find(struct otarget *o, int64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < o->nheld; i++)
+		if (o->held[i].seq == seq)
+			return &o->held[i];
+	return NULL;
+}
+
+/* 1 when the walk passes over seq for now. */
+static int
+held_skip(struct otarget *o, int64_t seq, time_t now)
+{
+	struct oheld *h;
+
+	if (o->nheld == 0 || (h = held_find(o, seq)) == NULL)
+		return 0;
+	return h->next != 0 && now < h->next;
+}
+
+/* How many events the walks pass over: a walk asks for that many more. */
+static long
+held_aside(const struct otarget *o, time_t now)
+{
+	size_t i;
+	long k = 0;
+
+	for (i = 0; i < o->nheld; i++)
+		k += o->held[i].next != 0 && now < o->held[i].next;
+	return k;
+}
+
+static void
+held_ok(struct otarget *o, int64_t seq)
+{
+	struct oheld *h;
+
+	if (o->nheld == 0 || (h = held_find(o, seq)) == NULL)
+		return;
+	if (h->next != 0)
+		log_notice("export %s: event %lld delivered after %u failed "
+		    "attempts", o->t->name, (long long)seq, h->fails);
+	free(h->msg);
+	*h = o->held[--o->nheld];
+}
+
+/*
+ * Counts a failure of seq's command.  Returns 1 when seq is (now, or
+ * still) set aside: the walk goes on without it, and the target is not
+ * failing because of it.
+ */
+static int
+held_fail(struct otarget *o, int64_t seq, const char *msg, time_t now)
+{
+	struct oheld *h;
+
+	if (o->t->format != EXPORT_FMT_EXEC)
+		return 0;
+	if ((h = held_find(o, seq)) == NULL) {
+		o->held = xreallocarray(o->held, o->nheld + 1,
+		    sizeof(*o->held));
+		h = &o->held[o->nheld++];
+		memset(h, 0, sizeof(*h));
+		h->seq = seq;
+	}
+	h->fails++;
+	free(h->msg);
+	h->msg = xstrdup(msg);
+	if (o->retries < 0 || h->fails <= (unsigned)o->retries)
+		return 0;
+	if (h->next == 0)
+		log_warnx("export %s: event %lld failed %u times; set aside "
+		    "(tried again every %us), the others go ahead: %s",
+		    o->t->name, (long long)seq, h->fails, o->t->retry_max_s,
+		    msg);
+	h->next = now + (time_t)o->t->retry_max_s;
+	return 1;
+}
+
+/* What `tidings outbox` should say while events are set aside, or NULL. */
+static const char *
+held_summary(const struct otarget *o, char *buf, size_t len)
+{
+	const struct oheld *first = NULL;
+	size_t i, k = 0;
+
+	for (i = 0; i < o->nheld; i++) {
+		if (o->held[i].next == 0)
+			continue;
+		k++;
+		if (first == NULL || o->held[i].seq < first->seq)
+			first = &o->held[i];
+	}
+	if (first == NULL)
+		return NULL;
+	snprintf(buf, len, "%zu event%s set aside after %d failed attempts, "
+	    "tried again every %us; event %lld: %s", k, k == 1 ? "" : "s",
+	    o->retries + 1, o->t->retry_max_s, (long long)first->seq,
+	    first->msg);
+	return buf;
+}
 
 static int
 walk_one(void *ctx, const struct store_event *e)
@@ -363,6 +504,8 @@ walk_one(void *ctx, const struct store_event *e)
 	char ebuf[512];
 	int rc, superseded;
 
+	if (held_skip(w->o, e->seq, w->now))
+		return 0;
 	w->seen++;
 	if ((rc = outbox_item_load(w->st, e, w->ob->fl, &it, &a, &sc, ebuf,
 	    sizeof(ebuf))) != ERR_OK) {
@@ -405,9 +548,12 @@ walk_one(void *ctx, const struct store_event *e)
 	if (es != EXPORT_OK) {
 		snprintf(w->msg, sizeof(w->msg), "%s: %s",
 		    export_status_name(es), ebuf);
+		if (held_fail(w->o, e->seq, w->msg, w->now))
+			goto next;
 		w->failed = 1;
 		return WALK_FAIL;
 	}
+	held_ok(w->o, e->seq);
 	w->seqs[w->nseq++] = e->seq;
 	goto next;
 skip:
@@ -475,7 +621,8 @@ set_state(struct walk *w, time_t now)
 {
 	struct otarget *o = w->o;
 	struct export_target *t = o->t;
-	char ebuf[512];
+	const char *summary;
+	char ebuf[512], sbuf[sizeof(o->last)];
 
 	if (w->failed) {
 		o->attempts++;
@@ -490,21 +637,21 @@ set_state(struct walk *w, time_t now)
 		}
 		return;
 	}
-	/* an error an earlier process recorded goes with the first success */
-	if (!o->failing && !o->cleared && w->seen > 0) {
-		o->cleared = 1;
-		if (store_target_set_error(w->st, t->name, NULL, (int64_t)now,
-		    ebuf, sizeof(ebuf)) != ERR_OK)
-			log_debug("export %s: %s", t->name, ebuf);
-	}
+	/* An error an earlier process recorded goes with the first success;
+	 * while events are set aside, the store says so instead. */
+	summary = held_summary(o, sbuf, sizeof(sbuf));
 	if (o->failing) {
-		o->cleared = 1;
 		o->failing = 0;
 		o->attempts = 0;
 		o->next_try = 0;
-		o->last[0] = '\0';
-		if (store_target_set_error(w->st, t->name, NULL, (int64_t)now,
-		    ebuf, sizeof(ebuf)) != ERR_OK)
+	}
+	if ((!o->cleared && w->seen > 0) ||
+	    strcmp(o->last, summary != NULL ? summary : "") != 0) {
+		o->cleared = 1;
+		snprintf(o->last, sizeof(o->last), "%s",
+		    summary != NULL ? summary : "");
+		if (store_target_set_error(w->st, t->name, summary,
+		    (int64_t)now, ebuf, sizeof(ebuf)) != ERR_OK)
 			log_debug("export %s: %s", t->name, ebuf);
 	}
 }
@@ -534,9 +681,11 @@ exec_reap(struct walk *w)
 		if (st != EXPORT_OK) {
 			snprintf(w->msg, sizeof(w->msg), "%s: %s",
 			    export_status_name((enum export_status)st), ebuf);
-			w->failed = 1;
+			if (!held_fail(o, seq, w->msg, w->now))
+				w->failed = 1;
 			continue;
 		}
+		held_ok(o, seq);
 		if (store_event_done(w->st, o->t->name, seq,
 		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
 			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
@@ -567,6 +716,8 @@ exec_one(void *ctx, const struct store_event *e)
 	for (k = 0; k < o->njobs; k++)
 		if (o->jobs[k].seq == e->seq)
 			return 0;	/* running */
+	if (held_skip(o, e->seq, w->now))
+		return 0;
 	if (t->max_jobs > 0 && t->running >= t->max_jobs)
 		return WALK_PAUSE;
 	w->seen++;
@@ -627,8 +778,8 @@ exec_drain(struct walk *w, time_t now)
 	exec_reap(w);
 	if (!w->failed && !(o->failing && now < o->next_try)) {
 		/* the running ones come first in the walk; look past them */
-		limit = (long)o->njobs + (o->t->max_jobs > 0 ?
-		    o->t->max_jobs : 4) + 1;
+		limit = (long)o->njobs + held_aside(o, now) +
+		    (o->t->max_jobs > 0 ? o->t->max_jobs : 4) + 1;
 		rc = store_events_pending(w->st, o->t->name, 0, limit,
 		    exec_one, w, ebuf, sizeof(ebuf));
 		if (rc != ERR_OK && rc != WALK_FAIL && rc != WALK_PAUSE &&
@@ -656,6 +807,7 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 	w = xcalloc(1, sizeof(*w));
 	w->ob = ob;
 	w->st = st;
+	w->now = now;
 	w->deadline = budget_ms > 0 ? mono_ms() + budget_ms : 0;
 	for (i = 0; i < ob->n; i++) {
 		w->o = &ob->v[i];
@@ -674,8 +826,9 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 			w->nseq = 0;
 			w->seen = 0;
 			w->timeout = 0;
-			rc = store_events_pending(st, w->o->t->name, 0, BATCH,
-			    walk_one, w, ebuf, sizeof(ebuf));
+			rc = store_events_pending(st, w->o->t->name, 0,
+			    BATCH + held_aside(w->o, now), walk_one, w, ebuf,
+			    sizeof(ebuf));
 			if (rc != ERR_OK && rc != WALK_FAIL &&
 			    rc != WALK_PAUSE && !w->failed) {
 				snprintf(w->msg, sizeof(w->msg), "%s", ebuf);

@@ -9,9 +9,13 @@
  * batch done: a crash anywhere leads to a replay, never to a loss.
  *
  * A failing target (missing, unwritable or full directory, a failing
- * command) keeps its events pending and is retried after export_backoff;
- * the failure is logged once (by export.c) and recorded in the store for
- * `tidings outbox`.  Other targets and the polling of feeds go on.
+ * command) keeps its events pending and is retried after export_backoff
+ * (retry_base doubling up to retry_max); the failure is logged once (by
+ * export.c) and recorded in the store for `tidings outbox`.  Other targets
+ * and the polling of feeds go on.  An exec event whose command failed
+ * 1 + retries times in a row is set aside instead: the target goes on with
+ * the events after it, and tries it again every retry_max; it stays
+ * pending, and the store's error for the target says so.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +27,10 @@
 #include "store.h"
 
 struct outbox;
+
+/* Failures of one exec event before it is set aside (conf.h, retries),
+ * for targets not from the configuration (`run --export exec:CMD`). */
+#define OUTBOX_RETRIES	5
 
 struct outbox	*outbox_new(void);
 void		 outbox_free(struct outbox *ob);
@@ -60,7 +68,8 @@ int		 outbox_busy(const struct outbox *ob);
  */
 int		 outbox_drain(struct outbox *ob, struct store *st, time_t now,
 		    long budget_ms);
-/* The earliest time a failing target is retried, or 0 when none fails. */
+/* The earliest time a failing target, or an exec event set aside, is
+ * retried; 0 when none is waiting. */
 time_t		 outbox_next_retry(const struct outbox *ob);
 /* How many targets failed at their last attempt. */
 size_t		 outbox_failing(const struct outbox *ob);

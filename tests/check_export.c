@@ -20,9 +20,13 @@
 
 #include "article.h"
 #include "buf.h"
+#include "conf.h"
+#include "dedup.h"
 #include "err.h"
 #include "export.h"
 #include "log.h"
+#include "outbox.h"
+#include "store.h"
 #include "xmalloc.h"
 
 static char tmpdir[64];
@@ -1045,6 +1049,202 @@ START_TEST(test_exec_concurrency_cap)
 }
 END_TEST
 
+/* ---- the outbox: an exec article its command keeps refusing ---- */
+
+static void
+ob_put(struct store *st, int64_t feed, const char *title, int64_t now)
+{
+	struct article *a = article_new();
+	struct dedup_keys k;
+	struct dedup_plan p;
+	struct store_upsert u;
+	char ebuf[256], *link;
+
+	link = xasprintf("https://example.org/%s", title);
+	article_set(&a->guid, link);
+	article_set(&a->id, link);
+	article_set(&a->link, link);
+	article_set(&a->title, title);
+	article_set(&a->text, title);
+	dedup_keys_compute(a, NULL, &k);
+	dedup_plan_make(DEDUP_AUTO, &k, 1, 0, &p);
+	memset(&u, 0, sizeof(u));
+	u.plan = &p;
+	u.keys = &k;
+	u.now = now;
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_msg(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)) ==
+	    ERR_OK, "%s", ebuf);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(u.outcome, STORE_NEW);
+	free(link);
+	article_free(a);
+}
+
+static long
+ob_pending(struct store *st)
+{
+	char ebuf[256];
+	long n;
+
+	ck_assert_int_eq(outbox_pending(st, "hook", &n, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	return n;
+}
+
+/* The jobs the command kept (it removes what it refuses). */
+static int
+ob_jobs(void)
+{
+	DIR *d = opendir(outdir);
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, "job.", 4) == 0;
+	closedir(d);
+	return n;
+}
+
+struct ob_err {
+	char	 msg[512];
+	int64_t	 time;
+};
+
+static int
+ob_err_cb(void *ctx, const struct store_target *t)
+{
+	struct ob_err *e = ctx;
+
+	if (strcmp(t->name, "hook") == 0) {
+		snprintf(e->msg, sizeof(e->msg), "%s",
+		    t->last_error != NULL ? t->last_error : "");
+		e->time = t->last_error_time;
+	}
+	return 0;
+}
+
+/* What `tidings outbox` would print as the target's last error. */
+static const char *
+ob_error(struct store *st, struct ob_err *e)
+{
+	char ebuf[256];
+
+	memset(e, 0, sizeof(*e));
+	ck_assert_int_eq(store_targets_list(st, ob_err_cb, e, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	return e->msg;
+}
+
+/* One round of the exporter at now; the daemon's way (async) collects
+ * the commands it started until none runs. */
+static void
+ob_drain(struct outbox *ob, struct store *st, time_t now)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		outbox_drain(ob, st, now, 0);
+		if (!outbox_busy(ob))
+			return;
+		usleep(5000);
+	}
+	ck_abort_msg("export commands still running");
+}
+
+START_TEST(test_outbox_sets_aside)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+	struct outbox *ob;
+	struct store *st;
+	struct ob_err e;
+	struct export_target *t;
+	char ebuf[256], *text, *db, *fixed;
+	int64_t feed;
+	int fd;
+
+	/* refuses the article titled Poison until the file "fixed" exists */
+	fixed = xasprintf("%s/fixed", tmpdir);
+	text = xasprintf("[export hook]\n"
+	    "format = exec\n"
+	    "retries = 1\n"
+	    "retry_base = 10s\n"
+	    "retry_max = 100s\n"
+	    "command = \"f=$(mktemp %s/job.XXXXXX); cat >$f; "
+	    "if [ ! -e %s ] && grep -q Poison $f; then rm $f; exit 3; fi\"\n",
+	    outdir, fixed);
+	conf_init(&c);
+	ck_assert_int_eq(conf_parse(&c, "t.conf", text, strlen(text), &d),
+	    ERR_OK);
+	ob = outbox_new();
+	outbox_add_conf(ob, &c);
+	conf_free(&c);
+	outbox_set_async(ob, _i);
+	t = outbox_find(ob, "hook");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(t->retry_base_s, 10);
+	ck_assert_uint_eq(t->retry_max_s, 100);
+
+	db = xasprintf("%s/db", tmpdir);
+	ck_assert_int_eq(store_open(db, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(st, "https://example.org/feed",
+	    "f", &feed, ebuf, sizeof(ebuf)), ERR_OK);
+	ob_put(st, feed, "A", 900);
+	ob_put(st, feed, "Poison", 900);
+	ob_put(st, feed, "C", 900);
+
+	/* the first failure holds the target back for retry_base */
+	ob_drain(ob, st, 1000);
+	ck_assert_int_eq(ob_jobs(), 1);
+	ck_assert_int_eq(ob_pending(st), 2);
+	ck_assert_uint_eq(outbox_failing(ob), 1);
+	ck_assert_int_eq(outbox_next_retry(ob), 1010);
+	ck_assert_ptr_nonnull(strstr(ob_error(st, &e), "command failed"));
+	ck_assert_ptr_null(strstr(e.msg, "set aside"));
+	ob_drain(ob, st, 1009);
+	ck_assert_int_eq(ob_jobs(), 1);
+
+	/* 1 + retries failures: set aside, the others go ahead, and the
+	 * store says why it is still pending */
+	ob_drain(ob, st, 1010);
+	ck_assert_int_eq(ob_jobs(), 2);
+	ck_assert_int_eq(ob_pending(st), 1);
+	ck_assert_uint_eq(outbox_failing(ob), 0);
+	ck_assert_int_eq(outbox_next_retry(ob), 1110);
+	ck_assert_msg(strstr(ob_error(st, &e), "1 event set aside after 2 "
+	    "failed attempts, tried again every 100s; event 2: command "
+	    "failed") != NULL, "%s", e.msg);
+	ck_assert_int_eq(e.time, 1010);
+
+	/* new articles pass it too */
+	ob_put(st, feed, "D", 1050);
+	ob_drain(ob, st, 1050);
+	ck_assert_int_eq(ob_jobs(), 3);
+	ck_assert_int_eq(ob_pending(st), 1);
+
+	/* fixed, but set aside until retry_max has gone by */
+	fd = open(fixed, O_CREAT | O_WRONLY, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ob_drain(ob, st, 1109);
+	ck_assert_int_eq(ob_jobs(), 3);
+	ck_assert_int_eq(ob_pending(st), 1);
+	ob_drain(ob, st, 1110);
+	ck_assert_int_eq(ob_jobs(), 4);
+	ck_assert_int_eq(ob_pending(st), 0);
+	ck_assert_str_eq(ob_error(st, &e), "");
+	ck_assert_int_eq(outbox_next_retry(ob), 0);
+
+	store_close(st);
+	outbox_free(ob);
+	free(db);
+	free(text);
+	free(fixed);
+}
+END_TEST
+
 START_TEST(test_parse_spec)
 {
 	struct export_target *t;
@@ -1183,6 +1383,7 @@ export_suite(void)
 	tcase_add_test(exec, test_exec_failure_and_argv);
 	tcase_add_test(exec, test_exec_timeout_kills_group);
 	tcase_add_test(exec, test_exec_concurrency_cap);
+	tcase_add_loop_test(exec, test_outbox_sets_aside, 0, 2);
 	suite_add_tcase(s, exec);
 
 	tcase_add_test(pure, test_parse_spec);
