@@ -227,6 +227,18 @@ conf_split_list(const char *s, char ***v, size_t *n)
 }
 
 char *
+conf_dir_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	if (s == NULL)
+		return xstrdup(".");
+	if (s == path)
+		return xstrdup("/");
+	return xstrndup(path, s - path);
+}
+
+char *
 conf_path(const char *dir, const char *path)
 {
 	if (path[0] == '/' || dir == NULL || strcmp(dir, ".") == 0)
@@ -681,18 +693,6 @@ check_export(const struct conf_export *e, struct conf_diag *d)
 		    e->retry_base, e->retry_max);
 }
 
-static char *
-dir_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	if (s == NULL)
-		return xstrdup(".");
-	if (s == path)
-		return xstrdup("/");
-	return xstrndup(path, s - path);
-}
-
 int
 conf_parse(struct conf *c, const char *file, const char *text,
     size_t len, struct conf_diag *d)
@@ -706,7 +706,7 @@ conf_parse(struct conf *c, const char *file, const char *text,
 	int lineno = 0, min_line = 0, max_line = 0;
 
 	free(c->dir);
-	c->dir = dir_of(file);
+	c->dir = conf_dir_of(file);
 	/* The feed directory follows the file unless it says otherwise. */
 	free(c->feeds_glob);
 	c->feeds_glob = conf_path(c->dir, "feeds.d/*.conf");

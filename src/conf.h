@@ -143,6 +143,9 @@ int	conf_parse_bool(const char *s, int *out);
 void	conf_split_list(const char *s, char ***v, size_t *n);
 /* Returns a new string: path if absolute, else dir/path. */
 char	*conf_path(const char *dir, const char *path);
+/* Returns a new string: the directory of the file path names ("." for a
+ * bare name, "/" for one in the root). */
+char	*conf_dir_of(const char *path);
 /* The closest of the NULL-terminated names to s, or NULL when none is
  * close enough to suggest. */
 const char *conf_suggest(const char *s, const char *const *names);

@@ -125,18 +125,6 @@ split_words(const char *s, char *out, char **words, int max)
 	}
 }
 
-static char *
-dir_of(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	if (s == NULL)
-		return xstrdup(".");
-	if (s == path)
-		return xstrdup("/");
-	return xstrndup(path, s - path);
-}
-
 /* Removes "." and ".." segments from an absolute path, in place, so that
  * one file always has one URL (the state database keys feeds by URL). */
 static void
@@ -247,7 +235,7 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 			conf_diag_add(d, file, line, "auth_file: empty value");
 			return -1;
 		}
-		dir = dir_of(file);
+		dir = conf_dir_of(file);
 		f->auth_file = conf_path(dir, v);
 		free(dir);
 	} else if (strcmp(key, "charset") == 0) {
@@ -318,7 +306,7 @@ feedlist_parse_line(struct feedlist *fl, const char *file, int line,
 		url = xasprintf("file://%s", words[0]);
 	else if (strncmp(words[0], "./", 2) == 0 ||
 	    strncmp(words[0], "../", 3) == 0) {
-		char *dir = dir_of(file), *abs = conf_path(dir, words[0]);
+		char *dir = conf_dir_of(file), *abs = conf_path(dir, words[0]);
 
 		char cwd[4096];
 
