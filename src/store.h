@@ -26,7 +26,7 @@
 #include "article.h"
 #include "dedup.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 

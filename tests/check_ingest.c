@@ -11,8 +11,7 @@
 #include "err.h"
 #include "ingest.h"
 #include "store.h"
-
-#include "testutil.h"
+#include "testdb.h"
 
 static char dir[64];
 static char path[128];
@@ -41,7 +40,7 @@ teardown(void)
 static long long
 q1(const char *sql)
 {
-	return testutil_q1(path, sql);
+	return testdb_q1(path, sql);
 }
 
 static struct article *

@@ -10,9 +10,8 @@
 #include "dedup.h"
 #include "err.h"
 #include "store.h"
+#include "testdb.h"
 #include "xmalloc.h"
-
-#include "testutil.h"
 
 static char dir[64];
 static char path[128];
@@ -38,7 +37,7 @@ teardown(void)
 static long long
 q1(const char *sql)
 {
-	return testutil_q1(path, sql);
+	return testdb_q1(path, sql);
 }
 
 static void
@@ -833,7 +832,7 @@ START_TEST(test_migrate_v1_to_v2)
 
 	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
 	    "%s", ebuf);
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
 	/* the rows are kept; the new columns are there, NULL for old events */
 	ck_assert_int_eq(list_events(st, 0, 0, &l), 2);
 	ck_assert_int_eq(l.seq[0], 1);
@@ -848,7 +847,7 @@ START_TEST(test_migrate_v1_to_v2)
 	ck_assert_int_eq(store_target_set_error(st, "text", "x", 5, ebuf,
 	    sizeof(ebuf)), ERR_OK);
 	store_close(st);
-	ck_assert_int_eq(q1("PRAGMA user_version"), 2);
+	ck_assert_int_eq(q1("PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 2);
 	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_table_info('events')"
 	    " WHERE name IN ('feed_url', 'feed_name', 'feed_title',"
@@ -1157,6 +1156,75 @@ START_TEST(test_batch_misuse)
 }
 END_TEST
 
+/* A real v2 file: v1 and the step to 2 as released. */
+START_TEST(test_migrate_v2_to_v3)
+{
+	struct store *st;
+	struct evlist l;
+	sqlite3 *db;
+
+	exec_raw(v1_ddl);
+	exec_raw("ALTER TABLE events ADD COLUMN feed_url TEXT;"
+	    "ALTER TABLE events ADD COLUMN feed_name TEXT;"
+	    "ALTER TABLE events ADD COLUMN feed_title TEXT;"
+	    "ALTER TABLE events ADD COLUMN origin_url TEXT;"
+	    "ALTER TABLE export_targets ADD COLUMN last_error TEXT;"
+	    "ALTER TABLE export_targets ADD COLUMN last_error_time INTEGER;"
+	    "PRAGMA user_version = 2;"
+	    "INSERT INTO feeds (id, url, name, title, created)"
+	    " VALUES (1, 'http://a/feed', 'alpha', 'Alpha', 10);"
+	    "INSERT INTO articles (id, feed_id, ident, guid, link, title, text,"
+	    " first_seen, changed, sort_time, content_hash)"
+	    " VALUES (1, 1, 'g1', 'g1', 'http://x/1', 'One', 'text', 10, 10,"
+	    " 10, 'h1'), (2, 1, 'g2', 'g2', 'http://x/2', 'Two', 'text', 20,"
+	    " 20, 20, 'h2');"
+	    "INSERT INTO events (seq, article_id, feed_id, kind, revision,"
+	    " created, feed_url, origin_url) VALUES"
+	    " (1, 1, 1, 'new', 1, 10, 'http://a/feed', 'http://a/feed'),"
+	    " (2, 2, 1, 'update', 2, 20, NULL, NULL),"
+	    " (5, 2, 1, 'duplicate', 2, 30, NULL, NULL);"
+	    /* seq 5 was handed out, then its event went */
+	    "DELETE FROM events WHERE seq = 5;");
+	ck_assert_int_eq(q1("SELECT seq FROM sqlite_sequence"
+	    " WHERE name = 'events'"), 5);
+
+	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	ck_assert_int_eq(store_schema_version(st), 3);
+	ck_assert_int_eq(list_events(st, 0, 0, &l), 2);
+	ck_assert_int_eq(l.seq[0], 1);
+	ck_assert_int_eq(l.seq[1], 2);
+	ck_assert_str_eq(l.feed_url[0], "http://a/feed");
+	ck_assert_str_eq(l.origin[0], "http://a/feed");
+	ck_assert_str_eq(l.feed_url[1], "(null)");
+	{
+		struct article *a = make("g3", "http://x/3", "Three", "z");
+
+		ck_assert_int_eq(put(st, 1, a, 40, 0, NULL), STORE_NEW);
+		article_free(a);
+	}
+	store_close(st);
+	ck_assert_int_eq(q1("PRAGMA user_version"), 3);
+	/* no seq is handed out twice */
+	ck_assert_int_eq(q1("SELECT max(seq) FROM events"), 6);
+	ck_assert_int_eq(q1("SELECT count(*) FROM sqlite_sequence"
+	    " WHERE name != 'articles'"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'events_new'"), 0);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events_v1"), 3);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events WHERE seq = 2"
+	    " AND kind = 'update' AND revision = 2 AND created = 20"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_table_info("
+	    "'events_v1')"), 6);
+	/* the kind is still checked */
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO events (article_id,"
+	    " feed_id, kind, revision, created) VALUES (1, 1, 'bogus', 1, 50)",
+	    NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1181,6 +1249,7 @@ store_suite(void)
 	tcase_add_test(tc, test_targets_and_errors);
 	tcase_add_test(tc, test_events_done_batch);
 	tcase_add_test(tc, test_migrate_v1_to_v2);
+	tcase_add_test(tc, test_migrate_v2_to_v3);
 	suite_add_tcase(s, tc);
 	return s;
 }
