@@ -1980,7 +1980,8 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 			z->sorted[m].seq = m;
 			m++;
 		}
-	qsort(z->sorted, m, sizeof(*z->sorted), attr_cmp);
+	if (m > 1)	/* most tags have one attribute or none */
+		qsort(z->sorted, m, sizeof(*z->sorted), attr_cmp);
 
 	at = z->out.len;
 	buf_putc(&z->out, '<');

@@ -14,27 +14,10 @@
 #include "err.h"
 #include "parse.h"
 
+#include "testutil.h"
+
 #define CONFORMANCE_DIR EXAMPLES_DIR "/../conformance/feedparser/encoding"
 #define DATA_DIR TEST_DATADIR "/encoding"
-
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE *f = fopen(path, "rb");
-	char *p;
-	long n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-	p[n] = '\0';
-	fclose(f);
-	*lenp = (size_t)n;
-	return p;
-}
 
 /* An independent judge of "valid UTF-8": glibc's own decoder. */
 static int
@@ -506,7 +489,7 @@ START_TEST(test_ukrainian_cp1251)
 	    "їхні позиції", "Києві", "Блінкен", "Джан Кевсер" };
 	struct encoding_result r;
 	size_t len, i;
-	char *in = slurp(EXAMPLES_DIR "/ukrainian-news-uk-cp1251.rss", &len);
+	char *in = testutil_slurp(EXAMPLES_DIR "/ukrainian-news-uk-cp1251.rss", &len);
 
 	decode(in, len, NULL, &r);
 	ck_assert_str_eq(r.charset, "WINDOWS-1251");
@@ -574,7 +557,7 @@ START_TEST(test_conformance)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", CONFORMANCE_DIR,
 		    de->d_name);
-		doc = slurp(path, &len);
+		doc = testutil_slurp(path, &len);
 		has_http = header_charset(doc, http, sizeof(http));
 		decode(doc, len, has_http ? http : NULL, &r);
 		nfiles++;
@@ -667,7 +650,7 @@ START_TEST(test_through_parser)
 		else
 			snprintf(path, sizeof(path), "%s/%s", DATA_DIR,
 			    t[i].file);
-		doc = slurp(path, &len);
+		doc = testutil_slurp(path, &len);
 		o.charset = t[i].http;
 		title = NULL;
 		article_feed_init(&feed);

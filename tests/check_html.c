@@ -8,6 +8,8 @@
 #include "html.h"
 #include "url.h"
 
+#include "testutil.h"
+
 /* Helpers: call with a NUL-terminated literal, compare, free. */
 static void
 san_is(const char *in, const char *base, const char *want)
@@ -39,32 +41,12 @@ unesc_is(const char *in, const char *want)
 	free(got);
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return s;
-}
-
 /* The article's paragraphs: everything after the six-line header, without
  * the final newline. */
 static char *
 article_body(void)
 {
-	char *s = slurp(EXAMPLES_DIR "/ukrainian-news-article.txt", NULL);
+	char *s = testutil_slurp(EXAMPLES_DIR "/ukrainian-news-article.txt", NULL);
 	char *p = s, *body;
 	int line;
 	size_t n;
@@ -344,7 +326,7 @@ tsv_field(char **p)
 
 START_TEST(test_sanitize_corpus)
 {
-	char *data = slurp(TEST_DATADIR "/html/sanitize.tsv", NULL);
+	char *data = testutil_slurp(TEST_DATADIR "/html/sanitize.tsv", NULL);
 	char *p = data, *line, *in, *base, *want, *got, *nl;
 	int n = 0, bad = 0;
 
@@ -385,7 +367,7 @@ END_TEST
 START_TEST(test_text_example_rss)
 {
 	size_t len;
-	char *rss = slurp(EXAMPLES_DIR "/ukrainian-news.rss", &len);
+	char *rss = testutil_slurp(EXAMPLES_DIR "/ukrainian-news.rss", &len);
 	char *a, *b, *got, *want = article_body();
 
 	a = strstr(rss, "<content:encoded><![CDATA[");
@@ -488,9 +470,9 @@ START_TEST(test_text_fixtures)
 			continue;
 		snprintf(path, sizeof(path), "%s/html/text/%s", TEST_DATADIR,
 		    e->d_name);
-		html = slurp(path, &len);
+		html = testutil_slurp(path, &len);
 		snprintf(path + strlen(path) - 5, 6, ".txt");
-		want = slurp(path, NULL);
+		want = testutil_slurp(path, NULL);
 		got = html_to_text(html, len);
 		ck_assert_msg(strcmp(got, want) == 0,
 		    "%s\n--- got\n%s\n--- want\n%s", e->d_name, got, want);

@@ -11,7 +11,8 @@
 #include "err.h"
 #include "ingest.h"
 #include "store.h"
-#include "testdb.h"
+
+#include "testutil.h"
 
 static char dir[64];
 static char path[128];
@@ -40,7 +41,7 @@ teardown(void)
 static long long
 q1(const char *sql)
 {
-	return testdb_q1(path, sql);
+	return testutil_q1(path, sql);
 }
 
 static struct article *

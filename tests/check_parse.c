@@ -9,6 +9,8 @@
 #include "parse.h"
 #include "xmalloc.h"
 
+#include "testutil.h"
+
 #define MAX_ITEMS 16
 
 /* What one parse produced: the feed and up to MAX_ITEMS items. */
@@ -54,22 +56,9 @@ static char *
 slurp(const char *name, size_t *len)
 {
 	char path[512];
-	FILE *fp;
-	char *data;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/parse/%s", TEST_DATADIR, name);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	data = xmalloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(data, 1, (size_t)n, fp), (size_t)n);
-	data[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return data;
+	return testutil_slurp(path, len);
 }
 
 static void

@@ -12,6 +12,8 @@
 #include "parse_json.h"
 #include "url.h"
 
+#include "testutil.h"
+
 #define JSON_DIR	TEST_DATADIR "/json"
 #define CONFORMANCE_DIR	EXAMPLES_DIR "/../conformance/feedparser/json"
 #define MAX_ITEMS	16
@@ -58,25 +60,6 @@ collect(void *ctx, const struct article_feed *f, struct article *a)
 	return 0;
 }
 
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE *f = fopen(path, "rb");
-	char *p;
-	long n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-	p[n] = '\0';
-	fclose(f);
-	*lenp = (size_t)n;
-	return p;
-}
-
 static int
 parse_str(const char *s, const char *base)
 {
@@ -92,7 +75,7 @@ parse_file(const char *path, const char *base)
 {
 	struct parse_opts o = { 0 };
 	size_t len;
-	char *s = slurp(path, &len);
+	char *s = testutil_slurp(path, &len);
 	int rc;
 
 	o.base_url = base;
@@ -109,7 +92,7 @@ static char *
 article_body(void)
 {
 	size_t len, i, blanks = 0;
-	char *s = slurp(EXAMPLES_DIR "/ukrainian-news-article.txt", &len);
+	char *s = testutil_slurp(EXAMPLES_DIR "/ukrainian-news-article.txt", &len);
 	char *body;
 
 	for (i = 0; i + 1 < len && blanks < 2; i++)

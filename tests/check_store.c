@@ -10,8 +10,9 @@
 #include "dedup.h"
 #include "err.h"
 #include "store.h"
-#include "testdb.h"
 #include "xmalloc.h"
+
+#include "testutil.h"
 
 static char dir[64];
 static char path[128];
@@ -37,7 +38,7 @@ teardown(void)
 static long long
 q1(const char *sql)
 {
-	return testdb_q1(path, sql);
+	return testutil_q1(path, sql);
 }
 
 static void

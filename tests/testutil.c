@@ -2,10 +2,11 @@
 
 #include <sqlite3.h>
 
-#include "testdb.h"
+#include "buf.h"
+#include "testutil.h"
 
 long long
-testdb_q1(const char *path, const char *sql)
+testutil_q1(const char *path, const char *sql)
 {
 	sqlite3 *db;
 	sqlite3_stmt *s;
@@ -20,4 +21,15 @@ testdb_q1(const char *path, const char *sql)
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	return v;
+}
+
+char *
+testutil_slurp(const char *path, size_t *len)
+{
+	struct buf b = { 0 };
+
+	ck_assert_msg(buf_read_file(&b, path) == 0, "cannot open %s", path);
+	if (len != NULL)
+		*len = b.len;
+	return buf_detach(&b);
 }
