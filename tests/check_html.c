@@ -361,6 +361,49 @@ START_TEST(test_sanitize_corpus)
 }
 END_TEST
 
+/* html_sanitize_text makes the text in the sanitizer's own pass; it must
+ * be exactly what html_to_text gives for the sanitized output, for every
+ * corpus case and for every cut of it (cuts leave constructs open). */
+START_TEST(test_sanitize_text_fused)
+{
+	char *data = testutil_slurp(TEST_DATADIR "/html/sanitize.tsv", NULL);
+	char *p = data, *line, *in, *nl, *html, *text, *want_html, *want_text;
+	size_t len, cut;
+	int n = 0, bad = 0;
+
+	while (*p) {
+		line = p;
+		nl = strchr(p, '\n');
+		p = nl ? nl + 1 : p + strlen(p);
+		if (*line == '#')
+			continue;
+		if (nl)
+			*nl = '\0';
+		in = tsv_field(&line);
+		len = strlen(in);
+		for (cut = len; cut > 0; cut = cut > 7 ? cut - 7 : 0) {
+			want_html = html_sanitize(in, cut, NULL);
+			want_text = html_to_text(want_html, strlen(want_html));
+			text = NULL;
+			html = html_sanitize_text(in, cut, NULL, &text);
+			n++;
+			if ((strcmp(html, want_html) != 0 || text == NULL ||
+			    strcmp(text, want_text) != 0) && bad++ < 5)
+				fprintf(stderr, "fused case %.*s\n  text %s\n"
+				    "  want %s\n", (int)cut, in,
+				    text ? text : "(null)", want_text);
+			free(html);
+			free(text);
+			free(want_html);
+			free(want_text);
+		}
+	}
+	free(data);
+	ck_assert_int_gt(n, 2000);
+	ck_assert_msg(bad == 0, "%d of %d fused cases differ", bad, n);
+}
+END_TEST
+
 /*
  * Text.
  */
@@ -584,6 +627,7 @@ main(void)
 	tcase_add_test(san, test_sanitize_nul_and_huge);
 	tcase_add_test(san, test_deep_nesting);
 	tcase_add_test(san, test_sanitize_corpus);
+	tcase_add_test(san, test_sanitize_text_fused);
 	suite_add_tcase(s, san);
 	tcase_add_test(txt, test_text_example_rss);
 	tcase_add_test(txt, test_text_example_json);
