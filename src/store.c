@@ -170,7 +170,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE export_targets ADD COLUMN last_error_time INTEGER;",
 	/* 2 -> 3: the same events table, with the kind checked by
 	 * comparisons: SQLite builds a temporary index for an IN list of
-	 * three on every insert, a third of the cost of an event.  The
+	 * three on every insert, three quarters of the cost of an event.  The
 	 * sequence carries over, so that no seq is ever handed out twice;
 	 * the view goes while the table is swapped under it. */
 	"DROP VIEW events_v1;"
