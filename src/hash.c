@@ -61,37 +61,46 @@ void
 hash_sha256_update(struct hash_sha256 *c, const void *data, size_t n)
 {
 	const unsigned char *p = data;
+	size_t take;
 
 	c->total += n;
-	while (n > 0) {
-		size_t take = 64 - c->used;
-
+	if (c->used > 0) {
+		take = 64 - c->used;
 		if (take > n)
 			take = n;
 		memcpy(c->block + c->used, p, take);
 		c->used += take;
 		p += take;
 		n -= take;
-		if (c->used == 64) {
-			compress(c, c->block);
-			c->used = 0;
-		}
+		if (c->used < 64)
+			return;
+		compress(c, c->block);
+		c->used = 0;
 	}
+	/* Whole blocks straight from the caller's memory: no copy. */
+	for (; n >= 64; p += 64, n -= 64)
+		compress(c, p);
+	memcpy(c->block, p, n);
+	c->used = n;
 }
 
 void
 hash_sha256_final(struct hash_sha256 *c, unsigned char out[32])
 {
 	uint64_t bits = c->total * 8;
-	unsigned char pad = 0x80, zero = 0, len[8];
 	int i;
 
-	hash_sha256_update(c, &pad, 1);
-	while (c->used != 56)
-		hash_sha256_update(c, &zero, 1);
+	/* Padding: 0x80, zeros to 56 mod 64, then the bit length. */
+	c->block[c->used++] = 0x80;
+	if (c->used > 56) {
+		memset(c->block + c->used, 0, 64 - c->used);
+		compress(c, c->block);
+		c->used = 0;
+	}
+	memset(c->block + c->used, 0, 56 - c->used);
 	for (i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	hash_sha256_update(c, len, 8);
+		c->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	compress(c, c->block);
 	for (i = 0; i < 8; i++) {
 		out[4 * i] = (unsigned char)(c->h[i] >> 24);
 		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
