@@ -52,7 +52,9 @@ def requested(path):
         return log.count(path)
 
 
-def wait_for(pred, timeout=10):
+# Waits end as soon as the condition holds; the limits are generous for a
+# loaded CI machine running the daemon under ASan.
+def wait_for(pred, timeout=30):
     end = time.time() + timeout
     while time.time() < end:
         if pred():
@@ -87,7 +89,7 @@ def drain():
             return
 
 
-def wait_message(pred, timeout=10):
+def wait_message(pred, timeout=30):
     end = time.time() + timeout
     while time.time() < end:
         drain()
