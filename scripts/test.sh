@@ -1,7 +1,8 @@
 #!/bin/sh
 # README command 2 (and what CI runs): install, build with -Werror and
 # AddressSanitizer + UndefinedBehaviorSanitizer, and run every test;
-# then the unit suites and the parser again under valgrind memcheck.
+# then the unit suites and the parser again under valgrind memcheck, and
+# a --enable-static-deps build.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -27,5 +28,12 @@ mkdir build-valgrind
 (cd build-valgrind && ../configure -q --enable-werror CFLAGS="-O1 -g" &&
 	make -s -j"$(nproc)" && make -s -j"$(nproc)" check TESTS=) >/dev/null
 sh scripts/valgrind.sh build-valgrind || status=1
+# --enable-static-deps must keep building and parsing (bench/README).
+rm -rf build-static
+mkdir build-static
+(cd build-static && ../configure -q --enable-werror --enable-static-deps &&
+	make -s -j"$(nproc)" &&
+	make -s -j"$(nproc)" check TESTS="tests/check_parse tests/e2e_parse_examples.sh tests/e2e_run.py") >/dev/null ||
+	{ echo "static-deps build failed"; status=1; }
 echo "${summary:-tests: no summary}"
 exit "$status"
