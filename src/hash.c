@@ -2,6 +2,12 @@
 
 #include "hash.h"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI 1
+#endif
+
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -46,6 +52,101 @@ compress(struct hash_sha256 *c, const unsigned char *p)
 	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
 }
 
+#ifdef HAVE_SHA_NI
+/*
+ * The x86 SHA extensions do two rounds an instruction: about ten times the
+ * speed of compress() above, which matters because ingest hashes every new
+ * article's text.  The state lives in two registers as ABEF and CDGH.
+ */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void
+compress_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+	    0x0405060700010203ULL);
+	__m128i st0, st1, tmp, msg, save0, save1, w[16];
+	int i;
+
+	tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+	st1 = _mm_loadu_si128((const __m128i *)&h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xb1);		/* CDAB */
+	st1 = _mm_shuffle_epi32(st1, 0x1b);		/* EFGH */
+	st0 = _mm_alignr_epi8(tmp, st1, 8);		/* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xf0);		/* CDGH */
+	for (; nblocks > 0; nblocks--, p += 64) {
+		save0 = st0;
+		save1 = st1;
+		for (i = 0; i < 16; i++) {
+			if (i < 4)
+				w[i] = _mm_shuffle_epi8(_mm_loadu_si128(
+				    (const __m128i *)(p + 16 * i)), bswap);
+			else
+				w[i] = _mm_sha256msg2_epu32(_mm_add_epi32(
+				    _mm_sha256msg1_epu32(w[i - 4], w[i - 3]),
+				    _mm_alignr_epi8(w[i - 1], w[i - 2], 4)),
+				    w[i - 1]);
+			msg = _mm_add_epi32(w[i],
+			    _mm_loadu_si128((const __m128i *)&K[4 * i]));
+			st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+			msg = _mm_shuffle_epi32(msg, 0x0e);
+			st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
+		}
+		st0 = _mm_add_epi32(st0, save0);
+		st1 = _mm_add_epi32(st1, save1);
+	}
+	tmp = _mm_shuffle_epi32(st0, 0x1b);		/* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xb1);		/* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xf0);		/* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);		/* HGFE */
+	_mm_storeu_si128((__m128i *)&h[0], st0);
+	_mm_storeu_si128((__m128i *)&h[4], st1);
+}
+
+/* -1 until asked, then whether the CPU has SHA, SSSE3 and SSE4.1. */
+static int use_ni = -1;
+
+static int
+have_ni(void)
+{
+	unsigned a, b, c, d;
+
+	if (use_ni < 0) {
+		use_ni = 0;
+		if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSSE3) &&
+		    (c & bit_SSE4_1) && __get_cpuid_count(7, 0, &a, &b, &c,
+		    &d) && (b & (1u << 29)))
+			use_ni = 1;
+	}
+	return use_ni;
+}
+#endif
+
+static void
+compress_blocks(struct hash_sha256 *c, const unsigned char *p, size_t nblocks)
+{
+#ifdef HAVE_SHA_NI
+	if (have_ni()) {
+		compress_ni(c->h, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks > 0; nblocks--, p += 64)
+		compress(c, p);
+}
+
+int
+hash_sha256_accel(int enable)
+{
+#ifdef HAVE_SHA_NI
+	use_ni = -1;
+	if (enable)
+		return have_ni();
+	use_ni = 0;
+#endif
+	(void)enable;
+	return 0;
+}
+
 void
 hash_sha256_init(struct hash_sha256 *c)
 {
@@ -74,12 +175,13 @@ hash_sha256_update(struct hash_sha256 *c, const void *data, size_t n)
 		n -= take;
 		if (c->used < 64)
 			return;
-		compress(c, c->block);
+		compress_blocks(c, c->block, 1);
 		c->used = 0;
 	}
 	/* Whole blocks straight from the caller's memory: no copy. */
-	for (; n >= 64; p += 64, n -= 64)
-		compress(c, p);
+	compress_blocks(c, p, n / 64);
+	p += n & ~(size_t)63;
+	n &= 63;
 	memcpy(c->block, p, n);
 	c->used = n;
 }
@@ -94,13 +196,13 @@ hash_sha256_final(struct hash_sha256 *c, unsigned char out[32])
 	c->block[c->used++] = 0x80;
 	if (c->used > 56) {
 		memset(c->block + c->used, 0, 64 - c->used);
-		compress(c, c->block);
+		compress_blocks(c, c->block, 1);
 		c->used = 0;
 	}
 	memset(c->block + c->used, 0, 56 - c->used);
 	for (i = 0; i < 8; i++)
 		c->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	compress(c, c->block);
+	compress_blocks(c, c->block, 1);
 	for (i = 0; i < 8; i++) {
 		out[4 * i] = (unsigned char)(c->h[i] >> 24);
 		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);

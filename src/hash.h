@@ -15,6 +15,10 @@ struct hash_sha256 {
 	size_t		used;
 };
 
+/* Uses the CPU's SHA instructions when it has them (the default) or, with
+ * enable 0, the portable code (for tests).  Returns 1 when the
+ * instructions are in use. */
+int  hash_sha256_accel(int enable);
 void hash_sha256_init(struct hash_sha256 *c);
 void hash_sha256_update(struct hash_sha256 *c, const void *p, size_t n);
 void hash_sha256_final(struct hash_sha256 *c, unsigned char out[32]);

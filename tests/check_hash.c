@@ -4,9 +4,19 @@
 
 #include "hash.h"
 
+/* Each test runs twice: _i 0 with the portable code, _i 1 with the CPU's
+ * SHA instructions when it has them. */
+static void
+path(int accel)
+{
+	hash_sha256_accel(accel);
+}
+
 START_TEST(test_known_vectors)
 {
 	char hex[65];
+
+	path(_i);
 
 	hash_sha256_hex("", 0, hex);
 	ck_assert_str_eq(hex,
@@ -28,6 +38,7 @@ START_TEST(test_incremental_equals_whole)
 	char a[65], b[65], data[1000];
 	size_t i;
 
+	path(_i);
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (char)(i * 7);
 	hash_sha256_hex(data, sizeof(data), a);
@@ -179,6 +190,7 @@ START_TEST(test_every_length)
 	char data[130], hex[65];
 	size_t n, i, split;
 
+	path(_i);
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (char)(i * 7);
 	for (n = 0; n < sizeof(want) / sizeof(want[0]); n++) {
@@ -198,6 +210,35 @@ START_TEST(test_every_length)
 }
 END_TEST
 
+/* Long inputs (many whole blocks in one update) give the same digest on
+ * both paths, and 1,000,000 'a' gives the FIPS 180-2 vector. */
+START_TEST(test_paths_agree)
+{
+	static char data[1000000];
+	char a[65], b[65];
+	size_t n, i;
+	int accel;
+
+	memset(data, 'a', sizeof(data));
+	hash_sha256_accel(0);
+	hash_sha256_hex(data, sizeof(data), a);
+	ck_assert_str_eq(a,
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	accel = hash_sha256_accel(1);
+	hash_sha256_hex(data, sizeof(data), b);
+	ck_assert_str_eq(a, b);
+	for (i = 0; i < 4096; i++)
+		data[i] = (char)(i * 131 + (i >> 5));
+	for (n = 0; n <= 4096; n += 61) {
+		hash_sha256_accel(0);
+		hash_sha256_hex(data, n, a);
+		hash_sha256_accel(accel);
+		hash_sha256_hex(data, n, b);
+		ck_assert_msg(strcmp(a, b) == 0, "length %zu", n);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -206,9 +247,10 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_test(tc, test_known_vectors);
-	tcase_add_test(tc, test_incremental_equals_whole);
-	tcase_add_test(tc, test_every_length);
+	tcase_add_loop_test(tc, test_known_vectors, 0, 2);
+	tcase_add_loop_test(tc, test_incremental_equals_whole, 0, 2);
+	tcase_add_loop_test(tc, test_every_length, 0, 2);
+	tcase_add_test(tc, test_paths_agree);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
