@@ -22,11 +22,25 @@ struct parse_opts {
 	const char	*base_url;	/* the document's URL; may be NULL */
 	const char	*charset;	/* HTTP or operator charset; may be NULL */
 	size_t		 max_bytes;	/* cap on decoded size, 0 = none */
+	/*
+	 * Set: an RSS or Atom document is parsed on two threads, libxml2 and
+	 * the capture of fields on the calling one, the rest of each item
+	 * (sanitising, parse_finish_item) and the callback on a second one,
+	 * through a queue bounded in items and bytes.  Items still reach the
+	 * callback one at a time, in document order, each with the bytes the
+	 * sequential parse gives, but the callback gets feed == NULL (the
+	 * calling thread is still filling it: read it once parse_document
+	 * returns) and must not share unlocked state with the caller.  After
+	 * a non-zero return no further item reaches the callback, as before,
+	 * though more of the document may have been read into feed.
+	 */
+	int		 pipeline;
 };
 
 /* Takes ownership of a.  feed holds what the document said so far (in
- * Atom and RSS the channel metadata normally precedes the items).  A
- * non-zero return stops parsing; parse_document then returns it. */
+ * Atom and RSS the channel metadata normally precedes the items); NULL
+ * with o->pipeline.  A non-zero return stops parsing; parse_document then
+ * returns it. */
 typedef int (*parse_item_fn)(void *ctx, const struct article_feed *feed,
     struct article *a);
 

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,6 +50,9 @@
 #define ATTR_MAX	64
 #define ENT_MARK	'\001'
 #define PUSH_SLICE	(64u * 1024)	/* bytes handed to libxml2 at a time */
+#define PIPE_JOBS	64		/* items queued for the second thread */
+#define PIPE_BYTES	(8u * 1024 * 1024)	/* and the bytes they hold */
+#define PIPE_BATCH	8		/* items that wake the second thread */
 
 /* Namespaces, after feedparser's mapping to canonical prefixes.  NS_NONE
  * covers the RSS and Atom namespaces, whose elements are unprefixed. */
@@ -334,6 +338,55 @@ struct capture {
 	struct buf	 text;
 };
 
+/* How an item's content or summary is still to be rendered: its HTML
+ * is captured raw and sanitised when the item is finished (job_run), on
+ * the second thread when there is one. */
+enum render { R_DONE = 0, R_SANITIZE, R_SANITIZE_TEXT };
+
+struct pending {
+	enum render	 how;
+	char		*base;		/* the xml:base it was captured under */
+};
+
+/* A captured item on its way to the callback. */
+struct job {
+	struct article	*a;
+	struct pending	 content;
+	struct pending	 summary;
+	int		 content_plain;
+	int		 summary_plain;
+	size_t		 cost;		/* bytes, for the queue's budget */
+	struct job	*next;
+};
+
+/*
+ * The second thread of a pipelined parse: it takes finished items in
+ * document order, sanitises their HTML, runs parse_finish_item and the
+ * callback.  The queue is bounded in items and bytes, so memory stays
+ * bounded whatever the document size (at most twice the bounds: the
+ * queue and the batch being run).  Waking a thread per item cost more
+ * than it saved (a context switch every 30 us): the second thread takes
+ * the whole queue at once and is woken only for a batch of items, when
+ * the first one has to wait, or at the end.
+ */
+struct pipe {
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 more;		/* jobs were queued, or done set */
+	pthread_cond_t	 room;		/* jobs were taken or finished */
+	struct job	*head;
+	struct job	*tail;
+	size_t		 njobs;
+	size_t		 bytes;
+	int		 busy;		/* a batch is being run */
+	int		 done;		/* no more jobs will come */
+	int		 a_waits;	/* the parsing thread waits on room */
+	int		 b_waits;	/* the second thread waits on more */
+	int		 rc;		/* the first non-zero callback return */
+	parse_item_fn	 cb;
+	void		*cbctx;
+};
+
 struct author {
 	struct buf	 name;
 	struct buf	 email;
@@ -371,14 +424,9 @@ struct state {
 	int		 item_content_plain;
 	int		 item_summary_plain;
 	int		 item_has_content;
-	/*
-	 * The text of the item's HTML content and summary as they stand,
-	 * rendered by the sanitizer (NULL: not known, parse_finish_item()
-	 * renders it); pending_text goes with the value being stored.
-	 */
-	char		*item_content_text;
-	char		*item_summary_text;
-	char		*pending_text;
+	struct pending	 pend_content;	/* how a->content is to be rendered */
+	struct pending	 pend_summary;
+	struct pipe	*pipe;		/* NULL: items are finished inline */
 	int		 feed_has_published;
 	struct date_time feed_published;
 	int		 sy_period;
@@ -1023,8 +1071,18 @@ store_date(struct state *st, int is_item, enum fld f, int prio,
 	}
 }
 
-/* Hands v (owned) to a field of the item or the feed. */
 static void
+pending_set(struct pending *p, enum render how, const char *base)
+{
+	free(p->base);
+	p->how = how;
+	p->base = how != R_DONE && base != NULL ? xstrdup(base) : NULL;
+}
+
+/* Hands v (owned) to a field of the item or the feed; 1 if it was taken
+ * (an item's content or summary is then final unless the caller says how
+ * to render it with pending_set). */
+static int
 store(struct state *st, int is_item, enum fld f, int prio, char *v,
     int plain)
 {
@@ -1034,14 +1092,14 @@ store(struct state *st, int is_item, enum fld f, int prio, char *v,
 	char **slot = NULL;
 
 	if (v == NULL)
-		return;
+		return 0;
 	if (*v == '\0' && f != F_CONTENT && f != F_SUMMARY) {
 		free(v);
-		return;
+		return 0;
 	}
 	if (!take(prios, f, prio)) {
 		free(v);
-		return;
+		return 0;
 	}
 	switch (f) {
 	case F_TITLE:
@@ -1060,18 +1118,14 @@ store(struct state *st, int is_item, enum fld f, int prio, char *v,
 		slot = is_item ? &a->summary : &fd->description;
 		if (is_item) {
 			st->item_summary_plain = plain;
-			free(st->item_summary_text);
-			st->item_summary_text = st->pending_text;
-			st->pending_text = NULL;
+			pending_set(&st->pend_summary, R_DONE, NULL);
 		}
 		break;
 	case F_CONTENT:
 		slot = is_item ? &a->content : NULL;
 		if (is_item) {
 			st->item_content_plain = plain;
-			free(st->item_content_text);
-			st->item_content_text = st->pending_text;
-			st->pending_text = NULL;
+			pending_set(&st->pend_content, R_DONE, NULL);
 		}
 		break;
 	case F_COMMENTS:
@@ -1091,9 +1145,10 @@ store(struct state *st, int is_item, enum fld f, int prio, char *v,
 	}
 	if (slot == NULL) {
 		free(v);
-		return;
+		return 0;
 	}
 	set_str(slot, v);
+	return 1;
 }
 
 static int
@@ -1279,27 +1334,27 @@ finish_capture(struct state *st)
 		    html_looks_like_html(v, strlen(v)))
 			type = T_HTML;
 		if ((type == T_HTML || type == T_XHTML) && c->is_item &&
-		    (c->fld == F_CONTENT || (c->fld == F_SUMMARY &&
-		    !st->item_has_content))) {
-			/* Likely the item's text: rendered in the same pass. */
-			d = html_sanitize_text(v, strlen(v), base,
-			    &st->pending_text);
-			free(v);
-			v = d;
-		} else if (type == T_HTML || type == T_XHTML) {
+		    (c->fld == F_CONTENT || c->fld == F_SUMMARY)) {
+			/* The bulk of the work: deferred to job_run.  Likely
+			 * the item's text, then rendered in the same pass. */
+			enum render how = c->fld == F_CONTENT ||
+			    !st->item_has_content ? R_SANITIZE_TEXT :
+			    R_SANITIZE;
+
+			if (store(st, 1, c->fld, c->prio, v, 0))
+				pending_set(c->fld == F_CONTENT ?
+				    &st->pend_content : &st->pend_summary,
+				    how, base);
+			return;
+		}
+		if (type == T_HTML || type == T_XHTML) {
 			d = html_sanitize(v, strlen(v), base);
 			free(v);
 			v = d;
 		}
-		d = v;
-		if ((v = fix_text(v)) != d) {
-			free(st->pending_text);	/* rendered from other bytes */
-			st->pending_text = NULL;
-		}
+		v = fix_text(v);
 		store(st, c->is_item, c->fld, c->prio, v,
 		    !(type == T_HTML || type == T_XHTML));
-		free(st->pending_text);	/* the value was not taken */
-		st->pending_text = NULL;
 		return;
 	}
 	free(v);
@@ -1316,9 +1371,8 @@ item_begin(struct state *st)
 	memset(st->iprio, 0, sizeof(st->iprio));
 	st->item_content_plain = st->item_summary_plain = 0;
 	st->item_has_content = 0;
-	free(st->item_content_text);
-	free(st->item_summary_text);
-	st->item_content_text = st->item_summary_text = NULL;
+	pending_set(&st->pend_content, R_DONE, NULL);
+	pending_set(&st->pend_summary, R_DONE, NULL);
 }
 
 static void
@@ -1336,46 +1390,248 @@ feed_finish(struct state *st)
 	f->format = st->format;
 }
 
+/* Sanitises a deferred content or summary; *text gets its rendering
+ * when one was asked for and still matches the value. */
+static void
+render(char **field, struct pending *p, char **text)
+{
+	char *v = *field, *d, *t = NULL;
+
+	if (p->how == R_DONE || v == NULL)
+		return;
+	if (p->how == R_SANITIZE_TEXT)
+		d = html_sanitize_text(v, strlen(v), p->base, &t);
+	else
+		d = html_sanitize(v, strlen(v), p->base);
+	free(v);
+	if ((v = fix_text(d)) != d) {
+		free(t);	/* rendered from other bytes */
+		t = NULL;
+	}
+	*field = v;
+	*text = t;
+}
+
+static void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	article_free(j->a);
+	free(j->content.base);
+	free(j->summary.base);
+	free(j);
+}
+
+/* The steps that need only the item: may run on the second thread. */
+static int
+job_run(struct job *j, parse_item_fn cb, void *ctx,
+    const struct article_feed *feed)
+{
+	struct article *a = j->a;
+	char *ctext = NULL, *stext = NULL;
+	int rc;
+
+	render(&a->content, &j->content, &ctext);
+	render(&a->summary, &j->summary, &stext);
+	/* feedparser copies text or HTML content into a missing summary */
+	if (a->summary == NULL && a->content != NULL) {
+		a->summary = xstrdup(a->content);
+		j->summary_plain = j->content_plain;
+	}
+	if (a->text == NULL) {
+		const char *body = a->content ? a->content : a->summary;
+		int plain = a->content ? j->content_plain : j->summary_plain;
+
+		if (body != NULL && plain)
+			a->text = xstrdup(body);
+		else if (body != NULL) {
+			/* rendered when it was sanitized, if it was */
+			char **t = a->content ? &ctext : &stext;
+
+			a->text = *t;
+			*t = NULL;
+		}
+	}
+	free(ctext);
+	free(stext);
+	parse_finish_item(a);
+	j->a = NULL;
+	job_free(j);
+	rc = cb(ctx, feed, a);
+	return rc;
+}
+
+static void *
+pipe_main(void *arg)
+{
+	struct pipe *p = arg;
+	struct job *batch, *j;
+	int rc;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->head == NULL && !p->done) {
+			p->b_waits = 1;
+			pthread_cond_wait(&p->more, &p->mu);
+			p->b_waits = 0;
+		}
+		if ((batch = p->head) == NULL)
+			break;
+		p->head = p->tail = NULL;
+		p->njobs = p->bytes = 0;
+		p->busy = 1;
+		rc = p->rc;
+		if (p->a_waits)
+			pthread_cond_signal(&p->room);
+		pthread_mutex_unlock(&p->mu);
+		while ((j = batch) != NULL) {
+			batch = j->next;
+			/* after a callback said stop, no item reaches it */
+			if (rc != 0)
+				job_free(j);
+			else
+				rc = job_run(j, p->cb, p->cbctx, NULL);
+		}
+		pthread_mutex_lock(&p->mu);
+		p->busy = 0;
+		if (rc != 0 && p->rc == 0)
+			p->rc = rc;
+		if (p->a_waits)
+			pthread_cond_signal(&p->room);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* NULL when the thread cannot be had: the parse then runs inline. */
+static struct pipe *
+pipe_start(parse_item_fn cb, void *ctx)
+{
+	struct pipe *p = xcalloc(1, sizeof(*p));
+
+	p->cb = cb;
+	p->cbctx = ctx;
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&p->more, NULL) != 0)
+		goto fail_mu;
+	if (pthread_cond_init(&p->room, NULL) != 0)
+		goto fail_more;
+	if (pthread_create(&p->thread, NULL, pipe_main, p) != 0)
+		goto fail_room;
+	return p;
+fail_room:
+	pthread_cond_destroy(&p->room);
+fail_more:
+	pthread_cond_destroy(&p->more);
+fail_mu:
+	pthread_mutex_destroy(&p->mu);
+fail:
+	free(p);
+	return NULL;
+}
+
+/* Queues j (taken) once there is room; returns the callback's non-zero
+ * return if it asked to stop, and j is then dropped. */
+static int
+pipe_put(struct pipe *p, struct job *j)
+{
+	int rc;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->rc == 0 && p->njobs > 0 && (p->njobs >= PIPE_JOBS ||
+	    p->bytes + j->cost > PIPE_BYTES)) {
+		if (p->b_waits)
+			pthread_cond_signal(&p->more);
+		p->a_waits = 1;
+		pthread_cond_wait(&p->room, &p->mu);
+		p->a_waits = 0;
+	}
+	if ((rc = p->rc) == 0) {
+		if (p->tail != NULL)
+			p->tail->next = j;
+		else
+			p->head = j;
+		p->tail = j;
+		p->njobs++;
+		p->bytes += j->cost;
+		if (p->b_waits && p->njobs >= PIPE_BATCH)
+			pthread_cond_signal(&p->more);
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (rc != 0)
+		job_free(j);
+	return rc;
+}
+
+/* Waits until every queued item went through; the callback's verdict. */
+static int
+pipe_drain(struct pipe *p)
+{
+	int rc;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->head != NULL || p->busy) {
+		if (p->b_waits)
+			pthread_cond_signal(&p->more);
+		p->a_waits = 1;
+		pthread_cond_wait(&p->room, &p->mu);
+		p->a_waits = 0;
+	}
+	rc = p->rc;
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+static void
+pipe_end(struct pipe *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->done = 1;
+	pthread_cond_signal(&p->more);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->room);
+	pthread_cond_destroy(&p->more);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
 static void
 item_end(struct state *st)
 {
 	struct article *a = st->item;
+	struct job *j;
 	const char *lang;
 	int rc;
 
 	st->item = NULL;
 	if (a == NULL)
 		return;
-	/* feedparser copies text or HTML content into a missing summary */
-	if (a->summary == NULL && a->content != NULL) {
-		a->summary = xstrdup(a->content);
-		st->item_summary_plain = st->item_content_plain;
-	}
-	if (a->text == NULL) {
-		const char *body = a->content ? a->content : a->summary;
-		int plain = a->content ? st->item_content_plain :
-		    st->item_summary_plain;
-
-		if (body != NULL && plain)
-			a->text = xstrdup(body);
-		else if (body != NULL) {
-			/* rendered when it was sanitized, if it was */
-			char **t = a->content ? &st->item_content_text :
-			    &st->item_summary_text;
-
-			a->text = *t;
-			*t = NULL;
-		}
-	}
 	if (a->language == NULL) {
 		lang = st->frames[st->item_depth].lang;
 		if (lang == NULL)
 			lang = st->feed->language;
 		a->language = xstrdup(lang);
 	}
-	parse_finish_item(a);
 	feed_finish(st);
-	rc = st->cb(st->cbctx, st->feed, a);
+	j = xcalloc(1, sizeof(*j));
+	j->a = a;
+	j->content = st->pend_content;
+	j->summary = st->pend_summary;
+	memset(&st->pend_content, 0, sizeof(st->pend_content));
+	memset(&st->pend_summary, 0, sizeof(st->pend_summary));
+	j->content_plain = st->item_content_plain;
+	j->summary_plain = st->item_summary_plain;
+	if (st->pipe != NULL) {
+		j->cost = sizeof(*j) + (a->content ? strlen(a->content) : 0) +
+		    (a->summary ? strlen(a->summary) : 0);
+		rc = pipe_put(st->pipe, j);
+	} else
+		rc = job_run(j, st->cb, st->cbctx, st->feed);
 	if (rc != 0 && st->cbrc == 0) {
 		st->cbrc = rc;
 		xmlStopParser(st->ctxt);
@@ -2318,6 +2574,8 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	 */
 	xmlCtxtUseOptions(st->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
 	    XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+	if (o != NULL && o->pipeline)
+		st->pipe = pipe_start(cb, ctx);
 	for (off = 0; off < len; off += PUSH_SLICE) {
 		size_t k = len - off < PUSH_SLICE ? len - off : PUSH_SLICE;
 
@@ -2328,6 +2586,11 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	if (st->ctxt->instate != XML_PARSER_EOF)
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
 	buf_free(&fixed);
+	/* the callback's verdict on every item so far decides what follows */
+	if (st->pipe != NULL && (rc = pipe_drain(st->pipe)) != 0 &&
+	    st->cbrc == 0)
+		st->cbrc = rc;
+	rc = ERR_OK;
 
 	if (st->cbrc != 0)
 		rc = st->cbrc;
@@ -2345,6 +2608,10 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		for (i = st->depth - 1; i >= 0 && st->cbrc == 0; i--)
 			if (!st->frames[i].closed)
 				end_frame(st, i);
+		if (st->pipe != NULL && (rc = pipe_drain(st->pipe)) != 0 &&
+		    st->cbrc == 0)
+			st->cbrc = rc;
+		rc = ERR_OK;
 		if (st->cbrc != 0)
 			rc = st->cbrc;
 		/* not ctxt->wellFormed: it also counts errors we forgive */
@@ -2371,10 +2638,10 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		free(st->frames[i].own_base);
 		free(st->frames[i].own_lang);
 	}
+	pipe_end(st->pipe);
 	article_free(st->item);
-	free(st->item_content_text);
-	free(st->item_summary_text);
-	free(st->pending_text);
+	pending_set(&st->pend_content, R_DONE, NULL);
+	pending_set(&st->pend_summary, R_DONE, NULL);
 	buf_free(&st->cap.text);
 	buf_free(&st->auth.text);
 	buf_free(&st->auth.name);

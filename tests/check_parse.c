@@ -1,11 +1,15 @@
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "article.h"
+#include "article_json.h"
+#include "buf.h"
 #include "err.h"
+#include "jsonw.h"
 #include "parse.h"
 #include "xmalloc.h"
 
@@ -653,12 +657,252 @@ START_TEST(test_field_cap)
 }
 END_TEST
 
+/*
+ * The pipelined parse (o.pipeline) against the sequential one: the items
+ * that reach the callback, as JSON bytes, their order, the return code,
+ * the error message and the feed must be the same.
+ */
+struct written {
+	FILE		*fp;
+	char		*bytes;
+	size_t		 len;
+	struct jsonw	 w;
+	size_t		 nitems;
+	size_t		 stop_after;	/* return 9 after this many */
+	long		 last;		/* the number in the last title */
+	int		 out_of_order;
+	int		 null_feed;
+	int		 other_thread;	/* called off the parsing thread */
+	pthread_t	 caller;
+	int		 rc;
+	char		 ebuf[256];
+	struct article_feed feed;
+};
+
+static int
+write_item(void *ctx, const struct article_feed *feed, struct article *a)
+{
+	struct written *wr = ctx;
+	long k = -1;
+
+	if (feed == NULL)
+		wr->null_feed = 1;
+	if (!pthread_equal(pthread_self(), wr->caller))
+		wr->other_thread = 1;
+	if (a->title != NULL && sscanf(a->title, "item %ld", &k) == 1) {
+		if (k <= wr->last)
+			wr->out_of_order = 1;
+		wr->last = k;
+	}
+	article_json_write_item(&wr->w, a);
+	article_free(a);
+	wr->nitems++;
+	return wr->stop_after > 0 && wr->nitems == wr->stop_after ? 9 : 0;
+}
+
+static void
+parse_written(struct written *wr, const char *doc, size_t len,
+    int pipeline, size_t stop_after)
+{
+	struct parse_opts o = { 0 };
+
+	memset(wr, 0, sizeof(*wr));
+	wr->fp = open_memstream(&wr->bytes, &wr->len);
+	ck_assert_ptr_nonnull(wr->fp);
+	wr->stop_after = stop_after;
+	wr->last = -1;
+	wr->caller = pthread_self();
+	o.base_url = "http://example.org/feeds/";
+	o.pipeline = pipeline;
+	article_feed_init(&wr->feed);
+	jsonw_init(&wr->w, wr->fp);
+	jsonw_array_begin(&wr->w);
+	wr->rc = parse_document(doc, len, &o, &wr->feed, write_item, wr,
+	    wr->ebuf, sizeof(wr->ebuf));
+	jsonw_array_end(&wr->w);
+	if (wr->rc == ERR_OK)
+		article_json_write_feed(&wr->w, &wr->feed);
+	ck_assert_int_eq(jsonw_flush(&wr->w), 0);
+	fclose(wr->fp);
+	article_feed_clear(&wr->feed);
+}
+
+/* Runs both ways and compares; returns the sequential item count. */
+static size_t
+same_both_ways(const char *doc, size_t len, size_t stop_after, int *rc)
+{
+	struct written seq, pipe;
+	size_t n;
+
+	parse_written(&seq, doc, len, 0, stop_after);
+	parse_written(&pipe, doc, len, 1, stop_after);
+	ck_assert_int_eq(pipe.rc, seq.rc);
+	ck_assert_str_eq(pipe.ebuf, seq.ebuf);
+	ck_assert_uint_eq(pipe.nitems, seq.nitems);
+	ck_assert_uint_eq(pipe.len, seq.len);
+	ck_assert_msg(memcmp(pipe.bytes, seq.bytes, seq.len) == 0,
+	    "pipelined output differs from the sequential one");
+	ck_assert_int_eq(seq.out_of_order, 0);
+	ck_assert_int_eq(pipe.out_of_order, 0);
+	ck_assert_int_eq(seq.null_feed, 0);
+	ck_assert_int_eq(seq.other_thread, 0);
+	if (pipe.nitems > 0) {
+		/* or the test would not be testing the pipeline */
+		ck_assert_int_eq(pipe.null_feed, 1);
+		ck_assert_int_eq(pipe.other_thread, 1);
+	}
+	*rc = seq.rc;
+	n = seq.nitems;
+	free(seq.bytes);
+	free(pipe.bytes);
+	return n;
+}
+
+/* An RSS feed of n varied items: HTML and plain content, summaries only,
+ * a content that is empty, entities, mojibake fix_text repairs, links to
+ * resolve and clean, no guid (the id is then hashed). */
+static char *
+many_items(size_t n, size_t *len)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<rss version=\"2.0\" "
+	    "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
+	    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>"
+	    "<title>Many</title><link>http://example.org/</link>"
+	    "<language>uk</language>\n");
+	for (i = 0; i < n; i++) {
+		buf_printf(&b, "<item><title>item %zu &amp; more</title>", i);
+		if (i % 7 != 3)
+			buf_printf(&b, "<link>/story/%zu?utm_source=rss&amp;"
+			    "x=%zu</link>", i, i);
+		if (i % 5 == 0)
+			buf_printf(&b, "<guid>g-%zu</guid>", i);
+		buf_printf(&b, "<pubDate>Thu, %02zu May 2021 10:00:00 +0300"
+		    "</pubDate>", 1 + i % 28);
+		switch (i % 6) {
+		case 0:
+			buf_printf(&b, "<description>&lt;p&gt;Summary %zu "
+			    "&lt;script&gt;x()&lt;/script&gt;&lt;/p&gt;"
+			    "</description><content:encoded><![CDATA[<p>Body "
+			    "<a href=\"/t/%zu?utm_medium=x\" onclick=\"y\">"
+			    "tag</a> caf\xc3\x83\xc2\xa9</p><img src=\"i.jpg\">"
+			    "]]></content:encoded>", i, i);
+			break;
+		case 1:
+			buf_printf(&b, "<description>Plain summary %zu, "
+			    "\xd0\x9a\xd0\xb8\xd1\x97\xd0\xb2</description>", i);
+			break;
+		case 2:
+			buf_printf(&b, "<description><![CDATA[<b>bold</b> "
+			    "%zu <style>p{}</style>]]></description>", i);
+			break;
+		case 3:
+			buf_printf(&b, "<content:encoded><![CDATA[<div><p>"
+			    "only content %zu</p>\xc2\x93q\xc2\x94</div>]]>"
+			    "</content:encoded>", i);
+			break;
+		case 4:
+			buf_printf(&b, "<content:encoded></content:encoded>"
+			    "<description>&lt;i&gt;after empty %zu&lt;/i&gt;"
+			    "</description>", i);
+			break;
+		default:
+			buf_printf(&b, "<description>first %zu</description>"
+			    "<description>&lt;em&gt;second&lt;/em&gt;"
+			    "</description><dc:creator>A. N. Author"
+			    "</dc:creator>", i);
+			break;
+		}
+		buf_puts(&b, "</item>\n");
+	}
+	buf_puts(&b, "<ttl>60</ttl></channel></rss>\n");
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+START_TEST(test_pipeline_same_bytes)
+{
+	size_t len;
+	char *doc = many_items(3000, &len);
+	int rc;
+
+	ck_assert_uint_eq(same_both_ways(doc, len, 0, &rc), 3000);
+	ck_assert_int_eq(rc, ERR_OK);
+	free(doc);
+}
+END_TEST
+
+START_TEST(test_pipeline_atom_same_bytes)
+{
+	size_t len;
+	char *doc = slurp("atom10.xml", &len);
+	int rc;
+
+	ck_assert_uint_gt(same_both_ways(doc, len, 0, &rc), 0);
+	ck_assert_int_eq(rc, ERR_OK);
+	free(doc);
+}
+END_TEST
+
+/* Cut at many points, mid-item included: the same partial items, the
+ * same bozo feed. */
+START_TEST(test_pipeline_truncated)
+{
+	size_t len, cut, n, last = 0;
+	char *doc = many_items(200, &len);
+	int rc;
+
+	for (cut = 200; cut < len; cut += len / 37) {
+		n = same_both_ways(doc, cut, 0, &rc);
+		ck_assert_uint_ge(n, last);
+		last = n;
+	}
+	ck_assert_uint_gt(last, 100);
+	free(doc);
+}
+END_TEST
+
+/* Garbage in the middle: the parse recovers or stops the same way. */
+START_TEST(test_pipeline_error_mid_document)
+{
+	static const char junk[] = "<<&\x01</channel>]]>";
+	size_t len;
+	char *doc = many_items(300, &len);
+	int rc;
+
+	memcpy(doc + len / 2, junk, sizeof(junk) - 1);
+	ck_assert_uint_gt(same_both_ways(doc, len, 0, &rc), 100);
+	free(doc);
+}
+END_TEST
+
+/* A callback that says stop: no item after it reaches the callback, and
+ * parse_document returns what the callback returned, both ways. */
+START_TEST(test_pipeline_callback_stops)
+{
+	size_t len, stops[] = { 1, 2, 7, 8, 9, 64, 65, 500, 1999 }, i;
+	char *doc = many_items(2000, &len);
+	int rc;
+
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		ck_assert_uint_eq(same_both_ways(doc, len, stops[i], &rc),
+		    stops[i]);
+		ck_assert_int_eq(rc, 9);
+	}
+	free(doc);
+}
+END_TEST
+
 static Suite *
 parse_suite(void)
 {
 	Suite *s = suite_create("parse");
 	TCase *tc = tcase_create("formats");
 	TCase *th = tcase_create("hostile");
+	TCase *tp = tcase_create("pipeline");
 
 	tcase_add_test(tc, test_formats);
 	tcase_add_test(tc, test_bare_rss_is_rss20);
@@ -678,6 +922,14 @@ parse_suite(void)
 	tcase_add_test(tc, test_not_a_feed);
 	tcase_add_test(tc, test_callback_stops);
 	suite_add_tcase(s, tc);
+
+	tcase_add_test(tp, test_pipeline_same_bytes);
+	tcase_add_test(tp, test_pipeline_atom_same_bytes);
+	tcase_add_test(tp, test_pipeline_truncated);
+	tcase_add_test(tp, test_pipeline_error_mid_document);
+	tcase_add_test(tp, test_pipeline_callback_stops);
+	tcase_set_timeout(tp, 120);
+	suite_add_tcase(s, tp);
 
 	tcase_add_test(th, test_billion_laughs);
 	tcase_add_test(th, test_quadratic_blowup);
