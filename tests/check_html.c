@@ -364,6 +364,60 @@ END_TEST
 /* html_sanitize_text makes the text in the sanitizer's own pass; it must
  * be exactly what html_to_text gives for the sanitized output, for every
  * corpus case and for every cut of it (cuts leave constructs open). */
+/*
+ * The renderer copies runs of words parted by single spaces sixteen and
+ * eight bytes at a time: random words (some not ASCII) and random white
+ * space, at every alignment, must come out as the words parted by one
+ * space, from both the renderer and the fused sanitizer.
+ */
+START_TEST(test_text_spaces_random)
+{
+	static const char *const gaps[] = { " ", " ", " ", "  ", "\t", "\n",
+	    " \n ", "   " };
+	char in[512], want[512], *text, *html;
+	size_t il, wl, k;
+	int round, words, w;
+
+	srand(7);
+	for (round = 0; round < 20000; round++) {
+		il = wl = 0;
+		words = 1 + rand() % 30;
+		for (w = 0; w < words && il < 400; w++) {
+			size_t len = 1 + (size_t)(rand() % 14);
+
+			if (w > 0) {
+				const char *g = gaps[rand() % 8];
+
+				memcpy(in + il, g, strlen(g));
+				il += strlen(g);
+				want[wl++] = ' ';
+			}
+			for (k = 0; k < len; k++) {
+				if (rand() % 23 == 0) {
+					memcpy(in + il, "\xc3\xa9", 2);
+					memcpy(want + wl, "\xc3\xa9", 2);
+					il += 2;
+					wl += 2;
+				} else
+					in[il++] = want[wl++] =
+					    (char)('a' + rand() % 26);
+			}
+		}
+		in[il] = want[wl] = '\0';
+		text = html_to_text(in, il);
+		ck_assert_msg(strcmp(text, want) == 0, "in [%s]\n got [%s]\n"
+		    "want [%s]", in, text, want);
+		free(text);
+		text = NULL;
+		html = html_sanitize_text(in, il, NULL, &text);
+		ck_assert_msg(strcmp(text, want) == 0, "fused: in [%s]\n got "
+		    "[%s]\nwant [%s]", in, text, want);
+		free(html);
+		free(text);
+	}
+}
+END_TEST
+
 START_TEST(test_sanitize_text_fused)
 {
 	char *data = testutil_slurp(TEST_DATADIR "/html/sanitize.tsv", NULL);
@@ -635,6 +689,7 @@ main(void)
 	tcase_add_test(txt, test_text_dropped);
 	tcase_add_test(txt, test_text_entities);
 	tcase_add_test(txt, test_text_fixtures);
+	tcase_add_test(txt, test_text_spaces_random);
 	suite_add_tcase(s, txt);
 	tcase_add_test(misc, test_unescape);
 	tcase_add_test(misc, test_all_html4_entities);

@@ -1,11 +1,13 @@
 #include <check.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "article.h"
 #include "article_json.h"
+#include "buf.h"
 #include "jsonw.h"
 #include "xmalloc.h"
 
@@ -94,6 +96,66 @@ START_TEST(test_structure)
 	ck_assert_str_eq(s,
 	    "{\"a\":[-12,null,true,false,{},[],null],\"k\\\"2\":\"v\"}\n");
 	free(s);
+}
+END_TEST
+
+/* The hand-made digits against printf's, at the edges. */
+START_TEST(test_integers_like_printf)
+{
+	static const long long v[] = { 0, 1, -1, 9, 10, -10, 99, 100,
+	    1234567890123LL, -987654321LL, LLONG_MAX, LLONG_MIN,
+	    LLONG_MIN + 1 };
+	struct sink *k = sink_new();
+	struct buf want = { 0 };
+	size_t i;
+	char *got;
+
+	jsonw_array_begin(&k->w);
+	buf_putc(&want, '[');
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		jsonw_integer(&k->w, v[i]);
+		buf_printf(&want, "%s%lld", i ? "," : "", v[i]);
+	}
+	jsonw_array_end(&k->w);
+	buf_putc(&want, ']');
+	got = sink_done(k);
+	ck_assert_str_eq(got, buf_str(&want));
+	free(got);
+	buf_free(&want);
+}
+END_TEST
+
+/* Keys take a shortcut when they need no escape and fit the buffer:
+ * thousands of them, some escaped, across many buffer flushes. */
+START_TEST(test_many_keys)
+{
+	struct sink *k = sink_new();
+	struct buf want = { 0 };
+	char key[32];
+	int i;
+	char *got;
+
+	jsonw_object_begin(&k->w);
+	buf_putc(&want, '{');
+	for (i = 0; i < 20000; i++) {
+		if (i % 7 == 0) {
+			snprintf(key, sizeof(key), "k\"%d\t", i);
+			buf_printf(&want, "%s\"k\\\"%d\\t\":%d", i ? "," : "",
+			    i, i);
+		} else {
+			snprintf(key, sizeof(key), "key%d", i);
+			buf_printf(&want, "%s\"key%d\":%d", i ? "," : "", i,
+			    i);
+		}
+		jsonw_key(&k->w, key);
+		jsonw_integer(&k->w, i);
+	}
+	jsonw_object_end(&k->w);
+	buf_putc(&want, '}');
+	got = sink_done(k);
+	ck_assert_str_eq(got, buf_str(&want));
+	free(got);
+	buf_free(&want);
 }
 END_TEST
 
@@ -232,6 +294,8 @@ jsonw_suite(void)
 
 	tcase_add_test(tc, test_structure);
 	tcase_add_test(tc, test_escapes_like_jansson);
+	tcase_add_test(tc, test_integers_like_printf);
+	tcase_add_test(tc, test_many_keys);
 	tcase_add_test(tc, test_random_strings_like_jansson);
 	tcase_add_test(tc, test_longer_than_buffer);
 	tcase_add_test(tc, test_article_same_as_jansson);
