@@ -64,6 +64,11 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 	dedup_plan_make(policy, keys, nitems, f.guid_churn, &r->plan);
 	store_feed_clear(&f);
 
+	/* before the items: their outbox events record the feed's title
+	 * from this document, and need not be rewritten at commit */
+	if (meta != NULL &&
+	    (rc = store_feed_set_meta(st, feed_id, meta, ebuf, n)) != ERR_OK)
+		goto fail;
 	memset(&u, 0, sizeof(u));
 	u.plan = &r->plan;
 	u.dup_as_new = o->dup_as_new;
@@ -90,9 +95,6 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 			break;
 		}
 	}
-	if (meta != NULL &&
-	    (rc = store_feed_set_meta(st, feed_id, meta, ebuf, n)) != ERR_OK)
-		goto fail;
 	if ((rc = store_feed_note_identity(st, &r->plan, r->guid_changes,
 	    ebuf, n)) != ERR_OK)
 		goto fail;

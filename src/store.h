@@ -26,7 +26,7 @@
 #include "article.h"
 #include "dedup.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 

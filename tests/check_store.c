@@ -424,6 +424,7 @@ struct evlist {
 	char	 feed_url[16][32];
 	char	 feed_name[16][32];
 	char	 origin[16][32];
+	char	 feed_title[16][32];
 	int	 n;
 	int	 stop_at;	/* return 7 after this many; 0: never */
 };
@@ -446,6 +447,8 @@ list_cb(void *ctx, const struct store_event *e)
 	copy_or_null(l->feed_name[l->n], sizeof(l->feed_name[0]),
 	    e->feed_name);
 	copy_or_null(l->origin[l->n], sizeof(l->origin[0]), e->origin_url);
+	copy_or_null(l->feed_title[l->n], sizeof(l->feed_title[0]),
+	    e->feed_title);
 	l->n++;
 	if (l->stop_at != 0 && l->n == l->stop_at)
 		return 7;
@@ -523,6 +526,62 @@ START_TEST(test_events_list)
 	ck_assert_int_eq(list_events(st, 0, 0, &l), 2);
 	ck_assert_int_eq(l.seq[1], 3);
 	store_close(st);
+}
+END_TEST
+
+/* An event records the feed as the batch leaves it: a title, name or URL
+ * set after the item in the same batch is what the event gets; one set
+ * in a later batch is not. */
+START_TEST(test_event_feed_changed_in_batch)
+{
+	struct store *st;
+	struct evlist l;
+	struct article *a;
+	struct article_feed meta;
+	struct dedup_keys k;
+	struct dedup_plan p;
+	struct store_upsert u;
+	int64_t fa, id;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "http://a/feed", "alpha", &fa, ebuf, sizeof(ebuf));
+	article_feed_init(&meta);
+	article_set(&meta.title, "First title");
+	ck_assert_int_eq(store_feed_set_meta(st, fa, &meta, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	a = make("a1", "http://x/1", "one", "x");
+	ck_assert_int_eq(put(st, fa, a, 100, 0, NULL), STORE_NEW);
+	article_free(a);
+
+	a = make("a2", "http://x/2", "two", "y");
+	dedup_keys_compute(a, NULL, &k);
+	dedup_plan_make(DEDUP_AUTO, &k, 1, 0, &p);
+	memset(&u, 0, sizeof(u));
+	u.plan = &p;
+	u.keys = &k;
+	u.now = 200;
+	ck_assert_int_eq(store_batch_begin(st, fa, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	article_set(&meta.title, "Second title");
+	ck_assert_int_eq(store_feed_set_meta(st, fa, &meta, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(st, "http://a/feed", "renamed",
+	    &id, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	article_free(a);
+
+	article_set(&meta.title, "Third title");
+	ck_assert_int_eq(store_feed_set_meta(st, fa, &meta, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(list_events(st, 0, 0, &l), 2);
+	ck_assert_str_eq(l.feed_title[0], "First title");
+	ck_assert_str_eq(l.feed_name[0], "alpha");
+	ck_assert_str_eq(l.feed_title[1], "Second title");
+	ck_assert_str_eq(l.feed_name[1], "renamed");
+	ck_assert_str_eq(l.origin[1], "http://a/feed");
+	store_close(st);
+	article_feed_clear(&meta);
 }
 END_TEST
 
@@ -1191,7 +1250,7 @@ START_TEST(test_migrate_v2_to_v3)
 
 	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
 	    "%s", ebuf);
-	ck_assert_int_eq(store_schema_version(st), 3);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(list_events(st, 0, 0, &l), 2);
 	ck_assert_int_eq(l.seq[0], 1);
 	ck_assert_int_eq(l.seq[1], 2);
@@ -1205,11 +1264,11 @@ START_TEST(test_migrate_v2_to_v3)
 		article_free(a);
 	}
 	store_close(st);
-	ck_assert_int_eq(q1("PRAGMA user_version"), 3);
+	ck_assert_int_eq(q1("PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	/* no seq is handed out twice */
 	ck_assert_int_eq(q1("SELECT max(seq) FROM events"), 6);
 	ck_assert_int_eq(q1("SELECT count(*) FROM sqlite_sequence"
-	    " WHERE name != 'articles'"), 1);
+	    " WHERE name NOT IN ('articles', 'fingerprints')"), 1);
 	ck_assert_int_eq(q1("SELECT count(*) FROM sqlite_master"
 	    " WHERE name = 'events_new'"), 0);
 	ck_assert_int_eq(q1("SELECT count(*) FROM events_v1"), 3);
@@ -1223,6 +1282,185 @@ START_TEST(test_migrate_v2_to_v3)
 	    " feed_id, kind, revision, created) VALUES (1, 1, 'bogus', 1, 50)",
 	    NULL, NULL, NULL), SQLITE_CONSTRAINT);
 	sqlite3_close(db);
+}
+END_TEST
+
+/* Copies a database file from tests/data/store to path. */
+static void
+install(const char *name)
+{
+	char src[512];
+	size_t len;
+	char *data;
+	FILE *fp;
+
+	snprintf(src, sizeof(src), "%s/store/%s", TEST_DATADIR, name);
+	data = testutil_slurp(src, &len);
+	ck_assert_ptr_nonnull(data);
+	fp = fopen(path, "wb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(fwrite(data, 1, len, fp), len);
+	fclose(fp);
+	free(data);
+}
+
+/* The texts tests/data/store/make-v3.c stored */
+#define V3_DAY		1800000000
+#define V3_WIRE		"Wire story: the harbour bridge reopened on " \
+	"Monday after three years of repairs, and commuters crossed it in a " \
+	"steady stream from six in the morning while the mayor cut a ribbon " \
+	"at the northern end and promised that the tolls would stay where " \
+	"they are until the end of the decade."
+#define V3_OTHER	"Orchestra news: the philharmonic announced " \
+	"a season of forty concerts, with a cycle of symphonies in the " \
+	"autumn, a festival of new music in the spring and free open air " \
+	"performances in the park during the summer months, tickets on sale " \
+	"from Friday at the box office."
+
+/*
+ * A database written by schema version 3 (tests/data/store/v3.db, made by
+ * make-v3.c with the version 3 code): its fingerprints move to their own
+ * table and still find the articles, full-text search still finds the old
+ * rows, tombstones stay, and the full-text index passes its own check.
+ */
+START_TEST(test_migrate_v3_to_v4)
+{
+	struct store *st;
+	struct titles t;
+	struct article *a;
+	int64_t fd, fe, id;
+
+	install("v3.db");
+	ck_assert_int_eq(q1("PRAGMA user_version"), 3);
+	ck_assert_int_eq(q1("SELECT count(*) FROM identity_keys"
+	    " WHERE kind = 4"), 3);
+	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(search(st, "harbour", &t), 1);
+	ck_assert_str_eq(t.first, "Harbour bridge reopens");
+	ck_assert_int_eq(search(st, "philharmonic", &t), 1);
+	ck_assert_str_eq(t.first, "Philharmonic season announced");
+	ck_assert_int_eq(search(st, "election", &t), 1);
+	ck_assert_int_eq(search(st, "volcano", &t), 0);	/* removed */
+	ck_assert_int_eq(search(st, "\"ash cloud\"", &t), 0);
+	ck_assert_int_eq(search(st, "\"harbour bridge\"", &t), 1);
+
+	/* the same bytes again: unchanged; the removed one stays removed */
+	a = make("alpha-1", "https://alpha.example/news/bridge",
+	    "Harbour bridge reopens", V3_WIRE);
+	ck_assert_int_eq(put(st, 1, a, V3_DAY + 9000, 0, &id), STORE_UNCHANGED);
+	ck_assert_int_eq(id, 1);
+	article_free(a);
+	a = make("g-1", "https://gamma.example/1", "Gamma first",
+	    "Volcano erupts in the north, ash cloud over the valley.");
+	ck_assert_int_eq(put(st, 3, a, V3_DAY + 9000, 0, NULL),
+	    STORE_UNCHANGED);
+	article_free(a);
+	/* a new feed with the wire story under its own guid and link: found
+	 * by the fingerprint stored by version 3 */
+	ck_assert_int_eq(store_feed_ensure(st, "https://delta.example/feed",
+	    NULL, &fd, ebuf, sizeof(ebuf)), ERR_OK);
+	a = make("delta-5", "https://delta.example/wire/5",
+	    "Harbour bridge reopens", V3_WIRE);
+	ck_assert_int_eq(put(st, fd, a, V3_DAY + 9000, 0, &id),
+	    STORE_DUPLICATE);
+	ck_assert_int_eq(id, 1);
+	article_free(a);
+	/* and the updated orchestra article by its newer fingerprint */
+	a = make("delta-6", "https://delta.example/wire/6",
+	    "Philharmonic season announced", V3_OTHER);
+	ck_assert_int_eq(put(st, fd, a, V3_DAY + 9000, 0, &id),
+	    STORE_DUPLICATE);
+	ck_assert_int_eq(id, 2);
+	article_free(a);
+	/* a new article is still new, and searchable with the old ones */
+	a = make("delta-7", "https://delta.example/7", "Harbour ferry",
+	    "The ferry to the islands runs again.");
+	ck_assert_int_eq(put(st, fd, a, V3_DAY + 9000, 0, NULL), STORE_NEW);
+	article_free(a);
+	ck_assert_int_eq(search(st, "harbour", &t), 2);
+
+	/* three days on, fingerprints older than yesterday are pruned: a
+	 * copy under a new link is then a new article, as it was when
+	 * version 3 looked up only today's and yesterday's keys */
+	ck_assert_int_eq(store_feed_ensure(st, "https://epsilon.example/feed",
+	    NULL, &fe, ebuf, sizeof(ebuf)), ERR_OK);
+	a = make("eps-1", "https://epsilon.example/1",
+	    "Harbour bridge reopens", V3_WIRE);
+	ck_assert_int_eq(put(st, fe, a, V3_DAY + 3 * 86400, 0, NULL),
+	    STORE_NEW);
+	article_free(a);
+	store_close(st);
+
+	ck_assert_int_eq(q1("PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(q1("SELECT count(*) FROM identity_keys"
+	    " WHERE kind = 4 OR scope < 0"), 0);
+	ck_assert_int_eq(q1("SELECT count(*) FROM fingerprints"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM fingerprints WHERE day = "
+	    "(1800000000 + 3 * 86400) / 86400"), 1);
+	ck_assert_int_eq(q1("SELECT v FROM articles_fts_config"
+	    " WHERE k = 'automerge'"), 16);
+	exec_raw("INSERT INTO articles_fts(articles_fts) VALUES"
+	    " ('integrity-check')");
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_integrity_check "
+	    "WHERE integrity_check = 'ok'"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v1"), 6);
+}
+END_TEST
+
+/*
+ * Fingerprints are looked up in memory by their first 8 bytes: a row that
+ * shares them but differs after must not merge two articles, a row gone
+ * under us is skipped, and rows another writer added between our batches
+ * are found.
+ */
+START_TEST(test_fingerprint_prefix_and_other_writer)
+{
+	struct store *st;
+	struct article *a;
+	int64_t fa, fb, fc, x, id;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "a", NULL, &fa, ebuf, sizeof(ebuf));
+	store_feed_ensure(st, "b", NULL, &fb, ebuf, sizeof(ebuf));
+	store_feed_ensure(st, "c", NULL, &fc, ebuf, sizeof(ebuf));
+	a = make("a-1", "https://a.example/1", "Harbour bridge reopens",
+	    V3_WIRE);
+	ck_assert_int_eq(put(st, fa, a, V3_DAY, 0, &x), STORE_NEW);
+	article_free(a);
+	ck_assert_int_eq(q1("SELECT count(*) FROM fingerprints"), 1);
+	/* another connection, while the store is open between batches:
+	 * a row with the same first 8 bytes for another article, then the
+	 * real row moved after it (the store's memory still names the old
+	 * row, which is gone) */
+	exec_raw("INSERT INTO fingerprints (day, fp, article_id)"
+	    " SELECT day, substr(fp, 1, 8) || zeroblob(8), 999"
+	    " FROM fingerprints;"
+	    "INSERT INTO fingerprints (day, fp, article_id)"
+	    " SELECT day, fp, article_id FROM fingerprints WHERE id = 1;"
+	    "DELETE FROM fingerprints WHERE id = 1;");
+	a = make("b-1", "https://b.example/copy", "Harbour bridge reopens",
+	    V3_WIRE);
+	ck_assert_int_eq(put(st, fb, a, V3_DAY + 60, 0, &id), STORE_DUPLICATE);
+	ck_assert_int_eq(id, x);
+	article_free(a);
+	store_close(st);
+	/* the same from an index built afresh */
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	a = make("c-1", "https://c.example/copy", "Harbour bridge reopens",
+	    V3_WIRE);
+	ck_assert_int_eq(put(st, fc, a, V3_DAY + 120, 0, &id), STORE_DUPLICATE);
+	ck_assert_int_eq(id, x);
+	article_free(a);
+	/* a text whose fingerprint shares no row stays new */
+	a = make("c-2", "https://c.example/2", "Philharmonic season", V3_OTHER);
+	ck_assert_int_eq(put(st, fc, a, V3_DAY + 120, 0, &id), STORE_NEW);
+	ck_assert_int_ne(id, x);
+	article_free(a);
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT count(*) FROM fingerprints"
+	    " WHERE article_id = 999"), 1);
 }
 END_TEST
 
@@ -1247,10 +1485,13 @@ store_suite(void)
 	tcase_add_test(tc, test_list_filters);
 	tcase_add_test(tc, test_batch_misuse);
 	tcase_add_test(tc, test_events_list);
+	tcase_add_test(tc, test_event_feed_changed_in_batch);
 	tcase_add_test(tc, test_targets_and_errors);
 	tcase_add_test(tc, test_events_done_batch);
 	tcase_add_test(tc, test_migrate_v1_to_v2);
 	tcase_add_test(tc, test_migrate_v2_to_v3);
+	tcase_add_test(tc, test_migrate_v3_to_v4);
+	tcase_add_test(tc, test_fingerprint_prefix_and_other_writer);
 	suite_add_tcase(s, tc);
 	return s;
 }
