@@ -7,6 +7,12 @@ MB/s, peak RSS and the ratios against each peer.  Not a test: nothing here
 passes or fails.
 
     bench/parse_bench.py --tidings build/src/tidings [--files 1000] [--big-mb 50]
+        [--repeat 3] [--corpus DIR]
+
+The machine may be shared: every parser runs in the same round, rounds are
+repeated (--repeat) and the median is reported, with the CPU time (user +
+system, all threads) beside the wall-clock speed.  --corpus reuses the
+feedNNNN.xml files and big.xml of a directory instead of generating them.
 """
 import argparse
 import os
@@ -127,8 +133,12 @@ def make_corpus(d, files, big_mb):
     return small, big
 
 
+def cpu_of(ru):
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_many(argv_of, paths, stdin_file=False):
-    """Runs one process per file; returns (seconds, peak RSS KiB of the largest child)."""
+    """Runs one process per file; returns (seconds, CPU seconds)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     for p in paths:
@@ -142,18 +152,26 @@ def run_many(argv_of, paths, stdin_file=False):
             print("  warning: exit %d on %s" % (r.returncode, p), file=sys.stderr)
     secs = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return secs, max(before.ru_maxrss, after.ru_maxrss)
+    return secs, cpu_of(after) - cpu_of(before)
 
 
 def measure_one(argv, path, stdin_file):
-    """Peak RSS of a single run, isolated in a fresh helper process."""
+    """(seconds, CPU seconds, peak RSS KiB) of a single run, isolated in a
+    fresh helper process."""
     code = ("import resource,subprocess,sys,time\n"
             "a=sys.argv[3:]; f=open(sys.argv[2],'rb') if sys.argv[1]=='1' else None\n"
             "t=time.monotonic(); subprocess.run(a,stdin=f,stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)\n"
-            "print(time.monotonic()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+            "r=resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "print(time.monotonic()-t, r.ru_utime+r.ru_stime, r.ru_maxrss)\n")
     out = subprocess.run([sys.executable, "-c", code, "1" if stdin_file else "0", path] + argv,
                          capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1])
+    return float(out[0]), float(out[1]), int(out[2])
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
 def main():
@@ -162,6 +180,8 @@ def main():
     ap.add_argument("--files", type=int, default=1000)
     ap.add_argument("--big-mb", type=int, default=50)
     ap.add_argument("--no-feedparser", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--corpus", help="directory with feedNNNN.xml and big.xml")
     a = ap.parse_args()
     tid = os.path.abspath(a.tidings)
     peers = {"tidings": (lambda p: [tid, "parse", p], False)}
@@ -179,25 +199,44 @@ def main():
               % sys.executable, file=sys.stderr)
 
     with tempfile.TemporaryDirectory() as d:
-        small, big = make_corpus(d, a.files, a.big_mb)
+        if a.corpus:
+            small = sorted(os.path.join(a.corpus, f) for f in os.listdir(a.corpus)
+                           if f.startswith("feed") and f.endswith(".xml"))[: a.files]
+            big = os.path.join(a.corpus, "big.xml")
+        else:
+            small, big = make_corpus(d, a.files, a.big_mb)
         small_mb = sum(os.path.getsize(p) for p in small) / 1e6
         big_mb = os.path.getsize(big) / 1e6
-        print("corpus: %d files, %.1f MB; big feed %.1f MB" % (len(small), small_mb, big_mb))
+        print("corpus: %d files, %.1f MB; big feed %.1f MB; %d rounds, medians"
+              % (len(small), small_mb, big_mb, a.repeat))
+        runs = {name: [] for name in peers}
+        for _ in range(a.repeat):
+            # one round: every parser once on the corpus and once on the
+            # big feed, so that they share the machine's state
+            for name, (argv_of, stdin) in peers.items():
+                files = small if name != "feedparser" else small[: max(1, len(small) // 10)]
+                mb = sum(os.path.getsize(p) for p in files) / 1e6
+                secs, cpu = run_many(argv_of, files, stdin)
+                bsecs, bcpu, brss = measure_one(argv_of(big), big, stdin)
+                runs[name].append((mb / secs, mb / cpu, big_mb / bsecs, big_mb / bcpu, brss))
         res = {}
-        for name, (argv_of, stdin) in peers.items():
-            files = small if name != "feedparser" else small[: max(1, len(small) // 10)]
-            mb = sum(os.path.getsize(p) for p in files) / 1e6
-            secs, _ = run_many(argv_of, files, stdin)
-            bsecs, brss = measure_one(argv_of(big), big, stdin)
-            res[name] = (mb / secs, big_mb / bsecs, brss)
-            print("%-10s corpus %7.1f MB/s   big feed %7.1f MB/s   big peak RSS %7.1f MB (%.2fx file)"
-                  % (name, mb / secs, big_mb / bsecs, brss / 1024, brss * 1024 / (big_mb * 1e6)))
+        for name, rs in runs.items():
+            r = tuple(median([x[i] for x in rs]) for i in range(5))
+            res[name] = r
+            print("%-10s corpus %6.1f MB/s (CPU %6.1f)  big feed %6.1f MB/s (CPU %6.1f)  "
+                  "big peak RSS %6.1f MB (%.2fx file)"
+                  % (name, r[0], r[1], r[2], r[3], r[4] / 1024, r[4] * 1024 / (big_mb * 1e6)))
+            print("%-10s   big feed MB/s by round: %s"
+                  % ("", " ".join("%.0f" % x[2] for x in rs)))
         t = res["tidings"]
         for name, r in res.items():
             if name == "tidings":
                 continue
-            print("tidings / %-10s corpus speed %.2fx, big-feed speed %.2fx, big-feed memory %.2fx"
-                  % (name, t[0] / r[0], t[1] / r[1], t[2] / r[2]))
+            print("tidings / %-10s corpus speed %.2fx, big-feed speed %.2fx (per CPU second %.2fx), "
+                  "big-feed memory %.2fx"
+                  % (name, t[0] / r[0], t[2] / r[2], t[3] / r[3], t[4] / r[4]))
+            print("tidings / %-10s big-feed speed by round: %s"
+                  % (name, " ".join("%.2f" % (x[2] / y[2]) for x, y in zip(runs["tidings"], runs[name]))))
 
 
 if __name__ == "__main__":

@@ -1785,6 +1785,34 @@ attr_value_prep(struct buf *b, const char *p, size_t n)
 	}
 }
 
+/* Where the next '<', '>', '"' or '&' is in p[i..n), or n: values are
+ * mostly URLs with none of them. */
+static size_t
+next_attr_special(const char *p, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>');
+	const __m128i dq = _mm_set1_epi8('"'), amp = _mm_set1_epi8('&');
+
+	while (n - i >= 16) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(w, lt), _mm_cmpeq_epi8(w, gt)),
+		    _mm_or_si128(_mm_cmpeq_epi8(w, dq),
+		    _mm_cmpeq_epi8(w, amp))));
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+#endif
+	while (i < n && p[i] != '<' && p[i] != '>' && p[i] != '"' &&
+	    p[i] != '&')
+		i++;
+	return i;
+}
+
 /* Writes a value between double quotes: <, > and " escaped, and any '&'
  * that does not start a reference. */
 static void
@@ -1792,7 +1820,7 @@ attr_value_put(struct buf *out, const char *p, size_t n)
 {
 	size_t i, k, a = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; (i = next_attr_special(p, i, n)) < n; i++) {
 		const char *rep = NULL;
 
 		if (p[i] == '<')

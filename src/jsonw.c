@@ -233,6 +233,26 @@ plain_len(const char *s, size_t i, size_t n)
 	return i;
 }
 
+/* Writes the escape of byte c (esc[c] != 0) at o; returns its length. */
+static size_t
+escape_at(char *o, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e = esc[c];
+
+	o[0] = '\\';
+	if (e != 'u') {
+		o[1] = e;
+		return 2;
+	}
+	o[1] = 'u';
+	o[2] = '0';
+	o[3] = '0';
+	o[4] = hex[c >> 4];
+	o[5] = hex[c & 15];
+	return 6;
+}
+
 static void
 put_escaped(struct jsonw *w, const char *s, size_t n)
 {
@@ -240,6 +260,45 @@ put_escaped(struct jsonw *w, const char *s, size_t n)
 	size_t i = 0, run;
 
 	putch(w, '"');
+#ifdef __SSE2__
+	/*
+	 * Sixteen bytes a step, stored into the buffer as they are read and
+	 * kept up to the first byte to escape: escapes come every few dozen
+	 * bytes in HTML (its attribute quotes), where finding each run and
+	 * copying it with memcpy cost more than the bytes.  Needs room for a
+	 * whole block and an escape; the end of the string goes below.
+	 */
+	{
+		const __m128i c1f = _mm_set1_epi8(0x1f);
+		const __m128i dq = _mm_set1_epi8('"');
+		const __m128i bs = _mm_set1_epi8('\\');
+
+		while (n - i >= 16) {
+			__m128i v;
+			unsigned m;
+			char *o;
+
+			if (sizeof(w->buf) - w->len < 16 + 6)
+				jsonw_flush(w);
+			o = w->buf + w->len;
+			v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+			_mm_storeu_si128((__m128i *)(void *)o, v);
+			m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(_mm_max_epu8(v, c1f), c1f),
+			    _mm_cmpeq_epi8(v, dq)), _mm_cmpeq_epi8(v, bs)));
+			if (m == 0) {
+				w->len += 16;
+				i += 16;
+				continue;
+			}
+			run = (size_t)__builtin_ctz(m);
+			w->len += run + escape_at(o + run,
+			    (unsigned char)s[i + run]);
+			i += run + 1;
+		}
+	}
+#endif
 	while (i < n) {
 		unsigned char c;
 		char e;
@@ -271,10 +330,12 @@ put_escaped(struct jsonw *w, const char *s, size_t n)
 void
 jsonw_key(struct jsonw *w, const char *key)
 {
-	size_t n = strlen(key);
+	size_t n = strlen(key), i;
 
 	sep(w);
-	if (n + 3 <= sizeof(w->buf) - w->len && plain_len(key, 0, n) == n) {
+	for (i = 0; i < n && esc[(unsigned char)key[i]] == 0; i++)
+		;
+	if (n + 3 <= sizeof(w->buf) - w->len && i == n) {
 		char *o = w->buf + w->len;
 
 		o[0] = '"';

@@ -981,8 +981,16 @@ static char *
 fix_link_amps(const char *s)
 {
 	struct buf b = { 0 };
+	const char *amp;
 
 	while (*s) {
+		/* up to the next '&' the link is copied as it is */
+		if ((amp = strchr(s, '&')) == NULL) {
+			buf_puts(&b, s);
+			break;
+		}
+		buf_append(&b, s, (size_t)(amp - s));
+		s = amp;
 		if (strncmp(s, "&amp;", 5) == 0) {
 			buf_putc(&b, '&');
 			s += 5;
