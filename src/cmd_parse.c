@@ -55,9 +55,17 @@ input_load(const char *path, char **data, size_t *len, int *mapped,
 	*mapped = 0;
 	if (strcmp(path, "-") != 0 && page > 0 &&
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
-		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    sb.st_size > 0 && (uintmax_t)sb.st_size <= PARSE_MAX_FILE &&
-		    sb.st_size % page != 0) {
+		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+			sb.st_size = 0;		/* read, below */
+		if ((uintmax_t)sb.st_size > PARSE_MAX_FILE) {
+			/* cli_read_file's words, without reading the cap's
+			 * worth first */
+			close(fd);
+			return err_set(ebuf, n, ERR_LIMIT,
+			    "%s: larger than the limit of %zu bytes", path,
+			    (size_t)PARSE_MAX_FILE);
+		}
+		if (sb.st_size > 0 && sb.st_size % page != 0) {
 			p = mmap(NULL, (size_t)sb.st_size, PROT_READ,
 			    MAP_PRIVATE | MAP_POPULATE, fd, 0);
 			if (p != MAP_FAILED) {
