@@ -110,16 +110,28 @@ parse_assign_id(struct article *a)
 }
 
 void
-parse_finish_item(struct article *a)
+parse_finish_link(struct article *a)
 {
-	const char *body;
-
 	if (a->link != NULL) {
 		char *canon = url_canonical(a->link);
 
 		free(a->link);
 		a->link = canon;
 	}
+}
+
+void
+parse_finish_item(struct article *a)
+{
+	parse_finish_link(a);
+	parse_finish_body(a);
+}
+
+void
+parse_finish_body(struct article *a)
+{
+	const char *body;
+
 	body = a->content ? a->content : a->summary;
 	if (a->text == NULL && body != NULL)
 		a->text = html_to_text(body, strlen(body));

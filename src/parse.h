@@ -25,7 +25,7 @@ struct parse_opts {
 	/*
 	 * Set: an RSS or Atom document is parsed on two threads, libxml2 and
 	 * the capture of fields on the calling one, the rest of each item
-	 * (sanitising, parse_finish_item) and the callback on a second one,
+	 * (sanitising, parse_finish_body) and the callback on a second one,
 	 * through a queue bounded in items and bytes.  Items still reach the
 	 * callback one at a time, in document order, each with the bytes the
 	 * sequential parse gives, but the callback gets feed == NULL (the
@@ -59,5 +59,9 @@ void	parse_assign_id(struct article *a);
  * (html_to_text) unless the parser set it, and the id is assigned.  Call it
  * just before handing the item to the callback. */
 void	parse_finish_item(struct article *a);
+/* parse_finish_item in its two independent halves, the link and then the
+ * rest (text, id), which a pipelined parse runs on its two threads. */
+void	parse_finish_link(struct article *a);
+void	parse_finish_body(struct article *a);
 
 #endif

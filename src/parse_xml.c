@@ -361,7 +361,7 @@ struct job {
 
 /*
  * The second thread of a pipelined parse: it takes finished items in
- * document order, sanitises their HTML, runs parse_finish_item and the
+ * document order, sanitises their HTML, runs parse_finish_body and the
  * callback.  The queue is bounded in items and bytes, so memory stays
  * bounded whatever the document size (at most twice the bounds: the
  * queue and the batch being run).  Waking a thread per item cost more
@@ -1467,7 +1467,7 @@ job_run(struct job *j, parse_item_fn cb, void *ctx,
 	}
 	free(ctext);
 	free(stext);
-	parse_finish_item(a);
+	parse_finish_body(a);	/* item_end did parse_finish_link */
 	j->a = NULL;
 	job_free(j);
 	rc = cb(ctx, feed, a);
@@ -1629,6 +1629,7 @@ item_end(struct state *st)
 			lang = st->feed->language;
 		a->language = xstrdup(lang);
 	}
+	parse_finish_link(a);
 	feed_finish(st);
 	j = xcalloc(1, sizeof(*j));
 	j->a = a;
