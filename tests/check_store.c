@@ -1464,6 +1464,91 @@ START_TEST(test_fingerprint_prefix_and_other_writer)
 }
 END_TEST
 
+static long long
+file_size(const char *p)
+{
+	FILE *fp = fopen(p, "rb");
+	long long sz;
+
+	if (fp == NULL)
+		return -1;
+	fseek(fp, 0, SEEK_END);
+	sz = ftell(fp);
+	fclose(fp);
+	return sz;
+}
+
+/*
+ * The log is checkpointed while the writer goes on: with a pass every 32
+ * pages the log stays a fraction of what was written, everything is in
+ * the database for a reader, and closing removes the log.
+ */
+START_TEST(test_checkpoints_bound_the_log)
+{
+	struct store *st;
+	struct article *a;
+	char wal[160], g[32], text[2100];
+	int64_t feed;
+	long long most = 0, sz;
+	int b, i;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	memset(text, 0, sizeof(text));
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_set_checkpoint(st, 32), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	for (b = 0; b < 100; b++) {
+		struct dedup_keys k[20];
+		struct dedup_plan p;
+		struct store_upsert u;
+		struct article *v[20];
+
+		for (i = 0; i < 20; i++) {
+			size_t j;
+
+			for (j = 0; j + 1 < sizeof(text); j++)
+				text[j] = "abcdefgh ijklmnop qrstuv"[(j * 7 +
+				    (size_t)b * 13 + (size_t)i * 5) % 24];
+			snprintf(g, sizeof(g), "g%d-%d", b, i);
+			v[i] = make(g, NULL, g, text);
+			dedup_keys_compute(v[i], NULL, &k[i]);
+		}
+		dedup_plan_make(DEDUP_AUTO, k, 20, 0, &p);
+		ck_assert_int_eq(store_batch_begin(st, feed, ebuf,
+		    sizeof(ebuf)), ERR_OK);
+		for (i = 0; i < 20; i++) {
+			memset(&u, 0, sizeof(u));
+			u.plan = &p;
+			u.keys = &k[i];
+			u.now = 1000 + b;
+			ck_assert_msg(store_article_upsert(st, v[i], &u, ebuf,
+			    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+			ck_assert_int_eq(u.outcome, STORE_NEW);
+			article_free(v[i]);
+		}
+		ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)),
+		    ERR_OK);
+		if ((sz = file_size(wal)) > most)
+			most = sz;
+	}
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v1"), 2000);
+	/* every batch is in the log once (about 14 MB in all); without
+	 * checkpoints the log would be larger than the database.  How far
+	 * it grows depends on how long the fsyncs take, hence the margin. */
+	ck_assert_int_gt(file_size(path), 8000000);
+	ck_assert_msg(most < 4000000, "log grew to %lld bytes", most);
+	a = make("g99-19", NULL, "g99-19", text);
+	ck_assert_int_eq(put(st, feed, a, 2000, 0, NULL), STORE_UNCHANGED);
+	article_free(a);
+	store_close(st);
+	ck_assert_int_eq(file_size(wal), -1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_fts WHERE "
+	    "articles_fts MATCH 'g0'"), 20);
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_integrity_check "
+	    "WHERE integrity_check = 'ok'"), 1);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1492,6 +1577,7 @@ store_suite(void)
 	tcase_add_test(tc, test_migrate_v2_to_v3);
 	tcase_add_test(tc, test_migrate_v3_to_v4);
 	tcase_add_test(tc, test_fingerprint_prefix_and_other_writer);
+	tcase_add_test(tc, test_checkpoints_bound_the_log);
 	suite_add_tcase(s, tc);
 	return s;
 }
