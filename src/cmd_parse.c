@@ -5,7 +5,6 @@
 
 #include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,39 +36,15 @@ emit_item(void *ctx, const struct article_feed *feed, struct article *a)
 	return 0;
 }
 
-/* The mapping being faulted in ahead of the parser (input_load). */
-struct prefault {
-	const volatile char *p;
-	size_t		 len;
-	size_t		 page;
-};
-
-static void *
-prefault_main(void *arg)
-{
-	struct prefault *f = arg;
-	size_t i;
-
-	for (i = 0; i < f->len; i += f->page)
-		(void)f->p[i];
-	return NULL;
-}
-
 /*
  * A regular file is mapped, not read: reading a 50 MB feed into the heap
  * cost a tenth of the command (zeroed pages, then a copy).  Anything else
  * (stdin, a pipe, an empty file) is read.  A size that is a multiple of
  * the page size is read too, so that the bytes always have a NUL after
  * them as a read buffer has.  *mapped says how to release *data.
- *
- * Mapping the pages in (MAP_POPULATE, or faults) took 5 ms of a 50 MB
- * feed's 200 before the parse could start; a thread now touches them
- * while the parser's first pass (encoding.c) runs a few pages behind.
- * When *pf_started, join pf->thread before unmapping.
  */
 static int
 input_load(const char *path, char **data, size_t *len, int *mapped,
-    struct prefault *pf, pthread_t *pf_thread, int *pf_started,
     char *ebuf, size_t n)
 {
 	struct stat sb;
@@ -78,7 +53,6 @@ input_load(const char *path, char **data, size_t *len, int *mapped,
 	int fd;
 
 	*mapped = 0;
-	*pf_started = 0;
 	if (strcmp(path, "-") != 0 && page > 0 &&
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
 		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
@@ -93,17 +67,12 @@ input_load(const char *path, char **data, size_t *len, int *mapped,
 		}
 		if (sb.st_size > 0 && sb.st_size % page != 0) {
 			p = mmap(NULL, (size_t)sb.st_size, PROT_READ,
-			    MAP_PRIVATE, fd, 0);
+			    MAP_PRIVATE | MAP_POPULATE, fd, 0);
 			if (p != MAP_FAILED) {
 				close(fd);
 				*data = p;
 				*len = (size_t)sb.st_size;
 				*mapped = 1;
-				pf->p = p;
-				pf->len = *len;
-				pf->page = (size_t)page;
-				*pf_started = pthread_create(pf_thread, NULL,
-				    prefault_main, pf) == 0;
 				return ERR_OK;
 			}
 		}
@@ -128,12 +97,10 @@ cmd_parse(int argc, char **argv)
 	};
 	struct parse_opts o = { 0 };
 	struct article_feed feed;
-	struct prefault pf;
 	struct jsonw w;
-	pthread_t pf_thread;
 	char ebuf[512], *data = NULL;
 	size_t len = 0;
-	int ch, rc, mapped, pf_started;
+	int ch, rc, mapped;
 
 	o.pipeline = 1;
 
@@ -155,8 +122,8 @@ cmd_parse(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage("parse");
-	if (input_load(argv[optind], &data, &len, &mapped, &pf, &pf_thread,
-	    &pf_started, ebuf, sizeof(ebuf)) != ERR_OK) {
+	if (input_load(argv[optind], &data, &len, &mapped, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
 		fprintf(stderr, "tidings: %s\n", ebuf);
 		return 1;
 	}
@@ -167,8 +134,6 @@ cmd_parse(int argc, char **argv)
 	jsonw_array_begin(&w);
 	rc = parse_document(data, len, &o, &feed, emit_item, &w, ebuf,
 	    sizeof(ebuf));
-	if (pf_started)
-		pthread_join(pf_thread, NULL);
 	if (mapped)
 		munmap(data, len);
 	else
