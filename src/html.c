@@ -1307,6 +1307,7 @@ struct san {
 	struct buf	 prop;
 	struct attr	*sorted;
 	size_t		 sortedcap;
+	int		 nul_free;	/* the input has no NUL byte */
 };
 
 static const char *
@@ -1336,7 +1337,11 @@ san_text(void *ctx, const char *p, size_t n, int rest)
 	if (z->unacceptable)
 		return;
 	if (rest != TEXT_REST) {
-		put_raw(&z->out, p, n);
+		/* a run of the input: no NUL to replace when it has none */
+		if (rest == TEXT_PLAIN && z->nul_free)
+			buf_append(&z->out, p, n);
+		else
+			put_raw(&z->out, p, n);
 		if (z->tx != NULL && !z->unsafe) {
 			/* the tokenizer's runs between markup, most of the
 			 * text, are known clean: not searched again */
@@ -2208,6 +2213,7 @@ sanitize(const char *html, size_t len, const char *base, struct txt *tx,
 	if ((copy = sgml_prepass(html, len, &clen)) == NULL)
 		clen = len;
 	presize(&z.out, clen);
+	z.nul_free = memchr(copy ? copy : html, '\0', clen) == NULL;
 	tok_init(&t, copy ? copy : html, clen, &san_ops, &z);
 	tok_run(&t);
 	tok_free(&t);
