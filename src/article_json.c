@@ -119,46 +119,46 @@ article_json_write_item(struct jsonw *w, const struct article *a)
 	size_t i;
 
 	jsonw_object_begin(w);
-	jsonw_key(w, "id");
+	JSONW_KEY(w, "id");
 	jsonw_string(w, a->id);
-	jsonw_key(w, "guid");
+	JSONW_KEY(w, "guid");
 	jsonw_string(w, a->guid);
-	jsonw_key(w, "link");
+	JSONW_KEY(w, "link");
 	jsonw_string(w, a->link);
-	jsonw_key(w, "title");
+	JSONW_KEY(w, "title");
 	jsonw_string(w, a->title);
-	jsonw_key(w, "author");
+	JSONW_KEY(w, "author");
 	jsonw_string(w, a->author);
-	jsonw_key(w, "published");
+	JSONW_KEY(w, "published");
 	w_date(w, a->has_published, &a->published, 0);
-	jsonw_key(w, "updated");
+	JSONW_KEY(w, "updated");
 	w_date(w, a->has_updated, &a->updated, 0);
-	jsonw_key(w, "published_local");
+	JSONW_KEY(w, "published_local");
 	w_date(w, a->has_published, &a->published, 1);
-	jsonw_key(w, "updated_local");
+	JSONW_KEY(w, "updated_local");
 	w_date(w, a->has_updated, &a->updated, 1);
-	jsonw_key(w, "summary");
+	JSONW_KEY(w, "summary");
 	jsonw_string(w, a->summary);
-	jsonw_key(w, "content");
+	JSONW_KEY(w, "content");
 	jsonw_string(w, a->content);
-	jsonw_key(w, "text");
+	JSONW_KEY(w, "text");
 	jsonw_string(w, a->text);
-	jsonw_key(w, "categories");
+	JSONW_KEY(w, "categories");
 	jsonw_array_begin(w);
 	for (i = 0; i < a->ncategories; i++)
 		jsonw_string(w, a->categories[i]);
 	jsonw_array_end(w);
-	jsonw_key(w, "enclosures");
+	JSONW_KEY(w, "enclosures");
 	jsonw_array_begin(w);
 	for (i = 0; i < a->nenclosures; i++) {
 		const struct article_enclosure *e = &a->enclosures[i];
 
 		jsonw_object_begin(w);
-		jsonw_key(w, "url");
+		JSONW_KEY(w, "url");
 		jsonw_string(w, e->url);
-		jsonw_key(w, "type");
+		JSONW_KEY(w, "type");
 		jsonw_string(w, e->type);
-		jsonw_key(w, "length");
+		JSONW_KEY(w, "length");
 		if (e->length >= 0)
 			jsonw_integer(w, e->length);
 		else
@@ -166,9 +166,9 @@ article_json_write_item(struct jsonw *w, const struct article *a)
 		jsonw_object_end(w);
 	}
 	jsonw_array_end(w);
-	jsonw_key(w, "comments");
+	JSONW_KEY(w, "comments");
 	jsonw_string(w, a->comments);
-	jsonw_key(w, "language");
+	JSONW_KEY(w, "language");
 	jsonw_string(w, a->language);
 	jsonw_object_end(w);
 }

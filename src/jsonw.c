@@ -325,6 +325,25 @@ put_escaped(struct jsonw *w, const char *s, size_t n)
 	putch(w, '"');
 }
 
+void
+jsonw_key_plain(struct jsonw *w, const char *key, size_t n)
+{
+	sep(w);
+	if (n + 3 <= sizeof(w->buf) - w->len) {
+		char *o = w->buf + w->len;
+
+		o[0] = '"';
+		memcpy(o + 1, key, n);
+		o[n + 1] = '"';
+		o[n + 2] = ':';
+		w->len += n + 3;
+	} else {
+		put_escaped(w, key, n);
+		putch(w, ':');
+	}
+	w->after_key = 1;
+}
+
 /* Keys are short constants with nothing to escape: written in one go
  * when there is room (the general path cost a fifth of writing an item). */
 void

@@ -37,6 +37,10 @@ void	jsonw_array_begin(struct jsonw *w);
 void	jsonw_array_end(struct jsonw *w);
 /* key must be valid UTF-8; it is escaped like a string. */
 void	jsonw_key(struct jsonw *w, const char *key);
+/* A key of n bytes known to need no escape, such as a literal: no strlen
+ * and no escape test (JSONW_KEY writes literals). */
+void	jsonw_key_plain(struct jsonw *w, const char *key, size_t n);
+#define JSONW_KEY(w, lit)	jsonw_key_plain((w), "" lit, sizeof(lit) - 1)
 /* NULL, or invalid UTF-8, is written as null. */
 void	jsonw_string(struct jsonw *w, const char *s);
 void	jsonw_integer(struct jsonw *w, long long v);

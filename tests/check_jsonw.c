@@ -142,6 +142,12 @@ START_TEST(test_many_keys)
 			snprintf(key, sizeof(key), "k\"%d\t", i);
 			buf_printf(&want, "%s\"k\\\"%d\\t\":%d", i ? "," : "",
 			    i, i);
+		} else if (i % 7 == 1) {
+			/* the literal path, wherever the buffer stands */
+			JSONW_KEY(&k->w, "a_literal_key");
+			jsonw_integer(&k->w, i);
+			buf_printf(&want, ",\"a_literal_key\":%d", i);
+			continue;
 		} else {
 			snprintf(key, sizeof(key), "key%d", i);
 			buf_printf(&want, "%s\"key%d\":%d", i ? "," : "", i,
