@@ -109,13 +109,16 @@ static int
 have_ni(void)
 {
 	unsigned a, b, c, d;
+	int v = 0;
 
+	/* callers on several threads may each find the answer: they store
+	 * the same one, and never a provisional one */
 	if (use_ni < 0) {
-		use_ni = 0;
 		if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSSE3) &&
 		    (c & bit_SSE4_1) && __get_cpuid_count(7, 0, &a, &b, &c,
 		    &d) && (b & (1u << 29)))
-			use_ni = 1;
+			v = 1;
+		use_ni = v;
 	}
 	return use_ni;
 }

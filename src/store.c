@@ -233,7 +233,7 @@ enum stmt_id {
 	S_FEED_BY_URL, S_FEED_BY_NAME, S_FEED_INSERT, S_FEED_SET_NAME,
 	S_FEED_GET, S_FEED_LIST, S_FEED_PUT, S_FEED_META, S_FEED_URL,
 	S_FEED_GEN, S_FEED_EXISTS, S_FEED_IDENTITY,
-	S_KEY_GET, S_KEY_PUT,
+	S_KEY_GET, S_KEYS_PUT, S_EVENT_NEW,
 	S_AF_GET, S_AF_SEEN, S_AF_INSERT, S_AF_UPDATE,
 	S_ART_EXISTS, S_ART_INSERT, S_ART_UPDATE, S_REV_SAVE,
 	S_EVENT_INSERT,
@@ -311,8 +311,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " OR ?4 != 0)",
 	[S_KEY_GET] = "SELECT article_id FROM identity_keys"
 	    " WHERE scope = ?1 AND key = ?2",
-	[S_KEY_PUT] = "INSERT OR IGNORE INTO identity_keys"
-	    " (scope, key, kind, article_id) VALUES (?1, ?2, ?3, ?4)",
+	/* up to three keys in one statement: fewer keys repeat the last
+	 * one, which the second time is ignored like any known key */
+	[S_KEYS_PUT] = "INSERT OR IGNORE INTO identity_keys"
+	    " (scope, key, kind, article_id) VALUES (?1, ?2, ?3, ?10),"
+	    " (?4, ?5, ?6, ?10), (?7, ?8, ?9, ?10)",
 	[S_AF_GET] = "SELECT content_hash, removed, raw_hash, last_seen"
 	    " FROM article_feeds"
 	    " WHERE article_id = ?1 AND feed_id = ?2",
@@ -346,6 +349,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	/* the feed as it is now, and the article's first feed: what a
 	 * replay renders with (S_EV_FILL redoes it when the feed changes
 	 * later in the batch) */
+	[S_EVENT_NEW] = "INSERT INTO events (article_id, feed_id, kind,"
+	    " revision, created, feed_url, feed_name, feed_title, origin_url)"
+	    " SELECT ?1, f.id, ?3, ?4, ?5, f.url, f.name, f.title, f.url"
+	    " FROM feeds f WHERE f.id = ?2",
 	[S_EVENT_INSERT] = "INSERT INTO events (article_id, feed_id, kind,"
 	    " revision, created, feed_url, feed_name, feed_title, origin_url)"
 	    " SELECT ?1, f.id, ?3, ?4, ?5, f.url, f.name, f.title,"
@@ -841,6 +848,7 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 		 * much disk afterwards. */
 		if ((rc = exec_sql(st, "PRAGMA cache_size = -8192;"
 		    "PRAGMA temp_store = MEMORY;"
+		    "PRAGMA secure_delete = OFF;"
 		    "PRAGMA journal_size_limit = 67108864;"
 		    "PRAGMA wal_autocheckpoint = 8192", ebuf, n)) != ERR_OK)
 			goto fail;
@@ -1345,21 +1353,6 @@ key_get(struct store *st, int64_t scope, const unsigned char *key,
 	return ERR_OK;
 }
 
-static int
-key_put(struct store *st, int64_t scope, const unsigned char *key, int kind,
-    int64_t id, char *ebuf, size_t n)
-{
-	sqlite3_stmt *s = stmt(st, S_KEY_PUT, ebuf, n);
-
-	if (s == NULL)
-		return ERR_DB;
-	sqlite3_bind_int64(s, 1, scope);
-	sqlite3_bind_blob(s, 2, key, DEDUP_KEYLEN, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, kind);
-	sqlite3_bind_int64(s, 4, id);
-	return run(st, s, ebuf, n, "identity key");
-}
-
 /*
  * Fingerprints are kept per day of first sight.  A lookup tries today and
  * yesterday, which catches syndicated copies; older ones are still found by
@@ -1529,15 +1522,36 @@ keys_put(struct store *st, const struct store_upsert *u, int64_t id,
 {
 	const struct dedup_keys *k = u->keys;
 	const struct dedup_plan *p = u->plan;
-	int64_t feed = st->batch_feed;
-	int rc = ERR_OK;
+	int64_t feed = st->batch_feed, scope[3];
+	const unsigned char *key[3];
+	int kind[3], nk = 0, i, rc;
+	sqlite3_stmt *s;
 
-	if (k->has_guid && p->use_guid)
-		rc = key_put(st, feed, k->guid, KEY_GUID, id, ebuf, n);
-	if (rc == ERR_OK && k->has_link && p->use_link)
-		rc = key_put(st, 0, k->link, KEY_LINK, id, ebuf, n);
-	if (rc == ERR_OK)
-		rc = key_put(st, feed, k->content, KEY_CONTENT, id, ebuf, n);
+	if (k->has_guid && p->use_guid) {
+		scope[nk] = feed;
+		key[nk] = k->guid;
+		kind[nk++] = KEY_GUID;
+	}
+	if (k->has_link && p->use_link) {
+		scope[nk] = 0;
+		key[nk] = k->link;
+		kind[nk++] = KEY_LINK;
+	}
+	scope[nk] = feed;
+	key[nk] = k->content;
+	kind[nk++] = KEY_CONTENT;
+	if ((s = stmt(st, S_KEYS_PUT, ebuf, n)) == NULL)
+		return ERR_DB;
+	for (i = 0; i < 3; i++) {
+		int j = i < nk ? i : nk - 1;
+
+		sqlite3_bind_int64(s, 3 * i + 1, scope[j]);
+		sqlite3_bind_blob(s, 3 * i + 2, key[j], DEDUP_KEYLEN,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(s, 3 * i + 3, kind[j]);
+	}
+	sqlite3_bind_int64(s, 10, id);
+	rc = run(st, s, ebuf, n, "identity key");
 	if (rc == ERR_OK && k->has_fp && p->use_fp &&
 	    (rc = fp_ready(st, fp_day(u->now), ebuf, n)) == ERR_OK)
 		rc = fp_put(st, fp_day(u->now), k->fp, id, ebuf, n);
@@ -1636,9 +1650,12 @@ bind_record(sqlite3_stmt *s, int first, const struct article *a,
 
 static int
 event_put(struct store *st, int64_t article, enum store_event_kind kind,
-    int revision, int64_t now, char *ebuf, size_t n)
+    int revision, int first, int64_t now, char *ebuf, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, S_EVENT_INSERT, ebuf, n);
+	/* first: the article is new from this feed, which is then its
+	 * origin; no need to look that up */
+	sqlite3_stmt *s = stmt(st, first ? S_EVENT_NEW : S_EVENT_INSERT, ebuf,
+	    n);
 	int rc;
 
 	if (s == NULL)
@@ -1697,7 +1714,7 @@ article_insert(struct store *st, const struct article *a,
 		return rc;
 	if ((rc = keys_put(st, u, id, ebuf, n)) != ERR_OK)
 		return rc;
-	return event_put(st, id, STORE_EV_NEW, 1, u->now, ebuf, n);
+	return event_put(st, id, STORE_EV_NEW, 1, 1, u->now, ebuf, n);
 }
 
 static int
@@ -1763,8 +1780,8 @@ article_update(struct store *st, const struct article *a,
 		return rc;
 	if ((rc = keys_put(st, u, u->article_id, ebuf, n)) != ERR_OK)
 		return rc;
-	return event_put(st, u->article_id, STORE_EV_UPDATE, revision, u->now,
-	    ebuf, n);
+	return event_put(st, u->article_id, STORE_EV_UPDATE, revision, 0,
+	    u->now, ebuf, n);
 }
 
 static int
@@ -1788,7 +1805,7 @@ article_link(struct store *st, const struct article *a,
 	if ((rc = keys_put(st, u, u->article_id, ebuf, n)) != ERR_OK)
 		return rc;
 	return event_put(st, u->article_id,
-	    u->dup_as_new ? STORE_EV_NEW : STORE_EV_DUPLICATE, 1, u->now,
+	    u->dup_as_new ? STORE_EV_NEW : STORE_EV_DUPLICATE, 1, 0, u->now,
 	    ebuf, n);
 }
 

@@ -269,6 +269,65 @@ START_TEST(test_cross_feed_by_fingerprint)
 }
 END_TEST
 
+/* Item i of a test document: long enough to have a fingerprint; rev
+ * changes its text. */
+static struct article *
+item(const char *feedname, int i, int rev)
+{
+	char guid[64], link[96], title[64], text[400];
+
+	snprintf(guid, sizeof(guid), "%s-%d", feedname, i);
+	snprintf(link, sizeof(link), "https://%s.example/%d", feedname, i);
+	snprintf(title, sizeof(title), "Story number %d", i);
+	snprintf(text, sizeof(text), "Revision %d of story %d: the council "
+	    "met on Monday to discuss the budget, the harbour, the schools "
+	    "and the new tram line, and agreed to meet again in a fortnight "
+	    "when the figures for story %d are in; residents were invited "
+	    "to send their views by letter or in person.", rev, i, i);
+	return make(guid, link, title, text);
+}
+
+/*
+ * Documents longer than the key thread's lead, with new, unchanged and
+ * changed items mixed: every item gets its own keys, whichever thread
+ * completed them.
+ */
+START_TEST(test_long_documents_mixed)
+{
+	int64_t fa = feed("a"), fb = feed("b");
+	struct article *v[80];
+	struct ingest_result r;
+	int i;
+
+	for (i = 0; i < 60; i++)
+		v[i] = item("a", i, 1);
+	r = run(fa, v, 60, NULL);
+	CHECK(r, 60, 0, 0, 0);
+	/* five new at the top, every seventh changed, the rest the same */
+	for (i = 0; i < 65; i++)
+		v[i] = i < 5 ? item("a", 100 + i, 1) :
+		    item("a", i - 5, (i - 5) % 7 == 0 ? 2 : 1);
+	r = run(fa, v, 65, NULL);
+	CHECK(r, 5, 9, 0, 51);
+	/* new and unchanged alternating */
+	for (i = 0; i < 80; i++)
+		v[i] = i % 2 ? item("a", 200 + i, 1) :
+		    item("a", 100 + (i / 2) % 5, 1);
+	r = run(fa, v, 80, NULL);
+	CHECK(r, 40, 0, 0, 40);
+	/* another feed with the same texts under its own guids and links:
+	 * each found by its own fingerprint */
+	for (i = 0; i < 60; i++)
+		v[i] = item("b", i, (i % 7 == 0) ? 2 : 1);
+	r = run(fb, v, 60, NULL);
+	CHECK(r, 0, 0, 60, 0);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 105);
+	ck_assert_int_eq(q1("SELECT count(*) FROM article_feeds x JOIN"
+	    " articles a ON a.id = x.article_id WHERE x.feed_id = 2 AND"
+	    " substr(x.guid, 3) != substr(a.guid, 3)"), 0);
+}
+END_TEST
+
 START_TEST(test_retention_via_ingest)
 {
 	int64_t f = feed("f");
@@ -415,6 +474,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_unchanged_costs_no_write);
 	tcase_add_test(tc, test_example_feeds_are_one_article);
 	tcase_add_test(tc, test_not_a_feed_stores_nothing);
+	tcase_add_test(tc, test_long_documents_mixed);
 	suite_add_tcase(s, tc);
 	return s;
 }
