@@ -82,9 +82,10 @@ input_load(const char *path, char **data, size_t *len, int *mapped,
 }
 
 /*
- * Items are finished (sanitised, rendered, written) on a second thread
- * while libxml2 reads on, unless --sequential: parse.h, o.pipeline.  The
- * output is the same bytes either way.
+ * Items of a document of PARSE_PIPE_MIN bytes or more are finished
+ * (sanitised, rendered, written) on a second thread while libxml2 reads
+ * on, unless --sequential: parse.h, o.pipeline.  The output is the same
+ * bytes either way.
  */
 int
 cmd_parse(int argc, char **argv)
@@ -102,7 +103,7 @@ cmd_parse(int argc, char **argv)
 	size_t len = 0;
 	int ch, rc, mapped;
 
-	o.pipeline = 1;
+	o.pipeline = PARSE_PIPE_AUTO;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

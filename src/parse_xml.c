@@ -2600,7 +2600,8 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	 */
 	xmlCtxtUseOptions(st->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
 	    XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
-	if (o != NULL && o->pipeline)
+	if (o != NULL && (o->pipeline == PARSE_PIPE_ALWAYS ||
+	    (o->pipeline == PARSE_PIPE_AUTO && len >= PARSE_PIPE_MIN)))
 		st->pipe = pipe_start(cb, ctx);
 	for (off = 0; off < len; off += PUSH_SLICE) {
 		size_t k = len - off < PUSH_SLICE ? len - off : PUSH_SLICE;

@@ -735,7 +735,7 @@ same_both_ways(const char *doc, size_t len, size_t stop_after, int *rc)
 	size_t n;
 
 	parse_written(&seq, doc, len, 0, stop_after);
-	parse_written(&pipe, doc, len, 1, stop_after);
+	parse_written(&pipe, doc, len, PARSE_PIPE_ALWAYS, stop_after);
 	ck_assert_int_eq(pipe.rc, seq.rc);
 	ck_assert_str_eq(pipe.ebuf, seq.ebuf);
 	ck_assert_uint_eq(pipe.nitems, seq.nitems);
@@ -835,6 +835,30 @@ START_TEST(test_pipeline_same_bytes)
 }
 END_TEST
 
+/* PARSE_PIPE_AUTO leaves a small document on the calling thread and
+ * hands a big one's items to the second, with the same bytes. */
+START_TEST(test_pipeline_auto_by_size)
+{
+	struct written seq, pipe;
+	size_t len, n;
+	char *doc;
+
+	for (n = 50; n <= 5000; n *= 100) {
+		doc = many_items(n, &len);
+		parse_written(&seq, doc, len, 0, 0);
+		parse_written(&pipe, doc, len, PARSE_PIPE_AUTO, 0);
+		ck_assert_uint_eq(pipe.nitems, n);
+		ck_assert_uint_eq(pipe.len, seq.len);
+		ck_assert(memcmp(pipe.bytes, seq.bytes, seq.len) == 0);
+		ck_assert_int_eq(pipe.other_thread, len >= PARSE_PIPE_MIN);
+		ck_assert_int_eq(pipe.null_feed, len >= PARSE_PIPE_MIN);
+		free(seq.bytes);
+		free(pipe.bytes);
+		free(doc);
+	}
+}
+END_TEST
+
 START_TEST(test_pipeline_atom_same_bytes)
 {
 	size_t len;
@@ -925,6 +949,7 @@ parse_suite(void)
 
 	tcase_add_test(tp, test_pipeline_same_bytes);
 	tcase_add_test(tp, test_pipeline_atom_same_bytes);
+	tcase_add_test(tp, test_pipeline_auto_by_size);
 	tcase_add_test(tp, test_pipeline_truncated);
 	tcase_add_test(tp, test_pipeline_error_mid_document);
 	tcase_add_test(tp, test_pipeline_callback_stops);
