@@ -49,7 +49,7 @@ int	store_set_size_limit(struct store *st, int64_t max_bytes,
 	    char *ebuf, size_t n);
 
 /* The log is copied into the database (checkpointed) each time it holds
- * this many pages (0: the default, 8192 pages, 32 MB), on a thread of the
+ * this many pages (0: the default, 16384 pages, 64 MB), on a thread of the
  * store's own while the writer goes on. */
 int	store_set_checkpoint(struct store *st, int pages);
 
