@@ -15,12 +15,15 @@
 #include "xmalloc.h"
 
 static const struct cli_command commands[] = {
-	{ "parse", cmd_parse, "[--base-url URL] [--charset NAME] FILE|-",
+	{ "parse", cmd_parse, "[--base-url URL] [--charset NAME] [--sequential] FILE|-",
 	  "parse one feed document and print it as JSON",
 	  "Reads an RSS, Atom or JSON Feed document and prints one JSON document:\n"
 	  "the feed and its normalised items (see shared/conformance/README.md).\n"
 	  "  --base-url URL   the document's URL, to resolve relative links\n"
 	  "  --charset NAME   the charset the server declared (HTTP Content-Type)\n"
+	  "  --sequential     one thread: by default a document of 256 KiB or more\n"
+	  "                   is sanitised and printed on a second thread while\n"
+	  "                   libxml2 reads on (same output either way)\n"
 	  "Exit 0 on success, also for a feed recovered from errors (\"bozo\": true);\n"
 	  "1 with a message on stderr when the input is not a feed at all.\n" },
 	{ "ingest", cmd_ingest, "[--db PATH] [--feed-url URL] [--feed-name NAME] "
