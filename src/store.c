@@ -436,7 +436,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " text) SELECT 'delete', id, title, text FROM articles WHERE id = ?1",
 	[S_FTS_ADD_ONE] = "INSERT INTO articles_fts(rowid, title, text)"
 	    " SELECT id, title, text FROM articles WHERE id = ?1",
-	[S_FP_GET] = "SELECT day, fp, article_id FROM fingerprints WHERE id = ?1",
+	[S_FP_GET] = "SELECT day, fp, article_id FROM fingerprints"
+	    " WHERE id = ?1",
 	[S_FP_PUT] = "INSERT INTO fingerprints (day, fp, article_id)"
 	    " VALUES (?1, ?2, ?3)",
 	[S_FP_SINCE] = "SELECT id, fp FROM fingerprints WHERE id > ?1"
@@ -1433,7 +1434,8 @@ fp_ready(struct store *st, int64_t day, char *ebuf, size_t n)
 
 	if (st->fps.day != 0 && day <= st->fps.day) {
 		/* another writer may have added some since our last batch */
-		if (!st->fps.synced && (rc = fp_catch_up(st, ebuf, n)) != ERR_OK)
+		if (!st->fps.synced &&
+		    (rc = fp_catch_up(st, ebuf, n)) != ERR_OK)
 			return rc;
 		st->fps.synced = 1;
 		return ERR_OK;
