@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -706,6 +707,8 @@ static void
 ckpt_start(struct store *st)
 {
 	struct ckpt *ck = &st->ck;
+	sigset_t all, old;
+	int rc;
 
 	/* a first read makes the connection see that the file is in WAL
 	 * mode; until then it would not checkpoint at all */
@@ -719,7 +722,13 @@ ckpt_start(struct store *st)
 	}
 	pthread_mutex_init(&ck->mu, NULL);
 	pthread_cond_init(&ck->cv, NULL);
-	if (pthread_create(&ck->thread, NULL, ckpt_main, ck) != 0) {
+	/* The daemon's SIGTERM and SIGHUP belong to its main loop: a handler
+	 * run on this thread would also cut a checkpoint's fsync short. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&ck->thread, NULL, ckpt_main, ck);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		pthread_mutex_destroy(&ck->mu);
 		pthread_cond_destroy(&ck->cv);
 		sqlite3_close(ck->db);

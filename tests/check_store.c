@@ -1,4 +1,6 @@
 #include <check.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1549,6 +1551,60 @@ START_TEST(test_checkpoints_bound_the_log)
 }
 END_TEST
 
+/* A thread's blocked signals, once it has started: pthread_create
+ * blocks everything until the new thread sets the mask it inherits, so
+ * wait for the thread to sleep (in its condition wait) first. */
+static unsigned long long
+thread_sigblk(const char *tid)
+{
+	char p[300], line[128];
+	unsigned long long blk = 0;
+	int tries, sleeping = 0;
+	FILE *fp;
+
+	snprintf(p, sizeof(p), "/proc/self/task/%s/status", tid);
+	for (tries = 0; tries < 200 && !sleeping; tries++) {
+		ck_assert_ptr_nonnull(fp = fopen(p, "r"));
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			if (strncmp(line, "State:\tS", 8) == 0)
+				sleeping = 1;
+			sscanf(line, "SigBlk: %llx", &blk);
+		}
+		fclose(fp);
+		if (!sleeping)
+			usleep(10000);
+	}
+	ck_assert_msg(sleeping, "thread %s never slept", tid);
+	return blk;
+}
+
+/* The checkpoint thread leaves SIGTERM and SIGHUP to the daemon's loop. */
+START_TEST(test_checkpoint_thread_blocks_signals)
+{
+	struct store *st;
+	struct dirent *de;
+	DIR *d;
+	int others = 0;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_ptr_nonnull(d = opendir("/proc/self/task"));
+	while ((de = readdir(d)) != NULL) {
+		unsigned long long blk;
+
+		if (de->d_name[0] == '.' || atoi(de->d_name) == (int)getpid())
+			continue;
+		blk = thread_sigblk(de->d_name);
+		ck_assert_msg(blk & (1ULL << (SIGTERM - 1)), "thread %s: "
+		    "SIGTERM not blocked (%llx)", de->d_name, blk);
+		ck_assert(blk & (1ULL << (SIGHUP - 1)));
+		others++;
+	}
+	closedir(d);
+	ck_assert_int_ge(others, 1);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1578,6 +1634,7 @@ store_suite(void)
 	tcase_add_test(tc, test_migrate_v3_to_v4);
 	tcase_add_test(tc, test_fingerprint_prefix_and_other_writer);
 	tcase_add_test(tc, test_checkpoints_bound_the_log);
+	tcase_add_test(tc, test_checkpoint_thread_blocks_signals);
 	suite_add_tcase(s, tc);
 	return s;
 }
