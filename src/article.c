@@ -27,6 +27,7 @@ article_free(struct article *a)
 	free(a->text);
 	free(a->comments);
 	free(a->language);
+	free(a->image);
 	xfreev(a->categories, a->ncategories);
 	for (i = 0; i < a->nenclosures; i++) {
 		free(a->enclosures[i].url);

@@ -34,6 +34,13 @@ struct article {
 	size_t		 nenclosures;
 	char		*comments;	/* URL of the comments page */
 	char		*language;
+	/* Media and podcast extras; parse_xml.c's table says which element
+	 * wins.  Not kept by the store (yet). */
+	char		*image;		/* picture URL: absolute, http(s) */
+	int		 has_duration;
+	long long	 duration;	/* seconds (itunes:duration) */
+	int		 has_comment_count;
+	long long	 comment_count;	/* slash:comments, >= 0 */
 };
 
 enum article_format {

@@ -68,6 +68,11 @@ article_json_item(const struct article *a)
 	json_object_set_new(o, "enclosures", encs);
 	json_object_set_new(o, "comments", article_json_str(a->comments));
 	json_object_set_new(o, "language", article_json_str(a->language));
+	json_object_set_new(o, "image", article_json_str(a->image));
+	json_object_set_new(o, "duration", a->has_duration ?
+	    json_integer(a->duration) : json_null());
+	json_object_set_new(o, "comment_count", a->has_comment_count ?
+	    json_integer(a->comment_count) : json_null());
 	return o;
 }
 
@@ -170,6 +175,18 @@ article_json_write_item(struct jsonw *w, const struct article *a)
 	jsonw_string(w, a->comments);
 	JSONW_KEY(w, "language");
 	jsonw_string(w, a->language);
+	JSONW_KEY(w, "image");
+	jsonw_string(w, a->image);
+	JSONW_KEY(w, "duration");
+	if (a->has_duration)
+		jsonw_integer(w, a->duration);
+	else
+		jsonw_null(w);
+	JSONW_KEY(w, "comment_count");
+	if (a->has_comment_count)
+		jsonw_integer(w, a->comment_count);
+	else
+		jsonw_null(w);
 	jsonw_object_end(w);
 }
 

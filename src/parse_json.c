@@ -103,6 +103,36 @@ get_url(json_t *obj, const char *key, const char *base)
 	return abs;
 }
 
+/* A picture URL: resolved, and only http(s) (as parse_xml.c does). */
+static char *
+get_image(json_t *obj, const char *key, const char *base)
+{
+	char *url = get_url(obj, key, base);
+
+	if (url != NULL && !url_has_scheme(url, "http,https")) {
+		free(url);
+		url = NULL;
+	}
+	return url;
+}
+
+/* A non-negative JSON number as whole units (a fraction dropped); -1 when
+ * it is none or out of range. */
+static long long
+get_count(json_t *v)
+{
+	double d;
+
+	if (json_is_integer(v))
+		return json_integer_value(v) >= 0 ? json_integer_value(v) : -1;
+	if (json_is_real(v)) {
+		d = json_real_value(v);
+		if (d >= 0 && d < 9e18)
+			return (long long)d;
+	}
+	return -1;
+}
+
 /* JSON Feed 1.1 has an "authors" array; 1.0 had one "author" object. */
 static char *
 author_name(json_t *obj)
@@ -200,10 +230,9 @@ get_date(json_t *obj, const char *key, int *has, struct date_time *dt)
 static void
 get_attachments(struct article *a, json_t *obj, const char *base)
 {
-	json_t *v, *x, *sz;
-	long long length;
+	json_t *v, *x;
+	long long length, secs;
 	char *url, *type;
-	double d;
 	size_t i;
 
 	v = json_object_get(obj, "attachments");
@@ -214,16 +243,14 @@ get_attachments(struct article *a, json_t *obj, const char *base)
 		    (url = get_url(x, "url", base)) == NULL)
 			continue;
 		type = get_str(x, "mime_type");
-		length = -1;
-		sz = json_object_get(x, "size_in_bytes");
-		if (json_is_integer(sz) && json_integer_value(sz) >= 0)
-			length = json_integer_value(sz);
-		else if (json_is_real(sz)) {
-			d = json_real_value(sz);
-			if (d >= 0 && d < 9e18)
-				length = (long long)d;
-		}
+		length = get_count(json_object_get(x, "size_in_bytes"));
 		article_add_enclosure(a, url, type, length);
+		/* the item's duration: its first attachment that gives one */
+		if (!a->has_duration && (secs = get_count(
+		    json_object_get(x, "duration_in_seconds"))) >= 0) {
+			a->has_duration = 1;
+			a->duration = secs;
+		}
 		free(url);
 		free(type);
 	}
@@ -274,6 +301,9 @@ item_new(json_t *it, const struct article_feed *feed, const char *base)
 		}
 	}
 	get_attachments(a, it, base);
+	a->image = get_image(it, "image", base);
+	if (a->image == NULL)
+		a->image = get_image(it, "banner_image", base);
 
 	a->language = get_str(it, "language");
 	if (a->language == NULL && feed->language != NULL)

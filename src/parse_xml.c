@@ -63,7 +63,7 @@
  * covers the RSS and Atom namespaces, whose elements are unprefixed. */
 enum ns {
 	NS_OTHER = 0, NS_NONE, NS_CONTENT, NS_DC, NS_DCTERMS, NS_MEDIA,
-	NS_ITUNES, NS_SLASH, NS_SY, NS_XHTML, NS_RDF, NS_ADMIN, NS_XML,
+	NS_ITUNES, NS_SLASH, NS_SY, NS_XHTML, NS_RDF, NS_ADMIN, NS_XML, NS_THR,
 };
 
 static const struct {
@@ -96,6 +96,7 @@ static const struct {
 	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF },
 	{ "http://webns.net/mvcb/", NS_ADMIN },
 	{ "http://www.w3.org/xml/1998/namespace", NS_XML },
+	{ "http://purl.org/syndication/thread/1.0", NS_THR },
 };
 
 /* A namespace URI nobody knows: the prefix the document gave decides. */
@@ -106,7 +107,7 @@ static const struct {
 	{ "content", NS_CONTENT }, { "dc", NS_DC }, { "dcterms", NS_DCTERMS },
 	{ "media", NS_MEDIA }, { "itunes", NS_ITUNES }, { "slash", NS_SLASH },
 	{ "sy", NS_SY }, { "xhtml", NS_XHTML }, { "rdf", NS_RDF },
-	{ "admin", NS_ADMIN },
+	{ "admin", NS_ADMIN }, { "thr", NS_THR },
 };
 
 enum el {
@@ -124,7 +125,8 @@ enum el {
 	E_ITUNES_CATEGORY, E_ITUNES_KEYWORDS, E_ENCLOSURE, E_MEDIA_CONTENT,
 	E_COMMENTS, E_LANGUAGE, E_GENERATOR, E_GENERATOR_AGENT, E_URL,
 	E_LOGO, E_ITUNES_IMAGE, E_TTL, E_SY_PERIOD, E_SY_FREQUENCY, E_HOUR,
-	E_DAY,
+	E_DAY, E_MEDIA_THUMBNAIL, E_ITUNES_DURATION, E_SLASH_COMMENTS,
+	E_THR_TOTAL,
 	E_COUNT
 };
 
@@ -207,6 +209,10 @@ static const struct {
 	{ NS_SY, "updatefrequency", E_SY_FREQUENCY },
 	{ NS_NONE, "hour", E_HOUR },
 	{ NS_NONE, "day", E_DAY },
+	{ NS_MEDIA, "thumbnail", E_MEDIA_THUMBNAIL },
+	{ NS_ITUNES, "duration", E_ITUNES_DURATION },
+	{ NS_SLASH, "comments", E_SLASH_COMMENTS },
+	{ NS_THR, "total", E_THR_TOTAL },
 };
 
 /* Where an element sits: the nearest container ancestor decides what a
@@ -221,7 +227,7 @@ enum ctx {
 enum fld {
 	F_NONE = 0, F_TITLE, F_LINK, F_GUID, F_AUTHOR, F_PUBLISHED,
 	F_UPDATED, F_SUMMARY, F_CONTENT, F_COMMENTS, F_LANGUAGE,
-	F_GENERATOR, F_IMAGE, F_NFIELDS
+	F_GENERATOR, F_IMAGE, F_DURATION, F_COMMENT_COUNT, F_NFIELDS
 };
 
 /* Content types, as feedparser maps the type attribute. */
@@ -255,6 +261,21 @@ enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
  *              dc:description, itunes:subtitle 2, itunes:summary 1
  *   feed image: image/url, atom logo 3, itunes:image 2
  *   generator  generator 3, admin:generatorAgent 2
+ *
+ * The item's image, duration and comment count are values, not text:
+ *
+ *   image      media:thumbnail url 5, media:content url with
+ *              medium="image" or an image/ type 4, itunes:image href
+ *              (or itunes:link rel="image") 3; inside a media:group the
+ *              two media ones count 3 less (2, 1).  At equal rank the
+ *              first stays unless a later one gives a larger width.
+ *              Resolved like an enclosure; only http(s) URLs count.
+ *   duration   itunes:duration 1: "SS", "MM:SS" or "HH:MM:SS" in
+ *              seconds, a fraction of a second dropped (parse_duration)
+ *   comment_count  slash:comments 2, thr:total 1: a decimal count
+ *
+ * A value that does not parse (or an image URL that is not http(s))
+ * takes no rank: a lower candidate can still fill the field.
  */
 static const struct rule {
 	enum fld	 item;
@@ -289,6 +310,13 @@ static const struct rule {
 	[E_LANGUAGE] = { F_LANGUAGE, 3, F_LANGUAGE, 3, T_TEXT },
 	[E_GENERATOR] = { F_NONE, 0, F_GENERATOR, 3, T_TEXT },
 	[E_LOGO] = { F_NONE, 0, F_IMAGE, 3, T_TEXT },
+	/* from attributes (handle_attrs), ranks as the table above */
+	[E_MEDIA_THUMBNAIL] = { F_IMAGE, 5, F_NONE, 0, T_TEXT },
+	[E_MEDIA_CONTENT] = { F_IMAGE, 4, F_NONE, 0, T_TEXT },
+	[E_ITUNES_IMAGE] = { F_IMAGE, 3, F_IMAGE, 2, T_TEXT },
+	[E_ITUNES_DURATION] = { F_DURATION, 1, F_NONE, 0, T_TEXT },
+	[E_SLASH_COMMENTS] = { F_COMMENT_COUNT, 2, F_NONE, 0, T_TEXT },
+	[E_THR_TOTAL] = { F_COMMENT_COUNT, 1, F_NONE, 0, T_TEXT },
 };
 
 /* Elements whose text may hold markup (feedparser's push_content). */
@@ -435,6 +463,7 @@ struct state {
 	int		 item_content_plain;
 	int		 item_summary_plain;
 	int		 item_has_content;
+	long long	 item_image_width;	/* of a->image, 0 if not given */
 	struct pending	 pend_content;	/* how a->content is to be rendered */
 	struct pending	 pend_summary;
 	struct pipe	*pipe;		/* NULL: items are finished inline */
@@ -1058,6 +1087,68 @@ parse_length(const char *s)
 	return *end == '\0' && v >= 0 ? v : -1;
 }
 
+/* Up to max decimal digits at *s (advanced past them) into *out; the
+ * number of digits, -1 if there are more: never a wrapped value. */
+static int
+take_digits(const char **s, int max, long long *out)
+{
+	const char *p = *s;
+	long long v = 0;
+	int n = 0;
+
+	for (; isdigit((unsigned char)*p); p++) {
+		if (++n > max)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	*s = p;
+	*out = v;
+	return n;
+}
+
+/*
+ * itunes:duration (already trimmed) in seconds: "SS", "MM:SS" or
+ * "HH:MM:SS"; the first part may be long ("90:00", "5400"), the others
+ * are one or two digits below 60; a fraction after the seconds is
+ * dropped.  Anything else ("1:60", "PT1H", "-5", "1 h") is -1: no
+ * duration rather than a wrong one.
+ */
+static long long
+parse_duration(const char *s)
+{
+	long long total = 0, part;
+	int parts = 0, n;
+
+	for (;;) {
+		if ((n = take_digits(&s, parts == 0 ? 9 : 2, &part)) <= 0)
+			return -1;
+		if (parts > 0 && part >= 60)
+			return -1;
+		total = total * 60 + part;
+		if (++parts == 3 || *s != ':')
+			break;
+		s++;
+	}
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return -1;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return *s == '\0' ? total : -1;
+}
+
+/* slash:comments, thr:total (trimmed): a decimal count, else -1. */
+static long long
+parse_count(const char *s)
+{
+	long long v;
+
+	if (take_digits(&s, 18, &v) <= 0 || *s != '\0')
+		return -1;
+	return v;
+}
+
 /* ---------------------------------------------------------- fields */
 
 /* May (prio) replace the field?  Content keeps the first at equal rank. */
@@ -1315,6 +1406,24 @@ finish_capture(struct state *st)
 		if (!c->is_item)
 			parse_int(v, &st->feed->ttl_minutes);
 		break;
+	case E_ITUNES_DURATION:
+	case E_SLASH_COMMENTS:
+	case E_THR_TOTAL: {
+		long long k = fr->el == E_ITUNES_DURATION ?
+		    parse_duration(v) : parse_count(v);
+
+		if (!c->is_item || st->item == NULL || k < 0 ||
+		    !take(st->iprio, c->fld, c->prio))
+			break;
+		if (c->fld == F_DURATION) {
+			st->item->has_duration = 1;
+			st->item->duration = k;
+		} else {
+			st->item->has_comment_count = 1;
+			st->item->comment_count = k;
+		}
+		break;
+	}
 	case E_SY_PERIOD:
 		if (ascii_casecmp(v, "hourly") == 0)
 			st->sy_period = 60;
@@ -1405,6 +1514,7 @@ item_begin(struct state *st)
 	st->item = article_new();
 	st->item_depth = st->depth - 1;
 	memset(st->iprio, 0, sizeof(st->iprio));
+	st->item_image_width = 0;
 	st->item_content_plain = st->item_summary_plain = 0;
 	st->item_has_content = 0;
 	pending_set(&st->pend_content, R_DONE, NULL);
@@ -1824,6 +1934,64 @@ begin_capture(struct state *st, enum fld f, int prio, int is_item,
 	st->frames[st->depth - 1].capture = 1;
 }
 
+/*
+ * A candidate for the item's image (the table above): href as the
+ * attribute gave it, resolved here like an enclosure.  An empty one is
+ * no image (it would resolve to the base); nor is anything but http(s).
+ */
+static void
+item_image(struct state *st, const struct frame *fr, const char *href)
+{
+	const struct rule *r = &rules[fr->el];
+	int rank = r->iprio, i;
+	long long width;
+	char *v, *w;
+	const char *t;
+	size_t n;
+
+	if (st->item == NULL || href == NULL)
+		return;
+	/* looked up here, not kept per element: pictures are rare */
+	for (i = (int)(fr - st->frames) - 1; i > st->item_depth &&
+	    fr->el != E_ITUNES_IMAGE; i--)
+		if (st->frames[i].el == E_MEDIA_GROUP &&
+		    !st->frames[i].closed) {
+			rank -= 3;
+			break;
+		}
+	trim_buf(href, strlen(href), &t, &n);
+	if (n == 0 || rank < st->iprio[F_IMAGE])
+		return;
+	w = fr->el == E_ITUNES_IMAGE ? NULL : attr_get(st, "width", 0);
+	width = parse_length(w);
+	free(w);
+	if (width < 0)
+		width = 0;
+	if (rank == st->iprio[F_IMAGE] && width <= st->item_image_width)
+		return;
+	v = url_resolve(fr->base, href);
+	if (!url_has_scheme(v, "http,https")) {
+		free(v);
+		return;
+	}
+	st->iprio[F_IMAGE] = rank;
+	st->item_image_width = width;
+	set_str(&st->item->image, v);
+}
+
+/* Is a media:content a picture?  medium="image", or an image/ type. */
+static int
+media_is_image(struct state *st, const char *type)
+{
+	char *medium = attr_get(st, "medium", 0);
+	int yes;
+
+	yes = medium != NULL ? ascii_casecmp(medium, "image") == 0 :
+	    type != NULL && strncasecmp(type, "image/", 6) == 0;
+	free(medium);
+	return yes;
+}
+
 /* Element-specific attributes: links with href, enclosures, images. */
 static void
 handle_attrs(struct state *st, struct frame *fr, int is_item,
@@ -1888,14 +2056,22 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 			if (i == st->item->nenclosures)
 				article_add_enclosure(st->item, v, type,
 				    parse_length(len));
+			if (media_is_image(st, type))
+				item_image(st, fr, href);
 		}
 		free(v);
 		free(href);
 		free(type);
 		free(len);
 		return;
+	case E_MEDIA_THUMBNAIL:
+		if (is_item && (href = attr_get(st, "url", 0)) != NULL) {
+			item_image(st, fr, href);
+			free(href);
+		}
+		return;
 	case E_ITUNES_IMAGE:
-		if (is_item)
+		if (is_item && st->item == NULL)
 			return;
 		if ((rel = attr_get(st, "rel", 0)) != NULL &&
 		    ascii_casecmp(rel, "image") != 0) {
@@ -1906,7 +2082,11 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		if ((href = attr_get(st, "href", 0)) == NULL &&
 		    (href = attr_get(st, "url", 0)) == NULL)
 			return;
-		store(st, 0, F_IMAGE, 2, url_resolve(fr->base, href), 0);
+		if (is_item)
+			item_image(st, fr, href);
+		else
+			store(st, 0, F_IMAGE, rules[fr->el].fprio,
+			    url_resolve(fr->base, href), 0);
 		free(href);
 		return;
 	case E_ITUNES_CATEGORY:
@@ -2145,6 +2325,8 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		if (!is_item)
 			begin_capture(st, F_NONE, 0, 0, T_TEXT);
 		return;
+	case E_MEDIA_THUMBNAIL: case E_MEDIA_CONTENT: case E_ITUNES_IMAGE:
+		return;		/* attributes only: handle_attrs */
 	default:
 		break;
 	}

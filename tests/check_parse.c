@@ -200,7 +200,12 @@ START_TEST(test_rss20_fields)
 	ck_assert_int_eq(a->enclosures[1].length, 99);
 	/* <comments> is the URL; slash:comments (a count) is not */
 	ck_assert_str_eq(a->comments, "http://example.com/1#comments");
+	ck_assert_int_eq(a->has_comment_count, 1);
+	ck_assert_int_eq(a->comment_count, 12);
 	ck_assert_str_eq(a->language, "en-GB");
+	/* the media:content is a video: no picture */
+	ck_assert_ptr_null(a->image);
+	ck_assert_int_eq(a->has_duration, 0);
 
 	a = r.items[1];
 	/* a permalink guid is the link when there is no <link> */
@@ -657,6 +662,324 @@ START_TEST(test_field_cap)
 }
 END_TEST
 
+/* ------------------------------------------- media, itunes and slash */
+
+START_TEST(test_media_image_sources)
+{
+	static const char *want[] = {
+		"http://example.com/t/large.jpg",	/* widest thumbnail */
+		"http://cdn.example.net/img/a.jpg",	/* first, xml:base */
+		"http://example.com/p.png",		/* image/png content */
+		"http://example.com/itunes.jpg",	/* over media:group */
+		"http://example.com/group-thumb.jpg",	/* group: thumbnail */
+		"https://example.com/safe.jpg",		/* javascript: gone */
+		NULL,					/* nothing usable */
+		"http://example.com/video-thumb.jpg",	/* order does not count */
+	};
+	struct result r = { 0 };
+	size_t i;
+
+	parse_file(&r, "media.xml", "http://example.com/feed.xml");
+	ck_assert_int_eq(r.rc, ERR_OK);
+	ck_assert_msg(!r.feed.bozo, "bozo: %s", r.feed.bozo_message);
+	/* the channel's own picture is still the feed image */
+	ck_assert_str_eq(r.feed.image, "http://example.com/cover.jpg");
+	ck_assert_uint_eq(r.nitems, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < r.nitems; i++) {
+		if (want[i] == NULL)
+			ck_assert_msg(r.items[i]->image == NULL,
+			    "item %zu: image %s", i, r.items[i]->image);
+		else
+			ck_assert_msg(r.items[i]->image != NULL &&
+			    strcmp(r.items[i]->image, want[i]) == 0,
+			    "item %zu: image %s, want %s", i,
+			    r.items[i]->image ? r.items[i]->image : "(null)",
+			    want[i]);
+	}
+	/* a picture is still an enclosure, as before */
+	ck_assert_uint_eq(r.items[0]->nenclosures, 1);
+	ck_assert_str_eq(r.items[0]->enclosures[0].url,
+	    "http://example.com/photo.jpg");
+	ck_assert_int_eq(r.items[0]->has_duration, 1);
+	ck_assert_int_eq(r.items[0]->duration, 3723);
+	ck_assert_int_eq(r.items[0]->has_comment_count, 1);
+	ck_assert_int_eq(r.items[0]->comment_count, 42);
+	/* channel-level values are not an item's */
+	ck_assert_int_eq(r.items[1]->has_duration, 0);
+	ck_assert_int_eq(r.items[1]->has_comment_count, 0);
+	/* "1:60" and "many" are no numbers */
+	ck_assert_int_eq(r.items[6]->has_duration, 0);
+	ck_assert_int_eq(r.items[6]->has_comment_count, 0);
+	result_free(&r);
+}
+END_TEST
+
+/* One item with the given elements inside; its image, or NULL. */
+static void
+parse_item_with(struct result *r, const char *inner, const char *base)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "<rss version=\"2.0\" "
+	    "xmlns:media=\"http://search.yahoo.com/mrss/\" "
+	    "xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" "
+	    "xmlns:slash=\"http://purl.org/rss/1.0/modules/slash/\">"
+	    "<channel><title>t</title><item><title>i</title>%s</item>"
+	    "</channel></rss>", inner);
+	parse_mem(r, b.data, b.len, base);
+	buf_free(&b);
+	ck_assert_int_eq(r->rc, ERR_OK);
+	ck_assert_uint_eq(r->nitems, 1);
+}
+
+/* Each source against the next one down, in both document orders. */
+START_TEST(test_media_image_priority)
+{
+	static const char *rank[] = {
+		"<media:thumbnail url=\"http://e.com/1\"/>",
+		"<media:content url=\"http://e.com/2\" medium=\"image\"/>",
+		"<itunes:image href=\"http://e.com/3\"/>",
+		"<media:group><media:thumbnail url=\"http://e.com/4\"/>"
+		    "</media:group>",
+		"<media:group><media:content url=\"http://e.com/5\" "
+		    "type=\"image/jpeg\"/></media:group>",
+	};
+	struct result r = { 0 };
+	char want[32], both[512];
+	size_t i, j, n = sizeof(rank) / sizeof(rank[0]);
+
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "http://e.com/%zu", i + 1);
+		parse_item_with(&r, rank[i], NULL);
+		ck_assert_msg(r.items[0]->image != NULL &&
+		    strcmp(r.items[0]->image, want) == 0, "alone: %zu", i);
+		result_free(&r);
+		for (j = i + 1; j < n; j++) {
+			snprintf(both, sizeof(both), "%s%s", rank[j], rank[i]);
+			parse_item_with(&r, both, NULL);
+			ck_assert_msg(r.items[0]->image != NULL &&
+			    strcmp(r.items[0]->image, want) == 0,
+			    "%zu after %zu: %s", i, j, r.items[0]->image);
+			result_free(&r);
+			snprintf(both, sizeof(both), "%s%s", rank[i], rank[j]);
+			parse_item_with(&r, both, NULL);
+			ck_assert_msg(r.items[0]->image != NULL &&
+			    strcmp(r.items[0]->image, want) == 0,
+			    "%zu before %zu: %s", i, j, r.items[0]->image);
+			result_free(&r);
+		}
+	}
+}
+END_TEST
+
+/* A relative picture is resolved against the document's URL; without
+ * one it has no scheme, so it is no picture; only http(s) ones are. */
+START_TEST(test_media_image_urls)
+{
+	struct result r = { 0 };
+
+	parse_item_with(&r, "<media:thumbnail url=\" ../img/x.jpg \"/>",
+	    "https://example.com/a/feed.xml");
+	ck_assert_str_eq(r.items[0]->image, "https://example.com/img/x.jpg");
+	result_free(&r);
+
+	parse_item_with(&r, "<media:thumbnail url=\"../img/x.jpg\"/>", NULL);
+	ck_assert_ptr_null(r.items[0]->image);
+	result_free(&r);
+
+	parse_item_with(&r, "<media:thumbnail url=\"javascript:alert(1)\"/>",
+	    "https://example.com/");
+	ck_assert_ptr_null(r.items[0]->image);
+	result_free(&r);
+
+	parse_item_with(&r, "<media:thumbnail url=\"ftp://e.com/x.jpg\"/>"
+	    "<itunes:image href=\"/i.jpg\"/>", "http://example.com/f");
+	ck_assert_str_eq(r.items[0]->image, "http://example.com/i.jpg");
+	result_free(&r);
+
+	/* itunes:link rel="image" is itunes:image; another rel is not */
+	parse_item_with(&r, "<itunes:link rel=\"video\" "
+	    "href=\"http://e.com/v\"/><itunes:link rel=\"image\" "
+	    "href=\"http://e.com/i\"/>", NULL);
+	ck_assert_str_eq(r.items[0]->image, "http://e.com/i");
+	result_free(&r);
+
+	/* an enclosure that is a picture stays an enclosure only */
+	parse_item_with(&r, "<enclosure url=\"http://e.com/p.jpg\" "
+	    "type=\"image/jpeg\"/>", NULL);
+	ck_assert_ptr_null(r.items[0]->image);
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(test_itunes_duration)
+{
+	static const struct {
+		const char	*text;
+		long long	 secs;	/* -1: none */
+	} cases[] = {
+		{ "45", 45 },
+		{ "0", 0 },
+		{ "3600", 3600 },
+		{ "05:30", 330 },
+		{ "5:30", 330 },
+		{ "90:00", 5400 },
+		{ "1:02:03", 3723 },
+		{ "01:02:03", 3723 },
+		{ "1:2:3", 3723 },
+		{ "01:02:03.75", 3723 },
+		{ "59.999", 59 },
+		{ "1:05.5", 65 },
+		{ " \n 12:00 \t", 720 },
+		{ "123456789", 123456789 },
+		{ "", -1 },
+		{ "1:60", -1 },
+		{ "1:60:00", -1 },
+		{ "1:02:03:04", -1 },
+		{ "1:002", -1 },
+		{ ":30", -1 },
+		{ "1:", -1 },
+		{ "1::2", -1 },
+		{ "12.", -1 },
+		{ ".5", -1 },
+		{ "1.5:00", -1 },
+		{ "1:02.5.3", -1 },
+		{ "-5", -1 },
+		{ "+5", -1 },
+		{ "PT1H", -1 },
+		{ "1 h", -1 },
+		{ "1 : 30", -1 },
+		{ "1,5", -1 },
+		{ "1234567890", -1 },	/* more digits than we trust */
+		{ "99999999999999999999", -1 },
+		{ "0x10", -1 },
+	};
+	struct result r = { 0 };
+	char inner[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(inner, sizeof(inner),
+		    "<itunes:duration>%s</itunes:duration>", cases[i].text);
+		parse_item_with(&r, inner, NULL);
+		if (cases[i].secs < 0)
+			ck_assert_msg(!r.items[0]->has_duration,
+			    "\"%s\" gave %lld", cases[i].text,
+			    r.items[0]->duration);
+		else {
+			ck_assert_msg(r.items[0]->has_duration,
+			    "\"%s\" gave none", cases[i].text);
+			ck_assert_msg(r.items[0]->duration == cases[i].secs,
+			    "\"%s\" gave %lld", cases[i].text,
+			    r.items[0]->duration);
+		}
+		result_free(&r);
+	}
+	/* a bad one does not hide a good one */
+	parse_item_with(&r, "<itunes:duration>1:30</itunes:duration>"
+	    "<itunes:duration>soon</itunes:duration>", NULL);
+	ck_assert_int_eq(r.items[0]->has_duration, 1);
+	ck_assert_int_eq(r.items[0]->duration, 90);
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(test_comment_count)
+{
+	static const char atom[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+	    "xmlns:thr=\"http://purl.org/syndication/thread/1.0\">"
+	    "<title>a</title><entry><title>e</title><thr:total>7</thr:total>"
+	    "</entry><entry><title>f</title><thr:total>x</thr:total></entry>"
+	    "</feed>";
+	struct result r = { 0 };
+
+	parse_item_with(&r, "<slash:comments>0</slash:comments>", NULL);
+	ck_assert_int_eq(r.items[0]->has_comment_count, 1);
+	ck_assert_int_eq(r.items[0]->comment_count, 0);
+	result_free(&r);
+
+	parse_item_with(&r, "<slash:comments>-3</slash:comments>", NULL);
+	ck_assert_int_eq(r.items[0]->has_comment_count, 0);
+	result_free(&r);
+
+	parse_item_with(&r, "<slash:comments>12 comments</slash:comments>",
+	    NULL);
+	ck_assert_int_eq(r.items[0]->has_comment_count, 0);
+	result_free(&r);
+
+	parse_item_with(&r, "<slash:comments>1234567890123456789"
+	    "</slash:comments>", NULL);
+	ck_assert_int_eq(r.items[0]->has_comment_count, 0);
+	result_free(&r);
+
+	/* slash:comments (2) beats thr:total (1) in either order */
+	parse_item_with(&r, "<thr:total xmlns:thr=\"http://purl.org/"
+	    "syndication/thread/1.0\">9</thr:total><slash:comments>3"
+	    "</slash:comments><thr:total xmlns:thr=\"http://purl.org/"
+	    "syndication/thread/1.0\">8</thr:total>", NULL);
+	ck_assert_int_eq(r.items[0]->has_comment_count, 1);
+	ck_assert_int_eq(r.items[0]->comment_count, 3);
+	result_free(&r);
+
+	parse_mem(&r, atom, sizeof(atom) - 1, NULL);
+	ck_assert_int_eq(r.rc, ERR_OK);
+	ck_assert_uint_eq(r.nitems, 2);
+	ck_assert_int_eq(r.items[0]->has_comment_count, 1);
+	ck_assert_int_eq(r.items[0]->comment_count, 7);
+	ck_assert_int_eq(r.items[1]->has_comment_count, 0);
+	result_free(&r);
+}
+END_TEST
+
+/* The new keys come after the old ones, null when absent, the same from
+ * the streaming writer and from jansson. */
+static char *
+item_json_both_ways(const struct article *a)
+{
+	char *bytes = NULL, *want;
+	size_t len = 0;
+	FILE *fp = open_memstream(&bytes, &len);
+	struct jsonw *w = xmalloc(sizeof(*w));
+	json_t *j;
+
+	ck_assert_ptr_nonnull(fp);
+	jsonw_init(w, fp);
+	article_json_write_item(w, a);
+	ck_assert_int_eq(jsonw_flush(w), 0);
+	fclose(fp);
+	free(w);
+	j = article_json_item(a);
+	want = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	ck_assert_str_eq(bytes, want);
+	free(want);
+	return bytes;
+}
+
+START_TEST(test_media_json)
+{
+	struct article *a = article_new();
+	char *s;
+
+	a->language = xstrdup("en");
+	s = item_json_both_ways(a);
+	ck_assert_ptr_nonnull(strstr(s, "\"language\":\"en\",\"image\":null,"
+	    "\"duration\":null,\"comment_count\":null}"));
+	free(s);
+	a->image = xstrdup("https://e.com/\"p\".jpg");
+	a->has_duration = 1;
+	a->duration = 3723;
+	a->has_comment_count = 1;
+	a->comment_count = 0;
+	s = item_json_both_ways(a);
+	ck_assert_ptr_nonnull(strstr(s, "\"language\":\"en\","
+	    "\"image\":\"https://e.com/\\\"p\\\".jpg\",\"duration\":3723,"
+	    "\"comment_count\":0}"));
+	free(s);
+	article_free(a);
+}
+END_TEST
+
 /*
  * The pipelined parse (o.pipeline) against the sequential one: the items
  * that reach the callback, as JSON bytes, their order, the return code,
@@ -770,7 +1093,10 @@ many_items(size_t n, size_t *len)
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<rss version=\"2.0\" "
 	    "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
-	    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>"
+	    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+	    "xmlns:media=\"http://search.yahoo.com/mrss/\" "
+	    "xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" "
+	    "xmlns:slash=\"http://purl.org/rss/1.0/modules/slash/\"><channel>"
 	    "<title>Many</title><link>http://example.org/</link>"
 	    "<language>uk</language>\n");
 	for (i = 0; i < n; i++) {
@@ -782,6 +1108,11 @@ many_items(size_t n, size_t *len)
 			buf_printf(&b, "<guid>g-%zu</guid>", i);
 		buf_printf(&b, "<pubDate>Thu, %02zu May 2021 10:00:00 +0300"
 		    "</pubDate>", 1 + i % 28);
+		if (i % 4 == 1)
+			buf_printf(&b, "<media:thumbnail url=\"/th/%zu.jpg\" "
+			    "width=\"%zu\"/><itunes:duration>%zu:%02zu"
+			    "</itunes:duration><slash:comments>%zu"
+			    "</slash:comments>", i, i, i / 60, i % 60, i);
 		switch (i % 6) {
 		case 0:
 			buf_printf(&b, "<description>&lt;p&gt;Summary %zu "
@@ -825,12 +1156,19 @@ many_items(size_t n, size_t *len)
 
 START_TEST(test_pipeline_same_bytes)
 {
+	struct written pipe;
 	size_t len;
 	char *doc = many_items(3000, &len);
 	int rc;
 
 	ck_assert_uint_eq(same_both_ways(doc, len, 0, &rc), 3000);
 	ck_assert_int_eq(rc, ERR_OK);
+	/* the media fields made it through the second thread */
+	parse_written(&pipe, doc, len, PARSE_PIPE_ALWAYS, 0);
+	ck_assert_ptr_nonnull(strstr(pipe.bytes, "\"language\":\"uk\","
+	    "\"image\":\"http://example.org/th/2997.jpg\",\"duration\":2997,"
+	    "\"comment_count\":2997}"));
+	free(pipe.bytes);
 	free(doc);
 }
 END_TEST
@@ -998,6 +1336,12 @@ parse_suite(void)
 	tcase_add_test(tc, test_illformed_is_bozo);
 	tcase_add_test(tc, test_not_a_feed);
 	tcase_add_test(tc, test_callback_stops);
+	tcase_add_test(tc, test_media_image_sources);
+	tcase_add_test(tc, test_media_image_priority);
+	tcase_add_test(tc, test_media_image_urls);
+	tcase_add_test(tc, test_itunes_duration);
+	tcase_add_test(tc, test_comment_count);
+	tcase_add_test(tc, test_media_json);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(tp, test_pipeline_same_bytes);

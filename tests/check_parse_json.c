@@ -350,6 +350,50 @@ START_TEST(test_content_text_and_summary)
 }
 END_TEST
 
+/* An item's image, else its banner_image, resolved, http(s) only; the
+ * first attachment's duration_in_seconds. */
+START_TEST(test_image_and_duration)
+{
+	struct article *a;
+
+	ck_assert_int_eq(parse_str("{\"version\": "
+	    "\"https://jsonfeed.org/version/1.1\", \"items\": ["
+	    "{\"id\": \"1\", \"image\": \"img/1.png\", \"banner_image\": "
+	    "\"https://e.com/banner.png\", \"attachments\": [{\"url\": "
+	    "\"a.mp3\"}, {\"url\": \"b.mp3\", \"duration_in_seconds\": "
+	    "1800.9}, {\"url\": \"c.mp3\", \"duration_in_seconds\": 60}]},"
+	    "{\"id\": \"2\", \"banner_image\": \"https://e.com/b2.png\", "
+	    "\"attachments\": [{\"url\": \"a.mp3\", "
+	    "\"duration_in_seconds\": -1}, {\"url\": \"b.mp3\", "
+	    "\"duration_in_seconds\": \"60\"}]},"
+	    "{\"id\": \"3\", \"image\": \"javascript:alert(1)\", "
+	    "\"banner_image\": \"/b3.png\", \"attachments\": [{\"url\": "
+	    "\"a.mp3\", \"duration_in_seconds\": 0}]},"
+	    "{\"id\": \"4\", \"image\": \"data:image/png;base64,AA\", "
+	    "\"banner_image\": 7},"
+	    "{\"id\": \"5\"}]}", "https://feed.example/f/feed.json"),
+	    ERR_OK);
+	ck_assert_uint_eq(got.n, 5);
+	a = got.a[0];
+	ck_assert_str_eq(a->image, "https://feed.example/f/img/1.png");
+	ck_assert_int_eq(a->has_duration, 1);
+	ck_assert_int_eq(a->duration, 1800);
+	a = got.a[1];
+	ck_assert_str_eq(a->image, "https://e.com/b2.png");
+	ck_assert_int_eq(a->has_duration, 0);	/* -1 and "60" are none */
+	a = got.a[2];
+	ck_assert_str_eq(a->image, "https://feed.example/b3.png");
+	ck_assert_int_eq(a->has_duration, 1);
+	ck_assert_int_eq(a->duration, 0);
+	a = got.a[3];
+	ck_assert_ptr_null(a->image);
+	a = got.a[4];
+	ck_assert_ptr_null(a->image);
+	ck_assert_int_eq(a->has_duration, 0);
+	ck_assert_int_eq(a->has_comment_count, 0);
+}
+END_TEST
+
 START_TEST(test_callback_stops)
 {
 	got.stop_after = 2;
@@ -453,6 +497,7 @@ parse_json_suite(void)
 	tcase_add_test(tc, test_invalid_json);
 	tcase_add_test(tc, test_relative_urls);
 	tcase_add_test(tc, test_content_text_and_summary);
+	tcase_add_test(tc, test_image_and_duration);
 	tcase_add_test(tc, test_callback_stops);
 	tcase_add_test(tc, test_hostile);
 	tcase_add_test(tc, test_via_parse_document);
