@@ -223,6 +223,26 @@ static const char *const migrations[] = {
 	"INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16);"
 	"INSERT INTO articles_fts(articles_fts, rank)"
 	" VALUES ('crisismerge', 64);",
+	/* 4 -> 5: an article's picture, duration and comment count (NULL
+	 * when the feed gives none, and for every article stored before).
+	 * Not in article_revisions, which keeps the text of a replaced
+	 * version, no more than its categories or enclosures.  articles_v1
+	 * stays as it is for the consumers that read it; articles_v2 is its
+	 * columns and these three. */
+	"ALTER TABLE articles ADD COLUMN image TEXT;"
+	"ALTER TABLE articles ADD COLUMN duration INTEGER;"
+	"ALTER TABLE articles ADD COLUMN comment_count INTEGER;"
+	"CREATE VIEW articles_v2 AS SELECT"
+	" a.id, a.feed_id, f.url AS feed_url, f.name AS feed_name,"
+	" f.title AS feed_title, a.ident, a.guid, a.link, a.title, a.author,"
+	" a.published, a.published_tz, a.updated, a.updated_tz,"
+	" a.summary, a.content, a.text, a.categories, a.enclosures,"
+	" a.comments, a.language, a.first_seen,"
+	" (SELECT max(x.last_seen) FROM article_feeds x"
+	"  WHERE x.article_id = a.id) AS last_seen,"
+	" a.changed, a.sort_time, a.content_hash, a.revision,"
+	" a.image, a.duration, a.comment_count"
+	" FROM articles a JOIN feeds f ON f.id = a.feed_id;",
 };
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -258,7 +278,8 @@ enum stmt_id {
 	" (SELECT max(x.last_seen) FROM article_feeds x" \
 	"  WHERE x.article_id = a.id)," \
 	" (SELECT count(*) FROM article_feeds x" \
-	"  WHERE x.article_id = a.id AND x.removed = 0)"
+	"  WHERE x.article_id = a.id AND x.removed = 0)," \
+	" a.image, a.duration, a.comment_count"
 
 #define EV_COLS \
 	"e.seq, e.article_id, e.feed_id, e.kind, e.revision, e.created," \
@@ -332,14 +353,16 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ART_INSERT] = "INSERT INTO articles (feed_id, ident, guid, link,"
 	    " title, author, published, published_tz, updated, updated_tz,"
 	    " summary, content, text, categories, enclosures, comments,"
-	    " language, first_seen, changed, sort_time, content_hash)"
+	    " language, first_seen, changed, sort_time, content_hash, image,"
+	    " duration, comment_count)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14, ?15, ?16, ?17, ?18, ?18, ?19, ?20)",
+	    " ?14, ?15, ?16, ?17, ?18, ?18, ?19, ?20, ?21, ?22, ?23)",
 	[S_ART_UPDATE] = "UPDATE articles SET ident = ?2, guid = ?3, link = ?4,"
 	    " title = ?5, author = ?6, published = ?7, published_tz = ?8,"
 	    " updated = ?9, updated_tz = ?10, summary = ?11, content = ?12,"
 	    " text = ?13, categories = ?14, enclosures = ?15, comments = ?16,"
-	    " language = ?17, changed = ?18, content_hash = ?19,"
+	    " language = ?17, changed = ?18, content_hash = ?19, image = ?20,"
+	    " duration = ?21, comment_count = ?22,"
 	    " revision = revision + 1 WHERE id = ?1 RETURNING revision",
 	[S_REV_SAVE] = "INSERT OR REPLACE INTO article_revisions (article_id,"
 	    " revision, title, link, author, published, published_tz, updated,"
@@ -1661,6 +1684,21 @@ bind_record(sqlite3_stmt *s, int first, const struct article *a,
 	bind_text(s, i++, a->language);
 }
 
+/* Binds image, duration and comment_count at first..first + 2. */
+static void
+bind_extras(sqlite3_stmt *s, int first, const struct article *a)
+{
+	bind_text(s, first, a->image);
+	if (a->has_duration)
+		sqlite3_bind_int64(s, first + 1, a->duration);
+	else
+		sqlite3_bind_null(s, first + 1);
+	if (a->has_comment_count)
+		sqlite3_bind_int64(s, first + 2, a->comment_count);
+	else
+		sqlite3_bind_null(s, first + 2);
+}
+
 static int
 event_put(struct store *st, int64_t article, enum store_event_kind kind,
     int revision, int first, int64_t now, char *ebuf, size_t n)
@@ -1707,6 +1745,7 @@ article_insert(struct store *st, const struct article *a,
 	sqlite3_bind_int64(s, 18, u->now);
 	sqlite3_bind_int64(s, 19, sort);
 	bind_text(s, 20, hash);
+	bind_extras(s, 21, a);
 	rc = run(st, s, ebuf, n, "add article");
 	free(cats);
 	free(encs);
@@ -1765,6 +1804,7 @@ article_update(struct store *st, const struct article *a,
 	bind_record(s, 2, &copy, cats, encs);
 	sqlite3_bind_int64(s, 18, u->now);
 	bind_text(s, 19, hash);
+	bind_extras(s, 20, a);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		revision = sqlite3_column_int(s, 0);
@@ -2331,6 +2371,15 @@ row_article(sqlite3_stmt *s, struct store_article_meta *m)
 	m->feed_title = col_text(s, 24);
 	m->last_seen = sqlite3_column_int64(s, 25);
 	m->nfeeds = sqlite3_column_int(s, 26);
+	a->image = col_text(s, 27);
+	if (sqlite3_column_type(s, 28) != SQLITE_NULL) {
+		a->has_duration = 1;
+		a->duration = sqlite3_column_int64(s, 28);
+	}
+	if (sqlite3_column_type(s, 29) != SQLITE_NULL) {
+		a->has_comment_count = 1;
+		a->comment_count = sqlite3_column_int64(s, 29);
+	}
 	return a;
 }
 

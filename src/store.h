@@ -26,7 +26,7 @@
 #include "article.h"
 #include "dedup.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -163,7 +163,10 @@ struct store_upsert {
 	int64_t		 article_id;
 };
 
-/* Stores one item of the current batch's feed.  Must be inside a batch. */
+/* Stores one item of the current batch's feed.  Must be inside a batch.
+ * The image, duration and comment count are written with a new article
+ * and replaced when it is updated; they are not part of its content hash,
+ * so a change in them alone leaves the stored article as it was. */
 int	store_article_upsert(struct store *st, const struct article *a,
 	    struct store_upsert *u, char *ebuf, size_t n);
 /* Records what dedup decided for the batch's feed and adds to its guid

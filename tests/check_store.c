@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "article.h"
+#include "buf.h"
 #include "dedup.h"
 #include "err.h"
 #include "store.h"
@@ -1050,6 +1051,22 @@ search(struct store *st, const char *q, struct titles *t)
 	return t->n;
 }
 
+/* t->first: the first article's title and extras */
+static int
+extras_cb(void *ctx, const struct article *a,
+    const struct store_article_meta *m)
+{
+	struct titles *t = ctx;
+
+	(void)m;
+	if (t->n++ == 0)
+		snprintf(t->first, sizeof(t->first), "%s: %s %lld %lld",
+		    a->title, a->image ? a->image : "-",
+		    a->has_duration ? a->duration : -1,
+		    a->has_comment_count ? a->comment_count : -1);
+	return 0;
+}
+
 START_TEST(test_search)
 {
 	struct store *st;
@@ -1412,6 +1429,243 @@ START_TEST(test_migrate_v3_to_v4)
 END_TEST
 
 /*
+ * Every row of sql (ordered by the caller), column names first, values
+ * quoted: two dumps are equal when the rows are.  Only the first ncols
+ * columns (all when ncols < 0).  The caller frees.
+ */
+static char *
+dump(const char *sql, int ncols)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	struct buf b = { 0 };
+	int i, n;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	n = sqlite3_column_count(s);
+	if (ncols >= 0 && ncols < n)
+		n = ncols;
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s|", sqlite3_column_name(s, i));
+	buf_putc(&b, '\n');
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			switch (sqlite3_column_type(s, i)) {
+			case SQLITE_NULL:
+				buf_puts(&b, "NULL|");
+				break;
+			case SQLITE_INTEGER:
+				buf_printf(&b, "i%lld|", (long long)
+				    sqlite3_column_int64(s, i));
+				break;
+			default:
+				buf_printf(&b, "'%s'|", (const char *)
+				    sqlite3_column_text(s, i));
+				break;
+			}
+		}
+		buf_putc(&b, '\n');
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return buf_detach(&b);
+}
+
+/*
+ * A database written by schema version 4 (tests/data/store/v4.db, made by
+ * make-v4.c with the version 4 code): articles_v1 keeps its columns and
+ * every value, articles_v2 is the same plus image, duration and
+ * comment_count (NULL for the old rows), search still finds the old rows,
+ * and the new columns are written from then on.
+ */
+START_TEST(test_migrate_v4_to_v5)
+{
+	struct store *st;
+	struct store_article_meta m;
+	struct titles t;
+	struct article *a, *b;
+	char *v1_before, *v1_after, *v2_head;
+	int64_t id;
+
+	install("v4.db");
+	ck_assert_int_eq(q1("PRAGMA user_version"), 4);
+	ck_assert_int_eq(q1("SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'articles_v2'"), 0);
+	v1_before = dump("SELECT * FROM articles_v1 ORDER BY id", -1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v1"), 4);
+	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	ck_assert_int_eq(store_schema_version(st), 5);
+	ck_assert_int_eq(q1("PRAGMA user_version"), 5);
+
+	v1_after = dump("SELECT * FROM articles_v1 ORDER BY id", -1);
+	ck_assert_str_eq(v1_after, v1_before);
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_table_info("
+	    "'articles_v1')"), 27);
+	/* articles_v2: v1's columns, in v1's order, with v1's values ... */
+	v2_head = dump("SELECT * FROM articles_v2 ORDER BY id", 27);
+	ck_assert_str_eq(v2_head, v1_before);
+	/* ... and three more, NULL for every row stored before */
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_table_info("
+	    "'articles_v2')"), 30);
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_table_info("
+	    "'articles_v2') WHERE (cid = 27 AND name = 'image') OR"
+	    " (cid = 28 AND name = 'duration') OR"
+	    " (cid = 29 AND name = 'comment_count')"), 3);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE"
+	    " image IS NULL AND duration IS NULL AND comment_count IS NULL"),
+	    4);
+	free(v1_before);
+	free(v1_after);
+	free(v2_head);
+
+	ck_assert_int_eq(search(st, "harbour", &t), 1);
+	ck_assert_str_eq(t.first, "Harbour bridge reopens");
+	ck_assert_int_eq(search(st, "philharmonic", &t), 1);
+	ck_assert_str_eq(t.first, "Philharmonic season announced");
+	ck_assert_int_eq(search(st, "volcano", &t), 0);	/* removed */
+	/* an old row reads back with nothing set */
+	ck_assert_int_eq(store_article_get(st, 1, &b, &m, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_str_eq(b->title, "Harbour bridge reopens");
+	ck_assert_ptr_null(b->image);
+	ck_assert_int_eq(b->has_duration, 0);
+	ck_assert_int_eq(b->has_comment_count, 0);
+	article_free(b);
+	store_article_meta_clear(&m);
+
+	/* the same bytes with extras: unchanged, nothing written */
+	a = make("alpha-1", "https://alpha.example/news/bridge",
+	    "Harbour bridge reopens", V3_WIRE);
+	article_set(&a->image, "https://alpha.example/bridge.jpg");
+	a->has_comment_count = 1;
+	a->comment_count = 12;
+	ck_assert_int_eq(put(st, 1, a, V3_DAY + 9000, 0, &id), STORE_UNCHANGED);
+	ck_assert_int_eq(id, 1);
+	article_free(a);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles WHERE id = 1 AND"
+	    " image IS NULL AND comment_count IS NULL AND revision = 1"), 1);
+	/* an update of the old row writes them */
+	a = make("alpha-3", "https://alpha.example/news/short", "Short note",
+	    "Brief: the library opens late on Thursdays and Fridays.");
+	article_set(&a->image, "https://alpha.example/library.png");
+	a->has_duration = 1;
+	a->duration = 95;
+	ck_assert_int_eq(put(st, 1, a, V3_DAY + 9000, 0, &id), STORE_UPDATED);
+	article_free(a);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE id = 3 AND"
+	    " image = 'https://alpha.example/library.png' AND duration = 95"
+	    " AND comment_count IS NULL AND revision = 2"), 1);
+	ck_assert_int_eq(search(st, "fridays", &t), 1);
+	store_close(st);
+	exec_raw("INSERT INTO articles_fts(articles_fts) VALUES"
+	    " ('integrity-check')");
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_integrity_check "
+	    "WHERE integrity_check = 'ok'"), 1);
+}
+END_TEST
+
+/*
+ * An article's image, duration and comment count are stored with it and
+ * read back; absent ones are NULL and read back absent (0 is a value).
+ * They are not content: a change in them alone is no update and leaves
+ * the stored values; an update for another reason replaces them.
+ */
+START_TEST(test_media_extras)
+{
+	struct store *st;
+	struct store_article_meta m;
+	struct store_filter f;
+	struct titles t;
+	struct article *a, *b;
+	int64_t feed, id1, id2, id;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "https://pod.example/feed", NULL, &feed, ebuf,
+	    sizeof(ebuf));
+	a = make("ep-1", "https://pod.example/1", "Episode one",
+	    "We talk about bridges.");
+	article_set(&a->image, "https://pod.example/1.jpg");
+	a->has_duration = 1;
+	a->duration = 3723;
+	a->has_comment_count = 1;
+	a->comment_count = 0;
+	ck_assert_int_eq(put(st, feed, a, 1000, 0, &id1), STORE_NEW);
+	b = make("ep-2", "https://pod.example/2", "Episode two",
+	    "We talk about tunnels.");
+	ck_assert_int_eq(put(st, feed, b, 1000, 0, &id2), STORE_NEW);
+	article_free(b);
+
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE"
+	    " image = 'https://pod.example/1.jpg' AND duration = 3723"
+	    " AND comment_count = 0"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE"
+	    " image IS NULL AND duration IS NULL AND comment_count IS NULL"),
+	    1);
+	ck_assert_int_eq(store_article_get(st, id1, &b, &m, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(b->image, "https://pod.example/1.jpg");
+	ck_assert_int_eq(b->has_duration, 1);
+	ck_assert_int_eq(b->duration, 3723);
+	ck_assert_int_eq(b->has_comment_count, 1);
+	ck_assert_int_eq(b->comment_count, 0);
+	article_free(b);
+	store_article_meta_clear(&m);
+	ck_assert_int_eq(store_article_get(st, id2, &b, &m, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_ptr_null(b->image);
+	ck_assert_int_eq(b->has_duration, 0);
+	ck_assert_int_eq(b->has_comment_count, 0);
+	article_free(b);
+	store_article_meta_clear(&m);
+	/* lists and search read the same columns (the list newest first) */
+	memset(&f, 0, sizeof(f));
+	memset(&t, 0, sizeof(t));
+	ck_assert_int_eq(store_articles_list(st, &f, extras_cb, &t, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(t.n, 2);
+	ck_assert_str_eq(t.first, "Episode two: - -1 -1");	/* newest */
+	memset(&t, 0, sizeof(t));
+	ck_assert_int_eq(store_search(st, "bridges", 10, extras_cb, &t, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(t.n, 1);
+	ck_assert_str_eq(t.first, "Episode one: https://pod.example/1.jpg"
+	    " 3723 0");
+
+	/* only the extras changed: no update, no new revision, old values */
+	article_set(&a->image, "https://pod.example/1-big.jpg");
+	a->comment_count = 40;
+	ck_assert_int_eq(put(st, feed, a, 1100, 0, &id), STORE_UNCHANGED);
+	ck_assert_int_eq(id, id1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE"
+	    " image = 'https://pod.example/1.jpg' AND comment_count = 0"
+	    " AND revision = 1"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events"), 2);
+	/* the text changed too: an update, and the extras come with it;
+	 * one the item no longer gives becomes NULL */
+	article_set(&a->text, "We talk about bridges and ferries.");
+	a->has_duration = 0;
+	ck_assert_int_eq(put(st, feed, a, 1200, 0, &id), STORE_UPDATED);
+	ck_assert_int_eq(id, id1);
+	article_free(a);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE"
+	    " image = 'https://pod.example/1-big.jpg' AND duration IS NULL"
+	    " AND comment_count = 40 AND revision = 2"), 1);
+	ck_assert_int_eq(store_article_get(st, id1, &b, &m, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(b->image, "https://pod.example/1-big.jpg");
+	ck_assert_int_eq(b->has_duration, 0);
+	ck_assert_int_eq(b->comment_count, 40);
+	article_free(b);
+	store_article_meta_clear(&m);
+	store_close(st);
+}
+END_TEST
+
+/*
  * Fingerprints are looked up in memory by their first 8 bytes: a row that
  * shares them but differs after must not merge two articles, a row gone
  * under us is skipped, and rows another writer added between our batches
@@ -1632,6 +1886,8 @@ store_suite(void)
 	tcase_add_test(tc, test_migrate_v1_to_v2);
 	tcase_add_test(tc, test_migrate_v2_to_v3);
 	tcase_add_test(tc, test_migrate_v3_to_v4);
+	tcase_add_test(tc, test_migrate_v4_to_v5);
+	tcase_add_test(tc, test_media_extras);
 	tcase_add_test(tc, test_fingerprint_prefix_and_other_writer);
 	tcase_add_test(tc, test_checkpoints_bound_the_log);
 	tcase_add_test(tc, test_checkpoint_thread_blocks_signals);

@@ -197,6 +197,100 @@ def concurrency(tmp):
           % (len(snaps), bad[:5]))
 
 
+POD = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"
+ xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+ xmlns:slash="http://purl.org/rss/1.0/modules/slash/">
+<channel><title>Pod</title><link>https://pod.example/</link>
+<description>A podcast</description>
+<item><title>Episode one</title><link>https://pod.example/1</link>
+<guid>pod-1</guid><description>%s</description>
+<media:thumbnail url="https://pod.example/1.jpg"/>
+<itunes:duration>1:02:03</itunes:duration>
+<slash:comments>%d</slash:comments></item>
+<item><title>Episode two</title><link>https://pod.example/2</link>
+<guid>pod-2</guid><description>We talk about tunnels.</description></item>
+</channel></rss>
+"""
+
+
+def media(tmp):
+    """An item's picture, duration and comment count reach articles_v2,
+    show --json and the JSON export; articles_v1 stays as it was."""
+    db = os.path.join(tmp, "pod.db")
+    feed = os.path.join(tmp, "pod.xml")
+
+    def ingest(text, comments):
+        with open(feed, "w") as f:
+            f.write(POD % (text, comments))
+        return tid("ingest", "--db", db, "--feed-url",
+                   "https://pod.example/feed", feed)
+
+    r = ingest("We talk about bridges.", 7)
+    check(r.returncode == 0 and r.stdout.endswith(
+        ": 2 new, 0 updated, 0 duplicate, 0 unchanged\n"),
+        "ingest the podcast: %r %r" % (r.stdout, r.stderr))
+
+    def rows():
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        got = con.execute("SELECT title, image, duration, comment_count,"
+                          " revision FROM articles_v2 ORDER BY id").fetchall()
+        v1 = [c[1] for c in con.execute("PRAGMA table_info(articles_v1)")]
+        v2 = [c[1] for c in con.execute("PRAGMA table_info(articles_v2)")]
+        ver, = con.execute("PRAGMA user_version").fetchone()
+        con.close()
+        return got, v1, v2, ver
+
+    got, v1, v2, ver = rows()
+    check(ver == 5, "schema version 5 (%d)" % ver)
+    check(got == [("Episode one", "https://pod.example/1.jpg", 3723, 7, 1),
+                  ("Episode two", None, None, None, 1)],
+          "articles_v2 has image, duration, comment_count: %r" % got)
+    check(len(v1) == 27 and not {"image", "duration", "comment_count"}
+          & set(v1), "articles_v1 keeps its 27 columns: %r" % v1)
+    check(v2 == v1 + ["image", "duration", "comment_count"],
+          "articles_v2 is articles_v1 and three more: %r" % v2)
+
+    r = tid("show", "--db", db, "--json", "1")
+    rec = json.loads(r.stdout) if r.returncode == 0 else {}
+    check(rec.get("image") == "https://pod.example/1.jpg"
+          and rec.get("duration") == 3723 and rec.get("comment_count") == 7,
+          "show --json prints them: %r" % rec)
+    r = tid("show", "--db", db, "--json", "2")
+    rec = json.loads(r.stdout) if r.returncode == 0 else {}
+    check("image" in rec and rec.get("image") is None
+          and rec.get("duration") is None
+          and rec.get("comment_count") is None,
+          "show --json: null when absent")
+    out = os.path.join(tmp, "podout")
+    os.mkdir(out)
+    r = tid("export", "--db", db, "--target", "json:" + out)
+    docs = []
+    for name in sorted(os.listdir(out)):
+        with open(os.path.join(out, name)) as f:
+            docs.append(json.load(f)["article"])
+    one = [d for d in docs if d.get("title") == "Episode one"]
+    check(r.returncode == 0 and len(docs) == 2 and len(one) == 1
+          and one[0].get("image") == "https://pod.example/1.jpg"
+          and one[0].get("duration") == 3723
+          and one[0].get("comment_count") == 7,
+          "the JSON export prints them: %r" % one)
+
+    # more comments, nothing else: no update, the stored count stays
+    r = ingest("We talk about bridges.", 9)
+    check(r.stdout.endswith(": 0 new, 0 updated, 0 duplicate, 2 unchanged\n"),
+          "a new comment count alone is no update: %r" % r.stdout)
+    got, _, _, _ = rows()
+    check(got[0][3:] == (7, 1), "the stored count stays: %r" % (got[0],))
+    # a new text: an update, with the count of that version
+    r = ingest("We talk about bridges and ferries.", 11)
+    check(r.stdout.endswith(": 0 new, 1 updated, 0 duplicate, 1 unchanged\n"),
+          "a new text is an update: %r" % r.stdout)
+    got, _, _, _ = rows()
+    check(got[0] == ("Episode one", "https://pod.example/1.jpg", 3723, 11, 2),
+          "the update stores the new count: %r" % (got[0],))
+
+
 def errors(tmp):
     missing = os.path.join(tmp, "no", "such.db")
     for cmd in (["articles"], ["show", "1"], ["search", "x"]):
@@ -231,6 +325,7 @@ def main():
     try:
         skipped = examples(tmp)
         concurrency(tmp)
+        media(tmp)
         errors(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
