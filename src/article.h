@@ -35,7 +35,8 @@ struct article {
 	char		*comments;	/* URL of the comments page */
 	char		*language;
 	/* Media and podcast extras; parse_xml.c's table says which element
-	 * wins.  Not kept by the store (yet). */
+	 * wins.  The store keeps them (articles_v2) but never counts a change
+	 * in them alone as an update. */
 	char		*image;		/* picture URL: absolute, http(s) */
 	int		 has_duration;
 	long long	 duration;	/* seconds (itunes:duration) */
