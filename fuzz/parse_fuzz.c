@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct parse_opts o = { "http://example.org/feed/", NULL, 0 };
+	struct parse_opts o = { .base_url = "http://example.org/feed/" };
 	struct article_feed feed;
 	char ebuf[256];
 
