@@ -351,21 +351,15 @@ jsonw_key(struct jsonw *w, const char *key)
 {
 	size_t n = strlen(key), i;
 
-	sep(w);
 	for (i = 0; i < n && esc[(unsigned char)key[i]] == 0; i++)
 		;
-	if (n + 3 <= sizeof(w->buf) - w->len && i == n) {
-		char *o = w->buf + w->len;
-
-		o[0] = '"';
-		memcpy(o + 1, key, n);
-		o[n + 1] = '"';
-		o[n + 2] = ':';
-		w->len += n + 3;
-	} else {
-		put_escaped(w, key, n);
-		putch(w, ':');
+	if (i == n) {
+		jsonw_key_plain(w, key, n);
+		return;
 	}
+	sep(w);
+	put_escaped(w, key, n);
+	putch(w, ':');
 	w->after_key = 1;
 }
 

@@ -1323,7 +1323,7 @@ install(const char *name)
 	free(data);
 }
 
-/* The texts tests/data/store/make-v3.c stored */
+/* The texts tests/data/store/make-db.c stored */
 #define V3_DAY		1800000000
 #define V3_WIRE		"Wire story: the harbour bridge reopened on " \
 	"Monday after three years of repairs, and commuters crossed it in a " \
@@ -1338,7 +1338,7 @@ install(const char *name)
 
 /*
  * A database written by schema version 3 (tests/data/store/v3.db, made by
- * make-v3.c with the version 3 code): its fingerprints move to their own
+ * make-db.c with the version 3 code): its fingerprints move to their own
  * table and still find the articles, full-text search still finds the old
  * rows, tombstones stay, and the full-text index passes its own check.
  */
@@ -1476,7 +1476,7 @@ dump(const char *sql, int ncols)
 
 /*
  * A database written by schema version 4 (tests/data/store/v4.db, made by
- * make-v4.c with the version 4 code): articles_v1 keeps its columns and
+ * make-db.c with the version 4 code): articles_v1 keeps its columns and
  * every value, articles_v2 is the same plus image, duration and
  * comment_count (NULL for the old rows), search still finds the old rows,
  * and the new columns are written from then on.

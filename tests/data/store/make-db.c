@@ -1,4 +1,5 @@
-/* Writes a schema-3 database with the v3 library: see tests/data/store/README. */
+/* Writes a database with the store of whatever version it is linked
+ * against (v3.db, v4.db): see tests/data/store/README. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
