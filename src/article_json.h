@@ -15,11 +15,10 @@ struct jsonw;
 /* A string, or null for NULL (and for invalid UTF-8, which jansson
  * refuses: null beats losing the whole record). */
 json_t	*article_json_str(const char *s);
+/* The item as a tree, read back from article_json_write_item's output. */
 json_t	*article_json_item(const struct article *a);
-/* The feed's fields, without "items". */
-json_t	*article_json_feed(const struct article_feed *f);
-/* The same, streamed (jsonw.h): the item as one value, the feed's fields
- * as members of the object the caller has open. */
+/* Streamed (jsonw.h): the item as one value, the feed's fields (without
+ * "items") as members of the object the caller has open. */
 void	 article_json_write_item(struct jsonw *w, const struct article *a);
 void	 article_json_write_feed(struct jsonw *w, const struct article_feed *f);
 
