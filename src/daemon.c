@@ -19,6 +19,7 @@
 #include "feedlist.h"
 #include "fetch.h"
 #include "log.h"
+#include "mono.h"
 #include "outbox.h"
 #include "scheduler.h"
 #include "store.h"
@@ -497,15 +498,6 @@ status(struct dstate *s, size_t due)
 {
 	notify("STATUS=%zu feeds, %zu due, %zu running, %zu failing",
 	    s->n, due, fetch_running(s->f), s->failing);
-}
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int

@@ -16,6 +16,7 @@
 #include "err.h"
 #include "export.h"
 #include "log.h"
+#include "mono.h"
 #include "xmalloc.h"
 
 extern char **environ;
@@ -558,15 +559,6 @@ out:
 	return st;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* An environment value on one line (a title may hold line breaks), cut
  * to ENV_MAX bytes on a character boundary: the kernel refuses a single
  * string over 128 KB (E2BIG), and the whole record is on stdin anyway. */
@@ -696,7 +688,7 @@ export_exec_start(struct export_target *t, const struct export_item *it,
 	j = xcalloc(1, sizeof(*j));
 	j->target = t;
 	j->pid = pid;
-	j->deadline_ms = now_ms() + (t->timeout_ms > 0 ? t->timeout_ms :
+	j->deadline_ms = mono_ms() + (t->timeout_ms > 0 ? t->timeout_ms :
 	    30000);
 	j->status = -1;
 	t->running++;
@@ -730,7 +722,7 @@ export_job_poll(struct export_job *j, char *ebuf, size_t n)
 		return j->status;
 	}
 	if (r == 0) {
-		if (now_ms() < j->deadline_ms)
+		if (mono_ms() < j->deadline_ms)
 			return -1;
 		/* The whole group: a shell's children go too. */
 		kill(-j->pid, SIGKILL);

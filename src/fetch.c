@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "defaults.h"
 #include "err.h"
+#include "mono.h"
 #include "xmalloc.h"
 
 #define HOST_BUCKETS	1024
@@ -79,15 +80,6 @@ struct fetch {
 	struct result_node *rhead, *rtail;
 	size_t		 nresults;
 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 fetch_opts_init(struct fetch_opts *o)
@@ -780,7 +772,7 @@ start_queued(struct fetch *f)
 {
 	struct host **hp, *h;
 	struct xfer *x;
-	long long now = now_ms(), wait = -1;
+	long long now = mono_ms(), wait = -1;
 	double gap = f->opts.host_rate > 0 ? 1000.0 / f->opts.host_rate : 0;
 	int limit;
 
@@ -911,7 +903,7 @@ fetch_hold_host(struct fetch *f, const char *url, time_t until)
 	free(name);
 	if (until <= now)
 		return;
-	at = now_ms() + (long long)(until - now) * 1000;
+	at = mono_ms() + (long long)(until - now) * 1000;
 	if (at > h->next_ms)
 		h->next_ms = at;
 	h->held = 1;

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "export.h"
 #include "log.h"
+#include "mono.h"
 #include "xmalloc.h"
 
 /* Events delivered before one directory fsync and one round of "done"
@@ -358,15 +359,6 @@ outbox_item_clear(struct outbox_scratch *sc)
 }
 
 /* ---- the loop ---- */
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* What walk_one returns to stop the walk (never an err_code). */
 #define WALK_FAIL	(-1)
