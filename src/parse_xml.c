@@ -22,7 +22,6 @@
 
 #include <ctype.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +38,7 @@
 #include "err.h"
 #include "html.h"
 #include "parse_xml.h"
+#include "thread.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -1660,8 +1660,6 @@ static struct pipe *
 pipe_start(parse_item_fn cb, void *ctx)
 {
 	struct pipe *p = xcalloc(1, sizeof(*p));
-	sigset_t all, old;
-	int rc;
 
 	p->cb = cb;
 	p->cbctx = ctx;
@@ -1671,13 +1669,7 @@ pipe_start(parse_item_fn cb, void *ctx)
 		goto fail_mu;
 	if (pthread_cond_init(&p->room, NULL) != 0)
 		goto fail_more;
-	/* signals stay with the caller's thread, which owns the process's
-	 * handlers and waits; this one only finishes items */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&p->thread, NULL, pipe_main, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
+	if (thread_start(&p->thread, pipe_main, p) != 0)
 		goto fail_room;
 	return p;
 fail_room:

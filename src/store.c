@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "buf.h"
 #include "err.h"
 #include "store.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 /*
@@ -730,8 +730,6 @@ static void
 ckpt_start(struct store *st)
 {
 	struct ckpt *ck = &st->ck;
-	sigset_t all, old;
-	int rc;
 
 	/* a first read makes the connection see that the file is in WAL
 	 * mode; until then it would not checkpoint at all */
@@ -745,13 +743,7 @@ ckpt_start(struct store *st)
 	}
 	pthread_mutex_init(&ck->mu, NULL);
 	pthread_cond_init(&ck->cv, NULL);
-	/* The daemon's SIGTERM and SIGHUP belong to its main loop: a handler
-	 * run on this thread would also cut a checkpoint's fsync short. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&ck->thread, NULL, ckpt_main, ck);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if (thread_start(&ck->thread, ckpt_main, ck) != 0) {
 		pthread_mutex_destroy(&ck->mu);
 		pthread_cond_destroy(&ck->cv);
 		sqlite3_close(ck->db);

@@ -1,5 +1,6 @@
 #include <check.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -996,6 +997,7 @@ struct written {
 	int		 out_of_order;
 	int		 null_feed;
 	int		 other_thread;	/* called off the parsing thread */
+	int		 signals_open;	/* ... by a thread taking SIGTERM */
 	pthread_t	 caller;
 	int		 rc;
 	char		 ebuf[256];
@@ -1010,8 +1012,14 @@ write_item(void *ctx, const struct article_feed *feed, struct article *a)
 
 	if (feed == NULL)
 		wr->null_feed = 1;
-	if (!pthread_equal(pthread_self(), wr->caller))
+	if (!pthread_equal(pthread_self(), wr->caller)) {
+		sigset_t cur;
+
 		wr->other_thread = 1;
+		pthread_sigmask(SIG_BLOCK, NULL, &cur);
+		if (!sigismember(&cur, SIGTERM) || !sigismember(&cur, SIGHUP))
+			wr->signals_open = 1;
+	}
 	if (a->title != NULL && sscanf(a->title, "item %ld", &k) == 1) {
 		if (k <= wr->last)
 			wr->out_of_order = 1;
@@ -1073,6 +1081,8 @@ same_both_ways(const char *doc, size_t len, size_t stop_after, int *rc)
 		/* or the test would not be testing the pipeline */
 		ck_assert_int_eq(pipe.null_feed, 1);
 		ck_assert_int_eq(pipe.other_thread, 1);
+		/* signals stay with the caller (thread.h) */
+		ck_assert_int_eq(pipe.signals_open, 0);
 	}
 	*rc = seq.rc;
 	n = seq.nitems;
