@@ -24,10 +24,8 @@ for t in "$b"/tests/check_*; do
 done
 files="$top/examples/ukrainian-news.rss $top/examples/ukrainian-news.atom
 $top/examples/ukrainian-news.json $top/examples/ukrainian-news-uk-cp1251.rss"
-corpus="$top/../shared/conformance/feedparser"
-if [ -d "$corpus" ]; then
-	files="$files $(find "$corpus" -name '*.xml' | sort | awk 'NR % 15 == 0')"
-fi
+corpus="$top/tests/data/conformance/feedparser"
+files="$files $(find "$corpus" -name '*.xml' | sort | awk 'NR % 15 == 0')"
 n=0
 for f in $files; do
 	n=$((n + 1))

@@ -1,8 +1,8 @@
 #ifndef TIDINGS_ARTICLE_JSON_H
 #define TIDINGS_ARTICLE_JSON_H
 /*
- * The article record as JSON, in the contract of the conformance harness
- * (shared/conformance/README.md): null for absent values, dates as RFC 3339
+ * The article record as JSON, in the contract of `tidings parse`
+ * (doc/tidings-parse.md): null for absent values, dates as RFC 3339
  * UTC, plus our own fields (published_local/updated_local keep the item's
  * UTC offset).  Returned objects are new references the caller decrefs.
  */

@@ -2,7 +2,7 @@
 #define TIDINGS_ARTICLE_TEXT_H
 /*
  * The plain-text layout of an article, shared by `tidings show --text` and
- * the text exporter (shared/examples/README.md):
+ * the text exporter (examples/README.md):
  *
  *     title, empty line, feed title, author (if any), date as
  *     "DD Mon YYYY, HH:MM" in the item's own offset (if dated), empty line,

@@ -18,7 +18,8 @@ static const struct cli_command commands[] = {
 	{ "parse", cmd_parse, "[--base-url URL] [--charset NAME] [--sequential] FILE|-",
 	  "parse one feed document and print it as JSON",
 	  "Reads an RSS, Atom or JSON Feed document and prints one JSON document:\n"
-	  "the feed and its normalised items (see shared/conformance/README.md).\n"
+	  "the feed and its normalised items: the contract is in\n"
+	  "" DOCDIR "/tidings-parse.md (doc/ in the source).\n"
 	  "  --base-url URL   the document's URL, to resolve relative links\n"
 	  "  --charset NAME   the charset the server declared (HTTP Content-Type)\n"
 	  "  --sequential     one thread: by default a document of 256 KiB or more\n"

@@ -16,7 +16,7 @@
 
 #include "testutil.h"
 
-#define CONFORMANCE_DIR EXAMPLES_DIR "/../conformance/feedparser/encoding"
+#define CONFORMANCE_DIR TEST_DATADIR "/conformance/feedparser/encoding"
 #define DATA_DIR TEST_DATADIR "/encoding"
 
 /* An independent judge of "valid UTF-8": glibc's own decoder. */

@@ -15,7 +15,7 @@
 #include "testutil.h"
 
 #define JSON_DIR	TEST_DATADIR "/json"
-#define CONFORMANCE_DIR	EXAMPLES_DIR "/../conformance/feedparser/json"
+#define CONFORMANCE_DIR	TEST_DATADIR "/conformance/feedparser/json"
 #define MAX_ITEMS	16
 
 struct items {

@@ -1,16 +1,18 @@
 #!/bin/sh
-# Runs the public feedparser corpus (shared/conformance) against the real
-# binary and holds the score: at least MIN_PASS in-scope tests must pass,
-# and no file may crash (signal or sanitizer report) or time out.
+# Runs the public feedparser corpus (tests/data/conformance/feedparser,
+# scored by tests/conformance/run) against the real binary and holds the
+# score: at least MIN_PASS in-scope tests must pass, and no file may crash
+# (signal or sanitizer report) or time out.
 set -u
+: "${TESTS_DIR:?}" "${TIDINGS:?}"
 MIN_PASS=${MIN_PASS:-1390}
-suite_dir=$(cd "$TESTS_DIR/../../shared/conformance" 2>/dev/null && pwd)
-if [ -z "$suite_dir" ] || [ ! -x "$suite_dir/run" ]; then
-	echo "SKIP: shared/conformance not found beside the repository"
-	exit 77
+suite=$TESTS_DIR/data/conformance/feedparser
+if [ ! -d "$suite/wellformed" ]; then
+	echo "FAIL: the conformance corpus is missing from $suite"
+	exit 1
 fi
 out=${TMPDIR:-/tmp}/tidings-conformance.$$
-python3 "$suite_dir/run" --cmd "$TIDINGS parse" --suite "$suite_dir/feedparser" \
+python3 "$TESTS_DIR/conformance/run" --cmd "$TIDINGS parse" --suite "$suite" \
 	--timeout 20 --show 0 --json "$out.json" >"$out.txt" 2>&1
 rc=$?
 tail -n 20 "$out.txt"

@@ -5,9 +5,8 @@
 # must come out as correct Ukrainian.
 set -u
 : "${TIDINGS:?}"
-dir=${EXAMPLES_DIR:-/work/main/examples}
-[ -f "$dir/ukrainian-news.rss" ] || dir=/work/main/examples
-[ -f "$dir/ukrainian-news.rss" ] || dir=/work/shared/examples
+: "${TESTS_DIR:?}"
+dir=${EXAMPLES_DIR:-$TESTS_DIR/../examples}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail=0

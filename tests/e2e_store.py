@@ -11,7 +11,8 @@ import tempfile
 import time
 
 TIDINGS = os.environ.get("TIDINGS", "src/tidings")
-EXAMPLES = os.environ.get("EXAMPLES_DIR", "../shared/examples")
+EXAMPLES = os.environ.get("EXAMPLES_DIR", os.path.join(
+    os.environ.get("TESTS_DIR", "tests"), "..", "examples"))
 failures = []
 
 
