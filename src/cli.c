@@ -48,7 +48,9 @@ static const struct cli_command commands[] = {
 	  "Reading commands open the database read-only; see tidings-db(5).\n" },
 	{ "show", cmd_show, "[--db PATH] [--json|--text] ID",
 	  "print one stored article",
-	  "ID is the number `tidings articles` prints.  --text (the default) is\n"
+	  "ID is the number `tidings articles` prints, or the article's id, guid\n"
+	  "or link (as --json shows them); an id that several articles share\n"
+	  "lists them and exits 1.  --text (the default) is\n"
 	  "the layout of the text export; --json the whole record with the\n"
 	  "store's fields (revision, first_seen, last_seen, feeds).\n" },
 	{ "search", cmd_search, "[--db PATH] [--limit N] [--json] QUERY",

@@ -293,6 +293,36 @@ cmd_articles(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* Resolves what a user typed for an article (its store number, id, guid
+ * or link) to one store number; names the candidates when it is
+ * ambiguous.  0, or 1 after a message. */
+static int
+find_one(struct store *st, const char *cmd, const char *ref, int64_t *id)
+{
+	struct store_ref *m;
+	char ebuf[512];
+	size_t i, k;
+
+	if (store_article_find(st, ref, 10, &m, &k, ebuf, sizeof(ebuf)) != 0) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		return 1;
+	}
+	if (k == 1)
+		*id = m[0].id;
+	else if (k == 0)
+		fprintf(stderr, "tidings: %s: no article has the number, id, "
+		    "guid or link %s\n", cmd, ref);
+	else {
+		fprintf(stderr, "tidings: %s: %s names %s%zu articles; give "
+		    "one number:\n", cmd, ref, k == 10 ? "at least " : "", k);
+		for (i = 0; i < k; i++)
+			fprintf(stderr, "  %lld\t%s\t%s\n", (long long)m[i].id,
+			    m[i].feed, m[i].title ? m[i].title : "");
+	}
+	store_refs_free(m, k);
+	return k == 1 ? 0 : 1;
+}
+
 int
 cmd_show(int argc, char **argv)
 {
@@ -306,8 +336,8 @@ cmd_show(int argc, char **argv)
 	struct article *a;
 	struct store *st;
 	const char *db = NULL;
-	char ebuf[512], *end;
-	long long id;
+	char ebuf[512];
+	int64_t id;
 	int ch, json = 0, rc;
 
 	optind = 1;
@@ -328,15 +358,12 @@ cmd_show(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage("show");
-	errno = 0;
-	id = strtoll(argv[optind], &end, 10);
-	if (errno || *end || id <= 0) {
-		fprintf(stderr, "tidings: show: not an article id: %s\n",
-		    argv[optind]);
-		return 2;
-	}
 	if (open_db(db, STORE_RDONLY, &st) != 0)
 		return 1;
+	if (find_one(st, "show", argv[optind], &id) != 0) {
+		store_close(st);
+		return 1;
+	}
 	rc = store_article_get(st, id, &a, &m, ebuf, sizeof(ebuf));
 	store_close(st);
 	if (rc != ERR_OK) {

@@ -2400,6 +2400,70 @@ store_article_get(struct store *st, int64_t id, struct article **ap,
 	return rc;
 }
 
+int
+store_article_find(struct store *st, const char *ref, size_t max,
+    struct store_ref **out, size_t *nout, char *ebuf, size_t n)
+{
+	/* A store number wins; the text columns are looked at only when
+	 * no article has that number. */
+	static const char sql[] =
+	    "SELECT a.id, coalesce(f.name, f.url), a.title FROM articles a"
+	    " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?2"
+	    " UNION SELECT a.id, coalesce(f.name, f.url), a.title"
+	    " FROM articles a JOIN feeds f ON f.id = a.feed_id"
+	    " WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = ?2)"
+	    " AND (a.ident = ?1 OR a.guid = ?1 OR a.link = ?1)"
+	    " ORDER BY 1 LIMIT ?3";
+	struct store_ref *m;
+	sqlite3_stmt *s;
+	char *end;
+	long long num;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	errno = 0;
+	num = strtoll(ref, &end, 10);
+	if (errno || end == ref || *end || num <= 0)
+		num = -1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_error(st, ebuf, n, "find article");
+	sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, num);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
+	m = xcalloc(max ? max : 1, sizeof(*m));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *nout < max) {
+		const char *t = (const char *)sqlite3_column_text(s, 2);
+
+		m[*nout].id = sqlite3_column_int64(s, 0);
+		m[*nout].feed = xstrdup((const char *)sqlite3_column_text(s, 1));
+		m[*nout].title = t ? xstrdup(t) : NULL;
+		(*nout)++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "find article");
+		sqlite3_finalize(s);
+		store_refs_free(m, *nout);
+		*nout = 0;
+		return rc;
+	}
+	sqlite3_finalize(s);
+	*out = m;
+	return ERR_OK;
+}
+
+void
+store_refs_free(struct store_ref *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; m && i < n; i++) {
+		free(m[i].feed);
+		free(m[i].title);
+	}
+	free(m);
+}
+
 /* Walks the rows of s (bound, not yet stepped) through cb.  Statements
  * that read run in one implicit read transaction: the walk sees one
  * snapshot, whatever the writer does meanwhile. */

@@ -200,6 +200,18 @@ void	store_article_meta_clear(struct store_article_meta *m);
 int	store_article_get(struct store *st, int64_t id, struct article **ap,
 	    struct store_article_meta *m, char *ebuf, size_t n);
 
+/* The articles a user's reference names: its store number, else its id
+ * (ident), guid or link.  Up to max matches, lowest store number first, in
+ * *out (the caller's: store_refs_free); *nout = 0 when none. */
+struct store_ref {
+	int64_t		 id;		/* store number */
+	char		*feed;		/* the first feed's name, else its URL */
+	char		*title;		/* or NULL */
+};
+int	store_article_find(struct store *st, const char *ref, size_t max,
+	    struct store_ref **out, size_t *nout, char *ebuf, size_t n);
+void	store_refs_free(struct store_ref *m, size_t n);
+
 struct store_filter {
 	int64_t		 feed_id;	/* 0 = every feed */
 	int64_t		 since;		/* first seen at or after; 0 = all */

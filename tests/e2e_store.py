@@ -108,6 +108,26 @@ def examples(tmp):
           "show --json")
     r = tid("show", "--db", db, "99999")
     check(r.returncode == 1 and "99999" in r.stderr, "show unknown id")
+    # What articles --json shows as "id", and the link, name the article.
+    ref = [a for a in arts if a["title"].startswith("Blinken")][0]
+    for key in ("id", "guid", "link"):
+        r = tid("show", "--db", db, ref[key])
+        check(r.returncode == 0 and r.stdout == want_text,
+              "show by its %s %r: %s" % (key, ref[key], r.stderr.strip()))
+    # One guid in two feeds: two articles; the id lists both, exit 1.
+    for i, url in enumerate(("https://a.example/f", "https://b.example/f")):
+        doc = os.path.join(tmp, "same-guid-%d.rss" % i)
+        with open(doc, "w") as f:
+            f.write('<rss version="2.0"><channel><title>T%d</title><item>'
+                    '<guid isPermaLink="false">same-guid</guid><title>Item %d'
+                    '</title><description>body %d</description></item>'
+                    '</channel></rss>' % (i, i, i))
+        r = tid("ingest", "--db", db, "--feed-url", url, doc)
+        check(r.returncode == 0, "ingest same-guid %d: %s" % (i, r.stderr))
+    r = tid("show", "--db", db, "same-guid")
+    check(r.returncode == 1 and "2 articles" in r.stderr
+          and "Item 0" in r.stderr and "Item 1" in r.stderr,
+          "an id two articles share lists both: %r" % r.stderr)
     r = tid("search", "--db", db, "Zelensky")
     check(r.returncode == 0 and r.stdout.startswith("%d\t" % aid)
           and r.stdout.count("\n") == 1, "search finds the article")
