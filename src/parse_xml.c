@@ -127,7 +127,7 @@ enum el {
 	E_COMMENTS, E_LANGUAGE, E_GENERATOR, E_GENERATOR_AGENT, E_URL,
 	E_LOGO, E_ITUNES_IMAGE, E_TTL, E_SY_PERIOD, E_SY_FREQUENCY, E_HOUR,
 	E_DAY, E_MEDIA_THUMBNAIL, E_ITUNES_DURATION, E_SLASH_COMMENTS,
-	E_THR_TOTAL,
+	E_THR_TOTAL, E_WEBMASTER, E_ICON,
 	E_COUNT
 };
 
@@ -204,6 +204,8 @@ static const struct {
 	{ NS_ADMIN, "generatoragent", E_GENERATOR_AGENT },
 	{ NS_NONE, "url", E_URL },
 	{ NS_NONE, "logo", E_LOGO },
+	{ NS_NONE, "icon", E_ICON },
+	{ NS_NONE, "webmaster", E_WEBMASTER },
 	{ NS_ITUNES, "image", E_ITUNES_IMAGE },
 	{ NS_NONE, "ttl", E_TTL },
 	{ NS_SY, "updateperiod", E_SY_PERIOD },
@@ -252,7 +254,8 @@ enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
  *   link       atom link rel=alternate (HTML type) or RSS <link> 3,
  *              guid/atom:id that is an http(s) permalink 1
  *   author     author/atom author name (+ " (email)"), dc:creator,
- *              dc:author, managingEditor 3, itunes:author 2
+ *              dc:author, managingEditor 3, itunes:author 2,
+ *              webMaster 1 (the feed's only)
  *   published  pubDate, published, issued, dcterms:issued 3
  *   updated    updated, modified, lastBuildDate, dc:date, dcterms:modified 3
  *   summary    description, atom summary 3, dc:description,
@@ -260,7 +263,8 @@ enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
  *   content    content:encoded, atom content 3, xhtml:body, fullitem 2
  *   feed description: description, subtitle, tagline 3,
  *              dc:description, itunes:subtitle 2, itunes:summary 1
- *   feed image: image/url, atom logo 3, itunes:image 2
+ *   feed image: image/url, atom logo 3, itunes:image 2, atom icon 1,
+ *              a channel's own media:thumbnail or image media:content 1
  *   generator  generator 3, admin:generatorAgent 2
  *
  * The item's image, duration and comment count are values, not text:
@@ -311,6 +315,8 @@ static const struct rule {
 	[E_LANGUAGE] = { F_LANGUAGE, 3, F_LANGUAGE, 3, T_TEXT },
 	[E_GENERATOR] = { F_NONE, 0, F_GENERATOR, 3, T_TEXT },
 	[E_LOGO] = { F_NONE, 0, F_IMAGE, 3, T_TEXT },
+	[E_ICON] = { F_NONE, 0, F_IMAGE, 1, T_TEXT },
+	[E_WEBMASTER] = { F_NONE, 0, F_AUTHOR, 1, T_TEXT },
 	/* from attributes (handle_attrs), ranks as the table above */
 	[E_MEDIA_THUMBNAIL] = { F_IMAGE, 5, F_NONE, 0, T_TEXT },
 	[E_MEDIA_CONTENT] = { F_IMAGE, 4, F_NONE, 0, T_TEXT },
@@ -440,6 +446,7 @@ struct state {
 	xmlParserCtxtPtr ctxt;
 	const struct parse_opts *o;
 	struct article_feed *feed;
+	char		*self_url;	/* the feed's rel="self" link */
 	parse_item_fn	 cb;
 	void		*cbctx;
 	int		 cbrc;
@@ -1329,13 +1336,27 @@ add_categories(struct state *st, const char *v, int split)
 	free(copy);
 }
 
+/* The base URL of relative references inside fr: its xml:base or the
+ * document's URL; when neither is known, the feed's declared location
+ * (its rel="self" link, else its own link), as far as the document has
+ * told it so far. */
+static const char *
+base_of(const struct state *st, const struct frame *fr)
+{
+	if (fr->base != NULL)
+		return fr->base;
+	if (st->self_url != NULL)
+		return st->self_url;
+	return st->feed->link;
+}
+
 /* The collected text of a finished field element. */
 static void
 finish_capture(struct state *st)
 {
 	struct capture *c = &st->cap;
 	const struct frame *fr = &st->frames[c->depth];
-	const char *base = fr->base, *t;
+	const char *base = base_of(st, fr), *t;
 	enum ctype type = c->type;
 	size_t n;
 	char *v, *d;
@@ -1379,12 +1400,14 @@ finish_capture(struct state *st)
 	case E_COMMENTS:
 	case E_URL:
 	case E_LOGO:
+	case E_ICON:
 		d = url_resolve(base, v);
 		free(v);
 		if (fr->el == E_COMMENTS)
 			store(st, c->is_item, F_COMMENTS, c->prio, d, 0);
 		else
-			store(st, 0, F_IMAGE, 3, d, 0);
+			store(st, 0, F_IMAGE, fr->el == E_ICON ?
+			    rules[E_ICON].fprio : 3, d, 0);
 		return;
 	case E_PUBLISHED:
 	case E_UPDATED:
@@ -1461,6 +1484,7 @@ finish_capture(struct state *st)
 	case E_LANGUAGE:
 	case E_AUTHOR:
 	case E_MANAGINGEDITOR:
+	case E_WEBMASTER:
 	case E_DC_CREATOR:
 	case E_ITUNES_AUTHOR:
 		if (c->fld == F_LANGUAGE) {
@@ -1970,7 +1994,7 @@ item_image(struct state *st, const struct frame *fr, const char *href)
 		width = 0;
 	if (rank == st->iprio[F_IMAGE] && width <= st->item_image_width)
 		return;
-	v = url_resolve(fr->base, href);
+	v = url_resolve(base_of(st, fr), href);
 	if (!url_has_scheme(v, "http,https")) {
 		free(v);
 		return;
@@ -1978,6 +2002,23 @@ item_image(struct state *st, const struct frame *fr, const char *href)
 	st->iprio[F_IMAGE] = rank;
 	st->item_image_width = width;
 	set_str(&st->item->image, v);
+}
+
+/* A channel's own media:thumbnail or media:content picture: the feed
+ * image of last resort, http(s) only. */
+static void
+feed_image(struct state *st, const struct frame *fr)
+{
+	char *href = attr_get(st, "url", 0), *v;
+
+	if (href == NULL)
+		return;
+	v = url_resolve(base_of(st, fr), href);
+	free(href);
+	if (url_has_scheme(v, "http,https"))
+		store(st, 0, F_IMAGE, 1, v, 0);
+	else
+		free(v);
 }
 
 /* Is a media:content a picture?  medium="image", or an image/ type. */
@@ -2013,7 +2054,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		st->cap.link_done = 1;
 		rel = attr_get(st, "rel", 0);
 		type = attr_get(st, "type", 0);
-		v = url_resolve(fr->base, href);
+		v = url_resolve(base_of(st, fr), href);
 		if (rel == NULL || ascii_casecmp(rel, "alternate") == 0) {
 			if (type == NULL || ascii_casecmp(type, "text/html") == 0 ||
 			    ascii_casecmp(type, "application/xhtml+xml") == 0 ||
@@ -2022,6 +2063,10 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 				store(st, is_item, F_LINK, 3, v, 0);
 				v = NULL;
 			}
+		} else if (ascii_casecmp(rel, "self") == 0 && !is_item &&
+		    st->self_url == NULL && url_has_scheme(v, "http,https")) {
+			st->self_url = v;
+			v = NULL;
 		} else if (ascii_casecmp(rel, "enclosure") == 0 && is_item &&
 		    st->item != NULL) {
 			len = attr_get(st, "length", 0);
@@ -2036,6 +2081,13 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		return;
 	case E_ENCLOSURE:
 	case E_MEDIA_CONTENT:
+		if (!is_item && fr->el == E_MEDIA_CONTENT) {
+			type = attr_get(st, "type", 0);
+			if (media_is_image(st, type))
+				feed_image(st, fr);
+			free(type);
+			return;
+		}
 		if (!is_item || st->item == NULL)
 			return;
 		if ((href = attr_get(st, "url", 0)) == NULL)
@@ -2043,7 +2095,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		type = attr_get(st, "type", 0);
 		len = attr_get(st, fr->el == E_ENCLOSURE ? "length" :
 		    "fileSize", 0);
-		v = url_resolve(fr->base, href);
+		v = url_resolve(base_of(st, fr), href);
 		if (fr->el == E_ENCLOSURE)
 			article_add_enclosure(st->item, v, type,
 			    parse_length(len));
@@ -2066,7 +2118,9 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		free(len);
 		return;
 	case E_MEDIA_THUMBNAIL:
-		if (is_item && (href = attr_get(st, "url", 0)) != NULL) {
+		if (!is_item)
+			feed_image(st, fr);
+		else if ((href = attr_get(st, "url", 0)) != NULL) {
 			item_image(st, fr, href);
 			free(href);
 		}
@@ -2087,7 +2141,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 			item_image(st, fr, href);
 		else
 			store(st, 0, F_IMAGE, rules[fr->el].fprio,
-			    url_resolve(fr->base, href), 0);
+			    url_resolve(base_of(st, fr), href), 0);
 		free(href);
 		return;
 	case E_ITUNES_CATEGORY:
@@ -2199,7 +2253,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	fr->base = parent ? parent->base : st->o->base_url;
 	fr->lang = parent ? parent->lang : NULL;
 	if ((v = attr_get(st, "base", 1)) != NULL) {
-		fr->own_base = url_resolve(fr->base, v);
+		fr->own_base = url_resolve(base_of(st, fr), v);
 		fr->base = fr->own_base;
 		free(v);
 	}
@@ -2295,8 +2349,8 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 
 	handle_attrs(st, fr, is_item, nb_attributes, attrs);
 	switch (el) {
-	case E_AUTHOR: case E_MANAGINGEDITOR: case E_DC_CREATOR:
-	case E_ITUNES_AUTHOR: {
+	case E_AUTHOR: case E_MANAGINGEDITOR: case E_WEBMASTER:
+	case E_DC_CREATOR: case E_ITUNES_AUTHOR: {
 		const struct rule *r = rule_of(el);
 		int prio = is_item ? r->iprio : r->fprio;
 
@@ -3025,6 +3079,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		}
 	}
 
+	free(st->self_url);
 	for (i = 0; i < st->depth; i++) {
 		free(st->frames[i].own_base);
 		free(st->frames[i].own_lang);

@@ -297,6 +297,77 @@ START_TEST(test_nested_title_is_not_the_items)
 }
 END_TEST
 
+START_TEST(test_declared_location_is_base)
+{
+	/* No document URL: rel="self" first, else the channel's link;
+	 * xml:base still wins inside its element. */
+	static const char self[] = "<rss version=\"2.0\" xmlns:atom="
+	    "\"http://www.w3.org/2005/Atom\"><channel><link>http://site.example"
+	    "/en/</link><atom:link rel=\"self\" href=\"http://feeds.example/a/"
+	    "rss\"/><item><link>/p/1</link><description>&lt;a href=\"x/y\"&gt;"
+	    "y&lt;/a&gt;</description></item><item xml:base=\"http://b.example/"
+	    "\"><link>q</link></item></channel></rss>";
+	static const char link[] = "<rss version=\"2.0\"><channel><link>"
+	    "http://site.example/en/</link><item><link>p/1</link><description>"
+	    "&lt;img src=\"/i.jpg\"&gt;</description></item></channel></rss>";
+	struct result r = { 0 };
+
+	parse_mem(&r, self, sizeof(self) - 1, NULL);
+	ck_assert_uint_eq(r.nitems, 2);
+	ck_assert_str_eq(r.items[0]->link, "http://feeds.example/p/1");
+	ck_assert(has_substr(r.items[0]->summary,
+	    "href=\"http://feeds.example/a/x/y\""));
+	ck_assert_str_eq(r.items[1]->link, "http://b.example/q");
+	result_free(&r);
+
+	parse_mem(&r, link, sizeof(link) - 1, NULL);
+	ck_assert_uint_eq(r.nitems, 1);
+	ck_assert_str_eq(r.items[0]->link, "http://site.example/en/p/1");
+	ck_assert(has_substr(r.items[0]->summary,
+	    "src=\"http://site.example/i.jpg\""));
+	result_free(&r);
+
+	/* the document's URL, when given, is the base */
+	parse_mem(&r, link, sizeof(link) - 1, "http://doc.example/f/rss");
+	ck_assert_str_eq(r.items[0]->link, "http://doc.example/f/p/1");
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(test_feed_author_image_fallbacks)
+{
+	static const char rss[] = "<rss version=\"2.0\" xmlns:media="
+	    "\"http://search.yahoo.com/mrss/\"><channel><link>http://s.example/"
+	    "</link><webMaster>wm@s.example (Web Master)</webMaster>"
+	    "<media:thumbnail url=\"/t.jpg\"/><item><media:thumbnail url="
+	    "\"http://s.example/item.jpg\"/></item></channel></rss>";
+	static const char better[] = "<rss version=\"2.0\" xmlns:media="
+	    "\"http://search.yahoo.com/mrss/\"><channel><media:content "
+	    "url=\"http://s.example/m.jpg\" medium=\"image\"/><webMaster>w"
+	    "</webMaster><managingEditor>ed</managingEditor><image><url>"
+	    "http://s.example/logo.png</url></image></channel></rss>";
+	static const char atom[] = "<feed xmlns=\"http://www.w3.org/2005/Atom"
+	    "\"><link href=\"http://a.example/\"/><icon>/favicon.ico</icon>"
+	    "</feed>";
+	struct result r = { 0 };
+
+	parse_mem(&r, rss, sizeof(rss) - 1, NULL);
+	ck_assert_str_eq(r.feed.author, "wm@s.example (Web Master)");
+	ck_assert_str_eq(r.feed.image, "http://s.example/t.jpg");
+	ck_assert_str_eq(r.items[0]->image, "http://s.example/item.jpg");
+	result_free(&r);
+
+	parse_mem(&r, better, sizeof(better) - 1, NULL);
+	ck_assert_str_eq(r.feed.author, "ed");
+	ck_assert_str_eq(r.feed.image, "http://s.example/logo.png");
+	result_free(&r);
+
+	parse_mem(&r, atom, sizeof(atom) - 1, NULL);
+	ck_assert_str_eq(r.feed.image, "http://a.example/favicon.ico");
+	result_free(&r);
+}
+END_TEST
+
 /* --------------------------------------------------------------- Atom */
 
 START_TEST(test_atom10_base_lang_types)
@@ -1336,6 +1407,8 @@ parse_suite(void)
 	tcase_add_test(tc, test_description_then_summary);
 	tcase_add_test(tc, test_feed_level_category);
 	tcase_add_test(tc, test_nested_title_is_not_the_items);
+	tcase_add_test(tc, test_declared_location_is_base);
+	tcase_add_test(tc, test_feed_author_image_fallbacks);
 	tcase_add_test(tc, test_atom10_base_lang_types);
 	tcase_add_test(tc, test_atom03_base64);
 	tcase_add_test(tc, test_rss10_rdf);

@@ -16,7 +16,7 @@ for f in ukrainian-news.rss ukrainian-news.atom ukrainian-news.json; do
 		echo "FAIL: $f: exit status $?"; cat "$tmp/err"; fail=1; continue
 	fi
 	python3 - "$tmp/out.json" "$dir/ukrainian-news-article.txt" "$f" <<'EOF' || fail=1
-import json, sys
+import json, re, sys
 out, ref, name = sys.argv[1:4]
 doc = json.load(open(out, encoding="utf-8"))
 lines = open(ref, encoding="utf-8").read().split("\n")
@@ -34,6 +34,12 @@ link = item["link"] or ""
 if "utm_" in link or not link.startswith("https://ukranews.example/en/news/793512"):
     bad.append("link: %r" % link)
 check("feed title", doc.get("title"), lines[2])
+# No document URL is given: relative links resolve against the feed's
+# declared location (rel="self", else its link; xml:base in the Atom).
+content = item["content"] or ""
+if 'href="https://ukranews.example/tags/antony-blinken"' not in content \
+        or re.search(r'(href|src)="/', content):
+    bad.append("relative links left unresolved: %r" % content[:300])
 if doc.get("bozo"):
     bad.append("bozo: %r" % doc.get("bozo_message"))
 for b in bad:

@@ -108,6 +108,17 @@ def examples(tmp):
           "show --json")
     r = tid("show", "--db", db, "99999")
     check(r.returncode == 1 and "99999" in r.stderr, "show unknown id")
+    # A file ingested without --feed-url: relative links in the stored
+    # HTML resolve against the feed's declared location.
+    db2 = os.path.join(tmp, "nourl.db")
+    r = tid("ingest", "--db", db2, files[0])
+    check(r.returncode == 0, "ingest without --feed-url: %s" % r.stderr)
+    r = tid("show", "--db", db2, "--json", "ukranews-793512")
+    rec = json.loads(r.stdout) if r.returncode == 0 else {}
+    check('href="https://ukranews.example/tags/antony-blinken"'
+          in (rec.get("content") or "") and 'href="/' not in
+          (rec.get("content") or ""), "stored links are absolute: %r"
+          % (rec.get("content") or "")[:200])
     # What articles --json shows as "id", and the link, name the article.
     ref = [a for a in arts if a["title"].startswith("Blinken")][0]
     for key in ("id", "guid", "link"):
