@@ -1,8 +1,10 @@
 #!/bin/sh
 # README command 2 (and what CI runs): install, build with -Werror and
 # AddressSanitizer + UndefinedBehaviorSanitizer, and run every test;
-# then the unit suites and the parser again under valgrind memcheck, and
-# a --enable-static-deps build.
+# then the unit suites and the parser again under valgrind memcheck, a
+# --enable-static-deps build, and `make distcheck` (the release tarball
+# carries its test data, builds out of tree, passes make check, installs
+# and uninstalls cleanly).
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -35,5 +37,11 @@ mkdir build-static
 	make -s -j"$(nproc)" &&
 	make -s -j"$(nproc)" check TESTS="tests/check_parse tests/e2e_parse_examples.sh tests/e2e_run.py") >/dev/null ||
 	{ echo "static-deps build failed"; status=1; }
+# The release tarball must build and pass on its own.
+rm -rf build-dist
+mkdir build-dist
+(cd build-dist && ../configure -q && make -s -j"$(nproc)" distcheck) \
+	>build-dist.log 2>&1 ||
+	{ tail -n 40 build-dist.log; echo "distcheck failed"; status=1; }
 echo "${summary:-tests: no summary}"
 exit "$status"

@@ -337,7 +337,7 @@ cmd_show(int argc, char **argv)
 	struct store *st;
 	const char *db = NULL;
 	char ebuf[512];
-	int64_t id;
+	int64_t id = 0;
 	int ch, json = 0, rc;
 
 	optind = 1;
