@@ -44,6 +44,13 @@ done
 grep -q '^/nonexistent/tidings.conf: No such file or directory$' "$out/missing.out" ||
 	bad "missing file message: $(cat "$out/missing.out")"
 
+# A configured feed list that matches no file stops `run` (exit 1), which
+# would otherwise check no feed and succeed.
+"$TIDINGS" run -c bad-nofeeds.conf --db "$out/nofeeds.db" >"$out/nofeeds.out" 2>&1 &&
+	bad "run with a feed list that matches no file succeeded"
+grep -q 'bad-nofeeds.conf:3: feeds: "lists/nonexistent.conf" matches no file' \
+    "$out/nofeeds.out" || bad "run nofeeds message: $(cat "$out/nofeeds.out")"
+
 # OPML: import to a feed list, check it, export, import again: same list.
 cd opml || exit 1
 "$TIDINGS" import-opml subscriptions.opml >"$out/subs.conf" 2>"$out/subs.err" ||
