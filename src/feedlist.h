@@ -14,7 +14,8 @@
  * Blank lines and `#` comments (at the start of a line or after white
  * space) are ignored.  URL is http://, https:// or file://; an absolute
  * path /x/y.xml is taken as file:///x/y.xml, and a path starting with ./
- * or ../ as a file relative to the list's own directory.  A value
+ * or ../ as a file relative to the list's own directory (it must be a
+ * regular file when fetched: a FIFO or a device fails that feed).  A value
  * containing white space or `#` is written in double quotes, with \" and
  * \\ as escapes:
  *
