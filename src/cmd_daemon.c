@@ -364,6 +364,7 @@ cmd_check_config(int argc, char **argv)
 	struct conf c;
 	struct feedlist fl = { 0 };
 	const char *conf_path = NULL, *feeds = NULL;
+	char ebuf[512], *secret;
 	size_t i;
 	int rv;
 
@@ -374,15 +375,18 @@ cmd_check_config(int argc, char **argv)
 		return cli_usage("check-config");
 	rv = load_all(conf_path, feeds, &c, &fl) != ERR_OK;
 	/* The one check that needs the file system: a secret the daemon
-	 * could not read would fail every fetch of that feed. */
-	for (i = 0; i < fl.n; i++)
-		if (fl.feeds[i].auth_file != NULL &&
-		    access(fl.feeds[i].auth_file, R_OK) == -1) {
-			fprintf(stderr, "%s:%d: auth_file %s: %s\n",
-			    fl.feeds[i].file, fl.feeds[i].line,
-			    fl.feeds[i].auth_file, strerror(errno));
+	 * could not read, or would refuse, fails every fetch of that feed. */
+	for (i = 0; i < fl.n; i++) {
+		if (fl.feeds[i].auth_file == NULL)
+			continue;
+		if ((secret = cycle_read_auth(fl.feeds[i].auth_file, ebuf,
+		    sizeof(ebuf))) == NULL) {
+			fprintf(stderr, "%s:%d: %s\n", fl.feeds[i].file,
+			    fl.feeds[i].line, ebuf);
 			rv = 1;
 		}
+		free(secret);
+	}
 	feedlist_free(&fl);
 	conf_free(&c);
 	return rv;

@@ -693,6 +693,34 @@ check_export(const struct conf_export *e, struct conf_diag *d)
 		    e->retry_base, e->retry_max);
 }
 
+/* Keys already set in this file: a key given twice in one section (or in
+ * two sections of the same name) is an error, not a silent override. */
+struct seen {
+	enum section	 sec;
+	size_t		 exp;	/* SEC_EXPORT: index of the export */
+	char		*key;
+	int		 line;
+};
+
+/* Returns the line where key was first set, or 0 after recording it. */
+static int
+seen_before(struct seen **v, size_t *n, enum section sec, size_t exp,
+    const char *key, int line)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*v)[i].sec == sec && (*v)[i].exp == exp &&
+		    strcmp((*v)[i].key, key) == 0)
+			return (*v)[i].line;
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[*n].sec = sec;
+	(*v)[*n].exp = exp;
+	(*v)[*n].key = xstrdup(key);
+	(*v)[(*n)++].line = line;
+	return 0;
+}
+
 int
 conf_parse(struct conf *c, const char *file, const char *text,
     size_t len, struct conf_diag *d)
@@ -702,14 +730,17 @@ conf_parse(struct conf *c, const char *file, const char *text,
 	const struct key *keys;
 	const char *p = text, *end = text + len, *nl;
 	size_t before = d->n, i;
+	struct seen *seen = NULL;
+	size_t nseen = 0;
 	char *line, *s, *eq, *key, *val;
-	int lineno = 0, min_line = 0, max_line = 0;
+	int lineno = 0, min_line = 0, max_line = 0, first;
 
 	free(c->dir);
 	c->dir = conf_dir_of(file);
 	/* The feed directory follows the file unless it says otherwise. */
 	free(c->feeds_glob);
 	c->feeds_glob = conf_path(c->dir, "feeds.d/*.conf");
+	c->feeds_line = 0;
 
 	while (p < end) {
 		nl = memchr(p, '\n', end - p);
@@ -768,6 +799,17 @@ conf_parse(struct conf *c, const char *file, const char *text,
 			free(line);
 			continue;
 		}
+		keys = sec == SEC_DAEMON ? daemon_keys : sec == SEC_FETCH ?
+		    fetch_keys : sec == SEC_STORE ? store_keys :
+		    sec == SEC_EXPORT ? export_keys : NULL;
+		if (keys != NULL && find_key(keys, key) != NULL &&
+		    (first = seen_before(&seen, &nseen, sec, sec == SEC_EXPORT ?
+		    (size_t)(exp - c->exports) : 0, key, lineno)) != 0) {
+			conf_diag_add(d, file, lineno, "%s: already set at "
+			    "line %d", key, first);
+			free(line);
+			continue;
+		}
 		keys = NULL;
 		switch (sec) {
 		case SEC_NONE:
@@ -798,7 +840,10 @@ conf_parse(struct conf *c, const char *file, const char *text,
 				    section_names[sec - SEC_DAEMON], keys, key);
 			else if (set_value(k, c, c->dir, val, file, lineno,
 			    d) == 0) {
-				if (strcmp(key, "min_interval") == 0)
+				if (sec == SEC_DAEMON &&
+				    strcmp(key, "feeds") == 0)
+					c->feeds_line = lineno;
+				else if (strcmp(key, "min_interval") == 0)
 					min_line = lineno;
 				else if (strcmp(key, "max_interval") == 0)
 					max_line = lineno;
@@ -807,6 +852,9 @@ conf_parse(struct conf *c, const char *file, const char *text,
 		free(line);
 	}
 
+	for (i = 0; i < nseen; i++)
+		free(seen[i].key);
+	free(seen);
 	if (c->min_interval > c->max_interval)
 		conf_diag_add(d, file, max_line ? max_line : min_line,
 		    "min_interval (%ds) is above max_interval (%ds)",

@@ -25,7 +25,16 @@
  * numbers are seconds); sizes take k, M, G (powers of 1024); booleans are
  * yes/no, true/false, on/off, 1/0.  Relative paths are relative to the
  * directory of the file that names them.  Unknown sections and keys are
- * errors.  Every error is one line "FILE:LINE: message".
+ * errors, and so is a key set twice in one section (or in two sections of
+ * the same name): the second would silently override the first.  Every
+ * error is one line "FILE:LINE: message".
+ *
+ * `feeds` names feed list files by a path or glob pattern.  Set in the
+ * file, it must match at least one file (which may list no feed: that is
+ * an explicitly empty list); matching nothing is a typo or a file gone
+ * missing, so check-config reports it, `run` and the daemon refuse to
+ * start and a reload is refused.  The default feeds.d/ *.conf may match
+ * nothing.
  */
 #include <stddef.h>
 
@@ -83,6 +92,7 @@ struct conf {
 	/* [daemon] */
 	char	*db_path;
 	char	*feeds_glob;	/* default DIR/feeds.d/ *.conf */
+	int	 feeds_line;	/* line that sets feeds; 0: the default */
 	int	 log_level;	/* log.h levels; default notice */
 
 	/* [fetch]; times in seconds */

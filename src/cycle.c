@@ -1,9 +1,13 @@
 #include "cycle.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "err.h"
@@ -69,12 +73,47 @@ char *
 cycle_read_auth(const char *path, char *ebuf, size_t n)
 {
 	char line[4096];
+	struct stat sb;
 	size_t len;
 	FILE *fp;
+	int fd;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	/* O_NONBLOCK: a FIFO put in its place must not stop the caller. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
 		err_set(ebuf, n, ERR_IO, "auth_file %s: %s", path,
 		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) == -1) {
+		err_set(ebuf, n, ERR_IO, "auth_file %s: %s", path,
+		    strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		err_set(ebuf, n, ERR_INVALID, "auth_file %s: not a regular "
+		    "file", path);
+		close(fd);
+		return NULL;
+	}
+	/* As ssh does for a private key: a secret others can read is
+	 * refused, and so is one owned by this user and shared with its
+	 * group.  Owned by another user, group access is how a service
+	 * is handed a secret (root:tidings 0640). */
+	if ((sb.st_mode & S_IRWXO) != 0 ||
+	    ((sb.st_mode & S_IRWXG) != 0 && sb.st_uid == geteuid())) {
+		err_set(ebuf, n, ERR_INVALID, "auth_file %s: permissions "
+		    "%04o are too open: %s can read it (chmod 600 it)", path,
+		    (unsigned)(sb.st_mode & 07777),
+		    (sb.st_mode & S_IRWXO) != 0 ? "others" : "its group");
+		close(fd);
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		err_set(ebuf, n, ERR_IO, "auth_file %s: %s", path,
+		    strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	if (fgets(line, sizeof(line), fp) == NULL) {

@@ -47,7 +47,12 @@ int	cycle_is_due(const struct store_feed *sf,
 	    const struct feedlist_feed *fc, time_t now);
 
 /* Reads the feed's auth_file ("user:password", one line).  Returns a new
- * string, or NULL with a message in ebuf. */
+ * string, or NULL with a message in ebuf.  Like ssh with a private key,
+ * it refuses a file that others may access at all, or that the reading
+ * user owns and its group may access (chmod 600 it); a file owned by
+ * another user may be shared through its group (root:tidings 0640).  It
+ * also refuses anything but a regular file, and never blocks opening
+ * one (a FIFO). */
 char	*cycle_read_auth(const char *path, char *ebuf, size_t n);
 
 /* Applies one finished transfer of feed id (configured as fc) to the

@@ -35,9 +35,19 @@
 /* How often running export commands are looked at. */
 #define EXEC_POLL_MS		20
 
+/* A feed list and how many hold it: the daemon while it is the current
+ * list, and each feed of the table or in flight after a reload (orphan)
+ * that points into it.  The last holder to let go frees it, so a list a
+ * reload replaced lives only as long as a transfer still refers to it. */
+struct dlist {
+	struct feedlist	 fl;
+	size_t		 refs;
+};
+
 /* One configured feed as the loop sees it. */
 struct dfeed {
 	const struct feedlist_feed *fc;	/* in the current (or an old) list */
+	struct dlist	*list;		/* holds the list fc points into */
 	int64_t		 id;
 	char		*url;		/* stored URL: moved feeds differ */
 	time_t		 next;		/* -1: not scheduled */
@@ -49,11 +59,7 @@ struct dfeed {
 struct dstate {
 	const struct daemon_opts *opts;
 	struct conf	 conf;
-	struct feedlist	*fl;
-	/* Lists replaced by a reload stay alive until exit: transfers that
-	 * were in flight still point into them. */
-	struct feedlist	**old;
-	size_t		 nold;
+	struct dlist	*cur;		/* the current list (one reference) */
 	struct dfeed	*feeds;
 	size_t		 n;
 	struct dfeed	*orphans;	/* removed by a reload while busy */
@@ -151,12 +157,40 @@ fname(const struct dfeed *d)
 	return d->fc->name != NULL ? d->fc->name : d->url;
 }
 
+static struct dlist *
+dlist_new(void)
+{
+	struct dlist *l = xcalloc(1, sizeof(*l));
+
+	l->refs = 1;
+	return l;
+}
+
+static struct dlist *
+dlist_hold(struct dlist *l)
+{
+	l->refs++;
+	return l;
+}
+
+static void
+dlist_release(struct dlist *l)
+{
+	if (l == NULL || --l->refs > 0)
+		return;
+	feedlist_free(&l->fl);
+	free(l);
+}
+
 static void
 dfeed_clear(struct dfeed *d)
 {
 	free(d->url);
 	free(d->auth);
 	d->url = d->auth = NULL;
+	dlist_release(d->list);
+	d->list = NULL;
+	d->fc = NULL;
 }
 
 static void
@@ -227,11 +261,14 @@ cmp_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Builds the feed table for fl, carrying over what the old table knew
- * (transfers in flight, schedule) for feeds that stay. */
+/* Builds the feed table for list l, carrying over what the old table
+ * knew (transfers in flight, schedule) for feeds that stay.  Each feed of
+ * the new table holds l; a feed that left the list while busy keeps
+ * holding its old one until its transfer lands. */
 static int
-build(struct dstate *s, struct feedlist *fl, time_t now)
+build(struct dstate *s, struct dlist *l, time_t now)
 {
+	struct feedlist *fl = &l->fl;
 	struct dfeed *nf, *old, key, *hit;
 	size_t i, nold = s->n;
 	char ebuf[512], *taken;
@@ -243,6 +280,7 @@ build(struct dstate *s, struct feedlist *fl, time_t now)
 	nf = xcalloc(fl->n ? fl->n : 1, sizeof(*nf));
 	for (i = 0; i < fl->n; i++) {
 		nf[i].fc = &fl->feeds[i];
+		nf[i].list = dlist_hold(l);
 		if (cycle_feed_id(s->st, nf[i].fc, &nf[i].id, ebuf,
 		    sizeof(ebuf)) != ERR_OK) {
 			log_warnx("%s", ebuf);
@@ -442,18 +480,17 @@ static void
 reload(struct dstate *s)
 {
 	struct conf nc;
-	struct feedlist *nfl;
+	struct dlist *nfl, *old;
 	struct outbox *nob;
 	time_t now = time(NULL);
 
 	notify("RELOADING=1");
 	log_notice("reloading the configuration");
-	nfl = xcalloc(1, sizeof(*nfl));
-	if (load(s->opts, &nc, nfl) != ERR_OK) {
+	nfl = dlist_new();
+	if (load(s->opts, &nc, &nfl->fl) != ERR_OK) {
 		log_warnx("the new configuration is invalid; keeping the "
 		    "old one");
-		feedlist_free(nfl);
-		free(nfl);
+		dlist_release(nfl);
 		conf_free(&nc);
 		notify("READY=1\nSTATUS=reload failed: invalid configuration, "
 		    "old one kept");
@@ -472,14 +509,12 @@ reload(struct dstate *s)
 	if (build(s, nfl, now) == -1) {
 		log_warnx("reload: the feed table could not be rebuilt; "
 		    "keeping the old feed list");
-		feedlist_free(nfl);
-		free(nfl);
+		dlist_release(nfl);
 		notify("READY=1");
 		return;
 	}
-	s->old = xreallocarray(s->old, s->nold + 1, sizeof(*s->old));
-	s->old[s->nold++] = s->fl;
-	s->fl = nfl;
+	old = s->cur;
+	s->cur = nfl;
 	/* targets may have come or gone; a failing one is simply tried
 	 * again now */
 	nob = outbox_new();
@@ -488,7 +523,9 @@ reload(struct dstate *s)
 	outbox_carry(nob, s->ob);
 	outbox_free(s->ob);
 	s->ob = nob;
-	outbox_set_feeds(s->ob, s->fl);
+	outbox_set_feeds(s->ob, &s->cur->fl);
+	/* The old outbox read the old list; now only orphans may. */
+	dlist_release(old);
 	log_notice("reloaded: %zu feed(s)", s->n);
 	notify("READY=1");
 }
@@ -519,8 +556,8 @@ daemon_run(const struct daemon_opts *o)
 	s.opts = o;
 	log_init(LOG_LVL_NOTICE, -1);
 	notify_init();
-	s.fl = xcalloc(1, sizeof(*s.fl));
-	if (load(o, &s.conf, s.fl) != ERR_OK) {
+	s.cur = dlist_new();
+	if (load(o, &s.conf, &s.cur->fl) != ERR_OK) {
 		log_warnx("refusing to start with an invalid configuration");
 		goto out;
 	}
@@ -532,12 +569,12 @@ daemon_run(const struct daemon_opts *o)
 	}
 	if ((s.f = new_fetch(&s.conf)) == NULL)
 		goto out;
-	if (build(&s, s.fl, time(NULL)) == -1)
+	if (build(&s, s.cur, time(NULL)) == -1)
 		goto out;
 	s.ob = outbox_new();
 	outbox_set_async(s.ob, 1);
 	outbox_add_conf(s.ob, &s.conf);
-	outbox_set_feeds(s.ob, s.fl);
+	outbox_set_feeds(s.ob, &s.cur->fl);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -630,13 +667,7 @@ out:
 	for (i = 0; i < s.norphans; i++)
 		dfeed_clear(&s.orphans[i]);
 	free(s.orphans);
-	for (i = 0; i < s.nold; i++) {
-		feedlist_free(s.old[i]);
-		free(s.old[i]);
-	}
-	free(s.old);
-	feedlist_free(s.fl);
-	free(s.fl);
+	dlist_release(s.cur);
 	conf_free(&s.conf);
 	if (notify_fd != -1)
 		close(notify_fd);

@@ -8,7 +8,8 @@
  *
  * Signals: SIGHUP reloads the configuration and feed lists (an invalid one
  * is logged and the old one kept; added feeds start, removed ones stop,
- * transfers in flight finish); SIGTERM and SIGINT stop: transfers get a
+ * transfers in flight finish, and the replaced feed list is freed once
+ * the last of them has landed); SIGTERM and SIGINT stop: transfers get a
  * few seconds to finish, the rest are abandoned (their feeds are simply
  * checked again next time), and the database is closed cleanly.
  *

@@ -487,6 +487,13 @@ feedlist_load(struct feedlist *fl, const struct conf *c, const char *override,
 			    r == GLOB_ABORTED ? strerror(glob_errno) :
 			    "out of memory");
 			rv = ERR_IO;
+		} else if (c->feeds_line > 0) {
+			/* Configured, it names lists that must be there; an
+			 * empty list is a file that lists no feed. */
+			conf_diag_add(d, c->path ? c->path : "-",
+			    c->feeds_line, "feeds: \"%s\" matches no file",
+			    c->feeds_glob);
+			rv = ERR_INVALID;
 		}
 		globfree(&g);
 	}

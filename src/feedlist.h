@@ -14,7 +14,8 @@
  * Blank lines and `#` comments (at the start of a line or after white
  * space) are ignored.  URL is http://, https:// or file://; an absolute
  * path /x/y.xml is taken as file:///x/y.xml, and a path starting with ./
- * or ../ as a file relative to the list's own directory.  A value
+ * or ../ as a file relative to the list's own directory (it must be a
+ * regular file when fetched: a FIFO or a device fails that feed).  A value
  * containing white space or `#` is written in double quotes, with \" and
  * \\ as escapes:
  *
@@ -28,7 +29,10 @@
  *   user_agent  replaces the User-Agent for this feed
  *   auth_file   file holding "user:password" for HTTP authentication
  *               (relative to the list's directory); read when fetching, so
- *               the secret never sits in a world-readable list
+ *               the secret never sits in a world-readable list.  Refused
+ *               (with a message; the feed is fetched without credentials)
+ *               when others may read it, or when the user tidings runs as
+ *               owns it and its group may: chmod 600 (cycle_read_auth)
  *   charset     overrides the charset the server or document declares
  *   identity    auto | guid | link | content: what makes two items the same
  *               article (default auto: guid, else link, else content hash)

@@ -2,13 +2,18 @@
 
 #include "fetch.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -559,6 +564,68 @@ static void
 finish(struct fetch *f, struct xfer *x, CURLcode cc);
 static char *url_host(const char *url, int *is_file);
 
+/*
+ * A file: feed is read here rather than by libcurl, whose plain open(2)
+ * of a FIFO nobody writes to would stop the whole loop.  The file is
+ * opened without blocking, and anything but a regular file (a FIFO, a
+ * device, a directory) is refused.  A regular file is read at once.
+ */
+static void
+read_file(struct fetch *f, struct xfer *x)
+{
+	char chunk[65536], *path = NULL;
+	struct stat sb;
+	CURLcode cc = CURLE_FILE_COULDNT_READ_FILE;
+	CURLU *u;
+	ssize_t got;
+	int fd = -1;
+
+	u = curl_url();
+	if (curl_url_set(u, CURLUPART_URL, x->res->url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) !=
+	    CURLUE_OK || path[0] != '/') {
+		snprintf(x->errbuf, sizeof(x->errbuf), "not a usable file URL");
+		goto done;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1 || fstat(fd, &sb) == -1) {
+		snprintf(x->errbuf, sizeof(x->errbuf), "%s: %s", path,
+		    strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(x->errbuf, sizeof(x->errbuf), "not a regular file");
+		goto done;
+	}
+	if (f->opts.max_body > 0 && (uintmax_t)sb.st_size > f->opts.max_body) {
+		x->too_large = 1;
+		goto done;
+	}
+	for (;;) {
+		got = read(fd, chunk, sizeof(chunk));
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			snprintf(x->errbuf, sizeof(x->errbuf), "%s: %s", path,
+			    strerror(errno));
+			goto done;
+		}
+		if (got == 0)
+			break;
+		if (buf_append(&x->body, chunk, (size_t)got) == -1) {
+			x->too_large = 1;
+			goto done;
+		}
+	}
+	cc = CURLE_OK;
+done:
+	if (fd != -1)
+		close(fd);
+	curl_free(path);
+	curl_url_cleanup(u);
+	finish(f, x, cc);
+}
+
 static void
 start(struct fetch *f, struct xfer *x)
 {
@@ -570,6 +637,10 @@ start(struct fetch *f, struct xfer *x)
 
 	x->current = xstrdup(x->res->url);
 	x->body.max = o->max_body;
+	if (is_file) {
+		read_file(f, x);
+		return;
+	}
 	x->easy = e = easy_get(f);
 	if (e == NULL) {
 		finish(f, x, CURLE_OUT_OF_MEMORY);

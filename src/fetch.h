@@ -70,7 +70,10 @@ enum fetch_error {
 	FETCH_ERR_TOO_LARGE,	/* body over max_body (decoded) */
 	FETCH_ERR_REDIRECT,	/* too many, or to a forbidden scheme */
 	FETCH_ERR_TRANSFER,	/* dropped, truncated, bad encoding */
-	FETCH_ERR_FILE,		/* a file:// URL could not be read */
+	FETCH_ERR_FILE,		/* a file:// URL could not be read, or
+				 * names no regular file (a FIFO, a device
+				 * or a directory is refused without
+				 * blocking) */
 	FETCH_ERR_OTHER,
 };
 

@@ -168,10 +168,10 @@ START_TEST(test_export_checks)
 	    "[export b/c]\n"
 	    "[export e]\n"
 	    "format = exec\n"
+	    "retry_base = 0\n"
 	    "[export r]\n"
 	    "dir = /tmp\n"
 	    "retries = -1\n"
-	    "retry_base = 0\n"
 	    "retry_base = 2h\n"
 	    "retry_max = 1h\n"), ERR_INVALID);
 	ck_assert_uint_eq(d.n, 9);
@@ -180,16 +180,48 @@ START_TEST(test_export_checks)
 	    "line 1") != NULL);
 	ck_assert(strstr(d.msgs[2], ":4: [export] needs a name") != NULL);
 	ck_assert(strstr(d.msgs[3], ":5: export name \"b/c\"") != NULL);
-	ck_assert(strstr(d.msgs[4], ":10: retries: must be at least 0") !=
-	    NULL);
-	ck_assert(strstr(d.msgs[5], ":11: retry_base: must be at least 1 "
+	ck_assert(strstr(d.msgs[4], ":8: retry_base: must be at least 1 "
 	    "second") != NULL);
+	ck_assert(strstr(d.msgs[5], ":11: retries: must be at least 0") !=
+	    NULL);
 	/* the checks of whole sections come after the lines */
 	ck_assert(strstr(d.msgs[6], ":1: export \"a\": no dir") != NULL);
 	ck_assert(strstr(d.msgs[7], ":6: export \"e\": format exec needs a "
 	    "command") != NULL);
-	ck_assert(strstr(d.msgs[8], ":8: export \"r\": retry_base (7200s) "
+	ck_assert(strstr(d.msgs[8], ":9: export \"r\": retry_base (7200s) "
 	    "is above retry_max (3600s)") != NULL);
+	conf_diag_free(&d);
+	conf_free(&c);
+}
+END_TEST
+
+/* A key set twice is an error at the second line, which is ignored; the
+ * same key in another section, or in another export, is not a repeat. */
+START_TEST(test_repeated_keys)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d,
+	    "[daemon]\n"
+	    "log_level = info\n"
+	    "[fetch]\n"
+	    "timeout = 30s\n"
+	    "[export a]\n"
+	    "dir = /tmp/a\n"
+	    "timeout = 10s\n"
+	    "[export b]\n"
+	    "dir = /tmp/b\n"
+	    "dir = /tmp/c\n"
+	    "[daemon]\n"
+	    "log_level = debug\n"), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 2);
+	ck_assert(strstr(d.msgs[0], ":10: dir: already set at line 9") !=
+	    NULL);
+	ck_assert(strstr(d.msgs[1], ":12: log_level: already set at line 2") !=
+	    NULL);
+	ck_assert_int_eq(c.log_level, LOG_LVL_INFO);
+	ck_assert_str_eq(c.exports[1].dir, "/tmp/b");
 	conf_diag_free(&d);
 	conf_free(&c);
 }
@@ -246,6 +278,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_errors_name_lines);
 	tcase_add_test(tc, test_exports_and_feeds);
 	tcase_add_test(tc, test_export_checks);
+	tcase_add_test(tc, test_repeated_keys);
 	tcase_add_test(tc, test_min_max);
 	tcase_add_test(tc, test_load_missing);
 	tcase_add_test(tc, test_suggest);

@@ -179,6 +179,47 @@ START_TEST(test_load_dir_and_duplicates)
 }
 END_TEST
 
+/* A configured feeds pattern must match a file; the default may match
+ * nothing; a matched file that lists no feed is an empty list. */
+START_TEST(test_load_configured_pattern)
+{
+	char dir[] = "/tmp/check_feedlist.XXXXXX", path[256], text[512];
+	struct conf c;
+	struct conf_diag d = { 0 };
+	struct feedlist fl = { 0 };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/tidings.conf", dir);
+	write_file(path, "[daemon]\n");
+	ck_assert_int_eq(conf_load(&c, path, &d), ERR_OK);
+	ck_assert_int_eq(feedlist_load(&fl, &c, NULL, &d), ERR_OK);
+	ck_assert_uint_eq(fl.n, 0);
+	conf_free(&c);
+
+	write_file(path, "[daemon]\n# the list\nfeeds = lists/*.conf\n");
+	ck_assert_int_eq(conf_load(&c, path, &d), ERR_OK);
+	ck_assert_int_eq(feedlist_load(&fl, &c, NULL, &d), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 1);
+	snprintf(text, sizeof(text), "%s:3: feeds: \"%s/lists/*.conf\" "
+	    "matches no file", path, dir);
+	ck_assert_str_eq(d.msgs[0], text);
+	conf_diag_free(&d);
+
+	snprintf(text, sizeof(text), "%s/lists", dir);
+	ck_assert_int_eq(mkdir(text, 0700), 0);
+	snprintf(text, sizeof(text), "%s/lists/empty.conf", dir);
+	write_file(text, "# nothing yet\n");
+	ck_assert_int_eq(feedlist_load(&fl, &c, NULL, &d), ERR_OK);
+	ck_assert_uint_eq(fl.n, 0);
+	ck_assert_uint_eq(d.n, 0);
+	feedlist_free(&fl);
+	conf_free(&c);
+
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 START_TEST(test_format_round_trip)
 {
 	struct feedlist fl = { 0 }, back = { 0 };
@@ -222,6 +263,7 @@ feedlist_suite(void)
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_load_dir_and_duplicates);
+	tcase_add_test(tc, test_load_configured_pattern);
 	tcase_add_test(tc, test_format_round_trip);
 	suite_add_tcase(s, tc);
 	return s;

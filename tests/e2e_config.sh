@@ -44,6 +44,44 @@ done
 grep -q '^/nonexistent/tidings.conf: No such file or directory$' "$out/missing.out" ||
 	bad "missing file message: $(cat "$out/missing.out")"
 
+# A configured feed list that matches no file stops `run` (exit 1), which
+# would otherwise check no feed and succeed.
+"$TIDINGS" run -c bad-nofeeds.conf --db "$out/nofeeds.db" >"$out/nofeeds.out" 2>&1 &&
+	bad "run with a feed list that matches no file succeeded"
+grep -q 'bad-nofeeds.conf:3: feeds: "lists/nonexistent.conf" matches no file' \
+    "$out/nofeeds.out" || bad "run nofeeds message: $(cat "$out/nofeeds.out")"
+
+# An auth_file others can read is refused, as ssh refuses such a key, and
+# so is one tidings' own user owns and shares with its group; a file owned
+# by another user and shared through a group (root:tidings 0640) is the
+# way to hand a service its secret.  A FIFO is refused without blocking.
+mkdir "$out/auth"
+for m in 644 604 640 600 400; do
+	printf 'user:pw\n' >"$out/auth/$m.auth"
+	chmod "$m" "$out/auth/$m.auth"
+	echo "http://127.0.0.1:9/$m.xml auth_file=$m.auth"
+done >"$out/auth/feeds.conf"
+mkfifo "$out/auth/fifo.auth"
+echo "http://127.0.0.1:9/fifo.xml auth_file=fifo.auth" >>"$out/auth/feeds.conf"
+cat >"$out/auth/want" <<EOF
+$out/auth/feeds.conf:1: auth_file $out/auth/644.auth: permissions 0644 are too open: others can read it (chmod 600 it)
+$out/auth/feeds.conf:2: auth_file $out/auth/604.auth: permissions 0604 are too open: others can read it (chmod 600 it)
+$out/auth/feeds.conf:3: auth_file $out/auth/640.auth: permissions 0640 are too open: its group can read it (chmod 600 it)
+$out/auth/feeds.conf:6: auth_file $out/auth/fifo.auth: not a regular file
+EOF
+timeout 20 "$TIDINGS" check-config -c /dev/null --feeds "$out/auth/feeds.conf" \
+    >"$out/auth/out" 2>&1 && bad "check-config accepted an auth_file others can read"
+if diff -u "$out/auth/want" "$out/auth/out"; then
+	say "ok: auth_file permissions"
+else
+	bad "auth_file permission messages differ"
+fi
+# `run` says so (and sends no credentials from such a file).
+timeout 20 "$TIDINGS" run -c /dev/null --db "$out/auth/db" --feeds "$out/auth/feeds.conf" \
+    >"$out/auth/run" 2>&1
+grep -q "^tidings: http://127.0.0.1:9/644.xml: auth_file $out/auth/644.auth: permissions 0644 are too open" \
+    "$out/auth/run" || bad "run auth_file message: $(cat "$out/auth/run")"
+
 # OPML: import to a feed list, check it, export, import again: same list.
 cd opml || exit 1
 "$TIDINGS" import-opml subscriptions.opml >"$out/subs.conf" 2>"$out/subs.err" ||

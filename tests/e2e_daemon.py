@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`tidings daemon` under a NOTIFY_SOCKET this test listens on: READY=1,
 STATUS=, WATCHDOG=1, a SIGHUP reload that adds a feed, a SIGHUP with an
-invalid configuration that is refused, and a SIGTERM that stops it within
+invalid configuration and one whose feed list matches no file that are
+refused, and a SIGTERM that stops it within
 a few seconds although one transfer never finishes."""
 import json
 import os
@@ -130,6 +131,16 @@ p.send_signal(signal.SIGHUP)
 m = wait_message(lambda m: "READY=1" in m)
 check(m is not None and "reload failed" in m, "invalid reload refused", m)
 check(p.poll() is None, "still running after a bad reload")
+
+# A configured feed list that matches no file (a typo, or a file briefly
+# missing) is refused too: the feeds are not all dropped.
+with open(conf, "w") as f:
+    f.write(GOOD.replace("[daemon]\n", "[daemon]\nfeeds = feeds.d/gone.conf\n"))
+p.send_signal(signal.SIGHUP)
+m = wait_message(lambda m: "READY=1" in m)
+check(m is not None and "reload failed" in m, "a feed list matching nothing is refused", m)
+st = wait_message(lambda m: m.startswith("STATUS="), 3)
+check(st is not None and "3 feeds" in st, "and the feeds stay", st)
 with open(conf, "w") as f:
     f.write(GOOD)
 
@@ -148,6 +159,8 @@ errf.seek(0)
 err = errf.read()
 check("unknown key \"max_transfer\"" in err and "keeping the old one" in err,
       "the bad reload is logged", err)
+check("feeds: \"%s/feeds.d/gone.conf\" matches no file" % tmp in err,
+      "the missing feed list is named", err)
 check("Sanitizer" not in err, "no sanitizer report", err)
 
 out = subprocess.run([TIDINGS, "feeds", "-c", conf, "--json"],

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -313,6 +314,26 @@ check(r["status"] == 200 and r["error"] == "ok" and
       r["body_len"] == os.path.getsize(path), "file:// read", r["body_len"])
 r = one("file:///nonexistent/feed.xml")
 check(r["error"] == "file", "missing file classified", r)
+# Anything but a regular file is refused at once: opening a FIFO nobody
+# writes to would block the whole loop.
+special = tempfile.mkdtemp(prefix="e2e_fetch.")
+os.mkfifo(os.path.join(special, "fifo"))
+shutil.copy(path, os.path.join(special, "a b%.xml"))
+t0 = time.time()
+try:
+    res, out = probe("file://%s/fifo" % special, "file://" + special, "file:///dev/zero",
+                     "file://%s/a%%20b%%25.xml" % special, timeout=30)
+except subprocess.TimeoutExpired:
+    res = []
+check(time.time() - t0 < 20 and [x["error"] for x in res] == ["file", "file", "file", "ok"] and
+      all(x["errmsg"] == "not a regular file" for x in res[:3]),
+      "a FIFO, a directory and a device are refused without blocking",
+      [(x["error"], x["errmsg"]) for x in res])
+check(len(res) == 4 and res[3]["body_len"] == os.path.getsize(path) and res[3]["status"] == 200,
+      "a file whose URL is percent-encoded is read", res[3:])
+res, out = probe("--max-body", "100", "file://%s/a%%20b%%25.xml" % special)
+check([x["error"] for x in res] == ["too-large"], "a file over max_body", res)
+shutil.rmtree(special)
 res, out = probe("gopher://127.0.0.1/feed", quiet=False)
 check(out.returncode != 0 and res == [], "unsupported scheme refused at add")
 

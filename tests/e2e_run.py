@@ -173,6 +173,32 @@ p = subprocess.run([TIDINGS, "run", "--db", os.path.join(tmp, "one.db"), "--feed
 check(p.returncode == 0 and os.path.exists(os.path.join(tmp, "one.db")),
       "run --db --feeds without a config", p.stderr)
 
+# A FIFO in the feed list is refused at once instead of blocking the run,
+# and the other feeds are still checked.
+fifo = os.path.join(tmp, "fifo.xml")
+os.mkfifo(fifo)
+local = os.path.join(tmp, "local.xml")
+with open(local, "w") as f:
+    f.write(RSS % ("local", "local", "local"))
+lst = os.path.join(tmp, "fifo.conf")
+with open(lst, "w") as f:
+    f.write("%s name=fifo\n%s name=local\n" % (fifo, local))
+t0 = time.time()
+try:
+    p = subprocess.run([TIDINGS, "run", "--db", os.path.join(tmp, "fifo.db"), "--feeds", lst],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+    rc, err = p.returncode, p.stderr.decode()
+except subprocess.TimeoutExpired:
+    rc, err = None, "still running after 30 s"
+check(rc == 1 and "fifo: file: not a regular file" in err and time.time() - t0 < 30,
+      "a FIFO feed fails at once", (rc, err))
+p = subprocess.run([TIDINGS, "feeds", "--db", os.path.join(tmp, "fifo.db"), "--json"],
+                   stdout=subprocess.PIPE, timeout=60)
+ff = {f["name"]: f for f in json.loads(p.stdout or b"[]")}
+check(ff.get("local", {}).get("articles") == 2 and
+      ff.get("fifo", {}).get("error_class") == "file",
+      "the other feed is stored, the FIFO is a file failure", ff)
+
 server.shutdown()
 shutil.rmtree(tmp)
 finish()
