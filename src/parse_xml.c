@@ -123,6 +123,7 @@ enum el {
 	E_UPDATED, E_DESCRIPTION, E_SUMMARY, E_ITUNES_SUMMARY,
 	E_MEDIA_DESCRIPTION, E_DC_DESCRIPTION, E_SUBTITLE, E_ITUNES_SUBTITLE,
 	E_CONTENT_ENCODED, E_CONTENT, E_BODY, E_FULLITEM, E_CATEGORY,
+	E_MEDIA_CATEGORY,
 	E_ITUNES_CATEGORY, E_ITUNES_KEYWORDS, E_ENCLOSURE, E_MEDIA_CONTENT,
 	E_COMMENTS, E_LANGUAGE, E_GENERATOR, E_GENERATOR_AGENT, E_URL,
 	E_LOGO, E_ITUNES_IMAGE, E_TTL, E_SY_PERIOD, E_SY_FREQUENCY, E_HOUR,
@@ -189,7 +190,7 @@ static const struct {
 	{ NS_NONE, "fullitem", E_FULLITEM },
 	{ NS_NONE, "category", E_CATEGORY },
 	{ NS_DC, "subject", E_CATEGORY },
-	{ NS_MEDIA, "category", E_CATEGORY },
+	{ NS_MEDIA, "category", E_MEDIA_CATEGORY },
 	{ NS_ITUNES, "category", E_ITUNES_CATEGORY },
 	{ NS_ITUNES, "keywords", E_ITUNES_KEYWORDS },
 	{ NS_NONE, "tags", E_ITUNES_KEYWORDS },
@@ -218,12 +219,20 @@ static const struct {
 	{ NS_THR, "total", E_THR_TOTAL },
 };
 
-/* Where an element sits: the nearest container ancestor decides what a
- * field element means (a <title> inside an item's <image> is not the
- * item's title, whatever the order). */
+/*
+ * Where an element sits: its parent decides what a field element means.
+ * Fields come only from a container's own children (a <title> inside an
+ * item's <image> is not the item's title, whatever the order), and from
+ * the extensions' own nesting: Media RSS elements inside media:group or
+ * media:content, an itunes:category inside another (enum nest).  Whatever another element holds is no field (Shopify's
+ * <s:variant><title>Default Title</title> inside each item): its
+ * children get C_IGNORE, or C_FEED_DEEP below the feed, where items
+ * still count (feedparser finds an item wrapped in an unknown element)
+ * but feed fields do not.
+ */
 enum ctx {
 	C_NONE = 0, C_FEED, C_ITEM, C_IMAGE, C_AUTHOR, C_SKIPHOURS,
-	C_SKIPDAYS, C_IGNORE,
+	C_SKIPDAYS, C_IGNORE, C_FEED_DEEP,
 };
 
 /* Target fields. */
@@ -245,9 +254,9 @@ enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
  * (feedparser's content[0]).  Two feedparser habits the corpus checks:
  * a second description or summary met before any content becomes the
  * content (at rank 1), and when the item ends, a missing summary is
- * copied from the content.  Only an element whose nearest container is
- * the item (or the channel) counts: an item's <image><title> is not its
- * title.
+ * copied from the content.  Only the item's (or the channel's) own
+ * children count, and what the extensions nest (enum ctx): an item's
+ * <image><title> or <s:variant><title> is not its title.
  *
  *   field      candidates (priority)
  *   title      title 3, dc:title 2, media:title 1
@@ -342,6 +351,9 @@ el_is_content(enum el e)
 	}
 }
 
+/* Extension elements whose children count as their parent's would. */
+enum nest { N_NONE = 0, N_MEDIA, N_ITUNES_CATEGORY };
+
 struct frame {
 	enum el		 el;
 	enum ctx	 ctx;
@@ -354,6 +366,7 @@ struct frame {
 	unsigned	 is_void:1;
 	unsigned	 skip:1;	/* not serialised */
 	unsigned	 closed:1;	/* ended by close_pending */
+	unsigned	 nest:2;	/* enum nest: the children that count */
 	const xmlChar	*local;		/* libxml2's dictionary string */
 };
 
@@ -751,6 +764,17 @@ lookup_el(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	st->cache[slot].uri = uri;
 	st->cache[slot].el = el;
 	return el;
+}
+
+/* May an element inside one with nesting n fill a field? */
+static int
+nest_allows(unsigned n, enum el e)
+{
+	if (n == N_ITUNES_CATEGORY)
+		return e == E_ITUNES_CATEGORY;
+	return e == E_MEDIA_GROUP || e == E_MEDIA_CONTENT ||
+	    e == E_MEDIA_TITLE || e == E_MEDIA_DESCRIPTION ||
+	    e == E_MEDIA_THUMBNAIL || e == E_MEDIA_CATEGORY;
 }
 
 /* The rule for an element, NULL if it fills no field. */
@@ -1414,6 +1438,7 @@ finish_capture(struct state *st)
 		store_date(st, c->is_item, c->fld, c->prio, v);
 		break;
 	case E_CATEGORY:
+	case E_MEDIA_CATEGORY:
 	case E_ITUNES_KEYWORDS:
 		if (c->is_item && *v)
 			add_categories(st, v, fr->el == E_ITUNES_KEYWORDS);
@@ -2151,6 +2176,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		}
 		return;
 	case E_CATEGORY:
+	case E_MEDIA_CATEGORY:
 		if (is_item && (v = attr_get(st, "term", 0)) != NULL) {
 			add_categories(st, v, 0);
 			free(v);
@@ -2284,6 +2310,11 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	}
 
 	pctx = parent ? parent->ctx : C_NONE;
+	if (parent != NULL && parent->nest != N_NONE &&
+	    !nest_allows(parent->nest, el)) {
+		fr->ctx = C_IGNORE;
+		return;
+	}
 	switch (el) {
 	case E_RSS: case E_RDF: case E_FEED:
 		fr->ctx = parent == NULL ? C_FEED : C_IGNORE;
@@ -2292,7 +2323,8 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		fr->ctx = pctx == C_FEED || parent == NULL ? C_FEED : C_IGNORE;
 		return;
 	case E_ITEM:
-		if (pctx == C_FEED && st->item == NULL) {
+		if ((pctx == C_FEED || pctx == C_FEED_DEEP) &&
+		    st->item == NULL) {
 			fr->ctx = C_ITEM;
 			item_begin(st);
 			v = attr_get(st, "about", 0);
@@ -2310,6 +2342,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		return;
 	case E_MEDIA_GROUP:
 		fr->ctx = pctx;
+		fr->nest = N_MEDIA;
 		return;
 	case E_SKIPHOURS:
 		fr->ctx = pctx == C_FEED ? C_SKIPHOURS : C_IGNORE;
@@ -2320,7 +2353,13 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	default:
 		break;
 	}
-	fr->ctx = pctx;
+	/* a field element's children are none of the container's fields */
+	fr->ctx = pctx == C_FEED || pctx == C_FEED_DEEP ? C_FEED_DEEP :
+	    C_IGNORE;
+	if (el == E_MEDIA_CONTENT || el == E_ITUNES_CATEGORY) {
+		fr->ctx = pctx;
+		fr->nest = el == E_MEDIA_CONTENT ? N_MEDIA : N_ITUNES_CATEGORY;
+	}
 	if (pctx != C_FEED && pctx != C_ITEM && pctx != C_IMAGE &&
 	    pctx != C_AUTHOR && pctx != C_SKIPHOURS && pctx != C_SKIPDAYS)
 		return;
@@ -2367,11 +2406,12 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		buf_reset(&st->auth.text);
 		return;
 	}
-	case E_CATEGORY: case E_ITUNES_KEYWORDS:
+	case E_CATEGORY: case E_MEDIA_CATEGORY: case E_ITUNES_KEYWORDS:
 		/* a category's text counts when it has no term attribute */
 		if (!is_item)
 			return;
-		v = el == E_CATEGORY ? attr_get(st, "term", 0) : NULL;
+		v = el != E_ITUNES_KEYWORDS ? attr_get(st, "term", 0) :
+		    NULL;
 		if (v == NULL)
 			begin_capture(st, F_NONE, 0, 1, T_TEXT);
 		free(v);

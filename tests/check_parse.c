@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "article.h"
@@ -364,6 +365,176 @@ START_TEST(test_feed_author_image_fallbacks)
 
 	parse_mem(&r, atom, sizeof(atom) - 1, NULL);
 	ck_assert_str_eq(r.feed.image, "http://a.example/favicon.ico");
+	result_free(&r);
+}
+END_TEST
+
+/*
+ * Shopify's product feeds nest <s:variant><title>Default Title</title>...
+ * in every item: what an extension element holds is no field of the item
+ * or the feed.  Every "wrong" value in the nested-*.xml files sits inside
+ * such an element, so no field may hold one.
+ */
+static int
+holds_wrong(const char *s)
+{
+	const char *p;
+
+	if (s == NULL)
+		return 0;
+	for (p = s; *p; p++)
+		if (strncasecmp(p, "wrong", 5) == 0 ||
+		    strncmp(p, "1990", 4) == 0 || strncmp(p, "xx", 2) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+assert_nothing_nested(const struct result *r)
+{
+	const struct article_feed *f = &r->feed;
+	size_t i, k;
+
+	ck_assert_msg(!holds_wrong(f->title), "feed title %s", f->title);
+	ck_assert_msg(!holds_wrong(f->link), "feed link %s", f->link);
+	ck_assert_msg(!holds_wrong(f->description), "feed description %s",
+	    f->description);
+	ck_assert_msg(!holds_wrong(f->language), "feed language %s",
+	    f->language);
+	ck_assert_msg(!holds_wrong(f->author), "feed author %s", f->author);
+	ck_assert_msg(!holds_wrong(f->image), "feed image %s", f->image);
+	ck_assert_msg(!holds_wrong(f->generator), "feed generator %s",
+	    f->generator);
+	ck_assert_int_eq(f->ttl_minutes, 0);
+	for (i = 0; i < r->nitems; i++) {
+		const struct article *a = r->items[i];
+		char d[40];
+
+		ck_assert_msg(!holds_wrong(a->id), "%zu: id %s", i, a->id);
+		ck_assert_msg(!holds_wrong(a->guid), "%zu: guid %s", i, a->guid);
+		ck_assert_msg(a->guid == NULL ||
+		    strstr(a->guid, "variant") == NULL, "%zu: guid %s", i,
+		    a->guid);
+		ck_assert_msg(!holds_wrong(a->link), "%zu: link %s", i, a->link);
+		ck_assert_msg(a->title != NULL &&
+		    strcmp(a->title, "Default Title") != 0, "%zu: title %s", i,
+		    a->title);
+		ck_assert_msg(!holds_wrong(a->author), "%zu: author %s", i,
+		    a->author);
+		ck_assert_msg(!holds_wrong(a->summary), "%zu: summary %s", i,
+		    a->summary);
+		ck_assert_msg(!holds_wrong(a->content), "%zu: content %s", i,
+		    a->content);
+		ck_assert_msg(!holds_wrong(a->text), "%zu: text %s", i, a->text);
+		ck_assert_msg(!holds_wrong(a->comments), "%zu: comments %s", i,
+		    a->comments);
+		ck_assert_msg(!holds_wrong(a->language), "%zu: language %s", i,
+		    a->language);
+		ck_assert_msg(!holds_wrong(a->image), "%zu: image %s", i,
+		    a->image);
+		if (a->has_published) {
+			date_format_utc(a->published.utc, d, sizeof(d));
+			ck_assert_msg(!holds_wrong(d), "%zu: published %s", i, d);
+		}
+		if (a->has_updated) {
+			date_format_utc(a->updated.utc, d, sizeof(d));
+			ck_assert_msg(!holds_wrong(d), "%zu: updated %s", i, d);
+		}
+		for (k = 0; k < a->ncategories; k++)
+			ck_assert_msg(!holds_wrong(a->categories[k]),
+			    "%zu: category %s", i, a->categories[k]);
+		ck_assert_msg(a->nenclosures == 0, "%zu: enclosure %s", i,
+		    a->nenclosures ? a->enclosures[0].url : "");
+		ck_assert_int_eq(a->has_duration, 0);
+		ck_assert_int_eq(a->has_comment_count, 0);
+	}
+}
+
+START_TEST(test_nested_extension_rss20)
+{
+	struct result r = { 0 };
+	const struct article *a;
+
+	parse_file(&r, "nested-rss20.xml", "http://shop.example/feed.rss");
+	ck_assert_int_eq(r.rc, ERR_OK);
+	ck_assert_int_eq(r.feed.bozo, 0);
+	assert_nothing_nested(&r);
+	ck_assert_str_eq(r.feed.title, "Shop");
+	ck_assert_str_eq(r.feed.link, "http://shop.example/");
+	ck_assert_str_eq(r.feed.description, "Products");
+	ck_assert_int_eq(r.feed.has_updated, 0);
+	/* an item inside an extension element of the channel still counts,
+	 * as feedparser finds it */
+	ck_assert_uint_eq(r.nitems, 3);
+	a = r.items[0];
+	ck_assert_str_eq(a->title, "Blue Shirt");
+	ck_assert_str_eq(a->guid, "product-1");
+	ck_assert_str_eq(a->id, "product-1");
+	ck_assert_str_eq(a->link, "http://shop.example/products/blue-shirt");
+	assert_utc(a->has_published, &a->published, "2024-01-02T10:00:00Z");
+	ck_assert_int_eq(a->has_updated, 0);
+	ck_assert_ptr_null(a->author);
+	ck_assert_str_eq(a->summary, "A blue shirt");
+	ck_assert_uint_eq(a->ncategories, 0);
+	ck_assert_ptr_null(a->image);
+	ck_assert_str_eq(r.items[1]->title, "Red Shirt");
+	ck_assert_ptr_null(r.items[1]->guid);
+	ck_assert_str_eq(r.items[1]->id,
+	    "http://shop.example/products/red-shirt");
+	ck_assert_str_eq(r.items[2]->title, "Wrapped item");
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(test_nested_extension_rss10)
+{
+	struct result r = { 0 };
+	const struct article *a;
+
+	parse_file(&r, "nested-rss10.xml", NULL);
+	ck_assert_int_eq(r.rc, ERR_OK);
+	ck_assert_int_eq(r.feed.format, ARTICLE_FMT_RSS10);
+	assert_nothing_nested(&r);
+	ck_assert_str_eq(r.feed.title, "Shop");
+	ck_assert_uint_eq(r.nitems, 2);
+	a = r.items[0];
+	ck_assert_str_eq(a->title, "Blue Shirt");
+	ck_assert_str_eq(a->link, "http://shop.example/products/blue-shirt");
+	assert_utc(a->has_updated, &a->updated, "2024-01-02T10:00:00Z");
+	ck_assert_ptr_null(a->author);
+	ck_assert_uint_eq(a->ncategories, 0);
+	ck_assert_str_eq(a->summary, "A blue shirt");
+	ck_assert_str_eq(r.items[1]->title, "Red Shirt");
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(test_nested_extension_atom)
+{
+	struct result r = { 0 };
+	const struct article *a;
+
+	parse_file(&r, "nested-atom.xml", NULL);
+	ck_assert_int_eq(r.rc, ERR_OK);
+	ck_assert_int_eq(r.feed.format, ARTICLE_FMT_ATOM10);
+	assert_nothing_nested(&r);
+	ck_assert_str_eq(r.feed.title, "Shop");
+	ck_assert_str_eq(r.feed.link, "https://shop.example/");
+	ck_assert_ptr_null(r.feed.description);
+	assert_utc(r.feed.has_updated, &r.feed.updated, "2024-01-02T10:00:00Z");
+	ck_assert_uint_eq(r.nitems, 2);
+	a = r.items[0];
+	ck_assert_str_eq(a->title, "Blue Shirt");
+	ck_assert_str_eq(a->guid, "https://shop.example/products/blue-shirt");
+	ck_assert_str_eq(a->link, "https://shop.example/products/blue-shirt");
+	assert_utc(a->has_published, &a->published, "2024-01-02T10:00:00Z");
+	assert_utc(a->has_updated, &a->updated, "2024-01-03T10:00:00Z");
+	ck_assert_str_eq(a->summary, "A blue shirt");
+	ck_assert_ptr_null(a->author);
+	ck_assert_uint_eq(a->ncategories, 0);
+	ck_assert_str_eq(r.items[1]->title, "Red Shirt");
+	ck_assert_str_eq(r.items[1]->guid,
+	    "https://shop.example/products/red-shirt");
 	result_free(&r);
 }
 END_TEST
@@ -1409,6 +1580,9 @@ parse_suite(void)
 	tcase_add_test(tc, test_nested_title_is_not_the_items);
 	tcase_add_test(tc, test_declared_location_is_base);
 	tcase_add_test(tc, test_feed_author_image_fallbacks);
+	tcase_add_test(tc, test_nested_extension_rss20);
+	tcase_add_test(tc, test_nested_extension_rss10);
+	tcase_add_test(tc, test_nested_extension_atom);
 	tcase_add_test(tc, test_atom10_base_lang_types);
 	tcase_add_test(tc, test_atom03_base64);
 	tcase_add_test(tc, test_rss10_rdf);
