@@ -467,6 +467,7 @@ struct state {
 	enum article_format format;
 	int		 root_seen;
 	int		 not_feed;
+	int		 in_page;	/* the root is <html>: wrapped_feed */
 	char		 root_name[64];
 
 	struct frame	 frames[MAX_DEPTH];
@@ -2238,11 +2239,37 @@ root_element(struct state *st, enum el el, const xmlChar *local,
 		st->format = ARTICLE_FMT_RSS20;
 		break;
 	default:
+		if (!st->in_page && ascii_casecmp((const char *)local,
+		    "html") == 0 && (*u == '\0' ||
+		    ascii_casecmp(u, "http://www.w3.org/1999/xhtml") == 0)) {
+			/* a page that may wrap a feed: look further */
+			st->in_page = 1;
+			st->root_seen = 0;
+			return;
+		}
 		st->not_feed = 1;
 		xmlStopParser(st->ctxt);
 		return;
 	}
 	st->feed->format = st->format;
+}
+
+/*
+ * Some sites serve their Atom feed inside an XHTML page
+ * (<html><body><feed xmlns="http://www.w3.org/2005/Atom">), which
+ * feedparser reads.  Below an <html> root the first <feed> in an Atom
+ * namespace becomes the root and the result is bozo; nothing else in
+ * the page counts, so a page without one (whatever other markup it
+ * holds, an <rss> or a <feed> in no namespace included) stays no feed.
+ */
+static int
+wrapped_feed(enum el el, const xmlChar *uri)
+{
+	const char *u = uri ? (const char *)uri : "";
+
+	return el == E_FEED &&
+	    (ascii_casecmp(u, "http://www.w3.org/2005/Atom") == 0 ||
+	    ascii_casecmp(u, "http://purl.org/atom/ns#") == 0);
 }
 
 static void
@@ -2264,6 +2291,8 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	}
 	el = lookup_el(st, local, prefix, uri);
 	if (!st->root_seen) {
+		if (st->in_page && !wrapped_feed(el, uri))
+			return;		/* the page around a feed */
 		root_element(st, el, local, uri, nb_namespaces, namespaces,
 		    nb_attributes, attrs);
 		if (st->not_feed)
@@ -3079,7 +3108,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 
 	if (st->cbrc != 0)
 		rc = st->cbrc;
-	else if (st->not_feed)
+	else if (st->not_feed || (st->in_page && !st->root_seen))
 		rc = err_set(ebuf, n, ERR_PARSE, "not a feed: root element <%s>",
 		    st->root_name);
 	else if (!st->root_seen)
@@ -3108,6 +3137,14 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 			} else if (st->bozo_message == NULL)
 				st->bozo_message = xstrdup(
 				    "the document is not well-formed XML");
+			st->bozo = 1;
+		}
+		if (st->in_page) {
+			/* the reason that matters most, whatever else the
+			 * page held (HTML entities, say) */
+			free(st->bozo_message);
+			st->bozo_message = xstrdup("an Atom feed inside <html>,"
+			    " not a feed document");
 			st->bozo = 1;
 		}
 		feed_finish(st);

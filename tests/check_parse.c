@@ -750,6 +750,52 @@ START_TEST(test_not_a_feed)
 }
 END_TEST
 
+/* An Atom feed inside an XHTML page is found, and the result is bozo; an
+ * HTML page with no Atom feed in it stays no feed, whatever it holds. */
+START_TEST(test_feed_in_xhtml)
+{
+	static const char *pages[] = {
+		/* a <feed> outside the Atom namespace: an HTML element */
+		"<html><body><feed><entry><title>x</title></entry></feed>"
+		"</body></html>",
+		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
+		"<rss version=\"2.0\"><channel><item><title>x</title></item>"
+		"</channel></rss></body></html>",
+		"<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+		"<title>t</title></head><body><p>a<br>b &nbsp; c</body></html>",
+		/* not a wrapper: the feed must sit inside <html> */
+		"<div><feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>"
+		"<title>x</title></entry></feed></div>",
+	};
+	struct result r = { 0 };
+	size_t i;
+
+	parse_file(&r, "atom-in-xhtml.html", NULL);
+	ck_assert_msg(r.rc == ERR_OK, "%s", r.ebuf);
+	ck_assert_int_eq(r.feed.format, ARTICLE_FMT_ATOM10);
+	ck_assert_str_eq(r.feed.title, "Wrapped blog");
+	ck_assert_str_eq(r.feed.link, "http://blog.example/");
+	ck_assert_int_eq(r.feed.bozo, 1);
+	ck_assert_msg(has_substr(r.feed.bozo_message, "inside <html>"), "%s",
+	    r.feed.bozo_message);
+	ck_assert_uint_eq(r.nitems, 2);
+	ck_assert_str_eq(r.items[0]->title, "First post");
+	ck_assert_str_eq(r.items[0]->link, "http://blog.example/posts/1");
+	ck_assert_str_eq(r.items[1]->title, "Second post");
+	ck_assert_str_eq(r.items[1]->guid, "tag:blog.example,2024:2");
+	result_free(&r);
+
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		parse_mem(&r, pages[i], strlen(pages[i]), NULL);
+		ck_assert_msg(r.rc == ERR_PARSE, "page %zu parsed", i);
+		ck_assert_msg(strncmp(r.ebuf, "not a feed: root element <", 26)
+		    == 0, "page %zu: %s", i, r.ebuf);
+		ck_assert_uint_eq(r.nitems, 0);
+		result_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_callback_stops)
 {
 	struct result r = { 0 };
@@ -1592,6 +1638,7 @@ parse_suite(void)
 	tcase_add_test(tc, test_truncated_is_bozo);
 	tcase_add_test(tc, test_illformed_is_bozo);
 	tcase_add_test(tc, test_not_a_feed);
+	tcase_add_test(tc, test_feed_in_xhtml);
 	tcase_add_test(tc, test_callback_stops);
 	tcase_add_test(tc, test_media_image_sources);
 	tcase_add_test(tc, test_media_image_priority);
