@@ -548,6 +548,24 @@ unit_size(const char *cs)
 	return 1;
 }
 
+/*
+ * Can text without a BOM be in code units of `unit` bytes?  Every feed
+ * starts with an ASCII character ("<", "{" or white space), whose unit
+ * holds unit - 1 zero bytes in either byte order; a first unit with
+ * fewer is no such character.  Always 1 for 8-bit text.
+ */
+static int
+wide_start(const unsigned char *p, size_t len, size_t unit)
+{
+	size_t i, zeros = 0;
+
+	if (unit == 1 || len < unit)
+		return 1;
+	for (i = 0; i < unit; i++)
+		zeros += p[i] == 0;
+	return zeros >= unit - 1;
+}
+
 /* The ASCII prefix of a UTF-16/32 text, enough to read its declaration. */
 static size_t
 narrow(const unsigned char *p, size_t len, const char *cs, char *out,
@@ -754,6 +772,12 @@ decode(const char *in, size_t len, const char *http_charset,
 	 * calls such bytes UTF-8 or latin1 is wrong, whatever it says. */
 	if (cs != NULL && skip == 0 && unit_size(cs) == 1 &&
 	    sniff_wide(p, len) != NULL) {
+		out->declared_mismatch = 1;
+		cs = NULL;
+	}
+	/* And the other way round: a server that calls UTF-8 (or any 8-bit)
+	 * bytes UTF-16 is wrong when they cannot be 16- or 32-bit text. */
+	if (cs != NULL && skip == 0 && !wide_start(p, len, unit_size(cs))) {
 		out->declared_mismatch = 1;
 		cs = NULL;
 	}

@@ -4,7 +4,10 @@
  * Turns the raw bytes of a document into valid UTF-8 (pure).
  * The order of evidence: a byte order mark, then the charset given by the
  * caller (the HTTP Content-Type, or --charset), then the XML declaration,
- * then whether the bytes really are UTF-8, then windows-1252.  Aliases
+ * then whether the bytes really are UTF-8, then windows-1252.  A charset,
+ * given or declared, that the bytes cannot be in (ASCII in 16-bit units
+ * called UTF-8; 8-bit text called UTF-16 or UTF-32) is passed over and
+ * flagged in declared_mismatch.  Aliases
  * (utf8, cp1251, koi8-u, x-sjis, ...) are normalised before iconv sees them.
  * Invalid byte sequences become U+FFFD; C0 controls other than tab, LF and
  * CR are dropped, since XML 1.0 forbids them.

@@ -62,6 +62,7 @@ struct xfer {
 	struct fetch_result *res;
 	struct buf	 body;
 	int		 too_large;
+	int		 raw;		/* asked again without decoding */
 	long		 hstatus;	/* status of the response being read */
 	char		*location;
 	char		 errbuf[CURL_ERROR_SIZE];
@@ -748,6 +749,37 @@ classify(CURLcode cc)
 	}
 }
 
+/*
+ * A body labelled gzip (or deflate, br...) that does not decode: servers
+ * misconfigured this way send the plain bytes.  Asks once more for the
+ * bytes as they are, as browsers recover, on the same handle and
+ * connection slot.  Returns 0 when the transfer could not be restarted.
+ */
+static int
+retry_raw(struct fetch *f, struct xfer *x)
+{
+	struct fetch_result *r = x->res;
+	size_t i;
+
+	curl_multi_remove_handle(f->multi, x->easy);
+	for (i = 0; i < r->nredirects; i++)
+		free(r->redirects[i].to);
+	free(r->redirects);
+	r->redirects = NULL;
+	r->nredirects = 0;
+	reset_response(x);
+	free(x->current);
+	x->current = xstrdup(r->url);
+	buf_reset(&x->body);
+	x->too_large = 0;
+	x->hstatus = 0;
+	x->errbuf[0] = '\0';
+	x->raw = 1;
+	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, NULL);
+	curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+	return curl_multi_add_handle(f->multi, x->easy) == CURLM_OK;
+}
+
 static void
 finish(struct fetch *f, struct xfer *x, CURLcode cc)
 {
@@ -757,6 +789,9 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 	long status = 0, version = 0;
 	double secs = 0;
 
+	if (cc == CURLE_BAD_CONTENT_ENCODING && !x->raw && x->easy != NULL &&
+	    retry_raw(f, x))
+		return;
 	if (x->easy != NULL) {
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 		curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
@@ -778,6 +813,13 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "
 		    "bytes", f->opts.max_body);
+	} else if (cc == CURLE_OK && x->raw && x->body.len >= 2 &&
+	    (unsigned char)x->body.data[0] == 0x1f &&
+	    (unsigned char)x->body.data[1] == 0x8b) {
+		/* gzip after all, and broken: undecodable either way */
+		r->error = FETCH_ERR_TRANSFER;
+		snprintf(r->errmsg, sizeof(r->errmsg), "the body is gzip "
+		    "that does not decode");
 	} else if (cc != CURLE_OK) {
 		r->error = classify(cc);
 		if (cc == CURLE_FILESIZE_EXCEEDED)

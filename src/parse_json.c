@@ -319,6 +319,72 @@ has_version_prefix(const char *v)
 	    sizeof(VERSION_HTTP) - 1) == 0);
 }
 
+/* The value of the \\uXXXX escape at s (s[0] is the backslash), or -1. */
+static long
+escape_at(const char *s, size_t avail)
+{
+	long v = 0;
+	size_t i;
+
+	if (avail < 6 || s[0] != '\\' || s[1] != 'u')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		int c = (unsigned char)s[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * jansson refuses a whole document for one lone surrogate escape (a
+ * \uD800 with no low half after it, or a low half alone), which is what
+ * a careless JSON writer makes of a cut string.  Browsers and feedparser
+ * read U+FFFD there; so do we, by rewriting each such escape in a copy
+ * as \uFFFD (as long: jansson's line and column stay right).  NULL when
+ * there is none.  Outside strings a backslash is an error either way,
+ * so escapes are found without tracking strings.
+ */
+static char *
+fix_lone_surrogates(const char *s, size_t len)
+{
+	char *copy = NULL;
+	long v, w;
+	size_t i = 0;
+
+	while (i < len) {
+		if (s[i] != '\\') {
+			i++;
+			continue;
+		}
+		if ((v = escape_at(s + i, len - i)) < 0xD800 || v > 0xDFFF) {
+			i += 2;		/* another escape, or \\ */
+			continue;
+		}
+		if (v <= 0xDBFF && (w = escape_at(s + i + 6, len - i - 6)) >=
+		    0xDC00 && w <= 0xDFFF) {
+			i += 12;	/* a proper pair */
+			continue;
+		}
+		if (copy == NULL) {
+			copy = xmalloc(len + 1);
+			memcpy(copy, s, len);
+			copy[len] = '\0';
+		}
+		memcpy(copy + i, "\\uFFFD", 6);
+		i += 6;
+	}
+	return copy;
+}
+
 int
 parse_json(const char *utf8, size_t len, const struct parse_opts *o,
     struct article_feed *feed, parse_item_fn cb, void *ctx, char *ebuf,
@@ -331,8 +397,11 @@ parse_json(const char *utf8, size_t len, const struct parse_opts *o,
 	char *base, *feed_url;
 	size_t i;
 	int rc = ERR_OK;
+	char *fixed = fix_lone_surrogates(utf8, len);
+	int lone = fixed != NULL;
 
-	root = json_loadb(utf8, len, JSON_ALLOW_NUL, &jerr);
+	root = json_loadb(fixed ? fixed : utf8, len, JSON_ALLOW_NUL, &jerr);
+	free(fixed);
 	if (root == NULL)
 		return err_set(ebuf, n, ERR_PARSE,
 		    "invalid JSON at line %d, column %d: %s", jerr.line,
@@ -351,6 +420,8 @@ parse_json(const char *utf8, size_t len, const struct parse_opts *o,
 	}
 
 	feed->format = ARTICLE_FMT_JSONFEED;
+	if (lone)
+		bozo(feed, "a lone UTF-16 surrogate escape became U+FFFD");
 	if (!has_version_prefix(version))
 		bozo(feed, "no JSON Feed \"version\"; read as 1.1");
 	if (!json_is_array(items))

@@ -342,6 +342,55 @@ START_TEST(test_detection)
 }
 END_TEST
 
+/*
+ * A caller charset of 16 or 32 bits on bytes that cannot be in it (no BOM,
+ * and the first code unit is no ASCII character, which every feed starts
+ * with) is ignored and flagged: the bytes decide, as with no charset.
+ */
+START_TEST(test_wide_label_on_narrow_bytes)
+{
+	static const char *labels[] = { "utf-16", "UTF-16LE", "utf-16be",
+	    "utf-32", "ucs-2" };
+	const char *doc = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<rss><channel><title>Київ</title></channel></rss>";
+	const char *bare = "\n  <rss>caf\xc3\xa9</rss>";
+	const char *json = "{\"title\": \"Київ\"}";
+	struct encoding_result r;
+	char *body;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		decode(doc, strlen(doc), labels[i], &r);
+		ck_assert_msg(strcmp(r.charset, "UTF-8") == 0, "%s: %s",
+		    labels[i], r.charset);
+		ck_assert_str_eq(r.data, doc);
+		ck_assert_int_eq(r.declared_mismatch, 1);
+		free(r.data);
+	}
+	decode(bare, strlen(bare), "utf-16", &r);
+	ck_assert_str_eq(r.charset, "UTF-8");
+	ck_assert_str_eq(r.data, bare);
+	free(r.data);
+	decode(json, strlen(json), "utf-16", &r);
+	ck_assert_str_eq(r.data, json);
+	ck_assert_int_eq(r.declared_mismatch, 1);
+	free(r.data);
+	/* Real UTF-16 under the same label still decodes, unflagged. */
+	body = encode("<rss>Ї</rss>", "UTF-16BE", &len);
+	decode(body, len, "utf-16", &r);
+	ck_assert_str_eq(r.data, "<rss>Ї</rss>");
+	ck_assert_int_eq(r.declared_mismatch, 0);
+	free(r.data);
+	free(body);
+	body = encode("\n<rss>Ї</rss>", "UTF-16LE", &len);
+	decode(body, len, "utf-16le", &r);
+	ck_assert_str_eq(r.data, "\n<rss>Ї</rss>");
+	ck_assert_int_eq(r.declared_mismatch, 0);
+	free(r.data);
+	free(body);
+}
+END_TEST
+
 START_TEST(test_invalid_bytes)
 {
 	static const struct {
@@ -702,6 +751,7 @@ encoding_suite(void)
 	tcase_add_test(tc, test_utf16_no_declaration);
 	tcase_add_test(tc, test_precedence);
 	tcase_add_test(tc, test_detection);
+	tcase_add_test(tc, test_wide_label_on_narrow_bytes);
 	tcase_add_test(tc, test_invalid_bytes);
 	tcase_add_test(tc, test_controls);
 	tcase_add_test(tc, test_declaration_rewrite);

@@ -283,6 +283,32 @@ START_TEST(test_invalid_json)
 }
 END_TEST
 
+/*
+ * A lone UTF-16 surrogate escape (\ud800 with no low half, or a low half
+ * alone) is no character: jansson refuses the whole document for it.  It
+ * becomes U+FFFD and the feed is bozo; a proper pair and an escaped
+ * backslash before "ud800" stay what they are.
+ */
+START_TEST(test_lone_surrogate)
+{
+	const char *doc = "{\"version\": \"https://jsonfeed.org/version/1.1\","
+	    " \"title\": \"J\\ud800son\", \"items\": ["
+	    "{\"id\": \"1\", \"title\": \"a\\uDC00b\\ud83d\", "
+	    "\"content_text\": \"pair \\ud83d\\ude00 \\\\ud800 \\ud800\\ud800\"},"
+	    "{\"id\": \"2\", \"title\": \"fine\"}]}";
+
+	ck_assert_msg(parse_str(doc, NULL) == ERR_OK, "%s", ebuf);
+	ck_assert_str_eq(feed.title, "J\xef\xbf\xbdson");
+	ck_assert_int_eq(feed.bozo, 1);
+	ck_assert_ptr_nonnull(strstr(feed.bozo_message, "surrogate"));
+	ck_assert_uint_eq(got.n, 2);
+	ck_assert_str_eq(got.a[0]->title, "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+	ck_assert_str_eq(got.a[0]->text, "pair \xf0\x9f\x98\x80 \\ud800 "
+	    "\xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_str_eq(got.a[1]->title, "fine");
+}
+END_TEST
+
 START_TEST(test_relative_urls)
 {
 	struct article *a;
@@ -495,6 +521,7 @@ parse_json_suite(void)
 	tcase_add_test(tc, test_missing_items);
 	tcase_add_test(tc, test_not_a_feed);
 	tcase_add_test(tc, test_invalid_json);
+	tcase_add_test(tc, test_lone_surrogate);
 	tcase_add_test(tc, test_relative_urls);
 	tcase_add_test(tc, test_content_text_and_summary);
 	tcase_add_test(tc, test_image_and_duration);
