@@ -168,6 +168,7 @@ cmd_export(int argc, char **argv)
 		}
 		r.t = outbox_target(v.ob, outbox_count(v.ob) - 1);
 	}
+	r.t->replay = 1;	/* no "articles stay pending": see export.h */
 	if (feed != NULL && store_feed_find(v.st, feed, &feed_id, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
 		fprintf(stderr, "tidings: export: no stored feed \"%s\"\n",

@@ -796,6 +796,10 @@ export_note_state(struct export_target *t, enum export_status st,
 {
 	if (st == t->state || st == EXPORT_EBUSY)
 		return;
+	if (t->replay) {
+		t->state = st;
+		return;
+	}
 	if (st == EXPORT_OK)
 		log_notice("export %s: delivering again (was: %s)", t->name,
 		    export_status_name(t->state));

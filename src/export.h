@@ -81,6 +81,10 @@ struct export_target {
 	int			 max_jobs;	/* default 4 */
 	unsigned		 retry_base_s;	/* default 10 */
 	unsigned		 retry_max_s;	/* default 3600 */
+	/* Set by `tidings export`, which delivers stored articles again
+	 * outside the outbox: nothing stays pending, and the caller reports
+	 * a failure itself, so export_note_state logs nothing. */
+	int			 replay;	/* default 0 */
 	/* State, owned by export.c. */
 	enum export_status	 state;		/* last status, for logging */
 	int			 opened;

@@ -62,6 +62,7 @@ struct xfer {
 	struct fetch_result *res;
 	struct buf	 body;
 	int		 too_large;
+	int		 body_seen;	/* on_body was called */
 	int		 raw;		/* asked again without decoding */
 	long		 hstatus;	/* status of the response being read */
 	char		*location;
@@ -506,6 +507,7 @@ on_body(char *p, size_t size, size_t nmemb, void *ud)
 	struct xfer *x = ud;
 	size_t len = size * nmemb;
 
+	x->body_seen = 1;
 	/* The cap counts decoded bytes: a small gzip bomb stops here. */
 	if (buf_append(&x->body, p, len) == -1) {
 		x->too_large = 1;
@@ -771,7 +773,7 @@ retry_raw(struct fetch *f, struct xfer *x)
 	free(x->current);
 	x->current = xstrdup(r->url);
 	buf_reset(&x->body);
-	x->too_large = 0;
+	x->too_large = x->body_seen = 0;
 	x->hstatus = 0;
 	x->errbuf[0] = '\0';
 	x->raw = 1;
@@ -813,6 +815,13 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "
 		    "bytes", f->opts.max_body);
+	} else if (cc == CURLE_OUT_OF_MEMORY && !x->body_seen &&
+	    x->easy != NULL) {
+		/* libcurl's word for a header line over its 100 KB limit */
+		r->error = FETCH_ERR_TRANSFER;
+		snprintf(r->errmsg, sizeof(r->errmsg), "the response header "
+		    "is too large or never ends (over %d bytes)",
+		    CURL_MAX_HTTP_HEADER);
 	} else if (cc == CURLE_OK && x->raw && x->body.len >= 2 &&
 	    (unsigned char)x->body.data[0] == 0x1f &&
 	    (unsigned char)x->body.data[1] == 0x8b) {

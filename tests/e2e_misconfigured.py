@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Misconfigured servers and documents: tidings recovers as browsers and
-feedparser do, or says what happened.
+"""Misconfigured servers and documents, and careless operators: tidings
+recovers as browsers and feedparser do, or says what happened.
 
 A scripted HTTP server on 127.0.0.1 (in this process) and tests/fetch_probe
 (a thin driver over fetch.c) for what the fetcher sees; the real
@@ -9,6 +9,7 @@ A scripted HTTP server on 127.0.0.1 (in this process) and tests/fetch_probe
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,14 @@ class Handler(tidings_test.Handler):
                       [("Content-Encoding", "gzip")])
         elif p == "/gzip":
             self.send(200, gzip.compress(FEED), [("Content-Encoding", "gzip")])
+        elif p == "/endless-header":
+            self.close_connection = True
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Long: ")
+                for _ in range(1000):
+                    self.wfile.write(b"a" * 16384)
+            except OSError:
+                pass
         else:
             self.send(404, b"unknown")
 
@@ -81,6 +90,12 @@ r = probe("/gzip")
 check(r.get("error") == "ok" and r.get("body") == FEED.decode() and
       len(requests("/gzip")) == 1, "a good gzip body: one request", r)
 
+# Item 16: a response header that never ends is not "Out of memory".
+r = probe("/endless-header")
+check(r.get("error") == "transfer" and "header" in r.get("errmsg", "") and
+      "memory" not in r.get("errmsg", "").lower(),
+      "an endless response header is reported as such", r)
+
 
 def parse(data, *args):
     with tempfile.NamedTemporaryFile(suffix=".feed") as fp:
@@ -111,6 +126,35 @@ rc, doc, err = parse(jf)
 check(rc == 0 and doc and doc["title"] == "J\ufffdson" and
       [i["title"] for i in doc["items"]] == ["a\ufffdb", "fine"] and doc["bozo"],
       "a lone surrogate in a JSON Feed becomes U+FFFD, bozo", (rc, doc, err))
+
+# Item 16: `tidings export` replays stored articles without touching the
+# outbox; a target that is down must not be said to leave them pending.
+tmp = tempfile.mkdtemp(prefix="e2e_misconfigured.")
+feed = os.path.join(tmp, "f.rss")
+with open(feed, "w") as fp:
+    fp.write('<rss version="2.0"><channel><title>c</title>'
+             '<item><title>a</title><guid>1</guid></item>'
+             '<item><title>b</title><guid>2</guid></item></channel></rss>')
+with open(os.path.join(tmp, "feeds.conf"), "w") as fp:
+    fp.write("file://%s name=f\n" % feed)
+db = os.path.join(tmp, "t.db")
+out = os.path.join(tmp, "out")
+p = subprocess.run([TIDINGS, "run", "--db", db, "--feeds", os.path.join(tmp, "feeds.conf"),
+                    "--export", "text:" + out], stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE, timeout=60)
+check(p.returncode == 0 and len(os.listdir(out)) == 2, "run exported two articles",
+      p.stderr)
+shutil.rmtree(out)
+with open(out, "w") as fp:
+    fp.write("a file where the directory was\n")
+p = subprocess.run([TIDINGS, "export", "--db", db, "--target", "text:" + out],
+                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+err = p.stderr.decode()
+check(p.returncode == 1 and "Not a directory" in err and "pending" not in err and
+      err.count("Not a directory") == 1 and "0 exported" in p.stdout.decode(),
+      "export to a target that is down says so once, and nothing of pending",
+      (p.returncode, p.stdout, err))
+shutil.rmtree(tmp)
 
 server.shutdown()
 finish()
