@@ -356,6 +356,33 @@ header_value(const char *line, size_t len, const char *name)
 	return xstrndup(v, e - v);
 }
 
+/* A validator goes back to the server in a request header: only printable
+ * ASCII may (a bare CR would end that header and start one the server
+ * chose; control and 8-bit bytes are no ETag or date either). */
+static int
+validator_ok(const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return 0;
+	for (; *v != '\0'; v++)
+		if ((unsigned char)*v < 0x20 || (unsigned char)*v > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* Replaces *field with v (taken) when v is a usable validator, else drops
+ * both: a bad one must not survive as the previous one. */
+static void
+set_validator(char **field, char *v)
+{
+	free(*field);
+	*field = NULL;
+	if (validator_ok(v))
+		*field = v;
+	else
+		free(v);
+}
+
 static void
 reset_response(struct xfer *x)
 {
@@ -461,13 +488,11 @@ on_header(char *line, size_t size, size_t nitems, void *ud)
 			record_redirect(x);
 		return len;
 	}
-	if ((v = header_value(line, len, "ETag")) != NULL) {
-		free(r->etag);
-		r->etag = v;
-	} else if ((v = header_value(line, len, "Last-Modified")) != NULL) {
-		free(r->last_modified);
-		r->last_modified = v;
-	} else if ((v = header_value(line, len, "Content-Type")) != NULL) {
+	if ((v = header_value(line, len, "ETag")) != NULL)
+		set_validator(&r->etag, v);
+	else if ((v = header_value(line, len, "Last-Modified")) != NULL)
+		set_validator(&r->last_modified, v);
+	else if ((v = header_value(line, len, "Content-Type")) != NULL) {
 		free(r->content_type);
 		r->content_type = v;
 	} else if ((v = header_value(line, len, "Location")) != NULL) {
@@ -605,12 +630,12 @@ start(struct fetch *f, struct xfer *x)
 	}
 	if (!is_file) {
 		l = curl_slist_append(l, ACCEPT_HEADER);
-		if (x->etag_sent != NULL) {
+		if (validator_ok(x->etag_sent)) {
 			hdr = xasprintf("If-None-Match: %s", x->etag_sent);
 			l = curl_slist_append(l, hdr);
 			free(hdr);
 		}
-		if (x->lm_sent != NULL) {
+		if (validator_ok(x->lm_sent)) {
 			hdr = xasprintf("If-Modified-Since: %s", x->lm_sent);
 			l = curl_slist_append(l, hdr);
 			free(hdr);
