@@ -59,6 +59,7 @@ struct xfer {
 	int		 too_large;
 	long		 hstatus;	/* status of the response being read */
 	char		*location;
+	int		 cred_redirect;	/* refused: Location had credentials */
 	char		 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -464,6 +465,33 @@ record_redirect(struct xfer *x)
 	curl_free(to);
 }
 
+/* 1 when Location, resolved against the URL being read, carries a user
+ * name or password.  A redirect does not get to choose credentials: curl
+ * would send them, and the URL could become the feed's. */
+static int
+location_has_userinfo(const struct xfer *x)
+{
+	CURLU *u;
+	char *user = NULL, *pass = NULL;
+	int has;
+
+	if (x->location == NULL)
+		return 0;
+	u = curl_url();
+	if (curl_url_set(u, CURLUPART_URL, x->current, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, x->location, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		/* curl cannot follow what it cannot parse; check the text */
+		return strchr(x->location, '@') != NULL;
+	}
+	has = curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK;
+	curl_free(user);
+	curl_free(pass);
+	curl_url_cleanup(u);
+	return has;
+}
+
 static size_t
 on_header(char *line, size_t size, size_t nitems, void *ud)
 {
@@ -483,6 +511,11 @@ on_header(char *line, size_t size, size_t nitems, void *ud)
 	}
 	if (len <= 2 && (line[0] == '\r' || line[0] == '\n')) {
 		/* End of this response's headers. */
+		if (x->hstatus >= 300 && x->hstatus < 400 &&
+		    location_has_userinfo(x)) {
+			x->cred_redirect = 1;
+			return 0;	/* ends the transfer: not followed */
+		}
 		if (x->hstatus >= 300 && x->hstatus < 400 &&
 		    x->res->nredirects < (size_t)x->f->opts.max_redirects)
 			record_redirect(x);
@@ -728,7 +761,11 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		r->status = 200;
 	r->charset = charset_of(r->content_type);
 
-	if (x->too_large) {
+	if (x->cred_redirect) {
+		r->error = FETCH_ERR_REDIRECT;
+		snprintf(r->errmsg, sizeof(r->errmsg), "HTTP %ld redirects to "
+		    "a URL with credentials: refused", x->hstatus);
+	} else if (x->too_large) {
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "
 		    "bytes", f->opts.max_body);

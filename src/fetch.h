@@ -70,7 +70,8 @@ enum fetch_error {
 	FETCH_ERR_TIMEOUT,	/* connect, total or low-speed timeout */
 	FETCH_ERR_HTTP,		/* status >= 400 (or an unexpected 3xx) */
 	FETCH_ERR_TOO_LARGE,	/* body over max_body (decoded) */
-	FETCH_ERR_REDIRECT,	/* too many, or to a forbidden scheme */
+	FETCH_ERR_REDIRECT,	/* too many, to a forbidden scheme, or to a
+				   URL with a user name or password */
 	FETCH_ERR_TRANSFER,	/* dropped, truncated, bad encoding */
 	FETCH_ERR_FILE,		/* a file:// URL could not be read */
 	FETCH_ERR_OTHER,
