@@ -8,7 +8,9 @@ server on 127.0.0.1:
    maildir, the exec record and environment), the logs, `tidings feeds`,
    `tidings articles` or the database; a redirect that carries
    credentials is refused;
- - an exec command inherits no descriptor above 2 (libcurl's sockets).
+ - titles reach `tidings articles`, `search` and `show` as plain text,
+   with no bidi control or terminal escape; javascript: URL fields are not
+   stored.
 """
 import base64
 import json
@@ -196,6 +198,53 @@ where = leaks(EVIL, d8, texts)
 check(where == [], "the redirect's password is nowhere", where)
 where = leaks("alice", d8, texts)
 check(where == [], "the user name is nowhere", where)
+
+# ---- 10: what reaches a terminal and the plain-text exports ----
+d10 = os.path.join(tmp, "plain")
+os.makedirs(d10)
+RLO = "\u202e"
+BIDI = [RLO, "\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067",
+        "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"]
+items = [
+    {"id": "bidi", "title": "invoice " + RLO + "fdp.exe",
+     "content_text": "body " + RLO + "x", "url": "https://e.example/1"},
+    {"id": "esc", "title": "clear \x1b[2J\x1b]0;pwned\x07 me \x9b1m" +
+     "".join(BIDI), "content_text": "t", "url": "https://e.example/2"},
+    {"id": "html", "title": "<img src=x>Title <b>bold</b> &amp; more",
+     "content_text": "t", "url": "javascript:alert(1)",
+     "attachments": [{"url": "javascript:alert(2)", "mime_type": "a/b"}]},
+]
+feed = os.path.join(d10, "feed.json")
+with open(feed, "w") as f:
+    json.dump({"version": "https://jsonfeed.org/version/1.1",
+               "title": "F <i>x</i>", "items": items}, f)
+db10 = os.path.join(d10, "t.db")
+rc, out, err = tidings("ingest", "--db", db10, feed)
+check(rc == 0, "ingest the hostile titles", err)
+outputs = []
+rc, out, err = tidings("articles", "--db", db10)
+outputs.append(("articles", out))
+sanitizer_clean("articles", err)
+check("Title bold & more" in out, "`tidings articles` shows titles as plain "
+      "text", out)
+rc, out, err = tidings("search", "--db", db10, "invoice")
+outputs.append(("search", out))
+for n in range(1, 4):
+    rc, out, err = tidings("show", "--db", db10, str(n))
+    outputs.append(("show %d" % n, out))
+    sanitizer_clean("show", err)
+for name, out in outputs:
+    check(not any(c in out for c in BIDI),
+          "%s: no bidi control reaches the terminal" % name, ascii(out))
+    check("\x1b" not in out and "\x07" not in out and "\x9b" not in out,
+          "%s: no escape sequence reaches the terminal" % name, ascii(out))
+rc, out, err = tidings("articles", "--db", db10, "--json")
+recs = json.loads(out) if rc == 0 else []
+check(recs and all(r["link"] is None for r in recs if r["id"] == "html") and
+      all(r["enclosures"] == [] for r in recs if r["id"] == "html"),
+      "javascript: link and enclosure are not stored", recs)
+check(any(RLO in r["title"] for r in recs if r["id"] == "bidi"),
+      "the JSON record keeps the title as the feed gave it", recs)
 
 server.shutdown()
 shutil.rmtree(tmp)
