@@ -8,6 +8,7 @@ server on 127.0.0.1:
    maildir, the exec record and environment), the logs, `tidings feeds`,
    `tidings articles` or the database; a redirect that carries
    credentials is refused;
+ - an exec command inherits no descriptor above 2 (libcurl's sockets);
  - titles reach `tidings articles`, `search` and `show` as plain text,
    with no bidi control or terminal escape; javascript: URL fields are not
    stored.
@@ -85,10 +86,15 @@ tmp = tempfile.mkdtemp(prefix="e2e_security.")
 
 
 def tidings(*args, timeout=120):
-    p = subprocess.run([TIDINGS] + list(args), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=timeout)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), \
-        p.stderr.decode("utf-8", "replace")
+    # Output goes to files, not pipes: an exec command's shell may keep a
+    # copy of its stdout, which must not look like an inherited pipe.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        p = subprocess.run([TIDINGS] + list(args), stdout=out, stderr=err,
+                           stdin=subprocess.DEVNULL, timeout=timeout)
+        out.seek(0)
+        err.seek(0)
+        return p.returncode, out.read().decode("utf-8", "replace"), \
+            err.read().decode("utf-8", "replace")
 
 
 def sanitizer_clean(what, err):
@@ -130,8 +136,8 @@ for path, db in ((conf, "state.db"), (dconf, "daemon.db")):
                 "http://alice:%s@%s/feed.rss\n"
                 "%s/moving.rss name=moving\n" % (db, SECRET, HOSTPORT, BASE))
 execdir = os.path.join(d8, "exec")
-hook = ("cat >'%s/record.json'; env | grep ^TIDINGS_ >>'%s/env'"
-        % (execdir, execdir))
+hook = ("cat >'%s/record.json'; env | grep ^TIDINGS_ >>'%s/env'; "
+        "ls -l /proc/$$/fd >>'%s/fds'" % (execdir, execdir, execdir))
 texts = []
 rc, out, err = tidings("run", "-c", conf, "--all",
                        "--export", "json:" + os.path.join(d8, "json"),
@@ -158,15 +164,24 @@ if jsons:
           "relative links resolve against the URL without credentials", a)
     check(doc.get("feed", {}).get("url") == BASE + "/feed.rss",
           "feed.url is the URL without credentials", doc.get("feed"))
-for args in (("feeds",), ("feeds", "--json"), ("articles",), ("outbox",)):
+# 7: the command ran while libcurl held its connections to the server
+# (and its socket pair): it inherited none of them, nor the database.
+with open(os.path.join(execdir, "fds")) as f:
+    fds = f.read()
+inherited = [l for l in fds.splitlines() if " -> " in l and
+             int(l.split(" -> ")[0].split()[-1]) > 2 and
+             ("socket:" in l or "pipe:" in l or "anon_inode" in l or
+              ".db" in l)]
+check(" 0 -> " in fds and inherited == [],
+      "exec commands inherit no socket, pipe or database", fds)
+for args in (("feeds",), ("feeds", "--json"), ("articles",), ("outbox",),
+             ("check-config",)):
     rc2, out2, err2 = tidings(args[0], "-c", conf, *args[1:])
     texts.append((" ".join(args), out2 + err2))
     sanitizer_clean(" ".join(args), err2)
 rc2, out2, err2 = tidings("feeds", "-c", conf)
 check(rc2 == 0 and BASE + "/feed.rss" in out2, "`tidings feeds` lists the feed "
       "by its URL without credentials", out2)
-rc2, out2, err2 = tidings("check-config", "-c", conf)
-sanitizer_clean("check-config", err2)
 
 # The daemon takes the same path: credentials for the request only.
 errf = open(os.path.join(tmp, "daemon.stderr"), "w+")
