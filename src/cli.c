@@ -41,6 +41,9 @@ static const struct cli_command commands[] = {
 	{ "articles", cmd_articles, "[--db PATH] [--feed URL|NAME] [--since TIME] [--limit N] [--json]",
 	  "list stored articles",
 	  "Newest first: id, date in the item's own offset, feed, title.\n"
+	  "Titles are plain text; a control character or a bidirectional\n"
+	  "control (U+202E...) from a feed is shown as U+FFFD, here and in\n"
+	  "`search` and `show --text`.\n"
 	  "  --feed URL|NAME  only articles this feed carries\n"
 	  "  --since TIME     published (else first seen) at or after TIME: a date\n"
 	  "                   (2021-05-06T12:00:00Z) or an age (90m, 12h, 7d, 2w)\n"

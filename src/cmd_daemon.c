@@ -290,9 +290,8 @@ cmd_run(int argc, char **argv)
 			req.last_modified = sf.last_modified;
 			req.user_agent = fc->user_agent;
 			req.ctx = &rf[nrf];
-			if (fc->auth_file != NULL && (rf[nrf].auth =
-			    cycle_read_auth(fc->auth_file, ebuf,
-			    sizeof(ebuf))) == NULL)
+			if ((rf[nrf].auth = cycle_auth(fc, ebuf,
+			    sizeof(ebuf))) == NULL && ebuf[0] != '\0')
 				log_warnx("%s: %s", fc->name ? fc->name :
 				    fc->url, ebuf);
 			req.userpwd = rf[nrf].auth;

@@ -190,14 +190,55 @@ record_json(const struct article *a, const struct store_article_meta *m)
 	return o;
 }
 
-/* One line per article: id, date, feed, title (tabs and newlines inside
- * titles would break the columns, so they fold). */
+/*
+ * Text for a terminal: what a feed wrote must not steer it.  Bidirectional
+ * controls (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069) would
+ * reorder what follows ("invoice U+202E fdp.exe" reads "invoice exe.pdf"),
+ * and C0 and C1 controls and DEL would start escape sequences: each comes
+ * out as U+FFFD, so that it shows.  With oneline, tabs and line breaks
+ * become spaces (they would break the columns); else they stay.
+ */
+static void
+term_put(const char *s, int oneline, FILE *fp)
+{
+	static const char repl[] = "\xef\xbf\xbd";
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned cp;
+
+	for (; p != NULL && *p != '\0'; p++) {
+		if (*p == '\t' || *p == '\n' || *p == '\r') {
+			fputc(oneline ? ' ' : *p == '\r' ? '\n' : *p, fp);
+			if (*p == '\r' && p[1] == '\n')
+				p++;
+		} else if (*p < 0x20 || *p == 0x7f)
+			fputs(repl, fp);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			fputs(repl, fp);	/* C1 */
+			p++;
+		} else if (*p == 0xd8 && p[1] == 0x9c) {
+			fputs(repl, fp);	/* U+061C */
+			p++;
+		} else if (*p == 0xe2 && p[1] == 0x80 && p[2] != '\0' &&
+		    ((cp = p[2]) == 0x8e || cp == 0x8f ||
+		    (cp >= 0xaa && cp <= 0xae))) {
+			fputs(repl, fp);	/* U+200E-F, U+202A-E */
+			p += 2;
+		} else if (*p == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
+		    p[2] <= 0xa9) {
+			fputs(repl, fp);	/* U+2066-9 */
+			p += 2;
+		} else
+			fputc(*p, fp);
+	}
+}
+
+/* One line per article: id, date, feed, title as plain text. */
 static int
 list_one(void *ctx, const struct article *a, const struct store_article_meta *m)
 {
 	struct lister *l = ctx;
 	char when[40] = "-";
-	const char *feed, *p;
+	char *feed, *title;
 
 	if (l->json) {
 		json_t *o = record_json(a, m);
@@ -211,14 +252,20 @@ list_one(void *ctx, const struct article *a, const struct store_article_meta *m)
 		if (a->has_published)
 			date_strftime_local(&a->published, "%Y-%m-%d %H:%M",
 			    when, sizeof(when));
-		feed = m->feed_name ? m->feed_name : m->feed_title ?
-		    m->feed_title : m->feed_url;
-		printf("%lld\t%s\t%s\t", (long long)m->id, when,
-		    feed ? feed : "");
-		for (p = a->title ? a->title : ""; *p; p++)
-			putchar(*p == '\t' || *p == '\n' || *p == '\r' ?
-			    ' ' : *p);
+		if (m->feed_name != NULL)
+			feed = xstrdup(m->feed_name);
+		else if (m->feed_title != NULL)
+			feed = article_text_title(m->feed_title);
+		else
+			feed = xstrdup(m->feed_url ? m->feed_url : "");
+		title = article_text_title(a->title ? a->title : "");
+		printf("%lld\t%s\t", (long long)m->id, when);
+		term_put(feed, 1, stdout);
+		putchar('\t');
+		term_put(title, 1, stdout);
 		putchar('\n');
+		free(feed);
+		free(title);
 	}
 	l->count++;
 	return 0;
@@ -380,7 +427,7 @@ cmd_show(int argc, char **argv)
 		struct buf b = { 0 };
 
 		article_text_render(a, m.feed_title, &b);
-		fwrite(b.data ? b.data : "", 1, b.len, stdout);
+		term_put(buf_str(&b), 0, stdout);
 		buf_free(&b);
 	}
 	article_free(a);

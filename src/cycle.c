@@ -13,6 +13,7 @@
 #include "err.h"
 #include "ingest.h"
 #include "log.h"
+#include "url.h"
 #include "xmalloc.h"
 
 void
@@ -131,6 +132,18 @@ cycle_read_auth(const char *path, char *ebuf, size_t n)
 		return NULL;
 	}
 	return xstrdup(line);
+}
+
+char *
+cycle_auth(const struct feedlist_feed *fc, char *ebuf, size_t n)
+{
+	if (n > 0)
+		ebuf[0] = '\0';
+	if (fc->auth_file != NULL)
+		return cycle_read_auth(fc->auth_file, ebuf, n);
+	if (fc->userinfo != NULL)
+		return url_userinfo_decode(fc->userinfo);
+	return NULL;
 }
 
 static enum dedup_identity

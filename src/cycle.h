@@ -54,6 +54,10 @@ int	cycle_is_due(const struct store_feed *sf,
  * also refuses anything but a regular file, and never blocks opening
  * one (a FIFO). */
 char	*cycle_read_auth(const char *path, char *ebuf, size_t n);
+/* The "user:password" a request for fc sends: its auth_file's, else the
+ * credentials its URL was written with, else NULL (ebuf then empty).  A new
+ * string, or NULL with a message in ebuf when the auth_file is unusable. */
+char	*cycle_auth(const struct feedlist_feed *fc, char *ebuf, size_t n);
 
 /* Applies one finished transfer of feed id (configured as fc) to the
  * store.  Returns 0, or the store's error (the outcome says what

@@ -200,9 +200,8 @@ load_auth(struct dfeed *d)
 
 	free(d->auth);
 	d->auth = NULL;
-	if (d->fc->auth_file != NULL &&
-	    (d->auth = cycle_read_auth(d->fc->auth_file, ebuf,
-	    sizeof(ebuf))) == NULL)
+	if ((d->auth = cycle_auth(d->fc, ebuf, sizeof(ebuf))) == NULL &&
+	    ebuf[0] != '\0')
 		log_warnx("%s: %s", fname(d), ebuf);
 }
 

@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -612,6 +614,31 @@ exec_env(const struct export_target *t, const struct export_item *it)
 	return env;
 }
 
+#ifndef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
+/* Marks every open descriptor from low up close-on-exec (harmless to us:
+ * tidings runs no program that should inherit one). */
+static void
+cloexec_from(int low)
+{
+	DIR *d;
+	struct dirent *e;
+	int fd, dfd, fl;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return;
+	dfd = dirfd(d);
+	while ((e = readdir(d)) != NULL) {
+		fd = atoi(e->d_name);
+		if (fd < low || fd == dfd || e->d_name[0] < '0' ||
+		    e->d_name[0] > '9')
+			continue;
+		if ((fl = fcntl(fd, F_GETFD)) != -1 && !(fl & FD_CLOEXEC))
+			fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+	}
+	closedir(d);
+}
+#endif
+
 enum export_status
 export_exec_start(struct export_target *t, const struct export_item *it,
     struct export_job **out, char *ebuf, size_t n)
@@ -657,6 +684,14 @@ export_exec_start(struct export_target *t, const struct export_item *it,
 	posix_spawn_file_actions_adddup2(&fa, fd, 0);
 	if (fd != 0)
 		posix_spawn_file_actions_addclose(&fa, fd);
+	/* The command gets 0-2 only: not libcurl's sockets (a feed server's
+	 * open connection), nor the database, nor any other descriptor
+	 * someone opened without O_CLOEXEC. */
+#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#else
+	cloexec_from(3);
+#endif
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
 	sigfillset(&all);

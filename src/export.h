@@ -29,6 +29,7 @@
  *
  * Exec targets are at least once: a command that finished its work but was
  * killed before exiting runs again on the replay; TIDINGS_ID lets it notice.
+ * A command inherits descriptors 0 (the record), 1 and 2 and no other.
  *
  * The daemon should ignore SIGXFSZ, so that a file size limit reaches us as
  * EFBIG (reported as EXPORT_EFULL) instead of killing the process, and must

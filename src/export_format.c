@@ -470,7 +470,9 @@ put_url_header(struct buf *out, const char *name, const char *url)
 {
 	const char *p;
 
-	if (url == NULL || *url == '\0' || strlen(url) > 900)
+	/* nor one a link in content could not have (javascript:, data:) */
+	if (url == NULL || *url == '\0' || strlen(url) > 900 ||
+	    !html_url_allowed(url))
 		return;
 	for (p = url; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
@@ -487,9 +489,12 @@ put_html_part(const struct export_item *it, struct buf *html)
 	buf_puts(html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 	    "<title>");
 	if (a->title != NULL) {
-		e = html_escape(a->title, strlen(a->title), 0);
+		char *t = article_text_title(a->title);
+
+		e = html_escape(t, strlen(t), 0);
 		buf_puts(html, e);
 		free(e);
+		free(t);
 	}
 	buf_puts(html, "</title></head><body>\n");
 	if (a->content != NULL && *a->content != '\0')
@@ -513,6 +518,7 @@ export_format_mail(const struct export_item *it, struct buf *out)
 	const struct date_time *d = NULL;
 	char hex[65], slug[EXPORT_SLUG_MAX + 1], rev[24] = "";
 	const char *from;
+	char *title, *feed_title;
 	struct buf part = { 0 };
 
 	id_hash(it, hex);
@@ -530,22 +536,24 @@ export_format_mail(const struct export_item *it, struct buf *out)
 		export_format_rfc5322_date(d->utc, d->tzoff, out);
 	else
 		export_format_rfc5322_date(export_format_date(it), 0, out);
+	/* Headers are plain text: titles lose their markup. */
+	title = article_text_title(a->title);
+	feed_title = article_text_title(it->feed_title);
 	buf_puts(out, "\nFrom: ");
-	from = a->author && *a->author ? a->author : it->feed_title;
+	from = a->author && *a->author ? a->author : feed_title;
 	if (from == NULL || *from == '\0')
 		from = slug;
 	put_phrase(from, out);
 	buf_printf(out, " <%s@tidings.invalid>\n", slug);
 	buf_puts(out, "Subject: ");
-	export_format_rfc2047(a->title ? a->title : "", HDR_LINE - 9, out);
+	export_format_rfc2047(title ? title : "", HDR_LINE - 9, out);
 	buf_printf(out, "\nMessage-ID: <%s%s@tidings.invalid>\n", hex, rev);
 	/* A later revision threads under the first one in a mail client. */
 	if (it->revision > 1)
 		buf_printf(out, "In-Reply-To: <%s@tidings.invalid>\n"
 		    "References: <%s@tidings.invalid>\n", hex, hex);
 	buf_puts(out, "List-Id: ");
-	put_phrase(it->feed_title && *it->feed_title ? it->feed_title : slug,
-	    out);
+	put_phrase(feed_title && *feed_title ? feed_title : slug, out);
 	buf_printf(out, " <%s.tidings.invalid>\n", slug);
 	put_url_header(out, "Content-Base", a->link);
 	put_url_header(out, "X-Tidings-Link", a->link);
@@ -569,6 +577,8 @@ export_format_mail(const struct export_item *it, struct buf *out)
 	quoted_printable(part.data ? part.data : "", part.len, out);
 	buf_printf(out, "\n--=_tidings_%s--\n", hex);
 	buf_free(&part);
+	free(title);
+	free(feed_title);
 }
 
 int

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define FEEDLIST_MAX_BYTES	(16 * 1024 * 1024)
@@ -35,6 +36,7 @@ static void
 feed_clear(struct feedlist_feed *f)
 {
 	free(f->url);
+	free(f->userinfo);
 	free(f->name);
 	xfreev(f->tags, f->ntags);
 	free(f->user_agent);
@@ -65,7 +67,7 @@ feedlist_add(struct feedlist *fl, const char *url)
 	fl->feeds = xreallocarray(fl->feeds, fl->n + 1, sizeof(*fl->feeds));
 	f = &fl->feeds[fl->n++];
 	memset(f, 0, sizeof(*f));
-	f->url = xstrdup(url);
+	f->url = url_strip_userinfo(url, &f->userinfo);
 	f->enabled = 1;
 	return f;
 }
@@ -542,9 +544,14 @@ void
 feedlist_format(const struct feedlist_feed *f, struct buf *b)
 {
 	struct buf t = { 0 };
+	const char *p;
 	size_t i;
 
-	buf_puts(b, f->url);
+	if (f->userinfo != NULL && (p = strstr(f->url, "//")) != NULL) {
+		buf_append(b, f->url, p + 2 - f->url);
+		buf_printf(b, "%s@%s", f->userinfo, p + 2);
+	} else
+		buf_puts(b, f->url);
 	if (f->name != NULL)
 		put_option(b, "name", f->name);
 	if (f->interval > 0) {

@@ -40,6 +40,12 @@
  *               and the database but is never fetched
  *
  * A URL or name listed twice is an error naming both places.
+ *
+ * Credentials in a URL (https://user:password@host/feed) are taken out of
+ * it when the list is read: they serve the request (as auth_file would,
+ * which wins when both are given) and nothing else, so that logs, the
+ * database, `tidings feeds`, exports and links resolved against the feed
+ * never show them.  An auth_file keeps them out of the list too.
  */
 #include <stddef.h>
 
@@ -54,7 +60,9 @@ enum feedlist_identity {
 };
 
 struct feedlist_feed {
-	char		*url;
+	char		*url;		/* without user information */
+	char		*userinfo;	/* "user:password" from the URL as
+					   written (percent-encoded), or NULL */
 	char		*name;		/* NULL when the line gives none */
 	int		 interval;	/* seconds; 0: [fetch] interval */
 	char		**tags;
@@ -90,14 +98,17 @@ int	feedlist_parse_line(struct feedlist *fl, const char *file, int line,
 int	feedlist_load(struct feedlist *fl, const struct conf *c,
 	    const char *override, struct conf_diag *d);
 
-/* Adds URL as a new feed (for OPML import and tests). */
+/* Adds URL as a new feed (for OPML import and tests); its user
+ * information goes to userinfo. */
 struct feedlist_feed *feedlist_add(struct feedlist *fl, const char *url);
 
 /* The feed whose name or URL is s, or NULL. */
 const struct feedlist_feed *feedlist_find(const struct feedlist *fl,
 	    const char *s);
 
-/* Appends f as one line in the syntax above (with a newline). */
+/* Appends f as one line in the syntax above (with a newline), the URL
+ * with its user information: the line is a feed list's, like the one it
+ * came from. */
 void	feedlist_format(const struct feedlist_feed *f, struct buf *b);
 
 const char *feedlist_identity_name(enum feedlist_identity id);

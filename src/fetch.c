@@ -66,6 +66,7 @@ struct xfer {
 	int		 raw;		/* asked again without decoding */
 	long		 hstatus;	/* status of the response being read */
 	char		*location;
+	int		 cred_redirect;	/* refused: Location had credentials */
 	char		 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -363,6 +364,33 @@ header_value(const char *line, size_t len, const char *name)
 	return xstrndup(v, e - v);
 }
 
+/* A validator goes back to the server in a request header: only printable
+ * ASCII may (a bare CR would end that header and start one the server
+ * chose; control and 8-bit bytes are no ETag or date either). */
+static int
+validator_ok(const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return 0;
+	for (; *v != '\0'; v++)
+		if ((unsigned char)*v < 0x20 || (unsigned char)*v > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* Replaces *field with v (taken) when v is a usable validator, else drops
+ * both: a bad one must not survive as the previous one. */
+static void
+set_validator(char **field, char *v)
+{
+	free(*field);
+	*field = NULL;
+	if (validator_ok(v))
+		*field = v;
+	else
+		free(v);
+}
+
 static void
 reset_response(struct xfer *x)
 {
@@ -444,6 +472,33 @@ record_redirect(struct xfer *x)
 	curl_free(to);
 }
 
+/* 1 when Location, resolved against the URL being read, carries a user
+ * name or password.  A redirect does not get to choose credentials: curl
+ * would send them, and the URL could become the feed's. */
+static int
+location_has_userinfo(const struct xfer *x)
+{
+	CURLU *u;
+	char *user = NULL, *pass = NULL;
+	int has;
+
+	if (x->location == NULL)
+		return 0;
+	u = curl_url();
+	if (curl_url_set(u, CURLUPART_URL, x->current, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, x->location, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		/* curl cannot follow what it cannot parse; check the text */
+		return strchr(x->location, '@') != NULL;
+	}
+	has = curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK;
+	curl_free(user);
+	curl_free(pass);
+	curl_url_cleanup(u);
+	return has;
+}
+
 static size_t
 on_header(char *line, size_t size, size_t nitems, void *ud)
 {
@@ -464,17 +519,20 @@ on_header(char *line, size_t size, size_t nitems, void *ud)
 	if (len <= 2 && (line[0] == '\r' || line[0] == '\n')) {
 		/* End of this response's headers. */
 		if (x->hstatus >= 300 && x->hstatus < 400 &&
+		    location_has_userinfo(x)) {
+			x->cred_redirect = 1;
+			return 0;	/* ends the transfer: not followed */
+		}
+		if (x->hstatus >= 300 && x->hstatus < 400 &&
 		    x->res->nredirects < (size_t)x->f->opts.max_redirects)
 			record_redirect(x);
 		return len;
 	}
-	if ((v = header_value(line, len, "ETag")) != NULL) {
-		free(r->etag);
-		r->etag = v;
-	} else if ((v = header_value(line, len, "Last-Modified")) != NULL) {
-		free(r->last_modified);
-		r->last_modified = v;
-	} else if ((v = header_value(line, len, "Content-Type")) != NULL) {
+	if ((v = header_value(line, len, "ETag")) != NULL)
+		set_validator(&r->etag, v);
+	else if ((v = header_value(line, len, "Last-Modified")) != NULL)
+		set_validator(&r->last_modified, v);
+	else if ((v = header_value(line, len, "Content-Type")) != NULL) {
 		free(r->content_type);
 		r->content_type = v;
 	} else if ((v = header_value(line, len, "Location")) != NULL) {
@@ -679,12 +737,12 @@ start(struct fetch *f, struct xfer *x)
 	}
 	if (!is_file) {
 		l = curl_slist_append(l, ACCEPT_HEADER);
-		if (x->etag_sent != NULL) {
+		if (validator_ok(x->etag_sent)) {
 			hdr = xasprintf("If-None-Match: %s", x->etag_sent);
 			l = curl_slist_append(l, hdr);
 			free(hdr);
 		}
-		if (x->lm_sent != NULL) {
+		if (validator_ok(x->lm_sent)) {
 			hdr = xasprintf("If-Modified-Since: %s", x->lm_sent);
 			l = curl_slist_append(l, hdr);
 			free(hdr);
@@ -811,7 +869,11 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		r->status = 200;
 	r->charset = charset_of(r->content_type);
 
-	if (x->too_large) {
+	if (x->cred_redirect) {
+		r->error = FETCH_ERR_REDIRECT;
+		snprintf(r->errmsg, sizeof(r->errmsg), "HTTP %ld redirects to "
+		    "a URL with credentials: refused", x->hstatus);
+	} else if (x->too_large) {
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "
 		    "bytes", f->opts.max_body);

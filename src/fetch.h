@@ -53,6 +53,8 @@ void	fetch_opts_init(struct fetch_opts *o);
 
 struct fetch_request {
 	const char	*url;		/* http, https or file */
+	/* Validators are sent verbatim, and only when they are printable
+	 * ASCII (0x20-0x7e): anything else is not sent at all. */
 	const char	*etag;		/* sent as If-None-Match; may be NULL */
 	const char	*last_modified;	/* If-Modified-Since, verbatim */
 	const char	*user_agent;	/* NULL: the global one */
@@ -68,7 +70,8 @@ enum fetch_error {
 	FETCH_ERR_TIMEOUT,	/* connect, total or low-speed timeout */
 	FETCH_ERR_HTTP,		/* status >= 400 (or an unexpected 3xx) */
 	FETCH_ERR_TOO_LARGE,	/* body over max_body (decoded) */
-	FETCH_ERR_REDIRECT,	/* too many, or to a forbidden scheme */
+	FETCH_ERR_REDIRECT,	/* too many, to a forbidden scheme, or to a
+				   URL with a user name or password */
 	FETCH_ERR_TRANSFER,	/* dropped, truncated, bad encoding */
 	FETCH_ERR_FILE,		/* a file:// URL could not be read, or
 				 * names no regular file (a FIFO, a device
@@ -83,7 +86,10 @@ struct fetch_redirect {
 };
 
 /* Everything the transfer learned.  Header fields are those of the final
- * response; strings are NULL when absent.  Freed by fetch_result_free. */
+ * response; strings are NULL when absent.  etag and last_modified are also
+ * NULL when the server's value held anything but printable ASCII (a CR,
+ * control or 8-bit bytes): such a validator is dropped, and the next
+ * request goes out unconditional.  Freed by fetch_result_free. */
 struct fetch_result {
 	void		*ctx;		/* from the request */
 	char		*url;		/* as requested */

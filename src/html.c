@@ -139,12 +139,16 @@ static const char *const mathml_attributes[] = {
 	"xmlns", "xmlns:xlink",
 };
 
+/* feedparser's list without the animations that set an attribute (set,
+ * animate, animateColor, animateTransform): they can give any attribute
+ * any value, an onload script or a javascript: link, so they are dropped
+ * like any element not listed.  animateMotion only moves its parent. */
 static const char *const svg_elements[] = {
-	"a", "animate", "animatecolor", "animatemotion", "animatetransform",
+	"a", "animatemotion",
 	"circle", "defs", "desc", "ellipse", "font-face", "font-face-name",
 	"font-face-src", "foreignobject", "g", "glyph", "hkern", "line",
 	"lineargradient", "marker", "metadata", "missing-glyph", "mpath",
-	"path", "polygon", "polyline", "radialgradient", "rect", "set",
+	"path", "polygon", "polyline", "radialgradient", "rect",
 	"stop", "svg", "switch", "text", "title", "tspan", "use",
 };
 
@@ -1895,6 +1899,12 @@ scheme_ok(const char *u)
 	return n < sizeof(sch) && IN(uri_schemes, sch, n);
 }
 
+int
+html_url_allowed(const char *url)
+{
+	return url == NULL || scheme_ok(url);
+}
+
 static void
 uri_fix(struct san *z, const char *tag, size_t tlen, const char *name,
     struct buf *val)
@@ -1996,8 +2006,9 @@ san_start(void *ctx, const char *tag, size_t tlen, struct attr *attrs,
 
 	/*
 	 * <animate attributeName="href" values="javascript:..."> would turn
-	 * an SVG link into script (feedparser lets it through): an animation
-	 * of a link attribute keeps no values.
+	 * an SVG link into script (feedparser lets it through).  Such
+	 * elements are dropped (svg_elements); should any element left name
+	 * a link attribute to animate, it keeps no values.
 	 */
 	animates_link = 0;
 	if (svgattrs)

@@ -58,6 +58,12 @@ char	*html_sanitize_text(const char *html, size_t len, const char *base,
 char	*html_unescape(const char *s, size_t len);
 /* Escapes &, <, > (and " when quote is set); caller frees. */
 char	*html_escape(const char *s, size_t len, int quote);
+/* 1 when url (references already decoded) may go out as a link: it has no
+ * scheme (relative) or one of the harmless ones the sanitizer allows in
+ * content (http, https, ftp, mailto, magnet, ...), after leading controls
+ * and embedded tabs and newlines are skipped as browsers skip them; 0 for
+ * javascript:, vbscript:, data: and every scheme not listed.  1 for NULL. */
+int	 html_url_allowed(const char *url);
 /* 1 if s looks like HTML by feedparser's rule for RSS text of unknown type:
  * it has an end tag or a reference, every tag is one the sanitizer allows
  * and every named reference is an HTML 4 entity. */

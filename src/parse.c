@@ -109,9 +109,33 @@ parse_assign_id(struct article *a)
 	a->id = xasprintf("sha256:%s", hex);
 }
 
+/* Drops *u when its scheme is not one links in content may have. */
+static void
+keep_safe_url(char **u)
+{
+	if (*u != NULL && !html_url_allowed(*u)) {
+		free(*u);
+		*u = NULL;
+	}
+}
+
 void
 parse_finish_link(struct article *a)
 {
+	size_t i, o;
+
+	keep_safe_url(&a->link);
+	keep_safe_url(&a->comments);
+	keep_safe_url(&a->image);
+	for (i = o = 0; i < a->nenclosures; i++) {
+		if (html_url_allowed(a->enclosures[i].url))
+			a->enclosures[o++] = a->enclosures[i];
+		else {
+			free(a->enclosures[i].url);
+			free(a->enclosures[i].type);
+		}
+	}
+	a->nenclosures = o;
 	if (a->link != NULL) {
 		char *canon = url_canonical(a->link);
 

@@ -61,10 +61,13 @@ int	parse_document(const char *data, size_t len, const struct parse_opts *o,
 
 /* Applies the identity rule above to a finished item (sets a->id). */
 void	parse_assign_id(struct article *a);
-/* The steps every format shares once an item is complete: the link becomes
- * canonical (url_canonical), text is derived from content, else summary
- * (html_to_text) unless the parser set it, and the id is assigned.  Call it
- * just before handing the item to the callback. */
+/* The steps every format shares once an item is complete: the URL fields
+ * (link, comments, image, each enclosure) are dropped when their scheme is
+ * not one a link in content may have (html_url_allowed: no javascript:,
+ * vbscript:, data:), the link becomes canonical (url_canonical), text is
+ * derived from content, else summary (html_to_text) unless the parser set
+ * it, and the id is assigned.  Call it just before handing the item to the
+ * callback. */
 void	parse_finish_item(struct article *a);
 /* parse_finish_item in its two independent halves, the link and then the
  * rest (text, id), which a pipelined parse runs on its two threads. */

@@ -206,8 +206,14 @@ url_resolve(const char *base, const char *ref)
 		k = r.query_len;
 	} else {
 		if (b.auth != NULL) {
+			const char *h = b.auth + b.auth_len;
+
+			/* the host and port only: the base's credentials
+			 * are for fetching it, not for its links */
+			while (h > b.auth && h[-1] != '@')
+				h--;
 			buf_puts(&out, "//");
-			buf_append(&out, b.auth, b.auth_len);
+			buf_append(&out, h, b.auth + b.auth_len - h);
 		}
 		q = r.query;
 		k = r.query_len;
@@ -359,6 +365,63 @@ url_has_scheme(const char *url, const char *schemes)
 			return 1;
 	}
 	return 0;
+}
+
+char *
+url_strip_userinfo(const char *url, char **userinfo)
+{
+	struct parts u;
+	const char *h;
+	size_t n;
+	char *out;
+
+	if (userinfo != NULL)
+		*userinfo = NULL;
+	if (url == NULL)
+		return NULL;
+	n = strlen(url);
+	split(url, n, &u);
+	if (u.auth == NULL)
+		return xstrdup(url);
+	for (h = u.auth + u.auth_len; h > u.auth && h[-1] != '@'; h--)
+		;
+	if (h == u.auth)
+		return xstrdup(url);
+	if (userinfo != NULL)
+		*userinfo = xstrndup(u.auth, h - 1 - u.auth);
+	out = xmalloc(n - (h - u.auth) + 1);
+	memcpy(out, url, u.auth - url);
+	memcpy(out + (u.auth - url), h, n - (h - url) + 1);
+	return out;
+}
+
+static int
+hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = lower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+char *
+url_userinfo_decode(const char *userinfo)
+{
+	char *out = xstrdup(userinfo), *o = out;
+	const char *p;
+	int hi, lo;
+
+	for (p = userinfo; *p != '\0'; p++) {
+		if (*p == '%' && (hi = hex_value((unsigned char)p[1])) >= 0 &&
+		    (lo = hex_value((unsigned char)p[2])) >= 0 &&
+		    (hi | lo) != 0) {
+			*o++ = (char)(hi * 16 + lo);
+			p += 2;
+		} else
+			*o++ = *p;
+	}
+	*o = '\0';
+	return out;
 }
 
 char *

@@ -11,7 +11,10 @@
  * space around ref (and base) is trimmed.  ref comes back as it is (copied,
  * trimmed) when it has a scheme of its own ("mailto:x", "http:g"), when base
  * is NULL or has no scheme, or when base is opaque (no "//" and a path that
- * does not start with '/': "mailto:", "urn:", "data:"). */
+ * does not start with '/': "mailto:", "urn:", "data:").  The base's user
+ * information ("user:password@") never passes into the result: "img.png"
+ * against "http://u:p@h/feed" is "http://h/img.png"; a reference with an
+ * authority of its own keeps it as written. */
 char	*url_resolve(const char *base, const char *ref);
 /* The link as tidings stores it: surrounding white space trimmed, the scheme
  * in lower case (the host keeps the case the feed gave it, as feedparser
@@ -27,6 +30,15 @@ char	*url_canonical(const char *url);
 /* 1 when the URL's scheme is one of those given (comma list, e.g.
  * "http,https"), compared case-insensitively. */
 int	 url_has_scheme(const char *url, const char *schemes);
+/* url without the user information of its authority: "http://u:p@h/x" is
+ * "http://h/x"; anything else comes back as it is.  When userinfo is not
+ * NULL it gets what was removed ("u:p", still percent-encoded), or NULL.
+ * New strings; NULL when url is NULL.  Feed URLs go through it once, where
+ * they are read, so that credentials serve the request and nothing else. */
+char	*url_strip_userinfo(const char *url, char **userinfo);
+/* "user:password" for HTTP authentication from a URL's user information,
+ * %XX decoded (a %00 stays as written).  A new string. */
+char	*url_userinfo_decode(const char *userinfo);
 /* The host of an absolute URL with an authority, in lower case, without
  * user information or port ("[::1]" keeps its brackets).  A new string, or
  * NULL when there is none.  For per-host limits. */

@@ -3,6 +3,7 @@
 #endif
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -927,6 +928,64 @@ START_TEST(test_exec_ok)
 }
 END_TEST
 
+/* The command gets stdin, stdout and stderr and nothing else: no socket of
+ * a feed transfer, no pipe, no file tidings happens to hold open.  The
+ * shell's own descriptors are listed (ls -l /proc/SHELL/fd); /bin/sh may
+ * keep copies of 0-2 of its own up there, so the test looks for what we
+ * opened rather than for exactly three entries. */
+START_TEST(test_exec_inherits_no_descriptor)
+{
+	struct article *a = sample_article(14);
+	struct export_item it = item_for(a);
+	struct export_target *t;
+	char ebuf[256], *cmd, *p, *got, *held, *line;
+	int sv[2], pp[2], fd;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(pipe(pp), 0);
+	held = xasprintf("%s/held", tmpdir);
+	fd = open(held, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	/* One far up too, where a loop up to a guessed limit would stop. */
+	ck_assert_int_eq(dup2(fd, 900), 900);
+	cmd = xasprintf("exec >'%s/fds'; ls -l /proc/$$/fd", outdir);
+	t = exec_target(cmd);
+	ck_assert_msg(export_deliver(t, &it, ebuf, sizeof(ebuf)) == EXPORT_OK,
+	    "%s", ebuf);
+	p = xasprintf("%s/fds", outdir);
+	got = slurp(p, NULL);
+	ck_assert_msg(strstr(got, " 0 -> ") != NULL, "%s", got);
+	ck_assert_msg(strstr(got, " 900 -> ") == NULL && strstr(got, held) ==
+	    NULL, "the command inherited:\n%s", got);
+	/* Above 2, nothing but the shell's copies of its own 0-2 (which
+	 * here are a deleted temporary file, a regular file and /dev/null
+	 * at most; our stderr may be a pipe, theirs never a socket). */
+	for (line = got; (line = strstr(line, " -> ")) != NULL; line += 4) {
+		const char *num = line;
+
+		while (num > got && num[-1] != ' ')
+			num--;
+		if (atoi(num) <= 2)
+			continue;
+		ck_assert_msg(strncmp(line + 4, "socket:", 7) != 0 &&
+		    strncmp(line + 4, "pipe:", 5) != 0,
+		    "the command inherited:\n%s", got);
+	}
+	close(sv[0]);
+	close(sv[1]);
+	close(pp[0]);
+	close(pp[1]);
+	close(fd);
+	close(900);
+	free(got);
+	free(p);
+	free(held);
+	free(cmd);
+	export_target_free(t);
+	article_free(a);
+}
+END_TEST
+
 START_TEST(test_exec_failure_and_argv)
 {
 	struct article *a = sample_article(11);
@@ -1381,6 +1440,7 @@ export_suite(void)
 	tcase_set_timeout(exec, 30);
 	tcase_add_test(exec, test_exec_ok);
 	tcase_add_test(exec, test_exec_failure_and_argv);
+	tcase_add_test(exec, test_exec_inherits_no_descriptor);
 	tcase_add_test(exec, test_exec_timeout_kills_group);
 	tcase_add_test(exec, test_exec_concurrency_cap);
 	tcase_add_loop_test(exec, test_outbox_sets_aside, 0, 2);

@@ -594,6 +594,49 @@ START_TEST(test_mail_parses)
 }
 END_TEST
 
+/* Plain-text places get a plain-text title, and a link that is no safe
+ * URL (javascript:, data:, vbscript:) goes into no header. */
+START_TEST(test_mail_plain_title_and_safe_links)
+{
+	static const char *const bad[] = { "javascript:alert(1)",
+	    " JaVa\tScript:alert(1)", "data:text/html,<script>x</script>",
+	    "vbscript:msgbox" };
+	struct article *a = reference_article();
+	struct export_item it = item_for(a);
+	struct buf out = { 0 };
+	size_t i;
+
+	article_set(&a->title, "<img src=\"x\" />Title <b>bold</b>");
+	it.feed_title = "F <i>x</i>";
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		article_set(&a->link, bad[i]);
+		buf_reset(&out);
+		export_format_mail(&it, &out);
+		ck_assert_msg(strstr(buf_str(&out), "\nSubject: Title bold\n") !=
+		    NULL, "%s", buf_str(&out));
+		ck_assert_msg(strstr(buf_str(&out), "Content-Base") == NULL &&
+		    strstr(buf_str(&out), "X-Tidings-Link") == NULL,
+		    "link %s in a header", bad[i]);
+		ck_assert_msg(strstr(buf_str(&out), "\nList-Id: \"F x\" <") !=
+		    NULL, "%s", buf_str(&out));
+		/* quoted-printable: "=3D" is '=' */
+		ck_assert_msg(strstr(buf_str(&out), "<title>Title bold</title>") !=
+		    NULL, "%s", buf_str(&out));
+	}
+	buf_reset(&out);
+	export_format_text(&it, &out);
+	ck_assert_msg(strncmp(buf_str(&out), "Title bold\n\nF x\n", 16) == 0,
+	    "%s", buf_str(&out));
+	article_set(&a->link, "https://ukranews.example/x");
+	buf_reset(&out);
+	export_format_mail(&it, &out);
+	ck_assert(strstr(buf_str(&out),
+	    "\nContent-Base: https://ukranews.example/x\n") != NULL);
+	buf_free(&out);
+	article_free(a);
+}
+END_TEST
+
 static Suite *
 export_format_suite(void)
 {
@@ -611,6 +654,7 @@ export_format_suite(void)
 	tcase_add_test(tc, test_rfc2047);
 	tcase_add_test(tc, test_json_roundtrip);
 	tcase_add_test(tc, test_mail_parses);
+	tcase_add_test(tc, test_mail_plain_title_and_safe_links);
 	suite_add_tcase(s, tc);
 	return s;
 }

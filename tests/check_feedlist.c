@@ -253,6 +253,29 @@ START_TEST(test_format_round_trip)
 }
 END_TEST
 
+/* Credentials in a URL leave it when the list is read; a line written back
+ * (import-opml) keeps them, as the list it came from did. */
+START_TEST(test_url_credentials)
+{
+	struct feedlist fl = { 0 };
+	struct conf_diag d = { 0 };
+	struct buf b = { 0 };
+
+	ck_assert_int_eq(parse(&fl, &d,
+	    "https://alice:s3cret%40pw@example.org/feed.xml name=p\n"
+	    "https://example.org/open.xml\n"), ERR_OK);
+	ck_assert_uint_eq(fl.n, 2);
+	ck_assert_str_eq(fl.feeds[0].url, "https://example.org/feed.xml");
+	ck_assert_str_eq(fl.feeds[0].userinfo, "alice:s3cret%40pw");
+	ck_assert_ptr_null(fl.feeds[1].userinfo);
+	feedlist_format(&fl.feeds[0], &b);
+	ck_assert_str_eq(buf_str(&b),
+	    "https://alice:s3cret%40pw@example.org/feed.xml name=p\n");
+	buf_free(&b);
+	feedlist_free(&fl);
+}
+END_TEST
+
 static Suite *
 feedlist_suite(void)
 {
@@ -265,6 +288,7 @@ feedlist_suite(void)
 	tcase_add_test(tc, test_load_dir_and_duplicates);
 	tcase_add_test(tc, test_load_configured_pattern);
 	tcase_add_test(tc, test_format_round_trip);
+	tcase_add_test(tc, test_url_credentials);
 	suite_add_tcase(s, tc);
 	return s;
 }

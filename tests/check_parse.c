@@ -1021,6 +1021,79 @@ parse_item_with(struct result *r, const char *inner, const char *base)
 	ck_assert_uint_eq(r->nitems, 1);
 }
 
+/* Every URL field passes the scheme allowlist that links in content pass:
+ * a javascript: (data:, vbscript:) link, comments page or enclosure is
+ * dropped, a relative or http one stays. */
+START_TEST(test_url_fields_allowlist)
+{
+	static const char *const bad[] = { "javascript:alert(1)",
+	    " JaVa&#9;Script:alert(1)", "data:text/html,x", "vbscript:x" };
+	struct result r;
+	struct buf b = { 0 };
+	size_t i, k, n;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_reset(&b);
+		buf_printf(&b, "<guid>g</guid><link>%s</link>"
+		    "<comments>%s</comments>"
+		    "<enclosure url=\"%s\" type=\"audio/mpeg\" length=\"1\"/>"
+		    "<enclosure url=\"/ok.mp3\" type=\"audio/mpeg\"/>",
+		    bad[i], bad[i], bad[i]);
+		parse_item_with(&r, buf_str(&b), "http://e.example/feed");
+		/* (a tab makes " JaVa\tScript:" no scheme: it resolves as a
+		 * relative path, to an http URL, which is harmless) */
+		ck_assert_msg(r.items[0]->link == NULL ||
+		    strncmp(r.items[0]->link, "http://e.example/", 17) == 0,
+		    "link %s kept: %s", bad[i], r.items[0]->link);
+		ck_assert_msg(r.items[0]->comments == NULL ||
+		    strncmp(r.items[0]->comments, "http://e.example/", 17) == 0,
+		    "comments %s kept: %s", bad[i], r.items[0]->comments);
+		n = r.items[0]->nenclosures;
+		ck_assert_uint_ge(n, 1);
+		for (k = 0; k < n; k++)
+			ck_assert_msg(strncmp(r.items[0]->enclosures[k].url,
+			    "http://e.example/", 17) == 0, "enclosure %s",
+			    r.items[0]->enclosures[k].url);
+		ck_assert_str_eq(r.items[0]->enclosures[n - 1].url,
+		    "http://e.example/ok.mp3");
+		result_free(&r);
+	}
+	/* Without a base nothing resolves: the raw values are checked. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_reset(&b);
+		buf_printf(&b, "<guid>g</guid><link>%s</link>"
+		    "<comments>%s</comments>", bad[i], bad[i]);
+		parse_item_with(&r, buf_str(&b), NULL);
+		ck_assert_msg(r.items[0]->link == NULL, "link %s kept: %s",
+		    bad[i], r.items[0]->link);
+		ck_assert_ptr_null(r.items[0]->comments);
+		result_free(&r);
+	}
+	/* JSON Feed too. */
+	buf_reset(&b);
+	buf_puts(&b, "{\"version\": \"https://jsonfeed.org/version/1.1\", "
+	    "\"title\": \"j\", \"items\": [{\"id\": \"1\", \"url\": "
+	    "\"javascript:alert(1)\", \"external_url\": \"javascript:x\", "
+	    "\"attachments\": [{\"url\": \"javascript:y\", \"mime_type\": "
+	    "\"audio/mpeg\"}]}]}");
+	parse_mem(&r, b.data, b.len, NULL);
+	ck_assert_int_eq(r.rc, ERR_OK);
+	ck_assert_uint_eq(r.nitems, 1);
+	ck_assert_ptr_null(r.items[0]->link);
+	ck_assert_uint_eq(r.items[0]->nenclosures, 0);
+	result_free(&r);
+	/* Relative, http and other harmless schemes stay. */
+	parse_item_with(&r, "<link>/a</link><comments>https://c.example/"
+	    "</comments><enclosure url=\"magnet:?xt=1\" type=\"a/b\"/>",
+	    "http://e.example/feed");
+	ck_assert_str_eq(r.items[0]->link, "http://e.example/a");
+	ck_assert_str_eq(r.items[0]->comments, "https://c.example/");
+	ck_assert_uint_eq(r.items[0]->nenclosures, 1);
+	result_free(&r);
+	buf_free(&b);
+}
+END_TEST
+
 /* Each source against the next one down, in both document orders. */
 START_TEST(test_media_image_priority)
 {
@@ -1642,6 +1715,7 @@ parse_suite(void)
 	tcase_add_test(tc, test_callback_stops);
 	tcase_add_test(tc, test_media_image_sources);
 	tcase_add_test(tc, test_media_image_priority);
+	tcase_add_test(tc, test_url_fields_allowlist);
 	tcase_add_test(tc, test_media_image_urls);
 	tcase_add_test(tc, test_itunes_duration);
 	tcase_add_test(tc, test_comment_count);

@@ -136,9 +136,10 @@ START_TEST(test_resolve_more)
 		{ "a/b/c/../../../../../d", "https://ukranews.example/d" },
 		{ "./", "https://ukranews.example/en/" },
 	};
+	/* the port stays, the base's credentials do not (test_userinfo) */
 	static const struct pair auth[] = {
-		{ "../c", "http://u:p@h:8080/c" },
-		{ "/x?y#z", "http://u:p@h:8080/x?y#z" },
+		{ "../c", "http://h:8080/c" },
+		{ "/x?y#z", "http://h:8080/x?y#z" },
 	};
 	static const struct pair unresolved[] = {
 		{ "g", "g" },
@@ -353,6 +354,63 @@ START_TEST(test_host)
 }
 END_TEST
 
+/* Credentials in a feed URL are for fetching it: links resolved against
+ * it never carry them, and the URL tidings keeps has none. */
+START_TEST(test_userinfo)
+{
+	static const struct pair res[] = {
+		{ "img.png", "http://h.example/d/img.png" },
+		{ "/a", "http://h.example/a" },
+		{ "?q", "http://h.example/d/feed?q" },
+		{ "", "http://h.example/d/feed" },
+		{ "#f", "http://h.example/d/feed#f" },
+		{ "//bob@o.example/x", "http://bob@o.example/x" },
+		{ "http://carol:pw@o.example/", "http://carol:pw@o.example/" },
+	};
+	static const struct pair strip[] = {
+		{ "http://alice:s3cretpw@h.example:8080/f?a=b@c#@",
+		    "http://h.example:8080/f?a=b@c#@" },
+		{ "https://a@b@h.example/", "https://h.example/" },
+		{ "http://@h.example/", "http://h.example/" },
+		{ "http://h.example/a@b", "http://h.example/a@b" },
+		{ "file:///x/y@z.xml", "file:///x/y@z.xml" },
+		{ "mailto:a@b.example", "mailto:a@b.example" },
+	};
+	char *got, *ui;
+	size_t i;
+
+	for (i = 0; i < N(res); i++) {
+		got = url_resolve("http://alice:s3cretpw@h.example/d/feed",
+		    res[i].in);
+		ck_assert_msg(strcmp(got, res[i].want) == 0,
+		    "resolve(\"%s\"): got \"%s\"", res[i].in, got);
+		free(got);
+	}
+	for (i = 0; i < N(strip); i++) {
+		got = url_strip_userinfo(strip[i].in, NULL);
+		ck_assert_msg(strcmp(got, strip[i].want) == 0,
+		    "strip(\"%s\"): got \"%s\"", strip[i].in, got);
+		free(got);
+	}
+	got = url_strip_userinfo("http://al%69ce:p%40ss%3Aw%00rd@h/", &ui);
+	ck_assert_str_eq(got, "http://h/");
+	ck_assert_str_eq(ui, "al%69ce:p%40ss%3Aw%00rd");
+	free(got);
+	got = url_userinfo_decode(ui);
+	ck_assert_str_eq(got, "alice:p@ss:w%00rd");
+	free(got);
+	free(ui);
+	got = url_strip_userinfo("http://h/x", &ui);
+	ck_assert_ptr_null(ui);
+	free(got);
+	got = url_userinfo_decode("%4%zz%");
+	ck_assert_str_eq(got, "%4%zz%");
+	free(got);
+	ck_assert_ptr_null(url_strip_userinfo(NULL, &ui));
+	ck_assert_ptr_null(ui);
+}
+END_TEST
+
 /* Prefixes in buffers of their exact size: ASan catches any read past NUL. */
 START_TEST(test_prefixes_in_exact_buffers)
 {
@@ -397,6 +455,7 @@ url_suite(void)
 	tcase_add_test(tc, test_canonical);
 	tcase_add_test(tc, test_has_scheme);
 	tcase_add_test(tc, test_host);
+	tcase_add_test(tc, test_userinfo);
 	tcase_add_test(tc, test_prefixes_in_exact_buffers);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

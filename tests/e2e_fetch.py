@@ -68,6 +68,10 @@ class Handler(tidings_test.Handler):
                 self.send(304, b"", [("ETag", '"v1"')])
             else:
                 self.send(200, FEED, [("ETag", '"v1"')])
+        elif p == "/evil-validators":
+            # A bare CR (header splitting) and control and 8-bit bytes.
+            self.send(200, FEED, [("ETag", '"a\rX-Evil: 1"'),
+                                  ("Last-Modified", "\x01\xff\x7f")])
         elif p == "/lm":
             if h.get("If-Modified-Since") == LM:
                 self.send(304)
@@ -224,6 +228,18 @@ check(requests_for("/lm")[-1][1].get("if-modified-since") == LM,
 r = one("/lm")
 check(r["status"] == 200 and "if-modified-since" not in requests_for("/lm")[-1][1],
       "no validator, no conditional header", r)
+
+# Validators that are not printable ASCII are dropped, never sent back: a
+# bare CR would split the request header, so the next fetch is
+# unconditional.
+r = one("/evil-validators")
+check(r["status"] == 200 and r["etag"] is None and r["last_modified"] is None,
+      "an ETag with a CR and a Last-Modified of control bytes are dropped", r)
+r = one("--etag", '"a\rX-Evil: 1"', "--last-modified", "\x01\x7f Oct", "/etag")
+sent = requests_for("/etag")[-1][1]
+check(r["status"] == 200 and "x-evil" not in sent and "if-none-match" not in sent
+      and "if-modified-since" not in sent,
+      "a stored validator with a CR or control bytes is not sent", sent)
 
 # Redirect chains: permanent moves are reported, temporary ones are not.
 r = one("/r301")
