@@ -302,8 +302,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_FEED_BY_URL] = "SELECT id FROM feeds WHERE url = ?1",
 	[S_FEED_BY_NAME] = "SELECT id FROM feeds WHERE name = ?1 ORDER BY id"
 	    " LIMIT 1",
+	/* another process may add the same feed between our look-up and
+	 * this insert: then the look-up is repeated */
 	[S_FEED_INSERT] = "INSERT INTO feeds (url, name, created)"
-	    " VALUES (?1, ?2, ?3)",
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (url) DO NOTHING",
 	[S_FEED_SET_NAME] = "UPDATE feeds SET name = ?2 WHERE id = ?1"
 	    " AND name IS NOT ?2",
 	[S_FEED_GET] = "SELECT " FEED_COLS " FROM feeds WHERE id = ?1",
@@ -804,6 +806,49 @@ ckpt_between(struct store *st)
 		ck->frames = 0;
 }
 
+/* How long store_open waits for other processes (SQLite's busy timeout,
+ * and the switch to WAL mode below). */
+#define OPEN_WAIT_MS	10000
+
+/*
+ * Switches a new database to WAL mode; mode gets what it is after.  The
+ * switch needs the file to itself, and SQLite does not wait for that: a
+ * second process that opens the fresh file at the same moment (reading
+ * its schema, or creating it) makes it fail at once with "database is
+ * locked".  Wait for the other one then, as the busy timeout would.
+ */
+static int
+wal_mode(struct store *st, char *mode, size_t len, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int waited = 0, rc;
+
+	for (;;) {
+		if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
+		    &s, NULL) != SQLITE_OK) {
+			rc = sqlite3_errcode(st->db);
+			if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+			    waited < OPEN_WAIT_MS)
+				goto again;
+			return db_error(st, ebuf, n, "journal_mode");
+		}
+		mode[0] = '\0';
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(mode, len, "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+		rc = sqlite3_finalize(s);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_errcode(st->db);
+		/* the caller reports any other outcome */
+		if (strcmp(mode, "wal") == 0 || waited >= OPEN_WAIT_MS ||
+		    (rc != SQLITE_BUSY && rc != SQLITE_LOCKED))
+			return ERR_OK;
+again:
+		usleep(20 * 1000);
+		waited += 20;
+	}
+}
+
 int
 store_open(const char *path, int flags, struct store **stp, char *ebuf,
     size_t n)
@@ -836,19 +881,10 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 	sqlite3_extended_result_codes(st->db, 0);
 	/* The daemon and a consumer's writes (none) or a second ingest can
 	 * meet; waiting a few seconds beats failing a batch. */
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, OPEN_WAIT_MS);
 	if (!(flags & STORE_RDONLY)) {
-		sqlite3_stmt *s;
-
-		if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
-		    &s, NULL) != SQLITE_OK) {
-			rc = db_error(st, ebuf, n, "journal_mode");
+		if ((rc = wal_mode(st, mode, sizeof(mode), ebuf, n)) != ERR_OK)
 			goto fail;
-		}
-		if (sqlite3_step(s) == SQLITE_ROW)
-			snprintf(mode, sizeof(mode), "%s",
-			    (const char *)sqlite3_column_text(s, 0));
-		sqlite3_finalize(s);
 		if (strcmp(mode, "wal") != 0) {
 			rc = err_set(ebuf, n, ERR_DB, "%s: cannot switch to WAL "
 			    "mode: %s", path, sqlite3_errmsg(st->db));
@@ -1035,8 +1071,11 @@ store_feed_ensure(struct store *st, const char *url, const char *name,
 		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
 		if ((rc = run(st, s, ebuf, n, "add feed")) != ERR_OK)
 			return rc;
-		*id = sqlite3_last_insert_rowid(st->db);
-		return ERR_OK;
+		if (sqlite3_changes(st->db) == 1) {
+			*id = sqlite3_last_insert_rowid(st->db);
+			return ERR_OK;
+		}
+		rc = lookup_id(st, S_FEED_BY_URL, url, id, ebuf, n);
 	}
 	if (rc != ERR_OK || name == NULL)
 		return rc;

@@ -36,6 +36,8 @@ enum store_flags {
 };
 
 /* Opens (creating and migrating when writable) the database at path.
+ * Any number of processes may open, create and migrate one file at once:
+ * each waits (up to 10 s) for the lock the others hold, then goes on.
  * Errors name the file. */
 int	store_open(const char *path, int flags, struct store **stp,
 	    char *ebuf, size_t n);
@@ -93,7 +95,8 @@ struct store_feed {
 
 void	store_feed_clear(struct store_feed *f);
 /* Finds the feed with this URL or creates it; a non-NULL name is stored
- * (a feed renamed in the configuration keeps its articles). */
+ * (a feed renamed in the configuration keeps its articles).  Another
+ * process adding the same URL at the same time gets the same feed. */
 int	store_feed_ensure(struct store *st, const char *url, const char *name,
 	    int64_t *id, char *ebuf, size_t n);
 /* By URL, else by name; ERR_NOTFOUND when neither matches. */

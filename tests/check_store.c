@@ -1,5 +1,6 @@
 #include <check.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,71 @@ START_TEST(test_open_creates_and_migrates)
 	store_close(st);
 	ck_assert_int_eq(q1("SELECT journal_mode = 'wal' FROM "
 	    "pragma_journal_mode"), 1);
+}
+END_TEST
+
+/* Another process holds the fresh database's lock a moment (it is
+ * creating it, or switching it to WAL): store_open waits, then goes on. */
+struct locker {
+	const char	*path;
+	const char	*sql;
+	int		 ready[2];
+};
+
+static void *
+hold_lock(void *arg)
+{
+	struct locker *l = arg;
+	sqlite3 *db;
+	char c = 1;
+
+	if (sqlite3_open(l->path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, l->sql, NULL, NULL, NULL) != SQLITE_OK)
+		c = 0;
+	if (write(l->ready[1], &c, 1) != 1)
+		c = 0;
+	usleep(700 * 1000);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return NULL;
+}
+
+START_TEST(test_open_waits_for_lock)
+{
+	/* a writer creating it; a reader looking at it; both */
+	static const char *const sqls[] = {
+		"BEGIN EXCLUSIVE",
+		"BEGIN IMMEDIATE",
+		"BEGIN; SELECT count(*) FROM sqlite_master",
+	};
+	struct store *st;
+	struct locker l;
+	pthread_t th;
+	FILE *fp;
+	size_t i;
+	char c;
+
+	for (i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+		unlink(path);
+		fp = fopen(path, "w");	/* a fresh, empty database */
+		ck_assert_ptr_nonnull(fp);
+		fclose(fp);
+		l.path = path;
+		l.sql = sqls[i];
+		c = 0;
+		ck_assert_int_eq(pipe(l.ready), 0);
+		ck_assert_int_eq(pthread_create(&th, NULL, hold_lock, &l), 0);
+		ck_assert_int_eq(read(l.ready[0], &c, 1), 1);
+		ck_assert_int_eq(c, 1);
+		ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) ==
+		    ERR_OK, "%s: %s", sqls[i], ebuf);
+		ck_assert_int_eq(store_schema_version(st),
+		    STORE_SCHEMA_VERSION);
+		store_close(st);
+		pthread_join(th, NULL);
+		close(l.ready[0]);
+		close(l.ready[1]);
+	}
 }
 END_TEST
 
@@ -1869,6 +1935,7 @@ store_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_open_creates_and_migrates);
 	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_open_waits_for_lock);
 	tcase_add_test(tc, test_failed_migration_rolls_back);
 	tcase_add_test(tc, test_feed_state);
 	tcase_add_test(tc, test_new_unchanged_updated);
