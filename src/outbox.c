@@ -17,6 +17,9 @@
  * marks: large enough to spread the fsync, small enough that a replay
  * after a crash is short. */
 #define BATCH	64
+/* How long a drain without a time budget (`tidings run`) waits for
+ * another process delivering to the same target. */
+#define LOCK_WAIT_MS	(10 * 60 * 1000)
 
 /* A command of an exec target running for one event. */
 struct ojob {
@@ -51,6 +54,7 @@ struct otarget {
 	int		 retries;	/* exec: see struct oheld */
 	struct oheld	*held;
 	size_t		 nheld;
+	struct store	*locked;	/* holds the target's lock in it */
 };
 
 struct outbox {
@@ -83,6 +87,8 @@ outbox_free(struct outbox *ob)
 		for (j = 0; j < ob->v[i].nheld; j++)
 			free(ob->v[i].held[j].msg);
 		free(ob->v[i].held);
+		if (ob->v[i].locked != NULL)
+			store_target_unlock(ob->v[i].locked, ob->v[i].t->name);
 		export_target_free(ob->v[i].t);
 	}
 	free(ob->v);
@@ -375,6 +381,7 @@ struct walk {
 	time_t		 now;
 	int		 failed;	/* stop: o is failing */
 	int		 timeout;	/* stop: the budget is spent */
+	int		 again;		/* paused: walk again after flush */
 	char		 msg[800];
 };
 
@@ -547,19 +554,24 @@ walk_one(void *ctx, const struct store_event *e)
 	}
 	held_ok(w->o, e->seq);
 	w->seqs[w->nseq++] = e->seq;
+	/* A command leaves no file to fsync: its event is marked done
+	 * before the next command runs, so that a crash or a kill repeats
+	 * at most the one command that was running, not a batch. */
+	if (t->format == EXPORT_FMT_EXEC) {
+		w->again = 1;
+		return WALK_PAUSE;
+	}
 	goto next;
 skip:
-	if (store_event_done(w->st, t->name, e->seq, (int64_t)time(NULL),
-	    ebuf, sizeof(ebuf)) != ERR_OK) {
-		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", t->name, ebuf);
-		w->failed = 1;
-		return WALK_FAIL;
-	}
-	w->ob->exported++;
+	/* Marked done with the batch, after the walk: a write while the
+	 * walk's read is open fails at once (not after the busy timeout)
+	 * when another process wrote since the read began. */
+	w->seqs[w->nseq++] = e->seq;
 next:
-	if (w->nseq == BATCH)
+	if (w->nseq == BATCH) {
+		w->again = 1;
 		return WALK_PAUSE;
+	}
 	if (w->deadline != 0 && mono_ms() >= w->deadline) {
 		w->timeout = 1;
 		return WALK_PAUSE;
@@ -648,6 +660,48 @@ set_state(struct walk *w, time_t now)
 	}
 }
 
+/* ---- one deliverer per target (store_target_lock) ---- */
+
+/*
+ * Takes the target's lock unless o holds it.  Returns 1 when o holds it,
+ * 0 when another process delivers the target now (it delivers what is
+ * pending, this process's new events included), -1 on an error (in
+ * w->msg, w->failed set).
+ */
+static int
+lock_target(struct walk *w, int wait_ms)
+{
+	struct otarget *o = w->o;
+	char ebuf[512];
+	int got;
+
+	if (o->locked != NULL)
+		return 1;
+	if (store_target_lock(w->st, o->t->name, wait_ms, &got, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+		log_warnx("export %s: %s", o->t->name, ebuf);
+		w->failed = 1;
+		return -1;
+	}
+	if (!got) {
+		log_debug("export %s: another tidings process is delivering "
+		    "to it", o->t->name);
+		return 0;
+	}
+	o->locked = w->st;
+	return 1;
+}
+
+static void
+unlock_target(struct otarget *o)
+{
+	if (o->locked == NULL)
+		return;
+	store_target_unlock(o->locked, o->t->name);
+	o->locked = NULL;
+}
+
 /* ---- exec without waiting (the daemon) ---- */
 
 /* Collects the commands that finished. */
@@ -731,14 +785,9 @@ exec_one(void *ctx, const struct store_event *e)
 		if (es == EXPORT_EINVAL)
 			log_warnx("export %s: event %lld skipped: %s",
 			    t->name, (long long)e->seq, ebuf);
-		if (store_event_done(w->st, t->name, e->seq,
-		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
-			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-			w->failed = 1;
-			return WALK_FAIL;
-		}
-		w->ob->exported++;
-		return 0;
+		/* marked done after the walk (see walk_one) */
+		w->seqs[w->nseq++] = e->seq;
+		return w->nseq == BATCH ? WALK_PAUSE : 0;
 	}
 	if (es == EXPORT_EBUSY)
 		return WALK_PAUSE;
@@ -767,11 +816,20 @@ exec_drain(struct walk *w, time_t now)
 	w->failed = 0;
 	w->msg[0] = '\0';
 	w->seen = 0;
+	/* held while commands run: until their events are marked done */
+	switch (lock_target(w, 0)) {
+	case 0:
+		return;
+	case -1:
+		set_state(w, now);
+		return;
+	}
 	exec_reap(w);
 	if (!w->failed && !(o->failing && now < o->next_try)) {
 		/* the running ones come first in the walk; look past them */
 		limit = (long)o->njobs + held_aside(o, now) +
 		    (o->t->max_jobs > 0 ? o->t->max_jobs : 4) + 1;
+		w->nseq = 0;
 		rc = store_events_pending(w->st, o->t->name, 0, limit,
 		    exec_one, w, ebuf, sizeof(ebuf));
 		if (rc != ERR_OK && rc != WALK_FAIL && rc != WALK_PAUSE &&
@@ -780,8 +838,22 @@ exec_drain(struct walk *w, time_t now)
 			log_warnx("export %s: %s", o->t->name, ebuf);
 			w->failed = 1;
 		}
-	} else if (!w->failed)
+		if (w->nseq > 0 && store_events_done(w->st, o->t->name,
+		    w->seqs, w->nseq, (int64_t)time(NULL), ebuf,
+		    sizeof(ebuf)) != ERR_OK) {
+			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+			log_warnx("export %s: %s", o->t->name, ebuf);
+			w->failed = 1;
+		} else
+			w->ob->exported += (long)w->nseq;
+		w->nseq = 0;
+	} else if (!w->failed) {
+		if (o->njobs == 0)
+			unlock_target(o);
 		return;		/* waiting out a backoff */
+	}
+	if (o->njobs == 0)
+		unlock_target(o);
 	if (w->failed || w->seen > 0)
 		set_state(w, now);
 }
@@ -813,11 +885,21 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 		w->msg[0] = '\0';
 		total = 0;
 		w->seen = 0;
+		/* a run waits for another process to finish its turn, so
+		 * that it leaves nothing behind; the daemon never waits */
+		switch (lock_target(w, budget_ms > 0 ? 0 : LOCK_WAIT_MS)) {
+		case 0:
+			continue;
+		case -1:
+			set_state(w, now);
+			continue;
+		}
 		for (;;) {
 			total += w->seen;
 			w->nseq = 0;
 			w->seen = 0;
 			w->timeout = 0;
+			w->again = 0;
 			rc = store_events_pending(st, w->o->t->name, 0,
 			    BATCH + held_aside(w->o, now), walk_one, w, ebuf,
 			    sizeof(ebuf));
@@ -835,9 +917,10 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 				more = 1;
 				break;
 			}
-			if (w->seen < BATCH)
+			if (w->seen < BATCH && !w->again)
 				break;
 		}
+		unlock_target(w->o);
 		/* set_state wants the events seen in all passes */
 		w->seen += total;
 		set_state(w, now);

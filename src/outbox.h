@@ -6,7 +6,16 @@
  * the pending events oldest first, renders each with the feed as recorded
  * with the event (so that a replay after a crash writes the same bytes),
  * delivers a batch, fsyncs the directory once, and only then marks the
- * batch done: a crash anywhere leads to a replay, never to a loss.
+ * batch done: a crash anywhere leads to a replay, never to a loss.  An
+ * exec event is marked done after its command, before the next one runs.
+ *
+ * One process delivers to a target at a time (store_target_lock), from
+ * reading its pending events until they are marked done: overlapping runs
+ * and a run beside the daemon deliver each event once per target.  A drain
+ * without a time budget (`tidings run`) waits for another process's turn
+ * to end; one with a budget (the daemon) passes the target over until
+ * next time.  The daemon holds an exec target's lock while its commands
+ * run.
  *
  * A failing target (missing, unwritable or full directory, a failing
  * command) keeps its events pending and is retried after export_backoff

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -523,6 +524,12 @@ struct ckpt {
 	int		 frames;	/* in the log after the last commit */
 };
 
+/* A target's delivery lock this handle holds, and how many times. */
+struct tlock {
+	off_t		 off;
+	int		 count;
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -540,6 +547,10 @@ struct store {
 					 * changed in this batch */
 	struct fp_index	 fps;
 	struct ckpt	 ck;
+	/* store_target_lock: the lock file, and the locks held through it */
+	int		 lockfd;	/* -1: not open yet */
+	struct tlock	*locks;
+	size_t		 nlocks;
 };
 
 static int
@@ -859,6 +870,7 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 
 	*stp = NULL;
 	st = xcalloc(1, sizeof(*st));
+	st->lockfd = -1;
 	st->path = xstrdup(path);
 	st->flags = flags;
 	if (flags & STORE_RDONLY) {
@@ -950,6 +962,9 @@ store_close(struct store *st)
 	if (st->in_batch)
 		store_batch_rollback(st);
 	ckpt_stop(st);
+	if (st->lockfd != -1)
+		close(st->lockfd);	/* releases every target lock */
+	free(st->locks);
 	free(st->fps.slot);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmts[i]);
@@ -2792,4 +2807,112 @@ store_targets_list(struct store *st, store_target_fn cb, void *ctx,
 	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "outbox");
 	done(s);
 	return rc;
+}
+
+/* ---- one deliverer per target ---- */
+
+/*
+ * Target locks are byte-range locks on "PATH-lock", one byte per target at
+ * an offset hashed from its name (two names sharing a byte only take turns).
+ * Open file description locks belong to this handle's descriptor, not to
+ * the process, so that they are released with it (store_close, a crash, a
+ * kill) and a child between fork and exec never keeps one past the exec
+ * (close-on-exec).
+ */
+#ifdef F_OFD_SETLK
+#define LOCK_CMD	F_OFD_SETLK
+#else
+#define LOCK_CMD	F_SETLK
+#endif
+#define LOCK_POLL_MS	20
+
+static off_t
+lock_offset(const char *target)
+{
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+
+	for (; *target != '\0'; target++)
+		h = (h ^ (unsigned char)*target) * 1099511628211ULL;
+	return (off_t)(h >> 2);
+}
+
+static struct tlock *
+lock_find(struct store *st, off_t off)
+{
+	size_t i;
+
+	for (i = 0; i < st->nlocks; i++)
+		if (st->locks[i].off == off)
+			return &st->locks[i];
+	return NULL;
+}
+
+static int
+lock_byte(int fd, off_t off, short type)
+{
+	struct flock fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = off;
+	fl.l_len = 1;
+	return fcntl(fd, LOCK_CMD, &fl);
+}
+
+int
+store_target_lock(struct store *st, const char *target, int wait_ms,
+    int *got, char *ebuf, size_t n)
+{
+	struct tlock *l;
+	off_t off = lock_offset(target);
+	char *lpath;
+	int waited = 0;
+
+	*got = 0;
+	if ((l = lock_find(st, off)) != NULL) {
+		l->count++;
+		*got = 1;
+		return ERR_OK;
+	}
+	if (st->lockfd == -1) {
+		lpath = xasprintf("%s-lock", st->path);
+		st->lockfd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (st->lockfd == -1) {
+			err_set(ebuf, n, ERR_IO, "%s: %s", lpath,
+			    strerror(errno));
+			free(lpath);
+			return ERR_IO;
+		}
+		free(lpath);
+	}
+	while (lock_byte(st->lockfd, off, F_WRLCK) == -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EACCES)
+			return err_set(ebuf, n, ERR_IO, "%s-lock: %s",
+			    st->path, strerror(errno));
+		if (waited >= wait_ms)
+			return ERR_OK;
+		usleep(LOCK_POLL_MS * 1000);
+		waited += LOCK_POLL_MS;
+	}
+	st->locks = xreallocarray(st->locks, st->nlocks + 1,
+	    sizeof(*st->locks));
+	st->locks[st->nlocks].off = off;
+	st->locks[st->nlocks++].count = 1;
+	*got = 1;
+	return ERR_OK;
+}
+
+void
+store_target_unlock(struct store *st, const char *target)
+{
+	struct tlock *l;
+
+	if ((l = lock_find(st, lock_offset(target))) == NULL ||
+	    --l->count > 0)
+		return;
+	lock_byte(st->lockfd, l->off, F_UNLCK);
+	*l = st->locks[--st->nlocks];
 }

@@ -7,9 +7,10 @@
  * interface below speaks of feeds, articles, batches and events, so that a
  * PostgreSQL backend can implement the same header later.
  *
- * Concurrency: one writer process (the daemon, or `tidings ingest`) and any
- * number of readers.  The database is in WAL mode: readers never block the
- * writer and see only whole batches.  Writes happen inside a batch
+ * Concurrency: any number of readers, and writers (the daemon, `tidings
+ * run`, `tidings ingest`) that may overlap: each write transaction waits
+ * for the one before it.  The database is in WAL mode: readers never block
+ * a writer and see only whole batches.  Writes happen inside a batch
  * (store_batch_begin .. commit), one per feed document; a failure anywhere
  * in a batch (a full disk included) rolls the whole batch back.
  *
@@ -266,6 +267,22 @@ int	store_events_done(struct store *st, const char *target,
  * every feed), whose article still exists, oldest first: for re-exports. */
 int	store_events_list(struct store *st, int64_t since, int64_t feed_id,
 	    store_event_fn cb, void *ctx, char *ebuf, size_t n);
+
+/*
+ * One deliverer per target: whoever delivers a target's events holds its
+ * lock from reading them as pending until they are marked done, so that
+ * overlapping runs, or a run beside the daemon, never hand one event to a
+ * target twice.  The lock is the operating system's, on the file
+ * "PATH-lock" beside the database: a process that dies or is killed lets
+ * go of it at once.  wait_ms: how long to wait for another process that
+ * holds it (0: not at all).  *got is 1 when this handle holds it (taking
+ * it again only counts; each store_target_lock that got it needs one
+ * store_target_unlock), 0 when another process kept it.  ERR_IO when the
+ * lock file cannot be opened.  store_close releases every lock.
+ */
+int	store_target_lock(struct store *st, const char *target, int wait_ms,
+	    int *got, char *ebuf, size_t n);
+void	store_target_unlock(struct store *st, const char *target);
 
 /* What an exporter last reported for a target (msg NULL: all is well), so
  * that `tidings outbox` can say why events wait.  Its own statement; may be

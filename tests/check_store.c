@@ -191,6 +191,45 @@ START_TEST(test_open_waits_for_lock)
 }
 END_TEST
 
+START_TEST(test_target_lock)
+{
+	struct store *a, *b;
+	int got;
+
+	ck_assert_int_eq(store_open(path, 0, &a, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_open(path, 0, &b, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_target_lock(a, "t", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	/* taking it again only counts */
+	ck_assert_int_eq(store_target_lock(a, "t", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	/* another handle (as another process) does not get it, not even
+	 * after waiting a little; another target is free */
+	ck_assert_int_eq(store_target_lock(b, "t", 100, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(store_target_lock(b, "u", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	store_target_unlock(a, "t");
+	ck_assert_int_eq(store_target_lock(b, "t", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 0);
+	store_target_unlock(a, "t");
+	ck_assert_int_eq(store_target_lock(b, "t", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	/* closing a handle lets go of its locks */
+	store_close(b);
+	ck_assert_int_eq(store_target_lock(a, "u", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	store_close(a);
+}
+END_TEST
+
 START_TEST(test_open_errors)
 {
 	struct store *st = NULL;
@@ -1936,6 +1975,7 @@ store_suite(void)
 	tcase_add_test(tc, test_open_creates_and_migrates);
 	tcase_add_test(tc, test_open_errors);
 	tcase_add_test(tc, test_open_waits_for_lock);
+	tcase_add_test(tc, test_target_lock);
 	tcase_add_test(tc, test_failed_migration_rolls_back);
 	tcase_add_test(tc, test_feed_state);
 	tcase_add_test(tc, test_new_unchanged_updated);
