@@ -21,10 +21,13 @@
  * command) keeps its events pending and is retried after export_backoff
  * (retry_base doubling up to retry_max); the failure is logged once (by
  * export.c) and recorded in the store for `tidings outbox`.  Other targets
- * and the polling of feeds go on.  An exec event whose command failed
- * 1 + retries times in a row is set aside instead: the target goes on with
- * the events after it, and tries it again every retry_max; it stays
- * pending, and the store's error for the target says so.
+ * and the polling of feeds go on.  No single event holds a target back:
+ * one whose file name holds another file (a name collision) is set aside
+ * at once, and an exec event whose command failed 1 + retries times in a
+ * row likewise.  The target goes on with the events after it and tries
+ * the one set aside again every retry_max; it stays pending, the store
+ * keeps its count and reason (store_event_failed) for `tidings outbox`
+ * and later processes, and the store's error for the target says so.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -27,7 +27,7 @@
 #include "article.h"
 #include "dedup.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -242,6 +242,13 @@ struct store_event {
 	const char	*feed_name;
 	const char	*feed_title;
 	const char	*origin_url;
+	/* From store_events_pending: the target's failed attempts at this
+	 * event in a row (0 = none), until when it is set aside (0 = it is
+	 * not; it still counts), and the last failure.  See
+	 * store_event_failed. */
+	int		 fails;
+	int64_t		 aside_until;
+	const char	*fail_reason;
 };
 
 const char *store_event_kind_name(enum store_event_kind k);
@@ -262,6 +269,14 @@ int	store_event_done(struct store *st, const char *target, int64_t seq,
 int	store_events_done(struct store *st, const char *target,
 	    const int64_t *seqs, size_t nseqs, int64_t now, char *ebuf,
 	    size_t n);
+
+/* Records a failed delivery of event seq to target: fails in a row so
+ * far, the reason, and until when the target passes it over (0: not set
+ * aside, it only counts).  Marking the event done forgets it.  Its own
+ * statement: call it outside a walk of store_events_pending. */
+int	store_event_failed(struct store *st, const char *target, int64_t seq,
+	    int fails, int64_t until, const char *reason, int64_t now,
+	    char *ebuf, size_t n);
 
 /* Every event (done or not) created at or after since, of feed_id (0 =
  * every feed), whose article still exists, oldest first: for re-exports. */
