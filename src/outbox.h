@@ -80,7 +80,7 @@ int		 outbox_busy(const struct outbox *ob);
  */
 int		 outbox_drain(struct outbox *ob, struct store *st, time_t now,
 		    long budget_ms);
-/* The earliest time a failing target, or an exec event set aside, is
+/* The earliest time a failing target, or an event set aside, is
  * retried; 0 when none is waiting. */
 time_t		 outbox_next_retry(const struct outbox *ob);
 /* How many targets failed at their last attempt. */
