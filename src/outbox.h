@@ -45,6 +45,8 @@ struct outbox;
 #define OUTBOX_RETRIES	5
 
 struct outbox	*outbox_new(void);
+/* Kills the commands still running and lets go of the target locks it
+ * holds: call it before store_close of the store it drained. */
 void		 outbox_free(struct outbox *ob);
 /* Takes ownership of t. */
 void		 outbox_add(struct outbox *ob, struct export_target *t);
