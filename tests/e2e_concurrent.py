@@ -71,6 +71,31 @@ for attempt in range(12):
         bad.append((attempt, "feeds", fs))
 check(not bad, "8 runs at once on a fresh database all succeed, 12 times", bad[:3])
 
+# two daemons started at once on a fresh database both keep running
+conf2 = os.path.join(tmp, "two.conf")
+with open(conf2, "w") as f:
+    f.write("[daemon]\ndb = two.db\nfeeds = %s\n" % feeds)
+ds = [subprocess.Popen([TIDINGS, "daemon", "-c", conf2], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE) for _ in range(2)]
+deadline = time.time() + 30
+fs = None
+while time.time() < deadline:
+    fs = feeds_of(os.path.join(tmp, "two.db")) if os.path.exists(
+        os.path.join(tmp, "two.db")) else None
+    if isinstance(fs, list) and len(fs) == NFEEDS and \
+            all(f["articles"] == NITEMS for f in fs):
+        break
+    time.sleep(0.2)
+alive = [d.poll() is None for d in ds]
+for d in ds:
+    if d.poll() is None:
+        d.send_signal(signal.SIGTERM)
+outs = [d.communicate(timeout=60) for d in ds]
+check(alive == [True, True] and all(d.returncode == 0 for d in ds),
+      "two daemons on a fresh database both run and stop cleanly",
+      (alive, [d.returncode for d in ds], [e.decode()[-300:] for _, e in outs]))
+check(isinstance(fs, list) and len(fs) == NFEEDS, "and store every feed", fs)
+
 # ---- item 4: each article once per target, whoever delivers it ----
 BIG = 50    # items per feed: 4 * 50 articles
 with open(feeds, "w") as f:
