@@ -20,8 +20,11 @@ from tidings_test import check, finish  # noqa: E402
 
 
 def rss(title, items):
+    # dated, so that file names do not depend on when a run sees them
     body = "".join("<item><guid>%s</guid><title>%s</title><link>%s</link>"
-                   "<description>%s</description></item>" % it for it in items)
+                   "<description>%s</description>"
+                   "<pubDate>Tue, 10 Mar 2020 12:00:00 GMT</pubDate></item>" % it
+                   for it in items)
     return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
             "<title>%s</title><link>http://example.org/</link>%s"
             "</channel></rss>" % (title, body))
