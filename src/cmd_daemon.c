@@ -341,7 +341,8 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "tidings: %zu feed(s) checked, %zu failed\n",
 		    total, nfailed);
 	rv = nfailed > 0;
-	if (outbox_failing(ob) > 0)
+	/* a failing target, or articles set aside */
+	if (outbox_failing(ob) > 0 || outbox_next_retry(ob) != 0)
 		rv = run_export_failed(ob, st) || rv;
 done:
 	fetch_free(f);

@@ -270,6 +270,16 @@ show_event(void *ctx, const struct store_event *e)
 		    store_event_kind_name(e->kind), when,
 		    it.feed_title ? it.feed_title : it.feed_url,
 		    a->title ? a->title : "(untitled)");
+	/* what the target could not do with it */
+	if (e->fails > 0 && e->aside_until != 0) {
+		date_format_utc(e->aside_until, when, sizeof(when));
+		printf("    set aside after %d failed attempt%s, tried again "
+		    "from %s: %s\n", e->fails, e->fails == 1 ? "" : "s", when,
+		    e->fail_reason ? e->fail_reason : "");
+	} else if (e->fails > 0)
+		printf("    %d failed attempt%s: %s\n", e->fails,
+		    e->fails == 1 ? "" : "s",
+		    e->fail_reason ? e->fail_reason : "");
 	article_free(a);
 	outbox_item_clear(&sc);
 	return 0;

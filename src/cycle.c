@@ -183,6 +183,7 @@ cycle_apply(struct store *st, const struct conf *c,
 	struct sched_hints h;
 	const char *moved, *eclass = NULL;
 	char ibuf[256];
+	int64_t other;
 	int rc, ok = r->error == FETCH_OK;
 
 	memset(out, 0, sizeof(*out));
@@ -291,6 +292,21 @@ cycle_apply(struct store *st, const struct conf *c,
 	out->next_check = (time_t)sf.next_check;
 	rc = store_feed_put_state(st, &sf, ebuf, n);
 	if (rc == ERR_OK && sf.moved_to != NULL &&
+	    sf.moved_count >= c->permanent_redirects &&
+	    store_feed_find(st, sf.moved_to, &other, NULL, 0) == ERR_OK &&
+	    other != id) {
+		/* The new URL is another feed of the list: two feeds cannot
+		 * have one URL, and merging them would mix two histories the
+		 * operator kept apart.  The feed keeps its old URL (its
+		 * fetches follow the redirect) and moved_to says where it
+		 * went; the warning comes when the count first gets here,
+		 * the count going on past it silences later runs. */
+		if (sf.moved_count == c->permanent_redirects)
+			log_warnx("%s: moved permanently to %s, which is already "
+			    "in the feed list; keeping the old URL (remove one "
+			    "of the two from the list)", label(fc, &sf),
+			    sf.moved_to);
+	} else if (rc == ERR_OK && sf.moved_to != NULL &&
 	    sf.moved_count >= c->permanent_redirects) {
 		rc = store_feed_set_url(st, id, sf.moved_to, ebuf, n);
 		if (rc == ERR_OK) {

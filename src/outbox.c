@@ -17,26 +17,34 @@
  * marks: large enough to spread the fsync, small enough that a replay
  * after a crash is short. */
 #define BATCH	64
+/* How long a drain without a time budget (`tidings run`) waits for
+ * another process delivering to the same target. */
+#define LOCK_WAIT_MS	(10 * 60 * 1000)
 
 /* A command of an exec target running for one event. */
 struct ojob {
 	struct export_job *j;
 	int64_t		 seq;
+	int		 fails;		/* the event's failures before */
+	int64_t		 aside_until;	/* and whether it was set aside */
 };
 
 /*
- * An exec event whose command failed.  After 1 + retries failures in a row
- * it is set aside: the walks pass over it, so that one article the command
- * cannot take does not hold back the ones after it, and try it again once
- * every retry_max.  It is never marked done, so it stays pending (and
- * `tidings outbox` shows it) until a command takes it; a reload forgets
- * the counts and tries it at once.
+ * An event the target cannot take is set aside: the walks pass over it, so
+ * that one article does not hold back the ones after it, and try it again
+ * once every retry_max.  A name collision (the file name holds another
+ * file) is set aside at once; a failing command after 1 + retries failures
+ * in a row.  Failures that are the target's, not the article's (a missing
+ * or full directory), set nothing aside: the target waits, as everything
+ * it holds would fail alike.  The store keeps the count and the reason
+ * (store_event_failed), so that they outlive the process and `tidings
+ * outbox` shows them; the event stays pending until it is delivered.
  */
-struct oheld {
+struct ofail {
 	int64_t		 seq;
-	unsigned	 fails;		/* in a row */
-	time_t		 next;		/* set aside until; 0: not aside */
-	char		*msg;		/* the last failure */
+	int		 fails;
+	int64_t		 until;
+	char		*msg;
 };
 
 struct otarget {
@@ -48,9 +56,10 @@ struct otarget {
 	int		 failing;
 	int		 cleared;	/* an old error in the store is gone */
 	char		 last[800];	/* the error recorded in the store */
-	int		 retries;	/* exec: see struct oheld */
-	struct oheld	*held;
-	size_t		 nheld;
+	int		 retries;	/* exec: see struct ofail */
+	time_t		 aside_next;	/* the next try of an event set
+					 * aside, as the last drain saw */
+	struct store	*locked;	/* holds the target's lock in it */
 };
 
 struct outbox {
@@ -80,9 +89,8 @@ outbox_free(struct outbox *ob)
 		for (j = 0; j < ob->v[i].njobs; j++)
 			export_job_free(ob->v[i].jobs[j].j);
 		free(ob->v[i].jobs);
-		for (j = 0; j < ob->v[i].nheld; j++)
-			free(ob->v[i].held[j].msg);
-		free(ob->v[i].held);
+		if (ob->v[i].locked != NULL)
+			store_target_unlock(ob->v[i].locked, ob->v[i].t->name);
 		export_target_free(ob->v[i].t);
 	}
 	free(ob->v);
@@ -233,16 +241,15 @@ outbox_next_retry(const struct outbox *ob)
 {
 	const struct otarget *o;
 	time_t best = 0;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < ob->n; i++) {
 		o = &ob->v[i];
 		if (o->failing && (best == 0 || o->next_try < best))
 			best = o->next_try;
-		for (j = 0; j < o->nheld; j++)
-			if (o->held[j].next != 0 &&
-			    (best == 0 || o->held[j].next < best))
-				best = o->held[j].next;
+		if (o->aside_next != 0 &&
+		    (best == 0 || o->aside_next < best))
+			best = o->aside_next;
 	}
 	return best;
 }
@@ -375,113 +382,138 @@ struct walk {
 	time_t		 now;
 	int		 failed;	/* stop: o is failing */
 	int		 timeout;	/* stop: the budget is spent */
+	int		 again;		/* paused: walk again after flush */
+	int64_t		 last;		/* the last event the walk saw */
 	char		 msg[800];
+	/* failures to record once the walk is over (store_event_failed) */
+	struct ofail	*fails;
+	size_t		 nfails;
+	/* events set aside, for the target's error in the store */
+	size_t		 naside;
+	int64_t		 aside_seq;	/* the first of them */
+	int		 aside_fails;
+	char		 aside_msg[800];
 };
 
-/* ---- exec events that keep failing (struct oheld) ---- */
+/* ---- events set aside (struct ofail) ---- */
 
-static struct oheld *
-held_find(struct otarget *o, int64_t seq)
+/* Notes an event that is set aside until `until`, for set_state and
+ * outbox_next_retry. */
+static void
+aside_note(struct walk *w, int64_t seq, int fails, int64_t until,
+    const char *msg)
 {
-	size_t i;
+	struct otarget *o = w->o;
 
-	for (i = 0; i < o->nheld; i++)
-		if (o->held[i].seq == seq)
-			return &o->held[i];
-	return NULL;
+	if (w->naside++ == 0 || seq < w->aside_seq) {
+		w->aside_seq = seq;
+		w->aside_fails = fails;
+		snprintf(w->aside_msg, sizeof(w->aside_msg), "%s",
+		    msg != NULL ? msg : "");
+	}
+	if (o->aside_next == 0 || (time_t)until < o->aside_next)
+		o->aside_next = (time_t)until;
 }
 
-/* 1 when the walk passes over seq for now. */
+/* 1 when the walk passes over e for now. */
 static int
-held_skip(struct otarget *o, int64_t seq, time_t now)
+aside_skip(struct walk *w, const struct store_event *e)
 {
-	struct oheld *h;
-
-	if (o->nheld == 0 || (h = held_find(o, seq)) == NULL)
+	if (e->aside_until <= (int64_t)w->now)
 		return 0;
-	return h->next != 0 && now < h->next;
-}
-
-/* How many events the walks pass over: a walk asks for that many more. */
-static long
-held_aside(const struct otarget *o, time_t now)
-{
-	size_t i;
-	long k = 0;
-
-	for (i = 0; i < o->nheld; i++)
-		k += o->held[i].next != 0 && now < o->held[i].next;
-	return k;
+	aside_note(w, e->seq, e->fails, e->aside_until, e->fail_reason);
+	return 1;
 }
 
 static void
-held_ok(struct otarget *o, int64_t seq)
+delivered_after(struct walk *w, int64_t seq, int fails, int64_t until)
 {
-	struct oheld *h;
-
-	if (o->nheld == 0 || (h = held_find(o, seq)) == NULL)
-		return;
-	if (h->next != 0)
-		log_notice("export %s: event %lld delivered after %u failed "
-		    "attempts", o->t->name, (long long)seq, h->fails);
-	free(h->msg);
-	*h = o->held[--o->nheld];
+	if (until != 0)
+		log_notice("export %s: event %lld delivered after %d failed "
+		    "attempts", w->o->t->name, (long long)seq, fails);
 }
 
 /*
- * Counts a failure of seq's command.  Returns 1 when seq is (now, or
- * still) set aside: the walk goes on without it, and the target is not
- * failing because of it.
+ * Counts a failure (status es, message msg) of event seq, which had
+ * failed `fails` times in a row before and was set aside (until != 0) or
+ * not.  Returns 1 when the event is (now, or still) set aside: the walk
+ * goes on without it, and the target is not failing because of it.
  */
 static int
-held_fail(struct otarget *o, int64_t seq, const char *msg, time_t now)
+aside_fail(struct walk *w, int64_t seq, int fails, int64_t until,
+    enum export_status es, const char *msg)
 {
-	struct oheld *h;
+	struct otarget *o = w->o;
+	struct ofail *f;
+	int aside;
 
-	if (o->t->format != EXPORT_FMT_EXEC)
+	if (es != EXPORT_ECOLLISION && o->t->format != EXPORT_FMT_EXEC)
 		return 0;
-	if ((h = held_find(o, seq)) == NULL) {
-		o->held = xreallocarray(o->held, o->nheld + 1,
-		    sizeof(*o->held));
-		h = &o->held[o->nheld++];
-		memset(h, 0, sizeof(*h));
-		h->seq = seq;
-	}
-	h->fails++;
-	free(h->msg);
-	h->msg = xstrdup(msg);
-	if (o->retries < 0 || h->fails <= (unsigned)o->retries)
+	fails++;
+	aside = es == EXPORT_ECOLLISION ||
+	    (o->retries >= 0 && fails > o->retries);
+	w->fails = xreallocarray(w->fails, w->nfails + 1, sizeof(*w->fails));
+	f = &w->fails[w->nfails++];
+	f->seq = seq;
+	f->fails = fails;
+	f->until = aside ? (int64_t)w->now + o->t->retry_max_s : 0;
+	f->msg = xstrdup(msg);
+	if (!aside)
 		return 0;
-	if (h->next == 0)
-		log_warnx("export %s: event %lld failed %u times; set aside "
+	if (until == 0)
+		log_warnx("export %s: event %lld failed %d time%s; set aside "
 		    "(tried again every %us), the others go ahead: %s",
-		    o->t->name, (long long)seq, h->fails, o->t->retry_max_s,
-		    msg);
-	h->next = now + (time_t)o->t->retry_max_s;
+		    o->t->name, (long long)seq, fails, fails == 1 ? "" : "s",
+		    o->t->retry_max_s, msg);
+	aside_note(w, seq, fails, f->until, msg);
 	return 1;
+}
+
+/* Records the failures of the walk in the store. */
+static void
+aside_flush(struct walk *w)
+{
+	struct export_target *t = w->o->t;
+	char ebuf[512];
+	size_t i;
+	int rc = ERR_OK;
+
+	for (i = 0; i < w->nfails; i++) {
+		if (rc == ERR_OK)
+			rc = store_event_failed(w->st, t->name, w->fails[i].seq,
+			    w->fails[i].fails, w->fails[i].until,
+			    w->fails[i].msg, (int64_t)w->now, ebuf,
+			    sizeof(ebuf));
+		free(w->fails[i].msg);
+	}
+	w->nfails = 0;
+	if (rc != ERR_OK) {
+		/* the counts start again; nothing is lost */
+		log_warnx("export %s: %s", t->name, ebuf);
+	}
 }
 
 /* What `tidings outbox` should say while events are set aside, or NULL. */
 static const char *
-held_summary(const struct otarget *o, char *buf, size_t len)
+aside_summary(const struct walk *w, char *buf, size_t len)
 {
-	const struct oheld *first = NULL;
-	size_t i, k = 0;
-
-	for (i = 0; i < o->nheld; i++) {
-		if (o->held[i].next == 0)
-			continue;
-		k++;
-		if (first == NULL || o->held[i].seq < first->seq)
-			first = &o->held[i];
-	}
-	if (first == NULL)
+	if (w->naside == 0)
 		return NULL;
-	snprintf(buf, len, "%zu event%s set aside after %d failed attempts, "
-	    "tried again every %us; event %lld: %s", k, k == 1 ? "" : "s",
-	    o->retries + 1, o->t->retry_max_s, (long long)first->seq,
-	    first->msg);
+	snprintf(buf, len, "%zu event%s set aside after %d failed attempt%s, "
+	    "tried again every %us; event %lld: %.600s", w->naside,
+	    w->naside == 1 ? "" : "s", w->aside_fails,
+	    w->aside_fails == 1 ? "" : "s", w->o->t->retry_max_s,
+	    (long long)w->aside_seq, w->aside_msg);
 	return buf;
+}
+
+/* Before a target's walks. */
+static void
+aside_start(struct walk *w)
+{
+	w->naside = 0;
+	w->nfails = 0;
+	w->o->aside_next = 0;
 }
 
 static int
@@ -496,7 +528,8 @@ walk_one(void *ctx, const struct store_event *e)
 	char ebuf[512];
 	int rc, superseded;
 
-	if (held_skip(w->o, e->seq, w->now))
+	w->last = e->seq;
+	if (aside_skip(w, e))
 		return 0;
 	w->seen++;
 	if ((rc = outbox_item_load(w->st, e, w->ob->fl, &it, &a, &sc, ebuf,
@@ -540,26 +573,35 @@ walk_one(void *ctx, const struct store_event *e)
 	if (es != EXPORT_OK) {
 		snprintf(w->msg, sizeof(w->msg), "%s: %s",
 		    export_status_name(es), ebuf);
-		if (held_fail(w->o, e->seq, w->msg, w->now))
+		if (aside_fail(w, e->seq, e->fails, e->aside_until, es,
+		    w->msg)) {
+			/* not the target's failure: its state stays */
+			t->state = was;
 			goto next;
+		}
 		w->failed = 1;
 		return WALK_FAIL;
 	}
-	held_ok(w->o, e->seq);
+	delivered_after(w, e->seq, e->fails, e->aside_until);
 	w->seqs[w->nseq++] = e->seq;
+	/* A command leaves no file to fsync: its event is marked done
+	 * before the next command runs, so that a crash or a kill repeats
+	 * at most the one command that was running, not a batch. */
+	if (t->format == EXPORT_FMT_EXEC) {
+		w->again = 1;
+		return WALK_PAUSE;
+	}
 	goto next;
 skip:
-	if (store_event_done(w->st, t->name, e->seq, (int64_t)time(NULL),
-	    ebuf, sizeof(ebuf)) != ERR_OK) {
-		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", t->name, ebuf);
-		w->failed = 1;
-		return WALK_FAIL;
-	}
-	w->ob->exported++;
+	/* Marked done with the batch, after the walk: a write while the
+	 * walk's read is open fails at once (not after the busy timeout)
+	 * when another process wrote since the read began. */
+	w->seqs[w->nseq++] = e->seq;
 next:
-	if (w->nseq == BATCH)
+	if (w->nseq == BATCH) {
+		w->again = 1;
 		return WALK_PAUSE;
+	}
 	if (w->deadline != 0 && mono_ms() >= w->deadline) {
 		w->timeout = 1;
 		return WALK_PAUSE;
@@ -631,7 +673,7 @@ set_state(struct walk *w, time_t now)
 	}
 	/* An error an earlier process recorded goes with the first success;
 	 * while events are set aside, the store says so instead. */
-	summary = held_summary(o, sbuf, sizeof(sbuf));
+	summary = aside_summary(w, sbuf, sizeof(sbuf));
 	if (o->failing) {
 		o->failing = 0;
 		o->attempts = 0;
@@ -648,6 +690,48 @@ set_state(struct walk *w, time_t now)
 	}
 }
 
+/* ---- one deliverer per target (store_target_lock) ---- */
+
+/*
+ * Takes the target's lock unless o holds it.  Returns 1 when o holds it,
+ * 0 when another process delivers the target now (it delivers what is
+ * pending, this process's new events included), -1 on an error (in
+ * w->msg, w->failed set).
+ */
+static int
+lock_target(struct walk *w, int wait_ms)
+{
+	struct otarget *o = w->o;
+	char ebuf[512];
+	int got;
+
+	if (o->locked != NULL)
+		return 1;
+	if (store_target_lock(w->st, o->t->name, wait_ms, &got, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+		log_warnx("export %s: %s", o->t->name, ebuf);
+		w->failed = 1;
+		return -1;
+	}
+	if (!got) {
+		log_debug("export %s: another tidings process is delivering "
+		    "to it", o->t->name);
+		return 0;
+	}
+	o->locked = w->st;
+	return 1;
+}
+
+static void
+unlock_target(struct otarget *o)
+{
+	if (o->locked == NULL)
+		return;
+	store_target_unlock(o->locked, o->t->name);
+	o->locked = NULL;
+}
+
 /* ---- exec without waiting (the daemon) ---- */
 
 /* Collects the commands that finished. */
@@ -657,6 +741,7 @@ exec_reap(struct walk *w)
 	struct otarget *o = w->o;
 	char ebuf[512] = "";
 	size_t k = 0;
+	struct ojob job;
 	int64_t seq;
 	int st;
 
@@ -666,18 +751,20 @@ exec_reap(struct walk *w)
 			k++;
 			continue;
 		}
-		seq = o->jobs[k].seq;
-		export_job_free(o->jobs[k].j);
+		job = o->jobs[k];
+		seq = job.seq;
+		export_job_free(job.j);
 		o->jobs[k] = o->jobs[--o->njobs];
 		export_note_state(o->t, (enum export_status)st, ebuf);
 		if (st != EXPORT_OK) {
 			snprintf(w->msg, sizeof(w->msg), "%s: %s",
 			    export_status_name((enum export_status)st), ebuf);
-			if (!held_fail(o, seq, w->msg, w->now))
+			if (!aside_fail(w, seq, job.fails, job.aside_until,
+			    (enum export_status)st, w->msg))
 				w->failed = 1;
 			continue;
 		}
-		held_ok(o, seq);
+		delivered_after(w, seq, job.fails, job.aside_until);
 		if (store_event_done(w->st, o->t->name, seq,
 		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
 			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
@@ -708,7 +795,7 @@ exec_one(void *ctx, const struct store_event *e)
 	for (k = 0; k < o->njobs; k++)
 		if (o->jobs[k].seq == e->seq)
 			return 0;	/* running */
-	if (held_skip(o, e->seq, w->now))
+	if (aside_skip(w, e))
 		return 0;
 	if (t->max_jobs > 0 && t->running >= t->max_jobs)
 		return WALK_PAUSE;
@@ -731,14 +818,9 @@ exec_one(void *ctx, const struct store_event *e)
 		if (es == EXPORT_EINVAL)
 			log_warnx("export %s: event %lld skipped: %s",
 			    t->name, (long long)e->seq, ebuf);
-		if (store_event_done(w->st, t->name, e->seq,
-		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
-			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-			w->failed = 1;
-			return WALK_FAIL;
-		}
-		w->ob->exported++;
-		return 0;
+		/* marked done after the walk (see walk_one) */
+		w->seqs[w->nseq++] = e->seq;
+		return w->nseq == BATCH ? WALK_PAUSE : 0;
 	}
 	if (es == EXPORT_EBUSY)
 		return WALK_PAUSE;
@@ -751,6 +833,8 @@ exec_one(void *ctx, const struct store_event *e)
 	}
 	o->jobs = xreallocarray(o->jobs, o->njobs + 1, sizeof(*o->jobs));
 	o->jobs[o->njobs].j = j;
+	o->jobs[o->njobs].fails = e->fails;
+	o->jobs[o->njobs].aside_until = e->aside_until;
 	o->jobs[o->njobs++].seq = e->seq;
 	return 0;
 }
@@ -761,18 +845,26 @@ exec_drain(struct walk *w, time_t now)
 {
 	struct otarget *o = w->o;
 	char ebuf[512];
-	long limit;
 	int rc;
 
 	w->failed = 0;
 	w->msg[0] = '\0';
 	w->seen = 0;
+	/* held while commands run: until their events are marked done */
+	switch (lock_target(w, 0)) {
+	case 0:
+		return;
+	case -1:
+		set_state(w, now);
+		return;
+	}
+	aside_start(w);
 	exec_reap(w);
 	if (!w->failed && !(o->failing && now < o->next_try)) {
-		/* the running ones come first in the walk; look past them */
-		limit = (long)o->njobs + held_aside(o, now) +
-		    (o->t->max_jobs > 0 ? o->t->max_jobs : 4) + 1;
-		rc = store_events_pending(w->st, o->t->name, 0, limit,
+		/* the running ones come first in the walk, then those set
+		 * aside; it stops at the cap */
+		w->nseq = 0;
+		rc = store_events_pending(w->st, o->t->name, 0, 0,
 		    exec_one, w, ebuf, sizeof(ebuf));
 		if (rc != ERR_OK && rc != WALK_FAIL && rc != WALK_PAUSE &&
 		    !w->failed) {
@@ -780,8 +872,24 @@ exec_drain(struct walk *w, time_t now)
 			log_warnx("export %s: %s", o->t->name, ebuf);
 			w->failed = 1;
 		}
-	} else if (!w->failed)
+		if (w->nseq > 0 && store_events_done(w->st, o->t->name,
+		    w->seqs, w->nseq, (int64_t)time(NULL), ebuf,
+		    sizeof(ebuf)) != ERR_OK) {
+			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
+			log_warnx("export %s: %s", o->t->name, ebuf);
+			w->failed = 1;
+		} else
+			w->ob->exported += (long)w->nseq;
+		w->nseq = 0;
+	} else if (!w->failed) {
+		aside_flush(w);
+		if (o->njobs == 0)
+			unlock_target(o);
 		return;		/* waiting out a backoff */
+	}
+	aside_flush(w);
+	if (o->njobs == 0)
+		unlock_target(o);
 	if (w->failed || w->seen > 0)
 		set_state(w, now);
 }
@@ -813,14 +921,27 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 		w->msg[0] = '\0';
 		total = 0;
 		w->seen = 0;
+		/* a run waits for another process to finish its turn, so
+		 * that it leaves nothing behind; the daemon never waits */
+		switch (lock_target(w, budget_ms > 0 ? 0 : LOCK_WAIT_MS)) {
+		case 0:
+			continue;
+		case -1:
+			set_state(w, now);
+			continue;
+		}
+		aside_start(w);
+		w->last = 0;
 		for (;;) {
 			total += w->seen;
 			w->nseq = 0;
 			w->seen = 0;
 			w->timeout = 0;
-			rc = store_events_pending(st, w->o->t->name, 0,
-			    BATCH + held_aside(w->o, now), walk_one, w, ebuf,
-			    sizeof(ebuf));
+			w->again = 0;
+			/* each pass goes on after the last: what came before
+			 * is done or set aside */
+			rc = store_events_pending(st, w->o->t->name, w->last,
+			    0, walk_one, w, ebuf, sizeof(ebuf));
 			if (rc != ERR_OK && rc != WALK_FAIL &&
 			    rc != WALK_PAUSE && !w->failed) {
 				snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
@@ -835,9 +956,11 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 				more = 1;
 				break;
 			}
-			if (w->seen < BATCH)
+			if (w->seen < BATCH && !w->again)
 				break;
 		}
+		aside_flush(w);
+		unlock_target(w->o);
 		/* set_state wants the events seen in all passes */
 		w->seen += total;
 		set_state(w, now);
@@ -848,6 +971,7 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 			break;
 		}
 	}
+	free(w->fails);
 	free(w);
 	return more;
 }

@@ -6,16 +6,28 @@
  * the pending events oldest first, renders each with the feed as recorded
  * with the event (so that a replay after a crash writes the same bytes),
  * delivers a batch, fsyncs the directory once, and only then marks the
- * batch done: a crash anywhere leads to a replay, never to a loss.
+ * batch done: a crash anywhere leads to a replay, never to a loss.  An
+ * exec event is marked done after its command, before the next one runs.
+ *
+ * One process delivers to a target at a time (store_target_lock), from
+ * reading its pending events until they are marked done: overlapping runs
+ * and a run beside the daemon deliver each event once per target.  A drain
+ * without a time budget (`tidings run`) waits for another process's turn
+ * to end; one with a budget (the daemon) passes the target over until
+ * next time.  The daemon holds an exec target's lock while its commands
+ * run.
  *
  * A failing target (missing, unwritable or full directory, a failing
  * command) keeps its events pending and is retried after export_backoff
  * (retry_base doubling up to retry_max); the failure is logged once (by
  * export.c) and recorded in the store for `tidings outbox`.  Other targets
- * and the polling of feeds go on.  An exec event whose command failed
- * 1 + retries times in a row is set aside instead: the target goes on with
- * the events after it, and tries it again every retry_max; it stays
- * pending, and the store's error for the target says so.
+ * and the polling of feeds go on.  No single event holds a target back:
+ * one whose file name holds another file (a name collision) is set aside
+ * at once, and an exec event whose command failed 1 + retries times in a
+ * row likewise.  The target goes on with the events after it and tries
+ * the one set aside again every retry_max; it stays pending, the store
+ * keeps its count and reason (store_event_failed) for `tidings outbox`
+ * and later processes, and the store's error for the target says so.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +45,8 @@ struct outbox;
 #define OUTBOX_RETRIES	5
 
 struct outbox	*outbox_new(void);
+/* Kills the commands still running and lets go of the target locks it
+ * holds: call it before store_close of the store it drained. */
 void		 outbox_free(struct outbox *ob);
 /* Takes ownership of t. */
 void		 outbox_add(struct outbox *ob, struct export_target *t);
@@ -68,7 +82,7 @@ int		 outbox_busy(const struct outbox *ob);
  */
 int		 outbox_drain(struct outbox *ob, struct store *st, time_t now,
 		    long budget_ms);
-/* The earliest time a failing target, or an exec event set aside, is
+/* The earliest time a failing target, or an event set aside, is
  * retried; 0 when none is waiting. */
 time_t		 outbox_next_retry(const struct outbox *ob);
 /* How many targets failed at their last attempt. */

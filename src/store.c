@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -243,6 +244,18 @@ static const char *const migrations[] = {
 	" a.changed, a.sort_time, a.content_hash, a.revision,"
 	" a.image, a.duration, a.comment_count"
 	" FROM articles a JOIN feeds f ON f.id = a.feed_id;",
+	/* 5 -> 6: an event a target could not take (its file name holds
+	 * another file, its command keeps failing) is set aside for the
+	 * target with the reason, so that the events after it go out; the
+	 * row goes when the event is done. */
+	"CREATE TABLE export_aside ("
+	" target TEXT NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" fails INTEGER NOT NULL,"
+	" next_try INTEGER NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" since INTEGER NOT NULL,"
+	" PRIMARY KEY (target, seq)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -265,6 +278,7 @@ enum stmt_id {
 	S_DONE_DELETE, S_DONE_EXISTS, S_EV_SKIPPABLE, S_TARGET_SET, S_EV_MAX,
 	S_EV_FILL, S_EV_LIST, S_TARGET_ERROR, S_TARGET_LIST,
 	S_FP_GET, S_FP_PUT, S_FP_SINCE, S_FP_PRUNE,
+	S_ASIDE_PUT, S_ASIDE_DONE, S_ASIDE_BELOW, S_IDENT_TAKEN,
 	S_COUNT
 };
 
@@ -302,8 +316,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_FEED_BY_URL] = "SELECT id FROM feeds WHERE url = ?1",
 	[S_FEED_BY_NAME] = "SELECT id FROM feeds WHERE name = ?1 ORDER BY id"
 	    " LIMIT 1",
+	/* another process may add the same feed between our look-up and
+	 * this insert: then the look-up is repeated */
 	[S_FEED_INSERT] = "INSERT INTO feeds (url, name, created)"
-	    " VALUES (?1, ?2, ?3)",
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (url) DO NOTHING",
 	[S_FEED_SET_NAME] = "UPDATE feeds SET name = ?2 WHERE id = ?1"
 	    " AND name IS NOT ?2",
 	[S_FEED_GET] = "SELECT " FEED_COLS " FROM feeds WHERE id = ?1",
@@ -357,7 +373,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " duration, comment_count)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
 	    " ?14, ?15, ?16, ?17, ?18, ?18, ?19, ?20, ?21, ?22, ?23)",
-	[S_ART_UPDATE] = "UPDATE articles SET ident = ?2, guid = ?3, link = ?4,"
+	[S_ART_UPDATE] = "UPDATE articles SET ident = CASE"
+	    " WHEN substr(ident, 1, length(?2) + 2) = ?2 || ' #' THEN ident"
+	    " ELSE ?2 END, guid = ?3, link = ?4,"
 	    " title = ?5, author = ?6, published = ?7, published_tz = ?8,"
 	    " updated = ?9, updated_tz = ?10, summary = ?11, content = ?12,"
 	    " text = ?13, categories = ?14, enclosures = ?15, comments = ?16,"
@@ -409,13 +427,29 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2)"
 	    " SELECT " ART_COLS " FROM m JOIN articles a ON a.id = m.id"
 	    " JOIN feeds f ON f.id = a.feed_id ORDER BY m.rank",
-	[S_EV_PENDING] = "SELECT " EV_COLS " FROM events e"
+	[S_EV_PENDING] = "SELECT " EV_COLS ", x.fails, x.next_try, x.reason"
+	    " FROM events e LEFT JOIN export_aside x"
+	    "  ON x.target = ?1 AND x.seq = e.seq"
 	    " WHERE e.seq > max(?2, coalesce((SELECT done_below"
 	    "  FROM export_targets WHERE name = ?1), 0))"
 	    " AND NOT EXISTS (SELECT 1 FROM export_done d"
 	    "  WHERE d.target = ?1 AND d.seq = e.seq)"
 	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
 	    " ORDER BY e.seq LIMIT ?3",
+	[S_ASIDE_PUT] = "INSERT INTO export_aside (target, seq, fails,"
+	    " next_try, reason, since) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	    " ON CONFLICT (target, seq) DO UPDATE SET fails = ?3,"
+	    " next_try = ?4, reason = ?5",
+	[S_ASIDE_DONE] = "DELETE FROM export_aside WHERE target = ?1"
+	    " AND seq = ?2",
+	[S_ASIDE_BELOW] = "DELETE FROM export_aside WHERE target = ?1"
+	    " AND seq <= ?2",
+	/* another article this feed brought first under the same parse
+	 * identity (see ident_unique) */
+	[S_IDENT_TAKEN] = "SELECT 1 FROM article_feeds x"
+	    " JOIN articles a ON a.id = x.article_id"
+	    " WHERE x.feed_id = ?1 AND a.feed_id = ?1 AND a.ident = ?2"
+	    " LIMIT 1",
 	[S_EV_DONE] = "INSERT OR IGNORE INTO export_done (target, seq, done)"
 	    " SELECT ?1, ?2, ?3 WHERE ?2 > (SELECT done_below"
 	    "  FROM export_targets WHERE name = ?1)",
@@ -521,6 +555,12 @@ struct ckpt {
 	int		 frames;	/* in the log after the last commit */
 };
 
+/* A target's delivery lock this handle holds, and how many times. */
+struct tlock {
+	off_t		 off;
+	int		 count;
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -538,6 +578,10 @@ struct store {
 					 * changed in this batch */
 	struct fp_index	 fps;
 	struct ckpt	 ck;
+	/* store_target_lock: the lock file, and the locks held through it */
+	int		 lockfd;	/* -1: not open yet */
+	struct tlock	*locks;
+	size_t		 nlocks;
 };
 
 static int
@@ -804,6 +848,49 @@ ckpt_between(struct store *st)
 		ck->frames = 0;
 }
 
+/* How long store_open waits for other processes (SQLite's busy timeout,
+ * and the switch to WAL mode below). */
+#define OPEN_WAIT_MS	10000
+
+/*
+ * Switches a new database to WAL mode; mode gets what it is after.  The
+ * switch needs the file to itself, and SQLite does not wait for that: a
+ * second process that opens the fresh file at the same moment (reading
+ * its schema, or creating it) makes it fail at once with "database is
+ * locked".  Wait for the other one then, as the busy timeout would.
+ */
+static int
+wal_mode(struct store *st, char *mode, size_t len, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int waited = 0, rc;
+
+	for (;;) {
+		if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
+		    &s, NULL) != SQLITE_OK) {
+			rc = sqlite3_errcode(st->db);
+			if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+			    waited < OPEN_WAIT_MS)
+				goto again;
+			return db_error(st, ebuf, n, "journal_mode");
+		}
+		mode[0] = '\0';
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(mode, len, "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+		rc = sqlite3_finalize(s);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_errcode(st->db);
+		/* the caller reports any other outcome */
+		if (strcmp(mode, "wal") == 0 || waited >= OPEN_WAIT_MS ||
+		    (rc != SQLITE_BUSY && rc != SQLITE_LOCKED))
+			return ERR_OK;
+again:
+		usleep(20 * 1000);
+		waited += 20;
+	}
+}
+
 int
 store_open(const char *path, int flags, struct store **stp, char *ebuf,
     size_t n)
@@ -814,6 +901,7 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 
 	*stp = NULL;
 	st = xcalloc(1, sizeof(*st));
+	st->lockfd = -1;
 	st->path = xstrdup(path);
 	st->flags = flags;
 	if (flags & STORE_RDONLY) {
@@ -836,19 +924,10 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 	sqlite3_extended_result_codes(st->db, 0);
 	/* The daemon and a consumer's writes (none) or a second ingest can
 	 * meet; waiting a few seconds beats failing a batch. */
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, OPEN_WAIT_MS);
 	if (!(flags & STORE_RDONLY)) {
-		sqlite3_stmt *s;
-
-		if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
-		    &s, NULL) != SQLITE_OK) {
-			rc = db_error(st, ebuf, n, "journal_mode");
+		if ((rc = wal_mode(st, mode, sizeof(mode), ebuf, n)) != ERR_OK)
 			goto fail;
-		}
-		if (sqlite3_step(s) == SQLITE_ROW)
-			snprintf(mode, sizeof(mode), "%s",
-			    (const char *)sqlite3_column_text(s, 0));
-		sqlite3_finalize(s);
 		if (strcmp(mode, "wal") != 0) {
 			rc = err_set(ebuf, n, ERR_DB, "%s: cannot switch to WAL "
 			    "mode: %s", path, sqlite3_errmsg(st->db));
@@ -914,6 +993,9 @@ store_close(struct store *st)
 	if (st->in_batch)
 		store_batch_rollback(st);
 	ckpt_stop(st);
+	if (st->lockfd != -1)
+		close(st->lockfd);	/* releases every target lock */
+	free(st->locks);
 	free(st->fps.slot);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmts[i]);
@@ -1035,8 +1117,11 @@ store_feed_ensure(struct store *st, const char *url, const char *name,
 		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
 		if ((rc = run(st, s, ebuf, n, "add feed")) != ERR_OK)
 			return rc;
-		*id = sqlite3_last_insert_rowid(st->db);
-		return ERR_OK;
+		if (sqlite3_changes(st->db) == 1) {
+			*id = sqlite3_last_insert_rowid(st->db);
+			return ERR_OK;
+		}
+		rc = lookup_id(st, S_FEED_BY_URL, url, id, ebuf, n);
 	}
 	if (rc != ERR_OK || name == NULL)
 		return rc;
@@ -1715,17 +1800,64 @@ event_put(struct store *st, int64_t article, enum store_event_kind kind,
 	return ERR_OK;
 }
 
+/*
+ * The parse identity (a->id) names an article in exported files, after
+ * the feed that first brought it.  Two items of one feed can carry one
+ * identity (a guid or a link shared by different items) that the plan
+ * did not trust to tell them apart: they are two articles, and each
+ * needs a name of its own.  The first keeps the identity; a later one
+ * gets it followed by " #" and 16 hex digits of the key that told them
+ * apart (the link key, else the content key): *own, a new string, or
+ * NULL when a->id is fine as it is.
+ */
+static int
+ident_unique(struct store *st, const struct article *a,
+    const struct store_upsert *u, char **own, char *ebuf, size_t n)
+{
+	const struct dedup_keys *k = u->keys;
+	const struct dedup_plan *p = u->plan;
+	sqlite3_stmt *s;
+	char h[2 * 8 + 1];
+	int rc;
+
+	*own = NULL;
+	/* the key the identity comes from told the items apart */
+	if (a->id == NULL || (k->has_guid ? p->use_guid :
+	    !k->has_link || p->use_link))
+		return ERR_OK;
+	if ((s = stmt(st, S_IDENT_TAKEN, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, st->batch_feed);
+	bind_text(s, 2, a->id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "identity");
+		done(s);
+		return rc;
+	}
+	done(s);
+	if (rc == SQLITE_DONE)
+		return ERR_OK;
+	hex(p->use_link && k->has_link ? k->link : k->content, 8, h);
+	*own = xasprintf("%s #%s", a->id, h);
+	return ERR_OK;
+}
+
 static int
 article_insert(struct store *st, const struct article *a,
     struct store_upsert *u, char *ebuf, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, S_ART_INSERT, ebuf, n);
-	char *cats, *encs, hash[2 * DEDUP_HASHLEN + 1];
+	sqlite3_stmt *s;
+	char *cats, *encs, *ident, hash[2 * DEDUP_HASHLEN + 1];
 	int64_t sort, id;
 	int rc;
 
-	if (s == NULL)
+	if ((rc = ident_unique(st, a, u, &ident, ebuf, n)) != ERR_OK)
+		return rc;
+	if ((s = stmt(st, S_ART_INSERT, ebuf, n)) == NULL) {
+		free(ident);
 		return ERR_DB;
+	}
 	cats = categories_json(a);
 	encs = enclosures_json(a);
 	hex(u->keys->hash, DEDUP_HASHLEN, hash);
@@ -1734,6 +1866,8 @@ article_insert(struct store *st, const struct article *a,
 		sort = a->published.utc;
 	sqlite3_bind_int64(s, 1, st->batch_feed);
 	bind_record(s, 2, a, cats, encs);
+	if (ident != NULL)
+		bind_text(s, 2, ident);
 	sqlite3_bind_int64(s, 18, u->now);
 	sqlite3_bind_int64(s, 19, sort);
 	bind_text(s, 20, hash);
@@ -1741,6 +1875,7 @@ article_insert(struct store *st, const struct article *a,
 	rc = run(st, s, ebuf, n, "add article");
 	free(cats);
 	free(encs);
+	free(ident);
 	if (rc != ERR_OK)
 		return rc;
 	id = sqlite3_last_insert_rowid(st->db);
@@ -2601,6 +2736,15 @@ row_event(sqlite3_stmt *s, struct store_event *e)
 	e->feed_name = (const char *)sqlite3_column_text(s, 7);
 	e->feed_title = (const char *)sqlite3_column_text(s, 8);
 	e->origin_url = (const char *)sqlite3_column_text(s, 9);
+	e->fails = 0;
+	e->aside_until = 0;
+	e->fail_reason = NULL;
+	if (sqlite3_column_count(s) > 12 &&
+	    sqlite3_column_type(s, 10) != SQLITE_NULL) {
+		e->fails = sqlite3_column_int(s, 10);
+		e->aside_until = sqlite3_column_int64(s, 11);
+		e->fail_reason = (const char *)sqlite3_column_text(s, 12);
+	}
 }
 
 /* Calls cb for each event s returns, until it returns non-zero; s is done
@@ -2706,6 +2850,13 @@ advance(struct store *st, const char *target, int64_t now, char *ebuf,
 	bind_text(s, 1, target);
 	sqlite3_bind_int64(s, 2, next - 1);
 	(void)now;
+	if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
+		return rc;
+	/* events set aside whose article is gone */
+	if ((s = stmt(st, S_ASIDE_BELOW, ebuf, n)) == NULL)
+		return ERR_DB;
+	bind_text(s, 1, target);
+	sqlite3_bind_int64(s, 2, next - 1);
 	return run(st, s, ebuf, n, "outbox");
 }
 
@@ -2747,6 +2898,14 @@ store_events_done(struct store *st, const char *target, const int64_t *seqs,
 		sqlite3_bind_int64(s, 3, now);
 		if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
 			goto out;
+		if ((s = stmt(st, S_ASIDE_DONE, ebuf, n)) == NULL) {
+			rc = ERR_DB;
+			goto out;
+		}
+		bind_text(s, 1, target);
+		sqlite3_bind_int64(s, 2, seqs[i]);
+		if ((rc = run(st, s, ebuf, n, "outbox")) != ERR_OK)
+			goto out;
 	}
 	rc = advance(st, target, now, ebuf, n);
 out:
@@ -2772,6 +2931,24 @@ store_events_list(struct store *st, int64_t since, int64_t feed_id,
 	sqlite3_bind_int64(s, 1, since);
 	sqlite3_bind_int64(s, 2, feed_id);
 	return walk_events(st, s, cb, ctx, ebuf, n);
+}
+
+int
+store_event_failed(struct store *st, const char *target, int64_t seq,
+    int fails, int64_t until, const char *reason, int64_t now, char *ebuf,
+    size_t n)
+{
+	sqlite3_stmt *s;
+
+	if ((s = stmt(st, S_ASIDE_PUT, ebuf, n)) == NULL)
+		return ERR_DB;
+	bind_text(s, 1, target);
+	sqlite3_bind_int64(s, 2, seq);
+	sqlite3_bind_int(s, 3, fails);
+	sqlite3_bind_int64(s, 4, until);
+	bind_text(s, 5, reason != NULL ? reason : "");
+	sqlite3_bind_int64(s, 6, now);
+	return run(st, s, ebuf, n, "outbox");
 }
 
 int
@@ -2817,4 +2994,112 @@ store_targets_list(struct store *st, store_target_fn cb, void *ctx,
 	rc = rc == SQLITE_DONE ? ERR_OK : db_error(st, ebuf, n, "outbox");
 	done(s);
 	return rc;
+}
+
+/* ---- one deliverer per target ---- */
+
+/*
+ * Target locks are byte-range locks on "PATH-lock", one byte per target at
+ * an offset hashed from its name (two names sharing a byte only take turns).
+ * Open file description locks belong to this handle's descriptor, not to
+ * the process, so that they are released with it (store_close, a crash, a
+ * kill) and a child between fork and exec never keeps one past the exec
+ * (close-on-exec).
+ */
+#ifdef F_OFD_SETLK
+#define LOCK_CMD	F_OFD_SETLK
+#else
+#define LOCK_CMD	F_SETLK
+#endif
+#define LOCK_POLL_MS	20
+
+static off_t
+lock_offset(const char *target)
+{
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+
+	for (; *target != '\0'; target++)
+		h = (h ^ (unsigned char)*target) * 1099511628211ULL;
+	return (off_t)(h >> 2);
+}
+
+static struct tlock *
+lock_find(struct store *st, off_t off)
+{
+	size_t i;
+
+	for (i = 0; i < st->nlocks; i++)
+		if (st->locks[i].off == off)
+			return &st->locks[i];
+	return NULL;
+}
+
+static int
+lock_byte(int fd, off_t off, short type)
+{
+	struct flock fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = off;
+	fl.l_len = 1;
+	return fcntl(fd, LOCK_CMD, &fl);
+}
+
+int
+store_target_lock(struct store *st, const char *target, int wait_ms,
+    int *got, char *ebuf, size_t n)
+{
+	struct tlock *l;
+	off_t off = lock_offset(target);
+	char *lpath;
+	int waited = 0;
+
+	*got = 0;
+	if ((l = lock_find(st, off)) != NULL) {
+		l->count++;
+		*got = 1;
+		return ERR_OK;
+	}
+	if (st->lockfd == -1) {
+		lpath = xasprintf("%s-lock", st->path);
+		st->lockfd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (st->lockfd == -1) {
+			err_set(ebuf, n, ERR_IO, "%s: %s", lpath,
+			    strerror(errno));
+			free(lpath);
+			return ERR_IO;
+		}
+		free(lpath);
+	}
+	while (lock_byte(st->lockfd, off, F_WRLCK) == -1) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EACCES)
+			return err_set(ebuf, n, ERR_IO, "%s-lock: %s",
+			    st->path, strerror(errno));
+		if (waited >= wait_ms)
+			return ERR_OK;
+		usleep(LOCK_POLL_MS * 1000);
+		waited += LOCK_POLL_MS;
+	}
+	st->locks = xreallocarray(st->locks, st->nlocks + 1,
+	    sizeof(*st->locks));
+	st->locks[st->nlocks].off = off;
+	st->locks[st->nlocks++].count = 1;
+	*got = 1;
+	return ERR_OK;
+}
+
+void
+store_target_unlock(struct store *st, const char *target)
+{
+	struct tlock *l;
+
+	if ((l = lock_find(st, lock_offset(target))) == NULL ||
+	    --l->count > 0)
+		return;
+	lock_byte(st->lockfd, l->off, F_UNLCK);
+	*l = st->locks[--st->nlocks];
 }

@@ -7,9 +7,10 @@
  * interface below speaks of feeds, articles, batches and events, so that a
  * PostgreSQL backend can implement the same header later.
  *
- * Concurrency: one writer process (the daemon, or `tidings ingest`) and any
- * number of readers.  The database is in WAL mode: readers never block the
- * writer and see only whole batches.  Writes happen inside a batch
+ * Concurrency: any number of readers, and writers (the daemon, `tidings
+ * run`, `tidings ingest`) that may overlap: each write transaction waits
+ * for the one before it.  The database is in WAL mode: readers never block
+ * a writer and see only whole batches.  Writes happen inside a batch
  * (store_batch_begin .. commit), one per feed document; a failure anywhere
  * in a batch (a full disk included) rolls the whole batch back.
  *
@@ -26,7 +27,7 @@
 #include "article.h"
 #include "dedup.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -36,6 +37,8 @@ enum store_flags {
 };
 
 /* Opens (creating and migrating when writable) the database at path.
+ * Any number of processes may open, create and migrate one file at once:
+ * each waits (up to 10 s) for the lock the others hold, then goes on.
  * Errors name the file. */
 int	store_open(const char *path, int flags, struct store **stp,
 	    char *ebuf, size_t n);
@@ -93,7 +96,8 @@ struct store_feed {
 
 void	store_feed_clear(struct store_feed *f);
 /* Finds the feed with this URL or creates it; a non-NULL name is stored
- * (a feed renamed in the configuration keeps its articles). */
+ * (a feed renamed in the configuration keeps its articles).  Another
+ * process adding the same URL at the same time gets the same feed. */
 int	store_feed_ensure(struct store *st, const char *url, const char *name,
 	    int64_t *id, char *ebuf, size_t n);
 /* By URL, else by name; ERR_NOTFOUND when neither matches. */
@@ -250,6 +254,13 @@ struct store_event {
 	const char	*feed_name;
 	const char	*feed_title;
 	const char	*origin_url;
+	/* From store_events_pending: the target's failed attempts at this
+	 * event in a row (0 = none), until when it is set aside (0 = it is
+	 * not; it still counts), and the last failure.  See
+	 * store_event_failed. */
+	int		 fails;
+	int64_t		 aside_until;
+	const char	*fail_reason;
 };
 
 const char *store_event_kind_name(enum store_event_kind k);
@@ -271,10 +282,34 @@ int	store_events_done(struct store *st, const char *target,
 	    const int64_t *seqs, size_t nseqs, int64_t now, char *ebuf,
 	    size_t n);
 
+/* Records a failed delivery of event seq to target: fails in a row so
+ * far, the reason, and until when the target passes it over (0: not set
+ * aside, it only counts).  Marking the event done forgets it.  Its own
+ * statement: call it outside a walk of store_events_pending. */
+int	store_event_failed(struct store *st, const char *target, int64_t seq,
+	    int fails, int64_t until, const char *reason, int64_t now,
+	    char *ebuf, size_t n);
+
 /* Every event (done or not) created at or after since, of feed_id (0 =
  * every feed), whose article still exists, oldest first: for re-exports. */
 int	store_events_list(struct store *st, int64_t since, int64_t feed_id,
 	    store_event_fn cb, void *ctx, char *ebuf, size_t n);
+
+/*
+ * One deliverer per target: whoever delivers a target's events holds its
+ * lock from reading them as pending until they are marked done, so that
+ * overlapping runs, or a run beside the daemon, never hand one event to a
+ * target twice.  The lock is the operating system's, on the file
+ * "PATH-lock" beside the database: a process that dies or is killed lets
+ * go of it at once.  wait_ms: how long to wait for another process that
+ * holds it (0: not at all).  *got is 1 when this handle holds it (taking
+ * it again only counts; each store_target_lock that got it needs one
+ * store_target_unlock), 0 when another process kept it.  ERR_IO when the
+ * lock file cannot be opened.  store_close releases every lock.
+ */
+int	store_target_lock(struct store *st, const char *target, int wait_ms,
+	    int *got, char *ebuf, size_t n);
+void	store_target_unlock(struct store *st, const char *target);
 
 /* What an exporter last reported for a target (msg NULL: all is well), so
  * that `tidings outbox` can say why events wait.  Its own statement; may be

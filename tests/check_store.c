@@ -1,5 +1,6 @@
 #include <check.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,110 @@ START_TEST(test_open_creates_and_migrates)
 	store_close(st);
 	ck_assert_int_eq(q1("SELECT journal_mode = 'wal' FROM "
 	    "pragma_journal_mode"), 1);
+}
+END_TEST
+
+/* Another process holds the fresh database's lock a moment (it is
+ * creating it, or switching it to WAL): store_open waits, then goes on. */
+struct locker {
+	const char	*path;
+	const char	*sql;
+	int		 ready[2];
+};
+
+static void *
+hold_lock(void *arg)
+{
+	struct locker *l = arg;
+	sqlite3 *db;
+	char c = 1;
+
+	if (sqlite3_open(l->path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, l->sql, NULL, NULL, NULL) != SQLITE_OK)
+		c = 0;
+	if (write(l->ready[1], &c, 1) != 1)
+		c = 0;
+	usleep(700 * 1000);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return NULL;
+}
+
+START_TEST(test_open_waits_for_lock)
+{
+	/* a writer creating it; a reader looking at it; both */
+	static const char *const sqls[] = {
+		"BEGIN EXCLUSIVE",
+		"BEGIN IMMEDIATE",
+		"BEGIN; SELECT count(*) FROM sqlite_master",
+	};
+	struct store *st;
+	struct locker l;
+	pthread_t th;
+	FILE *fp;
+	size_t i;
+	char c;
+
+	for (i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+		unlink(path);
+		fp = fopen(path, "w");	/* a fresh, empty database */
+		ck_assert_ptr_nonnull(fp);
+		fclose(fp);
+		l.path = path;
+		l.sql = sqls[i];
+		c = 0;
+		ck_assert_int_eq(pipe(l.ready), 0);
+		ck_assert_int_eq(pthread_create(&th, NULL, hold_lock, &l), 0);
+		ck_assert_int_eq(read(l.ready[0], &c, 1), 1);
+		ck_assert_int_eq(c, 1);
+		ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) ==
+		    ERR_OK, "%s: %s", sqls[i], ebuf);
+		ck_assert_int_eq(store_schema_version(st),
+		    STORE_SCHEMA_VERSION);
+		store_close(st);
+		pthread_join(th, NULL);
+		close(l.ready[0]);
+		close(l.ready[1]);
+	}
+}
+END_TEST
+
+START_TEST(test_target_lock)
+{
+	struct store *a, *b;
+	int got;
+
+	ck_assert_int_eq(store_open(path, 0, &a, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_open(path, 0, &b, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_target_lock(a, "t", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	/* taking it again only counts */
+	ck_assert_int_eq(store_target_lock(a, "t", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	/* another handle (as another process) does not get it, not even
+	 * after waiting a little; another target is free */
+	ck_assert_int_eq(store_target_lock(b, "t", 100, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(store_target_lock(b, "u", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	store_target_unlock(a, "t");
+	ck_assert_int_eq(store_target_lock(b, "t", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 0);
+	store_target_unlock(a, "t");
+	ck_assert_int_eq(store_target_lock(b, "t", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	/* closing a handle lets go of its locks */
+	store_close(b);
+	ck_assert_int_eq(store_target_lock(a, "u", 0, &got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(got, 1);
+	store_close(a);
 }
 END_TEST
 
@@ -466,6 +571,121 @@ list_events(struct store *st, int64_t since, int64_t feed, struct evlist *l)
 	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
 	return l->n;
 }
+
+/* Two items of one document with one guid are two articles, each with an
+ * identity of its own; the second keeps its qualified one when it
+ * changes. */
+START_TEST(test_shared_guid_idents)
+{
+	struct store *st;
+	struct article *v[3];
+	struct dedup_keys k[3];
+	struct dedup_plan p;
+	struct store_upsert u;
+	int64_t feed, ids[3];
+	char *sql;
+	int pass, i;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	v[0] = make("same", "https://e.org/1", "One", "first");
+	v[1] = make("same", "https://e.org/2", "Two", "second");
+	v[2] = make("other", "https://e.org/3", "Three", "third");
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 2)	/* the second one changes */
+			article_set(&v[1]->text, "second, revised");
+		for (i = 0; i < 3; i++)
+			dedup_keys_compute(v[i], NULL, &k[i]);
+		dedup_plan_make(DEDUP_AUTO, k, 3, 0, &p);
+		ck_assert_int_eq(p.use_guid, 0);
+		ck_assert_int_eq(store_batch_begin(st, feed, ebuf,
+		    sizeof(ebuf)), ERR_OK);
+		for (i = 0; i < 3; i++) {
+			memset(&u, 0, sizeof(u));
+			u.plan = &p;
+			u.keys = &k[i];
+			u.now = 100 + pass;
+			ck_assert_msg(store_article_upsert(st, v[i], &u, ebuf,
+			    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+			ck_assert_int_eq(u.outcome, pass == 0 ? STORE_NEW :
+			    pass == 2 && i == 1 ? STORE_UPDATED :
+			    STORE_UNCHANGED);
+			if (pass == 0)
+				ids[i] = u.article_id;
+			else
+				ck_assert_int_eq(u.article_id, ids[i]);
+		}
+		ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)),
+		    ERR_OK);
+	}
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT count(DISTINCT ident) FROM articles"), 3);
+	sql = xasprintf("SELECT ident = 'same' FROM articles WHERE id = %lld",
+	    (long long)ids[0]);
+	ck_assert_int_eq(q1(sql), 1);
+	free(sql);
+	sql = xasprintf("SELECT ident LIKE 'same #________________'"
+	    " FROM articles WHERE id = %lld AND revision = 2",
+	    (long long)ids[1]);
+	ck_assert_int_eq(q1(sql), 1);
+	free(sql);
+	for (i = 0; i < 3; i++)
+		article_free(v[i]);
+}
+END_TEST
+
+/* A delivery that failed is counted, with its reason, until it is done. */
+static int
+first_ev(void *ctx, const struct store_event *e)
+{
+	struct store_event *out = ctx;
+
+	*out = *e;
+	out->fail_reason = NULL;
+	out->feed_url = out->feed_name = out->feed_title = NULL;
+	out->origin_url = NULL;
+	if (e->fail_reason != NULL)
+		ck_assert_str_eq(e->fail_reason, "name collision");
+	return 1;
+}
+
+START_TEST(test_event_failed)
+{
+	struct store *st;
+	struct store_event e;
+	struct seqs s;
+	struct article *a;
+	int64_t feed;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	a = make("g1", NULL, "t1", "x");
+	ck_assert_int_eq(put(st, feed, a, 100, 0, NULL), STORE_NEW);
+	article_free(a);
+	memset(&e, 0, sizeof(e));
+	ck_assert_int_eq(store_events_pending(st, "t", 0, 0, first_ev, &e,
+	    ebuf, sizeof(ebuf)), 1);
+	ck_assert_int_eq(e.fails, 0);
+	ck_assert_int_eq(e.aside_until, 0);
+	ck_assert_int_eq(store_event_failed(st, "t", 1, 1, 0, "name collision",
+	    200, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_event_failed(st, "t", 1, 2, 500,
+	    "name collision", 300, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_events_pending(st, "t", 0, 0, first_ev, &e,
+	    ebuf, sizeof(ebuf)), 1);
+	ck_assert_int_eq(e.fails, 2);
+	ck_assert_int_eq(e.aside_until, 500);
+	/* another target knows nothing of it */
+	ck_assert_int_eq(store_events_pending(st, "u", 0, 0, first_ev, &e,
+	    ebuf, sizeof(ebuf)), 1);
+	ck_assert_int_eq(e.fails, 0);
+	ck_assert_int_eq(store_event_done(st, "t", 1, 600, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(pending(st, "t", &s), 0);
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT count(*) FROM export_aside"), 0);
+}
+END_TEST
 
 START_TEST(test_events_list)
 {
@@ -1498,8 +1718,11 @@ START_TEST(test_migrate_v4_to_v5)
 	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v1"), 4);
 	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
 	    "%s", ebuf);
-	ck_assert_int_eq(store_schema_version(st), 5);
-	ck_assert_int_eq(q1("PRAGMA user_version"), 5);
+	ck_assert_int_eq(store_schema_version(st),
+	    STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(q1("PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	/* and on to 6: the outbox's events set aside, none yet */
+	ck_assert_int_eq(q1("SELECT count(*) FROM export_aside"), 0);
 
 	v1_after = dump("SELECT * FROM articles_v1 ORDER BY id", -1);
 	ck_assert_str_eq(v1_after, v1_before);
@@ -1869,11 +2092,15 @@ store_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_open_creates_and_migrates);
 	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_open_waits_for_lock);
+	tcase_add_test(tc, test_target_lock);
 	tcase_add_test(tc, test_failed_migration_rolls_back);
 	tcase_add_test(tc, test_feed_state);
 	tcase_add_test(tc, test_new_unchanged_updated);
 	tcase_add_test(tc, test_cross_feed_duplicate);
 	tcase_add_test(tc, test_outbox);
+	tcase_add_test(tc, test_shared_guid_idents);
+	tcase_add_test(tc, test_event_failed);
 	tcase_add_test(tc, test_retention_and_tombstones);
 	tcase_add_test(tc, test_search);
 	tcase_add_test(tc, test_full_disk_rolls_back);
