@@ -23,6 +23,7 @@
 #include "outbox.h"
 #include "scheduler.h"
 #include "store.h"
+#include "tally.h"
 #include "xmalloc.h"
 
 #define GRACE_MS_DEFAULT	5000
@@ -64,6 +65,14 @@ struct dstate {
 	int		 fetch_stale;	/* [fetch] changed: rebuild when idle */
 	time_t		 soonest;	/* earliest next of an idle feed */
 	size_t		 failing;
+	/* The cycle: from the first transfer it starts until min_interval
+	 * has passed and the transfers and exports it caused are done (at
+	 * most twice that long), so that no feed is checked twice in one. */
+	int		 cyc_open;
+	struct tally	 cyc;
+	long long	 cyc_start_ms;
+	time_t		 cyc_started;
+	long		 cyc_exported;	/* outbox_exported at its start */
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -324,10 +333,11 @@ collect(struct dstate *s)
 		now = time(NULL);
 		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &out, ebuf,
 		    sizeof(ebuf));
+		tally_add(&s->cyc, &out, r->body_len, now);
 		if (out.failed && out.failures <= 1)
 			log_warnx("%s: %s", fname(d), out.msg);
 		else if (out.failed)
-			log_info("%s: %s (%d failures in a row)", fname(d),
+			log_warnx("%s: %s (%d failures in a row)", fname(d),
 			    out.msg, out.failures);
 		else if (d->failures > 0)
 			log_notice("%s: recovered after %d failure(s): %s",
@@ -494,6 +504,57 @@ reload(struct dstate *s)
 }
 
 static void
+cycle_open(struct dstate *s)
+{
+	memset(&s->cyc, 0, sizeof(s->cyc));
+	s->cyc_open = 1;
+	s->cyc_start_ms = mono_ms();
+	s->cyc_started = time(NULL);
+	s->cyc_exported = outbox_exported(s->ob);
+}
+
+/* Ends the open cycle with its summary line. */
+static void
+cycle_close(struct dstate *s)
+{
+	char line[256];
+	long ms = (long)(mono_ms() - s->cyc_start_ms);
+
+	s->cyc_open = 0;
+	s->cyc.exported = outbox_exported(s->ob) - s->cyc_exported;
+	tally_summary(&s->cyc, ms, line, sizeof(line));
+	log_notice("%s", line);
+}
+
+/* Milliseconds until the open cycle may end; -1 when none is open. */
+static long
+cycle_left_ms(const struct dstate *s)
+{
+	long long left;
+
+	if (!s->cyc_open)
+		return -1;
+	left = s->cyc_start_ms + (long long)s->conf.min_interval * 1000 -
+	    mono_ms();
+	return left > 0 ? (long)left : 0;
+}
+
+/* Ends the cycle once it is old enough and what it started is done. */
+static void
+cycle_check(struct dstate *s, int export_more)
+{
+	long long age;
+
+	if (!s->cyc_open || cycle_left_ms(s) > 0)
+		return;
+	age = mono_ms() - s->cyc_start_ms;
+	if (age < 2000LL * s->conf.min_interval && (fetch_pending(s->f) > 0 ||
+	    export_more || outbox_busy(s->ob)))
+		return;
+	cycle_close(s);
+}
+
+static void
 status(struct dstate *s, size_t due)
 {
 	notify("STATUS=%zu feeds, %zu due, %zu running, %zu failing",
@@ -568,10 +629,15 @@ daemon_run(const struct daemon_opts *o)
 		}
 		now = time(NULL);
 		due = start_due(&s, now);
+		if (!s.cyc_open && fetch_pending(s.f) > 0)
+			cycle_open(&s);
 		/* after start_due: transfers run while we export */
 		export_more = outbox_drain(s.ob, s.st, now, EXPORT_SLICE_MS);
+		cycle_check(&s, export_more);
 		now = time(NULL);
 		wait = MAX_SLEEP_MS;
+		if (cycle_left_ms(&s) > 0 && cycle_left_ms(&s) < wait)
+			wait = cycle_left_ms(&s);
 		if (s.soonest > now && (s.soonest - now) * 1000 < wait)
 			wait = (long)(s.soonest - now) * 1000;
 		if ((retry = outbox_next_retry(s.ob)) != 0) {
@@ -618,6 +684,8 @@ daemon_run(const struct daemon_opts *o)
 		    "time", fetch_running(s.f));
 	/* what the last transfers brought; the rest waits for next time */
 	outbox_drain(s.ob, s.st, time(NULL), 1000);
+	if (s.cyc_open)
+		cycle_close(&s);
 	rv = 0;
 out:
 	wake_fetch = NULL;

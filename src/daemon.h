@@ -12,6 +12,14 @@
  * few seconds to finish, the rest are abandoned (their feeds are simply
  * checked again next time), and the database is closed cleanly.
  *
+ * The log, for a journal: a cycle runs from the first transfer it starts
+ * until min_interval has passed and what it started is done (at most
+ * twice min_interval), so no feed is checked twice in one; it ends with
+ * one line at notice, "cycle: N feed(s) checked, N not modified, N new,
+ * N updated, N failed, N exported, S.Ss" (tally.h).  Every failed check
+ * is one warning that starts with the feed's name and gives the reason;
+ * a recovery is one notice; nothing is logged per article below info.
+ *
  * Under systemd (NOTIFY_SOCKET) it reports READY=1, RELOADING=1,
  * STOPPING=1, a STATUS= line, and WATCHDOG=1 at half of WATCHDOG_USEC.
  */

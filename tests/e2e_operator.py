@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""The operator's view of `tidings daemon`, run against a feed server on
+127.0.0.1: the log a journal shows (one summary line per cycle, one
+warning per feed problem naming the feed, nothing per article)."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TIDINGS = os.environ.get("TIDINGS", "src/tidings")
+TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(TESTS_DIR, "lib"))
+import tidings_test  # noqa: E402
+from tidings_test import check, finish, serve  # noqa: E402
+
+ITEM = ('<item><guid>good-%d</guid><title>Article number %d</title>'
+        '<link>http://example.org/good/%d</link></item>')
+GOOD = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Good</title>'
+        + "".join(ITEM % (i, i, i) for i in range(1, 4))
+        + '</channel></rss>').encode()
+
+lock = threading.Lock()
+hits = {}
+
+
+class Handler(tidings_test.Handler):
+    def do_GET(self):
+        with lock:
+            hits[self.path] = hits.get(self.path, 0) + 1
+        if self.path == "/good.xml":
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send(304, headers=[("ETag", '"v1"')])
+            else:
+                self.send(200, GOOD, [("ETag", '"v1"'),
+                                      ("Content-Type", "application/rss+xml")])
+        else:
+            self.send(500, b"broken")
+
+
+server, BASE = serve(Handler)
+
+
+def wait_for(pred, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+tmp = tempfile.mkdtemp(prefix="e2e_operator.")
+conf = os.path.join(tmp, "tidings.conf")
+spool = os.path.join(tmp, "spool")
+os.mkdir(spool)
+with open(conf, "w") as f:
+    f.write("[daemon]\ndb = state.db\nfeeds = feeds.conf\n"
+            "[fetch]\nhost_rate = 0\nstartup_spread = 0\ninterval = 3s\n"
+            "min_interval = 1s\nmax_backoff = 2s\n"
+            "[export spool]\ndir = %s\nformat = json\n" % spool)
+with open(os.path.join(tmp, "feeds.conf"), "w") as f:
+    f.write("%s/good.xml name=good\n%s/bad.xml name=bad\n" % (BASE, BASE))
+
+# JOURNAL_STREAM makes every line start with its syslog priority, as
+# journald reads it: <4> warning, <5> notice.
+env = dict(os.environ, JOURNAL_STREAM="8:1234")
+env.pop("NOTIFY_SOCKET", None)
+errf = open(os.path.join(tmp, "stderr"), "w+")
+p = subprocess.Popen([TIDINGS, "daemon", "-c", conf], env=env,
+                     stdout=subprocess.DEVNULL, stderr=errf)
+
+
+def log_lines():
+    errf.seek(0)
+    return errf.read().splitlines()
+
+
+def cycles():
+    return [m for m in (re.match(
+        r"<5>cycle: (\d+) feed\(s\) checked, (\d+) not modified, (\d+) new, "
+        r"(\d+) updated, (\d+) failed, (\d+) exported, \d+\.\ds$", line)
+        for line in log_lines()) if m]
+
+
+# A few cycles: the first brings the articles, later ones get 304s.
+check(wait_for(lambda: len(cycles()) >= 3 and hits.get("/good.xml", 0) >= 2),
+      "summary lines for several cycles", log_lines())
+p.send_signal(signal.SIGTERM)
+try:
+    rc = p.wait(timeout=15)
+except subprocess.TimeoutExpired:
+    p.kill()
+    rc = None
+check(rc == 0, "the daemon stops cleanly", rc)
+lines = log_lines()
+cyc = [tuple(int(x) for x in m.groups()) for m in cycles()]
+check(len(cyc) >= 3, "one summary line per cycle", lines)
+first = cyc[0] if cyc else (0,) * 6
+check(first[0] >= 2 and first[2] == 3 and first[4] >= 1 and first[5] == 3,
+      "the first cycle: both feeds checked, 3 new, the failure, 3 exported",
+      first)
+check(sum(c[1] for c in cyc) >= 1, "later cycles count the 304s", cyc)
+check(sum(c[2] for c in cyc) == 3 and sum(c[5] for c in cyc) == 3,
+      "each article is new and exported once over all cycles", cyc)
+check(sum(c[0] for c in cyc) == hits.get("/good.xml", 0) + hits.get("/bad.xml", 0),
+      "every check is in one cycle", (cyc, hits))
+warnings = [line for line in lines if line.startswith("<4>bad: ")]
+check(warnings and all(re.match(r"<4>bad: http: .*500", w) for w in warnings),
+      "each problem is a warning naming the feed and the reason", lines)
+check(len(warnings) == sum(c[4] for c in cyc),
+      "one warning per failed check", (warnings, cyc))
+# Nothing per article: every line at the default level is one of these.
+known = re.compile(r"<5>(started|cycle|stopping|abandoned)|<4>bad: ")
+check(all(known.match(line) for line in lines),
+      "no other lines (nothing per article)",
+      [line for line in lines if not known.match(line)])
+check(not any("Article number" in line or "good-1" in line for line in lines),
+      "no article is named in the log", lines)
+
+server.shutdown()
+shutil.rmtree(tmp)
+finish()
