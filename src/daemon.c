@@ -18,7 +18,9 @@
 #include "err.h"
 #include "feedlist.h"
 #include "fetch.h"
+#include "backlog.h"
 #include "log.h"
+#include "metrics.h"
 #include "mono.h"
 #include "outbox.h"
 #include "scheduler.h"
@@ -73,6 +75,13 @@ struct dstate {
 	long long	 cyc_start_ms;
 	time_t		 cyc_started;
 	long		 cyc_exported;	/* outbox_exported at its start */
+	/* for the metrics file */
+	struct tally	 total;		/* closed cycles since the start */
+	long		 ncycles;
+	long		 last_cycle_ms;
+	time_t		 last_cycle_end;
+	time_t		 started;
+	int		 metrics_failing;	/* the last write failed */
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -216,6 +225,8 @@ dfeed_init(struct dstate *s, struct dfeed *d, time_t now)
 	free(d->url);
 	d->url = xstrdup(sf.url);
 	d->failures = sf.consecutive_failures;
+	if (sf.last_success > s->total.last_success)
+		s->total.last_success = sf.last_success;
 	if (!d->fc->enabled || sf.retired)
 		d->next = -1;
 	else {
@@ -513,7 +524,65 @@ cycle_open(struct dstate *s)
 	s->cyc_exported = outbox_exported(s->ob);
 }
 
-/* Ends the open cycle with its summary line. */
+/* Writes [daemon] metrics_file, when there is one; a failure is logged
+ * once, and the recovery. */
+static void
+write_metrics(struct dstate *s)
+{
+	struct metrics m;
+	struct metrics_target *tg;
+	struct export_target *t;
+	struct buf b = { 0 };
+	const struct dfeed *d;
+	char ebuf[512];
+	size_t i;
+	int rc = ERR_OK;
+
+	if (s->conf.metrics_file == NULL)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.total = &s->total;
+	m.cycles = s->ncycles;
+	for (i = 0; i < s->n; i++) {
+		d = &s->feeds[i];
+		if (!d->fc->enabled)
+			m.feeds[METRICS_FEED_DISABLED]++;
+		else if (d->next == -1)
+			m.feeds[METRICS_FEED_RETIRED]++;
+		else if (d->failures > 0)
+			m.feeds[METRICS_FEED_FAILING]++;
+		else
+			m.feeds[METRICS_FEED_OK]++;
+	}
+	m.ntargets = outbox_count(s->ob);
+	tg = xcalloc(m.ntargets ? m.ntargets : 1, sizeof(*tg));
+	for (i = 0; i < m.ntargets && rc == ERR_OK; i++) {
+		t = outbox_target(s->ob, i);
+		tg[i].name = t->name;
+		rc = backlog_get(s->st, t->name, &tg[i].pending,
+		    &tg[i].oldest, ebuf, sizeof(ebuf));
+	}
+	m.targets = tg;
+	m.cycle_ms = s->last_cycle_ms;
+	m.cycle_end = s->last_cycle_end;
+	m.started = s->started;
+	m.now = time(NULL);
+	if (rc == ERR_OK) {
+		metrics_format(&m, &b);
+		rc = metrics_write(s->conf.metrics_file, buf_str(&b), b.len,
+		    ebuf, sizeof(ebuf));
+	}
+	if (rc != ERR_OK && !s->metrics_failing)
+		log_warnx("%s", ebuf);
+	else if (rc == ERR_OK && s->metrics_failing)
+		log_notice("metrics_file %s: written again",
+		    s->conf.metrics_file);
+	s->metrics_failing = rc != ERR_OK;
+	buf_free(&b);
+	free(tg);
+}
+
+/* Ends the open cycle with its summary line and the metrics file. */
 static void
 cycle_close(struct dstate *s)
 {
@@ -524,6 +593,11 @@ cycle_close(struct dstate *s)
 	s->cyc.exported = outbox_exported(s->ob) - s->cyc_exported;
 	tally_summary(&s->cyc, ms, line, sizeof(line));
 	log_notice("%s", line);
+	tally_merge(&s->total, &s->cyc);
+	s->ncycles++;
+	s->last_cycle_ms = ms;
+	s->last_cycle_end = time(NULL);
+	write_metrics(s);
 }
 
 /* Milliseconds until the open cycle may end; -1 when none is open. */
@@ -614,6 +688,8 @@ daemon_run(const struct daemon_opts *o)
 
 	wd = watchdog_ms();
 	log_notice("started: %zu feed(s)", s.n);
+	s.started = time(NULL);
+	write_metrics(&s);
 	notify("READY=1");
 	while (!got_term) {
 		if (got_hup) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The operator's view of `tidings daemon`, run against a feed server on
 127.0.0.1: the log a journal shows (one summary line per cycle, one
-warning per feed problem naming the feed, nothing per article)."""
+warning per feed problem naming the feed, nothing per article) and the
+metrics file (Prometheus text, checked by promtool when it is installed)."""
 import os
 import re
 import shutil
@@ -61,9 +62,13 @@ spool = os.path.join(tmp, "spool")
 os.mkdir(spool)
 with open(conf, "w") as f:
     f.write("[daemon]\ndb = state.db\nfeeds = feeds.conf\n"
+            "metrics_file = tidings.prom\n"
             "[fetch]\nhost_rate = 0\nstartup_spread = 0\ninterval = 3s\n"
             "min_interval = 1s\nmax_backoff = 2s\n"
-            "[export spool]\ndir = %s\nformat = json\n" % spool)
+            "[export spool]\ndir = %s\nformat = json\n"
+            # a target whose directory is missing keeps a backlog
+            "[export lost]\ndir = %s/missing\nformat = text\n"
+            % (spool, tmp))
 with open(os.path.join(tmp, "feeds.conf"), "w") as f:
     f.write("%s/good.xml name=good\n%s/bad.xml name=bad\n" % (BASE, BASE))
 
@@ -116,12 +121,61 @@ check(warnings and all(re.match(r"<4>bad: http: .*500", w) for w in warnings),
 check(len(warnings) == sum(c[4] for c in cyc),
       "one warning per failed check", (warnings, cyc))
 # Nothing per article: every line at the default level is one of these.
-known = re.compile(r"<5>(started|cycle|stopping|abandoned)|<4>bad: ")
+known = re.compile(r"<5>(started|cycle|stopping|abandoned)|<4>(bad|export lost): ")
 check(all(known.match(line) for line in lines),
       "no other lines (nothing per article)",
       [line for line in lines if not known.match(line)])
 check(not any("Article number" in line or "good-1" in line for line in lines),
       "no article is named in the log", lines)
+
+# The metrics file, as the last cycle (closed at the stop) left it.
+prom = os.path.join(tmp, "tidings.prom")
+text = open(prom).read() if os.path.exists(prom) else ""
+metrics = {}
+for line in text.splitlines():
+    if line and not line.startswith("#"):
+        name, value = line.rsplit(" ", 1)
+        metrics[name] = float(value)
+check(metrics.get('tidings_articles_total{outcome="new"}') == 3,
+      "metrics: 3 new articles", text)
+fetches = {k: v for k, v in metrics.items() if k.startswith("tidings_fetches_total")}
+check(sum(fetches.values()) == hits.get("/good.xml", 0) + hits.get("/bad.xml", 0)
+      and fetches.get('tidings_fetches_total{result="ok"}') == 1
+      and fetches.get('tidings_fetches_total{result="not_modified"}', 0) >= 1
+      and fetches.get('tidings_fetches_total{result="http"}', 0) >= 1,
+      "metrics: every check by result class", (fetches, hits))
+check(metrics.get("tidings_fetch_bytes_total") == len(GOOD),
+      "metrics: the bytes fetched", text)
+check(metrics.get('tidings_feeds{state="ok"}') == 1
+      and metrics.get('tidings_feeds{state="failing"}') == 1,
+      "metrics: feeds by state", text)
+check(metrics.get("tidings_cycles_total") == len(cyc)
+      and metrics.get("tidings_exported_total") == 3,
+      "metrics: cycles and exports agree with the log", (text, cyc))
+check(metrics.get('tidings_export_pending{target="spool"}') == 0
+      and metrics.get('tidings_export_pending{target="lost"}') == 3
+      and metrics.get('tidings_export_oldest_pending_age_seconds{target="lost"}', -1) >= 0
+      and metrics.get('tidings_export_oldest_pending_age_seconds{target="spool"}') == 0,
+      "metrics: export backlog and oldest age per target", text)
+now = time.time()
+check(0 <= metrics.get("tidings_cycle_duration_seconds", -1) < 10
+      and now - 60 < metrics.get("tidings_last_cycle_timestamp_seconds", 0) <= now
+      and now - 60 < metrics.get("tidings_last_success_timestamp_seconds", 0) <= now,
+      "metrics: cycle duration, last cycle and last success", text)
+check(not [n for n in os.listdir(tmp) if n.startswith("tidings.prom.")],
+      "metrics: no temporary file left", os.listdir(tmp))
+promtool = shutil.which("promtool")
+if not os.path.exists(prom):
+    check(False, "promtool check metrics: there is a metrics file", prom)
+elif promtool is None:
+    print("skip: promtool check metrics (promtool is not installed; "
+          "Debian package prometheus)")
+else:
+    with open(prom, "rb") as f:
+        q = subprocess.run([promtool, "check", "metrics"], stdin=f,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    check(q.returncode == 0, "promtool check metrics accepts the file",
+          q.stdout.decode())
 
 server.shutdown()
 shutil.rmtree(tmp)
