@@ -582,17 +582,27 @@ write_metrics(struct dstate *s)
 	free(tg);
 }
 
-/* Ends the open cycle with its summary line and the metrics file. */
+/* Ends the open cycle with its summary line, its record in the database
+ * (for `tidings status`) and the metrics file. */
 static void
 cycle_close(struct dstate *s)
 {
-	char line[256];
+	struct store_cycle sc;
+	char line[256], ebuf[512];
 	long ms = (long)(mono_ms() - s->cyc_start_ms);
 
 	s->cyc_open = 0;
 	s->cyc.exported = outbox_exported(s->ob) - s->cyc_exported;
 	tally_summary(&s->cyc, ms, line, sizeof(line));
 	log_notice("%s", line);
+	memset(&sc, 0, sizeof(sc));
+	tally_to_cycle(&s->cyc, &sc);
+	sc.source = "daemon";
+	sc.started = s->cyc_started;
+	sc.finished = time(NULL);
+	sc.duration_ms = ms;
+	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK)
+		log_warnx("%s", ebuf);
 	tally_merge(&s->total, &s->cyc);
 	s->ncycles++;
 	s->last_cycle_ms = ms;

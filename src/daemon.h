@@ -19,6 +19,9 @@
  * N updated, N failed, N exported, S.Ss" (tally.h).  Every failed check
  * is one warning that starts with the feed's name and gives the reason;
  * a recovery is one notice; nothing is logged per article below info.
+ * Each cycle is also recorded in the database (store_cycle_put, for
+ * `tidings status`), and [daemon] metrics_file, when set, is replaced
+ * after each cycle and at start (metrics.h).
  *
  * Under systemd (NOTIFY_SOCKET) it reports READY=1, RELOADING=1,
  * STOPPING=1, a STATUS= line, and WATCHDOG=1 at half of WATCHDOG_USEC.

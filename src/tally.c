@@ -79,6 +79,19 @@ tally_merge(struct tally *into, const struct tally *from)
 }
 
 void
+tally_to_cycle(const struct tally *t, struct store_cycle *c)
+{
+	c->checked = t->checked;
+	c->not_modified = t->results[TALLY_NOT_MODIFIED];
+	c->failed = t->failed;
+	c->added = t->added;
+	c->updated = t->updated;
+	c->duplicate = t->duplicate;
+	c->exported = t->exported;
+	c->bytes = (int64_t)t->bytes;
+}
+
+void
 tally_summary(const struct tally *t, long duration_ms, char *buf, size_t n)
 {
 	if (duration_ms < 0)

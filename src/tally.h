@@ -57,6 +57,8 @@ void		 tally_add(struct tally *t, const struct cycle_outcome *o,
 		    size_t bytes, time_t now);
 /* Adds every count of from to into (last_success: the later one). */
 void		 tally_merge(struct tally *into, const struct tally *from);
+/* Copies the counts of t into c (source and times are the caller's). */
+void		 tally_to_cycle(const struct tally *t, struct store_cycle *c);
 /* The cycle's summary line, without a newline:
  * "cycle: 3 feed(s) checked, 1 not modified, 4 new, 0 updated,
  *  1 failed, 4 exported, 0.2s" (duration_ms rounded to a tenth). */

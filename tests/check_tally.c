@@ -55,6 +55,7 @@ END_TEST
 START_TEST(test_add_and_summary)
 {
 	struct tally t, all;
+	struct store_cycle sc;
 	struct cycle_outcome o;
 	char line[256];
 
@@ -85,6 +86,18 @@ START_TEST(test_add_and_summary)
 	ck_assert_ptr_nonnull(strstr(line, "exported, 0.0s"));
 	tally_summary(&t, 1960, line, sizeof(line));
 	ck_assert_ptr_nonnull(strstr(line, "exported, 2.0s"));
+
+	memset(&sc, 0, sizeof(sc));
+	tally_to_cycle(&t, &sc);
+	ck_assert_int_eq(sc.checked, 3);
+	ck_assert_int_eq(sc.not_modified, 1);
+	ck_assert_int_eq(sc.failed, 1);
+	ck_assert_int_eq(sc.added, 4);
+	ck_assert_int_eq(sc.updated, 1);
+	ck_assert_int_eq(sc.duplicate, 2);
+	ck_assert_int_eq(sc.exported, 5);
+	ck_assert_int_eq(sc.bytes, 1000);
+	ck_assert_ptr_null(sc.source);	/* the caller's */
 
 	memset(&all, 0, sizeof(all));
 	all.last_success = 500;
