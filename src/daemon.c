@@ -69,7 +69,8 @@ struct dstate {
 	size_t		 failing;
 	/* The cycle: from the first transfer it starts until min_interval
 	 * has passed and the transfers and exports it caused are done (at
-	 * most twice that long), so that no feed is checked twice in one. */
+	 * most twice that long): a feed on its schedule comes at most once
+	 * in one (retries after a failure may come sooner). */
 	int		 cyc_open;
 	struct tally	 cyc;
 	long long	 cyc_start_ms;

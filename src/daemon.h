@@ -14,7 +14,8 @@
  *
  * The log, for a journal: a cycle runs from the first transfer it starts
  * until min_interval has passed and what it started is done (at most
- * twice min_interval), so no feed is checked twice in one; it ends with
+ * twice min_interval), so a feed on its schedule comes at most once in
+ * one (retries after a failure may come sooner); it ends with
  * one line at notice, "cycle: N feed(s) checked, N not modified, N new,
  * N updated, N failed, N exported, S.Ss" (tally.h).  Every failed check
  * is one warning that starts with the feed's name and gives the reason;

@@ -75,7 +75,7 @@ metrics_format(const struct metrics *m, struct buf *b)
 	    "tidings_articles_total{outcome=\"duplicate\"} %ld\n",
 	    t->added, t->updated, t->duplicate);
 	head(b, "tidings_exported_total", "counter",
-	    "Articles delivered to export targets.");
+	    "Outbox events export targets delivered or filtered out.");
 	buf_printf(b, "tidings_exported_total %ld\n", t->exported);
 	head(b, "tidings_cycles_total", "counter", "Cycles completed.");
 	buf_printf(b, "tidings_cycles_total %ld\n", m->cycles);

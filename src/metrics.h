@@ -21,8 +21,9 @@
  *       after decompression
  *   tidings_articles_total{outcome}             counter: new, updated,
  *       duplicate
- *   tidings_exported_total                      counter: deliveries to
- *       export targets
+ *   tidings_exported_total                      counter: outbox events
+ *       the export targets finished (delivered, or passed over by a
+ *       target's filter; one per target)
  *   tidings_cycles_total                        counter
  *   tidings_export_pending{target}              gauge: events waiting
  *   tidings_export_oldest_pending_age_seconds{target}  gauge: age of the

@@ -68,7 +68,7 @@ struct store_cycle {
 	long		 added;		/* articles: new */
 	long		 updated;
 	long		 duplicate;
-	long		 exported;	/* deliveries to export targets */
+	long		 exported;	/* outbox events targets finished */
 	int64_t		 bytes;
 	char		 source_buf[16];	/* store_cycle_last's source */
 };

@@ -43,7 +43,9 @@ struct tally {
 	long		 added;		/* articles: new */
 	long		 updated;
 	long		 duplicate;	/* known from another feed */
-	long		 exported;	/* deliveries to targets (the caller's) */
+	/* outbox events the targets finished: delivered, or passed over
+	 * by a target's filter (outbox_exported; the caller's) */
+	long		 exported;
 	unsigned long long bytes;	/* bodies, after decompression */
 	int64_t		 last_success;	/* when a check last succeeded; 0 */
 };
