@@ -101,6 +101,17 @@ static const struct cli_command commands[] = {
 	  "  --since TIME  articles first seen at or after TIME (a date or an\n"
 	  "                age: 90m, 12h, 7d, 2w)\n"
 	  "  --feed NAME   only what came through this feed (name or URL)\n" },
+	{ "status", cmd_status, "[-c FILE] [--db PATH] [--json]",
+	  "how the daemon is doing, from the database",
+	  "At a glance, from the database alone (read-only, so also while the\n"
+	  "daemon runs): the last cycle of the daemon or of `tidings run` (when,\n"
+	  "feeds checked, not modified, new, updated, failed, exported, time),\n"
+	  "the feeds failing now and why, the retired ones (410 Gone), the\n"
+	  "export backlog of each target with the age of its oldest article and\n"
+	  "its last error, and the size of the database.\n"
+	  "  --json   the same as one JSON object: database, last_cycle (null\n"
+	  "           before the first), feeds, failing, retired, export\n"
+	  "Exit 0 when the database could be read, 1 otherwise.\n" },
 	{ "outbox", cmd_outbox, "[-c FILE] [--db PATH] [--limit N]",
 	  "show articles waiting to be exported",
 	  "For every target (configured, or seen in the database): how many\n"

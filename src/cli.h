@@ -47,5 +47,6 @@ int	cmd_import_opml(int, char **);
 int	cmd_export_opml(int, char **);
 int	cmd_export(int, char **);
 int	cmd_outbox(int, char **);
+int	cmd_status(int, char **);
 
 #endif

@@ -21,9 +21,11 @@
 #include "feedlist.h"
 #include "fetch.h"
 #include "log.h"
+#include "mono.h"
 #include "opml.h"
 #include "outbox.h"
 #include "store.h"
+#include "tally.h"
 #include "xmalloc.h"
 
 #define OPML_MAX_FILE	(64u * 1024 * 1024)
@@ -184,6 +186,9 @@ cmd_run(int argc, char **argv)
 	struct store_feed sf;
 	struct run_feed *rf = NULL;
 	struct cycle_outcome out;
+	struct tally tl;
+	struct store_cycle sc;
+	long long start_ms = mono_ms();
 	struct outbox *ob = NULL;
 	const char *conf_path = NULL, *feeds = NULL, *db = NULL;
 	char **only = NULL, **specs = NULL, ebuf[512];
@@ -261,6 +266,7 @@ cmd_run(int argc, char **argv)
 	log_init(c.log_level, -1);
 
 	now = time(NULL);
+	memset(&tl, 0, sizeof(tl));
 	rf = xcalloc(fl.n ? fl.n : 1, sizeof(*rf));
 	for (i = 0; i < fl.n; i++) {
 		const struct feedlist_feed *fc = &fl.feeds[i];
@@ -319,6 +325,7 @@ cmd_run(int argc, char **argv)
 
 			cycle_apply(st, &c, x->fc, x->id, r, time(NULL), &out,
 			    ebuf, sizeof(ebuf));
+			tally_add(&tl, &out, r->body_len, time(NULL));
 			outbox_drain(ob, st, time(NULL), 0);
 			done++;
 			if (out.failed) {
@@ -341,6 +348,16 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "tidings: %zu feed(s) checked, %zu failed\n",
 		    total, nfailed);
 	rv = nfailed > 0;
+	/* the cycle, for `tidings status` */
+	tl.exported = outbox_exported(ob);
+	memset(&sc, 0, sizeof(sc));
+	tally_to_cycle(&tl, &sc);
+	sc.source = "run";
+	sc.started = now;
+	sc.finished = time(NULL);
+	sc.duration_ms = (long)(mono_ms() - start_ms);
+	if (store_cycle_put(st, &sc, ebuf, sizeof(ebuf)) != ERR_OK)
+		fprintf(stderr, "tidings: %s\n", ebuf);
 	/* a failing target, or articles set aside */
 	if (outbox_failing(ob) > 0 || outbox_next_retry(ob) != 0)
 		rv = run_export_failed(ob, st) || rv;

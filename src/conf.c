@@ -105,6 +105,7 @@ conf_free(struct conf *c)
 	free(c->dir);
 	free(c->db_path);
 	free(c->feeds_glob);
+	free(c->metrics_file);
 	free(c->user_agent);
 	for (i = 0; i < c->nexports; i++) {
 		struct conf_export *e = &c->exports[i];
@@ -382,6 +383,7 @@ static const struct key daemon_keys[] = {
 	{ "db", V_PATH, C(db_path), 0 },
 	{ "feeds", V_PATH, C(feeds_glob), 0 },
 	{ "log_level", V_LEVEL, C(log_level), 0 },
+	{ "metrics_file", V_PATH, C(metrics_file), 0 },
 	{ NULL, 0, 0, 0 }
 };
 static const struct key fetch_keys[] = {

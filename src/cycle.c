@@ -206,6 +206,7 @@ cycle_apply(struct store *st, const struct conf *c,
 		} else {
 			out->added = ir.added;
 			out->updated = ir.updated;
+			out->duplicate = ir.duplicate;
 		}
 	}
 
@@ -213,6 +214,7 @@ cycle_apply(struct store *st, const struct conf *c,
 	memset(&sf, 0, sizeof(sf));
 	if ((rc = store_feed_get(st, id, &sf, ebuf, n)) != ERR_OK) {
 		out->failed = 1;
+		out->eclass = "store";
 		snprintf(out->msg, sizeof(out->msg), "%s", ebuf);
 		return rc;
 	}
@@ -246,6 +248,7 @@ cycle_apply(struct store *st, const struct conf *c,
 		set_str(&sf.error_class, eclass);
 		set_str(&sf.last_error, ibuf[0] ? ibuf : r->errmsg);
 		out->failed = 1;
+		out->eclass = eclass;
 		snprintf(out->msg, sizeof(out->msg), "%s: %s", eclass,
 		    sf.last_error);
 		if (r->status == 410) {
@@ -322,6 +325,7 @@ cycle_apply(struct store *st, const struct conf *c,
 	store_feed_clear(&sf);
 	if (rc != ERR_OK && !out->failed) {
 		out->failed = 1;
+		out->eclass = "store";
 		snprintf(out->msg, sizeof(out->msg), "store: %s", ebuf);
 	}
 	return rc;

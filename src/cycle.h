@@ -24,10 +24,13 @@ struct cycle_outcome {
 	int	 not_modified;
 	long	 added;
 	long	 updated;
+	long	 duplicate;		/* known from another feed */
 	int	 moved;			/* the URL was changed in the store */
 	int	 retired;		/* 410 */
 	int	 failures;		/* consecutive, after this check */
 	time_t	 next_check;		/* what the scheduler chose */
+	const char *eclass;		/* failed: "parse", "store" or a
+					 * fetch_error_name; NULL otherwise */
 	char	 msg[300];		/* one line: "ok", "304", the error */
 };
 

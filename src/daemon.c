@@ -18,11 +18,14 @@
 #include "err.h"
 #include "feedlist.h"
 #include "fetch.h"
+#include "backlog.h"
 #include "log.h"
+#include "metrics.h"
 #include "mono.h"
 #include "outbox.h"
 #include "scheduler.h"
 #include "store.h"
+#include "tally.h"
 #include "xmalloc.h"
 
 #define GRACE_MS_DEFAULT	5000
@@ -70,6 +73,22 @@ struct dstate {
 	int		 fetch_stale;	/* [fetch] changed: rebuild when idle */
 	time_t		 soonest;	/* earliest next of an idle feed */
 	size_t		 failing;
+	/* The cycle: from the first transfer it starts until min_interval
+	 * has passed and the transfers and exports it caused are done (at
+	 * most twice that long): a feed on its schedule comes at most once
+	 * in one (retries after a failure may come sooner). */
+	int		 cyc_open;
+	struct tally	 cyc;
+	long long	 cyc_start_ms;
+	time_t		 cyc_started;
+	long		 cyc_exported;	/* outbox_exported at its start */
+	/* for the metrics file */
+	struct tally	 total;		/* closed cycles since the start */
+	long		 ncycles;
+	long		 last_cycle_ms;
+	time_t		 last_cycle_end;
+	time_t		 started;
+	int		 metrics_failing;	/* the last write failed */
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -240,6 +259,8 @@ dfeed_init(struct dstate *s, struct dfeed *d, time_t now)
 	free(d->url);
 	d->url = xstrdup(sf.url);
 	d->failures = sf.consecutive_failures;
+	if (sf.last_success > s->total.last_success)
+		s->total.last_success = sf.last_success;
 	if (!d->fc->enabled || sf.retired)
 		d->next = -1;
 	else {
@@ -361,10 +382,11 @@ collect(struct dstate *s)
 		now = time(NULL);
 		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &out, ebuf,
 		    sizeof(ebuf));
+		tally_add(&s->cyc, &out, r->body_len, now);
 		if (out.failed && out.failures <= 1)
 			log_warnx("%s: %s", fname(d), out.msg);
 		else if (out.failed)
-			log_info("%s: %s (%d failures in a row)", fname(d),
+			log_warnx("%s: %s (%d failures in a row)", fname(d),
 			    out.msg, out.failures);
 		else if (d->failures > 0)
 			log_notice("%s: recovered after %d failure(s): %s",
@@ -530,6 +552,130 @@ reload(struct dstate *s)
 }
 
 static void
+cycle_open(struct dstate *s)
+{
+	memset(&s->cyc, 0, sizeof(s->cyc));
+	s->cyc_open = 1;
+	s->cyc_start_ms = mono_ms();
+	s->cyc_started = time(NULL);
+	s->cyc_exported = outbox_exported(s->ob);
+}
+
+/* Writes [daemon] metrics_file, when there is one; a failure is logged
+ * once, and the recovery. */
+static void
+write_metrics(struct dstate *s)
+{
+	struct metrics m;
+	struct metrics_target *tg;
+	struct export_target *t;
+	struct buf b = { 0 };
+	const struct dfeed *d;
+	char ebuf[512];
+	size_t i;
+	int rc = ERR_OK;
+
+	if (s->conf.metrics_file == NULL)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.total = &s->total;
+	m.cycles = s->ncycles;
+	for (i = 0; i < s->n; i++) {
+		d = &s->feeds[i];
+		if (!d->fc->enabled)
+			m.feeds[METRICS_FEED_DISABLED]++;
+		else if (d->next == -1)
+			m.feeds[METRICS_FEED_RETIRED]++;
+		else if (d->failures > 0)
+			m.feeds[METRICS_FEED_FAILING]++;
+		else
+			m.feeds[METRICS_FEED_OK]++;
+	}
+	m.ntargets = outbox_count(s->ob);
+	tg = xcalloc(m.ntargets ? m.ntargets : 1, sizeof(*tg));
+	for (i = 0; i < m.ntargets && rc == ERR_OK; i++) {
+		t = outbox_target(s->ob, i);
+		tg[i].name = t->name;
+		rc = backlog_get(s->st, t->name, &tg[i].pending,
+		    &tg[i].oldest, ebuf, sizeof(ebuf));
+	}
+	m.targets = tg;
+	m.cycle_ms = s->last_cycle_ms;
+	m.cycle_end = s->last_cycle_end;
+	m.started = s->started;
+	m.now = time(NULL);
+	if (rc == ERR_OK) {
+		metrics_format(&m, &b);
+		rc = metrics_write(s->conf.metrics_file, buf_str(&b), b.len,
+		    ebuf, sizeof(ebuf));
+	}
+	if (rc != ERR_OK && !s->metrics_failing)
+		log_warnx("%s", ebuf);
+	else if (rc == ERR_OK && s->metrics_failing)
+		log_notice("metrics_file %s: written again",
+		    s->conf.metrics_file);
+	s->metrics_failing = rc != ERR_OK;
+	buf_free(&b);
+	free(tg);
+}
+
+/* Ends the open cycle with its summary line, its record in the database
+ * (for `tidings status`) and the metrics file. */
+static void
+cycle_close(struct dstate *s)
+{
+	struct store_cycle sc;
+	char line[256], ebuf[512];
+	long ms = (long)(mono_ms() - s->cyc_start_ms);
+
+	s->cyc_open = 0;
+	s->cyc.exported = outbox_exported(s->ob) - s->cyc_exported;
+	tally_summary(&s->cyc, ms, line, sizeof(line));
+	log_notice("%s", line);
+	memset(&sc, 0, sizeof(sc));
+	tally_to_cycle(&s->cyc, &sc);
+	sc.source = "daemon";
+	sc.started = s->cyc_started;
+	sc.finished = time(NULL);
+	sc.duration_ms = ms;
+	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK)
+		log_warnx("%s", ebuf);
+	tally_merge(&s->total, &s->cyc);
+	s->ncycles++;
+	s->last_cycle_ms = ms;
+	s->last_cycle_end = time(NULL);
+	write_metrics(s);
+}
+
+/* Milliseconds until the open cycle may end; -1 when none is open. */
+static long
+cycle_left_ms(const struct dstate *s)
+{
+	long long left;
+
+	if (!s->cyc_open)
+		return -1;
+	left = s->cyc_start_ms + (long long)s->conf.min_interval * 1000 -
+	    mono_ms();
+	return left > 0 ? (long)left : 0;
+}
+
+/* Ends the cycle once it is old enough and what it started is done. */
+static void
+cycle_check(struct dstate *s, int export_more)
+{
+	long long age;
+
+	if (!s->cyc_open || cycle_left_ms(s) > 0)
+		return;
+	age = mono_ms() - s->cyc_start_ms;
+	if (age < 2000LL * s->conf.min_interval && (fetch_pending(s->f) > 0 ||
+	    export_more || outbox_busy(s->ob)))
+		return;
+	cycle_close(s);
+}
+
+static void
 status(struct dstate *s, size_t due)
 {
 	notify("STATUS=%zu feeds, %zu due, %zu running, %zu failing",
@@ -589,6 +735,8 @@ daemon_run(const struct daemon_opts *o)
 
 	wd = watchdog_ms();
 	log_notice("started: %zu feed(s)", s.n);
+	s.started = time(NULL);
+	write_metrics(&s);
 	notify("READY=1");
 	while (!got_term) {
 		if (got_hup) {
@@ -604,10 +752,15 @@ daemon_run(const struct daemon_opts *o)
 		}
 		now = time(NULL);
 		due = start_due(&s, now);
+		if (!s.cyc_open && fetch_pending(s.f) > 0)
+			cycle_open(&s);
 		/* after start_due: transfers run while we export */
 		export_more = outbox_drain(s.ob, s.st, now, EXPORT_SLICE_MS);
+		cycle_check(&s, export_more);
 		now = time(NULL);
 		wait = MAX_SLEEP_MS;
+		if (cycle_left_ms(&s) > 0 && cycle_left_ms(&s) < wait)
+			wait = cycle_left_ms(&s);
 		if (s.soonest > now && (s.soonest - now) * 1000 < wait)
 			wait = (long)(s.soonest - now) * 1000;
 		if ((retry = outbox_next_retry(s.ob)) != 0) {
@@ -654,6 +807,8 @@ daemon_run(const struct daemon_opts *o)
 		    "time", fetch_running(s.f));
 	/* what the last transfers brought; the rest waits for next time */
 	outbox_drain(s.ob, s.st, time(NULL), 1000);
+	if (s.cyc_open)
+		cycle_close(&s);
 	rv = 0;
 out:
 	wake_fetch = NULL;

@@ -13,6 +13,18 @@
  * few seconds to finish, the rest are abandoned (their feeds are simply
  * checked again next time), and the database is closed cleanly.
  *
+ * The log, for a journal: a cycle runs from the first transfer it starts
+ * until min_interval has passed and what it started is done (at most
+ * twice min_interval), so a feed on its schedule comes at most once in
+ * one (retries after a failure may come sooner); it ends with
+ * one line at notice, "cycle: N feed(s) checked, N not modified, N new,
+ * N updated, N failed, N exported, S.Ss" (tally.h).  Every failed check
+ * is one warning that starts with the feed's name and gives the reason;
+ * a recovery is one notice; nothing is logged per article below info.
+ * Each cycle is also recorded in the database (store_cycle_put, for
+ * `tidings status`), and [daemon] metrics_file, when set, is replaced
+ * after each cycle and at start (metrics.h).
+ *
  * Under systemd (NOTIFY_SOCKET) it reports READY=1, RELOADING=1,
  * STOPPING=1, a STATUS= line, and WATCHDOG=1 at half of WATCHDOG_USEC.
  */

@@ -27,7 +27,7 @@
 #include "article.h"
 #include "dedup.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store;
 
@@ -55,6 +55,35 @@ int	store_set_size_limit(struct store *st, int64_t max_bytes,
  * this many pages (0: the default, 16384 pages, 64 MB), on a thread of the
  * store's own while the writer goes on. */
 int	store_set_checkpoint(struct store *st, int pages);
+
+/* ---- cycles ---- */
+
+/* One cycle of the daemon or of `tidings run`, as `tidings status` shows
+ * the last one (tally.h counts them). */
+struct store_cycle {
+	const char	*source;	/* "daemon" or "run" */
+	int64_t		 started;	/* epoch seconds */
+	int64_t		 finished;
+	long		 duration_ms;
+	long		 checked;	/* feeds checked */
+	long		 not_modified;
+	long		 failed;
+	long		 added;		/* articles: new */
+	long		 updated;
+	long		 duplicate;
+	long		 exported;	/* outbox events targets finished */
+	int64_t		 bytes;
+	char		 source_buf[16];	/* store_cycle_last's source */
+};
+/* The store keeps this many cycles, the newest. */
+#define STORE_CYCLES_KEPT	1000
+/* Records c (its own transaction outside a batch) and drops the cycles
+ * beyond STORE_CYCLES_KEPT. */
+int	store_cycle_put(struct store *st, const struct store_cycle *c,
+	    char *ebuf, size_t n);
+/* The newest cycle; ERR_NOTFOUND when none was recorded. */
+int	store_cycle_last(struct store *st, struct store_cycle *c,
+	    char *ebuf, size_t n);
 
 /* ---- feeds ---- */
 

@@ -267,6 +267,21 @@ START_TEST(test_suggest)
 }
 END_TEST
 
+START_TEST(test_metrics_file)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\n"), ERR_OK);
+	ck_assert_ptr_null(c.metrics_file);	/* none unless asked */
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, &d,
+	    "[daemon]\nmetrics_file = prom/tidings.prom\n"), ERR_OK);
+	ck_assert_str_eq(c.metrics_file, "/etc/tidings/prom/tidings.prom");
+	conf_free(&c);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -282,6 +297,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_min_max);
 	tcase_add_test(tc, test_load_missing);
 	tcase_add_test(tc, test_suggest);
+	tcase_add_test(tc, test_metrics_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1721,7 +1721,8 @@ START_TEST(test_migrate_v4_to_v5)
 	ck_assert_int_eq(store_schema_version(st),
 	    STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(q1("PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	/* and on to 6: the outbox's events set aside, none yet */
+	/* and on to the current version: the outbox's events set aside (6),
+	 * none yet */
 	ck_assert_int_eq(q1("SELECT count(*) FROM export_aside"), 0);
 
 	v1_after = dump("SELECT * FROM articles_v1 ORDER BY id", -1);
@@ -1788,6 +1789,78 @@ START_TEST(test_migrate_v4_to_v5)
 	    " ('integrity-check')");
 	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_integrity_check "
 	    "WHERE integrity_check = 'ok'"), 1);
+}
+END_TEST
+
+/*
+ * Version 7 records cycles: a v4 file migrates to it with an empty
+ * cycles_v1; the newest cycle comes back as recorded, and only the last
+ * STORE_CYCLES_KEPT are kept.
+ */
+START_TEST(test_cycles)
+{
+	struct store *st;
+	struct store_cycle c, got;
+	int i;
+
+	install("v4.db");
+	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	ck_assert_int_eq(store_schema_version(st), 6);
+	ck_assert_int_eq(q1("SELECT count(*) FROM cycles_v1"), 0);
+	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_table_info("
+	    "'cycles_v1')"), 13);
+	ck_assert_int_eq(store_cycle_last(st, &got, ebuf, sizeof(ebuf)),
+	    ERR_NOTFOUND);
+
+	memset(&c, 0, sizeof(c));
+	c.source = "daemon";
+	c.started = 1000;
+	c.finished = 1002;
+	c.duration_ms = 2345;
+	c.checked = 7;
+	c.not_modified = 3;
+	c.failed = 1;
+	c.added = 10;
+	c.updated = 2;
+	c.duplicate = 1;
+	c.exported = 9;
+	c.bytes = 5000000000LL;
+	ck_assert_msg(store_cycle_put(st, &c, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	c.source = "run";
+	c.started = 2000;
+	ck_assert_int_eq(store_cycle_put(st, &c, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_cycle_last(st, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_str_eq(got.source, "run");
+	ck_assert_int_eq(got.started, 2000);
+	ck_assert_int_eq(got.finished, 1002);
+	ck_assert_int_eq(got.duration_ms, 2345);
+	ck_assert_int_eq(got.checked, 7);
+	ck_assert_int_eq(got.not_modified, 3);
+	ck_assert_int_eq(got.failed, 1);
+	ck_assert_int_eq(got.added, 10);
+	ck_assert_int_eq(got.updated, 2);
+	ck_assert_int_eq(got.duplicate, 1);
+	ck_assert_int_eq(got.exported, 9);
+	ck_assert_int_eq(got.bytes, 5000000000LL);
+	ck_assert_int_eq(q1("SELECT new FROM cycles_v1 WHERE source = "
+	    "'daemon'"), 10);
+
+	for (i = 0; i < STORE_CYCLES_KEPT + 5; i++)
+		ck_assert_int_eq(store_cycle_put(st, &c, ebuf, sizeof(ebuf)),
+		    ERR_OK);
+	ck_assert_int_eq(q1("SELECT count(*) FROM cycles"), STORE_CYCLES_KEPT);
+	store_close(st);
+
+	/* readers see it */
+	ck_assert_int_eq(store_open(path, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_cycle_last(st, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_str_eq(got.source, "run");
+	store_close(st);
 }
 END_TEST
 
@@ -2114,6 +2187,7 @@ store_suite(void)
 	tcase_add_test(tc, test_migrate_v2_to_v3);
 	tcase_add_test(tc, test_migrate_v3_to_v4);
 	tcase_add_test(tc, test_migrate_v4_to_v5);
+	tcase_add_test(tc, test_cycles);
 	tcase_add_test(tc, test_media_extras);
 	tcase_add_test(tc, test_fingerprint_prefix_and_other_writer);
 	tcase_add_test(tc, test_checkpoints_bound_the_log);
