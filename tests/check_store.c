@@ -1806,7 +1806,7 @@ START_TEST(test_cycles)
 	install("v4.db");
 	ck_assert_msg(store_open(path, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
 	    "%s", ebuf);
-	ck_assert_int_eq(store_schema_version(st), 6);
+	ck_assert_int_eq(store_schema_version(st), 7);
 	ck_assert_int_eq(q1("SELECT count(*) FROM cycles_v1"), 0);
 	ck_assert_int_eq(q1("SELECT count(*) FROM pragma_table_info("
 	    "'cycles_v1')"), 13);
