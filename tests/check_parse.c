@@ -1028,7 +1028,7 @@ START_TEST(test_url_fields_allowlist)
 {
 	static const char *const bad[] = { "javascript:alert(1)",
 	    " JaVa&#9;Script:alert(1)", "data:text/html,x", "vbscript:x" };
-	struct result r;
+	struct result r = { 0 };
 	struct buf b = { 0 };
 	size_t i, k, n;
 
