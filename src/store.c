@@ -278,8 +278,6 @@ static const char *const migrations[] = {
 };
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
-enum key_kind { KEY_GUID = 1, KEY_LINK, KEY_CONTENT, KEY_FP };
-
 /* Every statement the store runs, prepared on first use and kept. */
 enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
@@ -368,8 +366,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " OR ?4 != 0)",
 	[S_KEY_GET] = "SELECT article_id FROM identity_keys"
 	    " WHERE scope = ?1 AND key = ?2",
-	/* up to three keys in one statement: fewer keys repeat the last
-	 * one, which the second time is ignored like any known key */
 	[S_KEYS_PUT] = "INSERT OR IGNORE INTO identity_keys"
 	    " (scope, key, kind, article_id) VALUES (?1, ?2, ?3, ?10),"
 	    " (?4, ?5, ?6, ?10), (?7, ?8, ?9, ?10)",
@@ -464,7 +460,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ASIDE_BELOW] = "DELETE FROM export_aside WHERE target = ?1"
 	    " AND seq <= ?2",
 	/* another article this feed brought first under the same parse
-	 * identity (see ident_unique) */
+	 * identity (see store_ident_taken) */
 	[S_IDENT_TAKEN] = "SELECT 1 FROM article_feeds x"
 	    " JOIN articles a ON a.id = x.article_id"
 	    " WHERE x.feed_id = ?1 AND a.feed_id = ?1 AND a.ident = ?2"
@@ -1550,17 +1546,28 @@ store_batch_rollback(struct store *st)
 
 /* ---- articles ---- */
 
+/* Lookups and writes of the batch's feed: outside a batch there is none. */
 static int
-key_get(struct store *st, int64_t scope, const unsigned char *key,
+need_batch(struct store *st, char *ebuf, size_t n)
+{
+	if (st->in_batch)
+		return ERR_OK;
+	return err_set(ebuf, n, ERR_INVALID, "%s: outside a batch", st->path);
+}
+
+int
+store_key_get(struct store *st, const unsigned char *key, int global,
     int64_t *id, char *ebuf, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, S_KEY_GET, ebuf, n);
+	sqlite3_stmt *s;
 	int rc;
 
 	*id = 0;
-	if (s == NULL)
+	if ((rc = need_batch(st, ebuf, n)) != ERR_OK)
+		return rc;
+	if ((s = stmt(st, S_KEY_GET, ebuf, n)) == NULL)
 		return ERR_DB;
-	sqlite3_bind_int64(s, 1, scope);
+	sqlite3_bind_int64(s, 1, global ? 0 : st->batch_feed);
 	sqlite3_bind_blob(s, 2, key, DEDUP_KEYLEN, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
@@ -1574,15 +1581,34 @@ key_get(struct store *st, int64_t scope, const unsigned char *key,
 	return ERR_OK;
 }
 
-/*
- * Fingerprints are kept per day of first sight.  A lookup tries today and
- * yesterday, which catches syndicated copies; older ones are still found by
- * their link, and are pruned.
- */
-static int64_t
-fp_day(int64_t now)
+/* Up to three keys a statement: fewer keys repeat the last one, which the
+ * second time is ignored like any known key. */
+int
+store_keys_put(struct store *st, int64_t id, const struct store_key *k,
+    size_t nkeys, char *ebuf, size_t n)
 {
-	return now > 0 ? now / 86400 : 0;
+	sqlite3_stmt *s;
+	size_t i, j, at;
+	int rc;
+
+	if ((rc = need_batch(st, ebuf, n)) != ERR_OK)
+		return rc;
+	for (at = 0; at < nkeys; at += 3) {
+		if ((s = stmt(st, S_KEYS_PUT, ebuf, n)) == NULL)
+			return ERR_DB;
+		for (i = 0; i < 3; i++) {
+			j = at + i < nkeys ? at + i : nkeys - 1;
+			sqlite3_bind_int64(s, 3 * i + 1, k[j].global ? 0 :
+			    st->batch_feed);
+			sqlite3_bind_blob(s, 3 * i + 2, k[j].key, DEDUP_KEYLEN,
+			    SQLITE_STATIC);
+			sqlite3_bind_int(s, 3 * i + 3, k[j].kind);
+		}
+		sqlite3_bind_int64(s, 10, id);
+		if ((rc = run(st, s, ebuf, n, "identity key")) != ERR_OK)
+			return rc;
+	}
+	return ERR_OK;
 }
 
 static uint64_t
@@ -1642,8 +1668,8 @@ fp_catch_up(struct store *st, char *ebuf, size_t n)
 	return rc;
 }
 
-/* The index, current for day: on the first use of a day older rows are
- * pruned and it is built afresh. */
+/* The index, current for day: on the first use of a newer day the rows
+ * older than the day before it are pruned and it is built afresh. */
 static int
 fp_ready(struct store *st, int64_t day, char *ebuf, size_t n)
 {
@@ -1672,7 +1698,8 @@ fp_ready(struct store *st, int64_t day, char *ebuf, size_t n)
 	return ERR_OK;
 }
 
-/* The article whose fingerprint fp was first seen on day, or 0. */
+/* The article whose fingerprint fp was first seen on day, or 0, from the
+ * index (which must be ready). */
 static int
 fp_find(struct store *st, int64_t day, const unsigned char *fp, int64_t *id,
     char *ebuf, size_t n)
@@ -1713,16 +1740,28 @@ fp_find(struct store *st, int64_t day, const unsigned char *fp, int64_t *id,
 	return ERR_OK;
 }
 
-/* Records fp for day unless the day has it already. */
-static int
-fp_put(struct store *st, int64_t day, const unsigned char *fp, int64_t id,
-    char *ebuf, size_t n)
+int
+store_fp_get(struct store *st, int64_t day, const unsigned char *fp,
+    int64_t *id, char *ebuf, size_t n)
+{
+	int rc;
+
+	*id = 0;
+	if ((rc = need_batch(st, ebuf, n)) != ERR_OK ||
+	    (rc = fp_ready(st, day, ebuf, n)) != ERR_OK)
+		return rc;
+	return fp_find(st, day, fp, id, ebuf, n);
+}
+
+int
+store_fp_put(struct store *st, int64_t day, const unsigned char *fp,
+    int64_t id, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
 	int64_t have;
 	int rc;
 
-	if ((rc = fp_find(st, day, fp, &have, ebuf, n)) != ERR_OK || have)
+	if ((rc = store_fp_get(st, day, fp, &have, ebuf, n)) != ERR_OK || have)
 		return rc;
 	if ((s = stmt(st, S_FP_PUT, ebuf, n)) == NULL)
 		return ERR_DB;
@@ -1735,49 +1774,123 @@ fp_put(struct store *st, int64_t day, const unsigned char *fp, int64_t id,
 	return ERR_OK;
 }
 
-/* Records every key the plan trusts, so that whichever one a later
- * document offers finds this article (and, once it is removed, its
- * tombstone). */
-static int
-keys_put(struct store *st, const struct store_upsert *u, int64_t id,
+static void
+seen_add(struct store *st, int64_t id)
+{
+	if (st->nseen == st->seencap) {
+		st->seencap = st->seencap ? 2 * st->seencap : 128;
+		st->seen = xreallocarray(st->seen, st->seencap, sizeof(*st->seen));
+	}
+	st->seen[st->nseen++] = id;
+}
+
+static void
+blob16(sqlite3_stmt *s, int i, unsigned char *out)
+{
+	const void *h = sqlite3_column_blob(s, i);
+
+	memset(out, 0, DEDUP_HASHLEN);
+	if (h != NULL && sqlite3_column_bytes(s, i) == DEDUP_HASHLEN)
+		memcpy(out, h, DEDUP_HASHLEN);
+}
+
+int
+store_item_get(struct store *st, int64_t id, struct store_item *it,
     char *ebuf, size_t n)
 {
-	const struct dedup_keys *k = u->keys;
-	const struct dedup_plan *p = u->plan;
-	int64_t feed = st->batch_feed, scope[3];
-	const unsigned char *key[3];
-	int kind[3], nk = 0, i, rc;
 	sqlite3_stmt *s;
+	int rc;
 
-	if (k->has_guid && p->use_guid) {
-		scope[nk] = feed;
-		key[nk] = k->guid;
-		kind[nk++] = KEY_GUID;
-	}
-	if (k->has_link && p->use_link) {
-		scope[nk] = 0;
-		key[nk] = k->link;
-		kind[nk++] = KEY_LINK;
-	}
-	scope[nk] = feed;
-	key[nk] = k->content;
-	kind[nk++] = KEY_CONTENT;
-	if ((s = stmt(st, S_KEYS_PUT, ebuf, n)) == NULL)
+	memset(it, 0, sizeof(*it));
+	if ((rc = need_batch(st, ebuf, n)) != ERR_OK)
+		return rc;
+	if ((s = stmt(st, S_AF_GET, ebuf, n)) == NULL)
 		return ERR_DB;
-	for (i = 0; i < 3; i++) {
-		int j = i < nk ? i : nk - 1;
-
-		sqlite3_bind_int64(s, 3 * i + 1, scope[j]);
-		sqlite3_bind_blob(s, 3 * i + 2, key[j], DEDUP_KEYLEN,
-		    SQLITE_STATIC);
-		sqlite3_bind_int(s, 3 * i + 3, kind[j]);
-	}
-	sqlite3_bind_int64(s, 10, id);
-	rc = run(st, s, ebuf, n, "identity key");
-	if (rc == ERR_OK && k->has_fp && p->use_fp &&
-	    (rc = fp_ready(st, fp_day(u->now), ebuf, n)) == ERR_OK)
-		rc = fp_put(st, fp_day(u->now), k->fp, id, ebuf, n);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		blob16(s, 0, it->hash);
+		it->removed = sqlite3_column_int64(s, 1) != 0;
+		blob16(s, 2, it->raw);
+		it->last_seen = sqlite3_column_int64(s, 3);
+		it->have = 1;
+		rc = ERR_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = ERR_OK;
+	else
+		rc = db_error(st, ebuf, n, "article link");
+	done(s);
 	return rc;
+}
+
+int
+store_item_seen(struct store *st, int64_t id, const struct store_item *it,
+    const unsigned char *raw, int64_t now, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = need_batch(st, ebuf, n)) != ERR_OK)
+		return rc;
+	seen_add(st, id);
+	if (it->last_seen + STORE_SEEN_RESOLUTION > now &&
+	    memcmp(it->raw, raw, DEDUP_HASHLEN) == 0)
+		return ERR_OK;
+	if ((s = stmt(st, S_AF_SEEN, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_blob(s, 4, raw, DEDUP_HASHLEN, SQLITE_STATIC);
+	return run(st, s, ebuf, n, "seen");
+}
+
+int
+store_article_exists(struct store *st, int64_t id, int *yes, char *ebuf,
+    size_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_ART_EXISTS, ebuf, n);
+	int rc;
+
+	*yes = 0;
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "article");
+		done(s);
+		return rc;
+	}
+	done(s);
+	return ERR_OK;
+}
+
+int
+store_ident_taken(struct store *st, const char *ident, int *yes, char *ebuf,
+    size_t n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*yes = 0;
+	if ((rc = need_batch(st, ebuf, n)) != ERR_OK)
+		return rc;
+	if ((s = stmt(st, S_IDENT_TAKEN, ebuf, n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, st->batch_feed);
+	bind_text(s, 2, ident);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = db_error(st, ebuf, n, "identity");
+		done(s);
+		return rc;
+	}
+	done(s);
+	*yes = rc == SQLITE_ROW;
+	return ERR_OK;
 }
 
 static char *
@@ -1909,120 +2022,93 @@ event_put(struct store *st, int64_t article, enum store_event_kind kind,
 	return ERR_OK;
 }
 
-/*
- * The parse identity (a->id) names an article in exported files, after
- * the feed that first brought it.  Two items of one feed can carry one
- * identity (a guid or a link shared by different items) that the plan
- * did not trust to tell them apart: they are two articles, and each
- * needs a name of its own.  The first keeps the identity; a later one
- * gets it followed by " #" and 16 hex digits of the key that told them
- * apart (the link key, else the content key): *own, a new string, or
- * NULL when a->id is fine as it is.
- */
+/* The batch feed's item of article id: a new one (insert), else the
+ * version it now has. */
 static int
-ident_unique(struct store *st, const struct article *a,
-    const struct store_upsert *u, char **own, char *ebuf, size_t n)
+item_put(struct store *st, int insert, int duplicate, int64_t id,
+    const struct article *a, const unsigned char *hash,
+    const unsigned char *raw, int64_t now, char *ebuf, size_t n)
 {
-	const struct dedup_keys *k = u->keys;
-	const struct dedup_plan *p = u->plan;
-	sqlite3_stmt *s;
-	char h[2 * 8 + 1];
-	int rc;
+	sqlite3_stmt *s = stmt(st, insert ? S_AF_INSERT : S_AF_UPDATE, ebuf, n);
 
-	*own = NULL;
-	/* the key the identity comes from told the items apart */
-	if (a->id == NULL || (k->has_guid ? p->use_guid :
-	    !k->has_link || p->use_link))
-		return ERR_OK;
-	if ((s = stmt(st, S_IDENT_TAKEN, ebuf, n)) == NULL)
+	if (s == NULL)
 		return ERR_DB;
-	sqlite3_bind_int64(s, 1, st->batch_feed);
-	bind_text(s, 2, a->id);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		rc = db_error(st, ebuf, n, "identity");
-		done(s);
-		return rc;
-	}
-	done(s);
-	if (rc == SQLITE_DONE)
-		return ERR_OK;
-	hex(p->use_link && k->has_link ? k->link : k->content, 8, h);
-	*own = xasprintf("%s #%s", a->id, h);
-	return ERR_OK;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, st->batch_feed);
+	bind_text(s, 3, a->guid);
+	sqlite3_bind_blob(s, 4, hash, DEDUP_HASHLEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, raw, DEDUP_HASHLEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, now);
+	if (insert)
+		sqlite3_bind_int(s, 7, duplicate);
+	return run(st, s, ebuf, n, duplicate ? "link duplicate" :
+	    "link article");
 }
 
-static int
-article_insert(struct store *st, const struct article *a,
-    struct store_upsert *u, char *ebuf, size_t n)
+int
+store_article_add(struct store *st, const struct article *a,
+    const char *ident, const unsigned char *hash, const unsigned char *raw,
+    int64_t now, int64_t *idp, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
-	char *cats, *encs, *ident, hash[2 * DEDUP_HASHLEN + 1];
+	char *cats, *encs, hexhash[2 * DEDUP_HASHLEN + 1];
 	int64_t sort, id;
 	int rc;
 
-	if ((rc = ident_unique(st, a, u, &ident, ebuf, n)) != ERR_OK)
+	*idp = 0;
+	if ((rc = need_batch(st, ebuf, n)) != ERR_OK)
 		return rc;
-	if ((s = stmt(st, S_ART_INSERT, ebuf, n)) == NULL) {
-		free(ident);
+	if ((s = stmt(st, S_ART_INSERT, ebuf, n)) == NULL)
 		return ERR_DB;
-	}
 	cats = categories_json(a);
 	encs = enclosures_json(a);
-	hex(u->keys->hash, DEDUP_HASHLEN, hash);
-	sort = u->now;
+	hex(hash, DEDUP_HASHLEN, hexhash);
+	sort = now;
 	if (a->has_published && a->published.utc < sort)
 		sort = a->published.utc;
 	sqlite3_bind_int64(s, 1, st->batch_feed);
 	bind_record(s, 2, a, cats, encs);
 	if (ident != NULL)
 		bind_text(s, 2, ident);
-	sqlite3_bind_int64(s, 18, u->now);
+	sqlite3_bind_int64(s, 18, now);
 	sqlite3_bind_int64(s, 19, sort);
-	bind_text(s, 20, hash);
+	bind_text(s, 20, hexhash);
 	bind_extras(s, 21, a);
 	rc = run(st, s, ebuf, n, "add article");
 	free(cats);
 	free(encs);
-	free(ident);
 	if (rc != ERR_OK)
 		return rc;
 	id = sqlite3_last_insert_rowid(st->db);
-	u->article_id = id;
-	if ((s = stmt(st, S_AF_INSERT, ebuf, n)) == NULL)
-		return ERR_DB;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, st->batch_feed);
-	bind_text(s, 3, a->guid);
-	sqlite3_bind_blob(s, 4, u->keys->hash, DEDUP_HASHLEN, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, u->keys->raw, DEDUP_HASHLEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, u->now);
-	sqlite3_bind_int(s, 7, 0);
-	if ((rc = run(st, s, ebuf, n, "link article")) != ERR_OK)
+	*idp = id;
+	seen_add(st, id);
+	if ((rc = item_put(st, 1, 0, id, a, hash, raw, now, ebuf, n)) != ERR_OK)
 		return rc;
-	if ((rc = keys_put(st, u, id, ebuf, n)) != ERR_OK)
-		return rc;
-	return event_put(st, id, STORE_EV_NEW, 1, 1, u->now, ebuf, n);
+	return event_put(st, id, STORE_EV_NEW, 1, 1, now, ebuf, n);
 }
 
-static int
-article_update(struct store *st, const struct article *a,
-    struct store_upsert *u, char *ebuf, size_t n)
+int
+store_article_update(struct store *st, int64_t id, const struct article *a,
+    const unsigned char *hash, const unsigned char *raw, int64_t now,
+    char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
 	struct article copy;
-	char *cats, *encs, hash[2 * DEDUP_HASHLEN + 1];
+	char *cats, *encs, hexhash[2 * DEDUP_HASHLEN + 1];
 	int rc, revision = 0;
 
+	if ((rc = need_batch(st, ebuf, n)) != ERR_OK)
+		return rc;
+	seen_add(st, id);
 	/* the version being replaced is kept in article_revisions */
 	if ((s = stmt(st, S_REV_SAVE, ebuf, n)) == NULL)
 		return ERR_DB;
-	sqlite3_bind_int64(s, 1, u->article_id);
-	sqlite3_bind_int64(s, 2, u->now);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
 	if ((rc = run(st, s, ebuf, n, "keep revision")) != ERR_OK)
 		return rc;
 
-	if ((rc = fts_one(st, S_FTS_DEL_ONE, u->article_id, ebuf, n)) != ERR_OK)
+	if ((rc = fts_one(st, S_FTS_DEL_ONE, id, ebuf, n)) != ERR_OK)
 		return rc;
 	if ((s = stmt(st, S_ART_UPDATE, ebuf, n)) == NULL)
 		return ERR_DB;
@@ -2030,16 +2116,16 @@ article_update(struct store *st, const struct article *a,
 	copy = *a;
 	if (!copy.has_updated) {
 		copy.has_updated = 1;
-		copy.updated.utc = u->now;
+		copy.updated.utc = now;
 		copy.updated.tzoff = 0;
 	}
 	cats = categories_json(a);
 	encs = enclosures_json(a);
-	hex(u->keys->hash, DEDUP_HASHLEN, hash);
-	sqlite3_bind_int64(s, 1, u->article_id);
+	hex(hash, DEDUP_HASHLEN, hexhash);
+	sqlite3_bind_int64(s, 1, id);
 	bind_record(s, 2, &copy, cats, encs);
-	sqlite3_bind_int64(s, 18, u->now);
-	bind_text(s, 19, hash);
+	sqlite3_bind_int64(s, 18, now);
+	bind_text(s, 19, hexhash);
 	bind_extras(s, 20, a);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -2054,303 +2140,31 @@ article_update(struct store *st, const struct article *a,
 		return rc;
 	}
 	done(s);
-	if ((rc = fts_one(st, S_FTS_ADD_ONE, u->article_id, ebuf, n)) != ERR_OK)
+	if ((rc = fts_one(st, S_FTS_ADD_ONE, id, ebuf, n)) != ERR_OK)
 		return rc;
-
-	if ((s = stmt(st, S_AF_UPDATE, ebuf, n)) == NULL)
-		return ERR_DB;
-	sqlite3_bind_int64(s, 1, u->article_id);
-	sqlite3_bind_int64(s, 2, st->batch_feed);
-	bind_text(s, 3, a->guid);
-	sqlite3_bind_blob(s, 4, u->keys->hash, DEDUP_HASHLEN, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, u->keys->raw, DEDUP_HASHLEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, u->now);
-	if ((rc = run(st, s, ebuf, n, "link article")) != ERR_OK)
+	if ((rc = item_put(st, 0, 0, id, a, hash, raw, now, ebuf, n)) != ERR_OK)
 		return rc;
-	if ((rc = keys_put(st, u, u->article_id, ebuf, n)) != ERR_OK)
-		return rc;
-	return event_put(st, u->article_id, STORE_EV_UPDATE, revision, 0,
-	    u->now, ebuf, n);
+	return event_put(st, id, STORE_EV_UPDATE, revision, 0, now, ebuf, n);
 }
 
-static int
-article_link(struct store *st, const struct article *a,
-    struct store_upsert *u, char *ebuf, size_t n)
+int
+store_article_link(struct store *st, int64_t id, const struct article *a,
+    const unsigned char *hash, const unsigned char *raw,
+    enum store_event_kind kind, int64_t now, char *ebuf, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, S_AF_INSERT, ebuf, n);
 	int rc;
 
-	if (s == NULL)
-		return ERR_DB;
-	sqlite3_bind_int64(s, 1, u->article_id);
-	sqlite3_bind_int64(s, 2, st->batch_feed);
-	bind_text(s, 3, a->guid);
-	sqlite3_bind_blob(s, 4, u->keys->hash, DEDUP_HASHLEN, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, u->keys->raw, DEDUP_HASHLEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, u->now);
-	sqlite3_bind_int(s, 7, 1);
-	if ((rc = run(st, s, ebuf, n, "link duplicate")) != ERR_OK)
+	if ((rc = need_batch(st, ebuf, n)) != ERR_OK)
 		return rc;
-	if ((rc = keys_put(st, u, u->article_id, ebuf, n)) != ERR_OK)
-		return rc;
-	return event_put(st, u->article_id,
-	    u->dup_as_new ? STORE_EV_NEW : STORE_EV_DUPLICATE, 1, 0, u->now,
-	    ebuf, n);
-}
-
-/* missed: keys fast_path already looked up in vain (MISSED_*). */
-#define MISSED_GUID	1
-#define MISSED_LINK	2
-
-static int
-find_article(struct store *st, struct store_upsert *u, int missed, char *ebuf,
-    size_t n)
-{
-	const struct dedup_keys *k = u->keys;
-	const struct dedup_plan *p = u->plan;
-	int64_t feed = st->batch_feed, id = 0;
-	int rc = ERR_OK, by_guid, by_link;
-
-	u->matched_by = STORE_MATCH_NONE;
-	by_guid = k->has_guid && p->use_guid;
-	by_link = k->has_link && p->use_link;
-	if (by_guid && !(missed & MISSED_GUID)) {
-		if ((rc = key_get(st, feed, k->guid, &id, ebuf, n)) != ERR_OK)
-			return rc;
-		if (id)
-			u->matched_by = STORE_MATCH_GUID;
-	}
-	if (!id && by_link && !(missed & MISSED_LINK)) {
-		if ((rc = key_get(st, 0, k->link, &id, ebuf, n)) != ERR_OK)
-			return rc;
-		if (id)
-			u->matched_by = STORE_MATCH_LINK;
-	}
-	if (!id && (p->mode == DEDUP_CONTENT || (!by_guid && !by_link))) {
-		if ((rc = key_get(st, feed, k->content, &id, ebuf, n)) != ERR_OK)
-			return rc;
-		if (id)
-			u->matched_by = STORE_MATCH_CONTENT;
-	}
-	if (!id && k->has_fp && p->use_fp) {
-		int64_t day = fp_day(u->now);
-
-		if ((rc = fp_ready(st, day, ebuf, n)) != ERR_OK ||
-		    (rc = fp_find(st, day, k->fp, &id, ebuf, n)) != ERR_OK)
-			return rc;
-		if (!id && (rc = fp_find(st, day - 1, k->fp, &id, ebuf,
-		    n)) != ERR_OK)
-			return rc;
-		if (id)
-			u->matched_by = STORE_MATCH_FP;
-	}
-	u->article_id = id;
-	return ERR_OK;
-}
-
-static void
-seen_add(struct store *st, int64_t id)
-{
-	if (st->nseen == st->seencap) {
-		st->seencap = st->seencap ? 2 * st->seencap : 128;
-		st->seen = xreallocarray(st->seen, st->seencap, sizeof(*st->seen));
-	}
-	st->seen[st->nseen++] = id;
-}
-
-struct af_row {
-	int		 have;
-	int		 removed;
-	int64_t		 last_seen;
-	unsigned char	 hash[DEDUP_HASHLEN];
-	unsigned char	 raw[DEDUP_HASHLEN];
-};
-
-static void
-blob16(sqlite3_stmt *s, int i, unsigned char *out)
-{
-	const void *h = sqlite3_column_blob(s, i);
-
-	memset(out, 0, DEDUP_HASHLEN);
-	if (h != NULL && sqlite3_column_bytes(s, i) == DEDUP_HASHLEN)
-		memcpy(out, h, DEDUP_HASHLEN);
-}
-
-/* This feed's link to article id, if any. */
-static int
-af_get(struct store *st, int64_t id, struct af_row *r, char *ebuf, size_t n)
-{
-	sqlite3_stmt *s = stmt(st, S_AF_GET, ebuf, n);
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	if (s == NULL)
-		return ERR_DB;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, st->batch_feed);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		blob16(s, 0, r->hash);
-		r->removed = sqlite3_column_int64(s, 1) != 0;
-		blob16(s, 2, r->raw);
-		r->last_seen = sqlite3_column_int64(s, 3);
-		r->have = 1;
-		rc = ERR_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = ERR_OK;
-	else
-		rc = db_error(st, ebuf, n, "article link");
-	done(s);
-	return rc;
-}
-
-/* An unchanged item costs a row write only when its last_seen is more
- * than STORE_SEEN_RESOLUTION old or its raw bytes differ. */
-static int
-af_seen(struct store *st, struct store_upsert *u, const struct af_row *r,
-    char *ebuf, size_t n)
-{
-	sqlite3_stmt *s;
-
-	if (r->last_seen + STORE_SEEN_RESOLUTION > u->now &&
-	    memcmp(r->raw, u->keys->raw, DEDUP_HASHLEN) == 0)
-		return ERR_OK;
-	if ((s = stmt(st, S_AF_SEEN, ebuf, n)) == NULL)
-		return ERR_DB;
-	sqlite3_bind_int64(s, 1, u->article_id);
-	sqlite3_bind_int64(s, 2, st->batch_feed);
-	sqlite3_bind_int64(s, 3, u->now);
-	sqlite3_bind_blob(s, 4, u->keys->raw, DEDUP_HASHLEN, SQLITE_STATIC);
-	return run(st, s, ebuf, n, "seen");
-}
-
-/*
- * The common case first: the item's primary key finds an article this feed
- * already carries, with the very bytes it had last time.  No
- * normalisation, no SHA-256 over the text, at most one small row write.
- * Returns 1 when that settled it.
- */
-static int
-fast_path(struct store *st, struct store_upsert *u, int *rcp, int *missed,
-    char *ebuf, size_t n)
-{
-	const struct dedup_keys *k = u->keys;
-	const struct dedup_plan *p = u->plan;
-	struct af_row r;
-	int64_t id = 0;
-
-	*rcp = ERR_OK;
-	if (p->use_guid && k->has_guid) {
-		if ((*rcp = key_get(st, st->batch_feed, k->guid, &id, ebuf, n)))
-			return 1;
-		u->matched_by = STORE_MATCH_GUID;
-		*missed = id ? 0 : MISSED_GUID;
-	} else if (p->use_link && k->has_link) {
-		if ((*rcp = key_get(st, 0, k->link, &id, ebuf, n)))
-			return 1;
-		u->matched_by = STORE_MATCH_LINK;
-		*missed = id ? 0 : MISSED_LINK;
-	}
-	if (id == 0)
-		return 0;
-	if ((*rcp = af_get(st, id, &r, ebuf, n)) != ERR_OK)
-		return 1;
-	if (!r.have || (!r.removed &&
-	    memcmp(r.raw, k->raw, DEDUP_HASHLEN) != 0))
-		return 0;
-	u->article_id = id;
-	u->outcome = STORE_UNCHANGED;
-	if (r.removed)
-		return 1;	/* retention removed it: it stays so */
 	seen_add(st, id);
-	*rcp = af_seen(st, u, &r, ebuf, n);
-	return 1;
+	if ((rc = item_put(st, 1, 1, id, a, hash, raw, now, ebuf, n)) != ERR_OK)
+		return rc;
+	return event_put(st, id, kind, 1, 0, now, ebuf, n);
 }
 
 int
-store_article_upsert(struct store *st, const struct article *a,
-    struct store_upsert *u, char *ebuf, size_t n)
-{
-	sqlite3_stmt *s;
-	struct af_row r;
-	int rc, exists, missed = 0;
-
-	if (!st->in_batch)
-		return err_set(ebuf, n, ERR_INVALID, "%s: upsert outside a batch",
-		    st->path);
-	u->outcome = STORE_UNCHANGED;
-	u->guid_changed = 0;
-	u->article_id = 0;
-	if (!u->keys->full) {
-		if (fast_path(st, u, &rc, &missed, ebuf, n))
-			return rc;
-		dedup_keys_complete(a, u->keys);
-	}
-	if ((rc = find_article(st, u, missed, ebuf, n)) != ERR_OK)
-		return rc;
-	if (u->article_id == 0) {
-		u->outcome = STORE_NEW;
-		if ((rc = article_insert(st, a, u, ebuf, n)) == ERR_OK)
-			seen_add(st, u->article_id);
-		return rc;
-	}
-	if ((rc = af_get(st, u->article_id, &r, ebuf, n)) != ERR_OK)
-		return rc;
-
-	if (r.have) {
-		/* The operator said guids are the identity: another guid is
-		 * another article, whatever its link. */
-		if (!u->plan->same_feed_fallback && u->keys->has_guid &&
-		    u->matched_by != STORE_MATCH_GUID) {
-			u->outcome = STORE_NEW;
-			u->matched_by = STORE_MATCH_NONE;
-			if ((rc = article_insert(st, a, u, ebuf, n)) == ERR_OK)
-				seen_add(st, u->article_id);
-			return rc;
-		}
-		if (r.removed)
-			return ERR_OK;	/* retention removed it: stays so */
-		seen_add(st, u->article_id);
-		if (u->matched_by != STORE_MATCH_GUID && u->keys->has_guid &&
-		    u->plan->use_guid)
-			u->guid_changed = 1;
-		if (memcmp(r.hash, u->keys->hash, DEDUP_HASHLEN) != 0) {
-			u->outcome = STORE_UPDATED;
-			return article_update(st, a, u, ebuf, n);
-		}
-		/* the same article in other bytes (spacing, tracking
-		 * parameters, a new guid): remember these bytes */
-		r.last_seen = 0;
-		if ((rc = af_seen(st, u, &r, ebuf, n)) != ERR_OK)
-			return rc;
-		if (u->matched_by != STORE_MATCH_GUID)
-			return keys_put(st, u, u->article_id, ebuf, n);
-		return ERR_OK;
-	}
-
-	/* Known, but not from this feed: a cross-feed duplicate, unless the
-	 * article is a tombstone. */
-	if ((s = stmt(st, S_ART_EXISTS, ebuf, n)) == NULL)
-		return ERR_DB;
-	sqlite3_bind_int64(s, 1, u->article_id);
-	rc = sqlite3_step(s);
-	exists = rc == SQLITE_ROW;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		rc = db_error(st, ebuf, n, "article");
-		done(s);
-		return rc;
-	}
-	done(s);
-	if (!exists)
-		return ERR_OK;
-	u->outcome = STORE_DUPLICATE;
-	seen_add(st, u->article_id);
-	return article_link(st, a, u, ebuf, n);
-}
-
-int
-store_feed_note_identity(struct store *st, const struct dedup_plan *p,
-    long churn_delta, char *ebuf, size_t n)
+store_feed_note_identity(struct store *st, enum dedup_identity mode,
+    const char *reason, long churn_delta, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = stmt(st, S_FEED_IDENTITY, ebuf, n);
 
@@ -2360,8 +2174,8 @@ store_feed_note_identity(struct store *st, const struct dedup_plan *p,
 		return err_set(ebuf, n, ERR_INVALID, "%s: outside a batch",
 		    st->path);
 	sqlite3_bind_int64(s, 1, st->batch_feed);
-	bind_text(s, 2, dedup_identity_name(p->mode));
-	bind_text(s, 3, p->reason);
+	bind_text(s, 2, dedup_identity_name(mode));
+	bind_text(s, 3, reason);
 	sqlite3_bind_int64(s, 4, churn_delta);
 	return run(st, s, ebuf, n, "identity");
 }
