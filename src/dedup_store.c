@@ -135,13 +135,15 @@ find_article(struct store *st, struct dedup_item *u, int missed, char *ebuf,
 	by_guid = k->has_guid && p->use_guid;
 	by_link = k->has_link && p->use_link;
 	if (by_guid && !(missed & MISSED_GUID)) {
-		if ((rc = store_key_get(st, k->guid, 0, &id, ebuf, n)) != ERR_OK)
+		if ((rc = store_key_get(st, k->guid, 0, &id, ebuf,
+		    n)) != ERR_OK)
 			return rc;
 		if (id)
 			u->matched_by = DEDUP_MATCH_GUID;
 	}
 	if (!id && by_link && !(missed & MISSED_LINK)) {
-		if ((rc = store_key_get(st, k->link, 1, &id, ebuf, n)) != ERR_OK)
+		if ((rc = store_key_get(st, k->link, 1, &id, ebuf,
+		    n)) != ERR_OK)
 			return rc;
 		if (id)
 			u->matched_by = DEDUP_MATCH_LINK;

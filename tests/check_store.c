@@ -1051,7 +1051,7 @@ START_TEST(test_events_done_batch)
 END_TEST
 
 /* Schema version 1 as released, to test the step to 2 from a real v1
- * file (store.c's copy must not change; this one may not either). */
+ * file (store_schema.c's copy must not change; this one may not either). */
 static const char v1_ddl[] =
 	"CREATE TABLE feeds ("
 	" id INTEGER PRIMARY KEY,"
