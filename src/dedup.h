@@ -144,7 +144,9 @@ struct dedup_item {
 /* Decides what item a is to the current batch's feed and has the store
  * write it: a new article, a new version, a link to another feed's
  * article, or at most a note that it was seen.  Must be inside a batch
- * (store_batch_begin).  Returns the store's error, if any. */
+ * (store_batch_begin).  The image, duration and comment count are not
+ * part of the content hash: a change in them alone leaves the stored
+ * article as it was.  Returns the store's error, if any. */
 int	dedup_item_store(struct store *st, const struct article *a,
 	    struct dedup_item *u, char *ebuf, size_t n);
 
