@@ -2,8 +2,8 @@
  * bench_store: how fast the store takes new articles, and how much cheaper
  * an unchanged re-fetch is.  Generates N articles over F feeds, one batch
  * (one ingest_articles call, one transaction) per feed document, through
- * the same path the daemon uses: dedup keys, the identity plan, upsert,
- * outbox, FTS.  Only the ingest calls are timed, not the generation.
+ * the same path the daemon uses: dedup keys, the identity plan, the
+ * identity decision and the store's writes, outbox, FTS.  Only the ingest calls are timed, not the generation.
  *
  *   bench_store [-n ARTICLES] [-f FEEDS] [-d DIR] [-c PAGES] [-s]
  *

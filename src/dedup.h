@@ -1,10 +1,13 @@
 #ifndef TIDINGS_DEDUP_H
 #define TIDINGS_DEDUP_H
 /*
- * Article identity (pure: no I/O, no database).  For each item dedup
+ * Article identity, decided here and nowhere else.  For each item dedup
  * derives a set of keys, and for each fetched document a plan that says
- * which of those keys can be trusted for this feed.  The store looks the
- * keys up; ingest ties the two together.
+ * which of those keys can be trusted for this feed (both pure: no I/O).
+ * dedup_item_store then decides, from the store's lookups by key, whether
+ * the item is new, an update, a duplicate from another feed or unchanged,
+ * and makes the store write that (dedup_store.c).  The store only looks
+ * up and writes; ingest calls dedup once per item, inside a batch.
  *
  * Keys (16 bytes each: a truncated SHA-256 of the key's kind and text, so
  * that a long URL costs no more index space than a short one):
@@ -26,19 +29,13 @@
  * not call that a new version of the article.
  */
 #include <stddef.h>
+#include <stdint.h>
 
 #include "article.h"
 #include "buf.h"
+#include "ident.h"
+#include "store.h"
 
-enum dedup_identity {
-	DEDUP_AUTO = 0,		/* detect per document (the default) */
-	DEDUP_GUID,		/* guid first, then link, then content */
-	DEDUP_LINK,		/* never trust guids */
-	DEDUP_CONTENT,		/* trust neither guids nor links */
-};
-
-#define DEDUP_KEYLEN	16
-#define DEDUP_HASHLEN	16
 /* Below this many bytes of normalised text a global fingerprint would
  * merge unrelated short items ("Daily update") across feeds. */
 #define DEDUP_FP_MIN_TEXT 200
@@ -78,10 +75,6 @@ struct dedup_plan {
 	const char	*reason;	/* static string, for logs and the db */
 };
 
-const char	*dedup_identity_name(enum dedup_identity m);
-/* "auto", "guid", "link", "content"; 0 or ERR_INVALID. */
-int		 dedup_identity_parse(const char *s, enum dedup_identity *out);
-
 /* Fills the quick keys of k for item a (guid, link, raw, tt).  site_link is
  * the feed's home page (may be NULL): an item whose link is the home page
  * has no link identity. */
@@ -113,5 +106,48 @@ int	 dedup_is_tracking_param(const char *name, size_t len);
  * spaces) folded to single spaces, zero-width spaces removed, the ends
  * trimmed, and tracking parameters removed from http(s) URLs inside. */
 void	 dedup_normalize(const char *s, struct buf *out);
+
+/* ---- deciding against the store ---- */
+
+enum dedup_outcome {
+	DEDUP_NEW = 0,
+	DEDUP_UPDATED,
+	DEDUP_DUPLICATE,	/* known from another feed; now linked */
+	DEDUP_UNCHANGED,	/* seen before (also: removed by retention) */
+};
+
+enum dedup_match {
+	DEDUP_MATCH_NONE = 0,
+	DEDUP_MATCH_GUID,
+	DEDUP_MATCH_LINK,
+	DEDUP_MATCH_CONTENT,
+	DEDUP_MATCH_FP,
+};
+
+struct dedup_item {
+	/* in */
+	const struct dedup_plan *plan;
+	/* Quick keys are enough: dedup_item_store completes them
+	 * (dedup_keys_complete) only when the item is not plainly the same
+	 * bytes as last time. */
+	struct dedup_keys *keys;
+	int		 dup_as_new;	/* a cross-feed duplicate is exported
+					 * as new (else event "duplicate") */
+	int64_t		 now;
+	/* out */
+	enum dedup_outcome outcome;
+	enum dedup_match matched_by;
+	int		 guid_changed;	/* same feed, new guid, known link */
+	int64_t		 article_id;
+};
+
+/* Decides what item a is to the current batch's feed and has the store
+ * write it: a new article, a new version, a link to another feed's
+ * article, or at most a note that it was seen.  Must be inside a batch
+ * (store_batch_begin).  The image, duration and comment count are not
+ * part of the content hash: a change in them alone leaves the stored
+ * article as it was.  Returns the store's error, if any. */
+int	dedup_item_store(struct store *st, const struct article *a,
+	    struct dedup_item *u, char *ebuf, size_t n);
 
 #endif

@@ -35,7 +35,7 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 	static const struct ingest_opts def;
 	struct dedup_keys *keys;
 	struct store_feed f;
-	struct store_upsert u;
+	struct dedup_item u;
 	enum dedup_identity policy;
 	int64_t now;
 	size_t i;
@@ -75,28 +75,28 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 	u.now = now;
 	for (i = 0; i < nitems; i++) {
 		u.keys = &keys[i];
-		if ((rc = store_article_upsert(st, items[i], &u, ebuf, n)) !=
+		if ((rc = dedup_item_store(st, items[i], &u, ebuf, n)) !=
 		    ERR_OK)
 			goto fail;
 		r->items++;
 		r->guid_changes += u.guid_changed;
 		switch (u.outcome) {
-		case STORE_NEW:
+		case DEDUP_NEW:
 			r->added++;
 			break;
-		case STORE_UPDATED:
+		case DEDUP_UPDATED:
 			r->updated++;
 			break;
-		case STORE_DUPLICATE:
+		case DEDUP_DUPLICATE:
 			r->duplicate++;
 			break;
-		case STORE_UNCHANGED:
+		case DEDUP_UNCHANGED:
 			r->unchanged++;
 			break;
 		}
 	}
-	if ((rc = store_feed_note_identity(st, &r->plan, r->guid_changes,
-	    ebuf, n)) != ERR_OK)
+	if ((rc = store_feed_note_identity(st, r->plan.mode,
+	    r->plan.reason, r->guid_changes, ebuf, n)) != ERR_OK)
 		goto fail;
 	if ((o->max_age > 0 || o->max_count > 0) &&
 	    (rc = store_retention(st, o->max_age, o->max_count, now,

@@ -1,11 +1,35 @@
 #ifndef TIDINGS_STORE_H
 #define TIDINGS_STORE_H
 /*
- * The article store.  It owns the database handle, every SQL statement
- * (prepared once, cached in struct store) and the schema migrations
- * (PRAGMA user_version).  Nothing outside store.c knows it is SQLite: the
- * interface below speaks of feeds, articles, batches and events, so that a
- * PostgreSQL backend can implement the same header later.
+ * The article store, and the seam between tidings and its database: the
+ * functions declared here are the whole store interface.  src/store*.c
+ * implement it on SQLite; a second backend (PostgreSQL) implements the
+ * same functions and nothing more, since no caller includes sqlite3.h or
+ * names a table.  The interface, by section below:
+ *
+ *   opening      store_open, store_close, store_schema_version,
+ *                store_set_size_limit, store_set_checkpoint
+ *   cycles       store_cycle_put, store_cycle_last
+ *   feeds        store_feed_ensure, _find, _get, _put_state, _set_meta,
+ *                _set_url, store_feeds_list (store_feed_clear is shared)
+ *   batches      store_batch_begin, _commit, _rollback
+ *   identity     lookups: store_key_get, store_fp_get, store_item_get,
+ *                store_article_exists, store_ident_taken;
+ *                writes: store_keys_put, store_fp_put, store_item_seen,
+ *                store_article_add, _update, _link,
+ *                store_feed_note_identity, store_retention
+ *   reading      store_article_get, store_article_find, store_articles_list,
+ *                store_search (store_article_meta_clear, store_refs_free
+ *                are shared)
+ *   the outbox   store_events_pending, store_event_done, store_events_done,
+ *                store_event_failed, store_events_list,
+ *                store_target_lock, _unlock, _set_error, store_targets_list
+ *                (store_event_kind_name is shared)
+ *
+ * The store decides nothing about identity: dedup does (dedup.h), from the
+ * store's lookups by key, and calls the writes; a backend only looks up
+ * and writes.  The data it keeps, and the guarantees below, are the
+ * contract; doc/tidings-db.5 describes the SQLite layout.
  *
  * Concurrency: any number of readers, and writers (the daemon, `tidings
  * run`, `tidings ingest`) that may overlap: each write transaction waits
@@ -25,7 +49,7 @@
 #include <stdint.h>
 
 #include "article.h"
-#include "dedup.h"
+#include "ident.h"
 
 #define STORE_SCHEMA_VERSION 7
 
@@ -114,7 +138,7 @@ struct store_feed {
 	unsigned	 skip_hours;
 	unsigned	 skip_days;
 	int64_t		 cache_max_age;	/* seconds, from HTTP */
-	/* identity, see dedup.h */
+	/* identity, see ident.h and dedup.h */
 	enum dedup_identity identity_policy;	/* configured */
 	enum dedup_identity identity_mode;	/* detected, never AUTO */
 	char		*identity_reason;
@@ -160,52 +184,111 @@ void	store_batch_rollback(struct store *st);
 
 /* ---- articles ---- */
 
-enum store_outcome {
-	STORE_NEW = 0,
-	STORE_UPDATED,
-	STORE_DUPLICATE,	/* known from another feed; now linked */
-	STORE_UNCHANGED,	/* seen before (also: removed by retention) */
-};
-
-enum store_match {
-	STORE_MATCH_NONE = 0,
-	STORE_MATCH_GUID,
-	STORE_MATCH_LINK,
-	STORE_MATCH_CONTENT,
-	STORE_MATCH_FP,
-};
-
 /* last_seen is rewritten at most this often for an unchanged item, so that
  * re-fetching an unchanged feed mostly reads and does not write. */
 #define STORE_SEEN_RESOLUTION 600
 
-struct store_upsert {
-	/* in */
-	const struct dedup_plan *plan;
-	/* Quick keys are enough: the store completes them
-	 * (dedup_keys_complete) only when the item is not plainly the same
-	 * bytes as last time. */
-	struct dedup_keys *keys;
-	int		 dup_as_new;	/* a cross-feed duplicate is exported
-					 * as new (else event "duplicate") */
-	int64_t		 now;
-	/* out */
-	enum store_outcome outcome;
-	enum store_match matched_by;
-	int		 guid_changed;	/* same feed, new guid, known link */
-	int64_t		 article_id;
+/*
+ * Identity.  The store does not decide what an item is: dedup does
+ * (dedup.h), from the lookups below, and then calls one of the writes.
+ * All of them work on the batch's feed and must be inside a batch.
+ *
+ * Identity keys are DEDUP_KEYLEN bytes.  A key is either the batch feed's
+ * own or global (held across feeds); it is recorded with its kind.  A key
+ * outlives its article: when retention removes the article, the key still
+ * names it (a tombstone), so that it never comes back as new.
+ */
+enum store_key_kind {
+	STORE_KEY_GUID = 1,
+	STORE_KEY_LINK,
+	STORE_KEY_CONTENT,
 };
 
-/* Stores one item of the current batch's feed.  Must be inside a batch.
- * The image, duration and comment count are written with a new article
- * and replaced when it is updated; they are not part of its content hash,
- * so a change in them alone leaves the stored article as it was. */
-int	store_article_upsert(struct store *st, const struct article *a,
-	    struct store_upsert *u, char *ebuf, size_t n);
-/* Records what dedup decided for the batch's feed and adds to its guid
- * churn counter. */
-int	store_feed_note_identity(struct store *st, const struct dedup_plan *p,
-	    long churn_delta, char *ebuf, size_t n);
+struct store_key {
+	const unsigned char *key;	/* DEDUP_KEYLEN bytes */
+	enum store_key_kind kind;
+	int		 global;	/* 0: the batch feed's own */
+};
+
+/* The article the key names, or *id = 0. */
+int	store_key_get(struct store *st, const unsigned char *key, int global,
+	    int64_t *id, char *ebuf, size_t n);
+/* Records nkeys keys for article id; a key already known keeps the
+ * article it names. */
+int	store_keys_put(struct store *st, int64_t id, const struct store_key *k,
+	    size_t nkeys, char *ebuf, size_t n);
+
+/* Fingerprints (DEDUP_KEYLEN bytes, global) are kept per day of first
+ * sight, an epoch day (seconds / 86400).  Asking about a day newer than
+ * any asked about before drops those older than the day before it. */
+int	store_fp_get(struct store *st, int64_t day, const unsigned char *fp,
+	    int64_t *id, char *ebuf, size_t n);
+/* Records fp for day unless the day has it already. */
+int	store_fp_put(struct store *st, int64_t day, const unsigned char *fp,
+	    int64_t id, char *ebuf, size_t n);
+
+/* What the batch's feed holds about one article it carries (or carried:
+ * removed by retention). */
+struct store_item {
+	int		 have;		/* 0: the feed never brought it */
+	int		 removed;
+	int64_t		 last_seen;
+	unsigned char	 hash[DEDUP_HASHLEN];	/* content hash */
+	unsigned char	 raw[DEDUP_HASHLEN];	/* raw hash, see dedup.h */
+};
+int	store_item_get(struct store *st, int64_t id, struct store_item *it,
+	    char *ebuf, size_t n);
+/* 1 in *yes when article id exists (0: removed, only its keys are left). */
+int	store_article_exists(struct store *st, int64_t id, int *yes,
+	    char *ebuf, size_t n);
+/* 1 in *yes when the batch's feed carries an article it brought first
+ * under the parse identity ident (struct article's id). */
+int	store_ident_taken(struct store *st, const char *ident, int *yes,
+	    char *ebuf, size_t n);
+
+/* What an outbox event says happened to an article (see the outbox). */
+enum store_event_kind {
+	STORE_EV_NEW = 0,
+	STORE_EV_UPDATE,
+	STORE_EV_DUPLICATE,
+};
+
+/*
+ * The writes.  Each one notes the article as seen in this batch, which
+ * retention spares.  hash and raw are the item's content and raw hashes
+ * (DEDUP_HASHLEN bytes); now is the time of the batch.  The image,
+ * duration and comment count are written with a new article and replaced
+ * when it is updated.
+ */
+/* The batch's feed still carries article id (it: its item as
+ * store_item_get read it): last_seen and the raw hash are rewritten
+ * when it->last_seen is more than STORE_SEEN_RESOLUTION old (0 forces
+ * it) or it->raw differs from raw. */
+int	store_item_seen(struct store *st, int64_t id,
+	    const struct store_item *it, const unsigned char *raw, int64_t now,
+	    char *ebuf, size_t n);
+/* A new article from the batch's feed, its item and its "new" event; ident
+ * replaces a->id as its identity when not NULL.  Its id in *id. */
+int	store_article_add(struct store *st, const struct article *a,
+	    const char *ident, const unsigned char *hash,
+	    const unsigned char *raw, int64_t now, int64_t *id, char *ebuf,
+	    size_t n);
+/* A new version of article id from the batch's feed: the version it
+ * replaces is kept as a revision; its "update" event. */
+int	store_article_update(struct store *st, int64_t id,
+	    const struct article *a, const unsigned char *hash,
+	    const unsigned char *raw, int64_t now, char *ebuf, size_t n);
+/* Article id, known from another feed, now carried by the batch's feed
+ * too, with an event of kind (STORE_EV_DUPLICATE, or STORE_EV_NEW when
+ * such duplicates export as new). */
+int	store_article_link(struct store *st, int64_t id,
+	    const struct article *a, const unsigned char *hash,
+	    const unsigned char *raw, enum store_event_kind kind, int64_t now, char *ebuf,
+	    size_t n);
+/* Records the identity mode dedup chose for the batch's feed and why, and
+ * adds churn_delta to its guid churn counter. */
+int	store_feed_note_identity(struct store *st, enum dedup_identity mode,
+	    const char *reason, long churn_delta, char *ebuf, size_t n);
 /* Inside a batch: removes the feed's articles older than max_age seconds
  * (0 = no limit) and beyond the newest max_count (0 = no limit), except
  * those seen in this batch.  An article other feeds still carry only loses
@@ -262,12 +345,6 @@ int	store_search(struct store *st, const char *query, long limit,
 	    store_article_fn cb, void *ctx, char *ebuf, size_t n);
 
 /* ---- the outbox (for exporters) ---- */
-
-enum store_event_kind {
-	STORE_EV_NEW = 0,
-	STORE_EV_UPDATE,
-	STORE_EV_DUPLICATE,
-};
 
 struct store_event {
 	int64_t		 seq;		/* increasing, never reused */

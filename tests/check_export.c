@@ -1116,7 +1116,7 @@ ob_put(struct store *st, int64_t feed, const char *title, int64_t now)
 	struct article *a = article_new();
 	struct dedup_keys k;
 	struct dedup_plan p;
-	struct store_upsert u;
+	struct dedup_item u;
 	char ebuf[256], *link;
 
 	link = xasprintf("https://example.org/%s", title);
@@ -1132,10 +1132,10 @@ ob_put(struct store *st, int64_t feed, const char *title, int64_t now)
 	u.keys = &k;
 	u.now = now;
 	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), ERR_OK);
-	ck_assert_msg(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)) ==
+	ck_assert_msg(dedup_item_store(st, a, &u, ebuf, sizeof(ebuf)) ==
 	    ERR_OK, "%s", ebuf);
 	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
-	ck_assert_int_eq(u.outcome, STORE_NEW);
+	ck_assert_int_eq(u.outcome, DEDUP_NEW);
 	free(link);
 	article_free(a);
 }

@@ -70,13 +70,13 @@ make(const char *guid, const char *link, const char *title, const char *text)
 }
 
 /* Stores a in its own batch for feed; returns the outcome. */
-static enum store_outcome
+static enum dedup_outcome
 put(struct store *st, int64_t feed, const struct article *a, int64_t now,
     int dup_as_new, int64_t *id)
 {
 	struct dedup_keys k;
 	struct dedup_plan p;
-	struct store_upsert u;
+	struct dedup_item u;
 
 	dedup_keys_compute(a, NULL, &k);
 	dedup_plan_make(DEDUP_AUTO, &k, 1, 0, &p);
@@ -86,7 +86,7 @@ put(struct store *st, int64_t feed, const struct article *a, int64_t now,
 	u.now = now;
 	u.dup_as_new = dup_as_new;
 	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), ERR_OK);
-	ck_assert_msg(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)) ==
+	ck_assert_msg(dedup_item_store(st, a, &u, ebuf, sizeof(ebuf)) ==
 	    ERR_OK, "%s", ebuf);
 	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
 	if (id)
@@ -329,6 +329,96 @@ START_TEST(test_feed_state)
 }
 END_TEST
 
+/* The lookups and writes dedup decides with (the store interface a second
+ * backend implements): keys by scope, more than one statement's worth at
+ * once; fingerprints by day; the feed's item; the parse identity. */
+START_TEST(test_identity_seam)
+{
+	static const unsigned char k1[DEDUP_KEYLEN] = "guid-key-000001";
+	static const unsigned char k2[DEDUP_KEYLEN] = "link-key-000002";
+	static const unsigned char k3[DEDUP_KEYLEN] = "cont-key-000003";
+	static const unsigned char k4[DEDUP_KEYLEN] = "cont-key-000004";
+	static const unsigned char h[DEDUP_HASHLEN] = "hash-0000000001";
+	static const unsigned char raw[DEDUP_HASHLEN] = "raw-00000000001";
+	struct store_key keys[4] = {
+		{ k1, STORE_KEY_GUID, 0 }, { k2, STORE_KEY_LINK, 1 },
+		{ k3, STORE_KEY_CONTENT, 0 }, { k4, STORE_KEY_CONTENT, 0 },
+	};
+	struct store *st;
+	struct store_item it;
+	struct article *a;
+	int64_t fa, fb, id, got;
+	int yes;
+
+	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(st, "a", NULL, &fa, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(st, "b", NULL, &fb, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	/* there is no batch feed to look up for */
+	ck_assert_int_eq(store_key_get(st, k1, 0, &got, ebuf, sizeof(ebuf)),
+	    ERR_INVALID);
+
+	a = make("g1", "https://x.org/1", "One", "Text.");
+	ck_assert_int_eq(store_batch_begin(st, fa, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_article_add(st, a, NULL, h, raw, 1000, &id, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_keys_put(st, id, keys, 4, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(store_fp_put(st, 20, k4, id, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(store_key_get(st, k4, 0, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, id);
+	ck_assert_int_eq(store_ident_taken(st, "g1", &yes, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(yes, 1);
+	ck_assert_int_eq(store_item_get(st, id, &it, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert(it.have && !it.removed && it.last_seen == 1000);
+	ck_assert_mem_eq(it.hash, h, DEDUP_HASHLEN);
+	ck_assert_mem_eq(it.raw, raw, DEDUP_HASHLEN);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(q1("SELECT count(*) FROM identity_keys"), 4);
+
+	/* from another feed only the global key and the fingerprint find it */
+	ck_assert_int_eq(store_batch_begin(st, fb, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_key_get(st, k1, 0, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(store_key_get(st, k2, 1, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, id);
+	ck_assert_int_eq(store_fp_get(st, 20, k4, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, id);
+	ck_assert_int_eq(store_fp_get(st, 19, k4, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(store_item_get(st, id, &it, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(it.have, 0);
+	ck_assert_int_eq(store_article_exists(st, id, &yes, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(yes, 1);
+	ck_assert_int_eq(store_ident_taken(st, "g1", &yes, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(yes, 0);
+	ck_assert_int_eq(store_article_link(st, id, a, h, raw,
+	    STORE_EV_DUPLICATE, 1100, ebuf, sizeof(ebuf)), ERR_OK);
+	/* a day two days on drops the fingerprints before the day before */
+	ck_assert_int_eq(store_fp_get(st, 22, k4, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(q1("SELECT count(*) FROM fingerprints"), 0);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events"
+	    " WHERE kind = 'duplicate'"), 1);
+	article_free(a);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_new_unchanged_updated)
 {
 	struct store *st;
@@ -345,14 +435,14 @@ START_TEST(test_new_unchanged_updated)
 	a->has_published = 1;
 	a->published.utc = 1620302400;
 	a->published.tzoff = 180;
-	ck_assert_int_eq(put(st, feed, a, 1000, 0, &id), STORE_NEW);
-	ck_assert_int_eq(put(st, feed, a, 2000, 0, &id2), STORE_UNCHANGED);
+	ck_assert_int_eq(put(st, feed, a, 1000, 0, &id), DEDUP_NEW);
+	ck_assert_int_eq(put(st, feed, a, 2000, 0, &id2), DEDUP_UNCHANGED);
 	ck_assert_int_eq(id, id2);
 	/* whitespace is no edit */
 	article_set(&a->text, "  Body\n one. ");
-	ck_assert_int_eq(put(st, feed, a, 2500, 0, NULL), STORE_UNCHANGED);
+	ck_assert_int_eq(put(st, feed, a, 2500, 0, NULL), DEDUP_UNCHANGED);
 	article_set(&a->text, "Body two.");
-	ck_assert_int_eq(put(st, feed, a, 3000, 0, &id2), STORE_UPDATED);
+	ck_assert_int_eq(put(st, feed, a, 3000, 0, &id2), DEDUP_UPDATED);
 	ck_assert_int_eq(id, id2);
 
 	ck_assert_int_eq(store_article_get(st, id, &got, &m, ebuf,
@@ -402,11 +492,11 @@ START_TEST(test_cross_feed_duplicate)
 	store_feed_ensure(st, "c", NULL, &fc, ebuf, sizeof(ebuf));
 	a = make("a-1", "https://news.org/story?utm_source=a", "Story", "Text");
 	b = make("b-77", "http://www.news.org/story/", "Story", "Text");
-	ck_assert_int_eq(put(st, fa, a, 10, 0, &id), STORE_NEW);
-	ck_assert_int_eq(put(st, fb, b, 11, 0, &id2), STORE_DUPLICATE);
+	ck_assert_int_eq(put(st, fa, a, 10, 0, &id), DEDUP_NEW);
+	ck_assert_int_eq(put(st, fb, b, 11, 0, &id2), DEDUP_DUPLICATE);
 	ck_assert_int_eq(id, id2);
-	ck_assert_int_eq(put(st, fb, b, 12, 0, NULL), STORE_UNCHANGED);
-	ck_assert_int_eq(put(st, fc, b, 13, 1, &id3), STORE_DUPLICATE);
+	ck_assert_int_eq(put(st, fb, b, 12, 0, NULL), DEDUP_UNCHANGED);
+	ck_assert_int_eq(put(st, fc, b, 13, 1, &id3), DEDUP_DUPLICATE);
 	ck_assert_int_eq(id, id3);
 	ck_assert_int_eq(store_article_get(st, id, &got, &m, ebuf,
 	    sizeof(ebuf)), ERR_OK);
@@ -483,7 +573,7 @@ START_TEST(test_outbox)
 	for (i = 0; i < 5; i++) {
 		snprintf(title, sizeof(title), "t%d", i);
 		a = make(title, NULL, title, "x");
-		ck_assert_int_eq(put(st, feed, a, 100 + i, 0, NULL), STORE_NEW);
+		ck_assert_int_eq(put(st, feed, a, 100 + i, 0, NULL), DEDUP_NEW);
 		article_free(a);
 	}
 	ck_assert_int_eq(pending(st, "text", &s), 5);
@@ -581,7 +671,7 @@ START_TEST(test_shared_guid_idents)
 	struct article *v[3];
 	struct dedup_keys k[3];
 	struct dedup_plan p;
-	struct store_upsert u;
+	struct dedup_item u;
 	int64_t feed, ids[3];
 	char *sql;
 	int pass, i;
@@ -605,11 +695,11 @@ START_TEST(test_shared_guid_idents)
 			u.plan = &p;
 			u.keys = &k[i];
 			u.now = 100 + pass;
-			ck_assert_msg(store_article_upsert(st, v[i], &u, ebuf,
+			ck_assert_msg(dedup_item_store(st, v[i], &u, ebuf,
 			    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
-			ck_assert_int_eq(u.outcome, pass == 0 ? STORE_NEW :
-			    pass == 2 && i == 1 ? STORE_UPDATED :
-			    STORE_UNCHANGED);
+			ck_assert_int_eq(u.outcome, pass == 0 ? DEDUP_NEW :
+			    pass == 2 && i == 1 ? DEDUP_UPDATED :
+			    DEDUP_UNCHANGED);
 			if (pass == 0)
 				ids[i] = u.article_id;
 			else
@@ -660,7 +750,7 @@ START_TEST(test_event_failed)
 	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
 	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
 	a = make("g1", NULL, "t1", "x");
-	ck_assert_int_eq(put(st, feed, a, 100, 0, NULL), STORE_NEW);
+	ck_assert_int_eq(put(st, feed, a, 100, 0, NULL), DEDUP_NEW);
 	article_free(a);
 	memset(&e, 0, sizeof(e));
 	ck_assert_int_eq(store_events_pending(st, "t", 0, 0, first_ev, &e,
@@ -698,15 +788,15 @@ START_TEST(test_events_list)
 	store_feed_ensure(st, "http://a/feed", "alpha", &fa, ebuf, sizeof(ebuf));
 	store_feed_ensure(st, "http://b/feed", "beta", &fb, ebuf, sizeof(ebuf));
 	a = make("a1", "http://x/1", "one", "x");
-	ck_assert_int_eq(put(st, fa, a, 100, 0, NULL), STORE_NEW);
+	ck_assert_int_eq(put(st, fa, a, 100, 0, NULL), DEDUP_NEW);
 	article_free(a);
 	a = make("b1", "http://x/2", "two", "y");
-	ck_assert_int_eq(put(st, fb, a, 200, 0, NULL), STORE_NEW);
+	ck_assert_int_eq(put(st, fb, a, 200, 0, NULL), DEDUP_NEW);
 	article_free(a);
 	/* the same article through b: a duplicate event of feed b, whose
 	 * origin stays a */
 	a = make("b2", "http://x/1", "one", "x");
-	ck_assert_int_eq(put(st, fb, a, 300, 0, NULL), STORE_DUPLICATE);
+	ck_assert_int_eq(put(st, fb, a, 300, 0, NULL), DEDUP_DUPLICATE);
 	article_free(a);
 
 	ck_assert_int_eq(list_events(st, 0, 0, &l), 3);
@@ -763,7 +853,7 @@ START_TEST(test_event_feed_changed_in_batch)
 	struct article_feed meta;
 	struct dedup_keys k;
 	struct dedup_plan p;
-	struct store_upsert u;
+	struct dedup_item u;
 	int64_t fa, id;
 
 	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
@@ -773,7 +863,7 @@ START_TEST(test_event_feed_changed_in_batch)
 	ck_assert_int_eq(store_feed_set_meta(st, fa, &meta, ebuf,
 	    sizeof(ebuf)), ERR_OK);
 	a = make("a1", "http://x/1", "one", "x");
-	ck_assert_int_eq(put(st, fa, a, 100, 0, NULL), STORE_NEW);
+	ck_assert_int_eq(put(st, fa, a, 100, 0, NULL), DEDUP_NEW);
 	article_free(a);
 
 	a = make("a2", "http://x/2", "two", "y");
@@ -784,7 +874,7 @@ START_TEST(test_event_feed_changed_in_batch)
 	u.keys = &k;
 	u.now = 200;
 	ck_assert_int_eq(store_batch_begin(st, fa, ebuf, sizeof(ebuf)), ERR_OK);
-	ck_assert_int_eq(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)),
+	ck_assert_int_eq(dedup_item_store(st, a, &u, ebuf, sizeof(ebuf)),
 	    ERR_OK);
 	article_set(&meta.title, "Second title");
 	ck_assert_int_eq(store_feed_set_meta(st, fa, &meta, ebuf,
@@ -850,7 +940,7 @@ START_TEST(test_targets_and_errors)
 	ck_assert_int_eq(list_targets(st, &l), 0);
 	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
 	a = make("g1", NULL, "t", "x");
-	ck_assert_int_eq(put(st, feed, a, 100, 0, NULL), STORE_NEW);
+	ck_assert_int_eq(put(st, feed, a, 100, 0, NULL), DEDUP_NEW);
 	article_free(a);
 
 	/* an error makes a target known, before it ever delivered */
@@ -910,7 +1000,7 @@ START_TEST(test_events_done_batch)
 	for (i = 0; i < 6; i++) {
 		snprintf(title, sizeof(title), "t%d", i);
 		a = make(title, NULL, title, "x");
-		ck_assert_int_eq(put(st, feed, a, 100 + i, 0, NULL), STORE_NEW);
+		ck_assert_int_eq(put(st, feed, a, 100 + i, 0, NULL), DEDUP_NEW);
 		article_free(a);
 	}
 	/* any order, with a gap: 1 and 2 pass under the low-water mark,
@@ -961,7 +1051,7 @@ START_TEST(test_events_done_batch)
 END_TEST
 
 /* Schema version 1 as released, to test the step to 2 from a real v1
- * file (store.c's copy must not change; this one may not either). */
+ * file (store_schema.c's copy must not change; this one may not either). */
 static const char v1_ddl[] =
 	"CREATE TABLE feeds ("
 	" id INTEGER PRIMARY KEY,"
@@ -1143,7 +1233,7 @@ START_TEST(test_migrate_v1_to_v2)
 	{
 		struct article *a = make("g3", "http://x/3", "Three", "z");
 
-		ck_assert_int_eq(put(st, 1, a, 30, 0, NULL), STORE_NEW);
+		ck_assert_int_eq(put(st, 1, a, 30, 0, NULL), DEDUP_NEW);
 		article_free(a);
 	}
 	ck_assert_int_eq(list_events(st, 30, 0, &l), 1);
@@ -1169,7 +1259,7 @@ START_TEST(test_retention_and_tombstones)
 	struct article *items[6];
 	struct dedup_keys k[6];
 	struct dedup_plan p;
-	struct store_upsert u;
+	struct dedup_item u;
 	struct store_filter f;
 	long removed;
 	int64_t feed;
@@ -1193,7 +1283,7 @@ START_TEST(test_retention_and_tombstones)
 	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
 	for (i = 0; i < 6; i++) {
 		u.keys = &k[i];
-		ck_assert_int_eq(store_article_upsert(st, items[i], &u, ebuf,
+		ck_assert_int_eq(dedup_item_store(st, items[i], &u, ebuf,
 		    sizeof(ebuf)), 0);
 	}
 	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), 0);
@@ -1201,9 +1291,9 @@ START_TEST(test_retention_and_tombstones)
 	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
 	for (i = 0; i < 2; i++) {
 		u.keys = &k[i];
-		ck_assert_int_eq(store_article_upsert(st, items[i], &u, ebuf,
+		ck_assert_int_eq(dedup_item_store(st, items[i], &u, ebuf,
 		    sizeof(ebuf)), 0);
-		ck_assert_int_eq(u.outcome, STORE_UNCHANGED);
+		ck_assert_int_eq(u.outcome, DEDUP_UNCHANGED);
 	}
 	ck_assert_int_eq(store_retention(st, 0, 2, 5000, &removed, ebuf,
 	    sizeof(ebuf)), 0);
@@ -1220,9 +1310,9 @@ START_TEST(test_retention_and_tombstones)
 	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
 	for (i = 0; i < 6; i++) {
 		u.keys = &k[i];
-		ck_assert_int_eq(store_article_upsert(st, items[i], &u, ebuf,
+		ck_assert_int_eq(dedup_item_store(st, items[i], &u, ebuf,
 		    sizeof(ebuf)), 0);
-		ck_assert_int_eq(u.outcome, STORE_UNCHANGED);
+		ck_assert_int_eq(u.outcome, DEDUP_UNCHANGED);
 	}
 	/* by age: everything published before 1050 that is not in this
 	 * document -- nothing, all are in it */
@@ -1309,7 +1399,7 @@ START_TEST(test_search)
 	ck_assert_int_eq(search(st, "\"metro", &t), 1);
 	/* an update re-indexes */
 	article_set(&b->text, "Night trains.");
-	ck_assert_int_eq(put(st, feed, b, 2, 0, NULL), STORE_UPDATED);
+	ck_assert_int_eq(put(st, feed, b, 2, 0, NULL), DEDUP_UPDATED);
 	ck_assert_int_eq(search(st, "weekends", &t), 0);
 	ck_assert_int_eq(search(st, "night", &t), 1);
 	store_close(st);
@@ -1326,7 +1416,7 @@ START_TEST(test_full_disk_rolls_back)
 	struct article *a;
 	struct dedup_keys k;
 	struct dedup_plan p;
-	struct store_upsert u;
+	struct dedup_item u;
 	char *big, g[32];
 	int64_t feed;
 	int i, rc = ERR_OK;
@@ -1353,7 +1443,7 @@ START_TEST(test_full_disk_rolls_back)
 		u.plan = &p;
 		u.keys = &k;
 		u.now = 2;
-		rc = store_article_upsert(st, a, &u, ebuf, sizeof(ebuf));
+		rc = dedup_item_store(st, a, &u, ebuf, sizeof(ebuf));
 		article_free(a);
 	}
 	ck_assert_int_eq(rc, ERR_DB);
@@ -1364,7 +1454,7 @@ START_TEST(test_full_disk_rolls_back)
 	ck_assert_int_eq(store_set_size_limit(st, 0, ebuf, sizeof(ebuf)),
 	    ERR_OK);
 	a = make("after", NULL, "after", "after");
-	ck_assert_int_eq(put(st, feed, a, 3, 0, NULL), STORE_NEW);
+	ck_assert_int_eq(put(st, feed, a, 3, 0, NULL), DEDUP_NEW);
 	article_free(a);
 	store_close(st);
 	free(big);
@@ -1430,7 +1520,7 @@ START_TEST(test_batch_misuse)
 	struct article *a = make("x", NULL, "x", "x");
 	struct dedup_keys k;
 	struct dedup_plan p;
-	struct store_upsert u;
+	struct dedup_item u;
 	int64_t feed;
 
 	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
@@ -1440,14 +1530,14 @@ START_TEST(test_batch_misuse)
 	memset(&u, 0, sizeof(u));
 	u.plan = &p;
 	u.keys = &k;
-	ck_assert_int_eq(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)),
+	ck_assert_int_eq(dedup_item_store(st, a, &u, ebuf, sizeof(ebuf)),
 	    ERR_INVALID);
 	ck_assert_int_eq(store_batch_begin(st, 4242, ebuf, sizeof(ebuf)),
 	    ERR_NOTFOUND);
 	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), 0);
 	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)),
 	    ERR_INVALID);
-	ck_assert_int_eq(store_article_upsert(st, a, &u, ebuf, sizeof(ebuf)), 0);
+	ck_assert_int_eq(dedup_item_store(st, a, &u, ebuf, sizeof(ebuf)), 0);
 	/* closing with an open batch rolls it back */
 	store_close(st);
 	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 0);
@@ -1499,7 +1589,7 @@ START_TEST(test_migrate_v2_to_v3)
 	{
 		struct article *a = make("g3", "http://x/3", "Three", "z");
 
-		ck_assert_int_eq(put(st, 1, a, 40, 0, NULL), STORE_NEW);
+		ck_assert_int_eq(put(st, 1, a, 40, 0, NULL), DEDUP_NEW);
 		article_free(a);
 	}
 	store_close(st);
@@ -1588,13 +1678,13 @@ START_TEST(test_migrate_v3_to_v4)
 	/* the same bytes again: unchanged; the removed one stays removed */
 	a = make("alpha-1", "https://alpha.example/news/bridge",
 	    "Harbour bridge reopens", V3_WIRE);
-	ck_assert_int_eq(put(st, 1, a, V3_DAY + 9000, 0, &id), STORE_UNCHANGED);
+	ck_assert_int_eq(put(st, 1, a, V3_DAY + 9000, 0, &id), DEDUP_UNCHANGED);
 	ck_assert_int_eq(id, 1);
 	article_free(a);
 	a = make("g-1", "https://gamma.example/1", "Gamma first",
 	    "Volcano erupts in the north, ash cloud over the valley.");
 	ck_assert_int_eq(put(st, 3, a, V3_DAY + 9000, 0, NULL),
-	    STORE_UNCHANGED);
+	    DEDUP_UNCHANGED);
 	article_free(a);
 	/* a new feed with the wire story under its own guid and link: found
 	 * by the fingerprint stored by version 3 */
@@ -1603,20 +1693,20 @@ START_TEST(test_migrate_v3_to_v4)
 	a = make("delta-5", "https://delta.example/wire/5",
 	    "Harbour bridge reopens", V3_WIRE);
 	ck_assert_int_eq(put(st, fd, a, V3_DAY + 9000, 0, &id),
-	    STORE_DUPLICATE);
+	    DEDUP_DUPLICATE);
 	ck_assert_int_eq(id, 1);
 	article_free(a);
 	/* and the updated orchestra article by its newer fingerprint */
 	a = make("delta-6", "https://delta.example/wire/6",
 	    "Philharmonic season announced", V3_OTHER);
 	ck_assert_int_eq(put(st, fd, a, V3_DAY + 9000, 0, &id),
-	    STORE_DUPLICATE);
+	    DEDUP_DUPLICATE);
 	ck_assert_int_eq(id, 2);
 	article_free(a);
 	/* a new article is still new, and searchable with the old ones */
 	a = make("delta-7", "https://delta.example/7", "Harbour ferry",
 	    "The ferry to the islands runs again.");
-	ck_assert_int_eq(put(st, fd, a, V3_DAY + 9000, 0, NULL), STORE_NEW);
+	ck_assert_int_eq(put(st, fd, a, V3_DAY + 9000, 0, NULL), DEDUP_NEW);
 	article_free(a);
 	ck_assert_int_eq(search(st, "harbour", &t), 2);
 
@@ -1628,7 +1718,7 @@ START_TEST(test_migrate_v3_to_v4)
 	a = make("eps-1", "https://epsilon.example/1",
 	    "Harbour bridge reopens", V3_WIRE);
 	ck_assert_int_eq(put(st, fe, a, V3_DAY + 3 * 86400, 0, NULL),
-	    STORE_NEW);
+	    DEDUP_NEW);
 	article_free(a);
 	store_close(st);
 
@@ -1767,7 +1857,7 @@ START_TEST(test_migrate_v4_to_v5)
 	article_set(&a->image, "https://alpha.example/bridge.jpg");
 	a->has_comment_count = 1;
 	a->comment_count = 12;
-	ck_assert_int_eq(put(st, 1, a, V3_DAY + 9000, 0, &id), STORE_UNCHANGED);
+	ck_assert_int_eq(put(st, 1, a, V3_DAY + 9000, 0, &id), DEDUP_UNCHANGED);
 	ck_assert_int_eq(id, 1);
 	article_free(a);
 	ck_assert_int_eq(q1("SELECT count(*) FROM articles WHERE id = 1 AND"
@@ -1778,7 +1868,7 @@ START_TEST(test_migrate_v4_to_v5)
 	article_set(&a->image, "https://alpha.example/library.png");
 	a->has_duration = 1;
 	a->duration = 95;
-	ck_assert_int_eq(put(st, 1, a, V3_DAY + 9000, 0, &id), STORE_UPDATED);
+	ck_assert_int_eq(put(st, 1, a, V3_DAY + 9000, 0, &id), DEDUP_UPDATED);
 	article_free(a);
 	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE id = 3 AND"
 	    " image = 'https://alpha.example/library.png' AND duration = 95"
@@ -1889,10 +1979,10 @@ START_TEST(test_media_extras)
 	a->duration = 3723;
 	a->has_comment_count = 1;
 	a->comment_count = 0;
-	ck_assert_int_eq(put(st, feed, a, 1000, 0, &id1), STORE_NEW);
+	ck_assert_int_eq(put(st, feed, a, 1000, 0, &id1), DEDUP_NEW);
 	b = make("ep-2", "https://pod.example/2", "Episode two",
 	    "We talk about tunnels.");
-	ck_assert_int_eq(put(st, feed, b, 1000, 0, &id2), STORE_NEW);
+	ck_assert_int_eq(put(st, feed, b, 1000, 0, &id2), DEDUP_NEW);
 	article_free(b);
 
 	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE"
@@ -1934,7 +2024,7 @@ START_TEST(test_media_extras)
 	/* only the extras changed: no update, no new revision, old values */
 	article_set(&a->image, "https://pod.example/1-big.jpg");
 	a->comment_count = 40;
-	ck_assert_int_eq(put(st, feed, a, 1100, 0, &id), STORE_UNCHANGED);
+	ck_assert_int_eq(put(st, feed, a, 1100, 0, &id), DEDUP_UNCHANGED);
 	ck_assert_int_eq(id, id1);
 	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE"
 	    " image = 'https://pod.example/1.jpg' AND comment_count = 0"
@@ -1944,7 +2034,7 @@ START_TEST(test_media_extras)
 	 * one the item no longer gives becomes NULL */
 	article_set(&a->text, "We talk about bridges and ferries.");
 	a->has_duration = 0;
-	ck_assert_int_eq(put(st, feed, a, 1200, 0, &id), STORE_UPDATED);
+	ck_assert_int_eq(put(st, feed, a, 1200, 0, &id), DEDUP_UPDATED);
 	ck_assert_int_eq(id, id1);
 	article_free(a);
 	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v2 WHERE"
@@ -1979,7 +2069,7 @@ START_TEST(test_fingerprint_prefix_and_other_writer)
 	store_feed_ensure(st, "c", NULL, &fc, ebuf, sizeof(ebuf));
 	a = make("a-1", "https://a.example/1", "Harbour bridge reopens",
 	    V3_WIRE);
-	ck_assert_int_eq(put(st, fa, a, V3_DAY, 0, &x), STORE_NEW);
+	ck_assert_int_eq(put(st, fa, a, V3_DAY, 0, &x), DEDUP_NEW);
 	article_free(a);
 	ck_assert_int_eq(q1("SELECT count(*) FROM fingerprints"), 1);
 	/* another connection, while the store is open between batches:
@@ -1994,7 +2084,7 @@ START_TEST(test_fingerprint_prefix_and_other_writer)
 	    "DELETE FROM fingerprints WHERE id = 1;");
 	a = make("b-1", "https://b.example/copy", "Harbour bridge reopens",
 	    V3_WIRE);
-	ck_assert_int_eq(put(st, fb, a, V3_DAY + 60, 0, &id), STORE_DUPLICATE);
+	ck_assert_int_eq(put(st, fb, a, V3_DAY + 60, 0, &id), DEDUP_DUPLICATE);
 	ck_assert_int_eq(id, x);
 	article_free(a);
 	store_close(st);
@@ -2002,12 +2092,12 @@ START_TEST(test_fingerprint_prefix_and_other_writer)
 	ck_assert_int_eq(store_open(path, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
 	a = make("c-1", "https://c.example/copy", "Harbour bridge reopens",
 	    V3_WIRE);
-	ck_assert_int_eq(put(st, fc, a, V3_DAY + 120, 0, &id), STORE_DUPLICATE);
+	ck_assert_int_eq(put(st, fc, a, V3_DAY + 120, 0, &id), DEDUP_DUPLICATE);
 	ck_assert_int_eq(id, x);
 	article_free(a);
 	/* a text whose fingerprint shares no row stays new */
 	a = make("c-2", "https://c.example/2", "Philharmonic season", V3_OTHER);
-	ck_assert_int_eq(put(st, fc, a, V3_DAY + 120, 0, &id), STORE_NEW);
+	ck_assert_int_eq(put(st, fc, a, V3_DAY + 120, 0, &id), DEDUP_NEW);
 	ck_assert_int_ne(id, x);
 	article_free(a);
 	store_close(st);
@@ -2052,7 +2142,7 @@ START_TEST(test_checkpoints_bound_the_log)
 	for (b = 0; b < 100; b++) {
 		struct dedup_keys k[20];
 		struct dedup_plan p;
-		struct store_upsert u;
+		struct dedup_item u;
 		struct article *v[20];
 
 		for (i = 0; i < 20; i++) {
@@ -2073,9 +2163,9 @@ START_TEST(test_checkpoints_bound_the_log)
 			u.plan = &p;
 			u.keys = &k[i];
 			u.now = 1000 + b;
-			ck_assert_msg(store_article_upsert(st, v[i], &u, ebuf,
+			ck_assert_msg(dedup_item_store(st, v[i], &u, ebuf,
 			    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
-			ck_assert_int_eq(u.outcome, STORE_NEW);
+			ck_assert_int_eq(u.outcome, DEDUP_NEW);
 			article_free(v[i]);
 		}
 		ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)),
@@ -2090,7 +2180,7 @@ START_TEST(test_checkpoints_bound_the_log)
 	ck_assert_int_gt(file_size(path), 8000000);
 	ck_assert_msg(most < 4000000, "log grew to %lld bytes", most);
 	a = make("g99-19", NULL, "g99-19", text);
-	ck_assert_int_eq(put(st, feed, a, 2000, 0, NULL), STORE_UNCHANGED);
+	ck_assert_int_eq(put(st, feed, a, 2000, 0, NULL), DEDUP_UNCHANGED);
 	article_free(a);
 	store_close(st);
 	ck_assert_int_eq(file_size(wal), -1);
@@ -2169,6 +2259,7 @@ store_suite(void)
 	tcase_add_test(tc, test_target_lock);
 	tcase_add_test(tc, test_failed_migration_rolls_back);
 	tcase_add_test(tc, test_feed_state);
+	tcase_add_test(tc, test_identity_seam);
 	tcase_add_test(tc, test_new_unchanged_updated);
 	tcase_add_test(tc, test_cross_feed_duplicate);
 	tcase_add_test(tc, test_outbox);

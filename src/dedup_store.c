@@ -1,0 +1,288 @@
+/*
+ * dedup_item_store: what an item is, decided from the store's lookups by
+ * key (see dedup.h for the keys and the plan, store.h for the lookups).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedup.h"
+#include "err.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Keys fast_path already looked up in vain. */
+#define MISSED_GUID	1
+#define MISSED_LINK	2
+
+/*
+ * Fingerprints are kept per day of first sight.  A lookup tries today and
+ * yesterday, which catches syndicated copies; older ones are still found by
+ * their link.
+ */
+static int64_t
+fp_day(int64_t now)
+{
+	return now > 0 ? now / 86400 : 0;
+}
+
+/* Records every key the plan trusts, so that whichever one a later
+ * document offers finds this article (and, once it is removed, its
+ * tombstone). */
+static int
+keys_put(struct store *st, const struct dedup_item *u, int64_t id,
+    char *ebuf, size_t n)
+{
+	const struct dedup_keys *k = u->keys;
+	const struct dedup_plan *p = u->plan;
+	struct store_key sk[3];
+	size_t nk = 0;
+	int rc;
+
+	if (k->has_guid && p->use_guid) {
+		sk[nk].key = k->guid;
+		sk[nk].kind = STORE_KEY_GUID;
+		sk[nk++].global = 0;
+	}
+	if (k->has_link && p->use_link) {
+		sk[nk].key = k->link;
+		sk[nk].kind = STORE_KEY_LINK;
+		sk[nk++].global = 1;
+	}
+	sk[nk].key = k->content;
+	sk[nk].kind = STORE_KEY_CONTENT;
+	sk[nk++].global = 0;
+	rc = store_keys_put(st, id, sk, nk, ebuf, n);
+	if (rc == ERR_OK && k->has_fp && p->use_fp)
+		rc = store_fp_put(st, fp_day(u->now), k->fp, id, ebuf, n);
+	return rc;
+}
+
+static void
+hex(const unsigned char *p, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+/*
+ * The parse identity (a->id) names an article in exported files, after
+ * the feed that first brought it.  Two items of one feed can carry one
+ * identity (a guid or a link shared by different items) that the plan
+ * did not trust to tell them apart: they are two articles, and each
+ * needs a name of its own.  The first keeps the identity; a later one
+ * gets it followed by " #" and 16 hex digits of the key that told them
+ * apart (the link key, else the content key): *own, a new string, or
+ * NULL when a->id is fine as it is.
+ */
+static int
+ident_unique(struct store *st, const struct article *a,
+    const struct dedup_item *u, char **own, char *ebuf, size_t n)
+{
+	const struct dedup_keys *k = u->keys;
+	const struct dedup_plan *p = u->plan;
+	char h[2 * 8 + 1];
+	int rc, taken;
+
+	*own = NULL;
+	/* the key the identity comes from told the items apart */
+	if (a->id == NULL || (k->has_guid ? p->use_guid :
+	    !k->has_link || p->use_link))
+		return ERR_OK;
+	if ((rc = store_ident_taken(st, a->id, &taken, ebuf, n)) != ERR_OK ||
+	    !taken)
+		return rc;
+	hex(p->use_link && k->has_link ? k->link : k->content, 8, h);
+	*own = xasprintf("%s #%s", a->id, h);
+	return ERR_OK;
+}
+
+static int
+add_new(struct store *st, const struct article *a, struct dedup_item *u,
+    char *ebuf, size_t n)
+{
+	char *ident;
+	int rc;
+
+	u->outcome = DEDUP_NEW;
+	if ((rc = ident_unique(st, a, u, &ident, ebuf, n)) != ERR_OK)
+		return rc;
+	rc = store_article_add(st, a, ident, u->keys->hash, u->keys->raw,
+	    u->now, &u->article_id, ebuf, n);
+	free(ident);
+	if (rc != ERR_OK)
+		return rc;
+	return keys_put(st, u, u->article_id, ebuf, n);
+}
+
+static int
+find_article(struct store *st, struct dedup_item *u, int missed, char *ebuf,
+    size_t n)
+{
+	const struct dedup_keys *k = u->keys;
+	const struct dedup_plan *p = u->plan;
+	int64_t id = 0;
+	int rc = ERR_OK, by_guid, by_link;
+
+	u->matched_by = DEDUP_MATCH_NONE;
+	by_guid = k->has_guid && p->use_guid;
+	by_link = k->has_link && p->use_link;
+	if (by_guid && !(missed & MISSED_GUID)) {
+		if ((rc = store_key_get(st, k->guid, 0, &id, ebuf,
+		    n)) != ERR_OK)
+			return rc;
+		if (id)
+			u->matched_by = DEDUP_MATCH_GUID;
+	}
+	if (!id && by_link && !(missed & MISSED_LINK)) {
+		if ((rc = store_key_get(st, k->link, 1, &id, ebuf,
+		    n)) != ERR_OK)
+			return rc;
+		if (id)
+			u->matched_by = DEDUP_MATCH_LINK;
+	}
+	if (!id && (p->mode == DEDUP_CONTENT || (!by_guid && !by_link))) {
+		if ((rc = store_key_get(st, k->content, 0, &id, ebuf,
+		    n)) != ERR_OK)
+			return rc;
+		if (id)
+			u->matched_by = DEDUP_MATCH_CONTENT;
+	}
+	if (!id && k->has_fp && p->use_fp) {
+		int64_t day = fp_day(u->now);
+
+		if ((rc = store_fp_get(st, day, k->fp, &id, ebuf, n)) != ERR_OK)
+			return rc;
+		if (!id && (rc = store_fp_get(st, day - 1, k->fp, &id, ebuf,
+		    n)) != ERR_OK)
+			return rc;
+		if (id)
+			u->matched_by = DEDUP_MATCH_FP;
+	}
+	u->article_id = id;
+	return ERR_OK;
+}
+
+/*
+ * The common case first: the item's primary key finds an article this feed
+ * already carries, with the very bytes it had last time.  No
+ * normalisation, no SHA-256 over the text, at most one small row write.
+ * Returns 1 when that settled it.
+ */
+static int
+fast_path(struct store *st, struct dedup_item *u, int *rcp, int *missed,
+    char *ebuf, size_t n)
+{
+	const struct dedup_keys *k = u->keys;
+	const struct dedup_plan *p = u->plan;
+	struct store_item it;
+	int64_t id = 0;
+
+	*rcp = ERR_OK;
+	if (p->use_guid && k->has_guid) {
+		if ((*rcp = store_key_get(st, k->guid, 0, &id, ebuf, n)))
+			return 1;
+		u->matched_by = DEDUP_MATCH_GUID;
+		*missed = id ? 0 : MISSED_GUID;
+	} else if (p->use_link && k->has_link) {
+		if ((*rcp = store_key_get(st, k->link, 1, &id, ebuf, n)))
+			return 1;
+		u->matched_by = DEDUP_MATCH_LINK;
+		*missed = id ? 0 : MISSED_LINK;
+	}
+	if (id == 0)
+		return 0;
+	if ((*rcp = store_item_get(st, id, &it, ebuf, n)) != ERR_OK)
+		return 1;
+	if (!it.have || (!it.removed &&
+	    memcmp(it.raw, k->raw, DEDUP_HASHLEN) != 0))
+		return 0;
+	u->article_id = id;
+	u->outcome = DEDUP_UNCHANGED;
+	if (it.removed)
+		return 1;	/* retention removed it: it stays so */
+	*rcp = store_item_seen(st, id, &it, k->raw, u->now, ebuf, n);
+	return 1;
+}
+
+/* The article the batch's feed carries already (it): unchanged, a new
+ * version, or (guids forced) another article after all. */
+static int
+same_feed(struct store *st, const struct article *a, struct dedup_item *u,
+    struct store_item *it, char *ebuf, size_t n)
+{
+	int rc;
+
+	/* The operator said guids are the identity: another guid is
+	 * another article, whatever its link. */
+	if (!u->plan->same_feed_fallback && u->keys->has_guid &&
+	    u->matched_by != DEDUP_MATCH_GUID) {
+		u->matched_by = DEDUP_MATCH_NONE;
+		return add_new(st, a, u, ebuf, n);
+	}
+	if (it->removed)
+		return ERR_OK;	/* retention removed it: stays so */
+	if (u->matched_by != DEDUP_MATCH_GUID && u->keys->has_guid &&
+	    u->plan->use_guid)
+		u->guid_changed = 1;
+	if (memcmp(it->hash, u->keys->hash, DEDUP_HASHLEN) != 0) {
+		u->outcome = DEDUP_UPDATED;
+		if ((rc = store_article_update(st, u->article_id, a,
+		    u->keys->hash, u->keys->raw, u->now, ebuf, n)) != ERR_OK)
+			return rc;
+		return keys_put(st, u, u->article_id, ebuf, n);
+	}
+	/* the same article in other bytes (spacing, tracking parameters, a
+	 * new guid): remember these bytes */
+	it->last_seen = 0;
+	if ((rc = store_item_seen(st, u->article_id, it, u->keys->raw, u->now,
+	    ebuf, n)) != ERR_OK)
+		return rc;
+	if (u->matched_by != DEDUP_MATCH_GUID)
+		return keys_put(st, u, u->article_id, ebuf, n);
+	return ERR_OK;
+}
+
+int
+dedup_item_store(struct store *st, const struct article *a,
+    struct dedup_item *u, char *ebuf, size_t n)
+{
+	struct store_item it;
+	int rc, exists, missed = 0;
+
+	u->outcome = DEDUP_UNCHANGED;
+	u->guid_changed = 0;
+	u->article_id = 0;
+	if (!u->keys->full) {
+		if (fast_path(st, u, &rc, &missed, ebuf, n))
+			return rc;
+		dedup_keys_complete(a, u->keys);
+	}
+	if ((rc = find_article(st, u, missed, ebuf, n)) != ERR_OK)
+		return rc;
+	if (u->article_id == 0)
+		return add_new(st, a, u, ebuf, n);
+	if ((rc = store_item_get(st, u->article_id, &it, ebuf, n)) != ERR_OK)
+		return rc;
+	if (it.have)
+		return same_feed(st, a, u, &it, ebuf, n);
+
+	/* Known, but not from this feed: a cross-feed duplicate, unless the
+	 * article is a tombstone. */
+	if ((rc = store_article_exists(st, u->article_id, &exists, ebuf,
+	    n)) != ERR_OK || !exists)
+		return rc;
+	u->outcome = DEDUP_DUPLICATE;
+	if ((rc = store_article_link(st, u->article_id, a, u->keys->hash,
+	    u->keys->raw, u->dup_as_new ? STORE_EV_NEW : STORE_EV_DUPLICATE,
+	    u->now, ebuf, n)) != ERR_OK)
+		return rc;
+	return keys_put(st, u, u->article_id, ebuf, n);
+}
