@@ -37,6 +37,7 @@
 #include "date.h"
 #include "err.h"
 #include "html.h"
+#include "normalize.h"
 #include "parse_xml.h"
 #include "thread.h"
 #include "url.h"
@@ -414,7 +415,7 @@ struct job {
 
 /*
  * The second thread of a pipelined parse: it takes finished items in
- * document order, sanitises their HTML, runs parse_finish_body and the
+ * document order, sanitises their HTML, runs normalize_item_body and the
  * callback.  The queue is bounded in items and bytes, so memory stays
  * bounded whatever the document size (at most twice the bounds: the
  * queue and the batch being run).  Waking a thread per item cost more
@@ -924,38 +925,6 @@ b64val(int c)
 	return -1;
 }
 
-static int
-valid_utf8(const unsigned char *s, size_t n)
-{
-	size_t i = 0, j, k;
-
-	while (i < n) {
-		unsigned c = s[i];
-
-		if (c < 0x80) {
-			if (c == 0)
-				return 0;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			k = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			k = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			k = 3;
-		else
-			return 0;
-		if (n - i <= k)
-			return 0;
-		for (j = 1; j <= k; j++)
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
 /* Base64 text to a new UTF-8 string, or NULL when it is not base64 of
  * UTF-8 (then the text is kept as it is, as feedparser does). */
 static char *
@@ -984,120 +953,9 @@ base64_decode(const char *s, size_t len)
 			buf_putc(&b, (int)((acc >> bits) & 0xff));
 		}
 	}
-	if (b.len == 0 || !valid_utf8((unsigned char *)b.data, b.len)) {
+	if (b.len == 0 || !normalize_is_utf8((unsigned char *)b.data, b.len)) {
 		buf_free(&b);
 		return NULL;
-	}
-	return buf_detach(&b);
-}
-
-/* feedparser maps the C1 controls to what windows-1252 has there, and
- * undoes UTF-8 that was read as ISO-8859-1 and encoded again. */
-static const unsigned short cp1252_c1[32] = {
-	0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
-	0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
-};
-
-/* 1 if s has no byte >= 0x80; eight bytes at a time after strlen. */
-static int
-ascii_only(const char *s)
-{
-	size_t n = strlen(s), i = 0;
-	uint64_t v, acc = 0;
-
-	for (; n - i >= sizeof(v); i += sizeof(v)) {
-		memcpy(&v, s + i, sizeof(v));
-		acc |= v;
-	}
-	for (; i < n; i++)
-		acc |= (unsigned char)s[i];
-	return (acc & 0x8080808080808080ULL) == 0;
-}
-
-static char *
-fix_text(char *s)
-{
-	const unsigned char *p;
-	int latin1_only = 1, high = 0, c1 = 0;
-	struct buf b = { 0 };
-
-	if (ascii_only(s))
-		return s;	/* the common case */
-	p = (const unsigned char *)s;
-	for (; *p; p++) {
-		if (*p >= 0x80) {
-			high = 1;
-			if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-				c1 = 1;
-			if (*p != 0xc2 && *p != 0xc3 && (*p & 0xc0) != 0x80)
-				latin1_only = 0;
-		}
-	}
-	if (!high)
-		return s;
-	if (latin1_only) {
-		/* every code point < 256: as bytes, is it UTF-8? */
-		for (p = (const unsigned char *)s; *p; p++) {
-			if (*p < 0x80)
-				buf_putc(&b, *p);
-			else if (*p == 0xc2 || *p == 0xc3) {
-				buf_putc(&b, ((*p & 0x03) << 6) | (p[1] & 0x3f));
-				p++;
-			}
-		}
-		if (b.len > 0 && valid_utf8((unsigned char *)b.data, b.len)) {
-			free(s);
-			return buf_detach(&b);
-		}
-		buf_free(&b);
-	}
-	if (!c1)
-		return s;
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			buf_put_utf8(&b, cp1252_c1[p[1] - 0x80]);
-			p++;
-		} else
-			buf_putc(&b, *p);
-	}
-	free(s);
-	return buf_detach(&b);
-}
-
-/* feedparser: "&amp;" in a link was an unescaped "&" in a query. */
-static char *
-fix_link_amps(const char *s)
-{
-	struct buf b = { 0 };
-	const char *amp;
-
-	while (*s) {
-		/* up to the next '&' the link is copied as it is */
-		if ((amp = strchr(s, '&')) == NULL) {
-			buf_puts(&b, s);
-			break;
-		}
-		buf_append(&b, s, (size_t)(amp - s));
-		s = amp;
-		if (strncmp(s, "&amp;", 5) == 0) {
-			buf_putc(&b, '&');
-			s += 5;
-			continue;
-		}
-		if (*s == '&') {
-			const char *q = s + 1;
-
-			while (isalnum((unsigned char)*q) || *q == '_')
-				q++;
-			if (q > s + 1 && *q == ';') {
-				buf_append(&b, s, (size_t)(q - s));
-				s = q + 1;
-				continue;
-			}
-		}
-		buf_putc(&b, *s++);
 	}
 	return buf_detach(&b);
 }
@@ -1403,7 +1261,7 @@ finish_capture(struct state *st)
 	case E_LINK:
 		if (c->link_done)
 			break;
-		d = fix_link_amps(v);
+		d = normalize_link_amps(v);
 		free(v);
 		v = url_resolve(base, d);
 		free(d);
@@ -1548,7 +1406,7 @@ finish_capture(struct state *st)
 			free(v);
 			v = d;
 		}
-		v = fix_text(v);
+		v = normalize_text(v);
 		store(st, c->is_item, c->fld, c->prio, v,
 		    !(type == T_HTML || type == T_XHTML));
 		return;
@@ -1601,7 +1459,7 @@ render(char **field, struct pending *p, char **text)
 	else
 		d = html_sanitize(v, strlen(v), p->base);
 	free(v);
-	if ((v = fix_text(d)) != d) {
+	if ((v = normalize_text(d)) != d) {
 		free(t);	/* rendered from other bytes */
 		t = NULL;
 	}
@@ -1656,7 +1514,7 @@ job_run(struct job *j, parse_item_fn cb, void *ctx,
 	}
 	free(ctext);
 	free(stext);
-	parse_finish_body(a);	/* item_end did parse_finish_link */
+	normalize_item_body(a);	/* item_end did the links */
 	j->a = NULL;
 	job_free(j);
 	rc = cb(ctx, feed, a);
@@ -1818,7 +1676,7 @@ item_end(struct state *st)
 			lang = st->feed->language;
 		a->language = xstrdup(lang);
 	}
-	parse_finish_link(a);
+	normalize_item_links(a);
 	feed_finish(st);
 	j = xcalloc(1, sizeof(*j));
 	j->a = a;
@@ -2544,7 +2402,7 @@ author_end(struct state *st)
 			v = xstrndup(t, n);
 	}
 	if (v != NULL) {
-		v = fix_text(v);
+		v = normalize_text(v);
 		store(st, au->is_item, F_AUTHOR, au->prio, v, 0);
 	}
 }
