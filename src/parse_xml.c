@@ -21,7 +21,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,8 +37,8 @@
 #include "err.h"
 #include "html.h"
 #include "normalize.h"
+#include "parse_pipe.h"
 #include "parse_xml.h"
-#include "thread.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -52,9 +51,6 @@
 #define ATTR_MAX	64
 #define ENT_MARK	'\001'
 #define PUSH_SLICE	(64u * 1024)	/* bytes handed to libxml2 at a time */
-#define PIPE_JOBS	64		/* items queued for the second thread */
-#define PIPE_BYTES	(8u * 1024 * 1024)	/* and the bytes they hold */
-#define PIPE_BATCH	8		/* items that wake the second thread */
 /* Documents worth the CDATA scan; the fuzz build sets 0 so that the
  * stand-in path sees the fuzzer's small inputs too. */
 #ifndef CDATA_MIN
@@ -402,43 +398,15 @@ struct pending {
 	char		*base;		/* the xml:base it was captured under */
 };
 
-/* A captured item on its way to the callback. */
+/* A captured item on its way to the callback; its cost is the bytes it
+ * holds. */
 struct job {
+	struct parse_pipe_job link;	/* first: a job is its link */
 	struct article	*a;
 	struct pending	 content;
 	struct pending	 summary;
 	int		 content_plain;
 	int		 summary_plain;
-	size_t		 cost;		/* bytes, for the queue's budget */
-	struct job	*next;
-};
-
-/*
- * The second thread of a pipelined parse: it takes finished items in
- * document order, sanitises their HTML, runs normalize_item_body and the
- * callback.  The queue is bounded in items and bytes, so memory stays
- * bounded whatever the document size (at most twice the bounds: the
- * queue and the batch being run).  Waking a thread per item cost more
- * than it saved (a context switch every 30 us): the second thread takes
- * the whole queue at once and is woken only for a batch of items, when
- * the first one has to wait, or at the end.
- */
-struct pipe {
-	pthread_t	 thread;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 more;		/* jobs were queued, or done set */
-	pthread_cond_t	 room;		/* jobs were taken or finished */
-	struct job	*head;
-	struct job	*tail;
-	size_t		 njobs;
-	size_t		 bytes;
-	int		 busy;		/* a batch is being run */
-	int		 done;		/* no more jobs will come */
-	int		 a_waits;	/* the parsing thread waits on room */
-	int		 b_waits;	/* the second thread waits on more */
-	int		 rc;		/* the first non-zero callback return */
-	parse_item_fn	 cb;
-	void		*cbctx;
 };
 
 /* A CDATA section's content in the document (cdata_scan). */
@@ -489,7 +457,7 @@ struct state {
 	long long	 item_image_width;	/* of a->image, 0 if not given */
 	struct pending	 pend_content;	/* how a->content is to be rendered */
 	struct pending	 pend_summary;
-	struct pipe	*pipe;		/* NULL: items are finished inline */
+	struct parse_pipe *pipe;	/* NULL: items are finished inline */
 	/* CDATA contents libxml2 was given a stand-in for, in order */
 	struct span	*cdata;
 	size_t		 ncdata;
@@ -1521,142 +1489,20 @@ job_run(struct job *j, parse_item_fn cb, void *ctx,
 	return rc;
 }
 
-static void *
-pipe_main(void *arg)
-{
-	struct pipe *p = arg;
-	struct job *batch, *j;
-	int rc;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (p->head == NULL && !p->done) {
-			p->b_waits = 1;
-			pthread_cond_wait(&p->more, &p->mu);
-			p->b_waits = 0;
-		}
-		if ((batch = p->head) == NULL)
-			break;
-		p->head = p->tail = NULL;
-		p->njobs = p->bytes = 0;
-		p->busy = 1;
-		rc = p->rc;
-		if (p->a_waits)
-			pthread_cond_signal(&p->room);
-		pthread_mutex_unlock(&p->mu);
-		while ((j = batch) != NULL) {
-			batch = j->next;
-			/* after a callback said stop, no item reaches it */
-			if (rc != 0)
-				job_free(j);
-			else
-				rc = job_run(j, p->cb, p->cbctx, NULL);
-		}
-		pthread_mutex_lock(&p->mu);
-		p->busy = 0;
-		if (rc != 0 && p->rc == 0)
-			p->rc = rc;
-		if (p->a_waits)
-			pthread_cond_signal(&p->room);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-/* NULL when the thread cannot be had: the parse then runs inline. */
-static struct pipe *
-pipe_start(parse_item_fn cb, void *ctx)
-{
-	struct pipe *p = xcalloc(1, sizeof(*p));
-
-	p->cb = cb;
-	p->cbctx = ctx;
-	if (pthread_mutex_init(&p->mu, NULL) != 0)
-		goto fail;
-	if (pthread_cond_init(&p->more, NULL) != 0)
-		goto fail_mu;
-	if (pthread_cond_init(&p->room, NULL) != 0)
-		goto fail_more;
-	if (thread_start(&p->thread, pipe_main, p) != 0)
-		goto fail_room;
-	return p;
-fail_room:
-	pthread_cond_destroy(&p->room);
-fail_more:
-	pthread_cond_destroy(&p->more);
-fail_mu:
-	pthread_mutex_destroy(&p->mu);
-fail:
-	free(p);
-	return NULL;
-}
-
-/* Queues j (taken) once there is room; returns the callback's non-zero
- * return if it asked to stop, and j is then dropped. */
+/* The pipe's side of job_run: the state's callback and context are set
+ * before the pipe starts and never change. */
 static int
-pipe_put(struct pipe *p, struct job *j)
+pipe_run(void *ctx, struct parse_pipe_job *link)
 {
-	int rc;
+	const struct state *st = ctx;
 
-	pthread_mutex_lock(&p->mu);
-	while (p->rc == 0 && p->njobs > 0 && (p->njobs >= PIPE_JOBS ||
-	    p->bytes + j->cost > PIPE_BYTES)) {
-		if (p->b_waits)
-			pthread_cond_signal(&p->more);
-		p->a_waits = 1;
-		pthread_cond_wait(&p->room, &p->mu);
-		p->a_waits = 0;
-	}
-	if ((rc = p->rc) == 0) {
-		if (p->tail != NULL)
-			p->tail->next = j;
-		else
-			p->head = j;
-		p->tail = j;
-		p->njobs++;
-		p->bytes += j->cost;
-		if (p->b_waits && p->njobs >= PIPE_BATCH)
-			pthread_cond_signal(&p->more);
-	}
-	pthread_mutex_unlock(&p->mu);
-	if (rc != 0)
-		job_free(j);
-	return rc;
-}
-
-/* Waits until every queued item went through; the callback's verdict. */
-static int
-pipe_drain(struct pipe *p)
-{
-	int rc;
-
-	pthread_mutex_lock(&p->mu);
-	while (p->head != NULL || p->busy) {
-		if (p->b_waits)
-			pthread_cond_signal(&p->more);
-		p->a_waits = 1;
-		pthread_cond_wait(&p->room, &p->mu);
-		p->a_waits = 0;
-	}
-	rc = p->rc;
-	pthread_mutex_unlock(&p->mu);
-	return rc;
+	return job_run((struct job *)link, st->cb, st->cbctx, NULL);
 }
 
 static void
-pipe_end(struct pipe *p)
+pipe_drop(struct parse_pipe_job *link)
 {
-	if (p == NULL)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->done = 1;
-	pthread_cond_signal(&p->more);
-	pthread_mutex_unlock(&p->mu);
-	pthread_join(p->thread, NULL);
-	pthread_cond_destroy(&p->room);
-	pthread_cond_destroy(&p->more);
-	pthread_mutex_destroy(&p->mu);
-	free(p);
+	job_free((struct job *)link);
 }
 
 static void
@@ -1687,9 +1533,10 @@ item_end(struct state *st)
 	j->content_plain = st->item_content_plain;
 	j->summary_plain = st->item_summary_plain;
 	if (st->pipe != NULL) {
-		j->cost = sizeof(*j) + (a->content ? strlen(a->content) : 0) +
+		j->link.cost = sizeof(*j) +
+		    (a->content ? strlen(a->content) : 0) +
 		    (a->summary ? strlen(a->summary) : 0);
-		rc = pipe_put(st->pipe, j);
+		rc = parse_pipe_put(st->pipe, &j->link);
 	} else
 		rc = job_run(j, st->cb, st->cbctx, st->feed);
 	if (rc != 0 && st->cbrc == 0) {
@@ -2943,7 +2790,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	    XML_PARSE_HUGE);
 	if (o != NULL && (o->pipeline == PARSE_PIPE_ALWAYS ||
 	    (o->pipeline == PARSE_PIPE_AUTO && len >= PARSE_PIPE_MIN)))
-		st->pipe = pipe_start(cb, ctx);
+		st->pipe = parse_pipe_start(pipe_run, pipe_drop, st);
 	if (st->ncdata > 0)
 		feed_standins(st, utf8, len);
 	else
@@ -2959,7 +2806,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
 	buf_free(&fixed);
 	/* the callback's verdict on every item so far decides what follows */
-	if (st->pipe != NULL && (rc = pipe_drain(st->pipe)) != 0 &&
+	if (st->pipe != NULL && (rc = parse_pipe_drain(st->pipe)) != 0 &&
 	    st->cbrc == 0)
 		st->cbrc = rc;
 	rc = ERR_OK;
@@ -2980,7 +2827,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		for (i = st->depth - 1; i >= 0 && st->cbrc == 0; i--)
 			if (!st->frames[i].closed)
 				end_frame(st, i);
-		if (st->pipe != NULL && (rc = pipe_drain(st->pipe)) != 0 &&
+		if (st->pipe != NULL && (rc = parse_pipe_drain(st->pipe)) != 0 &&
 		    st->cbrc == 0)
 			st->cbrc = rc;
 		rc = ERR_OK;
@@ -3019,7 +2866,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 		free(st->frames[i].own_base);
 		free(st->frames[i].own_lang);
 	}
-	pipe_end(st->pipe);
+	parse_pipe_end(st->pipe);
 	free(st->cdata);
 	article_free(st->item);
 	pending_set(&st->pend_content, R_DONE, NULL);
