@@ -40,6 +40,7 @@
 #include "parse_pipe.h"
 #include "parse_xml.h"
 #include "url.h"
+#include "xml_scan.h"
 #include "xmalloc.h"
 
 #define MAX_DEPTH	256		/* deeper elements are ignored */
@@ -2407,92 +2408,6 @@ sax_cdata(void *ctx, const xmlChar *ch, int len)
 
 /* ------------------------------------------------------- driver */
 
-static int
-name_start(unsigned char c)
-{
-	return isalpha(c) || c == '_' || c == ':' || c >= 0x80;
-}
-
-static int
-name_char(unsigned char c)
-{
-	return name_start(c) || isdigit(c) || c == '.' || c == '-';
-}
-
-/* The first '&' or '<' at or after s (end if none), eight bytes at a
- * time: this pass runs over every document. */
-static const char *
-skip_plain(const char *s, const char *end)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-
-	while (end - s >= 8) {
-		uint64_t v, a, l;
-
-		memcpy(&v, s, 8);
-		a = v ^ (ones * '&');
-		l = v ^ (ones * '<');
-		if ((((a - ones) & ~a) | ((l - ones) & ~l)) & highs)
-			break;
-		s += 8;
-	}
-	while (s < end && *s != '&' && *s != '<')
-		s++;
-	return s;
-}
-
-/* Length of a well-formed reference at p ("&amp;", "&#38;", "&#x26;"),
- * 0 if there is none; *upper_x is set for "&#X26;", which feeds use and
- * XML does not allow. */
-static size_t
-ref_len(const char *p, const char *end, int *upper_x)
-{
-	const char *q = p + 1;
-
-	*upper_x = 0;
-	if (q < end && *q == '#') {
-		q++;
-		if (q < end && (*q == 'x' || *q == 'X')) {
-			*upper_x = *q == 'X';
-			q++;
-			while (q < end && isxdigit((unsigned char)*q))
-				q++;
-			if (q == p + 3)
-				return 0;
-		} else {
-			while (q < end && isdigit((unsigned char)*q))
-				q++;
-			if (q == p + 2)
-				return 0;
-		}
-	} else {
-		if (q >= end || !name_start((unsigned char)*q))
-			return 0;
-		while (q < end && q - p < 80 && name_char((unsigned char)*q))
-			q++;
-	}
-	return q < end && *q == ';' ? (size_t)(q - p + 1) : 0;
-}
-
-/* memmem for the short terminators below: glibc's memmem was 4% of a
- * parse (a CDATA section per item); memchr for the first byte is not. */
-static const char *
-find_close(const char *s, const char *end, const char *close)
-{
-	size_t k = strlen(close);
-
-	while (end - s >= (ptrdiff_t)k) {
-		s = memchr(s, close[0], (size_t)(end - s) - k + 1);
-		if (s == NULL)
-			return NULL;
-		if (memcmp(s, close, k) == 0)
-			return s;
-		s++;
-	}
-	return NULL;
-}
-
 /*
  * Feeds often carry a bare "&" (in a query string most of all), which
  * libxml2 drops together with the text after it.  Like feedparser's
@@ -2513,7 +2428,7 @@ fix_ampersands(const char *p, size_t len, struct buf *out,
 		size_t n;
 		int upper_x;
 
-		s = skip_plain(s, end);
+		s = xml_scan_markup(s, end);
 		if (s >= end)
 			break;
 		if (*s == '<') {
@@ -2528,13 +2443,13 @@ fix_ampersands(const char *p, size_t len, struct buf *out,
 				s++;
 				continue;
 			}
-			s = find_close(s + 2, end, close);
+			s = xml_scan_find(s + 2, end, close);
 			if (s == NULL)
 				break;
 			s += strlen(close);
 			continue;
 		}
-		n = ref_len(s, end, &upper_x);
+		n = xml_scan_ref(s, end, &upper_x);
 		if (n > 0 && !upper_x) {
 			s += n;
 			continue;
@@ -2581,7 +2496,7 @@ cdata_scan(const char *s, size_t len, struct span **out, size_t *nout)
 
 	while (s < end && (s = memchr(s, '<', (size_t)(end - s))) != NULL) {
 		if (end - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
-			if ((close = find_close(s + 9, end, "]]>")) == NULL)
+			if ((close = xml_scan_find(s + 9, end, "]]>")) == NULL)
 				goto no;
 			for (q = s + 9; q < close && (q = memchr(q, 0xef,
 			    (size_t)(close - q))) != NULL; q++)
@@ -2601,11 +2516,11 @@ cdata_scan(const char *s, size_t len, struct span **out, size_t *nout)
 			}
 			s = close + 3;
 		} else if (end - s >= 4 && memcmp(s, "<!--", 4) == 0) {
-			if ((close = find_close(s + 4, end, "-->")) == NULL)
+			if ((close = xml_scan_find(s + 4, end, "-->")) == NULL)
 				goto no;
 			s = close + 3;
 		} else if (end - s >= 2 && s[1] == '?') {
-			if ((close = find_close(s + 2, end, "?>")) == NULL)
+			if ((close = xml_scan_find(s + 2, end, "?>")) == NULL)
 				goto no;
 			s = close + 2;
 		} else if (end - s >= 2 && s[1] == '!')
@@ -2693,18 +2608,6 @@ done:
 	buf_free(&slice);
 }
 
-static int
-line_of(const char *p, size_t off)
-{
-	int line = 1;
-	size_t i;
-
-	for (i = 0; i < off; i++)
-		if (p[i] == '\n')
-			line++;
-	return line;
-}
-
 int
 parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
     struct article_feed *feed, parse_item_fn cb, void *ctx, char *ebuf,
@@ -2759,7 +2662,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 
 	if ((fixes = fix_ampersands(utf8, len, &fixed, &off)) > 0) {
 		set_bozo(st, "%s", "'&' that starts no reference",
-		    line_of(utf8, off));
+		    xml_scan_line(utf8, off));
 		utf8 = fixed.data;
 		len = fixed.len;
 	}
