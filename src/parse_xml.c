@@ -27,7 +27,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
@@ -40,17 +39,13 @@
 #include "parse_pipe.h"
 #include "parse_xml.h"
 #include "url.h"
+#include "xml_entities.h"
 #include "xml_scan.h"
 #include "xmalloc.h"
 
 #define MAX_DEPTH	256		/* deeper elements are ignored */
 #define FIELD_MAX	(4u * 1024 * 1024)	/* bytes of text per field */
-#define ENTQ_MAX	256
-#define DECL_MAX	64		/* DTD-declared entities kept */
-#define DECL_TEXT_MAX	256		/* bytes of replacement text each */
-#define DECL_BUDGET	(1024u * 1024)	/* bytes of expansion per document */
 #define ATTR_MAX	64
-#define ENT_MARK	'\001'
 #define PUSH_SLICE	(64u * 1024)	/* bytes handed to libxml2 at a time */
 /* Documents worth the CDATA scan; the fuzz build sets 0 so that the
  * stand-in path sees the fuzzer's small inputs too. */
@@ -474,23 +469,7 @@ struct state {
 	int		 first_error_line;
 	char		*pending_close;	/* a mismatched end tag's name */
 
-	/*
-	 * Entity references.  libxml2 copies only the first byte of an
-	 * entity's text into an attribute value, so every entity we hand out
-	 * is the one byte ENT_MARK (a C0 control: never in decoded input) and
-	 * its real text waits in this queue: characters() swaps it in for
-	 * content, sax_start for attribute values.
-	 */
-	xmlEntity	 mark;
-	char		*entq[ENTQ_MAX];
-	int		 nentq;
-	/* internal entities declared in the DTD, replacement text capped */
-	struct {
-		char	*name;
-		char	*text;
-	} decl[DECL_MAX];
-	int		 ndecl;
-	size_t		 decl_budget;
+	struct xml_entities ent;	/* references, and the DTD's entities */
 
 	/* the current start tag's attribute values, decoded */
 	int		 nattr;
@@ -519,87 +498,25 @@ set_bozo(struct state *st, const char *fmt, const char *arg, int line)
 
 /* ------------------------------------------------------------ entities */
 
-static const char *
-html_entity(const xmlChar *name, char *out)
-{
-	const htmlEntityDesc *d = htmlEntityLookup(name);
-	struct buf b = { 0 };
-
-	if (d == NULL)
-		return NULL;
-	buf_put_utf8(&b, d->value);
-	memcpy(out, buf_str(&b), b.len + 1);
-	buf_free(&b);
-	return out;
-}
-
 static xmlEntityPtr
 sax_get_entity(void *ctx, const xmlChar *name)
 {
 	struct state *st = ctx;
-	char tmp[8], *text = NULL;
-	const char *h;
-	int i;
+	xmlEntityPtr mark;
+	const char *why;
 
 	/* In the DTD libxml2 asks while declaring (to attach the raw value
 	 * to what it finds): there is nothing to find. */
 	if (st->ctxt->inSubset != 0)
 		return NULL;
-
-	for (i = 0; i < st->ndecl; i++)
-		if (strcmp(st->decl[i].name, (const char *)name) == 0) {
-			size_t n = strlen(st->decl[i].text);
-
-			if (n <= st->decl_budget) {
-				st->decl_budget -= n;
-				text = xstrdup(st->decl[i].text);
-			} else
-				set_bozo(st, "entity &%s; expands too much",
-				    (const char *)name,
-				    xmlSAX2GetLineNumber(st->ctxt));
-			break;
-		}
-	if (text == NULL && (h = html_entity(name, tmp)) != NULL) {
-		/* understood, but XML without a DTD knows only five names */
-		text = xstrdup(h);
-		set_bozo(st, "entity &%s; is HTML, not XML",
-		    (const char *)name, xmlSAX2GetLineNumber(st->ctxt));
-	}
-	if (text == NULL) {
-		/* Undeclared (or too big): kept as the literal reference,
-		 * as feedparser's loose parser does. */
-		if (i == st->ndecl)
-			set_bozo(st, "undefined entity &%s;",
-			    (const char *)name,
-			    xmlSAX2GetLineNumber(st->ctxt));
-		text = xasprintf("&%s;", (const char *)name);
-	}
-	if (st->nentq < ENTQ_MAX)
-		st->entq[st->nentq++] = text;
-	else
-		free(text);
+	mark = xml_entities_resolve(&st->ent, name, &why);
+	if (why != NULL)
+		set_bozo(st, why, (const char *)name,
+		    xmlSAX2GetLineNumber(st->ctxt));
 	st->ctxt->wellFormed = 1;	/* see sax_start */
-	memset(&st->mark, 0, sizeof(st->mark));
-	st->mark.type = XML_ENTITY_DECL;
-	st->mark.name = name;
-	st->mark.content = BAD_CAST "\001";
-	st->mark.length = 1;
-	st->mark.etype = XML_INTERNAL_PREDEFINED_ENTITY;
-	return &st->mark;
+	return mark;
 }
 
-static void
-entq_clear(struct state *st)
-{
-	int i;
-
-	for (i = 0; i < st->nentq; i++)
-		free(st->entq[i]);
-	st->nentq = 0;
-}
-
-/* Keeps short, flat internal entities (feedparser keeps only a character
- * reference); anything that could nest or grow is never expanded. */
 static void
 sax_entity_decl(void *ctx, const xmlChar *name, int type,
     const xmlChar *publicId, const xmlChar *systemId, xmlChar *content)
@@ -607,21 +524,7 @@ sax_entity_decl(void *ctx, const xmlChar *name, int type,
 	struct state *st = ctx;
 
 	(void)publicId; (void)systemId;
-	if (type != XML_INTERNAL_GENERAL_ENTITY || content == NULL ||
-	    st->ndecl >= DECL_MAX ||
-	    strlen((const char *)content) > DECL_TEXT_MAX ||
-	    strpbrk((const char *)content, "&<%") != NULL)
-		return;
-	st->decl[st->ndecl].name = xstrdup((const char *)name);
-	st->decl[st->ndecl].text = xstrdup((const char *)content);
-	st->ndecl++;
-}
-
-static xmlParserInputPtr
-refuse_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	(void)url; (void)id; (void)ctxt;
-	return NULL;
+	xml_entities_declare(&st->ent, name, type, content);
 }
 
 /* ------------------------------------------------------------- errors */
@@ -774,7 +677,7 @@ attrs_load(struct state *st, int nb, const xmlChar **attrs)
 		struct buf b = { 0 };
 
 		st->attrv[i] = NULL;
-		if (memchr(v, '&', n) == NULL && memchr(v, ENT_MARK, n) == NULL)
+		if (memchr(v, '&', n) == NULL && memchr(v, XML_ENT_MARK, n) == NULL)
 			continue;
 		buf_append(&b, "", 0);
 		while (v < end) {
@@ -782,9 +685,13 @@ attrs_load(struct state *st, int nb, const xmlChar **attrs)
 			    memcmp(v, "&#38;", 5) == 0) {
 				buf_putc(&b, '&');
 				v += 5;
-			} else if (*v == ENT_MARK) {
-				if (q < st->nentq)
-					buf_puts(&b, st->entq[q++]);
+			} else if (*v == XML_ENT_MARK) {
+				const char *t = xml_entities_queued(&st->ent, q);
+
+				if (t != NULL) {
+					buf_puts(&b, t);
+					q++;
+				}
 				v++;
 			} else
 				buf_putc(&b, *v++);
@@ -2225,7 +2132,7 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		    namespaces, nb_attributes, attrs);
 		attrs_clear(st);
 	}
-	entq_clear(st);
+	xml_entities_drop_queued(&st->ent);
 }
 
 static void
@@ -2336,16 +2243,14 @@ sax_characters(void *ctx, const xmlChar *ch, int len)
 	struct capture *c = &st->cap;
 
 	st->ctxt->wellFormed = 1;	/* see sax_start */
-	if (len == 1 && ch[0] == ENT_MARK) {
+	if (len == 1 && ch[0] == XML_ENT_MARK) {
 		/* an entity reference: its text is waiting in the queue (the
 		 * recursion ends: queued text is never the mark alone) */
 		char *t;
 
-		if (st->nentq == 0)
+		if ((t = xml_entities_take_last(&st->ent)) == NULL)
 			return;
-		t = st->entq[--st->nentq];
-		entq_clear(st);
-		if (*t != ENT_MARK)
+		if (*t != XML_ENT_MARK)
 			sax_characters(ctx, (const xmlChar *)t, (int)strlen(t));
 		free(t);
 		return;
@@ -2407,71 +2312,6 @@ sax_cdata(void *ctx, const xmlChar *ch, int len)
 }
 
 /* ------------------------------------------------------- driver */
-
-/*
- * Feeds often carry a bare "&" (in a query string most of all), which
- * libxml2 drops together with the text after it.  Like feedparser's
- * loose parser we take it literally: such ampersands become "&amp;" (and
- * "&#X" becomes "&#x"), outside comments, CDATA and processing
- * instructions.  Returns the number of fixes; out is only filled (a copy
- * of the whole document) when there is one.
- */
-static size_t
-fix_ampersands(const char *p, size_t len, struct buf *out,
-    size_t *first_off)
-{
-	const char *s = p, *end = p + len, *done = p;
-	size_t fixes = 0;
-
-	while (s < end) {
-		const char *close;
-		size_t n;
-		int upper_x;
-
-		s = xml_scan_markup(s, end);
-		if (s >= end)
-			break;
-		if (*s == '<') {
-			close = NULL;
-			if (end - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0)
-				close = "]]>";
-			else if (end - s >= 4 && memcmp(s, "<!--", 4) == 0)
-				close = "-->";
-			else if (end - s >= 2 && s[1] == '?')
-				close = "?>";
-			if (close == NULL) {
-				s++;
-				continue;
-			}
-			s = xml_scan_find(s + 2, end, close);
-			if (s == NULL)
-				break;
-			s += strlen(close);
-			continue;
-		}
-		n = xml_scan_ref(s, end, &upper_x);
-		if (n > 0 && !upper_x) {
-			s += n;
-			continue;
-		}
-		if (n == 0)
-			upper_x = 0;	/* "&#X" with nothing after it is a bare & */
-		if (fixes++ == 0)
-			*first_off = (size_t)(s - p);
-		buf_append(out, done, (size_t)(s - done));
-		if (upper_x) {
-			buf_puts(out, "&#x");
-			done = s + 3;
-			s += n;
-		} else {
-			buf_puts(out, "&amp;");
-			done = ++s;
-		}
-	}
-	if (fixes > 0)
-		buf_append(out, done, (size_t)(end - done));
-	return fixes;
-}
 
 /*
  * libxml2's push parser spends most of its time on CDATA content (58 of
@@ -2624,7 +2464,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	 * installs the same loader twice. */
 	if (!loader_set) {
 		xmlInitParser();
-		xmlSetExternalEntityLoader(refuse_entity_loader);
+		xmlSetExternalEntityLoader(xml_entities_loader);
 		loader_set = 1;
 	}
 	if (len > (size_t)INT32_MAX)
@@ -2658,9 +2498,9 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	st->auth.text.max = FIELD_MAX;
 	st->auth.name.max = FIELD_MAX;
 	st->auth.email.max = FIELD_MAX;
-	st->decl_budget = DECL_BUDGET;
+	xml_entities_init(&st->ent);
 
-	if ((fixes = fix_ampersands(utf8, len, &fixed, &off)) > 0) {
+	if ((fixes = xml_entities_repair_amps(utf8, len, &fixed, &off)) > 0) {
 		set_bozo(st, "%s", "'&' that starts no reference",
 		    xml_scan_line(utf8, off));
 		utf8 = fixed.data;
@@ -2778,11 +2618,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	buf_free(&st->auth.text);
 	buf_free(&st->auth.name);
 	buf_free(&st->auth.email);
-	entq_clear(st);
-	for (i = 0; i < st->ndecl; i++) {
-		free(st->decl[i].name);
-		free(st->decl[i].text);
-	}
+	xml_entities_clear(&st->ent);
 	free(st->bozo_message);
 	free(st->first_error);
 	free(st->pending_close);
