@@ -39,6 +39,7 @@
 #include "parse_pipe.h"
 #include "parse_xml.h"
 #include "url.h"
+#include "xml_cdata.h"
 #include "xml_entities.h"
 #include "xml_scan.h"
 #include "xmalloc.h"
@@ -46,12 +47,6 @@
 #define MAX_DEPTH	256		/* deeper elements are ignored */
 #define FIELD_MAX	(4u * 1024 * 1024)	/* bytes of text per field */
 #define ATTR_MAX	64
-#define PUSH_SLICE	(64u * 1024)	/* bytes handed to libxml2 at a time */
-/* Documents worth the CDATA scan; the fuzz build sets 0 so that the
- * stand-in path sees the fuzzer's small inputs too. */
-#ifndef CDATA_MIN
-#define CDATA_MIN	(64u * 1024)
-#endif
 
 /* Namespaces, after feedparser's mapping to canonical prefixes.  NS_NONE
  * covers the RSS and Atom namespaces, whose elements are unprefixed. */
@@ -405,12 +400,6 @@ struct job {
 	int		 summary_plain;
 };
 
-/* A CDATA section's content in the document (cdata_scan). */
-struct span {
-	const char	*p;
-	size_t		 len;
-};
-
 struct author {
 	struct buf	 name;
 	struct buf	 email;
@@ -455,7 +444,7 @@ struct state {
 	struct pending	 pend_summary;
 	struct parse_pipe *pipe;	/* NULL: items are finished inline */
 	/* CDATA contents libxml2 was given a stand-in for, in order */
-	struct span	*cdata;
+	struct xml_cdata_span *cdata;
 	size_t		 ncdata;
 	size_t		 cdata_next;
 	int		 feed_has_published;
@@ -2290,17 +2279,15 @@ sax_characters(void *ctx, const xmlChar *ch, int len)
 		buf_append(&st->auth.text, ch, (size_t)len);
 }
 
-/*
- * CDATA when libxml2 was given stand-ins (cdata_scan): each section's
- * first block starts with the stand-in's 'x' and gets the real content,
- * the rest of a stand-in is its newlines, dropped.  An empty section is
- * fed as it is: its (empty) block passes through.
- */
+/* CDATA when libxml2 was given stand-ins (xml_cdata.h): the block that
+ * starts with the stand-in's 'x' gets the real content, the rest of a
+ * stand-in is its newlines, dropped; an empty section's (empty) block
+ * passes through. */
 static void
 sax_cdata(void *ctx, const xmlChar *ch, int len)
 {
 	struct state *st = ctx;
-	const struct span *sp;
+	const struct xml_cdata_span *sp;
 
 	if (len > 0 && ch[0] == 'x' && st->cdata_next < st->ncdata) {
 		sp = &st->cdata[st->cdata_next++];
@@ -2312,141 +2299,6 @@ sax_cdata(void *ctx, const xmlChar *ch, int len)
 }
 
 /* ------------------------------------------------------- driver */
-
-/*
- * libxml2's push parser spends most of its time on CDATA content (58 of
- * 85 ms on a 53 MB feed whose items carry their HTML in CDATA): it looks
- * for "]]>", checks the UTF-8 and counts lines a byte at a time.  The
- * content needs none of it (encoding.c made it valid, we look for the
- * end here at memchr speed), so libxml2 can be given "x" and as many
- * newlines (its line numbers stay right) in its place, and sax_cdata
- * hands over the real content.  That takes a document this scan reads
- * exactly as libxml2 does, so anything less plain keeps the old way:
- * returns 0 for a DOCTYPE, a comment, processing instruction, CDATA
- * section or tag left open, a '<' inside a tag (a broken attribute
- * value), or U+FFFE or U+FFFF in CDATA (libxml2 stops there).
- */
-static int
-cdata_scan(const char *s, size_t len, struct span **out, size_t *nout)
-{
-	const char *end = s + len, *close, *q;
-	struct span *v = NULL;
-	size_t n = 0, cap = 0;
-	char quote;
-
-	while (s < end && (s = memchr(s, '<', (size_t)(end - s))) != NULL) {
-		if (end - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
-			if ((close = xml_scan_find(s + 9, end, "]]>")) == NULL)
-				goto no;
-			for (q = s + 9; q < close && (q = memchr(q, 0xef,
-			    (size_t)(close - q))) != NULL; q++)
-				if (close - q >= 3 &&
-				    (unsigned char)q[1] == 0xbf &&
-				    ((unsigned char)q[2] == 0xbe ||
-				    (unsigned char)q[2] == 0xbf))
-					goto no;
-			if (close > s + 9) {
-				if (n == cap) {
-					cap = cap ? cap * 2 : 256;
-					v = xreallocarray(v, cap, sizeof(*v));
-				}
-				v[n].p = s + 9;
-				v[n].len = (size_t)(close - (s + 9));
-				n++;
-			}
-			s = close + 3;
-		} else if (end - s >= 4 && memcmp(s, "<!--", 4) == 0) {
-			if ((close = xml_scan_find(s + 4, end, "-->")) == NULL)
-				goto no;
-			s = close + 3;
-		} else if (end - s >= 2 && s[1] == '?') {
-			if ((close = xml_scan_find(s + 2, end, "?>")) == NULL)
-				goto no;
-			s = close + 2;
-		} else if (end - s >= 2 && s[1] == '!')
-			goto no;
-		else {
-			for (q = s + 1, quote = 0; q < end; q++) {
-				if (*q == '<')
-					goto no;
-				if (quote) {
-					if (*q == quote)
-						quote = 0;
-				} else if (*q == '"' || *q == '\'')
-					quote = *q;
-				else if (*q == '>')
-					break;
-			}
-			if (q >= end)
-				goto no;
-			s = q + 1;
-		}
-	}
-	*out = v;
-	*nout = n;
-	return 1;
-no:
-	free(v);
-	return 0;
-}
-
-/* Hands libxml2 n bytes through the slice buffer; -1 once it stopped. */
-static int
-feed(struct state *st, struct buf *slice, const char *p, size_t n)
-{
-	size_t k;
-
-	while (n > 0) {
-		k = PUSH_SLICE - slice->len;
-		if (k > n)
-			k = n;
-		buf_append(slice, p, k);
-		p += k;
-		n -= k;
-		if (slice->len == PUSH_SLICE) {
-			xmlParseChunk(st->ctxt, slice->data, (int)slice->len, 0);
-			buf_reset(slice);
-			if (st->ctxt->instate == XML_PARSER_EOF)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* The document with a stand-in for each CDATA section's content. */
-static void
-feed_standins(struct state *st, const char *utf8, size_t len)
-{
-	static const char nl[] = "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
-	    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
-	    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n";
-	struct buf slice = { 0 };
-	const char *pos = utf8, *q, *e;
-	size_t i, lines, k;
-
-	buf_reserve(&slice, PUSH_SLICE);
-	for (i = 0; i < st->ncdata; i++) {
-		if (feed(st, &slice, pos, (size_t)(st->cdata[i].p - pos)) < 0 ||
-		    feed(st, &slice, "x", 1) < 0)
-			goto done;
-		e = st->cdata[i].p + st->cdata[i].len;
-		for (lines = 0, q = st->cdata[i].p; q < e &&
-		    (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
-			lines++;
-		for (; lines > 0; lines -= k) {
-			k = lines < sizeof(nl) - 1 ? lines : sizeof(nl) - 1;
-			if (feed(st, &slice, nl, k) < 0)
-				goto done;
-		}
-		pos = e;
-	}
-	if (feed(st, &slice, pos, (size_t)(utf8 + len - pos)) < 0)
-		goto done;
-	if (slice.len > 0)
-		xmlParseChunk(st->ctxt, slice.data, (int)slice.len, 0);
-done:
-	buf_free(&slice);
-}
 
 int
 parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
@@ -2522,11 +2374,11 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	 * on text nodes and depth, which we enforce ourselves (FIELD_MAX,
 	 * MAX_DEPTH); nothing it guards is expanded here anyway.  Never
 	 * NOENT, DTDLOAD or DTDATTR.  With stand-ins for CDATA content
-	 * (cdata_scan) NOCDATA is off, so that sax_cdata tells their blocks
+	 * (xml_cdata.h) NOCDATA is off, so that sax_cdata tells their blocks
 	 * from text.
 	 */
 	if (len >= CDATA_MIN &&
-	    !cdata_scan(utf8, len, &st->cdata, &st->ncdata))
+	    !xml_cdata_scan(utf8, len, &st->cdata, &st->ncdata))
 		st->ncdata = 0;
 	xmlCtxtUseOptions(st->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
 	    (st->ncdata > 0 ? 0 : XML_PARSE_NOCDATA) | XML_PARSE_IGNORE_ENC |
@@ -2534,17 +2386,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	if (o != NULL && (o->pipeline == PARSE_PIPE_ALWAYS ||
 	    (o->pipeline == PARSE_PIPE_AUTO && len >= PARSE_PIPE_MIN)))
 		st->pipe = parse_pipe_start(pipe_run, pipe_drop, st);
-	if (st->ncdata > 0)
-		feed_standins(st, utf8, len);
-	else
-		for (off = 0; off < len; off += PUSH_SLICE) {
-			size_t k = len - off < PUSH_SLICE ? len - off :
-			    PUSH_SLICE;
-
-			xmlParseChunk(st->ctxt, utf8 + off, (int)k, 0);
-			if (st->ctxt->instate == XML_PARSER_EOF)
-				break;
-		}
+	xml_cdata_push(st->ctxt, utf8, len, st->cdata, st->ncdata);
 	if (st->ctxt->instate != XML_PARSER_EOF)
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
 	buf_free(&fixed);
