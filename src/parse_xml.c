@@ -7,16 +7,12 @@
  * as soon as its end tag is seen.
  *
  * Security: no DTD loading, no entity substitution from the document's
- * DTD and a refusing external entity loader, so billion laughs, quadratic
- * blowup and XXE come out as harmless literal "&name;" text.  Feeds do use
- * HTML named entities without declaring them (&eacute; in a title); a
- * getEntity callback hands libxml2 the character for those names.
+ * DTD and a refusing external entity loader (xml_entities.h), so billion
+ * laughs, quadratic blowup and XXE come out as harmless literal "&name;"
+ * text.
  *
- * Element names are matched like Python feedparser does, which is what
- * the conformance corpus encodes: namespace URIs are compared without
- * case against a list of known ones (with the usual wrong spellings), a
- * namespace nobody knows falls back to the prefix the document used, and
- * local names are compared without case.
+ * Elements are named as feedparser names them (xml_names.h); which one
+ * fills which field is the table below (rules).
  */
 #include "config.h"
 
@@ -41,171 +37,13 @@
 #include "url.h"
 #include "xml_cdata.h"
 #include "xml_entities.h"
+#include "xml_names.h"
 #include "xml_scan.h"
 #include "xmalloc.h"
 
 #define MAX_DEPTH	256		/* deeper elements are ignored */
 #define FIELD_MAX	(4u * 1024 * 1024)	/* bytes of text per field */
 #define ATTR_MAX	64
-
-/* Namespaces, after feedparser's mapping to canonical prefixes.  NS_NONE
- * covers the RSS and Atom namespaces, whose elements are unprefixed. */
-enum ns {
-	NS_OTHER = 0, NS_NONE, NS_CONTENT, NS_DC, NS_DCTERMS, NS_MEDIA,
-	NS_ITUNES, NS_SLASH, NS_SY, NS_XHTML, NS_RDF, NS_ADMIN, NS_XML, NS_THR,
-};
-
-static const struct {
-	const char	*uri;	/* compared without case */
-	enum ns		 ns;
-} ns_uris[] = {
-	{ "", NS_NONE },
-	{ "http://backend.userland.com/rss", NS_NONE },
-	{ "http://blogs.law.harvard.edu/tech/rss", NS_NONE },
-	{ "http://purl.org/rss/1.0/", NS_NONE },
-	{ "http://my.netscape.com/rdf/simple/0.9/", NS_NONE },
-	{ "http://example.com/newformat#", NS_NONE },
-	{ "http://example.com/necho", NS_NONE },
-	{ "http://purl.org/echo/", NS_NONE },
-	{ "uri/of/echo/namespace#", NS_NONE },
-	{ "http://purl.org/pie/", NS_NONE },
-	{ "http://purl.org/atom/ns#", NS_NONE },
-	{ "http://www.w3.org/2005/atom", NS_NONE },
-	{ "http://purl.org/rss/1.0/modules/rss091#", NS_NONE },
-	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT },
-	{ "http://purl.org/dc/elements/1.1/", NS_DC },
-	{ "http://purl.org/dc/terms/", NS_DCTERMS },
-	{ "http://search.yahoo.com/mrss", NS_MEDIA },
-	{ "http://search.yahoo.com/mrss/", NS_MEDIA },
-	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
-	{ "http://example.com/dtds/podcast-1.0.dtd", NS_ITUNES },
-	{ "http://purl.org/rss/1.0/modules/slash/", NS_SLASH },
-	{ "http://purl.org/rss/1.0/modules/syndication/", NS_SY },
-	{ "http://www.w3.org/1999/xhtml", NS_XHTML },
-	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF },
-	{ "http://webns.net/mvcb/", NS_ADMIN },
-	{ "http://www.w3.org/xml/1998/namespace", NS_XML },
-	{ "http://purl.org/syndication/thread/1.0", NS_THR },
-};
-
-/* A namespace URI nobody knows: the prefix the document gave decides. */
-static const struct {
-	const char	*prefix;
-	enum ns		 ns;
-} ns_prefixes[] = {
-	{ "content", NS_CONTENT }, { "dc", NS_DC }, { "dcterms", NS_DCTERMS },
-	{ "media", NS_MEDIA }, { "itunes", NS_ITUNES }, { "slash", NS_SLASH },
-	{ "sy", NS_SY }, { "xhtml", NS_XHTML }, { "rdf", NS_RDF },
-	{ "admin", NS_ADMIN }, { "thr", NS_THR },
-};
-
-enum el {
-	E_UNKNOWN = 0,
-	/* containers */
-	E_RSS, E_RDF, E_FEED, E_CHANNEL, E_ITEM, E_IMAGE, E_TEXTINPUT,
-	E_SOURCE, E_AUTHOR, E_CONTRIBUTOR, E_SKIPHOURS, E_SKIPDAYS,
-	E_ITUNES_OWNER, E_MEDIA_GROUP,
-	/* fields */
-	E_TITLE, E_DC_TITLE, E_MEDIA_TITLE, E_LINK, E_GUID, E_MANAGINGEDITOR,
-	E_DC_CREATOR, E_ITUNES_AUTHOR, E_NAME, E_EMAIL, E_PUBLISHED,
-	E_UPDATED, E_DESCRIPTION, E_SUMMARY, E_ITUNES_SUMMARY,
-	E_MEDIA_DESCRIPTION, E_DC_DESCRIPTION, E_SUBTITLE, E_ITUNES_SUBTITLE,
-	E_CONTENT_ENCODED, E_CONTENT, E_BODY, E_FULLITEM, E_CATEGORY,
-	E_MEDIA_CATEGORY,
-	E_ITUNES_CATEGORY, E_ITUNES_KEYWORDS, E_ENCLOSURE, E_MEDIA_CONTENT,
-	E_COMMENTS, E_LANGUAGE, E_GENERATOR, E_GENERATOR_AGENT, E_URL,
-	E_LOGO, E_ITUNES_IMAGE, E_TTL, E_SY_PERIOD, E_SY_FREQUENCY, E_HOUR,
-	E_DAY, E_MEDIA_THUMBNAIL, E_ITUNES_DURATION, E_SLASH_COMMENTS,
-	E_THR_TOTAL, E_WEBMASTER, E_ICON,
-	E_COUNT
-};
-
-static const struct {
-	enum ns		 ns;
-	const char	*name;	/* lower case */
-	enum el		 el;
-} elements[] = {
-	{ NS_NONE, "rss", E_RSS },
-	{ NS_RDF, "rdf", E_RDF },
-	{ NS_NONE, "feed", E_FEED },
-	{ NS_NONE, "channel", E_CHANNEL },
-	{ NS_NONE, "item", E_ITEM },
-	{ NS_NONE, "entry", E_ITEM },
-	{ NS_NONE, "image", E_IMAGE },
-	{ NS_NONE, "textinput", E_TEXTINPUT },
-	{ NS_NONE, "source", E_SOURCE },
-	{ NS_NONE, "author", E_AUTHOR },
-	{ NS_NONE, "contributor", E_CONTRIBUTOR },
-	{ NS_NONE, "skiphours", E_SKIPHOURS },
-	{ NS_NONE, "skipdays", E_SKIPDAYS },
-	{ NS_ITUNES, "owner", E_ITUNES_OWNER },
-	{ NS_MEDIA, "group", E_MEDIA_GROUP },
-	{ NS_NONE, "title", E_TITLE },
-	{ NS_DC, "title", E_DC_TITLE },
-	{ NS_MEDIA, "title", E_MEDIA_TITLE },
-	{ NS_NONE, "link", E_LINK },
-	{ NS_NONE, "guid", E_GUID },
-	{ NS_NONE, "id", E_GUID },
-	{ NS_NONE, "managingeditor", E_MANAGINGEDITOR },
-	{ NS_DC, "creator", E_DC_CREATOR },
-	{ NS_DC, "author", E_DC_CREATOR },
-	{ NS_ITUNES, "author", E_ITUNES_AUTHOR },
-	{ NS_NONE, "name", E_NAME },
-	{ NS_ITUNES, "name", E_NAME },
-	{ NS_NONE, "email", E_EMAIL },
-	{ NS_ITUNES, "email", E_EMAIL },
-	{ NS_NONE, "pubdate", E_PUBLISHED },
-	{ NS_NONE, "published", E_PUBLISHED },
-	{ NS_NONE, "issued", E_PUBLISHED },
-	{ NS_DCTERMS, "issued", E_PUBLISHED },
-	{ NS_NONE, "updated", E_UPDATED },
-	{ NS_NONE, "modified", E_UPDATED },
-	{ NS_NONE, "lastbuilddate", E_UPDATED },
-	{ NS_DC, "date", E_UPDATED },
-	{ NS_DCTERMS, "modified", E_UPDATED },
-	{ NS_NONE, "description", E_DESCRIPTION },
-	{ NS_NONE, "summary", E_SUMMARY },
-	{ NS_ITUNES, "summary", E_ITUNES_SUMMARY },
-	{ NS_MEDIA, "description", E_MEDIA_DESCRIPTION },
-	{ NS_DC, "description", E_DC_DESCRIPTION },
-	{ NS_NONE, "subtitle", E_SUBTITLE },
-	{ NS_NONE, "tagline", E_SUBTITLE },
-	{ NS_ITUNES, "subtitle", E_ITUNES_SUBTITLE },
-	{ NS_CONTENT, "encoded", E_CONTENT_ENCODED },
-	{ NS_NONE, "content", E_CONTENT },
-	{ NS_XHTML, "body", E_BODY },
-	{ NS_NONE, "body", E_BODY },
-	{ NS_NONE, "fullitem", E_FULLITEM },
-	{ NS_NONE, "category", E_CATEGORY },
-	{ NS_DC, "subject", E_CATEGORY },
-	{ NS_MEDIA, "category", E_MEDIA_CATEGORY },
-	{ NS_ITUNES, "category", E_ITUNES_CATEGORY },
-	{ NS_ITUNES, "keywords", E_ITUNES_KEYWORDS },
-	{ NS_NONE, "tags", E_ITUNES_KEYWORDS },
-	{ NS_NONE, "keywords", E_CATEGORY },
-	{ NS_ITUNES, "link", E_ITUNES_IMAGE },
-	{ NS_NONE, "enclosure", E_ENCLOSURE },
-	{ NS_MEDIA, "content", E_MEDIA_CONTENT },
-	{ NS_NONE, "comments", E_COMMENTS },
-	{ NS_NONE, "language", E_LANGUAGE },
-	{ NS_DC, "language", E_LANGUAGE },
-	{ NS_NONE, "generator", E_GENERATOR },
-	{ NS_ADMIN, "generatoragent", E_GENERATOR_AGENT },
-	{ NS_NONE, "url", E_URL },
-	{ NS_NONE, "logo", E_LOGO },
-	{ NS_NONE, "icon", E_ICON },
-	{ NS_NONE, "webmaster", E_WEBMASTER },
-	{ NS_ITUNES, "image", E_ITUNES_IMAGE },
-	{ NS_NONE, "ttl", E_TTL },
-	{ NS_SY, "updateperiod", E_SY_PERIOD },
-	{ NS_SY, "updatefrequency", E_SY_FREQUENCY },
-	{ NS_NONE, "hour", E_HOUR },
-	{ NS_NONE, "day", E_DAY },
-	{ NS_MEDIA, "thumbnail", E_MEDIA_THUMBNAIL },
-	{ NS_ITUNES, "duration", E_ITUNES_DURATION },
-	{ NS_SLASH, "comments", E_SLASH_COMMENTS },
-	{ NS_THR, "total", E_THR_TOTAL },
-};
 
 /*
  * Where an element sits: its parent decides what a field element means.
@@ -325,7 +163,7 @@ static const struct rule {
 
 /* Elements whose text may hold markup (feedparser's push_content). */
 static int
-el_is_content(enum el e)
+el_is_content(enum xml_el e)
 {
 	switch (e) {
 	case E_TITLE: case E_DC_TITLE: case E_MEDIA_TITLE:
@@ -343,7 +181,7 @@ el_is_content(enum el e)
 enum nest { N_NONE = 0, N_MEDIA, N_ITUNES_CATEGORY };
 
 struct frame {
-	enum el		 el;
+	enum xml_el		 el;
 	enum ctx	 ctx;
 	const char	*base;	/* effective xml:base */
 	char		*own_base;	/* set when this element changed it */
@@ -465,11 +303,7 @@ struct state {
 	const xmlChar	**attrs;
 	char		*attrv[ATTR_MAX];
 
-	/* (URI, prefix, localname) pointers from libxml2's dictionary */
-	struct {
-		const xmlChar	*local, *prefix, *uri;
-		enum el		 el;
-	} cache[256];
+	struct xml_names names;	/* element names met so far */
 };
 
 static void
@@ -555,83 +389,9 @@ sax_quiet(void *ctx, const char *msg, ...)
 
 /* ----------------------------------------------------------- helpers */
 
-static int
-ascii_casecmp(const char *a, const char *b)
-{
-	unsigned char x, y;
-
-	do {
-		x = (unsigned char)tolower((unsigned char)*a++);
-		y = (unsigned char)tolower((unsigned char)*b++);
-	} while (x != 0 && x == y);
-	return x - y;
-}
-
-static enum ns
-ns_of(const xmlChar *uri, const xmlChar *prefix)
-{
-	size_t i;
-	const char *u = uri ? (const char *)uri : "";
-
-	if (strstr(u, "backend.userland.com/rss") != NULL)
-		return NS_NONE;
-	for (i = 0; i < sizeof(ns_uris) / sizeof(ns_uris[0]); i++)
-		if (ascii_casecmp(u, ns_uris[i].uri) == 0)
-			return ns_uris[i].ns;
-	if (prefix != NULL)
-		for (i = 0; i < sizeof(ns_prefixes) / sizeof(ns_prefixes[0]);
-		    i++)
-			if (ascii_casecmp((const char *)prefix,
-			    ns_prefixes[i].prefix) == 0)
-				return ns_prefixes[i].ns;
-	return NS_OTHER;
-}
-
-static enum el
-lookup_el(struct state *st, const xmlChar *local, const xmlChar *prefix,
-    const xmlChar *uri)
-{
-	uint64_t k = (uint64_t)(uintptr_t)local * 0x9E3779B97F4A7C15ULL ^
-	    (uint64_t)(uintptr_t)uri * 0xC2B2AE3D27D4EB4FULL ^
-	    (uint64_t)(uintptr_t)prefix;
-	size_t h = (size_t)(k >> 56), i, slot, probe;
-	enum ns ns;
-	enum el el = E_UNKNOWN;
-
-	/*
-	 * Open addressing over a few slots: with one slot per hash, two of a
-	 * feed's usual elements colliding (a third of runs, as addresses
-	 * fall) missed on every tag, 3% of the parse.
-	 */
-	slot = h;
-	for (probe = 0; probe < 8 && local != NULL; probe++) {
-		i = (h + probe) & 255;
-		if (st->cache[i].local == NULL) {
-			slot = i;
-			break;
-		}
-		if (st->cache[i].local == local && st->cache[i].uri == uri &&
-		    st->cache[i].prefix == prefix)
-			return st->cache[i].el;
-	}
-	ns = ns_of(uri, prefix);
-	if (ns != NS_OTHER)
-		for (i = 0; i < sizeof(elements) / sizeof(elements[0]); i++)
-			if (elements[i].ns == ns && ascii_casecmp(
-			    (const char *)local, elements[i].name) == 0) {
-				el = elements[i].el;
-				break;
-			}
-	st->cache[slot].local = local;
-	st->cache[slot].prefix = prefix;
-	st->cache[slot].uri = uri;
-	st->cache[slot].el = el;
-	return el;
-}
-
 /* May an element inside one with nesting n fill a field? */
 static int
-nest_allows(unsigned n, enum el e)
+nest_allows(unsigned n, enum xml_el e)
 {
 	if (n == N_ITUNES_CATEGORY)
 		return e == E_ITUNES_CATEGORY;
@@ -642,7 +402,7 @@ nest_allows(unsigned n, enum el e)
 
 /* The rule for an element, NULL if it fills no field. */
 static const struct rule *
-rule_of(enum el e)
+rule_of(enum xml_el e)
 {
 	const struct rule *r = &rules[e];
 
@@ -729,7 +489,7 @@ attr_get(struct state *st, const char *name, int xml_ns)
 		    strcmp((const char *)a[2],
 		    (const char *)XML_XML_NAMESPACE) == 0))
 			continue;
-		if (ascii_casecmp((const char *)a[0], name) == 0) {
+		if (xml_casecmp((const char *)a[0], name) == 0) {
 			v = attr_value(st, i, &n);
 			return xstrndup(v, n);
 		}
@@ -743,12 +503,12 @@ map_type(const char *t, enum ctype def, int *other_base64)
 	*other_base64 = 0;
 	if (t == NULL)
 		return def;
-	if (ascii_casecmp(t, "text") == 0 || ascii_casecmp(t, "text/plain") == 0)
+	if (xml_casecmp(t, "text") == 0 || xml_casecmp(t, "text/plain") == 0)
 		return T_TEXT;
-	if (ascii_casecmp(t, "html") == 0 || ascii_casecmp(t, "text/html") == 0)
+	if (xml_casecmp(t, "html") == 0 || xml_casecmp(t, "text/html") == 0)
 		return T_HTML;
-	if (ascii_casecmp(t, "xhtml") == 0 ||
-	    ascii_casecmp(t, "application/xhtml+xml") == 0)
+	if (xml_casecmp(t, "xhtml") == 0 ||
+	    xml_casecmp(t, "application/xhtml+xml") == 0)
 		return T_XHTML;
 	/* feedparser: anything neither text/ nor XML is base64 */
 	if (strncasecmp(t, "text/", 5) != 0) {
@@ -1198,15 +958,15 @@ finish_capture(struct state *st)
 		break;
 	}
 	case E_SY_PERIOD:
-		if (ascii_casecmp(v, "hourly") == 0)
+		if (xml_casecmp(v, "hourly") == 0)
 			st->sy_period = 60;
-		else if (ascii_casecmp(v, "daily") == 0)
+		else if (xml_casecmp(v, "daily") == 0)
 			st->sy_period = 1440;
-		else if (ascii_casecmp(v, "weekly") == 0)
+		else if (xml_casecmp(v, "weekly") == 0)
 			st->sy_period = 7 * 1440;
-		else if (ascii_casecmp(v, "monthly") == 0)
+		else if (xml_casecmp(v, "monthly") == 0)
 			st->sy_period = 30 * 1440;
-		else if (ascii_casecmp(v, "yearly") == 0)
+		else if (xml_casecmp(v, "yearly") == 0)
 			st->sy_period = 365 * 1440;
 		break;
 	case E_SY_FREQUENCY:
@@ -1225,7 +985,7 @@ finish_capture(struct state *st)
 		int i;
 
 		for (i = 0; i < 7; i++)
-			if (ascii_casecmp(v, days[i]) == 0)
+			if (xml_casecmp(v, days[i]) == 0)
 				st->feed->skip_days |= 1u << i;
 		break;
 	}
@@ -1453,7 +1213,7 @@ is_void_el(const char *n)
 	size_t i;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		if (ascii_casecmp(n, v[i]) == 0)
+		if (xml_casecmp(n, v[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -1505,7 +1265,7 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 	 * element is really XHTML, but a <div> wrapper there is dropped
 	 * (TypePad wraps escaped HTML in one). */
 	if (c->type != T_XHTML && c->type != T_OTHER) {
-		if (ascii_casecmp((const char *)local, "div") == 0) {
+		if (xml_casecmp((const char *)local, "div") == 0) {
 			fr->skip = 1;
 			return;
 		}
@@ -1514,7 +1274,7 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 	if (top) {
 		c->top_elems++;
 		if (c->top_elems == 1 &&
-		    ascii_casecmp((const char *)local, "div") == 0)
+		    xml_casecmp((const char *)local, "div") == 0)
 			c->first_is_div = 1;
 	}
 	fr->is_void = is_void_el((const char *)local);
@@ -1524,8 +1284,8 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 	if (uri != NULL && (strcmp((const char *)uri,
 	    "http://www.w3.org/2000/svg") == 0 || strcmp((const char *)uri,
 	    "http://www.w3.org/1998/Math/MathML") == 0) &&
-	    (ascii_casecmp((const char *)local, "svg") == 0 ||
-	    ascii_casecmp((const char *)local, "math") == 0)) {
+	    (xml_casecmp((const char *)local, "svg") == 0 ||
+	    xml_casecmp((const char *)local, "math") == 0)) {
 		buf_puts(b, " xmlns=\"");
 		buf_puts(b, (const char *)uri);
 		buf_putc(b, '"');
@@ -1656,7 +1416,7 @@ media_is_image(struct state *st, const char *type)
 	char *medium = attr_get(st, "medium", 0);
 	int yes;
 
-	yes = medium != NULL ? ascii_casecmp(medium, "image") == 0 :
+	yes = medium != NULL ? xml_casecmp(medium, "image") == 0 :
 	    type != NULL && strncasecmp(type, "image/", 6) == 0;
 	free(medium);
 	return yes;
@@ -1674,7 +1434,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		if ((href = attr_get(st, "href", 0)) == NULL) {
 			/* a link in its text: only when it is the alternate */
 			rel = attr_get(st, "rel", 0);
-			if (rel != NULL && ascii_casecmp(rel, "alternate") != 0)
+			if (rel != NULL && xml_casecmp(rel, "alternate") != 0)
 				st->cap.link_done = 1;
 			free(rel);
 			return;
@@ -1683,19 +1443,19 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		rel = attr_get(st, "rel", 0);
 		type = attr_get(st, "type", 0);
 		v = url_resolve(base_of(st, fr), href);
-		if (rel == NULL || ascii_casecmp(rel, "alternate") == 0) {
-			if (type == NULL || ascii_casecmp(type, "text/html") == 0 ||
-			    ascii_casecmp(type, "application/xhtml+xml") == 0 ||
-			    ascii_casecmp(type, "html") == 0 ||
-			    ascii_casecmp(type, "xhtml") == 0) {
+		if (rel == NULL || xml_casecmp(rel, "alternate") == 0) {
+			if (type == NULL || xml_casecmp(type, "text/html") == 0 ||
+			    xml_casecmp(type, "application/xhtml+xml") == 0 ||
+			    xml_casecmp(type, "html") == 0 ||
+			    xml_casecmp(type, "xhtml") == 0) {
 				store(st, is_item, F_LINK, 3, v, 0);
 				v = NULL;
 			}
-		} else if (ascii_casecmp(rel, "self") == 0 && !is_item &&
+		} else if (xml_casecmp(rel, "self") == 0 && !is_item &&
 		    st->self_url == NULL && url_has_scheme(v, "http,https")) {
 			st->self_url = v;
 			v = NULL;
-		} else if (ascii_casecmp(rel, "enclosure") == 0 && is_item &&
+		} else if (xml_casecmp(rel, "enclosure") == 0 && is_item &&
 		    st->item != NULL) {
 			len = attr_get(st, "length", 0);
 			article_add_enclosure(st->item, v, type,
@@ -1757,7 +1517,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		if (is_item && st->item == NULL)
 			return;
 		if ((rel = attr_get(st, "rel", 0)) != NULL &&
-		    ascii_casecmp(rel, "image") != 0) {
+		    xml_casecmp(rel, "image") != 0) {
 			free(rel);
 			return;	/* itunes:link of another kind */
 		}
@@ -1797,7 +1557,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 }
 
 static void
-root_element(struct state *st, enum el el, const xmlChar *local,
+root_element(struct state *st, enum xml_el el, const xmlChar *local,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
     int nb, const xmlChar **attrs)
 {
@@ -1824,14 +1584,14 @@ root_element(struct state *st, enum el el, const xmlChar *local,
 		for (i = 0; i < nb_namespaces; i++) {
 			const char *nu = (const char *)namespaces[i * 2 + 1];
 
-			if (nu != NULL && ascii_casecmp(nu,
+			if (nu != NULL && xml_casecmp(nu,
 			    "http://my.netscape.com/rdf/simple/0.9/") == 0)
 				st->format = ARTICLE_FMT_RSS09X;
 		}
 		break;
 	case E_FEED:
 		ver = attr_get(st, "version", 0);
-		if (ascii_casecmp(u, "http://www.w3.org/2005/Atom") == 0)
+		if (xml_casecmp(u, "http://www.w3.org/2005/Atom") == 0)
 			st->format = ARTICLE_FMT_ATOM10;
 		else
 			st->format = ARTICLE_FMT_ATOM03;
@@ -1841,9 +1601,9 @@ root_element(struct state *st, enum el el, const xmlChar *local,
 		st->format = ARTICLE_FMT_RSS20;
 		break;
 	default:
-		if (!st->in_page && ascii_casecmp((const char *)local,
+		if (!st->in_page && xml_casecmp((const char *)local,
 		    "html") == 0 && (*u == '\0' ||
-		    ascii_casecmp(u, "http://www.w3.org/1999/xhtml") == 0)) {
+		    xml_casecmp(u, "http://www.w3.org/1999/xhtml") == 0)) {
 			/* a page that may wrap a feed: look further */
 			st->in_page = 1;
 			st->root_seen = 0;
@@ -1865,13 +1625,13 @@ root_element(struct state *st, enum el el, const xmlChar *local,
  * holds, an <rss> or a <feed> in no namespace included) stays no feed.
  */
 static int
-wrapped_feed(enum el el, const xmlChar *uri)
+wrapped_feed(enum xml_el el, const xmlChar *uri)
 {
 	const char *u = uri ? (const char *)uri : "";
 
 	return el == E_FEED &&
-	    (ascii_casecmp(u, "http://www.w3.org/2005/Atom") == 0 ||
-	    ascii_casecmp(u, "http://purl.org/atom/ns#") == 0);
+	    (xml_casecmp(u, "http://www.w3.org/2005/Atom") == 0 ||
+	    xml_casecmp(u, "http://purl.org/atom/ns#") == 0);
 }
 
 static void
@@ -1880,7 +1640,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
     int nb_attributes, const xmlChar **attrs)
 {
 	struct frame *fr, *parent;
-	enum el el;
+	enum xml_el el;
 	enum ctx pctx;
 	char *v;
 	int is_item, i;
@@ -1891,7 +1651,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 			    xmlSAX2GetLineNumber(st->ctxt));
 		return;
 	}
-	el = lookup_el(st, local, prefix, uri);
+	el = xml_names_lookup(&st->names, local, prefix, uri);
 	if (!st->root_seen) {
 		if (st->in_page && !wrapped_feed(el, uri))
 			return;		/* the page around a feed */
@@ -2088,7 +1848,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 			type = map_type(v, r->type, &b64);
 			free(v);
 			v = attr_get(st, "mode", 0);
-			if (v != NULL && ascii_casecmp(v, "base64") == 0)
+			if (v != NULL && xml_casecmp(v, "base64") == 0)
 				b64 = 1;
 			free(v);
 		}
@@ -2097,7 +1857,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		if (el == E_GUID) {
 			v = attr_get(st, "isPermaLink", 0);
 			st->cap.permalink = v == NULL ||
-			    ascii_casecmp(v, "true") == 0;
+			    xml_casecmp(v, "true") == 0;
 			free(v);
 		}
 	}
