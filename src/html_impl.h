@@ -98,8 +98,8 @@ eq(const char *s, size_t n, const char *lit)
  * The allowlists are looked up through one hash table of every name they
  * hold, each with the sets it belongs to as bits: a tag or attribute name
  * is hashed once and then tested against any set for free.  The table is
- * filled before main() from the sorted lists below (cls_build() in html_names.c), so
- * the lists stay the one statement of which names are allowed.
+ * filled before main() from the sorted lists in html_names.c (cls_build),
+ * so the lists stay the one statement of which names are allowed.
  */
 enum {
 	SET_ok_elements		= 1u << 0,

@@ -641,8 +641,8 @@ html_tok_run(struct html_tok *t)
 }
 
 void
-html_tok_init(struct html_tok *t, const char *s, size_t n, const struct html_tok_ops *ops,
-    void *ctx)
+html_tok_init(struct html_tok *t, const char *s, size_t n,
+    const struct html_tok_ops *ops, void *ctx)
 {
 	memset(t, 0, sizeof(*t));
 	t->s = s ? s : "";

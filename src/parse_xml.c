@@ -39,6 +39,7 @@
 #include "xml_entities.h"
 #include "xml_names.h"
 #include "xml_scan.h"
+#include "xml_values.h"
 #include "xmalloc.h"
 
 #define MAX_DEPTH	256		/* deeper elements are ignored */
@@ -50,7 +51,8 @@
  * Fields come only from a container's own children (a <title> inside an
  * item's <image> is not the item's title, whatever the order), and from
  * the extensions' own nesting: Media RSS elements inside media:group or
- * media:content, an itunes:category inside another (enum nest).  Whatever another element holds is no field (Shopify's
+ * media:content, an itunes:category inside another (enum nest).
+ * Whatever another element holds is no field (Shopify's
  * <s:variant><title>Default Title</title> inside each item): its
  * children get C_IGNORE, or C_FEED_DEEP below the feed, where items
  * still count (feedparser finds an item wrapped in an unknown element)
@@ -111,7 +113,7 @@ enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
  *              first stays unless a later one gives a larger width.
  *              Resolved like an enclosure; only http(s) URLs count.
  *   duration   itunes:duration 1: "SS", "MM:SS" or "HH:MM:SS" in
- *              seconds, a fraction of a second dropped (parse_duration)
+ *              seconds, a fraction of a second dropped (xml_value_duration)
  *   comment_count  slash:comments 2, thr:total 1: a decimal count
  *
  * A value that does not parse (or an image URL that is not http(s))
@@ -521,150 +523,6 @@ map_type(const char *t, enum ctype def, int *other_base64)
 	return T_OTHER;
 }
 
-static void
-trim_buf(const char *s, size_t len, const char **outp, size_t *outlen)
-{
-	while (len > 0 && isspace((unsigned char)*s)) {
-		s++;
-		len--;
-	}
-	while (len > 0 && isspace((unsigned char)s[len - 1]))
-		len--;
-	*outp = s;
-	*outlen = len;
-}
-
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Base64 text to a new UTF-8 string, or NULL when it is not base64 of
- * UTF-8 (then the text is kept as it is, as feedparser does). */
-static char *
-base64_decode(const char *s, size_t len)
-{
-	struct buf b = { 0 };
-	unsigned acc = 0;
-	int bits = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		int v;
-
-		if (s[i] == '=' )
-			break;
-		if (isspace((unsigned char)s[i]))
-			continue;
-		if ((v = b64val((unsigned char)s[i])) < 0) {
-			buf_free(&b);
-			return NULL;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_putc(&b, (int)((acc >> bits) & 0xff));
-		}
-	}
-	if (b.len == 0 || !normalize_is_utf8((unsigned char *)b.data, b.len)) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
-}
-
-static long long
-parse_length(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL)
-		return -1;
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	v = strtoll(s, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	return *end == '\0' && v >= 0 ? v : -1;
-}
-
-/* Up to max decimal digits at *s (advanced past them) into *out; the
- * number of digits, -1 if there are more: never a wrapped value. */
-static int
-take_digits(const char **s, int max, long long *out)
-{
-	const char *p = *s;
-	long long v = 0;
-	int n = 0;
-
-	for (; isdigit((unsigned char)*p); p++) {
-		if (++n > max)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	*s = p;
-	*out = v;
-	return n;
-}
-
-/*
- * itunes:duration (already trimmed) in seconds: "SS", "MM:SS" or
- * "HH:MM:SS"; the first part may be long ("90:00", "5400"), the others
- * are one or two digits below 60; a fraction after the seconds is
- * dropped.  Anything else ("1:60", "PT1H", "-5", "1 h") is -1: no
- * duration rather than a wrong one.
- */
-static long long
-parse_duration(const char *s)
-{
-	long long total = 0, part;
-	int parts = 0, n;
-
-	for (;;) {
-		if ((n = take_digits(&s, parts == 0 ? 9 : 2, &part)) <= 0)
-			return -1;
-		if (parts > 0 && part >= 60)
-			return -1;
-		total = total * 60 + part;
-		if (++parts == 3 || *s != ':')
-			break;
-		s++;
-	}
-	if (*s == '.') {
-		if (!isdigit((unsigned char)*++s))
-			return -1;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	return *s == '\0' ? total : -1;
-}
-
-/* slash:comments, thr:total (trimmed): a decimal count, else -1. */
-static long long
-parse_count(const char *s)
-{
-	long long v;
-
-	if (take_digits(&s, 18, &v) <= 0 || *s != '\0')
-		return -1;
-	return v;
-}
-
 /* ---------------------------------------------------------- fields */
 
 /* May (prio) replace the field?  Content keeps the first at equal rank. */
@@ -794,25 +652,6 @@ store(struct state *st, int is_item, enum fld f, int prio, char *v,
 	return 1;
 }
 
-static int
-parse_int(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	v = strtol(s, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end != '\0' || v < 0 || v > 1000000)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
 static void
 add_categories(struct state *st, const char *v, int split)
 {
@@ -824,7 +663,7 @@ add_categories(struct state *st, const char *v, int split)
 		const char *t;
 		size_t n;
 
-		trim_buf(v, strlen(v), &t, &n);
+		xml_value_trim(v, strlen(v), &t, &n);
 		copy = xstrndup(t, n);
 		article_add_category(st->item, copy);
 		free(copy);
@@ -836,7 +675,7 @@ add_categories(struct state *st, const char *v, int split)
 		size_t n;
 		char *c;
 
-		trim_buf(tok, strlen(tok), &t, &n);
+		xml_value_trim(tok, strlen(tok), &t, &n);
 		c = xstrndup(t, n);
 		article_add_category(st->item, c);
 		free(c);
@@ -869,15 +708,15 @@ finish_capture(struct state *st)
 	size_t n;
 	char *v, *d;
 
-	trim_buf(buf_str(&c->text), c->text.len, &t, &n);
+	xml_value_trim(buf_str(&c->text), c->text.len, &t, &n);
 	if (type == T_XHTML && st->format == ARTICLE_FMT_ATOM10 &&
 	    c->top_elems == 1 && !c->top_text && c->first_is_div &&
 	    c->div_inner_end >= c->div_inner_start) {
-		trim_buf(c->text.data + c->div_inner_start,
+		xml_value_trim(c->text.data + c->div_inner_start,
 		    c->div_inner_end - c->div_inner_start, &t, &n);
 	}
 	v = xstrndup(t, n);
-	if (c->base64 && (d = base64_decode(v, strlen(v))) != NULL) {
+	if (c->base64 && (d = xml_value_base64(v, strlen(v))) != NULL) {
 		free(v);
 		v = d;
 	}
@@ -937,13 +776,13 @@ finish_capture(struct state *st)
 		break;
 	case E_TTL:
 		if (!c->is_item)
-			parse_int(v, &st->feed->ttl_minutes);
+			xml_value_int(v, &st->feed->ttl_minutes);
 		break;
 	case E_ITUNES_DURATION:
 	case E_SLASH_COMMENTS:
 	case E_THR_TOTAL: {
 		long long k = fr->el == E_ITUNES_DURATION ?
-		    parse_duration(v) : parse_count(v);
+		    xml_value_duration(v) : xml_value_count(v);
 
 		if (!c->is_item || st->item == NULL || k < 0 ||
 		    !take(st->iprio, c->fld, c->prio))
@@ -970,12 +809,12 @@ finish_capture(struct state *st)
 			st->sy_period = 365 * 1440;
 		break;
 	case E_SY_FREQUENCY:
-		parse_int(v, &st->sy_freq);
+		xml_value_int(v, &st->sy_freq);
 		break;
 	case E_HOUR: {
 		int h;
 
-		if (parse_int(v, &h) == 0 && h <= 24)
+		if (xml_value_int(v, &h) == 0 && h <= 24)
 			st->feed->skip_hours |= 1u << (h % 24);
 		break;
 	}
@@ -1372,11 +1211,11 @@ item_image(struct state *st, const struct frame *fr, const char *href)
 			rank -= 3;
 			break;
 		}
-	trim_buf(href, strlen(href), &t, &n);
+	xml_value_trim(href, strlen(href), &t, &n);
 	if (n == 0 || rank < st->iprio[F_IMAGE])
 		return;
 	w = fr->el == E_ITUNES_IMAGE ? NULL : attr_get(st, "width", 0);
-	width = parse_length(w);
+	width = xml_value_length(w);
 	free(w);
 	if (width < 0)
 		width = 0;
@@ -1459,7 +1298,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		    st->item != NULL) {
 			len = attr_get(st, "length", 0);
 			article_add_enclosure(st->item, v, type,
-			    parse_length(len));
+			    xml_value_length(len));
 			free(len);
 		}
 		free(v);
@@ -1486,7 +1325,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 		v = url_resolve(base_of(st, fr), href);
 		if (fr->el == E_ENCLOSURE)
 			article_add_enclosure(st->item, v, type,
-			    parse_length(len));
+			    xml_value_length(len));
 		else {
 			/* Media RSS: an enclosure unless the same URL is one */
 			size_t i;
@@ -1496,7 +1335,7 @@ handle_attrs(struct state *st, struct frame *fr, int is_item,
 					break;
 			if (i == st->item->nenclosures)
 				article_add_enclosure(st->item, v, type,
-				    parse_length(len));
+				    xml_value_length(len));
 			if (media_is_image(st, type))
 				item_image(st, fr, href);
 		}
@@ -1901,7 +1740,7 @@ author_end(struct state *st)
 	else if (au->email.len)
 		v = xstrdup(buf_str(&au->email));
 	else {
-		trim_buf(buf_str(&au->text), au->text.len, &t, &n);
+		xml_value_trim(buf_str(&au->text), au->text.len, &t, &n);
 		if (n)
 			v = xstrndup(t, n);
 	}

@@ -159,8 +159,8 @@ ns_of(const xmlChar *uri, const xmlChar *prefix)
 }
 
 enum xml_el
-xml_names_lookup(struct xml_names *c, const xmlChar *local, const xmlChar *prefix,
-    const xmlChar *uri)
+xml_names_lookup(struct xml_names *c, const xmlChar *local,
+    const xmlChar *prefix, const xmlChar *uri)
 {
 	uint64_t k = (uint64_t)(uintptr_t)local * 0x9E3779B97F4A7C15ULL ^
 	    (uint64_t)(uintptr_t)uri * 0xC2B2AE3D27D4EB4FULL ^
