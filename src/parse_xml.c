@@ -28,12 +28,11 @@
 #include <libxml/xmlerror.h>
 
 #include "buf.h"
-#include "date.h"
 #include "err.h"
-#include "html.h"
 #include "normalize.h"
 #include "parse_pipe.h"
 #include "parse_xml.h"
+#include "parse_xml_impl.h"
 #include "url.h"
 #include "xml_cdata.h"
 #include "xml_entities.h"
@@ -41,272 +40,6 @@
 #include "xml_scan.h"
 #include "xml_values.h"
 #include "xmalloc.h"
-
-#define MAX_DEPTH	256		/* deeper elements are ignored */
-#define FIELD_MAX	(4u * 1024 * 1024)	/* bytes of text per field */
-#define ATTR_MAX	64
-
-/*
- * Where an element sits: its parent decides what a field element means.
- * Fields come only from a container's own children (a <title> inside an
- * item's <image> is not the item's title, whatever the order), and from
- * the extensions' own nesting: Media RSS elements inside media:group or
- * media:content, an itunes:category inside another (enum nest).
- * Whatever another element holds is no field (Shopify's
- * <s:variant><title>Default Title</title> inside each item): its
- * children get C_IGNORE, or C_FEED_DEEP below the feed, where items
- * still count (feedparser finds an item wrapped in an unknown element)
- * but feed fields do not.
- */
-enum ctx {
-	C_NONE = 0, C_FEED, C_ITEM, C_IMAGE, C_AUTHOR, C_SKIPHOURS,
-	C_SKIPDAYS, C_IGNORE, C_FEED_DEEP,
-};
-
-/* Target fields. */
-enum fld {
-	F_NONE = 0, F_TITLE, F_LINK, F_GUID, F_AUTHOR, F_PUBLISHED,
-	F_UPDATED, F_SUMMARY, F_CONTENT, F_COMMENTS, F_LANGUAGE,
-	F_GENERATOR, F_IMAGE, F_DURATION, F_COMMENT_COUNT, F_NFIELDS
-};
-
-/* Content types, as feedparser maps the type attribute. */
-enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
-
-/*
- * Which element wins a field.  Per element: the item field and the feed
- * field it fills, each with a priority, and the content type assumed when
- * the element has no type attribute.  A higher priority replaces a lower
- * one whatever the document order; at equal priority the later element
- * wins (as feedparser overwrites), except content, where the first wins
- * (feedparser's content[0]).  Two feedparser habits the corpus checks:
- * a second description or summary met before any content becomes the
- * content (at rank 1), and when the item ends, a missing summary is
- * copied from the content.  Only the item's (or the channel's) own
- * children count, and what the extensions nest (enum ctx): an item's
- * <image><title> or <s:variant><title> is not its title.
- *
- *   field      candidates (priority)
- *   title      title 3, dc:title 2, media:title 1
- *   link       atom link rel=alternate (HTML type) or RSS <link> 3,
- *              guid/atom:id that is an http(s) permalink 1
- *   author     author/atom author name (+ " (email)"), dc:creator,
- *              dc:author, managingEditor 3, itunes:author 2,
- *              webMaster 1 (the feed's only)
- *   published  pubDate, published, issued, dcterms:issued 3
- *   updated    updated, modified, lastBuildDate, dc:date, dcterms:modified 3
- *   summary    description, atom summary 3, dc:description,
- *              itunes:summary 2, media:description 1
- *   content    content:encoded, atom content 3, xhtml:body, fullitem 2
- *   feed description: description, subtitle, tagline 3,
- *              dc:description, itunes:subtitle 2, itunes:summary 1
- *   feed image: image/url, atom logo 3, itunes:image 2, atom icon 1,
- *              a channel's own media:thumbnail or image media:content 1
- *   generator  generator 3, admin:generatorAgent 2
- *
- * The item's image, duration and comment count are values, not text:
- *
- *   image      media:thumbnail url 5, media:content url with
- *              medium="image" or an image/ type 4, itunes:image href
- *              (or itunes:link rel="image") 3; inside a media:group the
- *              two media ones count 3 less (2, 1).  At equal rank the
- *              first stays unless a later one gives a larger width.
- *              Resolved like an enclosure; only http(s) URLs count.
- *   duration   itunes:duration 1: "SS", "MM:SS" or "HH:MM:SS" in
- *              seconds, a fraction of a second dropped (xml_value_duration)
- *   comment_count  slash:comments 2, thr:total 1: a decimal count
- *
- * A value that does not parse (or an image URL that is not http(s))
- * takes no rank: a lower candidate can still fill the field.
- */
-static const struct rule {
-	enum fld	 item;
-	int		 iprio;
-	enum fld	 feed;
-	int		 fprio;
-	enum ctype	 type;
-} rules[E_COUNT] = {
-	[E_TITLE] = { F_TITLE, 3, F_TITLE, 3, T_TEXT },
-	[E_DC_TITLE] = { F_TITLE, 2, F_TITLE, 2, T_TEXT },
-	[E_MEDIA_TITLE] = { F_TITLE, 1, F_NONE, 0, T_TEXT },
-	[E_LINK] = { F_LINK, 3, F_LINK, 3, T_TEXT },
-	[E_GUID] = { F_GUID, 3, F_NONE, 0, T_TEXT },
-	[E_AUTHOR] = { F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
-	[E_MANAGINGEDITOR] = { F_NONE, 0, F_AUTHOR, 3, T_TEXT },
-	[E_DC_CREATOR] = { F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
-	[E_ITUNES_AUTHOR] = { F_AUTHOR, 2, F_AUTHOR, 2, T_TEXT },
-	[E_PUBLISHED] = { F_PUBLISHED, 3, F_PUBLISHED, 3, T_TEXT },
-	[E_UPDATED] = { F_UPDATED, 3, F_UPDATED, 3, T_TEXT },
-	[E_DESCRIPTION] = { F_SUMMARY, 3, F_SUMMARY, 3, T_HTML },
-	[E_SUMMARY] = { F_SUMMARY, 3, F_NONE, 0, T_TEXT },
-	[E_DC_DESCRIPTION] = { F_SUMMARY, 2, F_SUMMARY, 2, T_HTML },
-	[E_ITUNES_SUMMARY] = { F_SUMMARY, 2, F_SUMMARY, 1, T_TEXT },
-	[E_MEDIA_DESCRIPTION] = { F_SUMMARY, 1, F_NONE, 0, T_HTML },
-	[E_SUBTITLE] = { F_NONE, 0, F_SUMMARY, 3, T_TEXT },
-	[E_ITUNES_SUBTITLE] = { F_NONE, 0, F_SUMMARY, 2, T_TEXT },
-	[E_CONTENT_ENCODED] = { F_CONTENT, 3, F_NONE, 0, T_HTML },
-	[E_CONTENT] = { F_CONTENT, 3, F_NONE, 0, T_TEXT },
-	[E_BODY] = { F_CONTENT, 2, F_NONE, 0, T_XHTML },
-	[E_FULLITEM] = { F_CONTENT, 2, F_NONE, 0, T_HTML },
-	[E_COMMENTS] = { F_COMMENTS, 3, F_NONE, 0, T_TEXT },
-	[E_LANGUAGE] = { F_LANGUAGE, 3, F_LANGUAGE, 3, T_TEXT },
-	[E_GENERATOR] = { F_NONE, 0, F_GENERATOR, 3, T_TEXT },
-	[E_LOGO] = { F_NONE, 0, F_IMAGE, 3, T_TEXT },
-	[E_ICON] = { F_NONE, 0, F_IMAGE, 1, T_TEXT },
-	[E_WEBMASTER] = { F_NONE, 0, F_AUTHOR, 1, T_TEXT },
-	/* from attributes (handle_attrs), ranks as the table above */
-	[E_MEDIA_THUMBNAIL] = { F_IMAGE, 5, F_NONE, 0, T_TEXT },
-	[E_MEDIA_CONTENT] = { F_IMAGE, 4, F_NONE, 0, T_TEXT },
-	[E_ITUNES_IMAGE] = { F_IMAGE, 3, F_IMAGE, 2, T_TEXT },
-	[E_ITUNES_DURATION] = { F_DURATION, 1, F_NONE, 0, T_TEXT },
-	[E_SLASH_COMMENTS] = { F_COMMENT_COUNT, 2, F_NONE, 0, T_TEXT },
-	[E_THR_TOTAL] = { F_COMMENT_COUNT, 1, F_NONE, 0, T_TEXT },
-};
-
-/* Elements whose text may hold markup (feedparser's push_content). */
-static int
-el_is_content(enum xml_el e)
-{
-	switch (e) {
-	case E_TITLE: case E_DC_TITLE: case E_MEDIA_TITLE:
-	case E_DESCRIPTION: case E_SUMMARY: case E_ITUNES_SUMMARY:
-	case E_MEDIA_DESCRIPTION: case E_DC_DESCRIPTION: case E_SUBTITLE:
-	case E_ITUNES_SUBTITLE: case E_CONTENT_ENCODED: case E_CONTENT:
-	case E_BODY: case E_FULLITEM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* Extension elements whose children count as their parent's would. */
-enum nest { N_NONE = 0, N_MEDIA, N_ITUNES_CATEGORY };
-
-struct frame {
-	enum xml_el		 el;
-	enum ctx	 ctx;
-	const char	*base;	/* effective xml:base */
-	char		*own_base;	/* set when this element changed it */
-	const char	*lang;
-	char		*own_lang;
-	unsigned	 capture:1;	/* this element's text is collected */
-	unsigned	 markup:1;	/* serialised into an ancestor's capture */
-	unsigned	 is_void:1;
-	unsigned	 skip:1;	/* not serialised */
-	unsigned	 closed:1;	/* ended by close_pending */
-	unsigned	 nest:2;	/* enum nest: the children that count */
-	const xmlChar	*local;		/* libxml2's dictionary string */
-};
-
-/* The text field being collected (at most one at a time; an element
- * nested in it is serialised into it or ignored). */
-struct capture {
-	int		 depth;		/* frame index of the owner, -1 = none */
-	enum fld	 fld;
-	int		 prio;
-	int		 is_item;
-	enum ctype	 type;
-	int		 base64;
-	int		 permalink;	/* guid isPermaLink */
-	int		 link_done;	/* a link element's href was used, or it
-					 * is not the alternate: no text */
-	/* xhtml: is the whole value one <div>, to unwrap? */
-	int		 top_elems;
-	int		 top_text;
-	int		 first_is_div;
-	size_t		 div_inner_start;
-	size_t		 div_inner_end;
-	struct buf	 text;
-};
-
-/* How an item's content or summary is still to be rendered: its HTML
- * is captured raw and sanitised when the item is finished (job_run), on
- * the second thread when there is one. */
-enum render { R_DONE = 0, R_SANITIZE, R_SANITIZE_TEXT };
-
-struct pending {
-	enum render	 how;
-	char		*base;		/* the xml:base it was captured under */
-};
-
-/* A captured item on its way to the callback; its cost is the bytes it
- * holds. */
-struct job {
-	struct parse_pipe_job link;	/* first: a job is its link */
-	struct article	*a;
-	struct pending	 content;
-	struct pending	 summary;
-	int		 content_plain;
-	int		 summary_plain;
-};
-
-struct author {
-	struct buf	 name;
-	struct buf	 email;
-	struct buf	 text;
-	int		 is_item;
-	int		 prio;
-	int		 depth;
-};
-
-struct state {
-	xmlParserCtxtPtr ctxt;
-	const struct parse_opts *o;
-	struct article_feed *feed;
-	char		*self_url;	/* the feed's rel="self" link */
-	parse_item_fn	 cb;
-	void		*cbctx;
-	int		 cbrc;
-
-	enum article_format format;
-	int		 root_seen;
-	int		 not_feed;
-	int		 in_page;	/* the root is <html>: wrapped_feed */
-	char		 root_name[64];
-
-	struct frame	 frames[MAX_DEPTH];
-	int		 depth;		/* frames in use */
-	int		 overflow;	/* elements below MAX_DEPTH */
-
-	struct capture	 cap;
-	struct author	 auth;
-	int		 in_author;
-
-	struct article	*item;
-	int		 item_depth;
-	int		 iprio[F_NFIELDS];
-	int		 fprio[F_NFIELDS];
-	int		 item_content_plain;
-	int		 item_summary_plain;
-	int		 item_has_content;
-	long long	 item_image_width;	/* of a->image, 0 if not given */
-	struct pending	 pend_content;	/* how a->content is to be rendered */
-	struct pending	 pend_summary;
-	struct parse_pipe *pipe;	/* NULL: items are finished inline */
-	/* CDATA contents libxml2 was given a stand-in for, in order */
-	struct xml_cdata_span *cdata;
-	size_t		 ncdata;
-	size_t		 cdata_next;
-	int		 feed_has_published;
-	struct date_time feed_published;
-	int		 sy_period;
-	int		 sy_freq;
-
-	int		 bozo;
-	char		*bozo_message;
-	char		*first_error;
-	int		 first_error_line;
-	char		*pending_close;	/* a mismatched end tag's name */
-
-	struct xml_entities ent;	/* references, and the DTD's entities */
-
-	/* the current start tag's attribute values, decoded */
-	int		 nattr;
-	const xmlChar	**attrs;
-	char		*attrv[ATTR_MAX];
-
-	struct xml_names names;	/* element names met so far */
-};
 
 static void
 set_bozo(struct state *st, const char *fmt, const char *arg, int line)
@@ -391,6 +124,22 @@ sax_quiet(void *ctx, const char *msg, ...)
 
 /* ----------------------------------------------------------- helpers */
 
+/* Elements whose text may hold markup (feedparser's push_content). */
+static int
+el_is_content(enum xml_el e)
+{
+	switch (e) {
+	case E_TITLE: case E_DC_TITLE: case E_MEDIA_TITLE:
+	case E_DESCRIPTION: case E_SUMMARY: case E_ITUNES_SUMMARY:
+	case E_MEDIA_DESCRIPTION: case E_DC_DESCRIPTION: case E_SUBTITLE:
+	case E_ITUNES_SUBTITLE: case E_CONTENT_ENCODED: case E_CONTENT:
+	case E_BODY: case E_FULLITEM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* May an element inside one with nesting n fill a field? */
 static int
 nest_allows(unsigned n, enum xml_el e)
@@ -400,15 +149,6 @@ nest_allows(unsigned n, enum xml_el e)
 	return e == E_MEDIA_GROUP || e == E_MEDIA_CONTENT ||
 	    e == E_MEDIA_TITLE || e == E_MEDIA_DESCRIPTION ||
 	    e == E_MEDIA_THUMBNAIL || e == E_MEDIA_CATEGORY;
-}
-
-/* The rule for an element, NULL if it fills no field. */
-static const struct rule *
-rule_of(enum xml_el e)
-{
-	const struct rule *r = &rules[e];
-
-	return r->item != F_NONE || r->feed != F_NONE ? r : NULL;
 }
 
 /* The current start tag's attribute values.  libxml2 leaves "&#38;" for
@@ -475,10 +215,8 @@ attr_value(struct state *st, int i, size_t *n)
 	return (const char *)a[3];
 }
 
-/* Attribute value by local name (any namespace but xml:, no case), as a
- * new string, or NULL. */
-static char *
-attr_get(struct state *st, const char *name, int xml_ns)
+char *
+parse_xml_attr_get(struct state *st, const char *name, int xml_ns)
 {
 	int i;
 
@@ -521,524 +259,6 @@ map_type(const char *t, enum ctype def, int *other_base64)
 			*other_base64 = 1;
 	}
 	return T_OTHER;
-}
-
-/* ---------------------------------------------------------- fields */
-
-/* May (prio) replace the field?  Content keeps the first at equal rank. */
-static int
-take(int *prios, enum fld f, int prio)
-{
-	if (prios[f] == 0 || prio > prios[f] ||
-	    (prio == prios[f] && f != F_CONTENT)) {
-		prios[f] = prio;
-		return 1;
-	}
-	return 0;
-}
-
-static void
-set_str(char **field, char *v)
-{
-	free(*field);
-	*field = v;
-}
-
-static void
-store_date(struct state *st, int is_item, enum fld f, int prio,
-    const char *v)
-{
-	struct date_time dt;
-	int *prios = is_item ? st->iprio : st->fprio;
-
-	if (date_parse(v, &dt) != 0)
-		return;
-	if (!take(prios, f, prio))
-		return;
-	if (is_item) {
-		if (f == F_PUBLISHED) {
-			st->item->has_published = 1;
-			st->item->published = dt;
-		} else {
-			st->item->has_updated = 1;
-			st->item->updated = dt;
-		}
-	} else if (f == F_PUBLISHED) {
-		st->feed_has_published = 1;
-		st->feed_published = dt;
-	} else {
-		st->feed->has_updated = 1;
-		st->feed->updated = dt;
-	}
-}
-
-static void
-pending_set(struct pending *p, enum render how, const char *base)
-{
-	free(p->base);
-	p->how = how;
-	p->base = how != R_DONE && base != NULL ? xstrdup(base) : NULL;
-}
-
-/* Hands v (owned) to a field of the item or the feed; 1 if it was taken
- * (an item's content or summary is then final unless the caller says how
- * to render it with pending_set). */
-static int
-store(struct state *st, int is_item, enum fld f, int prio, char *v,
-    int plain)
-{
-	int *prios = is_item ? st->iprio : st->fprio;
-	struct article *a = st->item;
-	struct article_feed *fd = st->feed;
-	char **slot = NULL;
-
-	if (v == NULL)
-		return 0;
-	if (*v == '\0' && f != F_CONTENT && f != F_SUMMARY) {
-		free(v);
-		return 0;
-	}
-	if (!take(prios, f, prio)) {
-		free(v);
-		return 0;
-	}
-	switch (f) {
-	case F_TITLE:
-		slot = is_item ? &a->title : &fd->title;
-		break;
-	case F_LINK:
-		slot = is_item ? &a->link : &fd->link;
-		break;
-	case F_GUID:
-		slot = is_item ? &a->guid : NULL;
-		break;
-	case F_AUTHOR:
-		slot = is_item ? &a->author : &fd->author;
-		break;
-	case F_SUMMARY:
-		slot = is_item ? &a->summary : &fd->description;
-		if (is_item) {
-			st->item_summary_plain = plain;
-			pending_set(&st->pend_summary, R_DONE, NULL);
-		}
-		break;
-	case F_CONTENT:
-		slot = is_item ? &a->content : NULL;
-		if (is_item) {
-			st->item_content_plain = plain;
-			pending_set(&st->pend_content, R_DONE, NULL);
-		}
-		break;
-	case F_COMMENTS:
-		slot = is_item ? &a->comments : NULL;
-		break;
-	case F_LANGUAGE:
-		slot = is_item ? &a->language : &fd->language;
-		break;
-	case F_GENERATOR:
-		slot = is_item ? NULL : &fd->generator;
-		break;
-	case F_IMAGE:
-		slot = is_item ? NULL : &fd->image;
-		break;
-	default:
-		break;
-	}
-	if (slot == NULL) {
-		free(v);
-		return 0;
-	}
-	set_str(slot, v);
-	return 1;
-}
-
-static void
-add_categories(struct state *st, const char *v, int split)
-{
-	char *copy, *p, *tok;
-
-	if (st->item == NULL)
-		return;
-	if (!split) {
-		const char *t;
-		size_t n;
-
-		xml_value_trim(v, strlen(v), &t, &n);
-		copy = xstrndup(t, n);
-		article_add_category(st->item, copy);
-		free(copy);
-		return;
-	}
-	copy = xstrdup(v);
-	for (p = copy; (tok = strsep(&p, ",")) != NULL; ) {
-		const char *t;
-		size_t n;
-		char *c;
-
-		xml_value_trim(tok, strlen(tok), &t, &n);
-		c = xstrndup(t, n);
-		article_add_category(st->item, c);
-		free(c);
-	}
-	free(copy);
-}
-
-/* The base URL of relative references inside fr: its xml:base or the
- * document's URL; when neither is known, the feed's declared location
- * (its rel="self" link, else its own link), as far as the document has
- * told it so far. */
-static const char *
-base_of(const struct state *st, const struct frame *fr)
-{
-	if (fr->base != NULL)
-		return fr->base;
-	if (st->self_url != NULL)
-		return st->self_url;
-	return st->feed->link;
-}
-
-/* The collected text of a finished field element. */
-static void
-finish_capture(struct state *st)
-{
-	struct capture *c = &st->cap;
-	const struct frame *fr = &st->frames[c->depth];
-	const char *base = base_of(st, fr), *t;
-	enum ctype type = c->type;
-	size_t n;
-	char *v, *d;
-
-	xml_value_trim(buf_str(&c->text), c->text.len, &t, &n);
-	if (type == T_XHTML && st->format == ARTICLE_FMT_ATOM10 &&
-	    c->top_elems == 1 && !c->top_text && c->first_is_div &&
-	    c->div_inner_end >= c->div_inner_start) {
-		xml_value_trim(c->text.data + c->div_inner_start,
-		    c->div_inner_end - c->div_inner_start, &t, &n);
-	}
-	v = xstrndup(t, n);
-	if (c->base64 && (d = xml_value_base64(v, strlen(v))) != NULL) {
-		free(v);
-		v = d;
-	}
-
-	switch (fr->el) {
-	case E_LINK:
-		if (c->link_done)
-			break;
-		d = normalize_link_amps(v);
-		free(v);
-		v = url_resolve(base, d);
-		free(d);
-		store(st, c->is_item, F_LINK, c->prio, v, 0);
-		return;
-	case E_GUID:
-		if (!c->is_item || *v == '\0')
-			break;
-		if (c->permalink) {
-			d = url_resolve(base, v);
-			free(v);
-			v = d;
-			/* a tag: URI or a urn: is an identity, not a page */
-			if (url_has_scheme(v, "http,https"))
-				store(st, 1, F_LINK, 1, xstrdup(v), 0);
-		}
-		store(st, 1, F_GUID, c->prio, v, 0);
-		return;
-	case E_COMMENTS:
-	case E_URL:
-	case E_LOGO:
-	case E_ICON:
-		d = url_resolve(base, v);
-		free(v);
-		if (fr->el == E_COMMENTS)
-			store(st, c->is_item, F_COMMENTS, c->prio, d, 0);
-		else
-			store(st, 0, F_IMAGE, fr->el == E_ICON ?
-			    rules[E_ICON].fprio : 3, d, 0);
-		return;
-	case E_PUBLISHED:
-	case E_UPDATED:
-		store_date(st, c->is_item, c->fld, c->prio, v);
-		break;
-	case E_CATEGORY:
-	case E_MEDIA_CATEGORY:
-	case E_ITUNES_KEYWORDS:
-		if (c->is_item && *v)
-			add_categories(st, v, fr->el == E_ITUNES_KEYWORDS);
-		break;
-	case E_NAME:
-		buf_reset(&st->auth.name);
-		buf_puts(&st->auth.name, v);
-		break;
-	case E_EMAIL:
-		buf_reset(&st->auth.email);
-		buf_puts(&st->auth.email, v);
-		break;
-	case E_TTL:
-		if (!c->is_item)
-			xml_value_int(v, &st->feed->ttl_minutes);
-		break;
-	case E_ITUNES_DURATION:
-	case E_SLASH_COMMENTS:
-	case E_THR_TOTAL: {
-		long long k = fr->el == E_ITUNES_DURATION ?
-		    xml_value_duration(v) : xml_value_count(v);
-
-		if (!c->is_item || st->item == NULL || k < 0 ||
-		    !take(st->iprio, c->fld, c->prio))
-			break;
-		if (c->fld == F_DURATION) {
-			st->item->has_duration = 1;
-			st->item->duration = k;
-		} else {
-			st->item->has_comment_count = 1;
-			st->item->comment_count = k;
-		}
-		break;
-	}
-	case E_SY_PERIOD:
-		if (xml_casecmp(v, "hourly") == 0)
-			st->sy_period = 60;
-		else if (xml_casecmp(v, "daily") == 0)
-			st->sy_period = 1440;
-		else if (xml_casecmp(v, "weekly") == 0)
-			st->sy_period = 7 * 1440;
-		else if (xml_casecmp(v, "monthly") == 0)
-			st->sy_period = 30 * 1440;
-		else if (xml_casecmp(v, "yearly") == 0)
-			st->sy_period = 365 * 1440;
-		break;
-	case E_SY_FREQUENCY:
-		xml_value_int(v, &st->sy_freq);
-		break;
-	case E_HOUR: {
-		int h;
-
-		if (xml_value_int(v, &h) == 0 && h <= 24)
-			st->feed->skip_hours |= 1u << (h % 24);
-		break;
-	}
-	case E_DAY: {
-		static const char *days[] = { "monday", "tuesday",
-		    "wednesday", "thursday", "friday", "saturday", "sunday" };
-		int i;
-
-		for (i = 0; i < 7; i++)
-			if (xml_casecmp(v, days[i]) == 0)
-				st->feed->skip_days |= 1u << i;
-		break;
-	}
-	case E_GENERATOR:
-	case E_LANGUAGE:
-	case E_AUTHOR:
-	case E_MANAGINGEDITOR:
-	case E_WEBMASTER:
-	case E_DC_CREATOR:
-	case E_ITUNES_AUTHOR:
-		if (c->fld == F_LANGUAGE) {
-			char *q;
-
-			for (q = v; *q; q++)
-				if (*q == '_')
-					*q = '-';
-		}
-		store(st, c->is_item, c->fld, c->prio, v, 0);
-		return;
-	default:
-		if (c->fld == F_NONE)
-			break;
-		if (type == T_TEXT && st->format != ARTICLE_FMT_ATOM10 &&
-		    st->format != ARTICLE_FMT_ATOM03 &&
-		    html_looks_like_html(v, strlen(v)))
-			type = T_HTML;
-		if ((type == T_HTML || type == T_XHTML) && c->is_item &&
-		    (c->fld == F_CONTENT || c->fld == F_SUMMARY)) {
-			/* The bulk of the work: deferred to job_run.  Likely
-			 * the item's text, then rendered in the same pass. */
-			enum render how = c->fld == F_CONTENT ||
-			    !st->item_has_content ? R_SANITIZE_TEXT :
-			    R_SANITIZE;
-
-			if (store(st, 1, c->fld, c->prio, v, 0))
-				pending_set(c->fld == F_CONTENT ?
-				    &st->pend_content : &st->pend_summary,
-				    how, base);
-			return;
-		}
-		if (type == T_HTML || type == T_XHTML) {
-			d = html_sanitize(v, strlen(v), base);
-			free(v);
-			v = d;
-		}
-		v = normalize_text(v);
-		store(st, c->is_item, c->fld, c->prio, v,
-		    !(type == T_HTML || type == T_XHTML));
-		return;
-	}
-	free(v);
-}
-
-/* -------------------------------------------------------- items */
-
-static void
-item_begin(struct state *st)
-{
-	article_free(st->item);
-	st->item = article_new();
-	st->item_depth = st->depth - 1;
-	memset(st->iprio, 0, sizeof(st->iprio));
-	st->item_image_width = 0;
-	st->item_content_plain = st->item_summary_plain = 0;
-	st->item_has_content = 0;
-	pending_set(&st->pend_content, R_DONE, NULL);
-	pending_set(&st->pend_summary, R_DONE, NULL);
-}
-
-static void
-feed_finish(struct state *st)
-{
-	struct article_feed *f = st->feed;
-
-	if (!f->has_updated && st->feed_has_published) {
-		f->has_updated = 1;
-		f->updated = st->feed_published;
-	}
-	if (st->sy_period > 0)
-		f->update_period_minutes = st->sy_period /
-		    (st->sy_freq > 0 ? st->sy_freq : 1);
-	f->format = st->format;
-}
-
-/* Sanitises a deferred content or summary; *text gets its rendering
- * when one was asked for and still matches the value. */
-static void
-render(char **field, struct pending *p, char **text)
-{
-	char *v = *field, *d, *t = NULL;
-
-	if (p->how == R_DONE || v == NULL)
-		return;
-	if (p->how == R_SANITIZE_TEXT)
-		d = html_sanitize_text(v, strlen(v), p->base, &t);
-	else
-		d = html_sanitize(v, strlen(v), p->base);
-	free(v);
-	if ((v = normalize_text(d)) != d) {
-		free(t);	/* rendered from other bytes */
-		t = NULL;
-	}
-	*field = v;
-	*text = t;
-}
-
-static void
-job_free(struct job *j)
-{
-	if (j == NULL)
-		return;
-	article_free(j->a);
-	free(j->content.base);
-	free(j->summary.base);
-	free(j);
-}
-
-/* The steps that need only the item: may run on the second thread. */
-static int
-job_run(struct job *j, parse_item_fn cb, void *ctx,
-    const struct article_feed *feed)
-{
-	struct article *a = j->a;
-	char *ctext = NULL, *stext = NULL;
-	int rc;
-
-	render(&a->content, &j->content, &ctext);
-	/* The summary's text is the item's only without content: else not
-	 * rendered (the sanitised HTML does not depend on it). */
-	if (a->content != NULL && j->summary.how == R_SANITIZE_TEXT)
-		j->summary.how = R_SANITIZE;
-	render(&a->summary, &j->summary, &stext);
-	/* feedparser copies text or HTML content into a missing summary */
-	if (a->summary == NULL && a->content != NULL) {
-		a->summary = xstrdup(a->content);
-		j->summary_plain = j->content_plain;
-	}
-	if (a->text == NULL) {
-		const char *body = a->content ? a->content : a->summary;
-		int plain = a->content ? j->content_plain : j->summary_plain;
-
-		if (body != NULL && plain)
-			a->text = xstrdup(body);
-		else if (body != NULL) {
-			/* rendered when it was sanitized, if it was */
-			char **t = a->content ? &ctext : &stext;
-
-			a->text = *t;
-			*t = NULL;
-		}
-	}
-	free(ctext);
-	free(stext);
-	normalize_item_body(a);	/* item_end did the links */
-	j->a = NULL;
-	job_free(j);
-	rc = cb(ctx, feed, a);
-	return rc;
-}
-
-/* The pipe's side of job_run: the state's callback and context are set
- * before the pipe starts and never change. */
-static int
-pipe_run(void *ctx, struct parse_pipe_job *link)
-{
-	const struct state *st = ctx;
-
-	return job_run((struct job *)link, st->cb, st->cbctx, NULL);
-}
-
-static void
-pipe_drop(struct parse_pipe_job *link)
-{
-	job_free((struct job *)link);
-}
-
-static void
-item_end(struct state *st)
-{
-	struct article *a = st->item;
-	struct job *j;
-	const char *lang;
-	int rc;
-
-	st->item = NULL;
-	if (a == NULL)
-		return;
-	if (a->language == NULL) {
-		lang = st->frames[st->item_depth].lang;
-		if (lang == NULL)
-			lang = st->feed->language;
-		a->language = xstrdup(lang);
-	}
-	normalize_item_links(a);
-	feed_finish(st);
-	j = xcalloc(1, sizeof(*j));
-	j->a = a;
-	j->content = st->pend_content;
-	j->summary = st->pend_summary;
-	memset(&st->pend_content, 0, sizeof(st->pend_content));
-	memset(&st->pend_summary, 0, sizeof(st->pend_summary));
-	j->content_plain = st->item_content_plain;
-	j->summary_plain = st->item_summary_plain;
-	if (st->pipe != NULL) {
-		j->link.cost = sizeof(*j) +
-		    (a->content ? strlen(a->content) : 0) +
-		    (a->summary ? strlen(a->summary) : 0);
-		rc = parse_pipe_put(st->pipe, &j->link);
-	} else
-		rc = job_run(j, st->cb, st->cbctx, st->feed);
-	if (rc != 0 && st->cbrc == 0) {
-		st->cbrc = rc;
-		xmlStopParser(st->ctxt);
-	}
 }
 
 /* ------------------------------------------------------- SAX2 */
@@ -1186,215 +406,6 @@ begin_capture(struct state *st, enum fld f, int prio, int is_item,
 	st->frames[st->depth - 1].capture = 1;
 }
 
-/*
- * A candidate for the item's image (the table above): href as the
- * attribute gave it, resolved here like an enclosure.  An empty one is
- * no image (it would resolve to the base); nor is anything but http(s).
- */
-static void
-item_image(struct state *st, const struct frame *fr, const char *href)
-{
-	const struct rule *r = &rules[fr->el];
-	int rank = r->iprio, i;
-	long long width;
-	char *v, *w;
-	const char *t;
-	size_t n;
-
-	if (st->item == NULL || href == NULL)
-		return;
-	/* looked up here, not kept per element: pictures are rare */
-	for (i = (int)(fr - st->frames) - 1; i > st->item_depth &&
-	    fr->el != E_ITUNES_IMAGE; i--)
-		if (st->frames[i].el == E_MEDIA_GROUP &&
-		    !st->frames[i].closed) {
-			rank -= 3;
-			break;
-		}
-	xml_value_trim(href, strlen(href), &t, &n);
-	if (n == 0 || rank < st->iprio[F_IMAGE])
-		return;
-	w = fr->el == E_ITUNES_IMAGE ? NULL : attr_get(st, "width", 0);
-	width = xml_value_length(w);
-	free(w);
-	if (width < 0)
-		width = 0;
-	if (rank == st->iprio[F_IMAGE] && width <= st->item_image_width)
-		return;
-	v = url_resolve(base_of(st, fr), href);
-	if (!url_has_scheme(v, "http,https")) {
-		free(v);
-		return;
-	}
-	st->iprio[F_IMAGE] = rank;
-	st->item_image_width = width;
-	set_str(&st->item->image, v);
-}
-
-/* A channel's own media:thumbnail or media:content picture: the feed
- * image of last resort, http(s) only. */
-static void
-feed_image(struct state *st, const struct frame *fr)
-{
-	char *href = attr_get(st, "url", 0), *v;
-
-	if (href == NULL)
-		return;
-	v = url_resolve(base_of(st, fr), href);
-	free(href);
-	if (url_has_scheme(v, "http,https"))
-		store(st, 0, F_IMAGE, 1, v, 0);
-	else
-		free(v);
-}
-
-/* Is a media:content a picture?  medium="image", or an image/ type. */
-static int
-media_is_image(struct state *st, const char *type)
-{
-	char *medium = attr_get(st, "medium", 0);
-	int yes;
-
-	yes = medium != NULL ? xml_casecmp(medium, "image") == 0 :
-	    type != NULL && strncasecmp(type, "image/", 6) == 0;
-	free(medium);
-	return yes;
-}
-
-/* Element-specific attributes: links with href, enclosures, images. */
-static void
-handle_attrs(struct state *st, struct frame *fr, int is_item,
-    int nb, const xmlChar **attrs)
-{
-	char *href, *rel, *type, *len, *v;
-
-	switch (fr->el) {
-	case E_LINK:
-		if ((href = attr_get(st, "href", 0)) == NULL) {
-			/* a link in its text: only when it is the alternate */
-			rel = attr_get(st, "rel", 0);
-			if (rel != NULL && xml_casecmp(rel, "alternate") != 0)
-				st->cap.link_done = 1;
-			free(rel);
-			return;
-		}
-		st->cap.link_done = 1;
-		rel = attr_get(st, "rel", 0);
-		type = attr_get(st, "type", 0);
-		v = url_resolve(base_of(st, fr), href);
-		if (rel == NULL || xml_casecmp(rel, "alternate") == 0) {
-			if (type == NULL || xml_casecmp(type, "text/html") == 0 ||
-			    xml_casecmp(type, "application/xhtml+xml") == 0 ||
-			    xml_casecmp(type, "html") == 0 ||
-			    xml_casecmp(type, "xhtml") == 0) {
-				store(st, is_item, F_LINK, 3, v, 0);
-				v = NULL;
-			}
-		} else if (xml_casecmp(rel, "self") == 0 && !is_item &&
-		    st->self_url == NULL && url_has_scheme(v, "http,https")) {
-			st->self_url = v;
-			v = NULL;
-		} else if (xml_casecmp(rel, "enclosure") == 0 && is_item &&
-		    st->item != NULL) {
-			len = attr_get(st, "length", 0);
-			article_add_enclosure(st->item, v, type,
-			    xml_value_length(len));
-			free(len);
-		}
-		free(v);
-		free(href);
-		free(rel);
-		free(type);
-		return;
-	case E_ENCLOSURE:
-	case E_MEDIA_CONTENT:
-		if (!is_item && fr->el == E_MEDIA_CONTENT) {
-			type = attr_get(st, "type", 0);
-			if (media_is_image(st, type))
-				feed_image(st, fr);
-			free(type);
-			return;
-		}
-		if (!is_item || st->item == NULL)
-			return;
-		if ((href = attr_get(st, "url", 0)) == NULL)
-			return;
-		type = attr_get(st, "type", 0);
-		len = attr_get(st, fr->el == E_ENCLOSURE ? "length" :
-		    "fileSize", 0);
-		v = url_resolve(base_of(st, fr), href);
-		if (fr->el == E_ENCLOSURE)
-			article_add_enclosure(st->item, v, type,
-			    xml_value_length(len));
-		else {
-			/* Media RSS: an enclosure unless the same URL is one */
-			size_t i;
-
-			for (i = 0; i < st->item->nenclosures; i++)
-				if (strcmp(st->item->enclosures[i].url, v) == 0)
-					break;
-			if (i == st->item->nenclosures)
-				article_add_enclosure(st->item, v, type,
-				    xml_value_length(len));
-			if (media_is_image(st, type))
-				item_image(st, fr, href);
-		}
-		free(v);
-		free(href);
-		free(type);
-		free(len);
-		return;
-	case E_MEDIA_THUMBNAIL:
-		if (!is_item)
-			feed_image(st, fr);
-		else if ((href = attr_get(st, "url", 0)) != NULL) {
-			item_image(st, fr, href);
-			free(href);
-		}
-		return;
-	case E_ITUNES_IMAGE:
-		if (is_item && st->item == NULL)
-			return;
-		if ((rel = attr_get(st, "rel", 0)) != NULL &&
-		    xml_casecmp(rel, "image") != 0) {
-			free(rel);
-			return;	/* itunes:link of another kind */
-		}
-		free(rel);
-		if ((href = attr_get(st, "href", 0)) == NULL &&
-		    (href = attr_get(st, "url", 0)) == NULL)
-			return;
-		if (is_item)
-			item_image(st, fr, href);
-		else
-			store(st, 0, F_IMAGE, rules[fr->el].fprio,
-			    url_resolve(base_of(st, fr), href), 0);
-		free(href);
-		return;
-	case E_ITUNES_CATEGORY:
-		if (is_item && (v = attr_get(st, "text", 0)) != NULL) {
-			add_categories(st, v, 0);
-			free(v);
-		}
-		return;
-	case E_CATEGORY:
-	case E_MEDIA_CATEGORY:
-		if (is_item && (v = attr_get(st, "term", 0)) != NULL) {
-			add_categories(st, v, 0);
-			free(v);
-		}
-		return;
-	case E_GENERATOR_AGENT:
-		if (is_item)
-			return;
-		if ((v = attr_get(st, "resource", 0)) != NULL)
-			store(st, 0, F_GENERATOR, 2, v, 0);
-		return;
-	default:
-		return;
-	}
-}
-
 static void
 root_element(struct state *st, enum xml_el el, const xmlChar *local,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
@@ -1409,7 +420,7 @@ root_element(struct state *st, enum xml_el el, const xmlChar *local,
 	    (const char *)local);
 	switch (el) {
 	case E_RSS:
-		ver = attr_get(st, "version", 0);
+		ver = parse_xml_attr_get(st, "version", 0);
 		if (ver != NULL && (strcmp(ver, "0.91") == 0 ||
 		    strcmp(ver, "0.92") == 0 || strcmp(ver, "0.93") == 0 ||
 		    strcmp(ver, "0.94") == 0 || strcmp(ver, "0.90") == 0))
@@ -1429,7 +440,7 @@ root_element(struct state *st, enum xml_el el, const xmlChar *local,
 		}
 		break;
 	case E_FEED:
-		ver = attr_get(st, "version", 0);
+		ver = parse_xml_attr_get(st, "version", 0);
 		if (xml_casecmp(u, "http://www.w3.org/2005/Atom") == 0)
 			st->format = ARTICLE_FMT_ATOM10;
 		else
@@ -1508,12 +519,12 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	fr->local = local;
 	fr->base = parent ? parent->base : st->o->base_url;
 	fr->lang = parent ? parent->lang : NULL;
-	if ((v = attr_get(st, "base", 1)) != NULL) {
-		fr->own_base = url_resolve(base_of(st, fr), v);
+	if ((v = parse_xml_attr_get(st, "base", 1)) != NULL) {
+		fr->own_base = url_resolve(parse_xml_base(st, fr), v);
 		fr->base = fr->own_base;
 		free(v);
 	}
-	if ((v = attr_get(st, "lang", 1)) != NULL) {
+	if ((v = parse_xml_attr_get(st, "lang", 1)) != NULL) {
 		if (*v == '\0') {
 			fr->lang = NULL;
 			free(v);
@@ -1527,7 +538,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 			fr->lang = v;
 		}
 		if (parent == NULL && fr->lang != NULL)
-			store(st, 0, F_LANGUAGE, 1, xstrdup(fr->lang), 0);
+			parse_xml_store(st, 0, F_LANGUAGE, 1, xstrdup(fr->lang), 0);
 	}
 
 	/* inside a field being collected: markup or plain text only */
@@ -1556,10 +567,10 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		if ((pctx == C_FEED || pctx == C_FEED_DEEP) &&
 		    st->item == NULL) {
 			fr->ctx = C_ITEM;
-			item_begin(st);
-			v = attr_get(st, "about", 0);
+			parse_xml_item_begin(st);
+			v = parse_xml_attr_get(st, "about", 0);
 			if (v != NULL)
-				store(st, 1, F_GUID, 2, v, 0);
+				parse_xml_store(st, 1, F_GUID, 2, v, 0);
 		} else
 			fr->ctx = C_IGNORE;
 		return;
@@ -1616,11 +627,11 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		break;
 	}
 
-	handle_attrs(st, fr, is_item, nb_attributes, attrs);
+	parse_xml_handle_attrs(st, fr, is_item, nb_attributes, attrs);
 	switch (el) {
 	case E_AUTHOR: case E_MANAGINGEDITOR: case E_WEBMASTER:
 	case E_DC_CREATOR: case E_ITUNES_AUTHOR: {
-		const struct rule *r = rule_of(el);
+		const struct rule *r = parse_xml_rule(el);
 		int prio = is_item ? r->iprio : r->fprio;
 
 		if (prio == 0)
@@ -1640,7 +651,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		/* a category's text counts when it has no term attribute */
 		if (!is_item)
 			return;
-		v = el != E_ITUNES_KEYWORDS ? attr_get(st, "term", 0) :
+		v = el != E_ITUNES_KEYWORDS ? parse_xml_attr_get(st, "term", 0) :
 		    NULL;
 		if (v == NULL)
 			begin_capture(st, F_NONE, 0, 1, T_TEXT);
@@ -1656,7 +667,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		break;
 	}
 	{
-		const struct rule *r = rule_of(el);
+		const struct rule *r = parse_xml_rule(el);
 		enum fld f;
 		int prio, b64 = 0;
 		enum ctype type;
@@ -1683,10 +694,10 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		}
 		type = r->type;
 		if (el_is_content(el)) {
-			v = attr_get(st, "type", 0);
+			v = parse_xml_attr_get(st, "type", 0);
 			type = map_type(v, r->type, &b64);
 			free(v);
-			v = attr_get(st, "mode", 0);
+			v = parse_xml_attr_get(st, "mode", 0);
 			if (v != NULL && xml_casecmp(v, "base64") == 0)
 				b64 = 1;
 			free(v);
@@ -1694,7 +705,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		begin_capture(st, f, prio, is_item, type);
 		st->cap.base64 = b64;
 		if (el == E_GUID) {
-			v = attr_get(st, "isPermaLink", 0);
+			v = parse_xml_attr_get(st, "isPermaLink", 0);
 			st->cap.permalink = v == NULL ||
 			    xml_casecmp(v, "true") == 0;
 			free(v);
@@ -1746,7 +757,7 @@ author_end(struct state *st)
 	}
 	if (v != NULL) {
 		v = normalize_text(v);
-		store(st, au->is_item, F_AUTHOR, au->prio, v, 0);
+		parse_xml_store(st, au->is_item, F_AUTHOR, au->prio, v, 0);
 	}
 }
 
@@ -1762,7 +773,7 @@ end_frame(struct state *st, int i)
 			serialize_end(st, fr, i);
 	} else if (fr->capture) {
 		if (st->cap.depth == i) {
-			finish_capture(st);
+			parse_xml_finish_capture(st);
 			st->cap.depth = -1;
 		}
 	} else if (fr->ctx == C_AUTHOR && st->in_author &&
@@ -1770,7 +781,7 @@ end_frame(struct state *st, int i)
 		author_end(st);
 	else if (fr->ctx == C_ITEM && fr->el == E_ITEM && st->item != NULL &&
 	    st->item_depth == i)
-		item_end(st);
+		parse_xml_item_end(st);
 	fr->closed = 1;
 }
 
@@ -1984,7 +995,8 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	    XML_PARSE_HUGE);
 	if (o != NULL && (o->pipeline == PARSE_PIPE_ALWAYS ||
 	    (o->pipeline == PARSE_PIPE_AUTO && len >= PARSE_PIPE_MIN)))
-		st->pipe = parse_pipe_start(pipe_run, pipe_drop, st);
+		st->pipe = parse_pipe_start(parse_xml_pipe_run, parse_xml_pipe_drop,
+		    st);
 	xml_cdata_push(st->ctxt, utf8, len, st->cdata, st->ncdata);
 	if (st->ctxt->instate != XML_PARSER_EOF)
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
@@ -2036,7 +1048,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 			    " not a feed document");
 			st->bozo = 1;
 		}
-		feed_finish(st);
+		parse_xml_feed_finish(st);
 		if (st->bozo && !feed->bozo) {
 			feed->bozo = 1;
 			free(feed->bozo_message);
@@ -2053,8 +1065,8 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	parse_pipe_end(st->pipe);
 	free(st->cdata);
 	article_free(st->item);
-	pending_set(&st->pend_content, R_DONE, NULL);
-	pending_set(&st->pend_summary, R_DONE, NULL);
+	parse_xml_pending_set(&st->pend_content, R_DONE, NULL);
+	parse_xml_pending_set(&st->pend_summary, R_DONE, NULL);
 	buf_free(&st->cap.text);
 	buf_free(&st->auth.text);
 	buf_free(&st->auth.name);
