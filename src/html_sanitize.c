@@ -430,6 +430,9 @@ uri_fix(struct san *z, const char *tag, size_t tlen, const char *name,
 	free(dec);
 }
 
+/* A start tag, written cleaned or dropped.  Long: one pass over the
+ * attributes with feedparser's rules in feedparser's order, which the
+ * conformance corpus checks byte for byte. */
 static int
 san_start(void *ctx, const char *tag, size_t tlen, struct html_attr *attrs,
     size_t na, int selfclose)

@@ -484,6 +484,12 @@ wrapped_feed(enum xml_el el, const xmlChar *uri)
 	    xml_casecmp(u, "http://purl.org/atom/ns#") == 0);
 }
 
+/*
+ * A start tag: a frame with its xml:base and xml:lang, its context from
+ * the parent's, its attribute-borne fields, and what it opens (an item,
+ * an author, a capture).  Long: the steps share the frame being built and
+ * run in the order feedparser takes them.
+ */
 static void
 start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
@@ -910,6 +916,97 @@ sax_cdata(void *ctx, const xmlChar *ch, int len)
 
 /* ------------------------------------------------------- driver */
 
+/* After the last chunk: ends what a truncated document left open, and
+ * returns what parse_xml returns, with the feed's bozo verdict set. */
+static int
+document_end(struct state *st, char *ebuf, size_t n)
+{
+	int rc = ERR_OK, i;
+
+	if (st->cbrc != 0)
+		rc = st->cbrc;
+	else if (st->not_feed || (st->in_page && !st->root_seen))
+		rc = err_set(ebuf, n, ERR_PARSE, "not a feed: root element <%s>",
+		    st->root_name);
+	else if (!st->root_seen)
+		rc = err_set(ebuf, n, ERR_PARSE, "not XML: %s%s line %d",
+		    st->first_error ? st->first_error : "no root element",
+		    st->first_error ? "," : "",
+		    st->first_error ? st->first_error_line : 1);
+	else {
+		/* a truncated document: end what is open, keeping the text
+		 * collected so far and handing over the last item */
+		for (i = st->depth - 1; i >= 0 && st->cbrc == 0; i--)
+			if (!st->frames[i].closed)
+				end_frame(st, i);
+		if (st->pipe != NULL && (rc = parse_pipe_drain(st->pipe)) != 0 &&
+		    st->cbrc == 0)
+			st->cbrc = rc;
+		rc = ERR_OK;
+		if (st->cbrc != 0)
+			rc = st->cbrc;
+		/* not ctxt->wellFormed: it also counts errors we forgive */
+		if (!st->ctxt->nsWellFormed || st->first_error != NULL) {
+			if (st->first_error != NULL) {
+				free(st->bozo_message);
+				st->bozo_message = xasprintf("line %d: %s",
+				    st->first_error_line, st->first_error);
+			} else if (st->bozo_message == NULL)
+				st->bozo_message = xstrdup(
+				    "the document is not well-formed XML");
+			st->bozo = 1;
+		}
+		if (st->in_page) {
+			/* the reason that matters most, whatever else the
+			 * page held (HTML entities, say) */
+			free(st->bozo_message);
+			st->bozo_message = xstrdup("an Atom feed inside <html>,"
+			    " not a feed document");
+			st->bozo = 1;
+		}
+		parse_xml_feed_finish(st);
+		if (st->bozo && !st->feed->bozo) {
+			st->feed->bozo = 1;
+			free(st->feed->bozo_message);
+			st->feed->bozo_message = st->bozo_message;
+			st->bozo_message = NULL;
+		}
+	}
+	return rc;
+}
+
+static void
+state_free(struct state *st)
+{
+	int i;
+
+	free(st->self_url);
+	for (i = 0; i < st->depth; i++) {
+		free(st->frames[i].own_base);
+		free(st->frames[i].own_lang);
+	}
+	parse_pipe_end(st->pipe);
+	free(st->cdata);
+	article_free(st->item);
+	parse_xml_pending_set(&st->pend_content, R_DONE, NULL);
+	parse_xml_pending_set(&st->pend_summary, R_DONE, NULL);
+	buf_free(&st->cap.text);
+	buf_free(&st->auth.text);
+	buf_free(&st->auth.name);
+	buf_free(&st->auth.email);
+	xml_entities_clear(&st->ent);
+	free(st->bozo_message);
+	free(st->first_error);
+	free(st->pending_close);
+	/* libxml2 builds a stand-in document to keep DTD declarations "for
+	 * expat compatibility" even in SAX mode; it is ours to free */
+	if (st->ctxt->myDoc != NULL)
+		xmlFreeDoc(st->ctxt->myDoc);
+	xmlFreeParserCtxt(st->ctxt);
+	free(st);
+}
+
+
 int
 parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
     struct article_feed *feed, parse_item_fn cb, void *ctx, char *ebuf,
@@ -995,8 +1092,8 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	    XML_PARSE_HUGE);
 	if (o != NULL && (o->pipeline == PARSE_PIPE_ALWAYS ||
 	    (o->pipeline == PARSE_PIPE_AUTO && len >= PARSE_PIPE_MIN)))
-		st->pipe = parse_pipe_start(parse_xml_pipe_run, parse_xml_pipe_drop,
-		    st);
+		st->pipe = parse_pipe_start(parse_xml_pipe_run,
+		    parse_xml_pipe_drop, st);
 	xml_cdata_push(st->ctxt, utf8, len, st->cdata, st->ncdata);
 	if (st->ctxt->instate != XML_PARSER_EOF)
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
@@ -1005,81 +1102,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	if (st->pipe != NULL && (rc = parse_pipe_drain(st->pipe)) != 0 &&
 	    st->cbrc == 0)
 		st->cbrc = rc;
-	rc = ERR_OK;
-
-	if (st->cbrc != 0)
-		rc = st->cbrc;
-	else if (st->not_feed || (st->in_page && !st->root_seen))
-		rc = err_set(ebuf, n, ERR_PARSE, "not a feed: root element <%s>",
-		    st->root_name);
-	else if (!st->root_seen)
-		rc = err_set(ebuf, n, ERR_PARSE, "not XML: %s%s line %d",
-		    st->first_error ? st->first_error : "no root element",
-		    st->first_error ? "," : "",
-		    st->first_error ? st->first_error_line : 1);
-	else {
-		/* a truncated document: end what is open, keeping the text
-		 * collected so far and handing over the last item */
-		for (i = st->depth - 1; i >= 0 && st->cbrc == 0; i--)
-			if (!st->frames[i].closed)
-				end_frame(st, i);
-		if (st->pipe != NULL && (rc = parse_pipe_drain(st->pipe)) != 0 &&
-		    st->cbrc == 0)
-			st->cbrc = rc;
-		rc = ERR_OK;
-		if (st->cbrc != 0)
-			rc = st->cbrc;
-		/* not ctxt->wellFormed: it also counts errors we forgive */
-		if (!st->ctxt->nsWellFormed || st->first_error != NULL) {
-			if (st->first_error != NULL) {
-				free(st->bozo_message);
-				st->bozo_message = xasprintf("line %d: %s",
-				    st->first_error_line, st->first_error);
-			} else if (st->bozo_message == NULL)
-				st->bozo_message = xstrdup(
-				    "the document is not well-formed XML");
-			st->bozo = 1;
-		}
-		if (st->in_page) {
-			/* the reason that matters most, whatever else the
-			 * page held (HTML entities, say) */
-			free(st->bozo_message);
-			st->bozo_message = xstrdup("an Atom feed inside <html>,"
-			    " not a feed document");
-			st->bozo = 1;
-		}
-		parse_xml_feed_finish(st);
-		if (st->bozo && !feed->bozo) {
-			feed->bozo = 1;
-			free(feed->bozo_message);
-			feed->bozo_message = st->bozo_message;
-			st->bozo_message = NULL;
-		}
-	}
-
-	free(st->self_url);
-	for (i = 0; i < st->depth; i++) {
-		free(st->frames[i].own_base);
-		free(st->frames[i].own_lang);
-	}
-	parse_pipe_end(st->pipe);
-	free(st->cdata);
-	article_free(st->item);
-	parse_xml_pending_set(&st->pend_content, R_DONE, NULL);
-	parse_xml_pending_set(&st->pend_summary, R_DONE, NULL);
-	buf_free(&st->cap.text);
-	buf_free(&st->auth.text);
-	buf_free(&st->auth.name);
-	buf_free(&st->auth.email);
-	xml_entities_clear(&st->ent);
-	free(st->bozo_message);
-	free(st->first_error);
-	free(st->pending_close);
-	/* libxml2 builds a stand-in document to keep DTD declarations "for
-	 * expat compatibility" even in SAX mode; it is ours to free */
-	if (st->ctxt->myDoc != NULL)
-		xmlFreeDoc(st->ctxt->myDoc);
-	xmlFreeParserCtxt(st->ctxt);
-	free(st);
+	rc = document_end(st, ebuf, n);
+	state_free(st);
 	return rc;
 }

@@ -280,6 +280,8 @@ parse_xml_base(const struct state *st, const struct frame *fr)
 	return st->feed->link;
 }
 
+/* Long: one switch case per field element, each finished as feedparser
+ * finishes it. */
 void
 parse_xml_finish_capture(struct state *st)
 {
@@ -696,6 +698,7 @@ media_is_image(struct state *st, const char *type)
 	return yes;
 }
 
+/* Long: one switch case per element with fields in its attributes. */
 void
 parse_xml_handle_attrs(struct state *st, struct frame *fr, int is_item,
     int nb, const xmlChar **attrs)
