@@ -18,7 +18,7 @@
 #include "encoding.h"
 #include "err.h"
 #include "html.h"
-#include "parse.h"
+#include "normalize.h"
 #include "parse_json.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -454,7 +454,7 @@ parse_json(const char *utf8, size_t len, const struct parse_opts *o,
 				continue;
 			}
 			a = item_new(it, feed, base);
-			parse_finish_item(a);
+			normalize_item(a);
 			if ((rc = cb(ctx, feed, a)) != 0)
 				break;
 		}

@@ -4,7 +4,7 @@
  * JSON Feed 1.0 and 1.1 (jansson).  The input is already UTF-8.  See parse.h
  * for the contract.
  */
-#include "parse.h"
+#include "parse_opts.h"
 
 int	parse_json(const char *utf8, size_t len, const struct parse_opts *o,
 	    struct article_feed *feed, parse_item_fn cb, void *ctx,

@@ -7,532 +7,39 @@
  * as soon as its end tag is seen.
  *
  * Security: no DTD loading, no entity substitution from the document's
- * DTD and a refusing external entity loader, so billion laughs, quadratic
- * blowup and XXE come out as harmless literal "&name;" text.  Feeds do use
- * HTML named entities without declaring them (&eacute; in a title); a
- * getEntity callback hands libxml2 the character for those names.
+ * DTD and a refusing external entity loader (xml_entities.h), so billion
+ * laughs, quadratic blowup and XXE come out as harmless literal "&name;"
+ * text.
  *
- * Element names are matched like Python feedparser does, which is what
- * the conformance corpus encodes: namespace URIs are compared without
- * case against a list of known ones (with the usual wrong spellings), a
- * namespace nobody knows falls back to the prefix the document used, and
- * local names are compared without case.
+ * Elements are named as feedparser names them (xml_names.h); which one
+ * fills which field is the table below (rules).
  */
 #include "config.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
 #include "buf.h"
-#include "date.h"
 #include "err.h"
-#include "html.h"
+#include "normalize.h"
+#include "parse_pipe.h"
 #include "parse_xml.h"
-#include "thread.h"
+#include "parse_xml_impl.h"
 #include "url.h"
+#include "xml_cdata.h"
+#include "xml_entities.h"
+#include "xml_names.h"
+#include "xml_scan.h"
+#include "xml_values.h"
 #include "xmalloc.h"
-
-#define MAX_DEPTH	256		/* deeper elements are ignored */
-#define FIELD_MAX	(4u * 1024 * 1024)	/* bytes of text per field */
-#define ENTQ_MAX	256
-#define DECL_MAX	64		/* DTD-declared entities kept */
-#define DECL_TEXT_MAX	256		/* bytes of replacement text each */
-#define DECL_BUDGET	(1024u * 1024)	/* bytes of expansion per document */
-#define ATTR_MAX	64
-#define ENT_MARK	'\001'
-#define PUSH_SLICE	(64u * 1024)	/* bytes handed to libxml2 at a time */
-#define PIPE_JOBS	64		/* items queued for the second thread */
-#define PIPE_BYTES	(8u * 1024 * 1024)	/* and the bytes they hold */
-#define PIPE_BATCH	8		/* items that wake the second thread */
-/* Documents worth the CDATA scan; the fuzz build sets 0 so that the
- * stand-in path sees the fuzzer's small inputs too. */
-#ifndef CDATA_MIN
-#define CDATA_MIN	(64u * 1024)
-#endif
-
-/* Namespaces, after feedparser's mapping to canonical prefixes.  NS_NONE
- * covers the RSS and Atom namespaces, whose elements are unprefixed. */
-enum ns {
-	NS_OTHER = 0, NS_NONE, NS_CONTENT, NS_DC, NS_DCTERMS, NS_MEDIA,
-	NS_ITUNES, NS_SLASH, NS_SY, NS_XHTML, NS_RDF, NS_ADMIN, NS_XML, NS_THR,
-};
-
-static const struct {
-	const char	*uri;	/* compared without case */
-	enum ns		 ns;
-} ns_uris[] = {
-	{ "", NS_NONE },
-	{ "http://backend.userland.com/rss", NS_NONE },
-	{ "http://blogs.law.harvard.edu/tech/rss", NS_NONE },
-	{ "http://purl.org/rss/1.0/", NS_NONE },
-	{ "http://my.netscape.com/rdf/simple/0.9/", NS_NONE },
-	{ "http://example.com/newformat#", NS_NONE },
-	{ "http://example.com/necho", NS_NONE },
-	{ "http://purl.org/echo/", NS_NONE },
-	{ "uri/of/echo/namespace#", NS_NONE },
-	{ "http://purl.org/pie/", NS_NONE },
-	{ "http://purl.org/atom/ns#", NS_NONE },
-	{ "http://www.w3.org/2005/atom", NS_NONE },
-	{ "http://purl.org/rss/1.0/modules/rss091#", NS_NONE },
-	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT },
-	{ "http://purl.org/dc/elements/1.1/", NS_DC },
-	{ "http://purl.org/dc/terms/", NS_DCTERMS },
-	{ "http://search.yahoo.com/mrss", NS_MEDIA },
-	{ "http://search.yahoo.com/mrss/", NS_MEDIA },
-	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES },
-	{ "http://example.com/dtds/podcast-1.0.dtd", NS_ITUNES },
-	{ "http://purl.org/rss/1.0/modules/slash/", NS_SLASH },
-	{ "http://purl.org/rss/1.0/modules/syndication/", NS_SY },
-	{ "http://www.w3.org/1999/xhtml", NS_XHTML },
-	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF },
-	{ "http://webns.net/mvcb/", NS_ADMIN },
-	{ "http://www.w3.org/xml/1998/namespace", NS_XML },
-	{ "http://purl.org/syndication/thread/1.0", NS_THR },
-};
-
-/* A namespace URI nobody knows: the prefix the document gave decides. */
-static const struct {
-	const char	*prefix;
-	enum ns		 ns;
-} ns_prefixes[] = {
-	{ "content", NS_CONTENT }, { "dc", NS_DC }, { "dcterms", NS_DCTERMS },
-	{ "media", NS_MEDIA }, { "itunes", NS_ITUNES }, { "slash", NS_SLASH },
-	{ "sy", NS_SY }, { "xhtml", NS_XHTML }, { "rdf", NS_RDF },
-	{ "admin", NS_ADMIN }, { "thr", NS_THR },
-};
-
-enum el {
-	E_UNKNOWN = 0,
-	/* containers */
-	E_RSS, E_RDF, E_FEED, E_CHANNEL, E_ITEM, E_IMAGE, E_TEXTINPUT,
-	E_SOURCE, E_AUTHOR, E_CONTRIBUTOR, E_SKIPHOURS, E_SKIPDAYS,
-	E_ITUNES_OWNER, E_MEDIA_GROUP,
-	/* fields */
-	E_TITLE, E_DC_TITLE, E_MEDIA_TITLE, E_LINK, E_GUID, E_MANAGINGEDITOR,
-	E_DC_CREATOR, E_ITUNES_AUTHOR, E_NAME, E_EMAIL, E_PUBLISHED,
-	E_UPDATED, E_DESCRIPTION, E_SUMMARY, E_ITUNES_SUMMARY,
-	E_MEDIA_DESCRIPTION, E_DC_DESCRIPTION, E_SUBTITLE, E_ITUNES_SUBTITLE,
-	E_CONTENT_ENCODED, E_CONTENT, E_BODY, E_FULLITEM, E_CATEGORY,
-	E_MEDIA_CATEGORY,
-	E_ITUNES_CATEGORY, E_ITUNES_KEYWORDS, E_ENCLOSURE, E_MEDIA_CONTENT,
-	E_COMMENTS, E_LANGUAGE, E_GENERATOR, E_GENERATOR_AGENT, E_URL,
-	E_LOGO, E_ITUNES_IMAGE, E_TTL, E_SY_PERIOD, E_SY_FREQUENCY, E_HOUR,
-	E_DAY, E_MEDIA_THUMBNAIL, E_ITUNES_DURATION, E_SLASH_COMMENTS,
-	E_THR_TOTAL, E_WEBMASTER, E_ICON,
-	E_COUNT
-};
-
-static const struct {
-	enum ns		 ns;
-	const char	*name;	/* lower case */
-	enum el		 el;
-} elements[] = {
-	{ NS_NONE, "rss", E_RSS },
-	{ NS_RDF, "rdf", E_RDF },
-	{ NS_NONE, "feed", E_FEED },
-	{ NS_NONE, "channel", E_CHANNEL },
-	{ NS_NONE, "item", E_ITEM },
-	{ NS_NONE, "entry", E_ITEM },
-	{ NS_NONE, "image", E_IMAGE },
-	{ NS_NONE, "textinput", E_TEXTINPUT },
-	{ NS_NONE, "source", E_SOURCE },
-	{ NS_NONE, "author", E_AUTHOR },
-	{ NS_NONE, "contributor", E_CONTRIBUTOR },
-	{ NS_NONE, "skiphours", E_SKIPHOURS },
-	{ NS_NONE, "skipdays", E_SKIPDAYS },
-	{ NS_ITUNES, "owner", E_ITUNES_OWNER },
-	{ NS_MEDIA, "group", E_MEDIA_GROUP },
-	{ NS_NONE, "title", E_TITLE },
-	{ NS_DC, "title", E_DC_TITLE },
-	{ NS_MEDIA, "title", E_MEDIA_TITLE },
-	{ NS_NONE, "link", E_LINK },
-	{ NS_NONE, "guid", E_GUID },
-	{ NS_NONE, "id", E_GUID },
-	{ NS_NONE, "managingeditor", E_MANAGINGEDITOR },
-	{ NS_DC, "creator", E_DC_CREATOR },
-	{ NS_DC, "author", E_DC_CREATOR },
-	{ NS_ITUNES, "author", E_ITUNES_AUTHOR },
-	{ NS_NONE, "name", E_NAME },
-	{ NS_ITUNES, "name", E_NAME },
-	{ NS_NONE, "email", E_EMAIL },
-	{ NS_ITUNES, "email", E_EMAIL },
-	{ NS_NONE, "pubdate", E_PUBLISHED },
-	{ NS_NONE, "published", E_PUBLISHED },
-	{ NS_NONE, "issued", E_PUBLISHED },
-	{ NS_DCTERMS, "issued", E_PUBLISHED },
-	{ NS_NONE, "updated", E_UPDATED },
-	{ NS_NONE, "modified", E_UPDATED },
-	{ NS_NONE, "lastbuilddate", E_UPDATED },
-	{ NS_DC, "date", E_UPDATED },
-	{ NS_DCTERMS, "modified", E_UPDATED },
-	{ NS_NONE, "description", E_DESCRIPTION },
-	{ NS_NONE, "summary", E_SUMMARY },
-	{ NS_ITUNES, "summary", E_ITUNES_SUMMARY },
-	{ NS_MEDIA, "description", E_MEDIA_DESCRIPTION },
-	{ NS_DC, "description", E_DC_DESCRIPTION },
-	{ NS_NONE, "subtitle", E_SUBTITLE },
-	{ NS_NONE, "tagline", E_SUBTITLE },
-	{ NS_ITUNES, "subtitle", E_ITUNES_SUBTITLE },
-	{ NS_CONTENT, "encoded", E_CONTENT_ENCODED },
-	{ NS_NONE, "content", E_CONTENT },
-	{ NS_XHTML, "body", E_BODY },
-	{ NS_NONE, "body", E_BODY },
-	{ NS_NONE, "fullitem", E_FULLITEM },
-	{ NS_NONE, "category", E_CATEGORY },
-	{ NS_DC, "subject", E_CATEGORY },
-	{ NS_MEDIA, "category", E_MEDIA_CATEGORY },
-	{ NS_ITUNES, "category", E_ITUNES_CATEGORY },
-	{ NS_ITUNES, "keywords", E_ITUNES_KEYWORDS },
-	{ NS_NONE, "tags", E_ITUNES_KEYWORDS },
-	{ NS_NONE, "keywords", E_CATEGORY },
-	{ NS_ITUNES, "link", E_ITUNES_IMAGE },
-	{ NS_NONE, "enclosure", E_ENCLOSURE },
-	{ NS_MEDIA, "content", E_MEDIA_CONTENT },
-	{ NS_NONE, "comments", E_COMMENTS },
-	{ NS_NONE, "language", E_LANGUAGE },
-	{ NS_DC, "language", E_LANGUAGE },
-	{ NS_NONE, "generator", E_GENERATOR },
-	{ NS_ADMIN, "generatoragent", E_GENERATOR_AGENT },
-	{ NS_NONE, "url", E_URL },
-	{ NS_NONE, "logo", E_LOGO },
-	{ NS_NONE, "icon", E_ICON },
-	{ NS_NONE, "webmaster", E_WEBMASTER },
-	{ NS_ITUNES, "image", E_ITUNES_IMAGE },
-	{ NS_NONE, "ttl", E_TTL },
-	{ NS_SY, "updateperiod", E_SY_PERIOD },
-	{ NS_SY, "updatefrequency", E_SY_FREQUENCY },
-	{ NS_NONE, "hour", E_HOUR },
-	{ NS_NONE, "day", E_DAY },
-	{ NS_MEDIA, "thumbnail", E_MEDIA_THUMBNAIL },
-	{ NS_ITUNES, "duration", E_ITUNES_DURATION },
-	{ NS_SLASH, "comments", E_SLASH_COMMENTS },
-	{ NS_THR, "total", E_THR_TOTAL },
-};
-
-/*
- * Where an element sits: its parent decides what a field element means.
- * Fields come only from a container's own children (a <title> inside an
- * item's <image> is not the item's title, whatever the order), and from
- * the extensions' own nesting: Media RSS elements inside media:group or
- * media:content, an itunes:category inside another (enum nest).  Whatever another element holds is no field (Shopify's
- * <s:variant><title>Default Title</title> inside each item): its
- * children get C_IGNORE, or C_FEED_DEEP below the feed, where items
- * still count (feedparser finds an item wrapped in an unknown element)
- * but feed fields do not.
- */
-enum ctx {
-	C_NONE = 0, C_FEED, C_ITEM, C_IMAGE, C_AUTHOR, C_SKIPHOURS,
-	C_SKIPDAYS, C_IGNORE, C_FEED_DEEP,
-};
-
-/* Target fields. */
-enum fld {
-	F_NONE = 0, F_TITLE, F_LINK, F_GUID, F_AUTHOR, F_PUBLISHED,
-	F_UPDATED, F_SUMMARY, F_CONTENT, F_COMMENTS, F_LANGUAGE,
-	F_GENERATOR, F_IMAGE, F_DURATION, F_COMMENT_COUNT, F_NFIELDS
-};
-
-/* Content types, as feedparser maps the type attribute. */
-enum ctype { T_TEXT = 0, T_HTML, T_XHTML, T_OTHER };
-
-/*
- * Which element wins a field.  Per element: the item field and the feed
- * field it fills, each with a priority, and the content type assumed when
- * the element has no type attribute.  A higher priority replaces a lower
- * one whatever the document order; at equal priority the later element
- * wins (as feedparser overwrites), except content, where the first wins
- * (feedparser's content[0]).  Two feedparser habits the corpus checks:
- * a second description or summary met before any content becomes the
- * content (at rank 1), and when the item ends, a missing summary is
- * copied from the content.  Only the item's (or the channel's) own
- * children count, and what the extensions nest (enum ctx): an item's
- * <image><title> or <s:variant><title> is not its title.
- *
- *   field      candidates (priority)
- *   title      title 3, dc:title 2, media:title 1
- *   link       atom link rel=alternate (HTML type) or RSS <link> 3,
- *              guid/atom:id that is an http(s) permalink 1
- *   author     author/atom author name (+ " (email)"), dc:creator,
- *              dc:author, managingEditor 3, itunes:author 2,
- *              webMaster 1 (the feed's only)
- *   published  pubDate, published, issued, dcterms:issued 3
- *   updated    updated, modified, lastBuildDate, dc:date, dcterms:modified 3
- *   summary    description, atom summary 3, dc:description,
- *              itunes:summary 2, media:description 1
- *   content    content:encoded, atom content 3, xhtml:body, fullitem 2
- *   feed description: description, subtitle, tagline 3,
- *              dc:description, itunes:subtitle 2, itunes:summary 1
- *   feed image: image/url, atom logo 3, itunes:image 2, atom icon 1,
- *              a channel's own media:thumbnail or image media:content 1
- *   generator  generator 3, admin:generatorAgent 2
- *
- * The item's image, duration and comment count are values, not text:
- *
- *   image      media:thumbnail url 5, media:content url with
- *              medium="image" or an image/ type 4, itunes:image href
- *              (or itunes:link rel="image") 3; inside a media:group the
- *              two media ones count 3 less (2, 1).  At equal rank the
- *              first stays unless a later one gives a larger width.
- *              Resolved like an enclosure; only http(s) URLs count.
- *   duration   itunes:duration 1: "SS", "MM:SS" or "HH:MM:SS" in
- *              seconds, a fraction of a second dropped (parse_duration)
- *   comment_count  slash:comments 2, thr:total 1: a decimal count
- *
- * A value that does not parse (or an image URL that is not http(s))
- * takes no rank: a lower candidate can still fill the field.
- */
-static const struct rule {
-	enum fld	 item;
-	int		 iprio;
-	enum fld	 feed;
-	int		 fprio;
-	enum ctype	 type;
-} rules[E_COUNT] = {
-	[E_TITLE] = { F_TITLE, 3, F_TITLE, 3, T_TEXT },
-	[E_DC_TITLE] = { F_TITLE, 2, F_TITLE, 2, T_TEXT },
-	[E_MEDIA_TITLE] = { F_TITLE, 1, F_NONE, 0, T_TEXT },
-	[E_LINK] = { F_LINK, 3, F_LINK, 3, T_TEXT },
-	[E_GUID] = { F_GUID, 3, F_NONE, 0, T_TEXT },
-	[E_AUTHOR] = { F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
-	[E_MANAGINGEDITOR] = { F_NONE, 0, F_AUTHOR, 3, T_TEXT },
-	[E_DC_CREATOR] = { F_AUTHOR, 3, F_AUTHOR, 3, T_TEXT },
-	[E_ITUNES_AUTHOR] = { F_AUTHOR, 2, F_AUTHOR, 2, T_TEXT },
-	[E_PUBLISHED] = { F_PUBLISHED, 3, F_PUBLISHED, 3, T_TEXT },
-	[E_UPDATED] = { F_UPDATED, 3, F_UPDATED, 3, T_TEXT },
-	[E_DESCRIPTION] = { F_SUMMARY, 3, F_SUMMARY, 3, T_HTML },
-	[E_SUMMARY] = { F_SUMMARY, 3, F_NONE, 0, T_TEXT },
-	[E_DC_DESCRIPTION] = { F_SUMMARY, 2, F_SUMMARY, 2, T_HTML },
-	[E_ITUNES_SUMMARY] = { F_SUMMARY, 2, F_SUMMARY, 1, T_TEXT },
-	[E_MEDIA_DESCRIPTION] = { F_SUMMARY, 1, F_NONE, 0, T_HTML },
-	[E_SUBTITLE] = { F_NONE, 0, F_SUMMARY, 3, T_TEXT },
-	[E_ITUNES_SUBTITLE] = { F_NONE, 0, F_SUMMARY, 2, T_TEXT },
-	[E_CONTENT_ENCODED] = { F_CONTENT, 3, F_NONE, 0, T_HTML },
-	[E_CONTENT] = { F_CONTENT, 3, F_NONE, 0, T_TEXT },
-	[E_BODY] = { F_CONTENT, 2, F_NONE, 0, T_XHTML },
-	[E_FULLITEM] = { F_CONTENT, 2, F_NONE, 0, T_HTML },
-	[E_COMMENTS] = { F_COMMENTS, 3, F_NONE, 0, T_TEXT },
-	[E_LANGUAGE] = { F_LANGUAGE, 3, F_LANGUAGE, 3, T_TEXT },
-	[E_GENERATOR] = { F_NONE, 0, F_GENERATOR, 3, T_TEXT },
-	[E_LOGO] = { F_NONE, 0, F_IMAGE, 3, T_TEXT },
-	[E_ICON] = { F_NONE, 0, F_IMAGE, 1, T_TEXT },
-	[E_WEBMASTER] = { F_NONE, 0, F_AUTHOR, 1, T_TEXT },
-	/* from attributes (handle_attrs), ranks as the table above */
-	[E_MEDIA_THUMBNAIL] = { F_IMAGE, 5, F_NONE, 0, T_TEXT },
-	[E_MEDIA_CONTENT] = { F_IMAGE, 4, F_NONE, 0, T_TEXT },
-	[E_ITUNES_IMAGE] = { F_IMAGE, 3, F_IMAGE, 2, T_TEXT },
-	[E_ITUNES_DURATION] = { F_DURATION, 1, F_NONE, 0, T_TEXT },
-	[E_SLASH_COMMENTS] = { F_COMMENT_COUNT, 2, F_NONE, 0, T_TEXT },
-	[E_THR_TOTAL] = { F_COMMENT_COUNT, 1, F_NONE, 0, T_TEXT },
-};
-
-/* Elements whose text may hold markup (feedparser's push_content). */
-static int
-el_is_content(enum el e)
-{
-	switch (e) {
-	case E_TITLE: case E_DC_TITLE: case E_MEDIA_TITLE:
-	case E_DESCRIPTION: case E_SUMMARY: case E_ITUNES_SUMMARY:
-	case E_MEDIA_DESCRIPTION: case E_DC_DESCRIPTION: case E_SUBTITLE:
-	case E_ITUNES_SUBTITLE: case E_CONTENT_ENCODED: case E_CONTENT:
-	case E_BODY: case E_FULLITEM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* Extension elements whose children count as their parent's would. */
-enum nest { N_NONE = 0, N_MEDIA, N_ITUNES_CATEGORY };
-
-struct frame {
-	enum el		 el;
-	enum ctx	 ctx;
-	const char	*base;	/* effective xml:base */
-	char		*own_base;	/* set when this element changed it */
-	const char	*lang;
-	char		*own_lang;
-	unsigned	 capture:1;	/* this element's text is collected */
-	unsigned	 markup:1;	/* serialised into an ancestor's capture */
-	unsigned	 is_void:1;
-	unsigned	 skip:1;	/* not serialised */
-	unsigned	 closed:1;	/* ended by close_pending */
-	unsigned	 nest:2;	/* enum nest: the children that count */
-	const xmlChar	*local;		/* libxml2's dictionary string */
-};
-
-/* The text field being collected (at most one at a time; an element
- * nested in it is serialised into it or ignored). */
-struct capture {
-	int		 depth;		/* frame index of the owner, -1 = none */
-	enum fld	 fld;
-	int		 prio;
-	int		 is_item;
-	enum ctype	 type;
-	int		 base64;
-	int		 permalink;	/* guid isPermaLink */
-	int		 link_done;	/* a link element's href was used, or it
-					 * is not the alternate: no text */
-	/* xhtml: is the whole value one <div>, to unwrap? */
-	int		 top_elems;
-	int		 top_text;
-	int		 first_is_div;
-	size_t		 div_inner_start;
-	size_t		 div_inner_end;
-	struct buf	 text;
-};
-
-/* How an item's content or summary is still to be rendered: its HTML
- * is captured raw and sanitised when the item is finished (job_run), on
- * the second thread when there is one. */
-enum render { R_DONE = 0, R_SANITIZE, R_SANITIZE_TEXT };
-
-struct pending {
-	enum render	 how;
-	char		*base;		/* the xml:base it was captured under */
-};
-
-/* A captured item on its way to the callback. */
-struct job {
-	struct article	*a;
-	struct pending	 content;
-	struct pending	 summary;
-	int		 content_plain;
-	int		 summary_plain;
-	size_t		 cost;		/* bytes, for the queue's budget */
-	struct job	*next;
-};
-
-/*
- * The second thread of a pipelined parse: it takes finished items in
- * document order, sanitises their HTML, runs parse_finish_body and the
- * callback.  The queue is bounded in items and bytes, so memory stays
- * bounded whatever the document size (at most twice the bounds: the
- * queue and the batch being run).  Waking a thread per item cost more
- * than it saved (a context switch every 30 us): the second thread takes
- * the whole queue at once and is woken only for a batch of items, when
- * the first one has to wait, or at the end.
- */
-struct pipe {
-	pthread_t	 thread;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 more;		/* jobs were queued, or done set */
-	pthread_cond_t	 room;		/* jobs were taken or finished */
-	struct job	*head;
-	struct job	*tail;
-	size_t		 njobs;
-	size_t		 bytes;
-	int		 busy;		/* a batch is being run */
-	int		 done;		/* no more jobs will come */
-	int		 a_waits;	/* the parsing thread waits on room */
-	int		 b_waits;	/* the second thread waits on more */
-	int		 rc;		/* the first non-zero callback return */
-	parse_item_fn	 cb;
-	void		*cbctx;
-};
-
-/* A CDATA section's content in the document (cdata_scan). */
-struct span {
-	const char	*p;
-	size_t		 len;
-};
-
-struct author {
-	struct buf	 name;
-	struct buf	 email;
-	struct buf	 text;
-	int		 is_item;
-	int		 prio;
-	int		 depth;
-};
-
-struct state {
-	xmlParserCtxtPtr ctxt;
-	const struct parse_opts *o;
-	struct article_feed *feed;
-	char		*self_url;	/* the feed's rel="self" link */
-	parse_item_fn	 cb;
-	void		*cbctx;
-	int		 cbrc;
-
-	enum article_format format;
-	int		 root_seen;
-	int		 not_feed;
-	int		 in_page;	/* the root is <html>: wrapped_feed */
-	char		 root_name[64];
-
-	struct frame	 frames[MAX_DEPTH];
-	int		 depth;		/* frames in use */
-	int		 overflow;	/* elements below MAX_DEPTH */
-
-	struct capture	 cap;
-	struct author	 auth;
-	int		 in_author;
-
-	struct article	*item;
-	int		 item_depth;
-	int		 iprio[F_NFIELDS];
-	int		 fprio[F_NFIELDS];
-	int		 item_content_plain;
-	int		 item_summary_plain;
-	int		 item_has_content;
-	long long	 item_image_width;	/* of a->image, 0 if not given */
-	struct pending	 pend_content;	/* how a->content is to be rendered */
-	struct pending	 pend_summary;
-	struct pipe	*pipe;		/* NULL: items are finished inline */
-	/* CDATA contents libxml2 was given a stand-in for, in order */
-	struct span	*cdata;
-	size_t		 ncdata;
-	size_t		 cdata_next;
-	int		 feed_has_published;
-	struct date_time feed_published;
-	int		 sy_period;
-	int		 sy_freq;
-
-	int		 bozo;
-	char		*bozo_message;
-	char		*first_error;
-	int		 first_error_line;
-	char		*pending_close;	/* a mismatched end tag's name */
-
-	/*
-	 * Entity references.  libxml2 copies only the first byte of an
-	 * entity's text into an attribute value, so every entity we hand out
-	 * is the one byte ENT_MARK (a C0 control: never in decoded input) and
-	 * its real text waits in this queue: characters() swaps it in for
-	 * content, sax_start for attribute values.
-	 */
-	xmlEntity	 mark;
-	char		*entq[ENTQ_MAX];
-	int		 nentq;
-	/* internal entities declared in the DTD, replacement text capped */
-	struct {
-		char	*name;
-		char	*text;
-	} decl[DECL_MAX];
-	int		 ndecl;
-	size_t		 decl_budget;
-
-	/* the current start tag's attribute values, decoded */
-	int		 nattr;
-	const xmlChar	**attrs;
-	char		*attrv[ATTR_MAX];
-
-	/* (URI, prefix, localname) pointers from libxml2's dictionary */
-	struct {
-		const xmlChar	*local, *prefix, *uri;
-		enum el		 el;
-	} cache[256];
-};
 
 static void
 set_bozo(struct state *st, const char *fmt, const char *arg, int line)
@@ -549,87 +56,25 @@ set_bozo(struct state *st, const char *fmt, const char *arg, int line)
 
 /* ------------------------------------------------------------ entities */
 
-static const char *
-html_entity(const xmlChar *name, char *out)
-{
-	const htmlEntityDesc *d = htmlEntityLookup(name);
-	struct buf b = { 0 };
-
-	if (d == NULL)
-		return NULL;
-	buf_put_utf8(&b, d->value);
-	memcpy(out, buf_str(&b), b.len + 1);
-	buf_free(&b);
-	return out;
-}
-
 static xmlEntityPtr
 sax_get_entity(void *ctx, const xmlChar *name)
 {
 	struct state *st = ctx;
-	char tmp[8], *text = NULL;
-	const char *h;
-	int i;
+	xmlEntityPtr mark;
+	const char *why;
 
 	/* In the DTD libxml2 asks while declaring (to attach the raw value
 	 * to what it finds): there is nothing to find. */
 	if (st->ctxt->inSubset != 0)
 		return NULL;
-
-	for (i = 0; i < st->ndecl; i++)
-		if (strcmp(st->decl[i].name, (const char *)name) == 0) {
-			size_t n = strlen(st->decl[i].text);
-
-			if (n <= st->decl_budget) {
-				st->decl_budget -= n;
-				text = xstrdup(st->decl[i].text);
-			} else
-				set_bozo(st, "entity &%s; expands too much",
-				    (const char *)name,
-				    xmlSAX2GetLineNumber(st->ctxt));
-			break;
-		}
-	if (text == NULL && (h = html_entity(name, tmp)) != NULL) {
-		/* understood, but XML without a DTD knows only five names */
-		text = xstrdup(h);
-		set_bozo(st, "entity &%s; is HTML, not XML",
-		    (const char *)name, xmlSAX2GetLineNumber(st->ctxt));
-	}
-	if (text == NULL) {
-		/* Undeclared (or too big): kept as the literal reference,
-		 * as feedparser's loose parser does. */
-		if (i == st->ndecl)
-			set_bozo(st, "undefined entity &%s;",
-			    (const char *)name,
-			    xmlSAX2GetLineNumber(st->ctxt));
-		text = xasprintf("&%s;", (const char *)name);
-	}
-	if (st->nentq < ENTQ_MAX)
-		st->entq[st->nentq++] = text;
-	else
-		free(text);
+	mark = xml_entities_resolve(&st->ent, name, &why);
+	if (why != NULL)
+		set_bozo(st, why, (const char *)name,
+		    xmlSAX2GetLineNumber(st->ctxt));
 	st->ctxt->wellFormed = 1;	/* see sax_start */
-	memset(&st->mark, 0, sizeof(st->mark));
-	st->mark.type = XML_ENTITY_DECL;
-	st->mark.name = name;
-	st->mark.content = BAD_CAST "\001";
-	st->mark.length = 1;
-	st->mark.etype = XML_INTERNAL_PREDEFINED_ENTITY;
-	return &st->mark;
+	return mark;
 }
 
-static void
-entq_clear(struct state *st)
-{
-	int i;
-
-	for (i = 0; i < st->nentq; i++)
-		free(st->entq[i]);
-	st->nentq = 0;
-}
-
-/* Keeps short, flat internal entities (feedparser keeps only a character
- * reference); anything that could nest or grow is never expanded. */
 static void
 sax_entity_decl(void *ctx, const xmlChar *name, int type,
     const xmlChar *publicId, const xmlChar *systemId, xmlChar *content)
@@ -637,21 +82,7 @@ sax_entity_decl(void *ctx, const xmlChar *name, int type,
 	struct state *st = ctx;
 
 	(void)publicId; (void)systemId;
-	if (type != XML_INTERNAL_GENERAL_ENTITY || content == NULL ||
-	    st->ndecl >= DECL_MAX ||
-	    strlen((const char *)content) > DECL_TEXT_MAX ||
-	    strpbrk((const char *)content, "&<%") != NULL)
-		return;
-	st->decl[st->ndecl].name = xstrdup((const char *)name);
-	st->decl[st->ndecl].text = xstrdup((const char *)content);
-	st->ndecl++;
-}
-
-static xmlParserInputPtr
-refuse_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	(void)url; (void)id; (void)ctxt;
-	return NULL;
+	xml_entities_declare(&st->ent, name, type, content);
 }
 
 /* ------------------------------------------------------------- errors */
@@ -693,98 +124,31 @@ sax_quiet(void *ctx, const char *msg, ...)
 
 /* ----------------------------------------------------------- helpers */
 
+/* Elements whose text may hold markup (feedparser's push_content). */
 static int
-ascii_casecmp(const char *a, const char *b)
+el_is_content(enum xml_el e)
 {
-	unsigned char x, y;
-
-	do {
-		x = (unsigned char)tolower((unsigned char)*a++);
-		y = (unsigned char)tolower((unsigned char)*b++);
-	} while (x != 0 && x == y);
-	return x - y;
-}
-
-static enum ns
-ns_of(const xmlChar *uri, const xmlChar *prefix)
-{
-	size_t i;
-	const char *u = uri ? (const char *)uri : "";
-
-	if (strstr(u, "backend.userland.com/rss") != NULL)
-		return NS_NONE;
-	for (i = 0; i < sizeof(ns_uris) / sizeof(ns_uris[0]); i++)
-		if (ascii_casecmp(u, ns_uris[i].uri) == 0)
-			return ns_uris[i].ns;
-	if (prefix != NULL)
-		for (i = 0; i < sizeof(ns_prefixes) / sizeof(ns_prefixes[0]);
-		    i++)
-			if (ascii_casecmp((const char *)prefix,
-			    ns_prefixes[i].prefix) == 0)
-				return ns_prefixes[i].ns;
-	return NS_OTHER;
-}
-
-static enum el
-lookup_el(struct state *st, const xmlChar *local, const xmlChar *prefix,
-    const xmlChar *uri)
-{
-	uint64_t k = (uint64_t)(uintptr_t)local * 0x9E3779B97F4A7C15ULL ^
-	    (uint64_t)(uintptr_t)uri * 0xC2B2AE3D27D4EB4FULL ^
-	    (uint64_t)(uintptr_t)prefix;
-	size_t h = (size_t)(k >> 56), i, slot, probe;
-	enum ns ns;
-	enum el el = E_UNKNOWN;
-
-	/*
-	 * Open addressing over a few slots: with one slot per hash, two of a
-	 * feed's usual elements colliding (a third of runs, as addresses
-	 * fall) missed on every tag, 3% of the parse.
-	 */
-	slot = h;
-	for (probe = 0; probe < 8 && local != NULL; probe++) {
-		i = (h + probe) & 255;
-		if (st->cache[i].local == NULL) {
-			slot = i;
-			break;
-		}
-		if (st->cache[i].local == local && st->cache[i].uri == uri &&
-		    st->cache[i].prefix == prefix)
-			return st->cache[i].el;
+	switch (e) {
+	case E_TITLE: case E_DC_TITLE: case E_MEDIA_TITLE:
+	case E_DESCRIPTION: case E_SUMMARY: case E_ITUNES_SUMMARY:
+	case E_MEDIA_DESCRIPTION: case E_DC_DESCRIPTION: case E_SUBTITLE:
+	case E_ITUNES_SUBTITLE: case E_CONTENT_ENCODED: case E_CONTENT:
+	case E_BODY: case E_FULLITEM:
+		return 1;
+	default:
+		return 0;
 	}
-	ns = ns_of(uri, prefix);
-	if (ns != NS_OTHER)
-		for (i = 0; i < sizeof(elements) / sizeof(elements[0]); i++)
-			if (elements[i].ns == ns && ascii_casecmp(
-			    (const char *)local, elements[i].name) == 0) {
-				el = elements[i].el;
-				break;
-			}
-	st->cache[slot].local = local;
-	st->cache[slot].prefix = prefix;
-	st->cache[slot].uri = uri;
-	st->cache[slot].el = el;
-	return el;
 }
 
 /* May an element inside one with nesting n fill a field? */
 static int
-nest_allows(unsigned n, enum el e)
+nest_allows(unsigned n, enum xml_el e)
 {
 	if (n == N_ITUNES_CATEGORY)
 		return e == E_ITUNES_CATEGORY;
 	return e == E_MEDIA_GROUP || e == E_MEDIA_CONTENT ||
 	    e == E_MEDIA_TITLE || e == E_MEDIA_DESCRIPTION ||
 	    e == E_MEDIA_THUMBNAIL || e == E_MEDIA_CATEGORY;
-}
-
-/* The rule for an element, NULL if it fills no field. */
-static const struct rule *
-rule_of(enum el e)
-{
-	const struct rule *r = &rules[e];
-
-	return r->item != F_NONE || r->feed != F_NONE ? r : NULL;
 }
 
 /* The current start tag's attribute values.  libxml2 leaves "&#38;" for
@@ -804,7 +168,7 @@ attrs_load(struct state *st, int nb, const xmlChar **attrs)
 		struct buf b = { 0 };
 
 		st->attrv[i] = NULL;
-		if (memchr(v, '&', n) == NULL && memchr(v, ENT_MARK, n) == NULL)
+		if (memchr(v, '&', n) == NULL && memchr(v, XML_ENT_MARK, n) == NULL)
 			continue;
 		buf_append(&b, "", 0);
 		while (v < end) {
@@ -812,9 +176,13 @@ attrs_load(struct state *st, int nb, const xmlChar **attrs)
 			    memcmp(v, "&#38;", 5) == 0) {
 				buf_putc(&b, '&');
 				v += 5;
-			} else if (*v == ENT_MARK) {
-				if (q < st->nentq)
-					buf_puts(&b, st->entq[q++]);
+			} else if (*v == XML_ENT_MARK) {
+				const char *t = xml_entities_queued(&st->ent, q);
+
+				if (t != NULL) {
+					buf_puts(&b, t);
+					q++;
+				}
 				v++;
 			} else
 				buf_putc(&b, *v++);
@@ -847,10 +215,8 @@ attr_value(struct state *st, int i, size_t *n)
 	return (const char *)a[3];
 }
 
-/* Attribute value by local name (any namespace but xml:, no case), as a
- * new string, or NULL. */
-static char *
-attr_get(struct state *st, const char *name, int xml_ns)
+char *
+parse_xml_attr_get(struct state *st, const char *name, int xml_ns)
 {
 	int i;
 
@@ -863,7 +229,7 @@ attr_get(struct state *st, const char *name, int xml_ns)
 		    strcmp((const char *)a[2],
 		    (const char *)XML_XML_NAMESPACE) == 0))
 			continue;
-		if (ascii_casecmp((const char *)a[0], name) == 0) {
+		if (xml_casecmp((const char *)a[0], name) == 0) {
 			v = attr_value(st, i, &n);
 			return xstrndup(v, n);
 		}
@@ -877,12 +243,12 @@ map_type(const char *t, enum ctype def, int *other_base64)
 	*other_base64 = 0;
 	if (t == NULL)
 		return def;
-	if (ascii_casecmp(t, "text") == 0 || ascii_casecmp(t, "text/plain") == 0)
+	if (xml_casecmp(t, "text") == 0 || xml_casecmp(t, "text/plain") == 0)
 		return T_TEXT;
-	if (ascii_casecmp(t, "html") == 0 || ascii_casecmp(t, "text/html") == 0)
+	if (xml_casecmp(t, "html") == 0 || xml_casecmp(t, "text/html") == 0)
 		return T_HTML;
-	if (ascii_casecmp(t, "xhtml") == 0 ||
-	    ascii_casecmp(t, "application/xhtml+xml") == 0)
+	if (xml_casecmp(t, "xhtml") == 0 ||
+	    xml_casecmp(t, "application/xhtml+xml") == 0)
 		return T_XHTML;
 	/* feedparser: anything neither text/ nor XML is base64 */
 	if (strncasecmp(t, "text/", 5) != 0) {
@@ -893,951 +259,6 @@ map_type(const char *t, enum ctype def, int *other_base64)
 			*other_base64 = 1;
 	}
 	return T_OTHER;
-}
-
-static void
-trim_buf(const char *s, size_t len, const char **outp, size_t *outlen)
-{
-	while (len > 0 && isspace((unsigned char)*s)) {
-		s++;
-		len--;
-	}
-	while (len > 0 && isspace((unsigned char)s[len - 1]))
-		len--;
-	*outp = s;
-	*outlen = len;
-}
-
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static int
-valid_utf8(const unsigned char *s, size_t n)
-{
-	size_t i = 0, j, k;
-
-	while (i < n) {
-		unsigned c = s[i];
-
-		if (c < 0x80) {
-			if (c == 0)
-				return 0;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			k = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			k = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			k = 3;
-		else
-			return 0;
-		if (n - i <= k)
-			return 0;
-		for (j = 1; j <= k; j++)
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
-/* Base64 text to a new UTF-8 string, or NULL when it is not base64 of
- * UTF-8 (then the text is kept as it is, as feedparser does). */
-static char *
-base64_decode(const char *s, size_t len)
-{
-	struct buf b = { 0 };
-	unsigned acc = 0;
-	int bits = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		int v;
-
-		if (s[i] == '=' )
-			break;
-		if (isspace((unsigned char)s[i]))
-			continue;
-		if ((v = b64val((unsigned char)s[i])) < 0) {
-			buf_free(&b);
-			return NULL;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_putc(&b, (int)((acc >> bits) & 0xff));
-		}
-	}
-	if (b.len == 0 || !valid_utf8((unsigned char *)b.data, b.len)) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
-}
-
-/* feedparser maps the C1 controls to what windows-1252 has there, and
- * undoes UTF-8 that was read as ISO-8859-1 and encoded again. */
-static const unsigned short cp1252_c1[32] = {
-	0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
-	0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
-};
-
-/* 1 if s has no byte >= 0x80; eight bytes at a time after strlen. */
-static int
-ascii_only(const char *s)
-{
-	size_t n = strlen(s), i = 0;
-	uint64_t v, acc = 0;
-
-	for (; n - i >= sizeof(v); i += sizeof(v)) {
-		memcpy(&v, s + i, sizeof(v));
-		acc |= v;
-	}
-	for (; i < n; i++)
-		acc |= (unsigned char)s[i];
-	return (acc & 0x8080808080808080ULL) == 0;
-}
-
-static char *
-fix_text(char *s)
-{
-	const unsigned char *p;
-	int latin1_only = 1, high = 0, c1 = 0;
-	struct buf b = { 0 };
-
-	if (ascii_only(s))
-		return s;	/* the common case */
-	p = (const unsigned char *)s;
-	for (; *p; p++) {
-		if (*p >= 0x80) {
-			high = 1;
-			if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-				c1 = 1;
-			if (*p != 0xc2 && *p != 0xc3 && (*p & 0xc0) != 0x80)
-				latin1_only = 0;
-		}
-	}
-	if (!high)
-		return s;
-	if (latin1_only) {
-		/* every code point < 256: as bytes, is it UTF-8? */
-		for (p = (const unsigned char *)s; *p; p++) {
-			if (*p < 0x80)
-				buf_putc(&b, *p);
-			else if (*p == 0xc2 || *p == 0xc3) {
-				buf_putc(&b, ((*p & 0x03) << 6) | (p[1] & 0x3f));
-				p++;
-			}
-		}
-		if (b.len > 0 && valid_utf8((unsigned char *)b.data, b.len)) {
-			free(s);
-			return buf_detach(&b);
-		}
-		buf_free(&b);
-	}
-	if (!c1)
-		return s;
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			buf_put_utf8(&b, cp1252_c1[p[1] - 0x80]);
-			p++;
-		} else
-			buf_putc(&b, *p);
-	}
-	free(s);
-	return buf_detach(&b);
-}
-
-/* feedparser: "&amp;" in a link was an unescaped "&" in a query. */
-static char *
-fix_link_amps(const char *s)
-{
-	struct buf b = { 0 };
-	const char *amp;
-
-	while (*s) {
-		/* up to the next '&' the link is copied as it is */
-		if ((amp = strchr(s, '&')) == NULL) {
-			buf_puts(&b, s);
-			break;
-		}
-		buf_append(&b, s, (size_t)(amp - s));
-		s = amp;
-		if (strncmp(s, "&amp;", 5) == 0) {
-			buf_putc(&b, '&');
-			s += 5;
-			continue;
-		}
-		if (*s == '&') {
-			const char *q = s + 1;
-
-			while (isalnum((unsigned char)*q) || *q == '_')
-				q++;
-			if (q > s + 1 && *q == ';') {
-				buf_append(&b, s, (size_t)(q - s));
-				s = q + 1;
-				continue;
-			}
-		}
-		buf_putc(&b, *s++);
-	}
-	return buf_detach(&b);
-}
-
-static long long
-parse_length(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL)
-		return -1;
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	v = strtoll(s, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	return *end == '\0' && v >= 0 ? v : -1;
-}
-
-/* Up to max decimal digits at *s (advanced past them) into *out; the
- * number of digits, -1 if there are more: never a wrapped value. */
-static int
-take_digits(const char **s, int max, long long *out)
-{
-	const char *p = *s;
-	long long v = 0;
-	int n = 0;
-
-	for (; isdigit((unsigned char)*p); p++) {
-		if (++n > max)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	*s = p;
-	*out = v;
-	return n;
-}
-
-/*
- * itunes:duration (already trimmed) in seconds: "SS", "MM:SS" or
- * "HH:MM:SS"; the first part may be long ("90:00", "5400"), the others
- * are one or two digits below 60; a fraction after the seconds is
- * dropped.  Anything else ("1:60", "PT1H", "-5", "1 h") is -1: no
- * duration rather than a wrong one.
- */
-static long long
-parse_duration(const char *s)
-{
-	long long total = 0, part;
-	int parts = 0, n;
-
-	for (;;) {
-		if ((n = take_digits(&s, parts == 0 ? 9 : 2, &part)) <= 0)
-			return -1;
-		if (parts > 0 && part >= 60)
-			return -1;
-		total = total * 60 + part;
-		if (++parts == 3 || *s != ':')
-			break;
-		s++;
-	}
-	if (*s == '.') {
-		if (!isdigit((unsigned char)*++s))
-			return -1;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	return *s == '\0' ? total : -1;
-}
-
-/* slash:comments, thr:total (trimmed): a decimal count, else -1. */
-static long long
-parse_count(const char *s)
-{
-	long long v;
-
-	if (take_digits(&s, 18, &v) <= 0 || *s != '\0')
-		return -1;
-	return v;
-}
-
-/* ---------------------------------------------------------- fields */
-
-/* May (prio) replace the field?  Content keeps the first at equal rank. */
-static int
-take(int *prios, enum fld f, int prio)
-{
-	if (prios[f] == 0 || prio > prios[f] ||
-	    (prio == prios[f] && f != F_CONTENT)) {
-		prios[f] = prio;
-		return 1;
-	}
-	return 0;
-}
-
-static void
-set_str(char **field, char *v)
-{
-	free(*field);
-	*field = v;
-}
-
-static void
-store_date(struct state *st, int is_item, enum fld f, int prio,
-    const char *v)
-{
-	struct date_time dt;
-	int *prios = is_item ? st->iprio : st->fprio;
-
-	if (date_parse(v, &dt) != 0)
-		return;
-	if (!take(prios, f, prio))
-		return;
-	if (is_item) {
-		if (f == F_PUBLISHED) {
-			st->item->has_published = 1;
-			st->item->published = dt;
-		} else {
-			st->item->has_updated = 1;
-			st->item->updated = dt;
-		}
-	} else if (f == F_PUBLISHED) {
-		st->feed_has_published = 1;
-		st->feed_published = dt;
-	} else {
-		st->feed->has_updated = 1;
-		st->feed->updated = dt;
-	}
-}
-
-static void
-pending_set(struct pending *p, enum render how, const char *base)
-{
-	free(p->base);
-	p->how = how;
-	p->base = how != R_DONE && base != NULL ? xstrdup(base) : NULL;
-}
-
-/* Hands v (owned) to a field of the item or the feed; 1 if it was taken
- * (an item's content or summary is then final unless the caller says how
- * to render it with pending_set). */
-static int
-store(struct state *st, int is_item, enum fld f, int prio, char *v,
-    int plain)
-{
-	int *prios = is_item ? st->iprio : st->fprio;
-	struct article *a = st->item;
-	struct article_feed *fd = st->feed;
-	char **slot = NULL;
-
-	if (v == NULL)
-		return 0;
-	if (*v == '\0' && f != F_CONTENT && f != F_SUMMARY) {
-		free(v);
-		return 0;
-	}
-	if (!take(prios, f, prio)) {
-		free(v);
-		return 0;
-	}
-	switch (f) {
-	case F_TITLE:
-		slot = is_item ? &a->title : &fd->title;
-		break;
-	case F_LINK:
-		slot = is_item ? &a->link : &fd->link;
-		break;
-	case F_GUID:
-		slot = is_item ? &a->guid : NULL;
-		break;
-	case F_AUTHOR:
-		slot = is_item ? &a->author : &fd->author;
-		break;
-	case F_SUMMARY:
-		slot = is_item ? &a->summary : &fd->description;
-		if (is_item) {
-			st->item_summary_plain = plain;
-			pending_set(&st->pend_summary, R_DONE, NULL);
-		}
-		break;
-	case F_CONTENT:
-		slot = is_item ? &a->content : NULL;
-		if (is_item) {
-			st->item_content_plain = plain;
-			pending_set(&st->pend_content, R_DONE, NULL);
-		}
-		break;
-	case F_COMMENTS:
-		slot = is_item ? &a->comments : NULL;
-		break;
-	case F_LANGUAGE:
-		slot = is_item ? &a->language : &fd->language;
-		break;
-	case F_GENERATOR:
-		slot = is_item ? NULL : &fd->generator;
-		break;
-	case F_IMAGE:
-		slot = is_item ? NULL : &fd->image;
-		break;
-	default:
-		break;
-	}
-	if (slot == NULL) {
-		free(v);
-		return 0;
-	}
-	set_str(slot, v);
-	return 1;
-}
-
-static int
-parse_int(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	v = strtol(s, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end != '\0' || v < 0 || v > 1000000)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-static void
-add_categories(struct state *st, const char *v, int split)
-{
-	char *copy, *p, *tok;
-
-	if (st->item == NULL)
-		return;
-	if (!split) {
-		const char *t;
-		size_t n;
-
-		trim_buf(v, strlen(v), &t, &n);
-		copy = xstrndup(t, n);
-		article_add_category(st->item, copy);
-		free(copy);
-		return;
-	}
-	copy = xstrdup(v);
-	for (p = copy; (tok = strsep(&p, ",")) != NULL; ) {
-		const char *t;
-		size_t n;
-		char *c;
-
-		trim_buf(tok, strlen(tok), &t, &n);
-		c = xstrndup(t, n);
-		article_add_category(st->item, c);
-		free(c);
-	}
-	free(copy);
-}
-
-/* The base URL of relative references inside fr: its xml:base or the
- * document's URL; when neither is known, the feed's declared location
- * (its rel="self" link, else its own link), as far as the document has
- * told it so far. */
-static const char *
-base_of(const struct state *st, const struct frame *fr)
-{
-	if (fr->base != NULL)
-		return fr->base;
-	if (st->self_url != NULL)
-		return st->self_url;
-	return st->feed->link;
-}
-
-/* The collected text of a finished field element. */
-static void
-finish_capture(struct state *st)
-{
-	struct capture *c = &st->cap;
-	const struct frame *fr = &st->frames[c->depth];
-	const char *base = base_of(st, fr), *t;
-	enum ctype type = c->type;
-	size_t n;
-	char *v, *d;
-
-	trim_buf(buf_str(&c->text), c->text.len, &t, &n);
-	if (type == T_XHTML && st->format == ARTICLE_FMT_ATOM10 &&
-	    c->top_elems == 1 && !c->top_text && c->first_is_div &&
-	    c->div_inner_end >= c->div_inner_start) {
-		trim_buf(c->text.data + c->div_inner_start,
-		    c->div_inner_end - c->div_inner_start, &t, &n);
-	}
-	v = xstrndup(t, n);
-	if (c->base64 && (d = base64_decode(v, strlen(v))) != NULL) {
-		free(v);
-		v = d;
-	}
-
-	switch (fr->el) {
-	case E_LINK:
-		if (c->link_done)
-			break;
-		d = fix_link_amps(v);
-		free(v);
-		v = url_resolve(base, d);
-		free(d);
-		store(st, c->is_item, F_LINK, c->prio, v, 0);
-		return;
-	case E_GUID:
-		if (!c->is_item || *v == '\0')
-			break;
-		if (c->permalink) {
-			d = url_resolve(base, v);
-			free(v);
-			v = d;
-			/* a tag: URI or a urn: is an identity, not a page */
-			if (url_has_scheme(v, "http,https"))
-				store(st, 1, F_LINK, 1, xstrdup(v), 0);
-		}
-		store(st, 1, F_GUID, c->prio, v, 0);
-		return;
-	case E_COMMENTS:
-	case E_URL:
-	case E_LOGO:
-	case E_ICON:
-		d = url_resolve(base, v);
-		free(v);
-		if (fr->el == E_COMMENTS)
-			store(st, c->is_item, F_COMMENTS, c->prio, d, 0);
-		else
-			store(st, 0, F_IMAGE, fr->el == E_ICON ?
-			    rules[E_ICON].fprio : 3, d, 0);
-		return;
-	case E_PUBLISHED:
-	case E_UPDATED:
-		store_date(st, c->is_item, c->fld, c->prio, v);
-		break;
-	case E_CATEGORY:
-	case E_MEDIA_CATEGORY:
-	case E_ITUNES_KEYWORDS:
-		if (c->is_item && *v)
-			add_categories(st, v, fr->el == E_ITUNES_KEYWORDS);
-		break;
-	case E_NAME:
-		buf_reset(&st->auth.name);
-		buf_puts(&st->auth.name, v);
-		break;
-	case E_EMAIL:
-		buf_reset(&st->auth.email);
-		buf_puts(&st->auth.email, v);
-		break;
-	case E_TTL:
-		if (!c->is_item)
-			parse_int(v, &st->feed->ttl_minutes);
-		break;
-	case E_ITUNES_DURATION:
-	case E_SLASH_COMMENTS:
-	case E_THR_TOTAL: {
-		long long k = fr->el == E_ITUNES_DURATION ?
-		    parse_duration(v) : parse_count(v);
-
-		if (!c->is_item || st->item == NULL || k < 0 ||
-		    !take(st->iprio, c->fld, c->prio))
-			break;
-		if (c->fld == F_DURATION) {
-			st->item->has_duration = 1;
-			st->item->duration = k;
-		} else {
-			st->item->has_comment_count = 1;
-			st->item->comment_count = k;
-		}
-		break;
-	}
-	case E_SY_PERIOD:
-		if (ascii_casecmp(v, "hourly") == 0)
-			st->sy_period = 60;
-		else if (ascii_casecmp(v, "daily") == 0)
-			st->sy_period = 1440;
-		else if (ascii_casecmp(v, "weekly") == 0)
-			st->sy_period = 7 * 1440;
-		else if (ascii_casecmp(v, "monthly") == 0)
-			st->sy_period = 30 * 1440;
-		else if (ascii_casecmp(v, "yearly") == 0)
-			st->sy_period = 365 * 1440;
-		break;
-	case E_SY_FREQUENCY:
-		parse_int(v, &st->sy_freq);
-		break;
-	case E_HOUR: {
-		int h;
-
-		if (parse_int(v, &h) == 0 && h <= 24)
-			st->feed->skip_hours |= 1u << (h % 24);
-		break;
-	}
-	case E_DAY: {
-		static const char *days[] = { "monday", "tuesday",
-		    "wednesday", "thursday", "friday", "saturday", "sunday" };
-		int i;
-
-		for (i = 0; i < 7; i++)
-			if (ascii_casecmp(v, days[i]) == 0)
-				st->feed->skip_days |= 1u << i;
-		break;
-	}
-	case E_GENERATOR:
-	case E_LANGUAGE:
-	case E_AUTHOR:
-	case E_MANAGINGEDITOR:
-	case E_WEBMASTER:
-	case E_DC_CREATOR:
-	case E_ITUNES_AUTHOR:
-		if (c->fld == F_LANGUAGE) {
-			char *q;
-
-			for (q = v; *q; q++)
-				if (*q == '_')
-					*q = '-';
-		}
-		store(st, c->is_item, c->fld, c->prio, v, 0);
-		return;
-	default:
-		if (c->fld == F_NONE)
-			break;
-		if (type == T_TEXT && st->format != ARTICLE_FMT_ATOM10 &&
-		    st->format != ARTICLE_FMT_ATOM03 &&
-		    html_looks_like_html(v, strlen(v)))
-			type = T_HTML;
-		if ((type == T_HTML || type == T_XHTML) && c->is_item &&
-		    (c->fld == F_CONTENT || c->fld == F_SUMMARY)) {
-			/* The bulk of the work: deferred to job_run.  Likely
-			 * the item's text, then rendered in the same pass. */
-			enum render how = c->fld == F_CONTENT ||
-			    !st->item_has_content ? R_SANITIZE_TEXT :
-			    R_SANITIZE;
-
-			if (store(st, 1, c->fld, c->prio, v, 0))
-				pending_set(c->fld == F_CONTENT ?
-				    &st->pend_content : &st->pend_summary,
-				    how, base);
-			return;
-		}
-		if (type == T_HTML || type == T_XHTML) {
-			d = html_sanitize(v, strlen(v), base);
-			free(v);
-			v = d;
-		}
-		v = fix_text(v);
-		store(st, c->is_item, c->fld, c->prio, v,
-		    !(type == T_HTML || type == T_XHTML));
-		return;
-	}
-	free(v);
-}
-
-/* -------------------------------------------------------- items */
-
-static void
-item_begin(struct state *st)
-{
-	article_free(st->item);
-	st->item = article_new();
-	st->item_depth = st->depth - 1;
-	memset(st->iprio, 0, sizeof(st->iprio));
-	st->item_image_width = 0;
-	st->item_content_plain = st->item_summary_plain = 0;
-	st->item_has_content = 0;
-	pending_set(&st->pend_content, R_DONE, NULL);
-	pending_set(&st->pend_summary, R_DONE, NULL);
-}
-
-static void
-feed_finish(struct state *st)
-{
-	struct article_feed *f = st->feed;
-
-	if (!f->has_updated && st->feed_has_published) {
-		f->has_updated = 1;
-		f->updated = st->feed_published;
-	}
-	if (st->sy_period > 0)
-		f->update_period_minutes = st->sy_period /
-		    (st->sy_freq > 0 ? st->sy_freq : 1);
-	f->format = st->format;
-}
-
-/* Sanitises a deferred content or summary; *text gets its rendering
- * when one was asked for and still matches the value. */
-static void
-render(char **field, struct pending *p, char **text)
-{
-	char *v = *field, *d, *t = NULL;
-
-	if (p->how == R_DONE || v == NULL)
-		return;
-	if (p->how == R_SANITIZE_TEXT)
-		d = html_sanitize_text(v, strlen(v), p->base, &t);
-	else
-		d = html_sanitize(v, strlen(v), p->base);
-	free(v);
-	if ((v = fix_text(d)) != d) {
-		free(t);	/* rendered from other bytes */
-		t = NULL;
-	}
-	*field = v;
-	*text = t;
-}
-
-static void
-job_free(struct job *j)
-{
-	if (j == NULL)
-		return;
-	article_free(j->a);
-	free(j->content.base);
-	free(j->summary.base);
-	free(j);
-}
-
-/* The steps that need only the item: may run on the second thread. */
-static int
-job_run(struct job *j, parse_item_fn cb, void *ctx,
-    const struct article_feed *feed)
-{
-	struct article *a = j->a;
-	char *ctext = NULL, *stext = NULL;
-	int rc;
-
-	render(&a->content, &j->content, &ctext);
-	/* The summary's text is the item's only without content: else not
-	 * rendered (the sanitised HTML does not depend on it). */
-	if (a->content != NULL && j->summary.how == R_SANITIZE_TEXT)
-		j->summary.how = R_SANITIZE;
-	render(&a->summary, &j->summary, &stext);
-	/* feedparser copies text or HTML content into a missing summary */
-	if (a->summary == NULL && a->content != NULL) {
-		a->summary = xstrdup(a->content);
-		j->summary_plain = j->content_plain;
-	}
-	if (a->text == NULL) {
-		const char *body = a->content ? a->content : a->summary;
-		int plain = a->content ? j->content_plain : j->summary_plain;
-
-		if (body != NULL && plain)
-			a->text = xstrdup(body);
-		else if (body != NULL) {
-			/* rendered when it was sanitized, if it was */
-			char **t = a->content ? &ctext : &stext;
-
-			a->text = *t;
-			*t = NULL;
-		}
-	}
-	free(ctext);
-	free(stext);
-	parse_finish_body(a);	/* item_end did parse_finish_link */
-	j->a = NULL;
-	job_free(j);
-	rc = cb(ctx, feed, a);
-	return rc;
-}
-
-static void *
-pipe_main(void *arg)
-{
-	struct pipe *p = arg;
-	struct job *batch, *j;
-	int rc;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (p->head == NULL && !p->done) {
-			p->b_waits = 1;
-			pthread_cond_wait(&p->more, &p->mu);
-			p->b_waits = 0;
-		}
-		if ((batch = p->head) == NULL)
-			break;
-		p->head = p->tail = NULL;
-		p->njobs = p->bytes = 0;
-		p->busy = 1;
-		rc = p->rc;
-		if (p->a_waits)
-			pthread_cond_signal(&p->room);
-		pthread_mutex_unlock(&p->mu);
-		while ((j = batch) != NULL) {
-			batch = j->next;
-			/* after a callback said stop, no item reaches it */
-			if (rc != 0)
-				job_free(j);
-			else
-				rc = job_run(j, p->cb, p->cbctx, NULL);
-		}
-		pthread_mutex_lock(&p->mu);
-		p->busy = 0;
-		if (rc != 0 && p->rc == 0)
-			p->rc = rc;
-		if (p->a_waits)
-			pthread_cond_signal(&p->room);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-/* NULL when the thread cannot be had: the parse then runs inline. */
-static struct pipe *
-pipe_start(parse_item_fn cb, void *ctx)
-{
-	struct pipe *p = xcalloc(1, sizeof(*p));
-
-	p->cb = cb;
-	p->cbctx = ctx;
-	if (pthread_mutex_init(&p->mu, NULL) != 0)
-		goto fail;
-	if (pthread_cond_init(&p->more, NULL) != 0)
-		goto fail_mu;
-	if (pthread_cond_init(&p->room, NULL) != 0)
-		goto fail_more;
-	if (thread_start(&p->thread, pipe_main, p) != 0)
-		goto fail_room;
-	return p;
-fail_room:
-	pthread_cond_destroy(&p->room);
-fail_more:
-	pthread_cond_destroy(&p->more);
-fail_mu:
-	pthread_mutex_destroy(&p->mu);
-fail:
-	free(p);
-	return NULL;
-}
-
-/* Queues j (taken) once there is room; returns the callback's non-zero
- * return if it asked to stop, and j is then dropped. */
-static int
-pipe_put(struct pipe *p, struct job *j)
-{
-	int rc;
-
-	pthread_mutex_lock(&p->mu);
-	while (p->rc == 0 && p->njobs > 0 && (p->njobs >= PIPE_JOBS ||
-	    p->bytes + j->cost > PIPE_BYTES)) {
-		if (p->b_waits)
-			pthread_cond_signal(&p->more);
-		p->a_waits = 1;
-		pthread_cond_wait(&p->room, &p->mu);
-		p->a_waits = 0;
-	}
-	if ((rc = p->rc) == 0) {
-		if (p->tail != NULL)
-			p->tail->next = j;
-		else
-			p->head = j;
-		p->tail = j;
-		p->njobs++;
-		p->bytes += j->cost;
-		if (p->b_waits && p->njobs >= PIPE_BATCH)
-			pthread_cond_signal(&p->more);
-	}
-	pthread_mutex_unlock(&p->mu);
-	if (rc != 0)
-		job_free(j);
-	return rc;
-}
-
-/* Waits until every queued item went through; the callback's verdict. */
-static int
-pipe_drain(struct pipe *p)
-{
-	int rc;
-
-	pthread_mutex_lock(&p->mu);
-	while (p->head != NULL || p->busy) {
-		if (p->b_waits)
-			pthread_cond_signal(&p->more);
-		p->a_waits = 1;
-		pthread_cond_wait(&p->room, &p->mu);
-		p->a_waits = 0;
-	}
-	rc = p->rc;
-	pthread_mutex_unlock(&p->mu);
-	return rc;
-}
-
-static void
-pipe_end(struct pipe *p)
-{
-	if (p == NULL)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->done = 1;
-	pthread_cond_signal(&p->more);
-	pthread_mutex_unlock(&p->mu);
-	pthread_join(p->thread, NULL);
-	pthread_cond_destroy(&p->room);
-	pthread_cond_destroy(&p->more);
-	pthread_mutex_destroy(&p->mu);
-	free(p);
-}
-
-static void
-item_end(struct state *st)
-{
-	struct article *a = st->item;
-	struct job *j;
-	const char *lang;
-	int rc;
-
-	st->item = NULL;
-	if (a == NULL)
-		return;
-	if (a->language == NULL) {
-		lang = st->frames[st->item_depth].lang;
-		if (lang == NULL)
-			lang = st->feed->language;
-		a->language = xstrdup(lang);
-	}
-	parse_finish_link(a);
-	feed_finish(st);
-	j = xcalloc(1, sizeof(*j));
-	j->a = a;
-	j->content = st->pend_content;
-	j->summary = st->pend_summary;
-	memset(&st->pend_content, 0, sizeof(st->pend_content));
-	memset(&st->pend_summary, 0, sizeof(st->pend_summary));
-	j->content_plain = st->item_content_plain;
-	j->summary_plain = st->item_summary_plain;
-	if (st->pipe != NULL) {
-		j->cost = sizeof(*j) + (a->content ? strlen(a->content) : 0) +
-		    (a->summary ? strlen(a->summary) : 0);
-		rc = pipe_put(st->pipe, j);
-	} else
-		rc = job_run(j, st->cb, st->cbctx, st->feed);
-	if (rc != 0 && st->cbrc == 0) {
-		st->cbrc = rc;
-		xmlStopParser(st->ctxt);
-	}
 }
 
 /* ------------------------------------------------------- SAX2 */
@@ -1851,7 +272,7 @@ is_void_el(const char *n)
 	size_t i;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		if (ascii_casecmp(n, v[i]) == 0)
+		if (xml_casecmp(n, v[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -1903,7 +324,7 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 	 * element is really XHTML, but a <div> wrapper there is dropped
 	 * (TypePad wraps escaped HTML in one). */
 	if (c->type != T_XHTML && c->type != T_OTHER) {
-		if (ascii_casecmp((const char *)local, "div") == 0) {
+		if (xml_casecmp((const char *)local, "div") == 0) {
 			fr->skip = 1;
 			return;
 		}
@@ -1912,7 +333,7 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 	if (top) {
 		c->top_elems++;
 		if (c->top_elems == 1 &&
-		    ascii_casecmp((const char *)local, "div") == 0)
+		    xml_casecmp((const char *)local, "div") == 0)
 			c->first_is_div = 1;
 	}
 	fr->is_void = is_void_el((const char *)local);
@@ -1922,8 +343,8 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 	if (uri != NULL && (strcmp((const char *)uri,
 	    "http://www.w3.org/2000/svg") == 0 || strcmp((const char *)uri,
 	    "http://www.w3.org/1998/Math/MathML") == 0) &&
-	    (ascii_casecmp((const char *)local, "svg") == 0 ||
-	    ascii_casecmp((const char *)local, "math") == 0)) {
+	    (xml_casecmp((const char *)local, "svg") == 0 ||
+	    xml_casecmp((const char *)local, "math") == 0)) {
 		buf_puts(b, " xmlns=\"");
 		buf_puts(b, (const char *)uri);
 		buf_putc(b, '"');
@@ -1985,217 +406,8 @@ begin_capture(struct state *st, enum fld f, int prio, int is_item,
 	st->frames[st->depth - 1].capture = 1;
 }
 
-/*
- * A candidate for the item's image (the table above): href as the
- * attribute gave it, resolved here like an enclosure.  An empty one is
- * no image (it would resolve to the base); nor is anything but http(s).
- */
 static void
-item_image(struct state *st, const struct frame *fr, const char *href)
-{
-	const struct rule *r = &rules[fr->el];
-	int rank = r->iprio, i;
-	long long width;
-	char *v, *w;
-	const char *t;
-	size_t n;
-
-	if (st->item == NULL || href == NULL)
-		return;
-	/* looked up here, not kept per element: pictures are rare */
-	for (i = (int)(fr - st->frames) - 1; i > st->item_depth &&
-	    fr->el != E_ITUNES_IMAGE; i--)
-		if (st->frames[i].el == E_MEDIA_GROUP &&
-		    !st->frames[i].closed) {
-			rank -= 3;
-			break;
-		}
-	trim_buf(href, strlen(href), &t, &n);
-	if (n == 0 || rank < st->iprio[F_IMAGE])
-		return;
-	w = fr->el == E_ITUNES_IMAGE ? NULL : attr_get(st, "width", 0);
-	width = parse_length(w);
-	free(w);
-	if (width < 0)
-		width = 0;
-	if (rank == st->iprio[F_IMAGE] && width <= st->item_image_width)
-		return;
-	v = url_resolve(base_of(st, fr), href);
-	if (!url_has_scheme(v, "http,https")) {
-		free(v);
-		return;
-	}
-	st->iprio[F_IMAGE] = rank;
-	st->item_image_width = width;
-	set_str(&st->item->image, v);
-}
-
-/* A channel's own media:thumbnail or media:content picture: the feed
- * image of last resort, http(s) only. */
-static void
-feed_image(struct state *st, const struct frame *fr)
-{
-	char *href = attr_get(st, "url", 0), *v;
-
-	if (href == NULL)
-		return;
-	v = url_resolve(base_of(st, fr), href);
-	free(href);
-	if (url_has_scheme(v, "http,https"))
-		store(st, 0, F_IMAGE, 1, v, 0);
-	else
-		free(v);
-}
-
-/* Is a media:content a picture?  medium="image", or an image/ type. */
-static int
-media_is_image(struct state *st, const char *type)
-{
-	char *medium = attr_get(st, "medium", 0);
-	int yes;
-
-	yes = medium != NULL ? ascii_casecmp(medium, "image") == 0 :
-	    type != NULL && strncasecmp(type, "image/", 6) == 0;
-	free(medium);
-	return yes;
-}
-
-/* Element-specific attributes: links with href, enclosures, images. */
-static void
-handle_attrs(struct state *st, struct frame *fr, int is_item,
-    int nb, const xmlChar **attrs)
-{
-	char *href, *rel, *type, *len, *v;
-
-	switch (fr->el) {
-	case E_LINK:
-		if ((href = attr_get(st, "href", 0)) == NULL) {
-			/* a link in its text: only when it is the alternate */
-			rel = attr_get(st, "rel", 0);
-			if (rel != NULL && ascii_casecmp(rel, "alternate") != 0)
-				st->cap.link_done = 1;
-			free(rel);
-			return;
-		}
-		st->cap.link_done = 1;
-		rel = attr_get(st, "rel", 0);
-		type = attr_get(st, "type", 0);
-		v = url_resolve(base_of(st, fr), href);
-		if (rel == NULL || ascii_casecmp(rel, "alternate") == 0) {
-			if (type == NULL || ascii_casecmp(type, "text/html") == 0 ||
-			    ascii_casecmp(type, "application/xhtml+xml") == 0 ||
-			    ascii_casecmp(type, "html") == 0 ||
-			    ascii_casecmp(type, "xhtml") == 0) {
-				store(st, is_item, F_LINK, 3, v, 0);
-				v = NULL;
-			}
-		} else if (ascii_casecmp(rel, "self") == 0 && !is_item &&
-		    st->self_url == NULL && url_has_scheme(v, "http,https")) {
-			st->self_url = v;
-			v = NULL;
-		} else if (ascii_casecmp(rel, "enclosure") == 0 && is_item &&
-		    st->item != NULL) {
-			len = attr_get(st, "length", 0);
-			article_add_enclosure(st->item, v, type,
-			    parse_length(len));
-			free(len);
-		}
-		free(v);
-		free(href);
-		free(rel);
-		free(type);
-		return;
-	case E_ENCLOSURE:
-	case E_MEDIA_CONTENT:
-		if (!is_item && fr->el == E_MEDIA_CONTENT) {
-			type = attr_get(st, "type", 0);
-			if (media_is_image(st, type))
-				feed_image(st, fr);
-			free(type);
-			return;
-		}
-		if (!is_item || st->item == NULL)
-			return;
-		if ((href = attr_get(st, "url", 0)) == NULL)
-			return;
-		type = attr_get(st, "type", 0);
-		len = attr_get(st, fr->el == E_ENCLOSURE ? "length" :
-		    "fileSize", 0);
-		v = url_resolve(base_of(st, fr), href);
-		if (fr->el == E_ENCLOSURE)
-			article_add_enclosure(st->item, v, type,
-			    parse_length(len));
-		else {
-			/* Media RSS: an enclosure unless the same URL is one */
-			size_t i;
-
-			for (i = 0; i < st->item->nenclosures; i++)
-				if (strcmp(st->item->enclosures[i].url, v) == 0)
-					break;
-			if (i == st->item->nenclosures)
-				article_add_enclosure(st->item, v, type,
-				    parse_length(len));
-			if (media_is_image(st, type))
-				item_image(st, fr, href);
-		}
-		free(v);
-		free(href);
-		free(type);
-		free(len);
-		return;
-	case E_MEDIA_THUMBNAIL:
-		if (!is_item)
-			feed_image(st, fr);
-		else if ((href = attr_get(st, "url", 0)) != NULL) {
-			item_image(st, fr, href);
-			free(href);
-		}
-		return;
-	case E_ITUNES_IMAGE:
-		if (is_item && st->item == NULL)
-			return;
-		if ((rel = attr_get(st, "rel", 0)) != NULL &&
-		    ascii_casecmp(rel, "image") != 0) {
-			free(rel);
-			return;	/* itunes:link of another kind */
-		}
-		free(rel);
-		if ((href = attr_get(st, "href", 0)) == NULL &&
-		    (href = attr_get(st, "url", 0)) == NULL)
-			return;
-		if (is_item)
-			item_image(st, fr, href);
-		else
-			store(st, 0, F_IMAGE, rules[fr->el].fprio,
-			    url_resolve(base_of(st, fr), href), 0);
-		free(href);
-		return;
-	case E_ITUNES_CATEGORY:
-		if (is_item && (v = attr_get(st, "text", 0)) != NULL) {
-			add_categories(st, v, 0);
-			free(v);
-		}
-		return;
-	case E_CATEGORY:
-	case E_MEDIA_CATEGORY:
-		if (is_item && (v = attr_get(st, "term", 0)) != NULL) {
-			add_categories(st, v, 0);
-			free(v);
-		}
-		return;
-	case E_GENERATOR_AGENT:
-		if (is_item)
-			return;
-		if ((v = attr_get(st, "resource", 0)) != NULL)
-			store(st, 0, F_GENERATOR, 2, v, 0);
-		return;
-	default:
-		return;
-	}
-}
-
-static void
-root_element(struct state *st, enum el el, const xmlChar *local,
+root_element(struct state *st, enum xml_el el, const xmlChar *local,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
     int nb, const xmlChar **attrs)
 {
@@ -2208,7 +420,7 @@ root_element(struct state *st, enum el el, const xmlChar *local,
 	    (const char *)local);
 	switch (el) {
 	case E_RSS:
-		ver = attr_get(st, "version", 0);
+		ver = parse_xml_attr_get(st, "version", 0);
 		if (ver != NULL && (strcmp(ver, "0.91") == 0 ||
 		    strcmp(ver, "0.92") == 0 || strcmp(ver, "0.93") == 0 ||
 		    strcmp(ver, "0.94") == 0 || strcmp(ver, "0.90") == 0))
@@ -2222,14 +434,14 @@ root_element(struct state *st, enum el el, const xmlChar *local,
 		for (i = 0; i < nb_namespaces; i++) {
 			const char *nu = (const char *)namespaces[i * 2 + 1];
 
-			if (nu != NULL && ascii_casecmp(nu,
+			if (nu != NULL && xml_casecmp(nu,
 			    "http://my.netscape.com/rdf/simple/0.9/") == 0)
 				st->format = ARTICLE_FMT_RSS09X;
 		}
 		break;
 	case E_FEED:
-		ver = attr_get(st, "version", 0);
-		if (ascii_casecmp(u, "http://www.w3.org/2005/Atom") == 0)
+		ver = parse_xml_attr_get(st, "version", 0);
+		if (xml_casecmp(u, "http://www.w3.org/2005/Atom") == 0)
 			st->format = ARTICLE_FMT_ATOM10;
 		else
 			st->format = ARTICLE_FMT_ATOM03;
@@ -2239,9 +451,9 @@ root_element(struct state *st, enum el el, const xmlChar *local,
 		st->format = ARTICLE_FMT_RSS20;
 		break;
 	default:
-		if (!st->in_page && ascii_casecmp((const char *)local,
+		if (!st->in_page && xml_casecmp((const char *)local,
 		    "html") == 0 && (*u == '\0' ||
-		    ascii_casecmp(u, "http://www.w3.org/1999/xhtml") == 0)) {
+		    xml_casecmp(u, "http://www.w3.org/1999/xhtml") == 0)) {
 			/* a page that may wrap a feed: look further */
 			st->in_page = 1;
 			st->root_seen = 0;
@@ -2263,22 +475,28 @@ root_element(struct state *st, enum el el, const xmlChar *local,
  * holds, an <rss> or a <feed> in no namespace included) stays no feed.
  */
 static int
-wrapped_feed(enum el el, const xmlChar *uri)
+wrapped_feed(enum xml_el el, const xmlChar *uri)
 {
 	const char *u = uri ? (const char *)uri : "";
 
 	return el == E_FEED &&
-	    (ascii_casecmp(u, "http://www.w3.org/2005/Atom") == 0 ||
-	    ascii_casecmp(u, "http://purl.org/atom/ns#") == 0);
+	    (xml_casecmp(u, "http://www.w3.org/2005/Atom") == 0 ||
+	    xml_casecmp(u, "http://purl.org/atom/ns#") == 0);
 }
 
+/*
+ * A start tag: a frame with its xml:base and xml:lang, its context from
+ * the parent's, its attribute-borne fields, and what it opens (an item,
+ * an author, a capture).  Long: the steps share the frame being built and
+ * run in the order feedparser takes them.
+ */
 static void
 start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
     int nb_attributes, const xmlChar **attrs)
 {
 	struct frame *fr, *parent;
-	enum el el;
+	enum xml_el el;
 	enum ctx pctx;
 	char *v;
 	int is_item, i;
@@ -2289,7 +507,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 			    xmlSAX2GetLineNumber(st->ctxt));
 		return;
 	}
-	el = lookup_el(st, local, prefix, uri);
+	el = xml_names_lookup(&st->names, local, prefix, uri);
 	if (!st->root_seen) {
 		if (st->in_page && !wrapped_feed(el, uri))
 			return;		/* the page around a feed */
@@ -2307,12 +525,12 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 	fr->local = local;
 	fr->base = parent ? parent->base : st->o->base_url;
 	fr->lang = parent ? parent->lang : NULL;
-	if ((v = attr_get(st, "base", 1)) != NULL) {
-		fr->own_base = url_resolve(base_of(st, fr), v);
+	if ((v = parse_xml_attr_get(st, "base", 1)) != NULL) {
+		fr->own_base = url_resolve(parse_xml_base(st, fr), v);
 		fr->base = fr->own_base;
 		free(v);
 	}
-	if ((v = attr_get(st, "lang", 1)) != NULL) {
+	if ((v = parse_xml_attr_get(st, "lang", 1)) != NULL) {
 		if (*v == '\0') {
 			fr->lang = NULL;
 			free(v);
@@ -2326,7 +544,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 			fr->lang = v;
 		}
 		if (parent == NULL && fr->lang != NULL)
-			store(st, 0, F_LANGUAGE, 1, xstrdup(fr->lang), 0);
+			parse_xml_store(st, 0, F_LANGUAGE, 1, xstrdup(fr->lang), 0);
 	}
 
 	/* inside a field being collected: markup or plain text only */
@@ -2355,10 +573,10 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		if ((pctx == C_FEED || pctx == C_FEED_DEEP) &&
 		    st->item == NULL) {
 			fr->ctx = C_ITEM;
-			item_begin(st);
-			v = attr_get(st, "about", 0);
+			parse_xml_item_begin(st);
+			v = parse_xml_attr_get(st, "about", 0);
 			if (v != NULL)
-				store(st, 1, F_GUID, 2, v, 0);
+				parse_xml_store(st, 1, F_GUID, 2, v, 0);
 		} else
 			fr->ctx = C_IGNORE;
 		return;
@@ -2415,11 +633,11 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		break;
 	}
 
-	handle_attrs(st, fr, is_item, nb_attributes, attrs);
+	parse_xml_handle_attrs(st, fr, is_item, nb_attributes, attrs);
 	switch (el) {
 	case E_AUTHOR: case E_MANAGINGEDITOR: case E_WEBMASTER:
 	case E_DC_CREATOR: case E_ITUNES_AUTHOR: {
-		const struct rule *r = rule_of(el);
+		const struct rule *r = parse_xml_rule(el);
 		int prio = is_item ? r->iprio : r->fprio;
 
 		if (prio == 0)
@@ -2439,7 +657,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		/* a category's text counts when it has no term attribute */
 		if (!is_item)
 			return;
-		v = el != E_ITUNES_KEYWORDS ? attr_get(st, "term", 0) :
+		v = el != E_ITUNES_KEYWORDS ? parse_xml_attr_get(st, "term", 0) :
 		    NULL;
 		if (v == NULL)
 			begin_capture(st, F_NONE, 0, 1, T_TEXT);
@@ -2455,7 +673,7 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		break;
 	}
 	{
-		const struct rule *r = rule_of(el);
+		const struct rule *r = parse_xml_rule(el);
 		enum fld f;
 		int prio, b64 = 0;
 		enum ctype type;
@@ -2482,20 +700,20 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		}
 		type = r->type;
 		if (el_is_content(el)) {
-			v = attr_get(st, "type", 0);
+			v = parse_xml_attr_get(st, "type", 0);
 			type = map_type(v, r->type, &b64);
 			free(v);
-			v = attr_get(st, "mode", 0);
-			if (v != NULL && ascii_casecmp(v, "base64") == 0)
+			v = parse_xml_attr_get(st, "mode", 0);
+			if (v != NULL && xml_casecmp(v, "base64") == 0)
 				b64 = 1;
 			free(v);
 		}
 		begin_capture(st, f, prio, is_item, type);
 		st->cap.base64 = b64;
 		if (el == E_GUID) {
-			v = attr_get(st, "isPermaLink", 0);
+			v = parse_xml_attr_get(st, "isPermaLink", 0);
 			st->cap.permalink = v == NULL ||
-			    ascii_casecmp(v, "true") == 0;
+			    xml_casecmp(v, "true") == 0;
 			free(v);
 		}
 	}
@@ -2519,7 +737,7 @@ sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		    namespaces, nb_attributes, attrs);
 		attrs_clear(st);
 	}
-	entq_clear(st);
+	xml_entities_drop_queued(&st->ent);
 }
 
 static void
@@ -2539,13 +757,13 @@ author_end(struct state *st)
 	else if (au->email.len)
 		v = xstrdup(buf_str(&au->email));
 	else {
-		trim_buf(buf_str(&au->text), au->text.len, &t, &n);
+		xml_value_trim(buf_str(&au->text), au->text.len, &t, &n);
 		if (n)
 			v = xstrndup(t, n);
 	}
 	if (v != NULL) {
-		v = fix_text(v);
-		store(st, au->is_item, F_AUTHOR, au->prio, v, 0);
+		v = normalize_text(v);
+		parse_xml_store(st, au->is_item, F_AUTHOR, au->prio, v, 0);
 	}
 }
 
@@ -2561,7 +779,7 @@ end_frame(struct state *st, int i)
 			serialize_end(st, fr, i);
 	} else if (fr->capture) {
 		if (st->cap.depth == i) {
-			finish_capture(st);
+			parse_xml_finish_capture(st);
 			st->cap.depth = -1;
 		}
 	} else if (fr->ctx == C_AUTHOR && st->in_author &&
@@ -2569,7 +787,7 @@ end_frame(struct state *st, int i)
 		author_end(st);
 	else if (fr->ctx == C_ITEM && fr->el == E_ITEM && st->item != NULL &&
 	    st->item_depth == i)
-		item_end(st);
+		parse_xml_item_end(st);
 	fr->closed = 1;
 }
 
@@ -2630,16 +848,14 @@ sax_characters(void *ctx, const xmlChar *ch, int len)
 	struct capture *c = &st->cap;
 
 	st->ctxt->wellFormed = 1;	/* see sax_start */
-	if (len == 1 && ch[0] == ENT_MARK) {
+	if (len == 1 && ch[0] == XML_ENT_MARK) {
 		/* an entity reference: its text is waiting in the queue (the
 		 * recursion ends: queued text is never the mark alone) */
 		char *t;
 
-		if (st->nentq == 0)
+		if ((t = xml_entities_take_last(&st->ent)) == NULL)
 			return;
-		t = st->entq[--st->nentq];
-		entq_clear(st);
-		if (*t != ENT_MARK)
+		if (*t != XML_ENT_MARK)
 			sax_characters(ctx, (const xmlChar *)t, (int)strlen(t));
 		free(t);
 		return;
@@ -2679,17 +895,15 @@ sax_characters(void *ctx, const xmlChar *ch, int len)
 		buf_append(&st->auth.text, ch, (size_t)len);
 }
 
-/*
- * CDATA when libxml2 was given stand-ins (cdata_scan): each section's
- * first block starts with the stand-in's 'x' and gets the real content,
- * the rest of a stand-in is its newlines, dropped.  An empty section is
- * fed as it is: its (empty) block passes through.
- */
+/* CDATA when libxml2 was given stand-ins (xml_cdata.h): the block that
+ * starts with the stand-in's 'x' gets the real content, the rest of a
+ * stand-in is its newlines, dropped; an empty section's (empty) block
+ * passes through. */
 static void
 sax_cdata(void *ctx, const xmlChar *ch, int len)
 {
 	struct state *st = ctx;
-	const struct span *sp;
+	const struct xml_cdata_span *sp;
 
 	if (len > 0 && ch[0] == 'x' && st->cdata_next < st->ncdata) {
 		sp = &st->cdata[st->cdata_next++];
@@ -2702,303 +916,96 @@ sax_cdata(void *ctx, const xmlChar *ch, int len)
 
 /* ------------------------------------------------------- driver */
 
+/* After the last chunk: ends what a truncated document left open, and
+ * returns what parse_xml returns, with the feed's bozo verdict set. */
 static int
-name_start(unsigned char c)
+document_end(struct state *st, char *ebuf, size_t n)
 {
-	return isalpha(c) || c == '_' || c == ':' || c >= 0x80;
-}
+	int rc = ERR_OK, i;
 
-static int
-name_char(unsigned char c)
-{
-	return name_start(c) || isdigit(c) || c == '.' || c == '-';
-}
-
-/* The first '&' or '<' at or after s (end if none), eight bytes at a
- * time: this pass runs over every document. */
-static const char *
-skip_plain(const char *s, const char *end)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-
-	while (end - s >= 8) {
-		uint64_t v, a, l;
-
-		memcpy(&v, s, 8);
-		a = v ^ (ones * '&');
-		l = v ^ (ones * '<');
-		if ((((a - ones) & ~a) | ((l - ones) & ~l)) & highs)
-			break;
-		s += 8;
-	}
-	while (s < end && *s != '&' && *s != '<')
-		s++;
-	return s;
-}
-
-/* Length of a well-formed reference at p ("&amp;", "&#38;", "&#x26;"),
- * 0 if there is none; *upper_x is set for "&#X26;", which feeds use and
- * XML does not allow. */
-static size_t
-ref_len(const char *p, const char *end, int *upper_x)
-{
-	const char *q = p + 1;
-
-	*upper_x = 0;
-	if (q < end && *q == '#') {
-		q++;
-		if (q < end && (*q == 'x' || *q == 'X')) {
-			*upper_x = *q == 'X';
-			q++;
-			while (q < end && isxdigit((unsigned char)*q))
-				q++;
-			if (q == p + 3)
-				return 0;
-		} else {
-			while (q < end && isdigit((unsigned char)*q))
-				q++;
-			if (q == p + 2)
-				return 0;
+	if (st->cbrc != 0)
+		rc = st->cbrc;
+	else if (st->not_feed || (st->in_page && !st->root_seen))
+		rc = err_set(ebuf, n, ERR_PARSE, "not a feed: root element <%s>",
+		    st->root_name);
+	else if (!st->root_seen)
+		rc = err_set(ebuf, n, ERR_PARSE, "not XML: %s%s line %d",
+		    st->first_error ? st->first_error : "no root element",
+		    st->first_error ? "," : "",
+		    st->first_error ? st->first_error_line : 1);
+	else {
+		/* a truncated document: end what is open, keeping the text
+		 * collected so far and handing over the last item */
+		for (i = st->depth - 1; i >= 0 && st->cbrc == 0; i--)
+			if (!st->frames[i].closed)
+				end_frame(st, i);
+		if (st->pipe != NULL && (rc = parse_pipe_drain(st->pipe)) != 0 &&
+		    st->cbrc == 0)
+			st->cbrc = rc;
+		rc = ERR_OK;
+		if (st->cbrc != 0)
+			rc = st->cbrc;
+		/* not ctxt->wellFormed: it also counts errors we forgive */
+		if (!st->ctxt->nsWellFormed || st->first_error != NULL) {
+			if (st->first_error != NULL) {
+				free(st->bozo_message);
+				st->bozo_message = xasprintf("line %d: %s",
+				    st->first_error_line, st->first_error);
+			} else if (st->bozo_message == NULL)
+				st->bozo_message = xstrdup(
+				    "the document is not well-formed XML");
+			st->bozo = 1;
 		}
-	} else {
-		if (q >= end || !name_start((unsigned char)*q))
-			return 0;
-		while (q < end && q - p < 80 && name_char((unsigned char)*q))
-			q++;
-	}
-	return q < end && *q == ';' ? (size_t)(q - p + 1) : 0;
-}
-
-/* memmem for the short terminators below: glibc's memmem was 4% of a
- * parse (a CDATA section per item); memchr for the first byte is not. */
-static const char *
-find_close(const char *s, const char *end, const char *close)
-{
-	size_t k = strlen(close);
-
-	while (end - s >= (ptrdiff_t)k) {
-		s = memchr(s, close[0], (size_t)(end - s) - k + 1);
-		if (s == NULL)
-			return NULL;
-		if (memcmp(s, close, k) == 0)
-			return s;
-		s++;
-	}
-	return NULL;
-}
-
-/*
- * Feeds often carry a bare "&" (in a query string most of all), which
- * libxml2 drops together with the text after it.  Like feedparser's
- * loose parser we take it literally: such ampersands become "&amp;" (and
- * "&#X" becomes "&#x"), outside comments, CDATA and processing
- * instructions.  Returns the number of fixes; out is only filled (a copy
- * of the whole document) when there is one.
- */
-static size_t
-fix_ampersands(const char *p, size_t len, struct buf *out,
-    size_t *first_off)
-{
-	const char *s = p, *end = p + len, *done = p;
-	size_t fixes = 0;
-
-	while (s < end) {
-		const char *close;
-		size_t n;
-		int upper_x;
-
-		s = skip_plain(s, end);
-		if (s >= end)
-			break;
-		if (*s == '<') {
-			close = NULL;
-			if (end - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0)
-				close = "]]>";
-			else if (end - s >= 4 && memcmp(s, "<!--", 4) == 0)
-				close = "-->";
-			else if (end - s >= 2 && s[1] == '?')
-				close = "?>";
-			if (close == NULL) {
-				s++;
-				continue;
-			}
-			s = find_close(s + 2, end, close);
-			if (s == NULL)
-				break;
-			s += strlen(close);
-			continue;
+		if (st->in_page) {
+			/* the reason that matters most, whatever else the
+			 * page held (HTML entities, say) */
+			free(st->bozo_message);
+			st->bozo_message = xstrdup("an Atom feed inside <html>,"
+			    " not a feed document");
+			st->bozo = 1;
 		}
-		n = ref_len(s, end, &upper_x);
-		if (n > 0 && !upper_x) {
-			s += n;
-			continue;
-		}
-		if (n == 0)
-			upper_x = 0;	/* "&#X" with nothing after it is a bare & */
-		if (fixes++ == 0)
-			*first_off = (size_t)(s - p);
-		buf_append(out, done, (size_t)(s - done));
-		if (upper_x) {
-			buf_puts(out, "&#x");
-			done = s + 3;
-			s += n;
-		} else {
-			buf_puts(out, "&amp;");
-			done = ++s;
+		parse_xml_feed_finish(st);
+		if (st->bozo && !st->feed->bozo) {
+			st->feed->bozo = 1;
+			free(st->feed->bozo_message);
+			st->feed->bozo_message = st->bozo_message;
+			st->bozo_message = NULL;
 		}
 	}
-	if (fixes > 0)
-		buf_append(out, done, (size_t)(end - done));
-	return fixes;
+	return rc;
 }
 
-/*
- * libxml2's push parser spends most of its time on CDATA content (58 of
- * 85 ms on a 53 MB feed whose items carry their HTML in CDATA): it looks
- * for "]]>", checks the UTF-8 and counts lines a byte at a time.  The
- * content needs none of it (encoding.c made it valid, we look for the
- * end here at memchr speed), so libxml2 can be given "x" and as many
- * newlines (its line numbers stay right) in its place, and sax_cdata
- * hands over the real content.  That takes a document this scan reads
- * exactly as libxml2 does, so anything less plain keeps the old way:
- * returns 0 for a DOCTYPE, a comment, processing instruction, CDATA
- * section or tag left open, a '<' inside a tag (a broken attribute
- * value), or U+FFFE or U+FFFF in CDATA (libxml2 stops there).
- */
-static int
-cdata_scan(const char *s, size_t len, struct span **out, size_t *nout)
-{
-	const char *end = s + len, *close, *q;
-	struct span *v = NULL;
-	size_t n = 0, cap = 0;
-	char quote;
-
-	while (s < end && (s = memchr(s, '<', (size_t)(end - s))) != NULL) {
-		if (end - s >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
-			if ((close = find_close(s + 9, end, "]]>")) == NULL)
-				goto no;
-			for (q = s + 9; q < close && (q = memchr(q, 0xef,
-			    (size_t)(close - q))) != NULL; q++)
-				if (close - q >= 3 &&
-				    (unsigned char)q[1] == 0xbf &&
-				    ((unsigned char)q[2] == 0xbe ||
-				    (unsigned char)q[2] == 0xbf))
-					goto no;
-			if (close > s + 9) {
-				if (n == cap) {
-					cap = cap ? cap * 2 : 256;
-					v = xreallocarray(v, cap, sizeof(*v));
-				}
-				v[n].p = s + 9;
-				v[n].len = (size_t)(close - (s + 9));
-				n++;
-			}
-			s = close + 3;
-		} else if (end - s >= 4 && memcmp(s, "<!--", 4) == 0) {
-			if ((close = find_close(s + 4, end, "-->")) == NULL)
-				goto no;
-			s = close + 3;
-		} else if (end - s >= 2 && s[1] == '?') {
-			if ((close = find_close(s + 2, end, "?>")) == NULL)
-				goto no;
-			s = close + 2;
-		} else if (end - s >= 2 && s[1] == '!')
-			goto no;
-		else {
-			for (q = s + 1, quote = 0; q < end; q++) {
-				if (*q == '<')
-					goto no;
-				if (quote) {
-					if (*q == quote)
-						quote = 0;
-				} else if (*q == '"' || *q == '\'')
-					quote = *q;
-				else if (*q == '>')
-					break;
-			}
-			if (q >= end)
-				goto no;
-			s = q + 1;
-		}
-	}
-	*out = v;
-	*nout = n;
-	return 1;
-no:
-	free(v);
-	return 0;
-}
-
-/* Hands libxml2 n bytes through the slice buffer; -1 once it stopped. */
-static int
-feed(struct state *st, struct buf *slice, const char *p, size_t n)
-{
-	size_t k;
-
-	while (n > 0) {
-		k = PUSH_SLICE - slice->len;
-		if (k > n)
-			k = n;
-		buf_append(slice, p, k);
-		p += k;
-		n -= k;
-		if (slice->len == PUSH_SLICE) {
-			xmlParseChunk(st->ctxt, slice->data, (int)slice->len, 0);
-			buf_reset(slice);
-			if (st->ctxt->instate == XML_PARSER_EOF)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* The document with a stand-in for each CDATA section's content. */
 static void
-feed_standins(struct state *st, const char *utf8, size_t len)
+state_free(struct state *st)
 {
-	static const char nl[] = "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
-	    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
-	    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n";
-	struct buf slice = { 0 };
-	const char *pos = utf8, *q, *e;
-	size_t i, lines, k;
+	int i;
 
-	buf_reserve(&slice, PUSH_SLICE);
-	for (i = 0; i < st->ncdata; i++) {
-		if (feed(st, &slice, pos, (size_t)(st->cdata[i].p - pos)) < 0 ||
-		    feed(st, &slice, "x", 1) < 0)
-			goto done;
-		e = st->cdata[i].p + st->cdata[i].len;
-		for (lines = 0, q = st->cdata[i].p; q < e &&
-		    (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
-			lines++;
-		for (; lines > 0; lines -= k) {
-			k = lines < sizeof(nl) - 1 ? lines : sizeof(nl) - 1;
-			if (feed(st, &slice, nl, k) < 0)
-				goto done;
-		}
-		pos = e;
+	free(st->self_url);
+	for (i = 0; i < st->depth; i++) {
+		free(st->frames[i].own_base);
+		free(st->frames[i].own_lang);
 	}
-	if (feed(st, &slice, pos, (size_t)(utf8 + len - pos)) < 0)
-		goto done;
-	if (slice.len > 0)
-		xmlParseChunk(st->ctxt, slice.data, (int)slice.len, 0);
-done:
-	buf_free(&slice);
+	parse_pipe_end(st->pipe);
+	free(st->cdata);
+	article_free(st->item);
+	parse_xml_pending_set(&st->pend_content, R_DONE, NULL);
+	parse_xml_pending_set(&st->pend_summary, R_DONE, NULL);
+	buf_free(&st->cap.text);
+	buf_free(&st->auth.text);
+	buf_free(&st->auth.name);
+	buf_free(&st->auth.email);
+	xml_entities_clear(&st->ent);
+	free(st->bozo_message);
+	free(st->first_error);
+	free(st->pending_close);
+	/* libxml2 builds a stand-in document to keep DTD declarations "for
+	 * expat compatibility" even in SAX mode; it is ours to free */
+	if (st->ctxt->myDoc != NULL)
+		xmlFreeDoc(st->ctxt->myDoc);
+	xmlFreeParserCtxt(st->ctxt);
+	free(st);
 }
 
-static int
-line_of(const char *p, size_t off)
-{
-	int line = 1;
-	size_t i;
-
-	for (i = 0; i < off; i++)
-		if (p[i] == '\n')
-			line++;
-	return line;
-}
 
 int
 parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
@@ -3016,7 +1023,7 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	 * installs the same loader twice. */
 	if (!loader_set) {
 		xmlInitParser();
-		xmlSetExternalEntityLoader(refuse_entity_loader);
+		xmlSetExternalEntityLoader(xml_entities_loader);
 		loader_set = 1;
 	}
 	if (len > (size_t)INT32_MAX)
@@ -3050,11 +1057,11 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	st->auth.text.max = FIELD_MAX;
 	st->auth.name.max = FIELD_MAX;
 	st->auth.email.max = FIELD_MAX;
-	st->decl_budget = DECL_BUDGET;
+	xml_entities_init(&st->ent);
 
-	if ((fixes = fix_ampersands(utf8, len, &fixed, &off)) > 0) {
+	if ((fixes = xml_entities_repair_amps(utf8, len, &fixed, &off)) > 0) {
 		set_bozo(st, "%s", "'&' that starts no reference",
-		    line_of(utf8, off));
+		    xml_scan_line(utf8, off));
 		utf8 = fixed.data;
 		len = fixed.len;
 	}
@@ -3074,115 +1081,28 @@ parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
 	 * on text nodes and depth, which we enforce ourselves (FIELD_MAX,
 	 * MAX_DEPTH); nothing it guards is expanded here anyway.  Never
 	 * NOENT, DTDLOAD or DTDATTR.  With stand-ins for CDATA content
-	 * (cdata_scan) NOCDATA is off, so that sax_cdata tells their blocks
+	 * (xml_cdata.h) NOCDATA is off, so that sax_cdata tells their blocks
 	 * from text.
 	 */
 	if (len >= CDATA_MIN &&
-	    !cdata_scan(utf8, len, &st->cdata, &st->ncdata))
+	    !xml_cdata_scan(utf8, len, &st->cdata, &st->ncdata))
 		st->ncdata = 0;
 	xmlCtxtUseOptions(st->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
 	    (st->ncdata > 0 ? 0 : XML_PARSE_NOCDATA) | XML_PARSE_IGNORE_ENC |
 	    XML_PARSE_HUGE);
 	if (o != NULL && (o->pipeline == PARSE_PIPE_ALWAYS ||
 	    (o->pipeline == PARSE_PIPE_AUTO && len >= PARSE_PIPE_MIN)))
-		st->pipe = pipe_start(cb, ctx);
-	if (st->ncdata > 0)
-		feed_standins(st, utf8, len);
-	else
-		for (off = 0; off < len; off += PUSH_SLICE) {
-			size_t k = len - off < PUSH_SLICE ? len - off :
-			    PUSH_SLICE;
-
-			xmlParseChunk(st->ctxt, utf8 + off, (int)k, 0);
-			if (st->ctxt->instate == XML_PARSER_EOF)
-				break;
-		}
+		st->pipe = parse_pipe_start(parse_xml_pipe_run,
+		    parse_xml_pipe_drop, st);
+	xml_cdata_push(st->ctxt, utf8, len, st->cdata, st->ncdata);
 	if (st->ctxt->instate != XML_PARSER_EOF)
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
 	buf_free(&fixed);
 	/* the callback's verdict on every item so far decides what follows */
-	if (st->pipe != NULL && (rc = pipe_drain(st->pipe)) != 0 &&
+	if (st->pipe != NULL && (rc = parse_pipe_drain(st->pipe)) != 0 &&
 	    st->cbrc == 0)
 		st->cbrc = rc;
-	rc = ERR_OK;
-
-	if (st->cbrc != 0)
-		rc = st->cbrc;
-	else if (st->not_feed || (st->in_page && !st->root_seen))
-		rc = err_set(ebuf, n, ERR_PARSE, "not a feed: root element <%s>",
-		    st->root_name);
-	else if (!st->root_seen)
-		rc = err_set(ebuf, n, ERR_PARSE, "not XML: %s%s line %d",
-		    st->first_error ? st->first_error : "no root element",
-		    st->first_error ? "," : "",
-		    st->first_error ? st->first_error_line : 1);
-	else {
-		/* a truncated document: end what is open, keeping the text
-		 * collected so far and handing over the last item */
-		for (i = st->depth - 1; i >= 0 && st->cbrc == 0; i--)
-			if (!st->frames[i].closed)
-				end_frame(st, i);
-		if (st->pipe != NULL && (rc = pipe_drain(st->pipe)) != 0 &&
-		    st->cbrc == 0)
-			st->cbrc = rc;
-		rc = ERR_OK;
-		if (st->cbrc != 0)
-			rc = st->cbrc;
-		/* not ctxt->wellFormed: it also counts errors we forgive */
-		if (!st->ctxt->nsWellFormed || st->first_error != NULL) {
-			if (st->first_error != NULL) {
-				free(st->bozo_message);
-				st->bozo_message = xasprintf("line %d: %s",
-				    st->first_error_line, st->first_error);
-			} else if (st->bozo_message == NULL)
-				st->bozo_message = xstrdup(
-				    "the document is not well-formed XML");
-			st->bozo = 1;
-		}
-		if (st->in_page) {
-			/* the reason that matters most, whatever else the
-			 * page held (HTML entities, say) */
-			free(st->bozo_message);
-			st->bozo_message = xstrdup("an Atom feed inside <html>,"
-			    " not a feed document");
-			st->bozo = 1;
-		}
-		feed_finish(st);
-		if (st->bozo && !feed->bozo) {
-			feed->bozo = 1;
-			free(feed->bozo_message);
-			feed->bozo_message = st->bozo_message;
-			st->bozo_message = NULL;
-		}
-	}
-
-	free(st->self_url);
-	for (i = 0; i < st->depth; i++) {
-		free(st->frames[i].own_base);
-		free(st->frames[i].own_lang);
-	}
-	pipe_end(st->pipe);
-	free(st->cdata);
-	article_free(st->item);
-	pending_set(&st->pend_content, R_DONE, NULL);
-	pending_set(&st->pend_summary, R_DONE, NULL);
-	buf_free(&st->cap.text);
-	buf_free(&st->auth.text);
-	buf_free(&st->auth.name);
-	buf_free(&st->auth.email);
-	entq_clear(st);
-	for (i = 0; i < st->ndecl; i++) {
-		free(st->decl[i].name);
-		free(st->decl[i].text);
-	}
-	free(st->bozo_message);
-	free(st->first_error);
-	free(st->pending_close);
-	/* libxml2 builds a stand-in document to keep DTD declarations "for
-	 * expat compatibility" even in SAX mode; it is ours to free */
-	if (st->ctxt->myDoc != NULL)
-		xmlFreeDoc(st->ctxt->myDoc);
-	xmlFreeParserCtxt(st->ctxt);
-	free(st);
+	rc = document_end(st, ebuf, n);
+	state_free(st);
 	return rc;
 }
