@@ -34,7 +34,12 @@ else
 	    opt/td/lib/systemd/system/tidings.service \
 	    opt/td/lib/sysusers.d/tidings.conf \
 	    opt/td/lib/tmpfiles.d/tidings.conf \
+	    opt/td/share/man/man1/tidings.1 \
+	    opt/td/share/man/man5/tidings.conf.5 \
 	    opt/td/share/man/man5/tidings-db.5 \
+	    opt/td/lib/systemd/system/tidings-run.service \
+	    opt/td/lib/systemd/system/tidings-run.timer \
+	    opt/td/share/doc/tidings/examples/export-dirs.conf \
 	    opt/td/share/tidings/examples/ukrainian-news.rss \
 	    opt/td/share/doc/tidings/README; do
 		grep -qx "$f" "$out/list" || bad "make install: no $f"
@@ -47,6 +52,8 @@ else
 	grep -qx 'ExecStart=/opt/td/bin/tidings daemon' \
 	    "$d/opt/td/lib/systemd/system/tidings.service" ||
 		bad "tidings.service: ExecStart is not /opt/td/bin/tidings daemon"
+	grep -q '^\.Pa /etc/opt/td/tidings/tidings.conf$' "$d/opt/td/share/man/man1/tidings.1" ||
+		bad "tidings.1 does not name /etc/opt/td/tidings/tidings.conf"
 	grep -q '^u tidings .*/var/opt/td/lib/tidings$' "$d/opt/td/lib/sysusers.d/tidings.conf" ||
 		bad "sysusers.d: the user's home is not /var/opt/td/lib/tidings"
 	grep -q '^d /var/opt/td/lib/tidings 0750 tidings tidings' "$d/opt/td/lib/tmpfiles.d/tidings.conf" ||
@@ -100,7 +107,7 @@ if [ -z "$prog" ]; then
 else
 	"$d/$prog" --version >/dev/null || bad "the installed $prog does not run"
 fi
-for f in tidings.service tidings-db.5; do
+for f in tidings.service tidings-run.timer tidings.1 tidings.conf.5 tidings-db.5; do
 	files "$d" | grep -q "/$f\$" || bad "make install: no $f"
 done
 mk -C "$builddir" uninstall DESTDIR="$d" >"$out/uninstall2.log" 2>&1 ||
