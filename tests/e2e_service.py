@@ -178,6 +178,7 @@ def configure(d, feeds):
     os.makedirs(os.path.join(d, "out"))
     write(os.path.join(d, "tidings.conf"),
           "[daemon]\ndb = state.db\nlog_level = info\n"
+          "metrics_file = metrics.prom\n"
           "[fetch]\nhost_rate = 0\nstartup_spread = 0\n"
           "[export files]\ndir = out\nformat = text\n"
           "[export cmd]\nformat = exec\ncommand = \"cat >> %s\"\n"
@@ -242,6 +243,12 @@ else:
     while time.time() < end and not os.path.exists(out):
         time.sleep(0.1)
     check(os.path.exists(out), "the traced daemon ran the export command")
+    end = time.time() + 30
+    while time.time() < end and not os.path.exists(
+            os.path.join(d_dir, "metrics.prom")):
+        time.sleep(0.1)
+    check(os.path.exists(os.path.join(d_dir, "metrics.prom")),
+          "the traced daemon wrote its metrics file")
     check(wait_msg("WATCHDOG=1"), "the traced daemon feeds the watchdog")
     os.kill(daemon_pid, signal.SIGHUP)
     check(wait_msg("RELOADING=1") and wait_msg("READY=1"),
