@@ -497,6 +497,21 @@ fetch_conf_differs(const struct conf *a, const struct conf *b)
 	    (a->user_agent != NULL && strcmp(a->user_agent, b->user_agent));
 }
 
+/* An empty feed list (or one whose feeds are all disabled) is no error,
+ * but a fresh installation says where its feeds go. */
+static void
+say_if_idle(const struct dstate *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->feeds[i].fc->enabled)
+			return;
+	log_notice("nothing to poll, add feeds in %s (see tidings.conf(5)) "
+	    "and reload", s->opts->feeds != NULL ? s->opts->feeds :
+	    s->conf.feeds_glob);
+}
+
 static void
 reload(struct dstate *s)
 {
@@ -548,6 +563,7 @@ reload(struct dstate *s)
 	/* The old outbox read the old list; now only orphans may. */
 	dlist_release(old);
 	log_notice("reloaded: %zu feed(s)", s->n);
+	say_if_idle(s);
 	notify("READY=1");
 }
 
@@ -737,6 +753,7 @@ daemon_run(const struct daemon_opts *o)
 	log_notice("started: %zu feed(s)", s.n);
 	s.started = time(NULL);
 	write_metrics(&s);
+	say_if_idle(&s);
 	notify("READY=1");
 	while (!got_term) {
 		if (got_hup) {
