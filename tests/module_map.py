@@ -34,6 +34,7 @@ LAYERS = [
     (7, ["ingest", "fetch", "curl_lazy", "outbox", "opml", "backlog"]),
     (8, ["feedlist", "scheduler", "export"]),
     (9, ["parse", "dedup", "conf"]),
+    (9.5, ["xml"]),
     (10, ["normalize", "store"]),
 ]
 FORBIDDEN = [
@@ -125,14 +126,14 @@ def main():
             if family(m) == family(h):
                 continue
             if rm is None and rh is not None:
-                bad.append("utility %s includes %s.h (layer %d)" % (m, h, rh))
+                bad.append("utility %s includes %s.h (layer %g)" % (m, h, rh))
             elif rm is not None and rh is not None and rh <= rm:
-                bad.append("%s (layer %d) includes %s.h (layer %d): "
+                bad.append("%s (layer %g) includes %s.h (layer %g): "
                            "upwards or sideways" % (m, rm, h, rh))
     if "--print" in sys.argv:
         for r, fams in LAYERS:
             mods = sorted(m for m in deps if rank(m) == r)
-            print("%d: %s" % (r, " ".join(mods)))
+            print("%g: %s" % (r, " ".join(mods)))
         print("utilities: %s" % " ".join(sorted(m for m in deps
                                                  if rank(m) is None)))
     for b in bad:
