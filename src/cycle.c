@@ -171,10 +171,24 @@ label(const struct feedlist_feed *fc, const struct store_feed *sf)
 	return fc->name != NULL ? fc->name : sf->url;
 }
 
+void
+cycle_request(const struct store_feed *sf, const struct feedlist_feed *fc,
+    const char *userpwd, void *ctx, struct fetch_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->url = sf->url;
+	req->etag = sf->etag;
+	req->last_modified = sf->last_modified;
+	req->user_agent = fc->user_agent;
+	req->userpwd = userpwd;
+	req->ctx = ctx;
+}
+
 int
 cycle_apply(struct store *st, const struct conf *c,
     const struct feedlist_feed *fc, int64_t id, const struct fetch_result *r,
-    time_t now, struct cycle_outcome *out, char *ebuf, size_t n)
+    time_t now, struct store_feed *state, struct cycle_outcome *out,
+    char *ebuf, size_t n)
 {
 	struct store_feed sf;
 	struct ingest_opts io;
@@ -317,12 +331,17 @@ cycle_apply(struct store *st, const struct conf *c,
 			    "feed list still names the old URL)",
 			    label(fc, &sf), sf.url, sf.moved_to);
 			out->moved = 1;
+			set_str(&sf.url, sf.moved_to);
 			set_str(&sf.moved_to, NULL);
 			sf.moved_count = 0;
 			rc = store_feed_put_state(st, &sf, ebuf, n);
 		}
 	}
-	store_feed_clear(&sf);
+	if (state != NULL) {
+		store_feed_clear(state);
+		*state = sf;
+	} else
+		store_feed_clear(&sf);
 	if (rc != ERR_OK && !out->failed) {
 		out->failed = 1;
 		out->eclass = "store";
