@@ -11,8 +11,8 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "dedup.h"
 #include "err.h"
+#include "feedlist.h"
 #include "ingest.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -70,7 +70,8 @@ cmd_ingest(int argc, char **argv)
 			feed_name = optarg;
 			break;
 		case 'i':
-			if (dedup_identity_parse(optarg, &o.identity) != ERR_OK) {
+			if (feedlist_identity_parse(optarg,
+			    &o.identity) != ERR_OK) {
 				fprintf(stderr, "tidings: --identity: expected "
 				    "auto, guid, link or content, not %s\n",
 				    optarg);

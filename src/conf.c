@@ -77,15 +77,15 @@ conf_init(struct conf *c)
 		c->db_path = xstrdup(LOCALSTATEDIR "/lib/tidings/tidings.db");
 	c->feeds_glob = xstrdup(SYSCONFDIR "/tidings/feeds.d/*.conf");
 	c->log_level = LOG_LVL_NOTICE;
-	c->max_transfers = DEFAULT_MAX_TRANSFERS;
-	c->host_connections = DEFAULT_HOST_CONNECTIONS;
-	c->host_rate = DEFAULT_HOST_RATE;
-	c->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
-	c->timeout = DEFAULT_TIMEOUT;
-	c->low_speed_limit = DEFAULT_LOW_SPEED_LIMIT;
-	c->low_speed_time = DEFAULT_LOW_SPEED_TIME;
-	c->max_body = DEFAULT_MAX_BODY;
-	c->max_redirects = DEFAULT_MAX_REDIRECTS;
+	c->fetch.max_transfers = DEFAULT_MAX_TRANSFERS;
+	c->fetch.host_connections = DEFAULT_HOST_CONNECTIONS;
+	c->fetch.host_rate = DEFAULT_HOST_RATE;
+	c->fetch.connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+	c->fetch.timeout = DEFAULT_TIMEOUT;
+	c->fetch.low_speed_limit = DEFAULT_LOW_SPEED_LIMIT;
+	c->fetch.low_speed_time = DEFAULT_LOW_SPEED_TIME;
+	c->fetch.max_body = DEFAULT_MAX_BODY;
+	c->fetch.max_redirects = DEFAULT_MAX_REDIRECTS;
 	c->interval = DEFAULT_INTERVAL;
 	c->min_interval = DEFAULT_MIN_INTERVAL;
 	c->max_interval = DEFAULT_MAX_INTERVAL;
@@ -106,7 +106,7 @@ conf_free(struct conf *c)
 	free(c->db_path);
 	free(c->feeds_glob);
 	free(c->metrics_file);
-	free(c->user_agent);
+	free(c->fetch.user_agent);
 	for (i = 0; i < c->nexports; i++) {
 		struct conf_export *e = &c->exports[i];
 
@@ -387,16 +387,16 @@ static const struct key daemon_keys[] = {
 	{ NULL, 0, 0, 0 }
 };
 static const struct key fetch_keys[] = {
-	{ "max_transfers", V_INT, C(max_transfers), 1 },
-	{ "host_connections", V_INT, C(host_connections), 1 },
-	{ "host_rate", V_RATE, C(host_rate), 0 },
-	{ "connect_timeout", V_DUR, C(connect_timeout), 1 },
-	{ "timeout", V_DUR, C(timeout), 1 },
-	{ "low_speed_limit", V_INT, C(low_speed_limit), 0 },
-	{ "low_speed_time", V_DUR, C(low_speed_time), 1 },
-	{ "max_body", V_SIZE, C(max_body), 1 },
-	{ "max_redirects", V_INT, C(max_redirects), 0 },
-	{ "user_agent", V_STR, C(user_agent), 0 },
+	{ "max_transfers", V_INT, C(fetch.max_transfers), 1 },
+	{ "host_connections", V_INT, C(fetch.host_connections), 1 },
+	{ "host_rate", V_RATE, C(fetch.host_rate), 0 },
+	{ "connect_timeout", V_DUR, C(fetch.connect_timeout), 1 },
+	{ "timeout", V_DUR, C(fetch.timeout), 1 },
+	{ "low_speed_limit", V_INT, C(fetch.low_speed_limit), 0 },
+	{ "low_speed_time", V_DUR, C(fetch.low_speed_time), 1 },
+	{ "max_body", V_SIZE, C(fetch.max_body), 1 },
+	{ "max_redirects", V_INT, C(fetch.max_redirects), 0 },
+	{ "user_agent", V_STR, C(fetch.user_agent), 0 },
 	{ "interval", V_DUR, C(interval), 1 },
 	{ "min_interval", V_DUR, C(min_interval), 1 },
 	{ "max_interval", V_DUR, C(max_interval), 1 },

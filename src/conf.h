@@ -38,6 +38,8 @@
  */
 #include <stddef.h>
 
+#include "conf_settings.h"
+
 /* A list of "FILE:LINE: message" lines, shared with feedlist. */
 struct conf_diag {
 	char	**msgs;
@@ -97,16 +99,7 @@ struct conf {
 	char	*metrics_file;	/* Prometheus text, after each cycle; NULL */
 
 	/* [fetch]; times in seconds */
-	int	 max_transfers;		/* concurrent, all hosts */
-	int	 host_connections;	/* per host */
-	double	 host_rate;		/* requests/s per host; 0 = no limit */
-	int	 connect_timeout;
-	int	 timeout;		/* whole transfer */
-	int	 low_speed_limit;	/* bytes/s ... */
-	int	 low_speed_time;	/* ... for this long aborts */
-	size_t	 max_body;		/* after decompression */
-	int	 max_redirects;
-	char	*user_agent;		/* NULL = "tidings/VERSION (+URL)" */
+	struct fetch_opts fetch;	/* the fetcher's settings */
 	int	 interval;		/* default per feed */
 	int	 min_interval;
 	int	 max_interval;

@@ -17,22 +17,6 @@
 #include "xmalloc.h"
 
 void
-cycle_fetch_opts(const struct conf *c, struct fetch_opts *o)
-{
-	fetch_opts_init(o);
-	o->max_transfers = c->max_transfers;
-	o->host_connections = c->host_connections;
-	o->host_rate = c->host_rate;
-	o->connect_timeout = c->connect_timeout;
-	o->timeout = c->timeout;
-	o->low_speed_limit = c->low_speed_limit;
-	o->low_speed_time = c->low_speed_time;
-	o->max_body = c->max_body;
-	o->max_redirects = c->max_redirects;
-	o->user_agent = c->user_agent;
-}
-
-void
 cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
     struct sched_limits *l)
 {
@@ -146,18 +130,6 @@ cycle_auth(const struct feedlist_feed *fc, char *ebuf, size_t n)
 	return NULL;
 }
 
-static enum dedup_identity
-identity_of(const struct feedlist_feed *fc)
-{
-	switch (fc->identity) {
-	case FEEDLIST_ID_GUID: return DEDUP_GUID;
-	case FEEDLIST_ID_LINK: return DEDUP_LINK;
-	case FEEDLIST_ID_CONTENT: return DEDUP_CONTENT;
-	case FEEDLIST_ID_AUTO: break;
-	}
-	return DEDUP_AUTO;
-}
-
 static void
 set_str(char **field, const char *s)
 {
@@ -205,13 +177,13 @@ cycle_apply(struct store *st, const struct conf *c,
 	if (ok && !r->not_modified) {
 		memset(&io, 0, sizeof(io));
 		memset(&ir, 0, sizeof(ir));
-		io.identity = identity_of(fc);
+		io.identity = fc->identity;
 		io.max_age = (int64_t)c->keep_days * 86400;
 		io.max_count = c->max_articles;
 		io.now = now;
 		io.base_url = r->final_url;
 		io.charset = fc->charset != NULL ? fc->charset : r->charset;
-		io.max_bytes = c->max_body * 4;
+		io.max_bytes = c->fetch.max_body * 4;
 		rc = ingest_document(st, id, r->body ? r->body : "",
 		    r->body_len, &io, &ir, ibuf, sizeof(ibuf));
 		if (rc != ERR_OK) {
@@ -234,7 +206,7 @@ cycle_apply(struct store *st, const struct conf *c,
 	}
 	sf.last_check = now;
 	sf.http_status = (int)r->status;
-	sf.identity_policy = identity_of(fc);
+	sf.identity_policy = fc->identity;
 	sf.retry_after = r->retry_after;
 	sf.cache_max_age = r->max_age > 0 ? r->max_age : 0;
 	if (ok) {

@@ -37,7 +37,6 @@ struct cycle_outcome {
 	char	 msg[300];		/* one line: "ok", "304", the error */
 };
 
-void	cycle_fetch_opts(const struct conf *c, struct fetch_opts *o);
 void	cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
 	    struct sched_limits *l);
 

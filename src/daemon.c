@@ -566,30 +566,12 @@ start_due(struct dstate *s, time_t now)
 static struct fetch *
 new_fetch(const struct conf *c)
 {
-	struct fetch_opts fo;
 	char ebuf[256];
 	struct fetch *f;
 
-	cycle_fetch_opts(c, &fo);
-	if ((f = fetch_new(&fo, ebuf, sizeof(ebuf))) == NULL)
+	if ((f = fetch_new(&c->fetch, ebuf, sizeof(ebuf))) == NULL)
 		log_warnx("%s", ebuf);
 	return f;
-}
-
-static int
-fetch_conf_differs(const struct conf *a, const struct conf *b)
-{
-	return a->max_transfers != b->max_transfers ||
-	    a->host_connections != b->host_connections ||
-	    a->host_rate != b->host_rate ||
-	    a->connect_timeout != b->connect_timeout ||
-	    a->timeout != b->timeout ||
-	    a->low_speed_limit != b->low_speed_limit ||
-	    a->low_speed_time != b->low_speed_time ||
-	    a->max_body != b->max_body ||
-	    a->max_redirects != b->max_redirects ||
-	    (a->user_agent == NULL) != (b->user_agent == NULL) ||
-	    (a->user_agent != NULL && strcmp(a->user_agent, b->user_agent));
 }
 
 static void
@@ -615,7 +597,7 @@ reload(struct dstate *s)
 	if (s->opts->db == NULL && strcmp(nc.db_path, s->conf.db_path) != 0)
 		log_warnx("db: a new database path takes a restart; still "
 		    "using %s", s->conf.db_path);
-	if (fetch_conf_differs(&nc, &s->conf))
+	if (!fetch_opts_equal(&nc.fetch, &s->conf.fetch))
 		s->fetch_stale = 1;
 	/* build() reads limits from s->conf: switch first, keep the old
 	 * one's strings alive only as long as build needs the old list. */

@@ -29,13 +29,7 @@
 
 #include "article.h"
 #include "buf.h"
-
-enum dedup_identity {
-	DEDUP_AUTO = 0,		/* detect per document (the default) */
-	DEDUP_GUID,		/* guid first, then link, then content */
-	DEDUP_LINK,		/* never trust guids */
-	DEDUP_CONTENT,		/* trust neither guids nor links */
-};
+#include "conf_settings.h"	/* enum dedup_identity */
 
 #define DEDUP_KEYLEN	16
 #define DEDUP_HASHLEN	16

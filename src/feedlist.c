@@ -25,11 +25,24 @@ static const char *const identities[] = {
 };
 
 const char *
-feedlist_identity_name(enum feedlist_identity id)
+feedlist_identity_name(enum dedup_identity id)
 {
 	if ((size_t)id < sizeof(identities) / sizeof(identities[0]) - 1)
 		return identities[id];
 	return "auto";
+}
+
+int
+feedlist_identity_parse(const char *s, enum dedup_identity *out)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && identities[i] != NULL; i++)
+		if (strcmp(s, identities[i]) == 0) {
+			*out = (enum dedup_identity)i;
+			return ERR_OK;
+		}
+	return ERR_INVALID;
 }
 
 static void
@@ -248,15 +261,11 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 		}
 		f->charset = xstrdup(v);
 	} else if (strcmp(key, "identity") == 0) {
-		for (i = 0; identities[i] != NULL; i++)
-			if (strcmp(v, identities[i]) == 0)
-				break;
-		if (identities[i] == NULL) {
+		if (feedlist_identity_parse(v, &f->identity) != ERR_OK) {
 			conf_diag_add(d, file, line, "identity: \"%s\" is not "
 			    "one of auto, guid, link, content", v);
 			return -1;
 		}
-		f->identity = (enum feedlist_identity)i;
 	} else if (strcmp(key, "enabled") == 0) {
 		if (conf_parse_bool(v, &f->enabled) == -1) {
 			conf_diag_add(d, file, line, "enabled: \"%s\" is not "
@@ -576,7 +585,7 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 		put_option(b, "auth_file", f->auth_file);
 	if (f->charset != NULL)
 		put_option(b, "charset", f->charset);
-	if (f->identity != FEEDLIST_ID_AUTO)
+	if (f->identity != DEDUP_AUTO)
 		buf_printf(b, " identity=%s",
 		    feedlist_identity_name(f->identity));
 	if (!f->enabled)

@@ -52,13 +52,6 @@
 #include "buf.h"
 #include "conf.h"
 
-enum feedlist_identity {
-	FEEDLIST_ID_AUTO,
-	FEEDLIST_ID_GUID,
-	FEEDLIST_ID_LINK,
-	FEEDLIST_ID_CONTENT,
-};
-
 struct feedlist_feed {
 	char		*url;		/* without user information */
 	char		*userinfo;	/* "user:password" from the URL as
@@ -70,7 +63,7 @@ struct feedlist_feed {
 	char		*user_agent;
 	char		*auth_file;	/* absolute (or relative to cwd) path */
 	char		*charset;
-	enum feedlist_identity identity;
+	enum dedup_identity identity;	/* conf_settings.h */
 	int		 enabled;
 	char		*file;		/* where it was defined */
 	int		 line;
@@ -111,6 +104,9 @@ const struct feedlist_feed *feedlist_find(const struct feedlist *fl,
  * came from. */
 void	feedlist_format(const struct feedlist_feed *f, struct buf *b);
 
-const char *feedlist_identity_name(enum feedlist_identity id);
+/* The words of the identity key: "auto", "guid", "link", "content". */
+const char *feedlist_identity_name(enum dedup_identity id);
+/* ERR_OK, or ERR_INVALID when s is none of them. */
+int	feedlist_identity_parse(const char *s, enum dedup_identity *out);
 
 #endif
