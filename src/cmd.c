@@ -114,8 +114,8 @@ cmd_env_open(struct cmd_env *v, const char *conf_path, const char *db, int flags
 	if (rc != ERR_OK)
 		return 1;
 	v->ob = outbox_new();
-	outbox_add_conf(v->ob, &v->c);
-	outbox_set_feeds(v->ob, &v->fl);
+	outbox_add_targets(v->ob, v->c.exports, v->c.nexports);
+	outbox_set_tags(v->ob, feedlist_tags, &v->fl);
 	path = xstrdup(db != NULL ? db : v->c.db_path);
 	rc = store_open(path, flags, &v->st, ebuf, sizeof(ebuf));
 	free(path);

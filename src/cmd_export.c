@@ -39,7 +39,7 @@ reexport_one(void *ctx, const struct store_event *e)
 	enum export_status es;
 	char ebuf[512];
 
-	if (outbox_item_load(r->v->st, e, &r->v->fl, &it, &a, &sc, ebuf,
+	if (outbox_item_load(r->v->st, e, feedlist_tags, &r->v->fl, &it, &a, &sc, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
 		fprintf(stderr, "tidings: %s\n", ebuf);
 		r->failed++;
@@ -139,13 +139,13 @@ cmd_export(int argc, char **argv)
 	}
 	if (r.done > 0 && export_target_sync(r.t, ebuf, sizeof(ebuf)) !=
 	    EXPORT_OK) {
-		fprintf(stderr, "tidings: export %s: %s\n", r.t->name, ebuf);
+		fprintf(stderr, "tidings: export %s: %s\n", r.t->s.name, ebuf);
 		goto out;
 	}
 	printf("%s: %ld exported, %ld filtered out, %ld failed\n",
-	    r.t->name, r.done, r.skipped, r.failed);
+	    r.t->s.name, r.done, r.skipped, r.failed);
 	if (r.failed > 0 && r.msg[0] != '\0')
-		fprintf(stderr, "tidings: export %s: %s\n", r.t->name, r.msg);
+		fprintf(stderr, "tidings: export %s: %s\n", r.t->s.name, r.msg);
 	rv = r.failed > 0;
 out:
 	cmd_env_close(&v);

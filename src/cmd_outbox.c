@@ -84,7 +84,7 @@ show_event(void *ctx, const struct store_event *e)
 	if (s->shown++ >= s->limit)
 		return 1;
 	date_format_utc(e->created, when, sizeof(when));
-	if (outbox_item_load(s->v->st, e, &s->v->fl, &it, &a, &sc, ebuf,
+	if (outbox_item_load(s->v->st, e, feedlist_tags, &s->v->fl, &it, &a, &sc, ebuf,
 	    sizeof(ebuf)) != ERR_OK)
 		printf("  %lld %s %s article %lld: %s\n", (long long)e->seq,
 		    store_event_kind_name(e->kind), when,
@@ -149,7 +149,7 @@ cmd_outbox(int argc, char **argv)
 	if (cmd_env_open(&v, conf_path, db, STORE_RDONLY) != 0)
 		goto out;
 	for (i = 0; i < outbox_count(v.ob); i++)
-		names_add(&l, outbox_target(v.ob, i)->name);
+		names_add(&l, outbox_target(v.ob, i)->s.name);
 	if (store_targets_list(v.st, collect_name, &l, ebuf, sizeof(ebuf)) !=
 	    ERR_OK) {
 		fprintf(stderr, "tidings: %s\n", ebuf);

@@ -617,11 +617,11 @@ reload(struct dstate *s)
 	 * again now */
 	nob = outbox_new();
 	outbox_set_async(nob, 1);
-	outbox_add_conf(nob, &s->conf);
+	outbox_add_targets(nob, s->conf.exports, s->conf.nexports);
 	outbox_carry(nob, s->ob);
 	outbox_free(s->ob);
 	s->ob = nob;
-	outbox_set_feeds(s->ob, &s->cur->fl);
+	outbox_set_tags(s->ob, feedlist_tags, &s->cur->fl);
 	/* The old outbox read the old list; now only orphans may. */
 	dlist_release(old);
 	log_notice("reloaded: %zu feed(s)", s->n);
@@ -672,8 +672,8 @@ write_metrics(struct dstate *s)
 	tg = xcalloc(m.ntargets ? m.ntargets : 1, sizeof(*tg));
 	for (i = 0; i < m.ntargets && rc == ERR_OK; i++) {
 		t = outbox_target(s->ob, i);
-		tg[i].name = t->name;
-		rc = backlog_get(s->st, t->name, &tg[i].pending,
+		tg[i].name = t->s.name;
+		rc = backlog_get(s->st, t->s.name, &tg[i].pending,
 		    &tg[i].oldest, ebuf, sizeof(ebuf));
 	}
 	m.targets = tg;
@@ -873,7 +873,7 @@ open_outbox(struct dstate *s)
 
 	s->ob = outbox_new();
 	outbox_set_async(s->ob, !s->once);
-	outbox_add_conf(s->ob, &s->conf);
+	outbox_add_targets(s->ob, s->conf.exports, s->conf.nexports);
 	for (i = 0; i < o->nexports; i++)
 		if (outbox_add_spec(s->ob, o->exports[i], ebuf,
 		    sizeof(ebuf)) != ERR_OK) {
@@ -885,12 +885,12 @@ open_outbox(struct dstate *s)
 	 * exist. */
 	for (i = s->conf.nexports; i < outbox_count(s->ob); i++) {
 		t = outbox_target(s->ob, i);
-		if (t->dir != NULL && t->format != EXPORT_FMT_EXEC &&
-		    mkdir(t->dir, 0755) == -1 && errno != EEXIST)
-			fprintf(stderr, "tidings: run: %s: %s\n", t->dir,
+		if (t->s.dir != NULL && t->s.format != EXPORT_FMT_EXEC &&
+		    mkdir(t->s.dir, 0755) == -1 && errno != EEXIST)
+			fprintf(stderr, "tidings: run: %s: %s\n", t->s.dir,
 			    strerror(errno));
 	}
-	outbox_set_feeds(s->ob, &s->cur->fl);
+	outbox_set_tags(s->ob, feedlist_tags, &s->cur->fl);
 	return 0;
 }
 
@@ -964,13 +964,13 @@ once_finish(struct dstate *s)
 		return rv;
 	for (i = 0; i < outbox_count(s->ob); i++) {
 		t = outbox_target(s->ob, i);
-		if (outbox_pending(s->st, t->name, &left, ebuf, sizeof(ebuf)) !=
+		if (outbox_pending(s->st, t->s.name, &left, ebuf, sizeof(ebuf)) !=
 		    ERR_OK)
 			fprintf(stderr, "tidings: %s\n", ebuf);
 		else if (left > 0)
 			fprintf(stderr, "tidings: export %s: %ld article(s) "
 			    "left in the outbox (see tidings outbox)\n",
-			    t->name, left);
+			    t->s.name, left);
 	}
 	return 1;
 }

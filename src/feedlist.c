@@ -85,6 +85,21 @@ feedlist_add(struct feedlist *fl, const char *url)
 	return f;
 }
 
+const char *const *
+feedlist_tags(void *ctx, const char *url, const char *name, size_t *ntags)
+{
+	const struct feedlist *fl = ctx;
+	const struct feedlist_feed *fc = NULL;
+
+	*ntags = 0;
+	if (fl == NULL || ((url == NULL || (fc = feedlist_find(fl, url)) ==
+	    NULL) && (name == NULL || (fc = feedlist_find(fl, name)) ==
+	    NULL)))
+		return NULL;
+	*ntags = fc->ntags;
+	return (const char *const *)fc->tags;
+}
+
 const struct feedlist_feed *
 feedlist_find(const struct feedlist *fl, const char *s)
 {

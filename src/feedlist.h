@@ -99,6 +99,12 @@ struct feedlist_feed *feedlist_add(struct feedlist *fl, const char *url);
 const struct feedlist_feed *feedlist_find(const struct feedlist *fl,
 	    const char *s);
 
+/* The tags of the feed of the list ctx (a const struct feedlist *) whose
+ * URL is url, else whose name or URL is name (outbox_tags_fn); NULL with
+ * *ntags 0 when there is none. */
+const char *const *feedlist_tags(void *ctx, const char *url,
+	    const char *name, size_t *ntags);
+
 /* Appends f as one line in the syntax above (with a newline), the URL
  * with its user information: the line is a feed list's, like the one it
  * came from. */

@@ -132,12 +132,12 @@ START_TEST(test_exports_and_feeds)
 	    "https://example.org/b.xml\n"), ERR_OK);
 	ck_assert_uint_eq(c.nexports, 2);
 	ck_assert_str_eq(c.exports[0].name, "spool");
-	ck_assert_int_eq(c.exports[0].format, CONF_EXPORT_JSON);
+	ck_assert_int_eq(c.exports[0].format, EXPORT_FMT_JSON);
 	ck_assert_uint_eq(c.exports[0].nfeeds, 3);
 	ck_assert_str_eq(c.exports[0].feeds[1], "b");
 	ck_assert_int_eq(c.exports[0].updates, 1);
 	ck_assert_int_eq(c.exports[0].fsync, 1);
-	ck_assert_int_eq(c.exports[1].format, CONF_EXPORT_EXEC);
+	ck_assert_int_eq(c.exports[1].format, EXPORT_FMT_EXEC);
 	ck_assert_str_eq(c.exports[1].command, "/usr/local/bin/notify --flag");
 	ck_assert_int_eq(c.exports[1].retries, 0);
 	ck_assert_int_eq(c.exports[1].retry_base, 30);
