@@ -54,8 +54,9 @@ struct dfeed {
 	struct dlist	*list;		/* holds the list fc points into */
 	int64_t		 id;
 	/* The stored state as last read (dfeed_init) or written
-	 * (cycle_apply): the next request is built from it.  Its URL is
-	 * the stored one: moved feeds differ from fc's. */
+	 * (cycle_apply), what the next request is built from: its URL (the
+	 * stored one: moved feeds differ from fc's) and validators; the
+	 * rest is let go (keep_request). */
 	struct store_feed sf;
 	time_t		 next;		/* -1: not scheduled */
 	int		 busy;		/* a transfer is in flight */
@@ -235,6 +236,22 @@ dlist_release(struct dlist *l)
 	free(l);
 }
 
+/* Keeps of a feed's state what the next request needs (its URL and
+ * validators): a feed table of many feeds holds no titles or errors. */
+static void
+keep_request(struct store_feed *sf)
+{
+	struct store_feed k;
+
+	memset(&k, 0, sizeof(k));
+	k.url = sf->url;
+	k.etag = sf->etag;
+	k.last_modified = sf->last_modified;
+	sf->url = sf->etag = sf->last_modified = NULL;
+	store_feed_clear(sf);
+	*sf = k;
+}
+
 static void
 dfeed_clear(struct dfeed *d)
 {
@@ -337,6 +354,7 @@ dfeed_init(struct dstate *s, struct dfeed *d, time_t now)
 		d->next = sched_initial(&lim, d->sf.url, lim.interval,
 		    d->sf.last_check == 0 ? 0 : (time_t)d->sf.next_check, now);
 	}
+	keep_request(&d->sf);
 	/* `run` reads a secret only for a feed it checks */
 	if (!s->once)
 		load_auth(s, d);
@@ -496,6 +514,7 @@ collect(struct dstate *s)
 		now = time(NULL);
 		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &d->sf, &out,
 		    ebuf, sizeof(ebuf));
+		keep_request(&d->sf);
 		tally_add(&s->cyc, &out, r->body_len, now);
 		if (s->once) {
 			outbox_drain(s->ob, s->st, time(NULL), 0);
