@@ -2,8 +2,13 @@
 #define TIDINGS_CLI_H
 /*
  * The command line: a table of git-style subcommands.  Each command lives
- * in a cmd_<area>.c file and has the signature of cli_fn; it returns the
- * process exit status (0 ok, 1 failure, 2 usage error).
+ * in the file named after it (cmd_run.c, cmd_feeds.c; articles, show and
+ * search in cmd_articles.c, import-opml and export-opml in cmd_opml.c,
+ * check-config in cmd_config.c), parses its arguments and calls one entry
+ * point of the layer below (daemon.h for run and daemon, the store's and
+ * the outbox's queries for the rest); what several share is in cmd.h.
+ * A command has the signature of cli_fn and returns the process exit
+ * status (0 ok, 1 failure, 2 usage error).
  */
 #include <stddef.h>
 #include <stdint.h>

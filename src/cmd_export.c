@@ -1,3 +1,6 @@
+/*
+ * tidings export: delivers stored articles to a target again.
+ */
 #include "config.h"
 
 #include <getopt.h>
@@ -9,6 +12,7 @@
 
 #include "article.h"
 #include "cli.h"
+#include "cmd.h"
 #include "conf.h"
 #include "date.h"
 #include "err.h"
@@ -18,56 +22,8 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* What both commands need: the configuration, its feed lists (for tag
- * filters) and the database. */
-struct env {
-	struct conf	 c;
-	struct feedlist	 fl;
-	struct outbox	*ob;
-	struct store	*st;
-};
-
-static int
-env_open(struct env *v, const char *conf_path, const char *db, int flags)
-{
-	struct conf_diag d = { 0 };
-	char ebuf[512], *path;
-	size_t i;
-	int rc;
-
-	memset(v, 0, sizeof(*v));
-	rc = conf_load(&v->c, conf_path, &d);
-	if (rc == ERR_OK)
-		rc = feedlist_load(&v->fl, &v->c, NULL, &d);
-	for (i = 0; i < d.n; i++)
-		fprintf(stderr, "%s\n", d.msgs[i]);
-	conf_diag_free(&d);
-	if (rc != ERR_OK)
-		return 1;
-	v->ob = outbox_new();
-	outbox_add_conf(v->ob, &v->c);
-	outbox_set_feeds(v->ob, &v->fl);
-	path = xstrdup(db != NULL ? db : v->c.db_path);
-	rc = store_open(path, flags, &v->st, ebuf, sizeof(ebuf));
-	free(path);
-	if (rc != ERR_OK) {
-		fprintf(stderr, "tidings: %s\n", ebuf);
-		return 1;
-	}
-	return 0;
-}
-
-static void
-env_close(struct env *v)
-{
-	store_close(v->st);
-	outbox_free(v->ob);
-	feedlist_free(&v->fl);
-	conf_free(&v->c);
-}
-
 struct reexport {
-	struct env		*v;
+	struct cmd_env		*v;
 	struct export_target	*t;
 	long			 done, skipped, failed;
 	char			 msg[512];
@@ -83,7 +39,7 @@ reexport_one(void *ctx, const struct store_event *e)
 	enum export_status es;
 	char ebuf[512];
 
-	if (outbox_item_load(r->v->st, e, &r->v->fl, &it, &a, &sc, ebuf,
+	if (outbox_item_load(r->v->st, e, feedlist_tags, &r->v->fl, &it, &a, &sc, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
 		fprintf(stderr, "tidings: %s\n", ebuf);
 		r->failed++;
@@ -126,7 +82,7 @@ cmd_export(int argc, char **argv)
 	};
 	const char *conf_path = NULL, *db = NULL, *target = NULL;
 	const char *feed = NULL;
-	struct env v;
+	struct cmd_env v;
 	struct reexport r;
 	int64_t since = 0, feed_id = 0;
 	char ebuf[512];
@@ -152,7 +108,7 @@ cmd_export(int argc, char **argv)
 	}
 	if (optind != argc || target == NULL)
 		return cli_usage("export");
-	if (env_open(&v, conf_path, db, STORE_RDONLY) != 0)
+	if (cmd_env_open(&v, conf_path, db, STORE_RDONLY) != 0)
 		goto out;
 	memset(&r, 0, sizeof(r));
 	r.v = &v;
@@ -183,193 +139,15 @@ cmd_export(int argc, char **argv)
 	}
 	if (r.done > 0 && export_target_sync(r.t, ebuf, sizeof(ebuf)) !=
 	    EXPORT_OK) {
-		fprintf(stderr, "tidings: export %s: %s\n", r.t->name, ebuf);
+		fprintf(stderr, "tidings: export %s: %s\n", r.t->s.name, ebuf);
 		goto out;
 	}
 	printf("%s: %ld exported, %ld filtered out, %ld failed\n",
-	    r.t->name, r.done, r.skipped, r.failed);
+	    r.t->s.name, r.done, r.skipped, r.failed);
 	if (r.failed > 0 && r.msg[0] != '\0')
-		fprintf(stderr, "tidings: export %s: %s\n", r.t->name, r.msg);
+		fprintf(stderr, "tidings: export %s: %s\n", r.t->s.name, r.msg);
 	rv = r.failed > 0;
 out:
-	env_close(&v);
-	return rv;
-}
-
-/* ---- tidings outbox ---- */
-
-struct names {
-	char	**v;
-	size_t	  n;
-};
-
-static void
-names_add(struct names *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return;
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = xstrdup(s);
-}
-
-struct tinfo {
-	const char	*name;
-	char		*error;
-	int64_t		 error_time;
-	int		 known;
-};
-
-static int
-target_seen(void *ctx, const struct store_target *t)
-{
-	struct tinfo *ti = ctx;
-
-	if (strcmp(t->name, ti->name) == 0) {
-		ti->known = 1;
-		free(ti->error);
-		ti->error = xstrdup(t->last_error);
-		ti->error_time = t->last_error_time;
-	}
-	return 0;
-}
-
-static int
-collect_name(void *ctx, const struct store_target *t)
-{
-	names_add(ctx, t->name);
-	return 0;
-}
-
-struct shower {
-	struct env	*v;
-	long		 shown, limit;
-};
-
-static int
-show_event(void *ctx, const struct store_event *e)
-{
-	struct shower *s = ctx;
-	struct export_item it;
-	struct outbox_scratch sc;
-	struct article *a;
-	char ebuf[512], when[64];
-
-	if (s->shown++ >= s->limit)
-		return 1;
-	date_format_utc(e->created, when, sizeof(when));
-	if (outbox_item_load(s->v->st, e, &s->v->fl, &it, &a, &sc, ebuf,
-	    sizeof(ebuf)) != ERR_OK)
-		printf("  %lld %s %s article %lld: %s\n", (long long)e->seq,
-		    store_event_kind_name(e->kind), when,
-		    (long long)e->article_id, ebuf);
-	else
-		printf("  %lld %s %s %s: %s\n", (long long)e->seq,
-		    store_event_kind_name(e->kind), when,
-		    it.feed_title ? it.feed_title : it.feed_url,
-		    a->title ? a->title : "(untitled)");
-	/* what the target could not do with it */
-	if (e->fails > 0 && e->aside_until != 0) {
-		date_format_utc(e->aside_until, when, sizeof(when));
-		printf("    set aside after %d failed attempt%s, tried again "
-		    "from %s: %s\n", e->fails, e->fails == 1 ? "" : "s", when,
-		    e->fail_reason ? e->fail_reason : "");
-	} else if (e->fails > 0)
-		printf("    %d failed attempt%s: %s\n", e->fails,
-		    e->fails == 1 ? "" : "s",
-		    e->fail_reason ? e->fail_reason : "");
-	article_free(a);
-	outbox_item_clear(&sc);
-	return 0;
-}
-
-/* What waits for each target (configured or seen in the database), and
- * the last error an exporter recorded for it. */
-int
-cmd_outbox(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *conf_path = NULL, *db = NULL;
-	struct names l = { 0 };
-	struct env v;
-	struct tinfo ti;
-	struct shower sh;
-	char ebuf[512], when[64], *end;
-	long pending, limit = 10;
-	size_t i;
-	int ch, rv = 1;
-
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': conf_path = optarg; break;
-		case 'd': db = optarg; break;
-		case 'l':
-			limit = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 0)
-				return cli_usage("outbox");
-			break;
-		default:
-			return cli_usage("outbox");
-		}
-	}
-	if (optind != argc)
-		return cli_usage("outbox");
-	if (env_open(&v, conf_path, db, STORE_RDONLY) != 0)
-		goto out;
-	for (i = 0; i < outbox_count(v.ob); i++)
-		names_add(&l, outbox_target(v.ob, i)->name);
-	if (store_targets_list(v.st, collect_name, &l, ebuf, sizeof(ebuf)) !=
-	    ERR_OK) {
-		fprintf(stderr, "tidings: %s\n", ebuf);
-		goto out;
-	}
-	if (l.n == 0)
-		printf("no export targets (configure [export NAME] or use "
-		    "run --export FORMAT:DIR)\n");
-	for (i = 0; i < l.n; i++) {
-		memset(&ti, 0, sizeof(ti));
-		ti.name = l.v[i];
-		if (store_targets_list(v.st, target_seen, &ti, ebuf,
-		    sizeof(ebuf)) != ERR_OK ||
-		    outbox_pending(v.st, l.v[i], &pending, ebuf,
-		    sizeof(ebuf)) != ERR_OK) {
-			fprintf(stderr, "tidings: %s\n", ebuf);
-			free(ti.error);
-			goto out;
-		}
-		/* FORMAT:DIR targets come from `run --export` */
-		printf("%s: %ld pending%s\n", l.v[i], pending,
-		    outbox_find(v.ob, l.v[i]) == NULL &&
-		    strchr(l.v[i], ':') == NULL ? " (not configured)" : "");
-		if (ti.error != NULL) {
-			date_format_utc(ti.error_time, when, sizeof(when));
-			printf("  last error (%s): %s\n", when, ti.error);
-		} else if (pending > 0 && !ti.known)
-			printf("  never exported to yet\n");
-		free(ti.error);
-		sh.v = &v;
-		sh.shown = 0;
-		sh.limit = limit;
-		if (pending > 0 && limit > 0 &&
-		    store_events_pending(v.st, l.v[i], 0, limit, show_event,
-		    &sh, ebuf, sizeof(ebuf)) != ERR_OK) {
-			fprintf(stderr, "tidings: %s\n", ebuf);
-			goto out;
-		}
-		if (pending > limit && limit > 0)
-			printf("  ... and %ld more\n", pending - limit);
-	}
-	rv = 0;
-out:
-	xfreev(l.v, l.n);
-	env_close(&v);
+	cmd_env_close(&v);
 	return rv;
 }

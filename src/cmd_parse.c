@@ -14,8 +14,8 @@
 #include "article_json.h"
 #include "cli.h"
 #include "err.h"
+#include "ingest.h"
 #include "jsonw.h"
-#include "parse.h"
 
 /* A feed bigger than this is not a feed; it is an attack or an accident. */
 #define PARSE_MAX_FILE (512u * 1024 * 1024)
@@ -133,7 +133,7 @@ cmd_parse(int argc, char **argv)
 	jsonw_object_begin(&w);
 	jsonw_key(&w, "items");
 	jsonw_array_begin(&w);
-	rc = parse_document(data, len, &o, &feed, emit_item, &w, ebuf,
+	rc = ingest_parse(data, len, &o, &feed, emit_item, &w, ebuf,
 	    sizeof(ebuf));
 	if (mapped)
 		munmap(data, len);

@@ -77,15 +77,15 @@ conf_init(struct conf *c)
 		c->db_path = xstrdup(LOCALSTATEDIR "/lib/tidings/tidings.db");
 	c->feeds_glob = xstrdup(SYSCONFDIR "/tidings/feeds.d/*.conf");
 	c->log_level = LOG_LVL_NOTICE;
-	c->max_transfers = DEFAULT_MAX_TRANSFERS;
-	c->host_connections = DEFAULT_HOST_CONNECTIONS;
-	c->host_rate = DEFAULT_HOST_RATE;
-	c->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
-	c->timeout = DEFAULT_TIMEOUT;
-	c->low_speed_limit = DEFAULT_LOW_SPEED_LIMIT;
-	c->low_speed_time = DEFAULT_LOW_SPEED_TIME;
-	c->max_body = DEFAULT_MAX_BODY;
-	c->max_redirects = DEFAULT_MAX_REDIRECTS;
+	c->fetch.max_transfers = DEFAULT_MAX_TRANSFERS;
+	c->fetch.host_connections = DEFAULT_HOST_CONNECTIONS;
+	c->fetch.host_rate = DEFAULT_HOST_RATE;
+	c->fetch.connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+	c->fetch.timeout = DEFAULT_TIMEOUT;
+	c->fetch.low_speed_limit = DEFAULT_LOW_SPEED_LIMIT;
+	c->fetch.low_speed_time = DEFAULT_LOW_SPEED_TIME;
+	c->fetch.max_body = DEFAULT_MAX_BODY;
+	c->fetch.max_redirects = DEFAULT_MAX_REDIRECTS;
 	c->interval = DEFAULT_INTERVAL;
 	c->min_interval = DEFAULT_MIN_INTERVAL;
 	c->max_interval = DEFAULT_MAX_INTERVAL;
@@ -106,9 +106,9 @@ conf_free(struct conf *c)
 	free(c->db_path);
 	free(c->feeds_glob);
 	free(c->metrics_file);
-	free(c->user_agent);
+	free(c->fetch.user_agent);
 	for (i = 0; i < c->nexports; i++) {
-		struct conf_export *e = &c->exports[i];
+		struct export_settings *e = &c->exports[i];
 
 		free(e->name);
 		free(e->file);
@@ -369,7 +369,8 @@ static const char *const section_names[] = {
 	"daemon", "fetch", "store", "export", "feeds", NULL
 };
 
-enum vtype { V_STR, V_PATH, V_DUR, V_SIZE, V_INT, V_RATE, V_BOOL, V_LEVEL };
+enum vtype { V_STR, V_PATH, V_DUR, V_MSEC, V_SIZE, V_INT, V_RATE, V_BOOL,
+    V_LEVEL };
 
 struct key {
 	const char	*name;
@@ -387,16 +388,16 @@ static const struct key daemon_keys[] = {
 	{ NULL, 0, 0, 0 }
 };
 static const struct key fetch_keys[] = {
-	{ "max_transfers", V_INT, C(max_transfers), 1 },
-	{ "host_connections", V_INT, C(host_connections), 1 },
-	{ "host_rate", V_RATE, C(host_rate), 0 },
-	{ "connect_timeout", V_DUR, C(connect_timeout), 1 },
-	{ "timeout", V_DUR, C(timeout), 1 },
-	{ "low_speed_limit", V_INT, C(low_speed_limit), 0 },
-	{ "low_speed_time", V_DUR, C(low_speed_time), 1 },
-	{ "max_body", V_SIZE, C(max_body), 1 },
-	{ "max_redirects", V_INT, C(max_redirects), 0 },
-	{ "user_agent", V_STR, C(user_agent), 0 },
+	{ "max_transfers", V_INT, C(fetch.max_transfers), 1 },
+	{ "host_connections", V_INT, C(fetch.host_connections), 1 },
+	{ "host_rate", V_RATE, C(fetch.host_rate), 0 },
+	{ "connect_timeout", V_DUR, C(fetch.connect_timeout), 1 },
+	{ "timeout", V_DUR, C(fetch.timeout), 1 },
+	{ "low_speed_limit", V_INT, C(fetch.low_speed_limit), 0 },
+	{ "low_speed_time", V_DUR, C(fetch.low_speed_time), 1 },
+	{ "max_body", V_SIZE, C(fetch.max_body), 1 },
+	{ "max_redirects", V_INT, C(fetch.max_redirects), 0 },
+	{ "user_agent", V_STR, C(fetch.user_agent), 0 },
 	{ "interval", V_DUR, C(interval), 1 },
 	{ "min_interval", V_DUR, C(min_interval), 1 },
 	{ "max_interval", V_DUR, C(max_interval), 1 },
@@ -411,7 +412,7 @@ static const struct key store_keys[] = {
 	{ NULL, 0, 0, 0 }
 };
 #undef C
-#define E(f) offsetof(struct conf_export, f)
+#define E(f) offsetof(struct export_settings, f)
 static const struct key export_keys[] = {
 	{ "dir", V_PATH, E(dir), 0 },
 	{ "format", V_STR, 0, 0 },	/* handled by name */
@@ -421,7 +422,7 @@ static const struct key export_keys[] = {
 	{ "duplicates", V_BOOL, E(duplicates), 0 },
 	{ "fsync", V_BOOL, E(fsync), 0 },
 	{ "command", V_STR, E(command), 0 },
-	{ "timeout", V_DUR, E(timeout), 1 },
+	{ "timeout", V_MSEC, E(timeout_ms), 1 },
 	{ "concurrency", V_INT, E(concurrency), 1 },
 	{ "retries", V_INT, E(retries), 0 },
 	{ "retry_base", V_DUR, E(retry_base), 1 },
@@ -476,6 +477,7 @@ set_value(const struct key *k, void *base, const char *dir, const char *v,
 	double r;
 	long long n;
 	size_t i;
+	int secs;
 
 	switch (k->type) {
 	case V_STR:
@@ -496,6 +498,21 @@ set_value(const struct key *k, void *base, const char *dir, const char *v,
 			return -1;
 		}
 		break;
+	case V_MSEC:
+		/* written in seconds (the units of every duration), kept in
+		 * milliseconds */
+		if (conf_parse_duration(v, &secs) == -1 || secs > INT_MAX / 1000) {
+			conf_diag_add(d, file, line, "%s: \"%s\" is not a "
+			    "duration (like 90s, 15m, 2h, 1d)", k->name, v);
+			return -1;
+		}
+		if (secs < k->min) {
+			conf_diag_add(d, file, line, "%s: must be at least %d "
+			    "second(s)", k->name, k->min);
+			return -1;
+		}
+		*(int *)p = secs * 1000;
+		return 0;
 	case V_SIZE:
 		if (conf_parse_size(v, (size_t *)p) == -1) {
 			conf_diag_add(d, file, line, "%s: \"%s\" is not a "
@@ -549,10 +566,10 @@ set_value(const struct key *k, void *base, const char *dir, const char *v,
 	return 0;
 }
 
-static struct conf_export *
+static struct export_settings *
 new_export(struct conf *c, const char *name, const char *file, int line)
 {
-	struct conf_export *e;
+	struct export_settings *e;
 
 	c->exports = xreallocarray(c->exports, c->nexports + 1,
 	    sizeof(*c->exports));
@@ -561,9 +578,9 @@ new_export(struct conf *c, const char *name, const char *file, int line)
 	e->name = xstrdup(name);
 	e->file = xstrdup(file);
 	e->line = line;
-	e->format = CONF_EXPORT_TEXT;
+	e->format = EXPORT_FMT_TEXT;
 	e->fsync = 1;
-	e->timeout = 60;
+	e->timeout_ms = 60000;
 	e->concurrency = 1;
 	e->retries = 5;
 	e->retry_base = 10;
@@ -586,7 +603,7 @@ valid_export_name(const char *s)
 /* Parses "[name]" or "[export NAME]"; returns the new section. */
 static enum section
 parse_header(struct conf *c, char *s, const char *file, int line,
-    struct conf_diag *d, struct conf_export **exp)
+    struct conf_diag *d, struct export_settings **exp)
 {
 	char *close, *name, *arg;
 	const char *sug;
@@ -642,7 +659,7 @@ parse_header(struct conf *c, char *s, const char *file, int line,
 }
 
 static void
-export_value(struct conf_export *e, const char *dir, const char *key,
+export_value(struct export_settings *e, const char *dir, const char *key,
     const char *v, const char *file, int line, struct conf_diag *d)
 {
 	const struct key *k;
@@ -651,7 +668,7 @@ export_value(struct conf_export *e, const char *dir, const char *key,
 	if (strcmp(key, "format") == 0) {
 		for (i = 0; export_formats[i] != NULL; i++)
 			if (strcmp(v, export_formats[i]) == 0) {
-				e->format = (enum conf_export_format)i;
+				e->format = (enum export_format)i;
 				return;
 			}
 		conf_diag_add(d, file, line, "format: \"%s\" is not one of "
@@ -675,9 +692,9 @@ export_value(struct conf_export *e, const char *dir, const char *key,
 }
 
 static void
-check_export(const struct conf_export *e, struct conf_diag *d)
+check_export(const struct export_settings *e, struct conf_diag *d)
 {
-	if (e->format == CONF_EXPORT_EXEC) {
+	if (e->format == EXPORT_FMT_EXEC) {
 		if (e->command == NULL)
 			conf_diag_add(d, e->file, e->line, "export \"%s\": "
 			    "format exec needs a command", e->name);
@@ -728,7 +745,7 @@ conf_parse(struct conf *c, const char *file, const char *text,
     size_t len, struct conf_diag *d)
 {
 	enum section sec = SEC_NONE;
-	struct conf_export *exp = NULL;
+	struct export_settings *exp = NULL;
 	const struct key *keys;
 	const char *p = text, *end = text + len, *nl;
 	size_t before = d->n, i;

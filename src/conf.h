@@ -38,6 +38,8 @@
  */
 #include <stddef.h>
 
+#include "conf_settings.h"
+
 /* A list of "FILE:LINE: message" lines, shared with feedlist. */
 struct conf_diag {
 	char	**msgs;
@@ -47,37 +49,6 @@ struct conf_diag {
 void	conf_diag_add(struct conf_diag *d, const char *file, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	conf_diag_free(struct conf_diag *d);
-
-enum conf_export_format {
-	CONF_EXPORT_TEXT,
-	CONF_EXPORT_JSON,
-	CONF_EXPORT_MAILDIR,
-	CONF_EXPORT_EXEC,
-};
-
-struct conf_export {
-	char	*name;
-	char	*file;		/* where it was defined */
-	int	 line;
-	char	*dir;		/* absolute once loaded */
-	enum conf_export_format format;
-	char	**feeds;	/* feed names or URLs; none = every feed */
-	size_t	  nfeeds;
-	char	**tags;		/* none = no tag filter */
-	size_t	  ntags;
-	int	 updates;	/* export new revisions too (default no) */
-	int	 duplicates;	/* export cross-feed duplicates (default no) */
-	int	 fsync;		/* default yes */
-	char	*command;	/* exec only: run by /bin/sh -c */
-	int	 timeout;	/* exec only, seconds */
-	int	 concurrency;	/* exec only */
-	/* exec only: an article whose command failed 1 + retries times in
-	 * a row is set aside, so that the ones after it go ahead; it stays
-	 * pending and is tried again every retry_max (never dropped). */
-	int	 retries;
-	int	 retry_base;	/* seconds: first wait after a failure */
-	int	 retry_max;	/* seconds: the waits double up to this */
-};
 
 /* A raw line of the [feeds] section, parsed later by feedlist. */
 struct conf_line {
@@ -97,16 +68,7 @@ struct conf {
 	char	*metrics_file;	/* Prometheus text, after each cycle; NULL */
 
 	/* [fetch]; times in seconds */
-	int	 max_transfers;		/* concurrent, all hosts */
-	int	 host_connections;	/* per host */
-	double	 host_rate;		/* requests/s per host; 0 = no limit */
-	int	 connect_timeout;
-	int	 timeout;		/* whole transfer */
-	int	 low_speed_limit;	/* bytes/s ... */
-	int	 low_speed_time;	/* ... for this long aborts */
-	size_t	 max_body;		/* after decompression */
-	int	 max_redirects;
-	char	*user_agent;		/* NULL = "tidings/VERSION (+URL)" */
+	struct fetch_opts fetch;	/* the fetcher's settings */
 	int	 interval;		/* default per feed */
 	int	 min_interval;
 	int	 max_interval;
@@ -118,7 +80,7 @@ struct conf {
 	int	 keep_days;		/* 0 = forever */
 	int	 max_articles;		/* per feed; 0 = unlimited */
 
-	struct conf_export *exports;
+	struct export_settings *exports;	/* [export NAME] */
 	size_t	 nexports;
 
 	struct conf_line *feed_lines;	/* the [feeds] section */

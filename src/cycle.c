@@ -17,22 +17,6 @@
 #include "xmalloc.h"
 
 void
-cycle_fetch_opts(const struct conf *c, struct fetch_opts *o)
-{
-	fetch_opts_init(o);
-	o->max_transfers = c->max_transfers;
-	o->host_connections = c->host_connections;
-	o->host_rate = c->host_rate;
-	o->connect_timeout = c->connect_timeout;
-	o->timeout = c->timeout;
-	o->low_speed_limit = c->low_speed_limit;
-	o->low_speed_time = c->low_speed_time;
-	o->max_body = c->max_body;
-	o->max_redirects = c->max_redirects;
-	o->user_agent = c->user_agent;
-}
-
-void
 cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
     struct sched_limits *l)
 {
@@ -146,18 +130,6 @@ cycle_auth(const struct feedlist_feed *fc, char *ebuf, size_t n)
 	return NULL;
 }
 
-static enum dedup_identity
-identity_of(const struct feedlist_feed *fc)
-{
-	switch (fc->identity) {
-	case FEEDLIST_ID_GUID: return DEDUP_GUID;
-	case FEEDLIST_ID_LINK: return DEDUP_LINK;
-	case FEEDLIST_ID_CONTENT: return DEDUP_CONTENT;
-	case FEEDLIST_ID_AUTO: break;
-	}
-	return DEDUP_AUTO;
-}
-
 static void
 set_str(char **field, const char *s)
 {
@@ -171,44 +143,205 @@ label(const struct feedlist_feed *fc, const struct store_feed *sf)
 	return fc->name != NULL ? fc->name : sf->url;
 }
 
+void
+cycle_request(const struct store_feed *sf, const struct feedlist_feed *fc,
+    const char *userpwd, void *ctx, struct fetch_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->url = sf->url;
+	req->etag = sf->etag;
+	req->last_modified = sf->last_modified;
+	req->user_agent = fc->user_agent;
+	req->userpwd = userpwd;
+	req->ctx = ctx;
+}
+
+/* Ingests a 200's body; returns 0, or sets *eclass ("parse" or "store")
+ * with the reason in ibuf. */
+static int
+ingest_body(struct store *st, const struct conf *c,
+    const struct feedlist_feed *fc, int64_t id, const struct fetch_result *r,
+    time_t now, struct cycle_outcome *out, const char **eclass, char *ibuf,
+    size_t ilen)
+{
+	struct ingest_opts io;
+	struct ingest_result ir;
+	int rc;
+
+	memset(&io, 0, sizeof(io));
+	memset(&ir, 0, sizeof(ir));
+	io.identity = fc->identity;
+	io.max_age = (int64_t)c->keep_days * 86400;
+	io.max_count = c->max_articles;
+	io.now = now;
+	io.base_url = r->final_url;
+	io.charset = fc->charset != NULL ? fc->charset : r->charset;
+	io.max_bytes = c->fetch.max_body * 4;
+	rc = ingest_document(st, id, r->body ? r->body : "", r->body_len, &io,
+	    &ir, ibuf, ilen);
+	if (rc != ERR_OK) {
+		*eclass = rc == ERR_PARSE ? "parse" : "store";
+		return -1;
+	}
+	out->added = ir.added;
+	out->updated = ir.updated;
+	out->duplicate = ir.duplicate;
+	return 0;
+}
+
+/* What the answer says about the feed: validators and success, or the
+ * failure (and a 410's retirement). */
+static void
+note_answer(struct store_feed *sf, const struct feedlist_feed *fc,
+    const struct fetch_result *r, int ok, const char *eclass,
+    const char *ibuf, time_t now, struct cycle_outcome *out)
+{
+	sf->last_check = now;
+	sf->http_status = (int)r->status;
+	sf->identity_policy = fc->identity;
+	sf->retry_after = r->retry_after;
+	sf->cache_max_age = r->max_age > 0 ? r->max_age : 0;
+	if (ok) {
+		/* A 304 may carry fresh validators; a 200 replaces them, also
+		 * with nothing when the server stopped sending them. */
+		if (!r->not_modified || r->etag != NULL)
+			set_str(&sf->etag, r->etag);
+		if (!r->not_modified || r->last_modified != NULL)
+			set_str(&sf->last_modified, r->last_modified);
+		sf->last_success = now;
+		sf->consecutive_failures = 0;
+		set_str(&sf->last_error, NULL);
+		set_str(&sf->error_class, NULL);
+		out->not_modified = r->not_modified;
+		if (r->not_modified)
+			snprintf(out->msg, sizeof(out->msg), "not modified");
+		else
+			snprintf(out->msg, sizeof(out->msg), "%ld new, %ld "
+			    "updated", out->added, out->updated);
+		return;
+	}
+	sf->consecutive_failures++;
+	sf->total_failures++;
+	if (eclass == NULL)
+		eclass = fetch_error_name(r->error);
+	set_str(&sf->error_class, eclass);
+	set_str(&sf->last_error, ibuf[0] ? ibuf : r->errmsg);
+	out->failed = 1;
+	out->eclass = eclass;
+	snprintf(out->msg, sizeof(out->msg), "%s: %s", eclass, sf->last_error);
+	if (r->status == 410) {
+		sf->retired = 1;
+		out->retired = 1;
+		log_warnx("%s: 410 Gone: feed retired, it will not be checked "
+		    "again (remove it from the feed list, or run `tidings run "
+		    "--feed` to try it)", label(fc, sf));
+	}
+}
+
+/* Counts permanent redirects to one URL: a feed moves only when every
+ * redirect was permanent, several times in a row, so that one
+ * misconfigured answer does not lose it. */
+static void
+note_redirects(struct store_feed *sf, const struct fetch_result *r, int ok)
+{
+	const char *moved = ok ? fetch_result_moved_to(r) : NULL;
+
+	if (moved != NULL && strcmp(moved, sf->url) != 0) {
+		if (sf->moved_to != NULL && strcmp(sf->moved_to, moved) == 0)
+			sf->moved_count++;
+		else {
+			set_str(&sf->moved_to, moved);
+			sf->moved_count = 1;
+		}
+	} else if (ok) {
+		set_str(&sf->moved_to, NULL);
+		sf->moved_count = 0;
+	}
+}
+
+/* The next check, from the scheduler. */
+static void
+schedule(struct store_feed *sf, const struct conf *c,
+    const struct feedlist_feed *fc, const struct fetch_result *r, time_t now)
+{
+	struct sched_limits lim;
+	struct sched_hints h;
+
+	cycle_limits(c, fc, &lim);
+	memset(&h, 0, sizeof(h));
+	h.interval = fc->interval;
+	h.failures = sf->consecutive_failures;
+	h.ttl_minutes = sf->ttl_minutes;
+	h.update_period_minutes = sf->update_period_minutes;
+	h.skip_hours = sf->skip_hours;
+	h.skip_days = sf->skip_days;
+	if (r->max_age >= 0)
+		h.fresh_until = now + r->max_age;
+	else if (r->expires > now)
+		h.fresh_until = r->expires;
+	h.retry_after = r->retry_after;
+	sf->next_check = sched_next(&lim, sf->url, &h, now);
+}
+
+/* Writes the state, and moves the feed once the same permanent redirect
+ * was seen permanent_redirects times in a row. */
+static int
+store_state(struct store *st, const struct conf *c,
+    const struct feedlist_feed *fc, int64_t id, struct store_feed *sf,
+    struct cycle_outcome *out, char *ebuf, size_t n)
+{
+	int64_t other;
+	int rc;
+
+	rc = store_feed_put_state(st, sf, ebuf, n);
+	if (rc != ERR_OK || sf->moved_to == NULL ||
+	    sf->moved_count < c->permanent_redirects)
+		return rc;
+	if (store_feed_find(st, sf->moved_to, &other, NULL, 0) == ERR_OK &&
+	    other != id) {
+		/* The new URL is another feed of the list: two feeds cannot
+		 * have one URL, and merging them would mix two histories the
+		 * operator kept apart.  The feed keeps its old URL (its
+		 * fetches follow the redirect) and moved_to says where it
+		 * went; the warning comes when the count first gets here,
+		 * the count going on past it silences later runs. */
+		if (sf->moved_count == c->permanent_redirects)
+			log_warnx("%s: moved permanently to %s, which is already "
+			    "in the feed list; keeping the old URL (remove one "
+			    "of the two from the list)", label(fc, sf),
+			    sf->moved_to);
+		return rc;
+	}
+	rc = store_feed_set_url(st, id, sf->moved_to, ebuf, n);
+	if (rc == ERR_OK) {
+		log_notice("%s: moved permanently from %s to %s (the feed list "
+		    "still names the old URL)", label(fc, sf), sf->url,
+		    sf->moved_to);
+		out->moved = 1;
+		set_str(&sf->url, sf->moved_to);
+		set_str(&sf->moved_to, NULL);
+		sf->moved_count = 0;
+		rc = store_feed_put_state(st, sf, ebuf, n);
+	}
+	return rc;
+}
+
 int
 cycle_apply(struct store *st, const struct conf *c,
     const struct feedlist_feed *fc, int64_t id, const struct fetch_result *r,
-    time_t now, struct cycle_outcome *out, char *ebuf, size_t n)
+    time_t now, struct store_feed *state, struct cycle_outcome *out,
+    char *ebuf, size_t n)
 {
 	struct store_feed sf;
-	struct ingest_opts io;
-	struct ingest_result ir;
-	struct sched_limits lim;
-	struct sched_hints h;
-	const char *moved, *eclass = NULL;
+	const char *eclass = NULL;
 	char ibuf[256];
-	int64_t other;
 	int rc, ok = r->error == FETCH_OK;
 
 	memset(out, 0, sizeof(*out));
 	ibuf[0] = '\0';
-	if (ok && !r->not_modified) {
-		memset(&io, 0, sizeof(io));
-		memset(&ir, 0, sizeof(ir));
-		io.identity = identity_of(fc);
-		io.max_age = (int64_t)c->keep_days * 86400;
-		io.max_count = c->max_articles;
-		io.now = now;
-		io.base_url = r->final_url;
-		io.charset = fc->charset != NULL ? fc->charset : r->charset;
-		io.max_bytes = c->max_body * 4;
-		rc = ingest_document(st, id, r->body ? r->body : "",
-		    r->body_len, &io, &ir, ibuf, sizeof(ibuf));
-		if (rc != ERR_OK) {
-			ok = 0;
-			eclass = rc == ERR_PARSE ? "parse" : "store";
-		} else {
-			out->added = ir.added;
-			out->updated = ir.updated;
-			out->duplicate = ir.duplicate;
-		}
-	}
+	if (ok && !r->not_modified && ingest_body(st, c, fc, id, r, now, out,
+	    &eclass, ibuf, sizeof(ibuf)) != 0)
+		ok = 0;
 
 	/* Read the state after ingest: it may have stored new hints. */
 	memset(&sf, 0, sizeof(sf));
@@ -218,111 +351,17 @@ cycle_apply(struct store *st, const struct conf *c,
 		snprintf(out->msg, sizeof(out->msg), "%s", ebuf);
 		return rc;
 	}
-	sf.last_check = now;
-	sf.http_status = (int)r->status;
-	sf.identity_policy = identity_of(fc);
-	sf.retry_after = r->retry_after;
-	sf.cache_max_age = r->max_age > 0 ? r->max_age : 0;
-	if (ok) {
-		/* A 304 may carry fresh validators; a 200 replaces them, also
-		 * with nothing when the server stopped sending them. */
-		if (!r->not_modified || r->etag != NULL)
-			set_str(&sf.etag, r->etag);
-		if (!r->not_modified || r->last_modified != NULL)
-			set_str(&sf.last_modified, r->last_modified);
-		sf.last_success = now;
-		sf.consecutive_failures = 0;
-		set_str(&sf.last_error, NULL);
-		set_str(&sf.error_class, NULL);
-		out->not_modified = r->not_modified;
-		if (r->not_modified)
-			snprintf(out->msg, sizeof(out->msg), "not modified");
-		else
-			snprintf(out->msg, sizeof(out->msg), "%ld new, %ld "
-			    "updated", out->added, out->updated);
-	} else {
-		sf.consecutive_failures++;
-		sf.total_failures++;
-		if (eclass == NULL)
-			eclass = fetch_error_name(r->error);
-		set_str(&sf.error_class, eclass);
-		set_str(&sf.last_error, ibuf[0] ? ibuf : r->errmsg);
-		out->failed = 1;
-		out->eclass = eclass;
-		snprintf(out->msg, sizeof(out->msg), "%s: %s", eclass,
-		    sf.last_error);
-		if (r->status == 410) {
-			sf.retired = 1;
-			out->retired = 1;
-			log_warnx("%s: 410 Gone: feed retired, it will not be "
-			    "checked again (remove it from the feed list, or "
-			    "run `tidings run --feed` to try it)",
-			    label(fc, &sf));
-		}
-	}
-
-	/* Move a feed only when every redirect was permanent, several times
-	 * in a row: one misconfigured answer must not lose a feed. */
-	moved = ok ? fetch_result_moved_to(r) : NULL;
-	if (moved != NULL && strcmp(moved, sf.url) != 0) {
-		if (sf.moved_to != NULL && strcmp(sf.moved_to, moved) == 0)
-			sf.moved_count++;
-		else {
-			set_str(&sf.moved_to, moved);
-			sf.moved_count = 1;
-		}
-	} else if (ok) {
-		set_str(&sf.moved_to, NULL);
-		sf.moved_count = 0;
-	}
-
-	cycle_limits(c, fc, &lim);
-	memset(&h, 0, sizeof(h));
-	h.interval = fc->interval;
-	h.failures = sf.consecutive_failures;
-	h.ttl_minutes = sf.ttl_minutes;
-	h.update_period_minutes = sf.update_period_minutes;
-	h.skip_hours = sf.skip_hours;
-	h.skip_days = sf.skip_days;
-	if (r->max_age >= 0)
-		h.fresh_until = now + r->max_age;
-	else if (r->expires > now)
-		h.fresh_until = r->expires;
-	h.retry_after = r->retry_after;
-	sf.next_check = sched_next(&lim, sf.url, &h, now);
-
+	note_answer(&sf, fc, r, ok, eclass, ibuf, now, out);
+	note_redirects(&sf, r, ok);
+	schedule(&sf, c, fc, r, now);
 	out->failures = sf.consecutive_failures;
 	out->next_check = (time_t)sf.next_check;
-	rc = store_feed_put_state(st, &sf, ebuf, n);
-	if (rc == ERR_OK && sf.moved_to != NULL &&
-	    sf.moved_count >= c->permanent_redirects &&
-	    store_feed_find(st, sf.moved_to, &other, NULL, 0) == ERR_OK &&
-	    other != id) {
-		/* The new URL is another feed of the list: two feeds cannot
-		 * have one URL, and merging them would mix two histories the
-		 * operator kept apart.  The feed keeps its old URL (its
-		 * fetches follow the redirect) and moved_to says where it
-		 * went; the warning comes when the count first gets here,
-		 * the count going on past it silences later runs. */
-		if (sf.moved_count == c->permanent_redirects)
-			log_warnx("%s: moved permanently to %s, which is already "
-			    "in the feed list; keeping the old URL (remove one "
-			    "of the two from the list)", label(fc, &sf),
-			    sf.moved_to);
-	} else if (rc == ERR_OK && sf.moved_to != NULL &&
-	    sf.moved_count >= c->permanent_redirects) {
-		rc = store_feed_set_url(st, id, sf.moved_to, ebuf, n);
-		if (rc == ERR_OK) {
-			log_notice("%s: moved permanently from %s to %s (the "
-			    "feed list still names the old URL)",
-			    label(fc, &sf), sf.url, sf.moved_to);
-			out->moved = 1;
-			set_str(&sf.moved_to, NULL);
-			sf.moved_count = 0;
-			rc = store_feed_put_state(st, &sf, ebuf, n);
-		}
-	}
-	store_feed_clear(&sf);
+	rc = store_state(st, c, fc, id, &sf, out, ebuf, n);
+	if (state != NULL) {
+		store_feed_clear(state);
+		*state = sf;
+	} else
+		store_feed_clear(&sf);
 	if (rc != ERR_OK && !out->failed) {
 		out->failed = 1;
 		out->eclass = "store";

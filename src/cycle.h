@@ -1,11 +1,14 @@
 #ifndef TIDINGS_CYCLE_H
 #define TIDINGS_CYCLE_H
 /*
- * One check of one feed, between the fetcher and the store: what `tidings
- * run` does for every due feed and what the daemon does for each finished
- * transfer.  The order is: stored state -> fetch request; fetch result ->
- * ingest (200) or nothing (304, errors) -> feed state (validators,
- * failures, redirects, retirement) -> next check from the scheduler.
+ * One check of one feed, between the fetcher and the store: what the
+ * daemon's loop (daemon.h, also `tidings run`) does for each due feed and
+ * each finished transfer.  The order is: stored state -> fetch request
+ * (cycle_request); fetch result -> ingest (200) or nothing (304, errors)
+ * -> feed state (validators, failures, redirects, retirement) -> next
+ * check from the scheduler (cycle_apply).  The loop holds the state
+ * cycle_apply last read and wrote, and builds the next request from it:
+ * the state is read once per check.
  *
  * Logs (a feed moved, a feed retired); everything else is returned.
  */
@@ -34,7 +37,6 @@ struct cycle_outcome {
 	char	 msg[300];		/* one line: "ok", "304", the error */
 };
 
-void	cycle_fetch_opts(const struct conf *c, struct fetch_opts *o);
 void	cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
 	    struct sched_limits *l);
 
@@ -62,12 +64,23 @@ char	*cycle_read_auth(const char *path, char *ebuf, size_t n);
  * string, or NULL with a message in ebuf when the auth_file is unusable. */
 char	*cycle_auth(const struct feedlist_feed *fc, char *ebuf, size_t n);
 
+/* The request for feed fc from its stored state sf (URL, validators),
+ * sending userpwd (may be NULL) and carrying ctx.  Points into sf, fc and
+ * userpwd. */
+void	cycle_request(const struct store_feed *sf,
+	    const struct feedlist_feed *fc, const char *userpwd, void *ctx,
+	    struct fetch_request *req);
+
 /* Applies one finished transfer of feed id (configured as fc) to the
- * store.  Returns 0, or the store's error (the outcome says what
- * happened to the feed either way). */
+ * store: reads the feed's state once, after ingest (which may store new
+ * hints), and writes it back.  When state is not NULL it receives the
+ * state as written (the URL a move gave included; the caller's:
+ * store_feed_clear), from which the next request is built; it is left
+ * alone when the state could not be read.  Returns 0, or the store's
+ * error (the outcome says what happened to the feed either way). */
 int	cycle_apply(struct store *st, const struct conf *c,
 	    const struct feedlist_feed *fc, int64_t id,
-	    const struct fetch_result *r, time_t now, struct cycle_outcome *out,
-	    char *ebuf, size_t n);
+	    const struct fetch_result *r, time_t now, struct store_feed *state,
+	    struct cycle_outcome *out, char *ebuf, size_t n);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,7 +53,11 @@ struct dfeed {
 	const struct feedlist_feed *fc;	/* in the current (or an old) list */
 	struct dlist	*list;		/* holds the list fc points into */
 	int64_t		 id;
-	char		*url;		/* stored URL: moved feeds differ */
+	/* The stored state as last read (dfeed_init) or written
+	 * (cycle_apply), what the next request is built from: its URL (the
+	 * stored one: moved feeds differ from fc's) and validators; the
+	 * rest is let go (keep_request). */
+	struct store_feed sf;
 	time_t		 next;		/* -1: not scheduled */
 	int		 busy;		/* a transfer is in flight */
 	int		 failures;
@@ -61,6 +66,7 @@ struct dfeed {
 
 struct dstate {
 	const struct daemon_opts *opts;
+	int		 once;		/* `tidings run`: one turn, then out */
 	struct conf	 conf;
 	struct dlist	*cur;		/* the current list (one reference) */
 	struct dfeed	*feeds;
@@ -89,6 +95,11 @@ struct dstate {
 	time_t		 last_cycle_end;
 	time_t		 started;
 	int		 metrics_failing;	/* the last write failed */
+	/* once: progress on a terminal, and what the checks came to */
+	int		 tty;
+	size_t		 nstarted;	/* transfers started */
+	size_t		 done;
+	size_t		 nfailed;
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -170,10 +181,34 @@ on_signal(int sig)
 	errno = saved;
 }
 
+/* A feed's name in messages: its name, else its URL, the stored one in
+ * the daemon's log, the configured one in `run`'s output. */
 static const char *
-fname(const struct dfeed *d)
+fname(const struct dstate *s, const struct dfeed *d)
 {
-	return d->fc->name != NULL ? d->fc->name : d->url;
+	if (d->fc->name != NULL)
+		return d->fc->name;
+	return s->once || d->sf.url == NULL ? d->fc->url : d->sf.url;
+}
+
+/* A message `run` prints as it is and the daemon logs. */
+static void
+say(const struct dstate *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+say(const struct dstate *s, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->once)
+		fprintf(stderr, "tidings: %s\n", msg);
+	else
+		log_warnx("%s", msg);
 }
 
 static struct dlist *
@@ -201,19 +236,35 @@ dlist_release(struct dlist *l)
 	free(l);
 }
 
+/* Keeps of a feed's state what the next request needs (its URL and
+ * validators): a feed table of many feeds holds no titles or errors. */
+static void
+keep_request(struct store_feed *sf)
+{
+	struct store_feed k;
+
+	memset(&k, 0, sizeof(k));
+	k.url = sf->url;
+	k.etag = sf->etag;
+	k.last_modified = sf->last_modified;
+	sf->url = sf->etag = sf->last_modified = NULL;
+	store_feed_clear(sf);
+	*sf = k;
+}
+
 static void
 dfeed_clear(struct dfeed *d)
 {
-	free(d->url);
+	store_feed_clear(&d->sf);
 	free(d->auth);
-	d->url = d->auth = NULL;
+	d->auth = NULL;
 	dlist_release(d->list);
 	d->list = NULL;
 	d->fc = NULL;
 }
 
 static void
-load_auth(struct dfeed *d)
+load_auth(const struct dstate *s, struct dfeed *d)
 {
 	char ebuf[256];
 
@@ -221,55 +272,92 @@ load_auth(struct dfeed *d)
 	d->auth = NULL;
 	if ((d->auth = cycle_auth(d->fc, ebuf, sizeof(ebuf))) == NULL &&
 	    ebuf[0] != '\0')
-		log_warnx("%s: %s", fname(d), ebuf);
+		log_warnx("%s: %s", fname(s, d), ebuf);
 }
 
-/* Loads configuration and feed lists; logs every problem. */
+/* Loads configuration and feed lists; every problem is one line, logged
+ * by the daemon and printed as it is by `run`. */
 static int
-load(const struct daemon_opts *o, struct conf *c, struct feedlist *fl)
+load(const struct dstate *s, struct conf *c, struct feedlist *fl)
 {
 	struct conf_diag d = { 0 };
 	size_t i;
 	int rc;
 
-	rc = conf_load(c, o->conf_path, &d);
+	rc = conf_load(c, s->opts->conf_path, &d);
 	if (rc == ERR_OK || rc == ERR_INVALID)
-		if (feedlist_load(fl, c, o->feeds, &d) != ERR_OK &&
+		if (feedlist_load(fl, c, s->opts->feeds, &d) != ERR_OK &&
 		    rc == ERR_OK)
 			rc = ERR_INVALID;
-	for (i = 0; i < d.n; i++)
-		log_warnx("%s", d.msgs[i]);
+	for (i = 0; i < d.n; i++) {
+		if (s->once)
+			fprintf(stderr, "%s\n", d.msgs[i]);
+		else
+			log_warnx("%s", d.msgs[i]);
+	}
 	conf_diag_free(&d);
 	return rc;
+}
+
+/* Whether `run` checks feed fc (stored as sf) in its one turn: the ones
+ * --feed names, due or not; with --all every enabled feed not retired;
+ * else the due ones. */
+static int
+once_wants(const struct dstate *s, const struct feedlist_feed *fc,
+    const struct store_feed *sf, time_t now)
+{
+	if (s->opts->nonly > 0)
+		return 1;
+	if (s->opts->all)
+		return fc->enabled && !sf->retired;
+	return cycle_is_due(sf, fc, now);
+}
+
+/* Whether the loop takes feed fc at all: `run --feed` leaves the others
+ * out (they are not even added to the database). */
+static int
+selected(const struct dstate *s, const struct feedlist *fl,
+    const struct feedlist_feed *fc)
+{
+	size_t j;
+
+	if (!s->once || s->opts->nonly == 0)
+		return 1;
+	for (j = 0; j < s->opts->nonly; j++)
+		if (feedlist_find(fl, s->opts->only[j]) == fc)
+			return 1;
+	return 0;
 }
 
 /* Schedules feed d (already holding fc, id) from its stored state. */
 static int
 dfeed_init(struct dstate *s, struct dfeed *d, time_t now)
 {
-	struct store_feed sf;
 	struct sched_limits lim;
 	char ebuf[512];
 
-	memset(&sf, 0, sizeof(sf));
-	if (store_feed_get(s->st, d->id, &sf, ebuf, sizeof(ebuf)) != ERR_OK) {
-		log_warnx("%s", ebuf);
+	store_feed_clear(&d->sf);
+	if (store_feed_get(s->st, d->id, &d->sf, ebuf, sizeof(ebuf)) !=
+	    ERR_OK) {
+		say(s, "%s", ebuf);
 		return -1;
 	}
-	free(d->url);
-	d->url = xstrdup(sf.url);
-	d->failures = sf.consecutive_failures;
-	if (sf.last_success > s->total.last_success)
-		s->total.last_success = sf.last_success;
-	if (!d->fc->enabled || sf.retired)
+	d->failures = d->sf.consecutive_failures;
+	if (d->sf.last_success > s->total.last_success)
+		s->total.last_success = d->sf.last_success;
+	if (s->once)
+		d->next = once_wants(s, d->fc, &d->sf, now) ? now : -1;
+	else if (!d->fc->enabled || d->sf.retired)
 		d->next = -1;
 	else {
 		cycle_limits(&s->conf, d->fc, &lim);
-		d->next = sched_initial(&lim, sf.url, lim.interval,
-		    sf.last_check == 0 ? 0 : (time_t)sf.next_check, now);
+		d->next = sched_initial(&lim, d->sf.url, lim.interval,
+		    d->sf.last_check == 0 ? 0 : (time_t)d->sf.next_check, now);
 	}
-	store_feed_clear(&sf);
-	load_auth(d);
+	keep_request(&d->sf);
+	/* `run` reads a secret only for a feed it checks */
+	if (!s->once)
+		load_auth(s, d);
 	return 0;
 }
 
@@ -290,7 +378,7 @@ build(struct dstate *s, struct dlist *l, time_t now)
 {
 	struct feedlist *fl = &l->fl;
 	struct dfeed *nf, *old, key, *hit;
-	size_t i, nold = s->n;
+	size_t i, k, nold = s->n, nnew = 0;
 	char ebuf[512], *taken;
 
 	old = s->feeds;
@@ -298,12 +386,15 @@ build(struct dstate *s, struct dlist *l, time_t now)
 		qsort(old, nold, sizeof(*old), cmp_id);
 	taken = xcalloc(nold ? nold : 1, 1);
 	nf = xcalloc(fl->n ? fl->n : 1, sizeof(*nf));
-	for (i = 0; i < fl->n; i++) {
-		nf[i].fc = &fl->feeds[i];
+	for (k = 0; k < fl->n; k++) {
+		if (!selected(s, fl, &fl->feeds[k]))
+			continue;
+		i = nnew++;
+		nf[i].fc = &fl->feeds[k];
 		nf[i].list = dlist_hold(l);
 		if (cycle_feed_id(s->st, nf[i].fc, &nf[i].id, ebuf,
 		    sizeof(ebuf)) != ERR_OK) {
-			log_warnx("%s", ebuf);
+			say(s, "%s", ebuf);
 			goto fail;
 		}
 		key.id = nf[i].id;
@@ -315,10 +406,11 @@ build(struct dstate *s, struct dlist *l, time_t now)
 		}
 		if (hit != NULL && hit->fc->enabled == nf[i].fc->enabled &&
 		    hit->fc->interval == nf[i].fc->interval) {
-			nf[i].url = xstrdup(hit->url);
+			nf[i].sf = hit->sf;
+			memset(&hit->sf, 0, sizeof(hit->sf));
 			nf[i].next = hit->next;
 			nf[i].failures = hit->failures;
-			load_auth(&nf[i]);
+			load_auth(s, &nf[i]);
 		} else if (dfeed_init(s, &nf[i], now) == -1)
 			goto fail;
 	}
@@ -334,11 +426,11 @@ build(struct dstate *s, struct dlist *l, time_t now)
 	free(taken);
 	free(old);
 	s->feeds = nf;
-	s->n = fl->n;
+	s->n = nnew;
 	s->soonest = now;
 	return 0;
 fail:
-	for (i = 0; i < fl->n; i++)
+	for (i = 0; i < nnew; i++)
 		dfeed_clear(&nf[i]);
 	free(nf);
 	free(taken);
@@ -362,6 +454,46 @@ find_busy(struct dstate *s, int64_t id, int *orphan)
 	return NULL;
 }
 
+/* `run`'s account of one check: a failure on its own line (unless
+ * quiet), and on a terminal a progress line that the next one replaces. */
+static void
+once_report(struct dstate *s, const struct dfeed *d,
+    const struct cycle_outcome *out)
+{
+	s->done++;
+	if (out->failed) {
+		s->nfailed++;
+		if (s->tty)
+			fputs("\r\033[K", stderr);
+		if (!s->opts->quiet)
+			fprintf(stderr, "tidings: %s: %s\n", fname(s, d),
+			    out->msg);
+	}
+	if (s->tty)
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s: %s", s->done, s->nstarted,
+		    fname(s, d), out->msg);
+}
+
+/* The daemon's account of one check: a warning per failure, a notice
+ * for a recovery. */
+static void
+daemon_report(const struct dstate *s, const struct dfeed *d,
+    const struct cycle_outcome *out)
+{
+	if (out->failed && out->failures <= 1)
+		log_warnx("%s: %s", fname(s, d), out->msg);
+	else if (out->failed)
+		log_warnx("%s: %s (%d failures in a row)", fname(s, d),
+		    out->msg, out->failures);
+	else if (d->failures > 0)
+		log_notice("%s: recovered after %d failure(s): %s",
+		    fname(s, d), d->failures, out->msg);
+	else
+		log_debug("%s: %s", fname(s, d), out->msg);
+}
+
+/* Applies every finished transfer (cycle.h) and schedules its feed's
+ * next check; `run` exports after each one. */
 static void
 collect(struct dstate *s)
 {
@@ -380,30 +512,22 @@ collect(struct dstate *s)
 			continue;
 		}
 		now = time(NULL);
-		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &out, ebuf,
-		    sizeof(ebuf));
+		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &d->sf, &out,
+		    ebuf, sizeof(ebuf));
+		keep_request(&d->sf);
 		tally_add(&s->cyc, &out, r->body_len, now);
-		if (out.failed && out.failures <= 1)
-			log_warnx("%s: %s", fname(d), out.msg);
-		else if (out.failed)
-			log_warnx("%s: %s (%d failures in a row)", fname(d),
-			    out.msg, out.failures);
-		else if (d->failures > 0)
-			log_notice("%s: recovered after %d failure(s): %s",
-			    fname(d), d->failures, out.msg);
-		else
-			log_debug("%s: %s", fname(d), out.msg);
+		if (s->once) {
+			outbox_drain(s->ob, s->st, time(NULL), 0);
+			once_report(s, d, &out);
+		} else
+			daemon_report(s, d, &out);
 		if (out.failed && d->failures == 0)
 			s->failing++;
 		else if (!out.failed && d->failures > 0 && s->failing > 0)
 			s->failing--;
 		d->failures = out.failed ? out.failures : 0;
 		d->busy = 0;
-		if (out.moved) {
-			free(d->url);
-			d->url = xstrdup(fetch_result_moved_to(r));
-		}
-		if (out.retired)
+		if (out.retired || s->once)
 			d->next = -1;
 		else if (d->next != -1)
 			d->next = out.next_check > now ? out.next_check :
@@ -424,7 +548,6 @@ static size_t
 start_due(struct dstate *s, time_t now)
 {
 	struct fetch_request req;
-	struct store_feed sf;
 	struct dfeed *d;
 	char ebuf[512];
 	size_t i, due = 0;
@@ -442,26 +565,17 @@ start_due(struct dstate *s, time_t now)
 			continue;
 		}
 		due++;
-		memset(&sf, 0, sizeof(sf));
-		if (store_feed_get(s->st, d->id, &sf, ebuf, sizeof(ebuf)) !=
-		    ERR_OK) {
-			log_warnx("%s: %s", fname(d), ebuf);
-			d->next = now + s->conf.min_interval;
-			continue;
-		}
-		memset(&req, 0, sizeof(req));
-		req.url = sf.url;
-		req.etag = sf.etag;
-		req.last_modified = sf.last_modified;
-		req.user_agent = d->fc->user_agent;
-		req.userpwd = d->auth;
-		req.ctx = (void *)(intptr_t)d->id;
+		if (s->once)
+			load_auth(s, d);
+		cycle_request(&d->sf, d->fc, d->auth, (void *)(intptr_t)d->id,
+		    &req);
 		if (fetch_add(s->f, &req, ebuf, sizeof(ebuf)) != ERR_OK) {
-			log_warnx("%s: %s", fname(d), ebuf);
-			d->next = now + s->conf.max_interval;
-		} else
+			log_warnx("%s: %s", fname(s, d), ebuf);
+			d->next = s->once ? -1 : now + s->conf.max_interval;
+		} else {
 			d->busy = 1;
-		store_feed_clear(&sf);
+			s->nstarted++;
+		}
 	}
 	/* Busy feeds lower `soonest` again when their results come in. */
 	s->soonest = soonest ? soonest : now + MAX_SLEEP_MS / 1000;
@@ -471,30 +585,12 @@ start_due(struct dstate *s, time_t now)
 static struct fetch *
 new_fetch(const struct conf *c)
 {
-	struct fetch_opts fo;
 	char ebuf[256];
 	struct fetch *f;
 
-	cycle_fetch_opts(c, &fo);
-	if ((f = fetch_new(&fo, ebuf, sizeof(ebuf))) == NULL)
+	if ((f = fetch_new(&c->fetch, ebuf, sizeof(ebuf))) == NULL)
 		log_warnx("%s", ebuf);
 	return f;
-}
-
-static int
-fetch_conf_differs(const struct conf *a, const struct conf *b)
-{
-	return a->max_transfers != b->max_transfers ||
-	    a->host_connections != b->host_connections ||
-	    a->host_rate != b->host_rate ||
-	    a->connect_timeout != b->connect_timeout ||
-	    a->timeout != b->timeout ||
-	    a->low_speed_limit != b->low_speed_limit ||
-	    a->low_speed_time != b->low_speed_time ||
-	    a->max_body != b->max_body ||
-	    a->max_redirects != b->max_redirects ||
-	    (a->user_agent == NULL) != (b->user_agent == NULL) ||
-	    (a->user_agent != NULL && strcmp(a->user_agent, b->user_agent));
 }
 
 /* An empty feed list (or one whose feeds are all disabled) is no error,
@@ -523,7 +619,7 @@ reload(struct dstate *s)
 	notify("RELOADING=1");
 	log_notice("reloading the configuration");
 	nfl = dlist_new();
-	if (load(s->opts, &nc, &nfl->fl) != ERR_OK) {
+	if (load(s, &nc, &nfl->fl) != ERR_OK) {
 		log_warnx("the new configuration is invalid; keeping the "
 		    "old one");
 		dlist_release(nfl);
@@ -535,7 +631,7 @@ reload(struct dstate *s)
 	if (s->opts->db == NULL && strcmp(nc.db_path, s->conf.db_path) != 0)
 		log_warnx("db: a new database path takes a restart; still "
 		    "using %s", s->conf.db_path);
-	if (fetch_conf_differs(&nc, &s->conf))
+	if (!fetch_opts_equal(&nc.fetch, &s->conf.fetch))
 		s->fetch_stale = 1;
 	/* build() reads limits from s->conf: switch first, keep the old
 	 * one's strings alive only as long as build needs the old list. */
@@ -555,11 +651,11 @@ reload(struct dstate *s)
 	 * again now */
 	nob = outbox_new();
 	outbox_set_async(nob, 1);
-	outbox_add_conf(nob, &s->conf);
+	outbox_add_targets(nob, s->conf.exports, s->conf.nexports);
 	outbox_carry(nob, s->ob);
 	outbox_free(s->ob);
 	s->ob = nob;
-	outbox_set_feeds(s->ob, &s->cur->fl);
+	outbox_set_tags(s->ob, feedlist_tags, &s->cur->fl);
 	/* The old outbox read the old list; now only orphans may. */
 	dlist_release(old);
 	log_notice("reloaded: %zu feed(s)", s->n);
@@ -611,8 +707,8 @@ write_metrics(struct dstate *s)
 	tg = xcalloc(m.ntargets ? m.ntargets : 1, sizeof(*tg));
 	for (i = 0; i < m.ntargets && rc == ERR_OK; i++) {
 		t = outbox_target(s->ob, i);
-		tg[i].name = t->name;
-		rc = backlog_get(s->st, t->name, &tg[i].pending,
+		tg[i].name = t->s.name;
+		rc = backlog_get(s->st, t->s.name, &tg[i].pending,
 		    &tg[i].oldest, ebuf, sizeof(ebuf));
 	}
 	m.targets = tg;
@@ -635,8 +731,9 @@ write_metrics(struct dstate *s)
 	free(tg);
 }
 
-/* Ends the open cycle with its summary line, its record in the database
- * (for `tidings status`) and the metrics file. */
+/* Ends the open cycle with its record in the database (for `tidings
+ * status`); the daemon also logs its summary line and writes the metrics
+ * file. */
 static void
 cycle_close(struct dstate *s)
 {
@@ -646,16 +743,20 @@ cycle_close(struct dstate *s)
 
 	s->cyc_open = 0;
 	s->cyc.exported = outbox_exported(s->ob) - s->cyc_exported;
-	tally_summary(&s->cyc, ms, line, sizeof(line));
-	log_notice("%s", line);
+	if (!s->once) {
+		tally_summary(&s->cyc, ms, line, sizeof(line));
+		log_notice("%s", line);
+	}
 	memset(&sc, 0, sizeof(sc));
 	tally_to_cycle(&s->cyc, &sc);
-	sc.source = "daemon";
+	sc.source = s->once ? "run" : "daemon";
 	sc.started = s->cyc_started;
 	sc.finished = time(NULL);
 	sc.duration_ms = ms;
 	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK)
-		log_warnx("%s", ebuf);
+		say(s, "%s", ebuf);
+	if (s->once)
+		return;
 	tally_merge(&s->total, &s->cyc);
 	s->ncycles++;
 	s->last_cycle_ms = ms;
@@ -698,98 +799,81 @@ status(struct dstate *s, size_t due)
 	    s->n, due, fetch_running(s->f), s->failing);
 }
 
-int
-daemon_run(const struct daemon_opts *o)
+/* How long the daemon may wait in fetch_poll: until the open cycle may
+ * end, a feed comes due or a failing target is retried; not at all while
+ * exports could go on, briefly while commands run. */
+static long
+next_wait(struct dstate *s, int export_more, time_t now)
 {
-	struct dstate s;
-	struct sigaction sa;
-	struct fetch *nf;
-	char ebuf[512];
-	long wd, wait;
+	long wait = MAX_SLEEP_MS;
 	time_t retry;
-	int export_more;
-	long long last_ping = 0, deadline, last_status = 0;
-	size_t i, due = 0;
-	time_t now;
-	int rv = 1;
 
-	memset(&s, 0, sizeof(s));
-	s.opts = o;
-	log_init(LOG_LVL_NOTICE, -1);
-	notify_init();
-	s.cur = dlist_new();
-	if (load(o, &s.conf, &s.cur->fl) != ERR_OK) {
-		log_warnx("refusing to start with an invalid configuration");
-		goto out;
-	}
-	log_init(s.conf.log_level, -1);
-	if (store_open(o->db != NULL ? o->db : s.conf.db_path, 0, &s.st, ebuf,
-	    sizeof(ebuf)) != ERR_OK) {
-		log_warnx("%s", ebuf);
-		goto out;
-	}
-	if ((s.f = new_fetch(&s.conf)) == NULL)
-		goto out;
-	if (build(&s, s.cur, time(NULL)) == -1)
-		goto out;
-	s.ob = outbox_new();
-	outbox_set_async(s.ob, 1);
-	outbox_add_conf(s.ob, &s.conf);
-	outbox_set_feeds(s.ob, &s.cur->fl);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	/* a file size limit must reach the exporter as EFBIG (a full
-	 * target), not kill the daemon */
-	signal(SIGXFSZ, SIG_IGN);
-	wake_fetch = s.f;
-
-	wd = watchdog_ms();
-	log_notice("started: %zu feed(s)", s.n);
-	s.started = time(NULL);
-	write_metrics(&s);
-	say_if_idle(&s);
-	notify("READY=1");
-	while (!got_term) {
-		if (got_hup) {
-			got_hup = 0;
-			reload(&s);
-		}
-		if (s.fetch_stale && fetch_pending(s.f) == 0 &&
-		    (nf = new_fetch(&s.conf)) != NULL) {
-			wake_fetch = nf;
-			fetch_free(s.f);
-			s.f = nf;
-			s.fetch_stale = 0;
-		}
-		now = time(NULL);
-		due = start_due(&s, now);
-		if (!s.cyc_open && fetch_pending(s.f) > 0)
-			cycle_open(&s);
-		/* after start_due: transfers run while we export */
-		export_more = outbox_drain(s.ob, s.st, now, EXPORT_SLICE_MS);
-		cycle_check(&s, export_more);
-		now = time(NULL);
-		wait = MAX_SLEEP_MS;
-		if (cycle_left_ms(&s) > 0 && cycle_left_ms(&s) < wait)
-			wait = cycle_left_ms(&s);
-		if (s.soonest > now && (s.soonest - now) * 1000 < wait)
-			wait = (long)(s.soonest - now) * 1000;
-		if ((retry = outbox_next_retry(s.ob)) != 0) {
-			if (retry <= now)
-				wait = 0;
-			else if ((retry - now) * 1000 < wait)
-				wait = (long)(retry - now) * 1000;
-		}
-		if (export_more)
+	if (cycle_left_ms(s) > 0 && cycle_left_ms(s) < wait)
+		wait = cycle_left_ms(s);
+	if (s->soonest > now && (s->soonest - now) * 1000 < wait)
+		wait = (long)(s->soonest - now) * 1000;
+	if ((retry = outbox_next_retry(s->ob)) != 0) {
+		if (retry <= now)
 			wait = 0;
-		else if (outbox_busy(s.ob) && wait > EXEC_POLL_MS)
-			wait = EXEC_POLL_MS;
+		else if ((retry - now) * 1000 < wait)
+			wait = (long)(retry - now) * 1000;
+	}
+	if (export_more)
+		wait = 0;
+	else if (outbox_busy(s->ob) && wait > EXEC_POLL_MS)
+		wait = EXEC_POLL_MS;
+	return wait;
+}
+
+/*
+ * The loop, for the daemon and for `tidings run`.  Each turn starts the
+ * due feeds, exports, waits in fetch_poll and applies what came in.  The
+ * daemon turns until stopped, reloading on SIGHUP; `run` (once) starts
+ * its feeds and exports in the first turn only, then turns until every
+ * transfer has landed, exporting after each one.
+ */
+static void
+loop(struct dstate *s)
+{
+	struct fetch *nf;
+	long wd, wait;
+	long long last_ping = 0, last_status = 0;
+	size_t due = 0;
+	time_t now;
+	int export_more = 0, first = 1;
+
+	wd = s->once ? 0 : watchdog_ms();
+	while (!got_term) {
+		if (got_hup && !s->once) {
+			got_hup = 0;
+			reload(s);
+		}
+		if (s->fetch_stale && fetch_pending(s->f) == 0 &&
+		    (nf = new_fetch(&s->conf)) != NULL) {
+			wake_fetch = nf;
+			fetch_free(s->f);
+			s->f = nf;
+			s->fetch_stale = 0;
+		}
+		now = time(NULL);
+		if (first || !s->once) {
+			due = start_due(s, now);
+			if (!s->cyc_open && fetch_pending(s->f) > 0)
+				cycle_open(s);
+			/* after start_due: transfers run while we export */
+			export_more = outbox_drain(s->ob, s->st, now,
+			    s->once ? 0 : EXPORT_SLICE_MS);
+			first = 0;
+		}
+		if (s->once) {
+			if (fetch_pending(s->f) == 0)
+				break;
+			fetch_poll(s->f, 1000);
+			collect(s);
+			continue;
+		}
+		cycle_check(s, export_more);
+		wait = next_wait(s, export_more, time(NULL));
 		if (wd > 0) {
 			long left = (long)(last_ping + wd - mono_ms());
 
@@ -802,31 +886,194 @@ daemon_run(const struct daemon_opts *o)
 				wait = left;
 		}
 		if (mono_ms() - last_status >= 1000) {
-			status(&s, due);
+			status(s, due);
 			last_status = mono_ms();
 		}
 		if (got_term || got_hup)
 			continue;
-		fetch_poll(s.f, (int)wait);
-		collect(&s);
+		fetch_poll(s->f, (int)wait);
+		collect(s);
 	}
+}
+
+/* The outbox of the configured targets (and, for `run`, the ones given
+ * with --export); 0, or the exit status. */
+static int
+open_outbox(struct dstate *s)
+{
+	const struct daemon_opts *o = s->opts;
+	struct export_target *t;
+	char ebuf[512];
+	size_t i;
+
+	s->ob = outbox_new();
+	outbox_set_async(s->ob, !s->once);
+	outbox_add_targets(s->ob, s->conf.exports, s->conf.nexports);
+	for (i = 0; i < o->nexports; i++)
+		if (outbox_add_spec(s->ob, o->exports[i], ebuf,
+		    sizeof(ebuf)) != ERR_OK) {
+			fprintf(stderr, "tidings: run: %s\n", ebuf);
+			return 2;
+		}
+	/* A directory named on the command line is made (not its parents:
+	 * a typo in them should not grow a tree); a configured one must
+	 * exist. */
+	for (i = s->conf.nexports; i < outbox_count(s->ob); i++) {
+		t = outbox_target(s->ob, i);
+		if (t->s.dir != NULL && t->s.format != EXPORT_FMT_EXEC &&
+		    mkdir(t->s.dir, 0755) == -1 && errno != EEXIST)
+			fprintf(stderr, "tidings: run: %s: %s\n", t->s.dir,
+			    strerror(errno));
+	}
+	outbox_set_tags(s->ob, feedlist_tags, &s->cur->fl);
+	return 0;
+}
+
+/* Configuration, outbox, database, fetcher and feed table, in the order
+ * each one's errors are reported; 0, or the exit status. */
+static int
+start(struct dstate *s)
+{
+	const struct daemon_opts *o = s->opts;
+	char ebuf[512];
+	size_t i;
+	int rv;
+
+	if (!s->once) {
+		log_init(LOG_LVL_NOTICE, -1);
+		notify_init();
+	}
+	s->cur = dlist_new();
+	if (load(s, &s->conf, &s->cur->fl) != ERR_OK) {
+		if (!s->once)
+			log_warnx("refusing to start with an invalid "
+			    "configuration");
+		return 1;
+	}
+	for (i = 0; i < o->nonly; i++)
+		if (feedlist_find(&s->cur->fl, o->only[i]) == NULL) {
+			fprintf(stderr, "tidings: run: no feed named \"%s\" in "
+			    "the feed list\n", o->only[i]);
+			return 1;
+		}
+	if (s->once && (rv = open_outbox(s)) != 0)
+		return rv;
+	if (!s->once)
+		log_init(s->conf.log_level, -1);
+	if (store_open(o->db != NULL ? o->db : s->conf.db_path, 0, &s->st,
+	    ebuf, sizeof(ebuf)) != ERR_OK) {
+		say(s, "%s", ebuf);
+		return 1;
+	}
+	if ((s->f = new_fetch(&s->conf)) == NULL)
+		return 1;
+	if (s->once)
+		log_init(s->conf.log_level, -1);
+	if (build(s, s->cur, time(NULL)) == -1)
+		return 1;
+	if (!s->once && (rv = open_outbox(s)) != 0)
+		return rv;
+	return 0;
+}
+
+/* What `run` says at the end: how many feeds failed, and what is left
+ * in the outbox of a failing target; its exit status. */
+static int
+once_finish(struct dstate *s)
+{
+	struct export_target *t;
+	char ebuf[512];
+	long left;
+	size_t i;
+	int rv;
+
+	if (s->tty && s->nstarted > 0)
+		fputs("\r\033[K", stderr);
+	if (!s->opts->quiet && s->nstarted > 0)
+		fprintf(stderr, "tidings: %zu feed(s) checked, %zu failed\n",
+		    s->nstarted, s->nfailed);
+	rv = s->nfailed > 0;
+	cycle_close(s);
+	/* a failing target, or articles set aside */
+	if (outbox_failing(s->ob) == 0 && outbox_next_retry(s->ob) == 0)
+		return rv;
+	for (i = 0; i < outbox_count(s->ob); i++) {
+		t = outbox_target(s->ob, i);
+		if (outbox_pending(s->st, t->s.name, &left, ebuf, sizeof(ebuf)) !=
+		    ERR_OK)
+			fprintf(stderr, "tidings: %s\n", ebuf);
+		else if (left > 0)
+			fprintf(stderr, "tidings: export %s: %ld article(s) "
+			    "left in the outbox (see tidings outbox)\n",
+			    t->s.name, left);
+	}
+	return 1;
+}
+
+/* Stops the daemon: transfers get the grace time, the last exports run,
+ * the open cycle ends. */
+static void
+stop(struct dstate *s)
+{
+	long long deadline;
 
 	notify("STOPPING=1");
-	log_notice("stopping: %zu transfer(s) running", fetch_running(s.f));
-	deadline = mono_ms() + (o->grace_ms > 0 ? o->grace_ms :
+	log_notice("stopping: %zu transfer(s) running", fetch_running(s->f));
+	deadline = mono_ms() + (s->opts->grace_ms > 0 ? s->opts->grace_ms :
 	    GRACE_MS_DEFAULT);
-	while (fetch_pending(s.f) > 0 && mono_ms() < deadline) {
-		fetch_poll(s.f, (int)(deadline - mono_ms()));
-		collect(&s);
+	while (fetch_pending(s->f) > 0 && mono_ms() < deadline) {
+		fetch_poll(s->f, (int)(deadline - mono_ms()));
+		collect(s);
 	}
-	if (fetch_running(s.f) > 0)
+	if (fetch_running(s->f) > 0)
 		log_notice("abandoned %zu transfer(s); they run again next "
-		    "time", fetch_running(s.f));
+		    "time", fetch_running(s->f));
 	/* what the last transfers brought; the rest waits for next time */
-	outbox_drain(s.ob, s.st, time(NULL), 1000);
-	if (s.cyc_open)
-		cycle_close(&s);
-	rv = 0;
+	outbox_drain(s->ob, s->st, time(NULL), 1000);
+	if (s->cyc_open)
+		cycle_close(s);
+}
+
+int
+daemon_run(const struct daemon_opts *o)
+{
+	struct dstate s;
+	struct sigaction sa;
+	size_t i;
+	int rv;
+
+	memset(&s, 0, sizeof(s));
+	s.opts = o;
+	s.once = o->once;
+	if ((rv = start(&s)) != 0)
+		goto out;
+	if (s.once) {
+		s.tty = !o->quiet && isatty(STDERR_FILENO);
+		/* a run is one cycle, also when nothing was due */
+		cycle_open(&s);
+		loop(&s);
+		rv = once_finish(&s);
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* a file size limit must reach the exporter as EFBIG (a full
+	 * target), not kill the daemon */
+	signal(SIGXFSZ, SIG_IGN);
+	wake_fetch = s.f;
+
+	log_notice("started: %zu feed(s)", s.n);
+	s.started = time(NULL);
+	write_metrics(&s);
+	say_if_idle(&s);
+	notify("READY=1");
+	loop(&s);
+	stop(&s);
 out:
 	wake_fetch = NULL;
 	fetch_free(s.f);

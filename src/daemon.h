@@ -28,16 +28,41 @@
  * Under systemd (NOTIFY_SOCKET) it reports READY=1, RELOADING=1,
  * STOPPING=1, a STATUS= line, and WATCHDOG=1 at half of WATCHDOG_USEC.
  */
+#include <stddef.h>
 
 struct daemon_opts {
 	const char	*conf_path;	/* NULL: the default file */
 	const char	*feeds;		/* --feeds: replaces the lists */
 	const char	*db;		/* --db: replaces [daemon] db */
 	int		 grace_ms;	/* for transfers at stop; 0 = 5000 */
+	/* `tidings run`: one turn of the loop (see below); the rest only
+	 * with once. */
+	int		 once;
+	int		 all;		/* every enabled feed, due or not */
+	int		 quiet;		/* no failures, progress or summary */
+	char *const	*only;		/* --feed: these, due or not */
+	size_t		 nonly;
+	char *const	*exports;	/* --export FORMAT:DIR targets */
+	size_t		 nexports;
 };
 
-/* Runs until stopped; returns the process exit status (0 after a clean
- * stop, 1 when it could not start). */
+/*
+ * Runs until stopped; returns the process exit status (0 after a clean
+ * stop, 1 when it could not start).
+ *
+ * With once, it is `tidings run`: the same loop turns once.  It starts
+ * every due feed (or the chosen ones) at once, exports what an earlier
+ * run left, then applies each transfer as it lands and exports after it,
+ * and returns when all have landed.  Nothing is logged below the
+ * configured level and there is no systemd protocol, no signal handling
+ * and no metrics file; instead stderr gets each failure as "tidings:
+ * NAME: reason" (NAME: the configured name, else URL), a progress line
+ * on a terminal, "tidings: N feed(s) checked, N failed" and, for each
+ * failing target, what it left in the outbox.  The run is one cycle in
+ * the database (source "run").  Returns 0; 1 when a check or a target
+ * failed, a name --feed gives is not in the list, or it could not start;
+ * 2 for an unusable --export.
+ */
 int	daemon_run(const struct daemon_opts *o);
 
 #endif

@@ -73,17 +73,61 @@ export_target_new(const char *name, enum export_format f, const char *where)
 {
 	struct export_target *t = xcalloc(1, sizeof(*t));
 
-	t->name = xstrdup(name);
-	t->format = f;
+	t->s.name = xstrdup(name);
+	t->s.format = f;
 	if (f == EXPORT_FMT_EXEC)
-		t->command = xstrdup(where);
+		t->s.command = xstrdup(where);
 	else
-		t->dir = xstrdup(where);
-	t->fsync = 1;
-	t->timeout_ms = 30000;
-	t->max_jobs = 4;
-	t->retry_base_s = 10;
-	t->retry_max_s = 3600;
+		t->s.dir = xstrdup(where);
+	t->s.fsync = 1;
+	t->s.timeout_ms = 30000;
+	t->s.concurrency = 4;
+	t->s.retries = EXPORT_RETRIES;
+	t->s.retry_base = 10;
+	t->s.retry_max = 3600;
+	return t;
+}
+
+static char **
+copyv(char *const *v, size_t n)
+{
+	char **c;
+	size_t i;
+
+	if (n == 0)
+		return NULL;
+	c = xreallocarray(NULL, n, sizeof(*c));
+	for (i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	return c;
+}
+
+static char *
+copys(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+struct export_target *
+export_target_from(const struct export_settings *s)
+{
+	struct export_target *t = xcalloc(1, sizeof(*t));
+
+	t->s = *s;
+	t->s.name = copys(s->name);
+	t->s.file = copys(s->file);
+	t->s.dir = copys(s->dir);
+	t->s.feeds = copyv(s->feeds, s->nfeeds);
+	t->s.tags = copyv(s->tags, s->ntags);
+	t->s.command = copys(s->command);
+	/* exec runs its command, the others write into dir */
+	if (t->s.format == EXPORT_FMT_EXEC) {
+		free(t->s.dir);
+		t->s.dir = NULL;
+	} else {
+		free(t->s.command);
+		t->s.command = NULL;
+	}
 	return t;
 }
 
@@ -94,14 +138,15 @@ export_target_free(struct export_target *t)
 
 	if (t == NULL)
 		return;
-	free(t->name);
-	free(t->dir);
-	xfreev(t->feeds, t->nfeeds);
-	xfreev(t->tags, t->ntags);
+	free(t->s.name);
+	free(t->s.file);
+	free(t->s.dir);
+	xfreev(t->s.feeds, t->s.nfeeds);
+	xfreev(t->s.tags, t->s.ntags);
 	while (t->argv != NULL && t->argv[n] != NULL)
 		n++;
 	xfreev(t->argv, n);
-	free(t->command);
+	free(t->s.command);
 	free(t);
 }
 
@@ -115,13 +160,13 @@ list_add(char ***v, size_t *n, const char *s)
 void
 export_target_add_feed(struct export_target *t, const char *s)
 {
-	list_add(&t->feeds, &t->nfeeds, s);
+	list_add(&t->s.feeds, &t->s.nfeeds, s);
 }
 
 void
 export_target_add_tag(struct export_target *t, const char *s)
 {
-	list_add(&t->tags, &t->ntags, s);
+	list_add(&t->s.tags, &t->s.ntags, s);
 }
 
 int
@@ -194,16 +239,16 @@ export_target_wants(const struct export_target *t,
 	size_t i;
 	int any;
 
-	if (it->kind == EXPORT_KIND_UPDATE && !t->include_updates)
+	if (it->kind == EXPORT_KIND_UPDATE && !t->s.updates)
 		return 0;
-	if (it->kind == EXPORT_KIND_DUPLICATE && !t->include_duplicates)
+	if (it->kind == EXPORT_KIND_DUPLICATE && !t->s.duplicates)
 		return 0;
-	if (t->nfeeds > 0 && !in_list(t->feeds, t->nfeeds, it->feed_name) &&
-	    !in_list(t->feeds, t->nfeeds, it->feed_url))
+	if (t->s.nfeeds > 0 && !in_list(t->s.feeds, t->s.nfeeds, it->feed_name) &&
+	    !in_list(t->s.feeds, t->s.nfeeds, it->feed_url))
 		return 0;
-	if (t->ntags > 0) {
+	if (t->s.ntags > 0) {
 		for (any = 0, i = 0; !any && i < it->ntags; i++)
-			any = in_list(t->tags, t->ntags, it->tags[i]);
+			any = in_list(t->s.tags, t->s.ntags, it->tags[i]);
 		if (!any)
 			return 0;
 	}
@@ -288,37 +333,37 @@ export_target_open(struct export_target *t, char *ebuf, size_t n)
 	int dfd, tfd;
 	size_t i;
 
-	if (t->format == EXPORT_FMT_EXEC) {
+	if (t->s.format == EXPORT_FMT_EXEC) {
 		t->opened = 1;
 		return EXPORT_OK;
 	}
-	if ((dfd = open_dir(t->dir, NULL)) == -1)
-		return sys_fail(ebuf, n, "cannot open directory", t->dir, NULL);
-	if (t->format == EXPORT_FMT_MAILDIR) {
+	if ((dfd = open_dir(t->s.dir, NULL)) == -1)
+		return sys_fail(ebuf, n, "cannot open directory", t->s.dir, NULL);
+	if (t->s.format == EXPORT_FMT_MAILDIR) {
 		for (i = 0; i < 3; i++) {
 			if (mkdirat(dfd, sub[i], 0755) == -1 &&
 			    errno != EEXIST) {
 				st = sys_fail(ebuf, n, "cannot create",
-				    t->dir, sub[i]);
+				    t->s.dir, sub[i]);
 				goto out;
 			}
 			if (fstatat(dfd, sub[i], &sb, 0) == -1 ||
 			    !S_ISDIR(sb.st_mode)) {
 				errno = ENOTDIR;
 				st = sys_fail(ebuf, n, "not a maildir:",
-				    t->dir, sub[i]);
+				    t->s.dir, sub[i]);
 				goto out;
 			}
 		}
 		if ((tfd = openat(dfd, "tmp", O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) != -1) {
-			remove_stale(tfd, "", MAILDIR_SUFFIX, t->dir);
+			remove_stale(tfd, "", MAILDIR_SUFFIX, t->s.dir);
 			close(tfd);
 		}
 	} else
-		remove_stale(dfd, TMP_PREFIX, TMP_SUFFIX, t->dir);
+		remove_stale(dfd, TMP_PREFIX, TMP_SUFFIX, t->s.dir);
 	if (faccessat(dfd, ".", W_OK, AT_EACCESS) == -1) {
-		st = sys_fail(ebuf, n, "cannot write to", t->dir, NULL);
+		st = sys_fail(ebuf, n, "cannot write to", t->s.dir, NULL);
 		goto out;
 	}
 	t->opened = 1;
@@ -534,23 +579,23 @@ deliver_maildir(struct export_target *t, const char *name, const char *data,
 	enum export_status st;
 	int mdfd, tdfd = -1, ndfd = -1;
 
-	if ((mdfd = open_dir(t->dir, NULL)) == -1)
-		return sys_fail(ebuf, n, "cannot open maildir", t->dir, NULL);
+	if ((mdfd = open_dir(t->s.dir, NULL)) == -1)
+		return sys_fail(ebuf, n, "cannot open maildir", t->s.dir, NULL);
 	if (in_cur(mdfd, name)) {
 		close(mdfd);
 		return EXPORT_OK;	/* delivered, and seen by a reader */
 	}
 	tdfd = openat(mdfd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (tdfd == -1) {
-		st = sys_fail(ebuf, n, "cannot open", t->dir, "tmp");
+		st = sys_fail(ebuf, n, "cannot open", t->s.dir, "tmp");
 		goto out;
 	}
 	ndfd = openat(mdfd, "new", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ndfd == -1) {
-		st = sys_fail(ebuf, n, "cannot open", t->dir, "new");
+		st = sys_fail(ebuf, n, "cannot open", t->s.dir, "new");
 		goto out;
 	}
-	st = put_file(tdfd, name, ndfd, name, t->dir, data, len, sync, ebuf,
+	st = put_file(tdfd, name, ndfd, name, t->s.dir, data, len, sync, ebuf,
 	    n);
 out:
 	if (tdfd != -1)
@@ -600,7 +645,7 @@ exec_env(const struct export_target *t, const struct export_item *it)
 			env[o++] = xstrdup(environ[i]);
 	export_format_slug(it, slug, sizeof(slug));
 	snprintf(rev, sizeof(rev), "%d", it->revision);
-	env[o++] = env_entry("TIDINGS_TARGET", t->name);
+	env[o++] = env_entry("TIDINGS_TARGET", t->s.name);
 	env[o++] = env_entry("TIDINGS_ID", it->identity);
 	env[o++] = env_entry("TIDINGS_KIND", export_kind_name(it->kind));
 	env[o++] = env_entry("TIDINGS_REVISION", rev);
@@ -656,11 +701,11 @@ export_exec_start(struct export_target *t, const struct export_item *it,
 	size_t i;
 
 	*out = NULL;
-	if (t->running >= t->max_jobs && t->max_jobs > 0)
+	if (t->running >= t->s.concurrency && t->s.concurrency > 0)
 		return EXPORT_EBUSY;
-	if (t->argv == NULL && t->command == NULL) {
+	if (t->argv == NULL && t->s.command == NULL) {
 		err_set(ebuf, n, ERR_INVALID, "target %s has no command",
-		    t->name);
+		    t->s.name);
 		return EXPORT_EINVAL;
 	}
 	if (export_format_render(it, EXPORT_FMT_EXEC, &json, ebuf, n) != 0)
@@ -706,7 +751,7 @@ export_exec_start(struct export_target *t, const struct export_item *it,
 		rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, env);
 	} else {
 		argv = sh_argv;
-		argv[2] = t->command;
+		argv[2] = t->s.command;
 		rc = posix_spawn(&pid, argv[0], &fa, &attr, argv, env);
 	}
 	posix_spawn_file_actions_destroy(&fa);
@@ -723,7 +768,7 @@ export_exec_start(struct export_target *t, const struct export_item *it,
 	j = xcalloc(1, sizeof(*j));
 	j->target = t;
 	j->pid = pid;
-	j->deadline_ms = mono_ms() + (t->timeout_ms > 0 ? t->timeout_ms :
+	j->deadline_ms = mono_ms() + (t->s.timeout_ms > 0 ? t->s.timeout_ms :
 	    30000);
 	j->status = -1;
 	t->running++;
@@ -764,7 +809,7 @@ export_job_poll(struct export_job *j, char *ebuf, size_t n)
 		while (waitpid(j->pid, &ws, 0) == -1 && errno == EINTR)
 			;
 		err_set(ebuf, n, ERR_IO, "%s: killed after %d ms",
-		    j->target->name, j->target->timeout_ms);
+		    j->target->s.name, j->target->s.timeout_ms);
 		job_finished(j, EXPORT_ETIMEOUT);
 		return j->status;
 	}
@@ -774,10 +819,10 @@ export_job_poll(struct export_job *j, char *ebuf, size_t n)
 	}
 	if (WIFEXITED(ws))
 		err_set(ebuf, n, ERR_IO, "%s: command exited with status %d",
-		    j->target->name, WEXITSTATUS(ws));
+		    j->target->s.name, WEXITSTATUS(ws));
 	else
 		err_set(ebuf, n, ERR_IO, "%s: command killed by signal %d",
-		    j->target->name, WTERMSIG(ws));
+		    j->target->s.name, WTERMSIG(ws));
 	job_finished(j, EXPORT_EEXEC);
 	return j->status;
 }
@@ -836,10 +881,10 @@ export_note_state(struct export_target *t, enum export_status st,
 		return;
 	}
 	if (st == EXPORT_OK)
-		log_notice("export %s: delivering again (was: %s)", t->name,
+		log_notice("export %s: delivering again (was: %s)", t->s.name,
 		    export_status_name(t->state));
 	else
-		log_warnx("export %s: %s: %s; articles stay pending", t->name,
+		log_warnx("export %s: %s: %s; articles stay pending", t->s.name,
 		    export_status_name(st), msg);
 	t->state = st;
 }
@@ -856,24 +901,24 @@ export_deliver(struct export_target *t, const struct export_item *it,
 	if (!t->opened && (st = export_target_open(t, msg,
 	    sizeof(msg))) != EXPORT_OK)
 		goto out;
-	if (t->format == EXPORT_FMT_EXEC) {
+	if (t->s.format == EXPORT_FMT_EXEC) {
 		st = deliver_exec(t, it, msg, sizeof(msg));
 		goto out;
 	}
-	if (export_format_filename(it, t->format, &name, msg,
-	    sizeof(msg)) != 0 || export_format_render(it, t->format, &data,
+	if (export_format_filename(it, t->s.format, &name, msg,
+	    sizeof(msg)) != 0 || export_format_render(it, t->s.format, &data,
 	    msg, sizeof(msg)) != 0) {
 		st = EXPORT_EINVAL;
 		goto out;
 	}
-	sync = t->fsync ? SYNC_FILE | (t->defer_dirsync ? 0 : SYNC_DIR) : 0;
-	if (t->format == EXPORT_FMT_MAILDIR)
+	sync = t->s.fsync ? SYNC_FILE | (t->defer_dirsync ? 0 : SYNC_DIR) : 0;
+	if (t->s.format == EXPORT_FMT_MAILDIR)
 		st = deliver_maildir(t, name.data, data.data, data.len, sync,
 		    msg, sizeof(msg));
 	else
-		st = write_file(t->dir, name.data, data.data, data.len, sync,
+		st = write_file(t->s.dir, name.data, data.data, data.len, sync,
 		    msg, sizeof(msg));
-	if (st == EXPORT_OK && t->fsync && t->defer_dirsync)
+	if (st == EXPORT_OK && t->s.fsync && t->defer_dirsync)
 		t->dirty = 1;
 	/* A vanished directory must be checked again, and a maildir's
 	 * subdirectories recreated, once it is back. */
@@ -897,15 +942,15 @@ export_target_sync(struct export_target *t, char *ebuf, size_t n)
 
 	if (!t->dirty)
 		return EXPORT_OK;
-	dfd = open_dir(t->dir, t->format == EXPORT_FMT_MAILDIR ? "new" :
+	dfd = open_dir(t->s.dir, t->s.format == EXPORT_FMT_MAILDIR ? "new" :
 	    NULL);
 	if (dfd == -1)
-		st = sys_fail(msg, sizeof(msg), "cannot open directory", t->dir,
+		st = sys_fail(msg, sizeof(msg), "cannot open directory", t->s.dir,
 		    NULL);
 	else {
 		if (fsync(dfd) == -1 && errno != EINVAL)
 			st = sys_fail(msg, sizeof(msg),
-			    "cannot fsync directory", t->dir, NULL);
+			    "cannot fsync directory", t->s.dir, NULL);
 		close(dfd);
 	}
 	if (st == EXPORT_OK)

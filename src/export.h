@@ -59,29 +59,22 @@ enum export_status {
 	EXPORT_EINVAL,		/* the item cannot be exported (no identity) */
 };
 
+/* Failures of one exec event before it is set aside, for targets not
+ * from the configuration (`run --export exec:CMD`). */
+#define EXPORT_RETRIES	5
+
 struct export_target {
-	char			*name;
-	enum export_format	 format;
-	char			*dir;		/* text, json, maildir */
-	/* Filter: an empty list lets everything through. */
-	char			**feeds;	/* feed names or URLs */
-	size_t			 nfeeds;
-	char			**tags;		/* any one of them matches */
-	size_t			 ntags;
-	int			 include_updates;	/* default 0 */
-	int			 include_duplicates;	/* default 0 */
-	int			 fsync;			/* default 1 */
-	/* With fsync: leave the directory fsync to export_target_sync, so
+	/* The settings, as the configuration gives them (conf_settings.h);
+	 * export_target_new's defaults: fsync 1, timeout_ms 30000,
+	 * concurrency 4, retries EXPORT_RETRIES, retry_base 10, retry_max
+	 * 3600, the rest 0. */
+	struct export_settings	 s;
+	/* With s.fsync: leave the directory fsync to export_target_sync, so
 	 * that a batch of deliveries pays for it once (default 0). */
 	int			 defer_dirsync;
-	/* exec: argv is run without a shell (execvp); otherwise command is
-	 * run by /bin/sh -c (what `--export exec:CMD` gives). */
+	/* exec: argv is run without a shell (execvp); otherwise s.command
+	 * is run by /bin/sh -c (what `--export exec:CMD` gives). */
 	char			**argv;		/* NULL-terminated */
-	char			*command;
-	int			 timeout_ms;	/* default 30000 */
-	int			 max_jobs;	/* default 4 */
-	unsigned		 retry_base_s;	/* default 10 */
-	unsigned		 retry_max_s;	/* default 3600 */
 	/* Set by `tidings export`, which delivers stored articles again
 	 * outside the outbox: nothing stays pending, and the caller reports
 	 * a failure itself, so export_note_state logs nothing. */
@@ -100,6 +93,8 @@ struct export_job;
  * the shell command.  Free with export_target_free. */
 struct export_target *export_target_new(const char *name,
 	    enum export_format f, const char *where);
+/* A target with a copy of the settings s. */
+struct export_target *export_target_from(const struct export_settings *s);
 void	 export_target_free(struct export_target *t);
 /* Copies s onto the feeds or tags filter list. */
 void	 export_target_add_feed(struct export_target *t, const char *s);
@@ -142,7 +137,7 @@ enum export_status export_write_file(const char *dir, const char *name,
 	    const void *data, size_t len, int dofsync, char *ebuf, size_t n);
 
 /*
- * Exec without waiting, for a loop that runs up to t->max_jobs commands at
+ * Exec without waiting, for a loop that runs up to t->s.concurrency commands at
  * once: start returns EXPORT_EBUSY at the cap, else starts the command
  * (its own process group, the JSON on stdin, TIDINGS_* in the environment)
  * and gives a job.  poll returns -1 while the job runs, else its status;

@@ -11,13 +11,9 @@
 
 #include "article.h"
 #include "buf.h"
+#include "conf_settings.h"
 
-enum export_format {
-	EXPORT_FMT_TEXT = 0,
-	EXPORT_FMT_JSON,
-	EXPORT_FMT_MAILDIR,
-	EXPORT_FMT_EXEC,
-};
+/* enum export_format is the configuration's (conf_settings.h). */
 
 enum export_kind {
 	EXPORT_KIND_NEW = 0,

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "ident.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -20,18 +21,6 @@ static const char *const keys[] = {
 	"name", "interval", "tags", "user_agent", "auth_file", "charset",
 	"identity", "enabled", NULL
 };
-static const char *const identities[] = {
-	"auto", "guid", "link", "content", NULL
-};
-
-const char *
-feedlist_identity_name(enum feedlist_identity id)
-{
-	if ((size_t)id < sizeof(identities) / sizeof(identities[0]) - 1)
-		return identities[id];
-	return "auto";
-}
-
 static void
 feed_clear(struct feedlist_feed *f)
 {
@@ -70,6 +59,21 @@ feedlist_add(struct feedlist *fl, const char *url)
 	f->url = url_strip_userinfo(url, &f->userinfo);
 	f->enabled = 1;
 	return f;
+}
+
+const char *const *
+feedlist_tags(void *ctx, const char *url, const char *name, size_t *ntags)
+{
+	const struct feedlist *fl = ctx;
+	const struct feedlist_feed *fc = NULL;
+
+	*ntags = 0;
+	if (fl == NULL || ((url == NULL || (fc = feedlist_find(fl, url)) ==
+	    NULL) && (name == NULL || (fc = feedlist_find(fl, name)) ==
+	    NULL)))
+		return NULL;
+	*ntags = fc->ntags;
+	return (const char *const *)fc->tags;
 }
 
 const struct feedlist_feed *
@@ -248,15 +252,11 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 		}
 		f->charset = xstrdup(v);
 	} else if (strcmp(key, "identity") == 0) {
-		for (i = 0; identities[i] != NULL; i++)
-			if (strcmp(v, identities[i]) == 0)
-				break;
-		if (identities[i] == NULL) {
+		if (dedup_identity_parse(v, &f->identity) != ERR_OK) {
 			conf_diag_add(d, file, line, "identity: \"%s\" is not "
 			    "one of auto, guid, link, content", v);
 			return -1;
 		}
-		f->identity = (enum feedlist_identity)i;
 	} else if (strcmp(key, "enabled") == 0) {
 		if (conf_parse_bool(v, &f->enabled) == -1) {
 			conf_diag_add(d, file, line, "enabled: \"%s\" is not "
@@ -576,9 +576,9 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 		put_option(b, "auth_file", f->auth_file);
 	if (f->charset != NULL)
 		put_option(b, "charset", f->charset);
-	if (f->identity != FEEDLIST_ID_AUTO)
+	if (f->identity != DEDUP_AUTO)
 		buf_printf(b, " identity=%s",
-		    feedlist_identity_name(f->identity));
+		    dedup_identity_name(f->identity));
 	if (!f->enabled)
 		buf_puts(b, " enabled=no");
 	buf_putc(b, '\n');

@@ -52,13 +52,6 @@
 #include "buf.h"
 #include "conf.h"
 
-enum feedlist_identity {
-	FEEDLIST_ID_AUTO,
-	FEEDLIST_ID_GUID,
-	FEEDLIST_ID_LINK,
-	FEEDLIST_ID_CONTENT,
-};
-
 struct feedlist_feed {
 	char		*url;		/* without user information */
 	char		*userinfo;	/* "user:password" from the URL as
@@ -70,7 +63,7 @@ struct feedlist_feed {
 	char		*user_agent;
 	char		*auth_file;	/* absolute (or relative to cwd) path */
 	char		*charset;
-	enum feedlist_identity identity;
+	enum dedup_identity identity;	/* conf_settings.h */
 	int		 enabled;
 	char		*file;		/* where it was defined */
 	int		 line;
@@ -106,11 +99,16 @@ struct feedlist_feed *feedlist_add(struct feedlist *fl, const char *url);
 const struct feedlist_feed *feedlist_find(const struct feedlist *fl,
 	    const char *s);
 
+/* The tags of the feed of the list ctx (a const struct feedlist *) whose
+ * URL is url, else whose name or URL is name (outbox_tags_fn); NULL with
+ * *ntags 0 when there is none. */
+const char *const *feedlist_tags(void *ctx, const char *url,
+	    const char *name, size_t *ntags);
+
 /* Appends f as one line in the syntax above (with a newline), the URL
  * with its user information: the line is a feed list's, like the one it
  * came from. */
 void	feedlist_format(const struct feedlist_feed *f, struct buf *b);
 
-const char *feedlist_identity_name(enum feedlist_identity id);
 
 #endif

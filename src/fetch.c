@@ -104,6 +104,22 @@ fetch_opts_init(struct fetch_opts *o)
 	o->max_redirects = DEFAULT_MAX_REDIRECTS;
 }
 
+int
+fetch_opts_equal(const struct fetch_opts *a, const struct fetch_opts *b)
+{
+	return a->max_transfers == b->max_transfers &&
+	    a->host_connections == b->host_connections &&
+	    a->host_rate == b->host_rate &&
+	    a->connect_timeout == b->connect_timeout &&
+	    a->timeout == b->timeout &&
+	    a->low_speed_limit == b->low_speed_limit &&
+	    a->low_speed_time == b->low_speed_time &&
+	    a->max_body == b->max_body &&
+	    a->max_redirects == b->max_redirects &&
+	    (a->user_agent == NULL) == (b->user_agent == NULL) &&
+	    (a->user_agent == NULL || strcmp(a->user_agent, b->user_agent) == 0);
+}
+
 const char *
 fetch_error_name(enum fetch_error e)
 {
@@ -715,13 +731,16 @@ start(struct fetch *f, struct xfer *x)
 	    "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, o->max_redirects);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)o->max_redirects);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
+	    (long)o->connect_timeout);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)o->timeout);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT,
+	    (long)o->low_speed_limit);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+	    (long)o->low_speed_time);
 	if (o->max_body > 0)
 		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 		    (curl_off_t)o->max_body);

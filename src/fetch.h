@@ -33,23 +33,19 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "conf_settings.h"
+
 struct fetch;
 
-struct fetch_opts {
-	int		 max_transfers;		/* >= 1 */
-	int		 host_connections;	/* >= 1 */
-	double		 host_rate;		/* requests/s/host, 0: none */
-	long		 connect_timeout;	/* seconds */
-	long		 timeout;		/* whole transfer, seconds */
-	long		 low_speed_limit;	/* bytes/s below which ... */
-	long		 low_speed_time;	/* ... for this long aborts */
-	size_t		 max_body;		/* after decompression */
-	long		 max_redirects;
-	const char	*user_agent;		/* NULL: "tidings/VERSION" */
-};
+/* struct fetch_opts, the [fetch] settings, is the configuration's
+ * (conf_settings.h): fetch_new takes the configuration's own. */
 
-/* Fills o with the same defaults as conf_init. */
+/* Fills o with the same defaults as conf_init (user_agent NULL). */
 void	fetch_opts_init(struct fetch_opts *o);
+/* 1 when a fetcher made with a works as one made with b would, so that a
+ * reload need not replace it. */
+int	fetch_opts_equal(const struct fetch_opts *a,
+	    const struct fetch_opts *b);
 
 struct fetch_request {
 	const char	*url;		/* http, https or file */

@@ -148,3 +148,11 @@ ingest_document(struct store *st, int64_t feed_id, const char *data,
 	article_feed_clear(&meta);
 	return rc;
 }
+
+int
+ingest_parse(const char *data, size_t len, const struct parse_opts *o,
+    struct article_feed *feed, parse_item_fn cb, void *ctx, char *ebuf,
+    size_t n)
+{
+	return parse_document(data, len, o, feed, cb, ctx, ebuf, n);
+}

@@ -10,6 +10,7 @@
 
 #include "article.h"
 #include "dedup.h"
+#include "parse.h"
 #include "store.h"
 
 struct ingest_opts {
@@ -50,5 +51,13 @@ int	ingest_articles(struct store *st, int64_t feed_id,
 	    struct article *const *items, size_t nitems,
 	    const struct article_feed *meta, const struct ingest_opts *o,
 	    struct ingest_result *r, char *ebuf, size_t n);
+
+/* The parse step alone, for `tidings parse` (nothing is stored): exactly
+ * parse_document (parse.h), whose contract it has.  The command layer
+ * reaches parsing through here, as it reaches storing through
+ * ingest_document. */
+int	ingest_parse(const char *data, size_t len, const struct parse_opts *o,
+	    struct article_feed *feed, parse_item_fn cb, void *ctx,
+	    char *ebuf, size_t n);
 
 #endif

@@ -56,7 +56,6 @@ struct otarget {
 	int		 failing;
 	int		 cleared;	/* an old error in the store is gone */
 	char		 last[800];	/* the error recorded in the store */
-	int		 retries;	/* exec: see struct ofail */
 	time_t		 aside_next;	/* the next try of an event set
 					 * aside, as the last drain saw */
 	struct store	*locked;	/* holds the target's lock in it */
@@ -65,7 +64,8 @@ struct otarget {
 struct outbox {
 	struct otarget	*v;
 	size_t		 n;
-	const struct feedlist *fl;
+	outbox_tags_fn	 tags;		/* of a feed, for tag filters */
+	void		*tags_ctx;
 	long		 exported;
 	int		 async;		/* exec: start commands, don't wait */
 };
@@ -90,7 +90,7 @@ outbox_free(struct outbox *ob)
 			export_job_free(ob->v[i].jobs[j].j);
 		free(ob->v[i].jobs);
 		if (ob->v[i].locked != NULL)
-			store_target_unlock(ob->v[i].locked, ob->v[i].t->name);
+			store_target_unlock(ob->v[i].locked, ob->v[i].t->s.name);
 		export_target_free(ob->v[i].t);
 	}
 	free(ob->v);
@@ -104,55 +104,17 @@ outbox_add(struct outbox *ob, struct export_target *t)
 	memset(&ob->v[ob->n], 0, sizeof(ob->v[ob->n]));
 	/* one directory fsync per batch rather than per article */
 	t->defer_dirsync = 1;
-	ob->v[ob->n].retries = OUTBOX_RETRIES;
 	ob->v[ob->n++].t = t;
 }
 
-static enum export_format
-conf_format(enum conf_export_format f)
-{
-	switch (f) {
-	case CONF_EXPORT_JSON:
-		return EXPORT_FMT_JSON;
-	case CONF_EXPORT_MAILDIR:
-		return EXPORT_FMT_MAILDIR;
-	case CONF_EXPORT_EXEC:
-		return EXPORT_FMT_EXEC;
-	case CONF_EXPORT_TEXT:
-		break;
-	}
-	return EXPORT_FMT_TEXT;
-}
-
 void
-outbox_add_conf(struct outbox *ob, const struct conf *c)
+outbox_add_targets(struct outbox *ob, const struct export_settings *v,
+    size_t n)
 {
-	struct export_target *t;
-	const struct conf_export *e;
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < c->nexports; i++) {
-		e = &c->exports[i];
-		t = export_target_new(e->name, conf_format(e->format),
-		    e->format == CONF_EXPORT_EXEC ? e->command : e->dir);
-		for (j = 0; j < e->nfeeds; j++)
-			export_target_add_feed(t, e->feeds[j]);
-		for (j = 0; j < e->ntags; j++)
-			export_target_add_tag(t, e->tags[j]);
-		t->include_updates = e->updates;
-		t->include_duplicates = e->duplicates;
-		t->fsync = e->fsync;
-		if (e->timeout > 0)
-			t->timeout_ms = e->timeout * 1000;
-		if (e->concurrency > 0)
-			t->max_jobs = e->concurrency;
-		if (e->retry_base > 0)
-			t->retry_base_s = (unsigned)e->retry_base;
-		if (e->retry_max > 0)
-			t->retry_max_s = (unsigned)e->retry_max;
-		outbox_add(ob, t);
-		ob->v[ob->n - 1].retries = e->retries;
-	}
+	for (i = 0; i < n; i++)
+		outbox_add(ob, export_target_from(&v[i]));
 }
 
 int
@@ -163,7 +125,7 @@ outbox_add_spec(struct outbox *ob, const char *spec, char *ebuf, size_t n)
 
 	if ((rc = export_target_parse_spec(spec, &t, ebuf, n)) != ERR_OK)
 		return rc;
-	if (outbox_find(ob, t->name) != NULL) {
+	if (outbox_find(ob, t->s.name) != NULL) {
 		export_target_free(t);
 		return ERR_OK;
 	}
@@ -206,7 +168,7 @@ outbox_find(struct outbox *ob, const char *name)
 	size_t i;
 
 	for (i = 0; i < ob->n; i++)
-		if (strcmp(ob->v[i].t->name, name) == 0)
+		if (strcmp(ob->v[i].t->s.name, name) == 0)
 			return ob->v[i].t;
 	return NULL;
 }
@@ -218,7 +180,7 @@ outbox_carry(struct outbox *to, const struct outbox *from)
 
 	for (i = 0; i < to->n; i++)
 		for (j = 0; j < from->n; j++) {
-			if (strcmp(to->v[i].t->name, from->v[j].t->name) != 0)
+			if (strcmp(to->v[i].t->s.name, from->v[j].t->s.name) != 0)
 				continue;
 			to->v[i].t->state = from->v[j].t->state;
 			to->v[i].failing = from->v[j].failing;
@@ -231,9 +193,10 @@ outbox_carry(struct outbox *to, const struct outbox *from)
 }
 
 void
-outbox_set_feeds(struct outbox *ob, const struct feedlist *fl)
+outbox_set_tags(struct outbox *ob, outbox_tags_fn fn, void *ctx)
 {
-	ob->fl = fl;
+	ob->tags = fn;
+	ob->tags_ctx = ctx;
 }
 
 time_t
@@ -298,10 +261,9 @@ real_name(const char *name)
 
 int
 outbox_item_load(struct store *st, const struct store_event *e,
-    const struct feedlist *fl, struct export_item *it, struct article **ap,
-    struct outbox_scratch *sc, char *ebuf, size_t n)
+    outbox_tags_fn tags, void *ctx, struct export_item *it,
+    struct article **ap, struct outbox_scratch *sc, char *ebuf, size_t n)
 {
-	const struct feedlist_feed *fc = NULL;
 	const struct article *a;
 	const char *origin, *key;
 	int rc;
@@ -332,13 +294,8 @@ outbox_item_load(struct store *st, const struct store_event *e,
 		it->feed_title = sc->feed.title;
 	}
 	it->feed_name = real_name(it->feed_name);
-	if (fl != NULL && ((it->feed_url != NULL &&
-	    (fc = feedlist_find(fl, it->feed_url)) != NULL) ||
-	    (it->feed_name != NULL &&
-	    (fc = feedlist_find(fl, it->feed_name)) != NULL))) {
-		it->tags = (const char *const *)fc->tags;
-		it->ntags = fc->ntags;
-	}
+	if (tags != NULL)
+		it->tags = tags(ctx, it->feed_url, it->feed_name, &it->ntags);
 	/* Unique across feeds and the same in a rebuilt database: the feed
 	 * that first brought the article and its parse identity. */
 	origin = e->origin_url != NULL ? e->origin_url : sc->meta.feed_url;
@@ -430,7 +387,7 @@ delivered_after(struct walk *w, int64_t seq, int fails, int64_t until)
 {
 	if (until != 0)
 		log_notice("export %s: event %lld delivered after %d failed "
-		    "attempts", w->o->t->name, (long long)seq, fails);
+		    "attempts", w->o->t->s.name, (long long)seq, fails);
 }
 
 /*
@@ -447,24 +404,24 @@ aside_fail(struct walk *w, int64_t seq, int fails, int64_t until,
 	struct ofail *f;
 	int aside;
 
-	if (es != EXPORT_ECOLLISION && o->t->format != EXPORT_FMT_EXEC)
+	if (es != EXPORT_ECOLLISION && o->t->s.format != EXPORT_FMT_EXEC)
 		return 0;
 	fails++;
 	aside = es == EXPORT_ECOLLISION ||
-	    (o->retries >= 0 && fails > o->retries);
+	    (o->t->s.retries >= 0 && fails > o->t->s.retries);
 	w->fails = xreallocarray(w->fails, w->nfails + 1, sizeof(*w->fails));
 	f = &w->fails[w->nfails++];
 	f->seq = seq;
 	f->fails = fails;
-	f->until = aside ? (int64_t)w->now + o->t->retry_max_s : 0;
+	f->until = aside ? (int64_t)w->now + o->t->s.retry_max : 0;
 	f->msg = xstrdup(msg);
 	if (!aside)
 		return 0;
 	if (until == 0)
 		log_warnx("export %s: event %lld failed %d time%s; set aside "
-		    "(tried again every %us), the others go ahead: %s",
-		    o->t->name, (long long)seq, fails, fails == 1 ? "" : "s",
-		    o->t->retry_max_s, msg);
+		    "(tried again every %ds), the others go ahead: %s",
+		    o->t->s.name, (long long)seq, fails, fails == 1 ? "" : "s",
+		    o->t->s.retry_max, msg);
 	aside_note(w, seq, fails, f->until, msg);
 	return 1;
 }
@@ -480,7 +437,7 @@ aside_flush(struct walk *w)
 
 	for (i = 0; i < w->nfails; i++) {
 		if (rc == ERR_OK)
-			rc = store_event_failed(w->st, t->name, w->fails[i].seq,
+			rc = store_event_failed(w->st, t->s.name, w->fails[i].seq,
 			    w->fails[i].fails, w->fails[i].until,
 			    w->fails[i].msg, (int64_t)w->now, ebuf,
 			    sizeof(ebuf));
@@ -489,7 +446,7 @@ aside_flush(struct walk *w)
 	w->nfails = 0;
 	if (rc != ERR_OK) {
 		/* the counts start again; nothing is lost */
-		log_warnx("export %s: %s", t->name, ebuf);
+		log_warnx("export %s: %s", t->s.name, ebuf);
 	}
 }
 
@@ -500,9 +457,9 @@ aside_summary(const struct walk *w, char *buf, size_t len)
 	if (w->naside == 0)
 		return NULL;
 	snprintf(buf, len, "%zu event%s set aside after %d failed attempt%s, "
-	    "tried again every %us; event %lld: %.600s", w->naside,
+	    "tried again every %ds; event %lld: %.600s", w->naside,
 	    w->naside == 1 ? "" : "s", w->aside_fails,
-	    w->aside_fails == 1 ? "" : "s", w->o->t->retry_max_s,
+	    w->aside_fails == 1 ? "" : "s", w->o->t->s.retry_max,
 	    (long long)w->aside_seq, w->aside_msg);
 	return buf;
 }
@@ -532,14 +489,14 @@ walk_one(void *ctx, const struct store_event *e)
 	if (aside_skip(w, e))
 		return 0;
 	w->seen++;
-	if ((rc = outbox_item_load(w->st, e, w->ob->fl, &it, &a, &sc, ebuf,
-	    sizeof(ebuf))) != ERR_OK) {
+	if ((rc = outbox_item_load(w->st, e, w->ob->tags, w->ob->tags_ctx,
+	    &it, &a, &sc, ebuf, sizeof(ebuf))) != ERR_OK) {
 		article_free(a);
 		outbox_item_clear(&sc);
 		if (rc == ERR_NOTFOUND)	/* removed meanwhile */
 			goto skip;
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", t->name, ebuf);
+		log_warnx("export %s: %s", t->s.name, ebuf);
 		w->failed = 1;
 		return WALK_FAIL;
 	}
@@ -559,14 +516,14 @@ walk_one(void *ctx, const struct store_event *e)
 		 * which article and revision), so the event is delivered. */
 		t->state = was;
 		log_info("export %s: event %lld: the article changed since it "
-		    "was delivered; keeping the file", t->name,
+		    "was delivered; keeping the file", t->s.name,
 		    (long long)e->seq);
 		w->seqs[w->nseq++] = e->seq;
 		goto next;
 	}
 	if (es == EXPORT_EINVAL) {
 		/* nothing will ever make it exportable */
-		log_warnx("export %s: event %lld skipped: %s", t->name,
+		log_warnx("export %s: event %lld skipped: %s", t->s.name,
 		    (long long)e->seq, ebuf);
 		goto skip;
 	}
@@ -587,7 +544,7 @@ walk_one(void *ctx, const struct store_event *e)
 	/* A command leaves no file to fsync: its event is marked done
 	 * before the next command runs, so that a crash or a kill repeats
 	 * at most the one command that was running, not a batch. */
-	if (t->format == EXPORT_FMT_EXEC) {
+	if (t->s.format == EXPORT_FMT_EXEC) {
 		w->again = 1;
 		return WALK_PAUSE;
 	}
@@ -635,12 +592,12 @@ flush(struct walk *w)
 		w->nseq = 0;
 		return -1;
 	}
-	if (store_events_done(w->st, t->name, w->seqs, w->nseq,
+	if (store_events_done(w->st, t->s.name, w->seqs, w->nseq,
 	    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
 		/* delivered but not marked: replayed later, which finds
 		 * the same bytes */
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", t->name, ebuf);
+		log_warnx("export %s: %s", t->s.name, ebuf);
 		w->failed = 1;
 		w->nseq = 0;
 		return -1;
@@ -661,13 +618,13 @@ set_state(struct walk *w, time_t now)
 	if (w->failed) {
 		o->attempts++;
 		o->next_try = now + (time_t)export_backoff(o->attempts,
-		    t->retry_base_s, t->retry_max_s);
+		    t->s.retry_base, t->s.retry_max);
 		o->failing = 1;
 		if (strcmp(o->last, w->msg) != 0) {
 			snprintf(o->last, sizeof(o->last), "%s", w->msg);
-			if (store_target_set_error(w->st, t->name, w->msg,
+			if (store_target_set_error(w->st, t->s.name, w->msg,
 			    (int64_t)now, ebuf, sizeof(ebuf)) != ERR_OK)
-				log_debug("export %s: %s", t->name, ebuf);
+				log_debug("export %s: %s", t->s.name, ebuf);
 		}
 		return;
 	}
@@ -684,9 +641,9 @@ set_state(struct walk *w, time_t now)
 		o->cleared = 1;
 		snprintf(o->last, sizeof(o->last), "%s",
 		    summary != NULL ? summary : "");
-		if (store_target_set_error(w->st, t->name, summary,
+		if (store_target_set_error(w->st, t->s.name, summary,
 		    (int64_t)now, ebuf, sizeof(ebuf)) != ERR_OK)
-			log_debug("export %s: %s", t->name, ebuf);
+			log_debug("export %s: %s", t->s.name, ebuf);
 	}
 }
 
@@ -707,16 +664,16 @@ lock_target(struct walk *w, int wait_ms)
 
 	if (o->locked != NULL)
 		return 1;
-	if (store_target_lock(w->st, o->t->name, wait_ms, &got, ebuf,
+	if (store_target_lock(w->st, o->t->s.name, wait_ms, &got, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", o->t->name, ebuf);
+		log_warnx("export %s: %s", o->t->s.name, ebuf);
 		w->failed = 1;
 		return -1;
 	}
 	if (!got) {
 		log_debug("export %s: another tidings process is delivering "
-		    "to it", o->t->name);
+		    "to it", o->t->s.name);
 		return 0;
 	}
 	o->locked = w->st;
@@ -728,7 +685,7 @@ unlock_target(struct otarget *o)
 {
 	if (o->locked == NULL)
 		return;
-	store_target_unlock(o->locked, o->t->name);
+	store_target_unlock(o->locked, o->t->s.name);
 	o->locked = NULL;
 }
 
@@ -765,10 +722,10 @@ exec_reap(struct walk *w)
 			continue;
 		}
 		delivered_after(w, seq, job.fails, job.aside_until);
-		if (store_event_done(w->st, o->t->name, seq,
+		if (store_event_done(w->st, o->t->s.name, seq,
 		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
 			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-			log_warnx("export %s: %s", o->t->name, ebuf);
+			log_warnx("export %s: %s", o->t->s.name, ebuf);
 			w->failed = 1;
 			continue;
 		}
@@ -797,11 +754,11 @@ exec_one(void *ctx, const struct store_event *e)
 			return 0;	/* running */
 	if (aside_skip(w, e))
 		return 0;
-	if (t->max_jobs > 0 && t->running >= t->max_jobs)
+	if (t->s.concurrency > 0 && t->running >= t->s.concurrency)
 		return WALK_PAUSE;
 	w->seen++;
-	rc = outbox_item_load(w->st, e, w->ob->fl, &it, &a, &sc, ebuf,
-	    sizeof(ebuf));
+	rc = outbox_item_load(w->st, e, w->ob->tags, w->ob->tags_ctx, &it,
+	    &a, &sc, ebuf, sizeof(ebuf));
 	if (rc == ERR_OK && !export_target_wants(t, &it))
 		rc = ERR_NOTFOUND;	/* not for us: done */
 	es = rc == ERR_OK ? export_exec_start(t, &it, &j, ebuf, sizeof(ebuf)) :
@@ -810,14 +767,14 @@ exec_one(void *ctx, const struct store_event *e)
 	outbox_item_clear(&sc);
 	if (rc != ERR_OK && rc != ERR_NOTFOUND) {
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", t->name, ebuf);
+		log_warnx("export %s: %s", t->s.name, ebuf);
 		w->failed = 1;
 		return WALK_FAIL;
 	}
 	if (rc == ERR_NOTFOUND || es == EXPORT_EINVAL) {
 		if (es == EXPORT_EINVAL)
 			log_warnx("export %s: event %lld skipped: %s",
-			    t->name, (long long)e->seq, ebuf);
+			    t->s.name, (long long)e->seq, ebuf);
 		/* marked done after the walk (see walk_one) */
 		w->seqs[w->nseq++] = e->seq;
 		return w->nseq == BATCH ? WALK_PAUSE : 0;
@@ -864,19 +821,19 @@ exec_drain(struct walk *w, time_t now)
 		/* the running ones come first in the walk, then those set
 		 * aside; it stops at the cap */
 		w->nseq = 0;
-		rc = store_events_pending(w->st, o->t->name, 0, 0,
+		rc = store_events_pending(w->st, o->t->s.name, 0, 0,
 		    exec_one, w, ebuf, sizeof(ebuf));
 		if (rc != ERR_OK && rc != WALK_FAIL && rc != WALK_PAUSE &&
 		    !w->failed) {
 			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-			log_warnx("export %s: %s", o->t->name, ebuf);
+			log_warnx("export %s: %s", o->t->s.name, ebuf);
 			w->failed = 1;
 		}
-		if (w->nseq > 0 && store_events_done(w->st, o->t->name,
+		if (w->nseq > 0 && store_events_done(w->st, o->t->s.name,
 		    w->seqs, w->nseq, (int64_t)time(NULL), ebuf,
 		    sizeof(ebuf)) != ERR_OK) {
 			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-			log_warnx("export %s: %s", o->t->name, ebuf);
+			log_warnx("export %s: %s", o->t->s.name, ebuf);
 			w->failed = 1;
 		} else
 			w->ob->exported += (long)w->nseq;
@@ -911,7 +868,7 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 	w->deadline = budget_ms > 0 ? mono_ms() + budget_ms : 0;
 	for (i = 0; i < ob->n; i++) {
 		w->o = &ob->v[i];
-		if (ob->async && w->o->t->format == EXPORT_FMT_EXEC) {
+		if (ob->async && w->o->t->s.format == EXPORT_FMT_EXEC) {
 			exec_drain(w, now);
 			continue;
 		}
@@ -940,12 +897,12 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 			w->again = 0;
 			/* each pass goes on after the last: what came before
 			 * is done or set aside */
-			rc = store_events_pending(st, w->o->t->name, w->last,
+			rc = store_events_pending(st, w->o->t->s.name, w->last,
 			    0, walk_one, w, ebuf, sizeof(ebuf));
 			if (rc != ERR_OK && rc != WALK_FAIL &&
 			    rc != WALK_PAUSE && !w->failed) {
 				snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-				log_warnx("export %s: %s", w->o->t->name,
+				log_warnx("export %s: %s", w->o->t->s.name,
 				    ebuf);
 				w->failed = 1;
 			}

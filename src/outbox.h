@@ -33,16 +33,17 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "conf.h"
 #include "export.h"
-#include "feedlist.h"
 #include "store.h"
 
 struct outbox;
 
-/* Failures of one exec event before it is set aside (conf.h, retries),
- * for targets not from the configuration (`run --export exec:CMD`). */
-#define OUTBOX_RETRIES	5
+/* The tags of a feed, found by its URL or else its name as recorded with
+ * an event (either may be NULL): what a target's tag filter matches.
+ * Returns the tags and their number in *ntags, or NULL (*ntags 0) when
+ * the feed has none or is not known.  feedlist_tags is one. */
+typedef const char *const *(*outbox_tags_fn)(void *ctx, const char *url,
+	    const char *name, size_t *ntags);
 
 struct outbox	*outbox_new(void);
 /* Kills the commands still running and lets go of the target locks it
@@ -50,8 +51,10 @@ struct outbox	*outbox_new(void);
 void		 outbox_free(struct outbox *ob);
 /* Takes ownership of t. */
 void		 outbox_add(struct outbox *ob, struct export_target *t);
-/* The [export NAME] sections of c. */
-void		 outbox_add_conf(struct outbox *ob, const struct conf *c);
+/* A target for each of the n settings in v (the configuration's [export
+ * NAME] sections), with a copy of them. */
+void		 outbox_add_targets(struct outbox *ob,
+		    const struct export_settings *v, size_t n);
 /* "FORMAT:DIR" as given to `run --export`; ERR_INVALID with a message. */
 int		 outbox_add_spec(struct outbox *ob, const char *spec,
 		    char *ebuf, size_t n);
@@ -61,9 +64,11 @@ struct export_target *outbox_find(struct outbox *ob, const char *name);
 /* After a reload: what the targets of the same name in from knew (a
  * failure, so that the recovery is logged), with the retry due now. */
 void		 outbox_carry(struct outbox *to, const struct outbox *from);
-/* The feed lists give the tags of each feed (for tag filters); borrowed,
- * may change at any time (a reload); NULL = no tags. */
-void		 outbox_set_feeds(struct outbox *ob, const struct feedlist *fl);
+/* Where the tags of each feed come from (for tag filters): fn(ctx, ...);
+ * ctx is borrowed and may change at any time (a reload); fn NULL = no
+ * feed has tags. */
+void		 outbox_set_tags(struct outbox *ob, outbox_tags_fn fn,
+		    void *ctx);
 
 /* With on, exec targets start their commands (up to the target's cap) and
  * collect them on later calls instead of waiting: for the daemon, whose
@@ -106,7 +111,7 @@ struct outbox_scratch {
 	char			*identity;
 };
 int		 outbox_item_load(struct store *st, const struct store_event *e,
-		    const struct feedlist *fl, struct export_item *it,
+		    outbox_tags_fn tags, void *ctx, struct export_item *it,
 		    struct article **ap, struct outbox_scratch *sc,
 		    char *ebuf, size_t n);
 void		 outbox_item_clear(struct outbox_scratch *sc);

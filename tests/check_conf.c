@@ -67,11 +67,11 @@ START_TEST(test_defaults_and_values)
 	ck_assert_str_eq(c.db_path, "/etc/tidings/state/t.db");
 	ck_assert_str_eq(c.feeds_glob, "/etc/tidings/feeds.d/*.conf");
 	ck_assert_int_eq(c.log_level, LOG_LVL_DEBUG);
-	ck_assert_int_eq(c.max_transfers, 64);
-	ck_assert(c.host_rate == 0.5);
-	ck_assert_int_eq(c.timeout, 120);
-	ck_assert_uint_eq(c.max_body, 8u << 20);
-	ck_assert_str_eq(c.user_agent, "my agent #1 \"quoted\"");
+	ck_assert_int_eq(c.fetch.max_transfers, 64);
+	ck_assert(c.fetch.host_rate == 0.5);
+	ck_assert_int_eq(c.fetch.timeout, 120);
+	ck_assert_uint_eq(c.fetch.max_body, 8u << 20);
+	ck_assert_str_eq(c.fetch.user_agent, "my agent #1 \"quoted\"");
 	ck_assert_int_eq(c.keep_days, 30);
 	ck_assert_int_eq(c.interval, 3600);	/* untouched default */
 	conf_free(&c);
@@ -132,12 +132,12 @@ START_TEST(test_exports_and_feeds)
 	    "https://example.org/b.xml\n"), ERR_OK);
 	ck_assert_uint_eq(c.nexports, 2);
 	ck_assert_str_eq(c.exports[0].name, "spool");
-	ck_assert_int_eq(c.exports[0].format, CONF_EXPORT_JSON);
+	ck_assert_int_eq(c.exports[0].format, EXPORT_FMT_JSON);
 	ck_assert_uint_eq(c.exports[0].nfeeds, 3);
 	ck_assert_str_eq(c.exports[0].feeds[1], "b");
 	ck_assert_int_eq(c.exports[0].updates, 1);
 	ck_assert_int_eq(c.exports[0].fsync, 1);
-	ck_assert_int_eq(c.exports[1].format, CONF_EXPORT_EXEC);
+	ck_assert_int_eq(c.exports[1].format, EXPORT_FMT_EXEC);
 	ck_assert_str_eq(c.exports[1].command, "/usr/local/bin/notify --flag");
 	ck_assert_int_eq(c.exports[1].retries, 0);
 	ck_assert_int_eq(c.exports[1].retry_base, 30);

@@ -253,7 +253,7 @@ START_TEST(test_json_target)
 	struct buf want = { 0 };
 	char ebuf[256], *name, *path, *got;
 
-	t->fsync = 0;
+	t->s.fsync = 0;
 	ck_assert_int_eq(export_deliver(t, &it, ebuf, sizeof(ebuf)),
 	    EXPORT_OK);
 	name = expected_name(&it, EXPORT_FMT_JSON);
@@ -730,7 +730,7 @@ crash_child(enum export_format f, const char *dir, const char *donefile)
 	struct article *a;
 	int fd, done = 0;
 
-	t->fsync = 0;	/* SIGKILL, not power loss: the page cache stays */
+	t->s.fsync = 0;	/* SIGKILL, not power loss: the page cache stays */
 	fd = open(donefile, O_RDWR | O_CREAT, 0644);
 	if (fd == -1 || pread(fd, &done, sizeof(done), 0) < 0)
 		_exit(90);
@@ -857,7 +857,7 @@ exec_target(const char *cmd)
 	struct export_target *t = export_target_new("x", EXPORT_FMT_EXEC,
 	    cmd);
 
-	t->timeout_ms = 5000;
+	t->s.timeout_ms = 5000;
 	return t;
 }
 
@@ -1005,8 +1005,8 @@ START_TEST(test_exec_failure_and_argv)
 	    EXPORT_EEXEC);
 	ck_assert_ptr_nonnull(strstr(ebuf, "signal 15"));
 	/* argv: run without a shell. */
-	free(t->command);
-	t->command = NULL;
+	free(t->s.command);
+	t->s.command = NULL;
 	t->argv = xcalloc(2, sizeof(char *));
 	t->argv[0] = xstrdup(ok_argv[0]);
 	ck_assert_int_eq(export_deliver(t, &it, ebuf, sizeof(ebuf)),
@@ -1050,7 +1050,7 @@ START_TEST(test_exec_timeout_kills_group)
 
 	cmd = xasprintf("sleep 30 & echo $! >'%s/bg'; wait", outdir);
 	t = exec_target(cmd);
-	t->timeout_ms = 300;
+	t->s.timeout_ms = 300;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(export_deliver(t, &it, ebuf, sizeof(ebuf)),
 	    EXPORT_ETIMEOUT);
@@ -1083,7 +1083,7 @@ START_TEST(test_exec_concurrency_cap)
 	struct timespec ts = { 0, 10000000 };
 	int i, done;
 
-	t->max_jobs = 2;
+	t->s.concurrency = 2;
 	ck_assert_int_eq(export_exec_start(t, &it, &j[0], NULL, 0), EXPORT_OK);
 	ck_assert_int_eq(export_exec_start(t, &it, &j[1], NULL, 0), EXPORT_OK);
 	ck_assert_int_eq(export_exec_start(t, &it, &j[2], NULL, 0),
@@ -1238,13 +1238,13 @@ START_TEST(test_outbox_sets_aside)
 	ck_assert_int_eq(conf_parse(&c, "t.conf", text, strlen(text), &d),
 	    ERR_OK);
 	ob = outbox_new();
-	outbox_add_conf(ob, &c);
+	outbox_add_targets(ob, c.exports, c.nexports);
 	conf_free(&c);
 	outbox_set_async(ob, _i);
 	t = outbox_find(ob, "hook");
 	ck_assert_ptr_nonnull(t);
-	ck_assert_uint_eq(t->retry_base_s, 10);
-	ck_assert_uint_eq(t->retry_max_s, 100);
+	ck_assert_uint_eq(t->s.retry_base, 10);
+	ck_assert_uint_eq(t->s.retry_max, 100);
 
 	db = xasprintf("%s/db", tmpdir);
 	ck_assert_int_eq(store_open(db, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
@@ -1314,30 +1314,30 @@ START_TEST(test_parse_spec)
 	ck_assert_int_eq(export_target_parse_spec("text:OUT", &t, ebuf,
 	    sizeof(ebuf)), 0);
 	ck_assert_int_eq(chdir(cwd), 0);
-	ck_assert_int_eq(t->format, EXPORT_FMT_TEXT);
-	ck_assert_str_eq(t->dir, "/tmp/OUT");
-	ck_assert_str_eq(t->name, "text:/tmp/OUT");
-	ck_assert_int_eq(t->fsync, 1);
-	ck_assert_int_eq(t->include_updates, 0);
+	ck_assert_int_eq(t->s.format, EXPORT_FMT_TEXT);
+	ck_assert_str_eq(t->s.dir, "/tmp/OUT");
+	ck_assert_str_eq(t->s.name, "text:/tmp/OUT");
+	ck_assert_int_eq(t->s.fsync, 1);
+	ck_assert_int_eq(t->s.updates, 0);
 	export_target_free(t);
 	ck_assert_int_eq(export_target_parse_spec("json:/a:b", &t, NULL, 0),
 	    0);
-	ck_assert_int_eq(t->format, EXPORT_FMT_JSON);
-	ck_assert_str_eq(t->dir, "/a:b");
+	ck_assert_int_eq(t->s.format, EXPORT_FMT_JSON);
+	ck_assert_str_eq(t->s.dir, "/a:b");
 	export_target_free(t);
 	setenv("HOME", "/home/reader", 1);
 	ck_assert_int_eq(export_target_parse_spec("maildir:~/Mail", &t, NULL,
 	    0), 0);
-	ck_assert_int_eq(t->format, EXPORT_FMT_MAILDIR);
-	ck_assert_str_eq(t->dir, "/home/reader/Mail");
-	ck_assert_str_eq(t->name, "maildir:/home/reader/Mail");
+	ck_assert_int_eq(t->s.format, EXPORT_FMT_MAILDIR);
+	ck_assert_str_eq(t->s.dir, "/home/reader/Mail");
+	ck_assert_str_eq(t->s.name, "maildir:/home/reader/Mail");
 	export_target_free(t);
 	ck_assert_int_eq(export_target_parse_spec("exec:cat >x", &t, NULL,
 	    0), 0);
-	ck_assert_int_eq(t->format, EXPORT_FMT_EXEC);
-	ck_assert_str_eq(t->name, "exec:cat >x");
-	ck_assert_str_eq(t->command, "cat >x");
-	ck_assert_ptr_null(t->dir);
+	ck_assert_int_eq(t->s.format, EXPORT_FMT_EXEC);
+	ck_assert_str_eq(t->s.name, "exec:cat >x");
+	ck_assert_str_eq(t->s.command, "cat >x");
+	ck_assert_ptr_null(t->s.dir);
 	export_target_free(t);
 
 	ck_assert_int_eq(export_target_parse_spec("OUT", &t, ebuf,
@@ -1366,11 +1366,11 @@ START_TEST(test_filter)
 	ck_assert(export_target_wants(t, &it));
 	it.kind = EXPORT_KIND_UPDATE;
 	ck_assert(!export_target_wants(t, &it));
-	t->include_updates = 1;
+	t->s.updates = 1;
 	ck_assert(export_target_wants(t, &it));
 	it.kind = EXPORT_KIND_DUPLICATE;
 	ck_assert(!export_target_wants(t, &it));
-	t->include_duplicates = 1;
+	t->s.duplicates = 1;
 	ck_assert(export_target_wants(t, &it));
 	it.kind = EXPORT_KIND_NEW;
 

@@ -60,7 +60,7 @@ START_TEST(test_options)
 	ck_assert_str_eq(f->user_agent, "Mozilla/5.0 (X11)");
 	ck_assert_str_eq(f->auth_file, "/etc/tidings/feeds.d/secrets/a");
 	ck_assert_str_eq(f->charset, "windows-1251");
-	ck_assert_int_eq(f->identity, FEEDLIST_ID_LINK);
+	ck_assert_int_eq(f->identity, DEDUP_LINK);
 	ck_assert_int_eq(f->enabled, 0);
 	ck_assert_ptr_eq(feedlist_find(&fl, "Example \"News\""), f);
 	ck_assert_ptr_eq(feedlist_find(&fl, "https://example.org/a"), f);
@@ -234,7 +234,7 @@ START_TEST(test_format_round_trip)
 	f->tags[0] = strdup("a b");
 	f->tags[1] = strdup("c");
 	f->ntags = 2;
-	f->identity = FEEDLIST_ID_CONTENT;
+	f->identity = DEDUP_CONTENT;
 	f->enabled = 0;
 	feedlist_format(f, &b);
 	ck_assert_str_eq(buf_str(&b), "https://example.org/a name=\"Quotes \\\" "

@@ -1,3 +1,6 @@
+/*
+ * tidings articles, show and search: what the database holds.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -15,34 +18,11 @@
 #include "article_text.h"
 #include "buf.h"
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
-#include "dedup.h"
 #include "err.h"
-#include "ingest.h"
 #include "store.h"
 #include "xmalloc.h"
-
-/* the same cap as `tidings parse`: a bigger file is not a feed */
-#define INGEST_MAX_FILE	(512u * 1024 * 1024)
-
-static int
-open_db(const char *path, int flags, struct store **st)
-{
-	char ebuf[512], *p;
-	int rc;
-
-	/* the same default as run and the daemon: the configuration's,
-	 * else $STATE_DIRECTORY's */
-	if ((p = cli_db_path(path, NULL)) == NULL)
-		return 1;
-	rc = store_open(p, flags, st, ebuf, sizeof(ebuf));
-	free(p);
-	if (rc != ERR_OK) {
-		fprintf(stderr, "tidings: %s\n", ebuf);
-		return 1;
-	}
-	return 0;
-}
 
 /* A --limit value: a positive number, or -1 after saying why. */
 static int
@@ -58,108 +38,6 @@ parse_limit(const char *arg, long *out)
 		return -1;
 	}
 	return 0;
-}
-
-/* "file:///abs/path" for a file ingested without --feed-url, so that the
- * same file ingested twice is the same feed. */
-static char *
-file_url(const char *path)
-{
-	char *abs, *url;
-
-	if (strcmp(path, "-") == 0)
-		return xstrdup("file:///dev/stdin");
-	if ((abs = realpath(path, NULL)) == NULL)
-		return xasprintf("file://%s", path);
-	url = xasprintf("file://%s", abs);
-	free(abs);
-	return url;
-}
-
-int
-cmd_ingest(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "feed-url", required_argument, NULL, 'u' },
-		{ "feed-name", required_argument, NULL, 'n' },
-		{ "identity", required_argument, NULL, 'i' },
-		{ "duplicates-as-new", no_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db = NULL, *feed_url = NULL, *feed_name = NULL;
-	struct ingest_opts o;
-	struct ingest_result r;
-	struct store *st;
-	char ebuf[512], *data, *url;
-	size_t len;
-	int64_t feed_id;
-	int ch, i, status = 0;
-
-	memset(&o, 0, sizeof(o));
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'u':
-			feed_url = optarg;
-			break;
-		case 'n':
-			feed_name = optarg;
-			break;
-		case 'i':
-			if (dedup_identity_parse(optarg, &o.identity) != ERR_OK) {
-				fprintf(stderr, "tidings: --identity: expected "
-				    "auto, guid, link or content, not %s\n",
-				    optarg);
-				return 2;
-			}
-			break;
-		case 'D':
-			o.dup_as_new = 1;
-			break;
-		default:
-			return cli_usage("ingest");
-		}
-	}
-	if (optind >= argc)
-		return cli_usage("ingest");
-	if (open_db(db, 0, &st) != 0)
-		return 1;
-	for (i = optind; i < argc; i++) {
-		const char *file = argv[i];
-
-		if (cli_read_file(file, INGEST_MAX_FILE, &data, &len, ebuf,
-		    sizeof(ebuf)) != ERR_OK) {
-			fprintf(stderr, "tidings: %s\n", ebuf);
-			status = 1;
-			continue;
-		}
-		url = feed_url ? xstrdup(feed_url) : file_url(file);
-		o.base_url = feed_url;
-		if (store_feed_ensure(st, url, feed_name, &feed_id, ebuf,
-		    sizeof(ebuf)) != ERR_OK ||
-		    ingest_document(st, feed_id, data, len, &o, &r, ebuf,
-		    sizeof(ebuf)) != ERR_OK) {
-			fprintf(stderr, "tidings: %s: %s\n", file, ebuf);
-			status = 1;
-		} else {
-			printf("%s: %ld new, %ld updated, %ld duplicate, "
-			    "%ld unchanged\n", file, r.added, r.updated,
-			    r.duplicate, r.unchanged);
-			if (r.bozo)
-				fprintf(stderr, "tidings: %s: warning: %s\n",
-				    file, r.bozo_message);
-		}
-		free(url);
-		free(data);
-	}
-	store_close(st);
-	if (fflush(stdout) != 0)
-		status = 1;
-	return status;
 }
 
 struct lister {
@@ -319,7 +197,7 @@ cmd_articles(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("articles");
-	if (open_db(db, STORE_RDONLY, &st) != 0)
+	if (cmd_open_db(db, STORE_RDONLY, &st) != 0)
 		return 1;
 	if (feed != NULL && store_feed_find(st, feed, &f.feed_id, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
@@ -405,7 +283,7 @@ cmd_show(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage("show");
-	if (open_db(db, STORE_RDONLY, &st) != 0)
+	if (cmd_open_db(db, STORE_RDONLY, &st) != 0)
 		return 1;
 	if (find_one(st, "show", argv[optind], &id) != 0) {
 		store_close(st);
@@ -476,7 +354,7 @@ cmd_search(int argc, char **argv)
 			buf_putc(&q, ' ');
 		buf_puts(&q, argv[i]);
 	}
-	if (open_db(db, STORE_RDONLY, &st) != 0) {
+	if (cmd_open_db(db, STORE_RDONLY, &st) != 0) {
 		buf_free(&q);
 		return 1;
 	}

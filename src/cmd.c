@@ -1,0 +1,136 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "conf.h"
+#include "err.h"
+#include "feedlist.h"
+#include "outbox.h"
+#include "store.h"
+#include "xmalloc.h"
+
+void
+cmd_print_diag(const struct conf_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(stderr, "%s\n", d->msgs[i]);
+}
+
+/* Parses -c FILE and --feeds FILE (the options every config reader takes);
+ * returns 0, or the usage status. */
+int
+cmd_config_opts(const char *cmd, int argc, char **argv, const char **conf,
+    const char **feeds, const char **out)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "feeds", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, out ? "c:o:" : "c:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			*conf = optarg;
+			break;
+		case 'f':
+			*feeds = optarg;
+			break;
+		case 'o':
+			if (out == NULL)
+				return cli_usage(cmd);
+			*out = optarg;
+			break;
+		default:
+			return cli_usage(cmd);
+		}
+	}
+	return 0;
+}
+
+/* Loads the configuration and the feed lists; prints every error. */
+int
+cmd_load(const char *conf_path, const char *feeds, struct conf *c,
+    struct feedlist *fl)
+{
+	struct conf_diag d = { 0 };
+	int rv;
+
+	rv = conf_load(c, conf_path, &d);
+	if (rv != ERR_IO && rv != ERR_LIMIT) {
+		if (feedlist_load(fl, c, feeds, &d) != ERR_OK && rv == ERR_OK)
+			rv = ERR_INVALID;
+	}
+	cmd_print_diag(&d);
+	conf_diag_free(&d);
+	return rv;
+}
+
+int
+cmd_open_db(const char *path, int flags, struct store **st)
+{
+	char ebuf[512], *p;
+	int rc;
+
+	/* the same default as run and the daemon: the configuration's,
+	 * else $STATE_DIRECTORY's */
+	if ((p = cli_db_path(path, NULL)) == NULL)
+		return 1;
+	rc = store_open(p, flags, st, ebuf, sizeof(ebuf));
+	free(p);
+	if (rc != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		return 1;
+	}
+	return 0;
+}
+
+int
+cmd_env_open(struct cmd_env *v, const char *conf_path, const char *db, int flags)
+{
+	struct conf_diag d = { 0 };
+	char ebuf[512], *path;
+	size_t i;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	rc = conf_load(&v->c, conf_path, &d);
+	if (rc == ERR_OK)
+		rc = feedlist_load(&v->fl, &v->c, NULL, &d);
+	for (i = 0; i < d.n; i++)
+		fprintf(stderr, "%s\n", d.msgs[i]);
+	conf_diag_free(&d);
+	if (rc != ERR_OK)
+		return 1;
+	v->ob = outbox_new();
+	outbox_add_targets(v->ob, v->c.exports, v->c.nexports);
+	outbox_set_tags(v->ob, feedlist_tags, &v->fl);
+	path = xstrdup(db != NULL ? db : v->c.db_path);
+	rc = store_open(path, flags, &v->st, ebuf, sizeof(ebuf));
+	free(path);
+	if (rc != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		return 1;
+	}
+	return 0;
+}
+
+void
+cmd_env_close(struct cmd_env *v)
+{
+	store_close(v->st);
+	outbox_free(v->ob);
+	feedlist_free(&v->fl);
+	conf_free(&v->c);
+}

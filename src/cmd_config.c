@@ -1,0 +1,50 @@
+/*
+ * tidings check-config: reads the configuration and the feed lists as the
+ * daemon would, and says what is wrong with them.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "conf.h"
+#include "cycle.h"
+#include "err.h"
+#include "feedlist.h"
+
+int
+cmd_check_config(int argc, char **argv)
+{
+	struct conf c;
+	struct feedlist fl = { 0 };
+	const char *conf_path = NULL, *feeds = NULL;
+	char ebuf[512], *secret;
+	size_t i;
+	int rv;
+
+	if ((rv = cmd_config_opts("check-config", argc, argv, &conf_path, &feeds,
+	    NULL)) != 0)
+		return rv;
+	if (optind != argc)
+		return cli_usage("check-config");
+	rv = cmd_load(conf_path, feeds, &c, &fl) != ERR_OK;
+	/* The one check that needs the file system: a secret the daemon
+	 * could not read, or would refuse, fails every fetch of that feed. */
+	for (i = 0; i < fl.n; i++) {
+		if (fl.feeds[i].auth_file == NULL)
+			continue;
+		if ((secret = cycle_read_auth(fl.feeds[i].auth_file, ebuf,
+		    sizeof(ebuf))) == NULL) {
+			fprintf(stderr, "%s:%d: %s\n", fl.feeds[i].file,
+			    fl.feeds[i].line, ebuf);
+			rv = 1;
+		}
+		free(secret);
+	}
+	feedlist_free(&fl);
+	conf_free(&c);
+	return rv;
+}

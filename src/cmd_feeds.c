@@ -1,0 +1,154 @@
+/*
+ * tidings feeds: the stored state of every feed.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "conf.h"
+#include "date.h"
+#include "err.h"
+#include "store.h"
+
+struct feeds_out {
+	int	 json;
+	json_t	*arr;
+};
+
+static const char *
+feed_status(const struct store_feed *f)
+{
+	if (f->retired)
+		return "retired";
+	if (f->last_check == 0)
+		return "new";
+	if (f->consecutive_failures > 0)
+		return "failing";
+	return "ok";
+}
+
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+jtime(int64_t t)
+{
+	char b[64];
+
+	if (t <= 0)
+		return json_null();
+	date_format_utc(t, b, sizeof(b));
+	return json_string(b);
+}
+
+static int
+feeds_one(void *ctx, const struct store_feed *f)
+{
+	struct feeds_out *o = ctx;
+	char last[64] = "-", next[64] = "-";
+	json_t *j;
+
+	if (o->json) {
+		j = json_object();
+		json_object_set_new(j, "id", json_integer(f->id));
+		json_object_set_new(j, "name", jstr(f->name));
+		json_object_set_new(j, "url", jstr(f->url));
+		json_object_set_new(j, "title", jstr(f->title));
+		json_object_set_new(j, "status", json_string(feed_status(f)));
+		json_object_set_new(j, "http_status",
+		    json_integer(f->http_status));
+		json_object_set_new(j, "last_check", jtime(f->last_check));
+		json_object_set_new(j, "last_success", jtime(f->last_success));
+		json_object_set_new(j, "next_check", jtime(f->next_check));
+		json_object_set_new(j, "error_class", jstr(f->error_class));
+		json_object_set_new(j, "last_error", jstr(f->last_error));
+		json_object_set_new(j, "failures",
+		    json_integer(f->consecutive_failures));
+		json_object_set_new(j, "total_failures",
+		    json_integer(f->total_failures));
+		json_object_set_new(j, "etag", jstr(f->etag));
+		json_object_set_new(j, "last_modified", jstr(f->last_modified));
+		json_object_set_new(j, "moved_to", jstr(f->moved_to));
+		json_object_set_new(j, "articles", json_integer(f->narticles));
+		json_array_append_new(o->arr, j);
+		return 0;
+	}
+	if (f->last_check > 0)
+		date_format_utc(f->last_check, last, sizeof(last));
+	if (f->next_check > 0 && !f->retired)
+		date_format_utc(f->next_check, next, sizeof(next));
+	printf("%-24s %-8s %3d  last %-20s next %-20s failures %d  articles "
+	    "%lld%s%s\n", f->name ? f->name : f->url, feed_status(f),
+	    f->http_status, last, next, f->consecutive_failures,
+	    (long long)f->narticles, f->last_error ? "  " : "",
+	    f->last_error ? f->last_error : "");
+	return 0;
+}
+
+int
+cmd_feeds(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct conf c;
+	struct conf_diag d = { 0 };
+	struct feeds_out o = { 0, NULL };
+	struct store *st = NULL;
+	const char *conf_path = NULL, *db = NULL;
+	char ebuf[512];
+	int ch, rv = 1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf_path = optarg; break;
+		case 'd': db = optarg; break;
+		case 'j': o.json = 1; break;
+		default: return cli_usage("feeds");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("feeds");
+	/* Only the database path is needed: --db makes the file optional. */
+	if (conf_load(&c, db != NULL ? NULL : conf_path, &d) != ERR_OK &&
+	    db == NULL) {
+		cmd_print_diag(&d);
+		goto done;
+	}
+	if (store_open(db != NULL ? db : c.db_path, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		goto done;
+	}
+	if (o.json)
+		o.arr = json_array();
+	if (store_feeds_list(st, feeds_one, &o, ebuf, sizeof(ebuf)) !=
+	    ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		goto done;
+	}
+	if (o.json) {
+		json_dumpf(o.arr, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+	}
+	rv = 0;
+done:
+	json_decref(o.arr);
+	store_close(st);
+	conf_diag_free(&d);
+	conf_free(&c);
+	return rv;
+}
