@@ -1,13 +1,16 @@
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "cli.h"
+#include "buf.h"
 #include "cmd.h"
 #include "conf.h"
+#include "date.h"
 #include "err.h"
 #include "feedlist.h"
 #include "outbox.h"
@@ -49,11 +52,11 @@ cmd_config_opts(const char *cmd, int argc, char **argv, const char **conf,
 			break;
 		case 'o':
 			if (out == NULL)
-				return cli_usage(cmd);
+				return cmd_usage(cmd);
 			*out = optarg;
 			break;
 		default:
-			return cli_usage(cmd);
+			return cmd_usage(cmd);
 		}
 	}
 	return 0;
@@ -85,7 +88,7 @@ cmd_open_db(const char *path, int flags, struct store **st)
 
 	/* the same default as run and the daemon: the configuration's,
 	 * else $STATE_DIRECTORY's */
-	if ((p = cli_db_path(path, NULL)) == NULL)
+	if ((p = cmd_db_path(path, NULL)) == NULL)
 		return 1;
 	rc = store_open(p, flags, st, ebuf, sizeof(ebuf));
 	free(p);
@@ -133,4 +136,87 @@ cmd_env_close(struct cmd_env *v)
 	outbox_free(v->ob);
 	feedlist_free(&v->fl);
 	conf_free(&v->c);
+}
+
+int
+cmd_read_file(const char *path, size_t max, char **data, size_t *len,
+    char *ebuf, size_t n)
+{
+	struct buf b = { 0 };
+	int e;
+
+	b.max = max;
+	e = buf_read_file(&b, strcmp(path, "-") == 0 ? NULL : path);
+	if (e != 0) {
+		buf_free(&b);
+		if (e == EFBIG)
+			return err_set(ebuf, n, ERR_LIMIT,
+			    "%s: larger than the limit of %zu bytes", path, max);
+		return err_set(ebuf, n, ERR_IO, "%s: %s", path, strerror(e));
+	}
+	*len = b.len;
+	*data = buf_detach(&b);
+	return ERR_OK;
+}
+
+/* Absolute dates as the feed parser reads them, or a relative age:
+ * "90s", "30m", "12h", "7d", "2w" before now. */
+int
+cmd_parse_since(const char *s, int64_t *out)
+{
+	struct date_time d;
+	char *end;
+	long long v;
+
+	if (date_parse(s, &d) == ERR_OK) {
+		*out = d.utc;
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || v < 0 || end[0] == '\0' || end[1] != '\0')
+		return -1;
+	switch (*end) {
+	case 's':
+		break;
+	case 'm':
+		v *= 60;
+		break;
+	case 'h':
+		v *= 3600;
+		break;
+	case 'd':
+		v *= 86400;
+		break;
+	case 'w':
+		v *= 7 * 86400;
+		break;
+	default:
+		return -1;
+	}
+	*out = (int64_t)time(NULL) - v;
+	return 0;
+}
+
+char *
+cmd_db_path(const char *given, const char *conf_path)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+	char *p = NULL;
+	size_t i;
+
+	if (given != NULL)
+		return xstrdup(given);
+	if (conf_load(&c, conf_path, &d) == ERR_OK)
+		p = xstrdup(c.db_path);
+	else {
+		for (i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.msgs[i]);
+		fprintf(stderr, "tidings: no database: the configuration "
+		    "is invalid (give --db PATH)\n");
+	}
+	conf_diag_free(&d);
+	conf_free(&c);
+	return p;
 }

@@ -17,7 +17,6 @@
 #include "article_json.h"
 #include "article_text.h"
 #include "buf.h"
-#include "cli.h"
 #include "cmd.h"
 #include "date.h"
 #include "err.h"
@@ -178,7 +177,7 @@ cmd_articles(int argc, char **argv)
 			feed = optarg;
 			break;
 		case 's':
-			if (cli_parse_since(optarg, &f.since) != 0) {
+			if (cmd_parse_since(optarg, &f.since) != 0) {
 				fprintf(stderr, "tidings: --since: not a date "
 				    "or an age like 2h or 7d: %s\n", optarg);
 				return 2;
@@ -192,11 +191,11 @@ cmd_articles(int argc, char **argv)
 			l.json = 1;
 			break;
 		default:
-			return cli_usage("articles");
+			return cmd_usage("articles");
 		}
 	}
 	if (optind != argc)
-		return cli_usage("articles");
+		return cmd_usage("articles");
 	if (cmd_open_db(db, STORE_RDONLY, &st) != 0)
 		return 1;
 	if (feed != NULL && store_feed_find(st, feed, &f.feed_id, ebuf,
@@ -278,11 +277,11 @@ cmd_show(int argc, char **argv)
 			json = 0;
 			break;
 		default:
-			return cli_usage("show");
+			return cmd_usage("show");
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage("show");
+		return cmd_usage("show");
 	if (cmd_open_db(db, STORE_RDONLY, &st) != 0)
 		return 1;
 	if (find_one(st, "show", argv[optind], &id) != 0) {
@@ -344,11 +343,11 @@ cmd_search(int argc, char **argv)
 			l.json = 1;
 			break;
 		default:
-			return cli_usage("search");
+			return cmd_usage("search");
 		}
 	}
 	if (optind >= argc)
-		return cli_usage("search");
+		return cmd_usage("search");
 	for (i = optind; i < argc; i++) {
 		if (q.len)
 			buf_putc(&q, ' ');

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
 #include "cmd.h"
 #include "conf.h"
 #include "cycle.h"
@@ -29,7 +28,7 @@ cmd_check_config(int argc, char **argv)
 	    NULL)) != 0)
 		return rv;
 	if (optind != argc)
-		return cli_usage("check-config");
+		return cmd_usage("check-config");
 	rv = cmd_load(conf_path, feeds, &c, &fl) != ERR_OK;
 	/* The one check that needs the file system: a secret the daemon
 	 * could not read, or would refuse, fails every fetch of that feed. */

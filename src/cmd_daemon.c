@@ -3,7 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmd.h"
 #include "daemon.h"
 
 int
@@ -25,10 +25,10 @@ cmd_daemon(int argc, char **argv)
 		case 'c': o.conf_path = optarg; break;
 		case 'd': o.db = optarg; break;
 		case 'f': o.feeds = optarg; break;
-		default: return cli_usage("daemon");
+		default: return cmd_usage("daemon");
 		}
 	}
 	if (optind != argc)
-		return cli_usage("daemon");
+		return cmd_usage("daemon");
 	return daemon_run(&o);
 }

@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include "article.h"
-#include "cli.h"
 #include "cmd.h"
 #include "conf.h"
 #include "date.h"
@@ -96,18 +95,18 @@ cmd_export(int argc, char **argv)
 		case 't': target = optarg; break;
 		case 'F': feed = optarg; break;
 		case 's':
-			if (cli_parse_since(optarg, &since) != 0) {
+			if (cmd_parse_since(optarg, &since) != 0) {
 				fprintf(stderr, "tidings: --since: not a date "
 				    "or an age: %s\n", optarg);
 				return 2;
 			}
 			break;
 		default:
-			return cli_usage("export");
+			return cmd_usage("export");
 		}
 	}
 	if (optind != argc || target == NULL)
-		return cli_usage("export");
+		return cmd_usage("export");
 	if (cmd_env_open(&v, conf_path, db, STORE_RDONLY) != 0)
 		goto out;
 	memset(&r, 0, sizeof(r));

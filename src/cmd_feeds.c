@@ -9,7 +9,6 @@
 
 #include <jansson.h>
 
-#include "cli.h"
 #include "cmd.h"
 #include "conf.h"
 #include "date.h"
@@ -117,11 +116,11 @@ cmd_feeds(int argc, char **argv)
 		case 'c': conf_path = optarg; break;
 		case 'd': db = optarg; break;
 		case 'j': o.json = 1; break;
-		default: return cli_usage("feeds");
+		default: return cmd_usage("feeds");
 		}
 	}
 	if (optind != argc)
-		return cli_usage("feeds");
+		return cmd_usage("feeds");
 	/* Only the database path is needed: --db makes the file optional. */
 	if (conf_load(&c, db != NULL ? NULL : conf_path, &d) != ERR_OK &&
 	    db == NULL) {

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "cmd.h"
 #include "err.h"
 #include "ident.h"
@@ -82,17 +81,17 @@ cmd_ingest(int argc, char **argv)
 			o.dup_as_new = 1;
 			break;
 		default:
-			return cli_usage("ingest");
+			return cmd_usage("ingest");
 		}
 	}
 	if (optind >= argc)
-		return cli_usage("ingest");
+		return cmd_usage("ingest");
 	if (cmd_open_db(db, 0, &st) != 0)
 		return 1;
 	for (i = optind; i < argc; i++) {
 		const char *file = argv[i];
 
-		if (cli_read_file(file, INGEST_MAX_FILE, &data, &len, ebuf,
+		if (cmd_read_file(file, INGEST_MAX_FILE, &data, &len, ebuf,
 		    sizeof(ebuf)) != ERR_OK) {
 			fprintf(stderr, "tidings: %s\n", ebuf);
 			status = 1;

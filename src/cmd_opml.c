@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "cli.h"
 #include "cmd.h"
 #include "conf.h"
 #include "err.h"
@@ -55,8 +54,8 @@ cmd_import_opml(int argc, char **argv)
 	    &out)) != 0)
 		return rv;
 	if (argc - optind != 1)
-		return cli_usage("import-opml");
-	if (cli_read_file(argv[optind], OPML_MAX_FILE, &data, &len, ebuf,
+		return cmd_usage("import-opml");
+	if (cmd_read_file(argv[optind], OPML_MAX_FILE, &data, &len, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
 		fprintf(stderr, "tidings: %s\n", ebuf);
 		return 1;
@@ -97,7 +96,7 @@ cmd_export_opml(int argc, char **argv)
 	    &out)) != 0)
 		return rv;
 	if (optind != argc)
-		return cli_usage("export-opml");
+		return cmd_usage("export-opml");
 	if (cmd_load(conf_path, feeds, &c, &fl) != ERR_OK) {
 		rv = 1;
 	} else if (opml_export(&fl, "tidings feeds", &b, ebuf,

@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include "article.h"
-#include "cli.h"
 #include "cmd.h"
 #include "conf.h"
 #include "date.h"
@@ -138,14 +137,14 @@ cmd_outbox(int argc, char **argv)
 		case 'l':
 			limit = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || limit < 0)
-				return cli_usage("outbox");
+				return cmd_usage("outbox");
 			break;
 		default:
-			return cli_usage("outbox");
+			return cmd_usage("outbox");
 		}
 	}
 	if (optind != argc)
-		return cli_usage("outbox");
+		return cmd_usage("outbox");
 	if (cmd_env_open(&v, conf_path, db, STORE_RDONLY) != 0)
 		goto out;
 	for (i = 0; i < outbox_count(v.ob); i++)

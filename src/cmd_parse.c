@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "article_json.h"
-#include "cli.h"
+#include "cmd.h"
 #include "err.h"
 #include "ingest.h"
 #include "jsonw.h"
@@ -58,7 +58,7 @@ input_load(const char *path, char **data, size_t *len, int *mapped,
 		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 			sb.st_size = 0;		/* read, below */
 		if ((uintmax_t)sb.st_size > PARSE_MAX_FILE) {
-			/* cli_read_file's words, without reading the cap's
+			/* cmd_read_file's words, without reading the cap's
 			 * worth first */
 			close(fd);
 			return err_set(ebuf, n, ERR_LIMIT,
@@ -78,7 +78,7 @@ input_load(const char *path, char **data, size_t *len, int *mapped,
 		}
 		close(fd);
 	}
-	return cli_read_file(path, PARSE_MAX_FILE, data, len, ebuf, n);
+	return cmd_read_file(path, PARSE_MAX_FILE, data, len, ebuf, n);
 }
 
 /*
@@ -118,11 +118,11 @@ cmd_parse(int argc, char **argv)
 			o.pipeline = 0;
 			break;
 		default:
-			return cli_usage("parse");
+			return cmd_usage("parse");
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage("parse");
+		return cmd_usage("parse");
 	if (input_load(argv[optind], &data, &len, &mapped, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
 		fprintf(stderr, "tidings: %s\n", ebuf);

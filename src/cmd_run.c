@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmd.h"
 #include "daemon.h"
 #include "xmalloc.h"
 
@@ -50,13 +50,13 @@ cmd_run(int argc, char **argv)
 		default:
 			free(only);
 			free(specs);
-			return cli_usage("run");
+			return cmd_usage("run");
 		}
 	}
 	if (optind != argc) {
 		free(only);
 		free(specs);
-		return cli_usage("run");
+		return cmd_usage("run");
 	}
 	o.only = only;
 	o.exports = specs;

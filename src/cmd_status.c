@@ -17,7 +17,7 @@
 #include <jansson.h>
 
 #include "backlog.h"
-#include "cli.h"
+#include "cmd.h"
 #include "conf.h"
 #include "date.h"
 #include "err.h"
@@ -240,11 +240,11 @@ cmd_status(int argc, char **argv)
 		case 'c': conf_path = optarg; break;
 		case 'd': db = optarg; break;
 		case 'j': json = 1; break;
-		default: return cli_usage("status");
+		default: return cmd_usage("status");
 		}
 	}
 	if (optind != argc)
-		return cli_usage("status");
+		return cmd_usage("status");
 	/* The configuration names the database and the targets; with --db
 	 * it is optional (a target configured but never used then shows
 	 * only when the file is there). */

@@ -8,7 +8,7 @@
 
 #include "article.h"
 #include "buf.h"
-#include "cli.h"
+#include "cmd.h"
 #include "err.h"
 #include "export_format.h"
 #include "hash.h"
@@ -27,7 +27,7 @@ slurp(const char *path, size_t *len)
 	char ebuf[256], *data;
 	size_t n;
 
-	ck_assert_msg(cli_read_file(path, 1 << 24, &data, &n, ebuf,
+	ck_assert_msg(cmd_read_file(path, 1 << 24, &data, &n, ebuf,
 	    sizeof(ebuf)) == 0, "%s", ebuf);
 	if (len != NULL)
 		*len = n;

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "article.h"
-#include "cli.h"
+#include "cmd.h"
 #include "dedup.h"
 #include "err.h"
 #include "ingest.h"
@@ -404,7 +404,7 @@ ingest_file(int64_t f, const char *name, struct ingest_result *r)
 	int rc;
 
 	snprintf(file, sizeof(file), "%s/%s", EXAMPLES_DIR, name);
-	ck_assert_msg(cli_read_file(file, 1 << 24, &data, &len, ebuf,
+	ck_assert_msg(cmd_read_file(file, 1 << 24, &data, &len, ebuf,
 	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
 	rc = ingest_document(st, f, data, len, NULL, r, ebuf, sizeof(ebuf));
 	free(data);

@@ -1,0 +1,136 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+/* Every command: its name, entry point, synopsis, one-line summary and
+ * the text of `tidings help NAME`.  tests/e2e_man.sh holds tidings(1) to
+ * this list. */
+const struct cmd_command cmd_commands[] = {
+	{ "parse", cmd_parse, "[--base-url URL] [--charset NAME] [--sequential] FILE|-",
+	  "parse one feed document and print it as JSON",
+	  "Reads an RSS, Atom or JSON Feed document and prints one JSON document:\n"
+	  "the feed and its normalised items: the contract is in\n"
+	  "" DOCDIR "/tidings-parse.md (doc/ in the source).\n"
+	  "  --base-url URL   the document's URL, to resolve relative links\n"
+	  "  --charset NAME   the charset the server declared (HTTP Content-Type)\n"
+	  "  --sequential     one thread: by default a document of 256 KiB or more\n"
+	  "                   is sanitised and printed on a second thread while\n"
+	  "                   libxml2 reads on (same output either way)\n"
+	  "Exit 0 on success, also for a feed recovered from errors (\"bozo\": true);\n"
+	  "1 with a message on stderr when the input is not a feed at all.\n" },
+	{ "ingest", cmd_ingest, "[--db PATH] [--feed-url URL] [--feed-name NAME] "
+	  "[--identity auto|guid|link|content] [--duplicates-as-new] FILE...",
+	  "parse files and store their articles as if fetched",
+	  "Parses each FILE (RSS, Atom or JSON Feed) and stores its items as one\n"
+	  "batch of the feed --feed-url (default: file://ABSOLUTE-PATH of the file),\n"
+	  "then prints \"FILE: N new, N updated, N duplicate, N unchanged\".\n"
+	  "  --identity MODE        how items are told apart (see tidings-db(5))\n"
+	  "  --duplicates-as-new    an article another feed brought first is\n"
+	  "                         exported as new (default: annotated only)\n"
+	  "The database (default: the configuration's [daemon] db) is created\n"
+	  "when missing.  Exit 1 if any file failed; the others are still stored.\n" },
+	{ "articles", cmd_articles, "[--db PATH] [--feed URL|NAME] [--since TIME] [--limit N] [--json]",
+	  "list stored articles",
+	  "Newest first: id, date in the item's own offset, feed, title.\n"
+	  "Titles are plain text; a control character or a bidirectional\n"
+	  "control (U+202E...) from a feed is shown as U+FFFD, here and in\n"
+	  "`search` and `show --text`.\n"
+	  "  --feed URL|NAME  only articles this feed carries\n"
+	  "  --since TIME     published (else first seen) at or after TIME: a date\n"
+	  "                   (2021-05-06T12:00:00Z) or an age (90m, 12h, 7d, 2w)\n"
+	  "  --json           a JSON array of whole records\n"
+	  "Reading commands open the database read-only; see tidings-db(5).\n" },
+	{ "show", cmd_show, "[--db PATH] [--json|--text] ID",
+	  "print one stored article",
+	  "ID is the number `tidings articles` prints, or the article's id, guid\n"
+	  "or link (as --json shows them); an id that several articles share\n"
+	  "lists them and exits 1.  --text (the default) is\n"
+	  "the layout of the text export; --json the whole record with the\n"
+	  "store's fields (revision, first_seen, last_seen, feeds).\n" },
+	{ "search", cmd_search, "[--db PATH] [--limit N] [--json] QUERY",
+	  "full-text search over stored articles",
+	  "Searches titles and texts (FTS5: words, \"phrases\", AND/OR/NOT,\n"
+	  "prefix*); a query that is not valid syntax is searched as plain words.\n"
+	  "Best match first, at most --limit (default 50).\n" },
+	{ "run", cmd_run, "[-c FILE] [--db PATH] [--feeds FILE] [--all] "
+	  "[--feed NAME]... [--quiet] [--export FORMAT:DIR]...",
+	  "poll every due feed once, store and export, then exit",
+	  "One cycle: every due feed (--all: every enabled one; --feed: only\n"
+	  "these, due or not) is fetched, stored, and its new articles exported.\n"
+	  "  --export FORMAT:DIR  a target besides the [export NAME] sections:\n"
+	  "                       text, json or maildir into DIR (made when\n"
+	  "                       missing), or exec:COMMAND; repeatable.  With\n"
+	  "                       --db and --feeds no configuration is needed.\n"
+	  "  --quiet              no progress or summary on stderr\n"
+	  "Each article is exported exactly once per target, also across\n"
+	  "crashes; what cannot be exported now stays in the outbox for the\n"
+	  "next run (see `tidings outbox`).  Exit 1 if a feed failed or\n"
+	  "articles were left in the outbox.\n" },
+	{ "daemon", cmd_daemon, "[-c FILE] [--db PATH] [--feeds FILE]",
+	  "poll feeds forever (the systemd service)",
+	  "Polls every feed on its schedule and exports new articles to the\n"
+	  "[export NAME] targets between transfers.  A failing target (missing,\n"
+	  "unwritable or full directory) keeps its articles in the outbox and is\n"
+	  "retried with backoff; polling never stops.  SIGHUP reloads, SIGTERM\n"
+	  "stops.\n" },
+	{ "check-config", cmd_check_config, "[-c FILE] [--feeds FILE]",
+	  "validate the configuration and feed lists", NULL },
+	{ "feeds", cmd_feeds, "[-c FILE] [--db PATH] [--json]",
+	  "show every feed with its status", NULL },
+	{ "import-opml", cmd_import_opml, "FILE",
+	  "write a feed list from an OPML file", NULL },
+	{ "export-opml", cmd_export_opml, "[-c FILE]",
+	  "write the feed list as OPML", NULL },
+	{ "export", cmd_export, "[-c FILE] [--db PATH] --target NAME "
+	  "[--since TIME] [--feed NAME]",
+	  "export stored articles again",
+	  "Writes the stored articles of a target again, e.g. files a consumer\n"
+	  "lost.  NAME is an [export NAME] section or a FORMAT:DIR given to\n"
+	  "`run --export`.  Each article is rendered as the first time, so a\n"
+	  "file still present is found identical and left alone.  The outbox\n"
+	  "is not changed.\n"
+	  "  --since TIME  articles first seen at or after TIME (a date or an\n"
+	  "                age: 90m, 12h, 7d, 2w)\n"
+	  "  --feed NAME   only what came through this feed (name or URL)\n" },
+	{ "status", cmd_status, "[-c FILE] [--db PATH] [--json]",
+	  "how the daemon is doing, from the database",
+	  "At a glance, from the database alone (read-only, so also while the\n"
+	  "daemon runs): the last cycle of the daemon or of `tidings run` (when,\n"
+	  "feeds checked, not modified, new, updated, failed, exported, time),\n"
+	  "the feeds failing now and why, the retired ones (410 Gone), the\n"
+	  "export backlog of each target with the age of its oldest article and\n"
+	  "its last error, and the size of the database.\n"
+	  "  --json   the same as one JSON object: database, last_cycle (null\n"
+	  "           before the first), feeds, failing, retired, export\n"
+	  "Exit 0 when the database could be read, 1 otherwise.\n" },
+	{ "outbox", cmd_outbox, "[-c FILE] [--db PATH] [--limit N]",
+	  "show articles waiting to be exported",
+	  "For every target (configured, or seen in the database): how many\n"
+	  "articles wait, the last error an exporter recorded and when, and the\n"
+	  "oldest --limit (default 10) waiting articles.\n" },
+};
+const size_t cmd_ncommands = sizeof(cmd_commands) / sizeof(cmd_commands[0]);
+
+const struct cmd_command *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cmd_ncommands; i++)
+		if (strcmp(cmd_commands[i].name, name) == 0)
+			return &cmd_commands[i];
+	return NULL;
+}
+
+int
+cmd_usage(const char *name)
+{
+	const struct cmd_command *c = cmd_find(name);
+
+	if (c != NULL)
+		fprintf(stderr, "usage: tidings %s %s\n", c->name, c->synopsis);
+	return 2;
+}
