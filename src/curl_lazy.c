@@ -3,9 +3,9 @@
  *
  * Linking libcurl makes the dynamic loader map and bind it and the ~30
  * libraries it needs (TLS, HTTP/2, LDAP, Kerberos, SSH, ...) at every
- * start: about 6 ms of the 8 ms that `tidings parse` spent on a small
- * feed, measured with perf (do_lookup_x, _dl_relocate_object) and
- * LD_DEBUG=statistics.  Only fetching needs libcurl, so the program is not
+ * start, most of the start-up of a short command such as `tidings parse`
+ * on a small feed (bench/README has the figures).  Only fetching needs
+ * libcurl, so the program is not
  * linked with it; the functions fetch.c calls are defined here and, on the
  * first call, dlopen() libcurl and call through the real ones.  The
  * declarations come from <curl/curl.h> itself, so a changed signature

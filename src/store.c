@@ -442,9 +442,8 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 		/* Checkpoints (each with two fsyncs) every 64 MB of log
 		 * rather than SQLite's 4 MB: pages written by many batches
 		 * (index interiors, the full-text structure) are copied back
-		 * once, and a busy disk sees far fewer syncs (at 1M articles,
-		 * 64 MB against 32 MB: 15% more new articles a second and
-		 * half the checkpoint thread's CPU).  They run on the
+		 * once, and a busy disk sees far fewer syncs (figures in
+		 * bench/README.store).  They run on the
 		 * store's checkpoint thread (store_ckpt_start); the pragma
 		 * is for when it cannot start.  A batch that merges
 		 * full-text segments can make the log large once; do not

@@ -196,7 +196,7 @@ static const char *const migrations[] = {
 	/* 3 -> 4: fingerprint keys leave identity_keys for a table of their
 	 * own that is only ever appended to.  A fingerprint is a hash: in a
 	 * B-tree keyed by it every new article dirtied a random index page,
-	 * which made it 40% of the log written per new article.  The store
+	 * a large share of the log written per new article.  The store
 	 * looks fingerprints up in memory (built from this table) and reads a
 	 * row only to confirm a hit.  Only today's and yesterday's are ever
 	 * looked up, so older rows are pruned.  The full-text index merges
