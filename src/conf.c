@@ -740,19 +740,110 @@ seen_before(struct seen **v, size_t *n, enum section sec, size_t exp,
 	return 0;
 }
 
+/* Where conf_parse is in a file. */
+struct cparse {
+	struct conf		*c;
+	const char		*file;
+	struct conf_diag	*d;
+	enum section		 sec;
+	struct export_settings	*exp;	/* the [export NAME] being read */
+	struct seen		*seen;	/* keys set so far */
+	size_t			 nseen;
+	int			 min_line, max_line;
+};
+
+/* One "key = value" line (s, trimmed, comment stripped) of the current
+ * section. */
+static void
+assign(struct cparse *ps, char *s, int lineno)
+{
+	struct conf *c = ps->c;
+	const struct key *keys, *k;
+	char *eq, *key, *val;
+	int first;
+
+	if ((eq = strchr(s, '=')) == NULL) {
+		if (ps->sec != SEC_BAD)
+			conf_diag_add(ps->d, ps->file, lineno, "expected "
+			    "\"key = value\"");
+		return;
+	}
+	*eq = '\0';
+	key = trim(s);
+	val = trim(eq + 1);
+	if (unquote(val) == -1) {
+		conf_diag_add(ps->d, ps->file, lineno, "%s: unbalanced "
+		    "quotes", key);
+		return;
+	}
+	keys = ps->sec == SEC_DAEMON ? daemon_keys : ps->sec == SEC_FETCH ?
+	    fetch_keys : ps->sec == SEC_STORE ? store_keys :
+	    ps->sec == SEC_EXPORT ? export_keys : NULL;
+	if (keys != NULL && find_key(keys, key) != NULL &&
+	    (first = seen_before(&ps->seen, &ps->nseen, ps->sec,
+	    ps->sec == SEC_EXPORT ? (size_t)(ps->exp - c->exports) : 0, key,
+	    lineno)) != 0) {
+		conf_diag_add(ps->d, ps->file, lineno, "%s: already set at "
+		    "line %d", key, first);
+		return;
+	}
+	switch (ps->sec) {
+	case SEC_NONE:
+		conf_diag_add(ps->d, ps->file, lineno, "\"%s\" outside any "
+		    "section (start with [daemon], [fetch], ...)", key);
+		return;
+	case SEC_EXPORT:
+		export_value(ps->exp, c->dir, key, val, ps->file, lineno,
+		    ps->d);
+		return;
+	case SEC_FEEDS:
+	case SEC_BAD:
+		return;
+	default:
+		break;
+	}
+	if ((k = find_key(keys, key)) == NULL) {
+		unknown_key(ps->d, ps->file, lineno,
+		    section_names[ps->sec - SEC_DAEMON], keys, key);
+		return;
+	}
+	if (set_value(k, c, c->dir, val, ps->file, lineno, ps->d) != 0)
+		return;
+	if (ps->sec == SEC_DAEMON && strcmp(key, "feeds") == 0)
+		c->feeds_line = lineno;
+	else if (strcmp(key, "min_interval") == 0)
+		ps->min_line = lineno;
+	else if (strcmp(key, "max_interval") == 0)
+		ps->max_line = lineno;
+}
+
+/* A line of the [feeds] section: kept as it is, in the feed-list
+ * syntax.  0, or -1 when the line is a header that ends the section. */
+static int
+feed_line(struct conf *c, char *line, int lineno)
+{
+	char *s = trim(line);
+
+	if (*s == '[')
+		return -1;
+	if (*s != '\0' && *s != '#') {
+		c->feed_lines = xreallocarray(c->feed_lines,
+		    c->nfeed_lines + 1, sizeof(*c->feed_lines));
+		c->feed_lines[c->nfeed_lines].text = xstrdup(s);
+		c->feed_lines[c->nfeed_lines++].line = lineno;
+	}
+	return 0;
+}
+
 int
 conf_parse(struct conf *c, const char *file, const char *text,
     size_t len, struct conf_diag *d)
 {
-	enum section sec = SEC_NONE;
-	struct export_settings *exp = NULL;
-	const struct key *keys;
+	struct cparse ps = { .c = c, .file = file, .d = d, .sec = SEC_NONE };
 	const char *p = text, *end = text + len, *nl;
 	size_t before = d->n, i;
-	struct seen *seen = NULL;
-	size_t nseen = 0;
-	char *line, *s, *eq, *key, *val;
-	int lineno = 0, min_line = 0, max_line = 0, first;
+	char *line, *s;
+	int lineno = 0;
 
 	free(c->dir);
 	c->dir = conf_dir_of(file);
@@ -771,111 +862,26 @@ conf_parse(struct conf *c, const char *file, const char *text,
 		/* A CR before the LF is part of the line ending. */
 		if (*line != '\0' && line[strlen(line) - 1] == '\r')
 			line[strlen(line) - 1] = '\0';
-		if (sec == SEC_FEEDS) {
-			/* Feed lines keep their own syntax; a header ends
-			 * them. */
-			s = trim(line);
-			if (*s != '[') {
-				if (*s != '\0' && *s != '#') {
-					c->feed_lines = xreallocarray(
-					    c->feed_lines, c->nfeed_lines + 1,
-					    sizeof(*c->feed_lines));
-					c->feed_lines[c->nfeed_lines].text =
-					    xstrdup(s);
-					c->feed_lines[c->nfeed_lines++].line =
-					    lineno;
-				}
-				free(line);
-				continue;
-			}
+		/* Feed lines keep their own syntax; a header ends them. */
+		if (ps.sec == SEC_FEEDS && feed_line(c, line, lineno) == 0) {
+			free(line);
+			continue;
 		}
 		strip_comment(line);
 		s = trim(line);
-		if (*s == '\0') {
-			free(line);
-			continue;
-		}
 		if (*s == '[') {
-			exp = NULL;
-			sec = parse_header(c, s, file, lineno, d, &exp);
-			free(line);
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (eq == NULL) {
-			if (sec != SEC_BAD)
-				conf_diag_add(d, file, lineno, "expected "
-				    "\"key = value\"");
-			free(line);
-			continue;
-		}
-		*eq = '\0';
-		key = trim(s);
-		val = trim(eq + 1);
-		if (unquote(val) == -1) {
-			conf_diag_add(d, file, lineno, "%s: unbalanced "
-			    "quotes", key);
-			free(line);
-			continue;
-		}
-		keys = sec == SEC_DAEMON ? daemon_keys : sec == SEC_FETCH ?
-		    fetch_keys : sec == SEC_STORE ? store_keys :
-		    sec == SEC_EXPORT ? export_keys : NULL;
-		if (keys != NULL && find_key(keys, key) != NULL &&
-		    (first = seen_before(&seen, &nseen, sec, sec == SEC_EXPORT ?
-		    (size_t)(exp - c->exports) : 0, key, lineno)) != 0) {
-			conf_diag_add(d, file, lineno, "%s: already set at "
-			    "line %d", key, first);
-			free(line);
-			continue;
-		}
-		keys = NULL;
-		switch (sec) {
-		case SEC_NONE:
-			conf_diag_add(d, file, lineno, "\"%s\" outside any "
-			    "section (start with [daemon], [fetch], ...)", key);
-			break;
-		case SEC_DAEMON:
-			keys = daemon_keys;
-			break;
-		case SEC_FETCH:
-			keys = fetch_keys;
-			break;
-		case SEC_STORE:
-			keys = store_keys;
-			break;
-		case SEC_EXPORT:
-			export_value(exp, c->dir, key, val, file, lineno, d);
-			break;
-		case SEC_FEEDS:
-		case SEC_BAD:
-			break;
-		}
-		if (keys != NULL) {
-			const struct key *k = find_key(keys, key);
-
-			if (k == NULL)
-				unknown_key(d, file, lineno,
-				    section_names[sec - SEC_DAEMON], keys, key);
-			else if (set_value(k, c, c->dir, val, file, lineno,
-			    d) == 0) {
-				if (sec == SEC_DAEMON &&
-				    strcmp(key, "feeds") == 0)
-					c->feeds_line = lineno;
-				else if (strcmp(key, "min_interval") == 0)
-					min_line = lineno;
-				else if (strcmp(key, "max_interval") == 0)
-					max_line = lineno;
-			}
-		}
+			ps.exp = NULL;
+			ps.sec = parse_header(c, s, file, lineno, d, &ps.exp);
+		} else if (*s != '\0')
+			assign(&ps, s, lineno);
 		free(line);
 	}
 
-	for (i = 0; i < nseen; i++)
-		free(seen[i].key);
-	free(seen);
+	for (i = 0; i < ps.nseen; i++)
+		free(ps.seen[i].key);
+	free(ps.seen);
 	if (c->min_interval > c->max_interval)
-		conf_diag_add(d, file, max_line ? max_line : min_line,
+		conf_diag_add(d, file, ps.max_line ? ps.max_line : ps.min_line,
 		    "min_interval (%ds) is above max_interval (%ds)",
 		    c->min_interval, c->max_interval);
 	for (i = 0; i < c->nexports; i++)
