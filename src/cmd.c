@@ -142,20 +142,20 @@ int
 cmd_read_file(const char *path, size_t max, char **data, size_t *len,
     char *ebuf, size_t n)
 {
-	struct buf b = { 0 };
+	struct cbuf b = { 0 };
 	int e;
 
 	b.max = max;
-	e = buf_read_file(&b, strcmp(path, "-") == 0 ? NULL : path);
+	e = cbuf_read_file(&b, strcmp(path, "-") == 0 ? NULL : path);
 	if (e != 0) {
-		buf_free(&b);
+		buf_free(&b.b);
 		if (e == EFBIG)
 			return err_set(ebuf, n, ERR_LIMIT,
 			    "%s: larger than the limit of %zu bytes", path, max);
 		return err_set(ebuf, n, ERR_IO, "%s: %s", path, strerror(e));
 	}
-	*len = b.len;
-	*data = buf_detach(&b);
+	*len = b.b.len;
+	*data = buf_detach(&b.b);
 	return ERR_OK;
 }
 

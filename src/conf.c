@@ -893,16 +893,16 @@ conf_parse(struct conf *c, const char *file, const char *text,
 int
 conf_load(struct conf *c, const char *path, struct conf_diag *d)
 {
-	struct buf b = { 0 };
+	struct cbuf b = { 0 };
 	int e, rv, must = path != NULL;
 
 	conf_init(c);
 	if (path == NULL)
 		path = conf_default_path();
 	b.max = CONF_MAX_BYTES;
-	e = buf_read_file(&b, path);
+	e = cbuf_read_file(&b, path);
 	if (e != 0) {
-		buf_free(&b);
+		buf_free(&b.b);
 		if (e == ENOENT && !must)
 			return ERR_OK;
 		if (e == EFBIG) {
@@ -914,7 +914,7 @@ conf_load(struct conf *c, const char *path, struct conf_diag *d)
 		return ERR_IO;
 	}
 	c->path = xstrdup(path);
-	rv = conf_parse(c, path, buf_str(&b), b.len, d);
-	buf_free(&b);
+	rv = conf_parse(c, path, buf_str(&b.b), b.b.len, d);
+	buf_free(&b.b);
 	return rv;
 }

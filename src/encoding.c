@@ -324,7 +324,7 @@ utf8_seq(const unsigned char *p, size_t avail, int *cut)
 #define FLUSH() do {							\
 	if (b == NULL)							\
 		return 2;						\
-	if (i > run && buf_append(b, p + run, i - run) < 0)		\
+	if (i > run && cbuf_append(b, p + run, i - run) < 0)		\
 		return -1;						\
 } while (0)
 
@@ -342,7 +342,7 @@ utf8_seq(const unsigned char *p, size_t avail, int *cut)
  * (or 1, strict).
  */
 static int
-clean_utf8(struct buf *b, const unsigned char *p, size_t len, int strict,
+clean_utf8(struct cbuf *b, const unsigned char *p, size_t len, int strict,
     int *lossy)
 {
 	size_t i = 0, run = 0;
@@ -378,21 +378,21 @@ clean_utf8(struct buf *b, const unsigned char *p, size_t len, int strict,
 			if (strict && !cut)
 				return 1;
 			FLUSH();
-			if (buf_put_utf8(b, 0xFFFD) < 0)
+			if (cbuf_put_utf8(b, 0xFFFD) < 0)
 				return -1;
 			*lossy = 1;
 			i += (size_t)-k;
 			run = i;
 		} else if (c == 0xC2 && p[i + 1] < 0xA0) {
 			FLUSH();
-			if (buf_put_utf8(b, cp1252_c1[p[i + 1] - 0x80] ?
+			if (cbuf_put_utf8(b, cp1252_c1[p[i + 1] - 0x80] ?
 			    cp1252_c1[p[i + 1] - 0x80] : p[i + 1]) < 0)
 				return -1;
 			i += 2;
 			run = i;
 		} else if (c == 0xEF && p[i + 1] == 0xBF && p[i + 2] >= 0xBE) {
 			FLUSH();
-			if (buf_put_utf8(b, 0xFFFD) < 0)
+			if (cbuf_put_utf8(b, 0xFFFD) < 0)
 				return -1;
 			*lossy = 1;
 			i += 3;
@@ -407,7 +407,7 @@ clean_utf8(struct buf *b, const unsigned char *p, size_t len, int strict,
 }
 
 static int
-decode_cp1252(struct buf *b, const unsigned char *p, size_t len, int *lossy)
+decode_cp1252(struct cbuf *b, const unsigned char *p, size_t len, int *lossy)
 {
 	size_t i, run = 0;
 	unsigned long cp;
@@ -426,7 +426,7 @@ decode_cp1252(struct buf *b, const unsigned char *p, size_t len, int *lossy)
 		cp = c;
 		if (c < 0xA0 && cp1252_c1[c - 0x80] != 0)
 			cp = cp1252_c1[c - 0x80];
-		if (buf_put_utf8(b, cp) < 0)
+		if (cbuf_put_utf8(b, cp) < 0)
 			return -1;
 	}
 	FLUSH();
@@ -442,7 +442,7 @@ decode_cp1252(struct buf *b, const unsigned char *p, size_t len, int *lossy)
  * Returns -1 at the cap, -2 when iconv does not know the charset.
  */
 static int
-decode_iconv(struct buf *b, const char *from, const unsigned char *p,
+decode_iconv(struct cbuf *b, const char *from, const unsigned char *p,
     size_t len, size_t unit, int *lossy)
 {
 	char tmp[CHUNK], *ip = (char *)(uintptr_t)p, *op;
@@ -475,7 +475,7 @@ decode_iconv(struct buf *b, const char *from, const unsigned char *p,
 		if (e == E2BIG)
 			continue;
 		*lossy = 1;
-		if (buf_put_utf8(b, 0xFFFD) < 0) {
+		if (cbuf_put_utf8(b, 0xFFFD) < 0) {
 			rc = -1;
 			break;
 		}
@@ -681,8 +681,9 @@ family_agrees(const char *declared, const char *wide)
  * the declaration, which libxml2 rejects.
  */
 static int
-fix_declaration(struct buf *b)
+fix_declaration(struct cbuf *c)
 {
+	struct buf *b = &c->b;
 	size_t ws = 0, vs, ve, old;
 
 	if (b->len >= 3 && memcmp(b->data, "\xef\xbb\xbf", 3) == 0) {
@@ -703,7 +704,7 @@ fix_declaration(struct buf *b)
 	if (old < 5) {
 		size_t tail = b->len - ve;
 
-		if (buf_append(b, "\0\0\0\0\0", 5 - old) < 0)
+		if (cbuf_append(c, "\0\0\0\0\0", 5 - old) < 0)
 			return -1;
 		memmove(b->data + vs + 5, b->data + ve, tail);
 	} else {
@@ -733,10 +734,12 @@ declaration_ok(const char *s, size_t len)
 
 /* One allocation for the common case where the output is as long as the input. */
 static void
-reserve(struct buf *b, size_t n)
+reserve(struct cbuf *c, size_t n)
 {
-	if (b->max && n > b->max)
-		n = b->max;
+	struct buf *b = &c->b;
+
+	if (c->max && n > c->max)
+		n = c->max;
 	if (b->data == NULL) {
 		b->data = xmalloc(n + 1);
 		b->cap = n + 1;
@@ -752,7 +755,7 @@ decode(const char *in, size_t len, const char *http_charset,
 	const unsigned char *p = (const unsigned char *)in;
 	const char *cs, *wide, *declared, *src;
 	char decl[DECL_MAX + 1], name[NAME_MAX_LEN];
-	struct buf b = { 0 };
+	struct cbuf b = { 0 };
 	size_t skip, vs, ve, dlen;
 	int rc;
 
@@ -826,7 +829,7 @@ decode(const char *in, size_t len, const char *http_charset,
 		if (rc == 0)
 			cs = "UTF-8";
 		else if (rc > 0) {
-			buf_reset(&b);
+			buf_reset(&b.b);
 			out->lossy = 0;
 			cs = "WINDOWS-1252";
 			rc = decode_cp1252(&b, p, len, &out->lossy);
@@ -850,12 +853,12 @@ decode(const char *in, size_t len, const char *http_charset,
 	if (rc == 0)
 		rc = fix_declaration(&b);
 	if (rc < 0) {
-		buf_free(&b);
+		buf_free(&b.b);
 		return err_set(ebuf, n, ERR_LIMIT,
 		    "the decoded document is larger than %zu bytes", max_out);
 	}
-	out->len = b.len;
-	out->data = buf_detach(&b);
+	out->len = b.b.len;
+	out->data = buf_detach(&b.b);
 	strncpy(out->charset, cs, sizeof(out->charset) - 1);
 	return ERR_OK;
 }
@@ -886,12 +889,12 @@ encoding_result_clear(struct encoding_result *r)
 char *
 encoding_clean_utf8(const char *s, size_t len)
 {
-	struct buf b = { 0 };
+	struct cbuf b = { 0 };	/* no cap: clean_utf8 cannot fail */
 	int lossy = 0;
 
 	if (s == NULL)
 		return NULL;
 	reserve(&b, len);
 	clean_utf8(&b, (const unsigned char *)s, len, 0, &lossy);
-	return buf_detach(&b);
+	return buf_detach(&b.b);
 }

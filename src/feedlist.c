@@ -395,12 +395,12 @@ feedlist_parse(struct feedlist *fl, const char *file, const char *text,
 static int
 parse_file(struct feedlist *fl, const char *path, struct conf_diag *d)
 {
-	struct buf b = { 0 };
+	struct cbuf b = { 0 };
 	int e, rv;
 
 	b.max = FEEDLIST_MAX_BYTES;
-	if ((e = buf_read_file(&b, path)) == 0)
-		rv = feedlist_parse(fl, path, buf_str(&b), b.len, d);
+	if ((e = cbuf_read_file(&b, path)) == 0)
+		rv = feedlist_parse(fl, path, buf_str(&b.b), b.b.len, d);
 	else if (e == EFBIG) {
 		conf_diag_add(d, path, 0, "larger than %d bytes",
 		    FEEDLIST_MAX_BYTES);
@@ -409,7 +409,7 @@ parse_file(struct feedlist *fl, const char *path, struct conf_diag *d)
 		conf_diag_add(d, path, 0, "%s", strerror(e));
 		rv = ERR_IO;
 	}
-	buf_free(&b);
+	buf_free(&b.b);
 	return rv;
 }
 

@@ -60,7 +60,7 @@ struct xfer {
 	char		*etag_sent, *lm_sent;
 	char		*current;	/* URL of the response being read */
 	struct fetch_result *res;
-	struct buf	 body;
+	struct cbuf	 body;
 	int		 too_large;
 	int		 body_seen;	/* on_body was called */
 	int		 raw;		/* asked again without decoding */
@@ -243,7 +243,7 @@ xfer_free(struct xfer *x)
 	free(x->lm_sent);
 	free(x->current);
 	free(x->location);
-	buf_free(&x->body);
+	buf_free(&x->body.b);
 	fetch_result_free(x->res);
 	free(x);
 }
@@ -583,7 +583,7 @@ on_body(char *p, size_t size, size_t nmemb, void *ud)
 
 	x->body_seen = 1;
 	/* The cap counts decoded bytes: a small gzip bomb stops here. */
-	if (buf_append(&x->body, p, len) == -1) {
+	if (cbuf_append(&x->body, p, len) == -1) {
 		x->too_large = 1;
 		return 0;
 	}
@@ -689,7 +689,7 @@ read_file(struct fetch *f, struct xfer *x)
 		}
 		if (got == 0)
 			break;
-		if (buf_append(&x->body, chunk, (size_t)got) == -1) {
+		if (cbuf_append(&x->body, chunk, (size_t)got) == -1) {
 			x->too_large = 1;
 			goto done;
 		}
@@ -849,7 +849,7 @@ retry_raw(struct fetch *f, struct xfer *x)
 	reset_response(x);
 	free(x->current);
 	x->current = xstrdup(r->url);
-	buf_reset(&x->body);
+	buf_reset(&x->body.b);
 	x->too_large = x->body_seen = 0;
 	x->hstatus = 0;
 	x->errbuf[0] = '\0';
@@ -903,9 +903,9 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		snprintf(r->errmsg, sizeof(r->errmsg), "the response header "
 		    "is too large or never ends (over %d bytes)",
 		    CURL_MAX_HTTP_HEADER);
-	} else if (cc == CURLE_OK && x->raw && x->body.len >= 2 &&
-	    (unsigned char)x->body.data[0] == 0x1f &&
-	    (unsigned char)x->body.data[1] == 0x8b) {
+	} else if (cc == CURLE_OK && x->raw && x->body.b.len >= 2 &&
+	    (unsigned char)x->body.b.data[0] == 0x1f &&
+	    (unsigned char)x->body.b.data[1] == 0x8b) {
 		/* gzip after all, and broken: undecodable either way */
 		r->error = FETCH_ERR_TRANSFER;
 		snprintf(r->errmsg, sizeof(r->errmsg), "the body is gzip "
@@ -936,8 +936,8 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		x->host->asked_wait = 0;
 	/* A 304 has no body, an error's body is not a feed: drop them. */
 	if (r->error == FETCH_OK && !r->not_modified) {
-		r->body_len = x->body.len;
-		r->body = buf_detach(&x->body);
+		r->body_len = x->body.b.len;
+		r->body = buf_detach(&x->body.b);
 	}
 	x->res = NULL;
 

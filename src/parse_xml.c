@@ -278,7 +278,7 @@ is_void_el(const char *n)
 }
 
 static int
-put_escaped(struct buf *b, const char *s, size_t n, int quote)
+put_escaped(struct cbuf *b, const char *s, size_t n, int quote)
 {
 	size_t i, start = 0;
 	int r = 0;
@@ -295,11 +295,11 @@ put_escaped(struct buf *b, const char *s, size_t n, int quote)
 		}
 		if (rep == NULL)
 			continue;
-		r |= buf_append(b, s + start, i - start);
-		r |= buf_puts(b, rep);
+		r |= cbuf_append(b, s + start, i - start);
+		r |= cbuf_puts(b, rep);
 		start = i + 1;
 	}
-	r |= buf_append(b, s + start, n - start);
+	r |= cbuf_append(b, s + start, n - start);
 	return r;
 }
 
@@ -315,7 +315,7 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
     const xmlChar *uri, int nb_attributes, const xmlChar **attrs)
 {
 	struct capture *c = &st->cap;
-	struct buf *b = &c->text;
+	struct cbuf *b = &c->text;
 	const char *v;
 	size_t n;
 	int i, top = (st->depth - 1 == c->depth + 1);
@@ -337,7 +337,7 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 			c->first_is_div = 1;
 	}
 	fr->is_void = is_void_el((const char *)local);
-	if (buf_putc(b, '<') < 0 || buf_puts(b, (const char *)local) < 0)
+	if (cbuf_putc(b, '<') < 0 || cbuf_puts(b, (const char *)local) < 0)
 		cap_overflow(st);
 	/* SVG and MathML need their namespace to mean anything in HTML */
 	if (uri != NULL && (strcmp((const char *)uri,
@@ -345,30 +345,30 @@ serialize_start(struct state *st, struct frame *fr, const xmlChar *local,
 	    "http://www.w3.org/1998/Math/MathML") == 0) &&
 	    (xml_casecmp((const char *)local, "svg") == 0 ||
 	    xml_casecmp((const char *)local, "math") == 0)) {
-		buf_puts(b, " xmlns=\"");
-		buf_puts(b, (const char *)uri);
-		buf_putc(b, '"');
+		cut_silently(cbuf_puts(b, " xmlns=\""));
+		cut_silently(cbuf_puts(b, (const char *)uri));
+		cut_silently(cbuf_putc(b, '"'));
 	}
 	for (i = 0; i < nb_attributes && i < st->nattr; i++) {
 		const xmlChar **a = &attrs[i * 5];
 
-		buf_putc(b, ' ');
+		cut_silently(cbuf_putc(b, ' '));
 		if (a[1] != NULL) {
-			buf_puts(b, (const char *)a[1]);
-			buf_putc(b, ':');
+			cut_silently(cbuf_puts(b, (const char *)a[1]));
+			cut_silently(cbuf_putc(b, ':'));
 		}
-		buf_puts(b, (const char *)a[0]);
-		buf_puts(b, "=\"");
+		cut_silently(cbuf_puts(b, (const char *)a[0]));
+		cut_silently(cbuf_puts(b, "=\""));
 		v = attr_value(st, i, &n);
-		put_escaped(b, v, n, 1);
-		buf_putc(b, '"');
+		cut_silently(put_escaped(b, v, n, 1));
+		cut_silently(cbuf_putc(b, '"'));
 	}
 	if (fr->is_void)
-		buf_puts(b, " />");
+		cut_silently(cbuf_puts(b, " />"));
 	else
-		buf_putc(b, '>');
+		cut_silently(cbuf_putc(b, '>'));
 	if (top && c->first_is_div && c->top_elems == 1)
-		c->div_inner_start = b->len;
+		c->div_inner_start = b->b.len;
 }
 
 static void
@@ -380,10 +380,10 @@ serialize_end(struct state *st, struct frame *fr, int i)
 	if (fr->is_void || fr->skip)
 		return;
 	if (top && c->first_is_div && c->top_elems == 1)
-		c->div_inner_end = c->text.len;
-	buf_puts(&c->text, "</");
-	buf_puts(&c->text, (const char *)fr->local);
-	buf_putc(&c->text, '>');
+		c->div_inner_end = c->text.b.len;
+	cut_silently(cbuf_puts(&c->text, "</"));
+	cut_silently(cbuf_puts(&c->text, (const char *)fr->local));
+	cut_silently(cbuf_putc(&c->text, '>'));
 }
 
 static void
@@ -402,7 +402,7 @@ begin_capture(struct state *st, enum fld f, int prio, int is_item,
 	c->link_done = 0;
 	c->top_elems = c->top_text = c->first_is_div = 0;
 	c->div_inner_start = c->div_inner_end = 0;
-	buf_reset(&c->text);
+	buf_reset(&c->text.b);
 	st->frames[st->depth - 1].capture = 1;
 }
 
@@ -648,9 +648,9 @@ start_element(struct state *st, const xmlChar *local, const xmlChar *prefix,
 		st->auth.is_item = is_item;
 		st->auth.prio = prio;
 		st->auth.depth = st->depth - 1;
-		buf_reset(&st->auth.name);
-		buf_reset(&st->auth.email);
-		buf_reset(&st->auth.text);
+		buf_reset(&st->auth.name.b);
+		buf_reset(&st->auth.email.b);
+		buf_reset(&st->auth.text.b);
 		return;
 	}
 	case E_CATEGORY: case E_MEDIA_CATEGORY: case E_ITUNES_KEYWORDS:
@@ -749,15 +749,15 @@ author_end(struct state *st)
 	char *v = NULL;
 
 	st->in_author = 0;
-	if (au->name.len && au->email.len)
-		v = xasprintf("%s (%s)", buf_str(&au->name),
-		    buf_str(&au->email));
-	else if (au->name.len)
-		v = xstrdup(buf_str(&au->name));
-	else if (au->email.len)
-		v = xstrdup(buf_str(&au->email));
+	if (au->name.b.len && au->email.b.len)
+		v = xasprintf("%s (%s)", buf_str(&au->name.b),
+		    buf_str(&au->email.b));
+	else if (au->name.b.len)
+		v = xstrdup(buf_str(&au->name.b));
+	else if (au->email.b.len)
+		v = xstrdup(buf_str(&au->email.b));
 	else {
-		xml_value_trim(buf_str(&au->text), au->text.len, &t, &n);
+		xml_value_trim(buf_str(&au->text.b), au->text.b.len, &t, &n);
 		if (n)
 			v = xstrndup(t, n);
 	}
@@ -874,25 +874,26 @@ sax_characters(void *ctx, const xmlChar *ch, int len)
 			r = put_escaped(&c->text, (const char *)ch, (size_t)len,
 			    0);
 		else
-			r = buf_append(&c->text, ch, (size_t)len);
+			r = cbuf_append(&c->text, ch, (size_t)len);
 		if (r < 0) {
 			/* keep what fits, cut at a character boundary */
-			size_t room = c->text.max > c->text.len ?
-			    c->text.max - c->text.len : 0;
+			size_t room = c->text.max > c->text.b.len ?
+			    c->text.max - c->text.b.len : 0;
 
 			if (room > (size_t)len)
 				room = (size_t)len;
 			while (room > 0 && room < (size_t)len &&
 			    (ch[room] & 0xc0) == 0x80)
 				room--;
+			/* room fits: this append cannot fail */
 			if (c->type != T_XHTML)
-				buf_append(&c->text, ch, room);
+				cut_silently(cbuf_append(&c->text, ch, room));
 			cap_overflow(st);
 		}
 		return;
 	}
 	if (st->in_author && st->depth - 1 == st->auth.depth)
-		buf_append(&st->auth.text, ch, (size_t)len);
+		cut_silently(cbuf_append(&st->auth.text, ch, (size_t)len));
 }
 
 /* CDATA when libxml2 was given stand-ins (xml_cdata.h): the block that
@@ -990,10 +991,10 @@ state_free(struct state *st)
 	article_free(st->item);
 	parse_xml_pending_set(&st->pend_content, R_DONE, NULL);
 	parse_xml_pending_set(&st->pend_summary, R_DONE, NULL);
-	buf_free(&st->cap.text);
-	buf_free(&st->auth.text);
-	buf_free(&st->auth.name);
-	buf_free(&st->auth.email);
+	buf_free(&st->cap.text.b);
+	buf_free(&st->auth.text.b);
+	buf_free(&st->auth.name.b);
+	buf_free(&st->auth.email.b);
 	xml_entities_clear(&st->ent);
 	free(st->bozo_message);
 	free(st->first_error);

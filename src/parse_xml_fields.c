@@ -292,11 +292,11 @@ parse_xml_finish_capture(struct state *st)
 	size_t n;
 	char *v, *d;
 
-	xml_value_trim(buf_str(&c->text), c->text.len, &t, &n);
+	xml_value_trim(buf_str(&c->text.b), c->text.b.len, &t, &n);
 	if (type == T_XHTML && st->format == ARTICLE_FMT_ATOM10 &&
 	    c->top_elems == 1 && !c->top_text && c->first_is_div &&
 	    c->div_inner_end >= c->div_inner_start) {
-		xml_value_trim(c->text.data + c->div_inner_start,
+		xml_value_trim(c->text.b.data + c->div_inner_start,
 		    c->div_inner_end - c->div_inner_start, &t, &n);
 	}
 	v = xstrndup(t, n);
@@ -351,12 +351,12 @@ parse_xml_finish_capture(struct state *st)
 			add_categories(st, v, fr->el == E_ITUNES_KEYWORDS);
 		break;
 	case E_NAME:
-		buf_reset(&st->auth.name);
-		buf_puts(&st->auth.name, v);
+		buf_reset(&st->auth.name.b);
+		cut_silently(cbuf_puts(&st->auth.name, v));
 		break;
 	case E_EMAIL:
-		buf_reset(&st->auth.email);
-		buf_puts(&st->auth.email, v);
+		buf_reset(&st->auth.email.b);
+		cut_silently(cbuf_puts(&st->auth.email, v));
 		break;
 	case E_TTL:
 		if (!c->is_item)

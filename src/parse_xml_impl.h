@@ -23,6 +23,19 @@
 #define ATTR_MAX	64
 
 /*
+ * Wraps an append to a FIELD_MAX buffer whose cut is silent: past the cap
+ * the piece is left out and the next ones are still tried (a shorter one
+ * may fit).  That is how a capture's markup (its start tag's name and its
+ * text report the cut: cap_overflow) and an author's text and parts are
+ * cut.
+ */
+static inline void
+cut_silently(int r)
+{
+	(void)r;
+}
+
+/*
  * Where an element sits: its parent decides what a field element means.
  * Fields come only from a container's own children (a <title> inside an
  * item's <image> is not the item's title, whatever the order), and from
@@ -95,7 +108,7 @@ struct capture {
 	int		 first_is_div;
 	size_t		 div_inner_start;
 	size_t		 div_inner_end;
-	struct buf	 text;
+	struct cbuf	 text;		/* FIELD_MAX */
 };
 
 /* How an item's content or summary is still to be rendered: its HTML
@@ -119,10 +132,11 @@ struct job {
 	int		 summary_plain;
 };
 
+/* Each capped at FIELD_MAX. */
 struct author {
-	struct buf	 name;
-	struct buf	 email;
-	struct buf	 text;
+	struct cbuf	 name;
+	struct cbuf	 email;
+	struct cbuf	 text;
 	int		 is_item;
 	int		 prio;
 	int		 depth;
