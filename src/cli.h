@@ -48,5 +48,7 @@ int	cmd_export_opml(int, char **);
 int	cmd_export(int, char **);
 int	cmd_outbox(int, char **);
 int	cmd_status(int, char **);
+int	cmd_backup(int, char **);
+int	cmd_check_db(int, char **);
 
 #endif

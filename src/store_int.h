@@ -15,6 +15,7 @@
  *   store_ident.c       identity lookups by key, fingerprints, items
  *   store_articles.c    article writes, retention, reading, search
  *   store_events.c      the outbox, targets, their locks
+ *   store_backup.c      backups and checks
  */
 #include <pthread.h>
 #include <stddef.h>
