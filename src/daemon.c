@@ -56,6 +56,7 @@ struct dfeed {
 	time_t		 next;		/* -1: not scheduled */
 	int		 busy;		/* a transfer is in flight */
 	int		 failures;
+	int		 store_failed;	/* the last failure was the store's */
 	char		*auth;
 };
 
@@ -89,6 +90,7 @@ struct dstate {
 	time_t		 last_cycle_end;
 	time_t		 started;
 	int		 metrics_failing;	/* the last write failed */
+	int		 db_failing;	/* the last batch failed in the store */
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -362,6 +364,31 @@ find_busy(struct dstate *s, int64_t id, int *orphan)
 	return NULL;
 }
 
+/*
+ * A store error (a full disk, a lock held past the busy timeout, an I/O
+ * error) is the database's, not the feed's: it is logged once when the
+ * database starts failing and once when a batch stores articles again,
+ * and the feeds' own lines about it go to the debug level.  Returns 1
+ * when out's line is one of those.
+ */
+static int
+db_state(struct dstate *s, const struct cycle_outcome *out)
+{
+	int store_err = out->failed && out->eclass != NULL &&
+	    strcmp(out->eclass, "store") == 0;
+
+	if (store_err && !s->db_failing) {
+		log_warnx("database: %s; each feed's batch rolls back whole and "
+		    "the feed is tried again", out->msg);
+		s->db_failing = 1;
+	} else if (!out->failed && s->db_failing &&
+	    out->added + out->updated + out->duplicate > 0) {
+		log_notice("database: storing again");
+		s->db_failing = 0;
+	}
+	return store_err;
+}
+
 static void
 collect(struct dstate *s)
 {
@@ -383,7 +410,9 @@ collect(struct dstate *s)
 		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &out, ebuf,
 		    sizeof(ebuf));
 		tally_add(&s->cyc, &out, r->body_len, now);
-		if (out.failed && out.failures <= 1)
+		if (db_state(s, &out) || (!out.failed && d->store_failed))
+			log_debug("%s: %s", fname(d), out.msg);
+		else if (out.failed && out.failures <= 1)
 			log_warnx("%s: %s", fname(d), out.msg);
 		else if (out.failed)
 			log_warnx("%s: %s (%d failures in a row)", fname(d),
@@ -398,6 +427,8 @@ collect(struct dstate *s)
 		else if (!out.failed && d->failures > 0 && s->failing > 0)
 			s->failing--;
 		d->failures = out.failed ? out.failures : 0;
+		d->store_failed = out.failed && out.eclass != NULL &&
+		    strcmp(out.eclass, "store") == 0;
 		d->busy = 0;
 		if (out.moved) {
 			free(d->url);
@@ -654,7 +685,8 @@ cycle_close(struct dstate *s)
 	sc.started = s->cyc_started;
 	sc.finished = time(NULL);
 	sc.duration_ms = ms;
-	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK)
+	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK &&
+	    !s->db_failing)
 		log_warnx("%s", ebuf);
 	tally_merge(&s->total, &s->cyc);
 	s->ncycles++;

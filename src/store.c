@@ -388,6 +388,21 @@ again:
 	}
 }
 
+/*
+ * A file SQLite finds damaged or not a database at all (truncated,
+ * overwritten, another program's file) is never written to, repaired or
+ * replaced: the message says what to do instead.
+ */
+static int
+damaged(struct store *st, char *ebuf, size_t n)
+{
+	return err_set(ebuf, n, ERR_DB, "%s: damaged or not a database (%s); "
+	    "tidings leaves it as it is: restore a copy made by `tidings "
+	    "backup`, or move it (with its -wal and -shm files) aside to "
+	    "start an empty database; `tidings check-db` says what is wrong",
+	    st->path, sqlite3_errmsg(st->db));
+}
+
 int
 store_open(const char *path, int flags, struct store **stp, char *ebuf,
     size_t n)
@@ -477,6 +492,9 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 	*stp = st;
 	return ERR_OK;
 fail:
+	if (st->db != NULL && (sqlite3_errcode(st->db) == SQLITE_CORRUPT ||
+	    sqlite3_errcode(st->db) == SQLITE_NOTADB))
+		rc = damaged(st, ebuf, n);
 	store_close(st);
 	return rc;
 }

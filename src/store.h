@@ -64,7 +64,8 @@ enum store_flags {
 /* Opens (creating and migrating when writable) the database at path.
  * Any number of processes may open, create and migrate one file at once:
  * each waits (up to 10 s) for the lock the others hold, then goes on.
- * Errors name the file. */
+ * Errors name the file.  A damaged file, or one that is not a database,
+ * is refused with a message that says what to do; it is never written. */
 int	store_open(const char *path, int flags, struct store **stp,
 	    char *ebuf, size_t n);
 /* Finishes any open batch by rolling it back; accepts NULL. */
