@@ -9,6 +9,9 @@
   once.
 - Another process holds the database's write lock past the busy timeout:
   the same promise.
+- The -wal and -shm files deleted while the daemon runs: it notices at
+  its next batch, copies what the old log held into the database file and
+  reopens it, so that readers and other writers share its files again.
 - A truncated or damaged database file: the daemon refuses to start, names
   the file, says what to do, and leaves the file as it was.
 """
@@ -238,6 +241,36 @@ check(sum("database:" in l and "locked" in l for l in err.splitlines()) == 1,
 check(sum("database: storing again" in l for l in err.splitlines()) == 1,
       "the recovery is logged once", err[-800:])
 check(d.stop() == 0, "the daemon stops cleanly")
+
+# ---- the -wal and -shm files deleted under the running daemon ----
+served.clear()
+waldir = os.path.join(tmp, "wal")
+os.mkdir(waldir)
+d = Daemon(tmp, waldir, "wal")
+check(wait_for(lambda: os.path.exists(d.db) and
+               len(stored(d.db)) >= NFEEDS * PER_REQUEST * 2),
+      "the daemon stores articles")
+before = set(stored(d.db))
+os.unlink(d.db + "-wal")
+os.unlink(d.db + "-shm")
+check(wait_for(lambda: "database:" in d.stderr() and
+               "deleted" in d.stderr(), 60),
+      "the deleted -wal and -shm files are reported", d.stderr()[-500:])
+# what the old log held is in the database file again, for every reader
+check(wait_for(lambda: before <= set(stored(d.db)), 30),
+      "readers see every article committed before the deletion",
+      len(before - set(stored(d.db))))
+check(wait_for(lambda: recovered(d), 90),
+      "after the deletion every article is stored and exported",
+      (len(all_served()), len(stored(d.db)), len(deliveries(d.log))))
+got = deliveries(d.log)
+check(got and max(got.values()) == 1, "each article exported once")
+err = d.stderr()
+check(sum("database:" in l and "deleted" in l for l in err.splitlines()) == 1,
+      "the deletion is logged once", err[-800:])
+check(d.stop() == 0, "the daemon stops cleanly")
+r = tid("check-db", "--db", d.db)
+check(r.returncode == 0, "the database passes check-db", r.stdout)
 
 # ---- a truncated or damaged database file ----
 good = d.db
