@@ -245,9 +245,18 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "  WHERE x.article_id = articles.id AND x.removed = 0)",
 };
 
+/* What "database is locked" means here: the busy timeout (store_open's
+ * OPEN_WAIT_MS) ran out behind another writer. */
+#define LOCKED_TEXT	"the database is locked: another process (the " \
+	"daemon, tidings run or tidings ingest) held its write lock for " \
+	"more than 10 s; nothing of this was stored"
+
 int
 store_db_error(struct store *st, char *ebuf, size_t n, const char *what)
 {
+	if (sqlite3_errcode(st->db) == SQLITE_BUSY)
+		return err_set(ebuf, n, ERR_DB, "%s: %s: " LOCKED_TEXT,
+		    st->path, what);
 	return err_set(ebuf, n, ERR_DB, "%s: %s: %s", st->path, what,
 	    sqlite3_errmsg(st->db));
 }
@@ -317,8 +326,11 @@ store_exec(struct store *st, const char *sql, char *ebuf, size_t n)
 	char *msg = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		err_set(ebuf, n, ERR_DB, "%s: %s", st->path,
-		    msg ? msg : sqlite3_errmsg(st->db));
+		if (sqlite3_errcode(st->db) == SQLITE_BUSY)
+			err_set(ebuf, n, ERR_DB, "%s: " LOCKED_TEXT, st->path);
+		else
+			err_set(ebuf, n, ERR_DB, "%s: %s", st->path,
+			    msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return ERR_DB;
 	}

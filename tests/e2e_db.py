@@ -3,7 +3,9 @@
 the daemon stores new articles every second is a consistent copy that
 passes check-db and holds every article committed before it began; it
 restores; a backup never overwrites; check-db finds planted
-inconsistencies and exits 1."""
+inconsistencies and exits 1.  Two writers: `tidings ingest` and `tidings
+run` beside the daemon wait for each other's batches and succeed; one
+locked out past the busy timeout says so and stores nothing."""
 import os
 import shutil
 import signal
@@ -113,6 +115,52 @@ check(r.returncode == 1 and "never overwrites" in r.stderr and
 r = tid("backup", "-c", conf, os.path.join(tmp, "nodir", "x.db"))
 check(r.returncode == 1 and "nodir" in r.stderr,
       "a backup into a missing directory fails and says where", r.stderr)
+
+# ---- two writers: runs and ingests beside the daemon wait and work ----
+docs = []
+for i in range(4):
+    doc = os.path.join(tmp, "ingest%d.xml" % i)
+    with open(doc, "w") as f:
+        f.write('<?xml version="1.0"?><rss version="2.0"><channel><title>i</title>%s'
+                "</channel></rss>" % "".join(
+                    "<item><guid>ingest-%d-%d</guid><title>t</title></item>" % (i, j)
+                    for j in range(30)))
+    docs.append(doc)
+procs = [subprocess.Popen([TIDINGS, "ingest", "--db", db, doc],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True) for doc in docs]
+procs += [subprocess.Popen([TIDINGS, "run", "--all", "--quiet", "-c", conf],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True) for _ in range(2)]
+errs = []
+for p in procs:
+    out, err = p.communicate(timeout=120)
+    if p.returncode != 0:
+        errs.append(err)
+check(not errs, "ingests and runs beside the daemon wait and succeed", errs[:2])
+want = set("ingest-%d-%d" % (i, j) for i in range(4) for j in range(30))
+check(want <= guids(db), "every ingested article is stored",
+      len(want - guids(db)))
+r = tid("check-db", "-c", conf)
+check(r.returncode == 0, "check-db after the two writers", r.stdout)
+
+# a writer that waits longer than the busy timeout gives up with a clear
+# message and stores nothing of its document
+holder = sqlite3.connect(db, timeout=30, isolation_level=None)
+holder.execute("BEGIN IMMEDIATE")
+late = os.path.join(tmp, "late.xml")
+with open(late, "w") as f:
+    f.write('<?xml version="1.0"?><rss version="2.0"><channel><title>l</title>'
+            "<item><guid>late-1</guid><title>t</title></item></channel></rss>")
+r = tid("ingest", "--db", db, late)
+holder.execute("ROLLBACK")
+holder.close()
+check(r.returncode == 1 and "another process" in r.stderr and
+      "nothing" in r.stderr, "a writer locked out says so", r.stderr)
+check("late-1" not in guids(db), "and stores nothing")
+r = tid("ingest", "--db", db, late)
+check(r.returncode == 0 and "late-1" in guids(db),
+      "the same ingest works once the lock is gone", r.stderr)
 
 d.send_signal(signal.SIGTERM)
 d.wait(timeout=60)
