@@ -91,6 +91,8 @@ struct dstate {
 	time_t		 started;
 	int		 metrics_failing;	/* the last write failed */
 	int		 db_failing;	/* the last batch failed in the store */
+	struct sched_clock clk;		/* both clocks at the last turn */
+	int		 keep_extra;	/* days the clock stepped forward */
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -364,6 +366,39 @@ find_busy(struct dstate *s, int64_t id, int *orphan)
 	return NULL;
 }
 
+/* A step of the wall clock since the last turn moves every due time by
+ * as much (scheduler.h): each feed keeps the wait it had. */
+static void
+follow_clock(struct dstate *s, time_t now)
+{
+	struct sched_clock cur = { now, mono_ms() };
+	long step;
+	size_t i;
+
+	if (s->clk.mono_ms != 0 &&
+	    (step = sched_clock_step(&s->clk, &cur, 2)) != 0) {
+		for (i = 0; i < s->n; i++)
+			s->feeds[i].next = sched_shift(s->feeds[i].next, step);
+		for (i = 0; i < s->norphans; i++)
+			s->orphans[i].next = sched_shift(s->orphans[i].next,
+			    step);
+		s->soonest = sched_shift(s->soonest, step);
+		/* Articles are as old as the clock that stamped them: a
+		 * step forward must not age them, so retention keeps them
+		 * that much longer (a step back only keeps them longer). */
+		if (step > 0) {
+			s->keep_extra += (int)((step + 86399) / 86400);
+			if (s->conf.keep_days > 0)
+				s->conf.keep_days += (int)((step + 86399) /
+				    86400);
+		}
+		log_notice("the wall clock stepped %s by %ld s; every feed "
+		    "keeps the wait it had", step < 0 ? "back" : "forward",
+		    step < 0 ? -step : step);
+	}
+	s->clk = cur;
+}
+
 /*
  * A store error (a full disk, a lock held past the busy timeout, an I/O
  * error) is the database's, not the feed's: it is logged once when the
@@ -407,6 +442,7 @@ collect(struct dstate *s)
 			continue;
 		}
 		now = time(NULL);
+		follow_clock(s, now);	/* before retention reads the clock */
 		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &out, ebuf,
 		    sizeof(ebuf));
 		tally_add(&s->cyc, &out, r->body_len, now);
@@ -572,6 +608,8 @@ reload(struct dstate *s)
 	 * one's strings alive only as long as build needs the old list. */
 	conf_free(&s->conf);
 	s->conf = nc;
+	if (s->conf.keep_days > 0)
+		s->conf.keep_days += s->keep_extra;	/* follow_clock */
 	log_init(s->conf.log_level, -1);
 	if (build(s, nfl, now) == -1) {
 		log_warnx("reload: the feed table could not be rebuilt; "
@@ -800,6 +838,7 @@ daemon_run(const struct daemon_opts *o)
 			s.fetch_stale = 0;
 		}
 		now = time(NULL);
+		follow_clock(&s, now);
 		due = start_due(&s, now);
 		if (!s.cyc_open && fetch_pending(s.f) > 0)
 			cycle_open(&s);
