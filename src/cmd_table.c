@@ -111,6 +111,19 @@ const struct cmd_command cmd_commands[] = {
 	  "For every target (configured, or seen in the database): how many\n"
 	  "articles wait, the last error an exporter recorded and when, and the\n"
 	  "oldest --limit (default 10) waiting articles.\n" },
+	{ "backup", cmd_backup, "[-c FILE] [--db PATH] DEST",
+	  "copy the database consistently, also while the daemon runs",
+	  "Writes a copy of the database to DEST, a new file (never overwritten),\n"
+	  "holding every feed document stored before the backup began and none\n"
+	  "in part; the daemon and runs go on writing meanwhile.  DEST is one\n"
+	  "file (no -wal or -shm); restore it by stopping the daemon and moving\n"
+	  "it into place as the database.  Exit 1 on failure.\n" },
+	{ "check-db", cmd_check_db, "[-c FILE] [--db PATH]",
+	  "check the database's integrity and invariants",
+	  "Runs SQLite's integrity check and the store's own: every article has\n"
+	  "its identity keys and a feed, every outbox event its article, the\n"
+	  "full-text index holds exactly the articles.  Prints each problem and\n"
+	  "exits 1, or prints \"PATH: ok\" and exits 0.  Read-only.\n" },
 };
 const size_t cmd_ncommands = sizeof(cmd_commands) / sizeof(cmd_commands[0]);
 

@@ -51,7 +51,10 @@ cycle_is_due(const struct store_feed *sf, const struct feedlist_feed *fc,
 {
 	if (!fc->enabled || sf->retired)
 		return 0;
-	return sf->last_check == 0 || sf->next_check <= (int64_t)now;
+	/* a last check in the future: the clock was set back since, and
+	 * next_check, on the old clock, may be far ahead */
+	return sf->last_check == 0 || sf->next_check <= (int64_t)now ||
+	    sf->last_check > (int64_t)now;
 }
 
 char *

@@ -46,7 +46,8 @@ void	cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
 int	cycle_feed_id(struct store *st, const struct feedlist_feed *fc,
 	    int64_t *id, char *ebuf, size_t n);
 
-/* A feed is due when never checked or its next check has come; retired
+/* A feed is due when never checked, when its next check has come, or
+ * when its last check is later than now (the clock was set back); retired
  * feeds and disabled ones never are (`run --feed` forces them). */
 int	cycle_is_due(const struct store_feed *sf,
 	    const struct feedlist_feed *fc, time_t now);

@@ -61,6 +61,7 @@ struct dfeed {
 	time_t		 next;		/* -1: not scheduled */
 	int		 busy;		/* a transfer is in flight */
 	int		 failures;
+	int		 store_failed;	/* the last failure was the store's */
 	char		*auth;
 };
 
@@ -100,6 +101,9 @@ struct dstate {
 	size_t		 nstarted;	/* transfers started */
 	size_t		 done;
 	size_t		 nfailed;
+	int		 db_failing;	/* the last batch failed in the store */
+	struct sched_clock clk;		/* both clocks at the last turn */
+	int		 keep_extra;	/* days the clock stepped forward */
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -474,13 +478,73 @@ once_report(struct dstate *s, const struct dfeed *d,
 		    fname(s, d), out->msg);
 }
 
-/* The daemon's account of one check: a warning per failure, a notice
- * for a recovery. */
+/* A step of the wall clock since the last turn moves every due time by
+ * as much (scheduler.h): each feed keeps the wait it had. */
 static void
-daemon_report(const struct dstate *s, const struct dfeed *d,
+follow_clock(struct dstate *s, time_t now)
+{
+	struct sched_clock cur = { now, mono_ms() };
+	long step;
+	size_t i;
+
+	if (s->clk.mono_ms != 0 &&
+	    (step = sched_clock_step(&s->clk, &cur, 2)) != 0) {
+		for (i = 0; i < s->n; i++)
+			s->feeds[i].next = sched_shift(s->feeds[i].next, step);
+		for (i = 0; i < s->norphans; i++)
+			s->orphans[i].next = sched_shift(s->orphans[i].next,
+			    step);
+		s->soonest = sched_shift(s->soonest, step);
+		/* Articles are as old as the clock that stamped them: a
+		 * step forward must not age them, so retention keeps them
+		 * that much longer (a step back only keeps them longer). */
+		if (step > 0) {
+			s->keep_extra += (int)((step + 86399) / 86400);
+			if (s->conf.keep_days > 0)
+				s->conf.keep_days += (int)((step + 86399) /
+				    86400);
+		}
+		log_notice("the wall clock stepped %s by %ld s; every feed "
+		    "keeps the wait it had", step < 0 ? "back" : "forward",
+		    step < 0 ? -step : step);
+	}
+	s->clk = cur;
+}
+
+/*
+ * A store error (a full disk, a lock held past the busy timeout, an I/O
+ * error) is the database's, not the feed's: it is logged once when the
+ * database starts failing and once when a batch stores articles again,
+ * and the feeds' own lines about it go to the debug level.  Returns 1
+ * when out's line is one of those.
+ */
+static int
+db_state(struct dstate *s, const struct cycle_outcome *out)
+{
+	int store_err = out->failed && out->eclass != NULL &&
+	    strcmp(out->eclass, "store") == 0;
+
+	if (store_err && !s->db_failing) {
+		log_warnx("database: %s; each feed's batch rolls back whole and "
+		    "the feed is tried again", out->msg);
+		s->db_failing = 1;
+	} else if (!out->failed && s->db_failing &&
+	    out->added + out->updated + out->duplicate > 0) {
+		log_notice("database: storing again");
+		s->db_failing = 0;
+	}
+	return store_err;
+}
+
+/* The daemon's account of one check: a warning per failure, a notice
+ * for a recovery; the database's own failures once (db_state). */
+static void
+daemon_report(struct dstate *s, const struct dfeed *d,
     const struct cycle_outcome *out)
 {
-	if (out->failed && out->failures <= 1)
+	if (db_state(s, out) || (!out->failed && d->store_failed))
+		log_debug("%s: %s", fname(s, d), out->msg);
+	else if (out->failed && out->failures <= 1)
 		log_warnx("%s: %s", fname(s, d), out->msg);
 	else if (out->failed)
 		log_warnx("%s: %s (%d failures in a row)", fname(s, d),
@@ -512,6 +576,7 @@ collect(struct dstate *s)
 			continue;
 		}
 		now = time(NULL);
+		follow_clock(s, now);	/* before retention reads the clock */
 		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &d->sf, &out,
 		    ebuf, sizeof(ebuf));
 		keep_request(&d->sf);
@@ -526,6 +591,8 @@ collect(struct dstate *s)
 		else if (!out.failed && d->failures > 0 && s->failing > 0)
 			s->failing--;
 		d->failures = out.failed ? out.failures : 0;
+		d->store_failed = out.failed && out.eclass != NULL &&
+		    strcmp(out.eclass, "store") == 0;
 		d->busy = 0;
 		if (out.retired || s->once)
 			d->next = -1;
@@ -637,6 +704,8 @@ reload(struct dstate *s)
 	 * one's strings alive only as long as build needs the old list. */
 	conf_free(&s->conf);
 	s->conf = nc;
+	if (s->conf.keep_days > 0)
+		s->conf.keep_days += s->keep_extra;	/* follow_clock */
 	log_init(s->conf.log_level, -1);
 	if (build(s, nfl, now) == -1) {
 		log_warnx("reload: the feed table could not be rebuilt; "
@@ -753,7 +822,8 @@ cycle_close(struct dstate *s)
 	sc.started = s->cyc_started;
 	sc.finished = time(NULL);
 	sc.duration_ms = ms;
-	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK)
+	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK &&
+	    !s->db_failing)
 		say(s, "%s", ebuf);
 	if (s->once)
 		return;
@@ -856,6 +926,7 @@ loop(struct dstate *s)
 			s->fetch_stale = 0;
 		}
 		now = time(NULL);
+		follow_clock(s, now);
 		if (first || !s->once) {
 			due = start_due(s, now);
 			if (!s->cyc_open && fetch_pending(s->f) > 0)

@@ -229,3 +229,24 @@ sched_due(const time_t *next, size_t n, time_t now, size_t *due,
 		*sleep_for = (int)soonest;
 	return nv;
 }
+
+long
+sched_clock_step(const struct sched_clock *before,
+    const struct sched_clock *after, int slack)
+{
+	long long wall = (long long)after->wall - (long long)before->wall;
+	long long mono = (after->mono_ms - before->mono_ms) / 1000;
+	long long step = wall - mono;
+
+	if (step <= slack && step >= -slack)
+		return 0;
+	return (long)step;
+}
+
+time_t
+sched_shift(time_t next, long step)
+{
+	if (next <= 0)
+		return next;
+	return next + (time_t)step;
+}

@@ -80,4 +80,26 @@ time_t	sched_initial(const struct sched_limits *l, const char *url,
 size_t	sched_due(const time_t *next, size_t n, time_t now, size_t *due,
 	    size_t max, int max_sleep, int *sleep_for);
 
+/*
+ * Clock steps.  Due times are wall-clock values, and the wall clock may be
+ * stepped while the daemon runs (an operator's date(1), a first NTP sync,
+ * a virtual machine resumed): a step back of a day would leave every feed
+ * waiting a day more, a step forward would make all of them due at once.
+ * The daemon reads both clocks at each turn of its loop; sched_clock_step
+ * says how far the wall clock jumped against the monotonic one, and
+ * sched_shift moves a due time by as much, so that each feed keeps the
+ * wait it had.
+ */
+struct sched_clock {
+	time_t		 wall;		/* time(NULL) */
+	long long	 mono_ms;	/* CLOCK_MONOTONIC, milliseconds */
+};
+/* (after.wall - before.wall) - (after.mono - before.mono), in seconds,
+ * or 0 when that is within slack seconds (rounding, NTP's slewing). */
+long	sched_clock_step(const struct sched_clock *before,
+	    const struct sched_clock *after, int slack);
+/* next moved by step seconds; 0 (never checked) and -1 (not scheduled)
+ * stay as they are. */
+time_t	sched_shift(time_t next, long step);
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sqlite3.h>
 
@@ -244,9 +245,18 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "  WHERE x.article_id = articles.id AND x.removed = 0)",
 };
 
+/* What "database is locked" means here: the busy timeout (store_open's
+ * OPEN_WAIT_MS) ran out behind another writer. */
+#define LOCKED_TEXT	"the database is locked: another process (the " \
+	"daemon, tidings run or tidings ingest) held its write lock for " \
+	"more than 10 s; nothing of this was stored"
+
 int
 store_db_error(struct store *st, char *ebuf, size_t n, const char *what)
 {
+	if (sqlite3_errcode(st->db) == SQLITE_BUSY)
+		return err_set(ebuf, n, ERR_DB, "%s: %s: " LOCKED_TEXT,
+		    st->path, what);
 	return err_set(ebuf, n, ERR_DB, "%s: %s: %s", st->path, what,
 	    sqlite3_errmsg(st->db));
 }
@@ -316,8 +326,11 @@ store_exec(struct store *st, const char *sql, char *ebuf, size_t n)
 	char *msg = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		err_set(ebuf, n, ERR_DB, "%s: %s", st->path,
-		    msg ? msg : sqlite3_errmsg(st->db));
+		if (sqlite3_errcode(st->db) == SQLITE_BUSY)
+			err_set(ebuf, n, ERR_DB, "%s: " LOCKED_TEXT, st->path);
+		else
+			err_set(ebuf, n, ERR_DB, "%s: %s", st->path,
+			    msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return ERR_DB;
 	}
@@ -388,48 +401,97 @@ again:
 	}
 }
 
-int
-store_open(const char *path, int flags, struct store **stp, char *ebuf,
-    size_t n)
+/*
+ * A file SQLite finds damaged or not a database at all (truncated,
+ * overwritten, another program's file) is never written to, repaired or
+ * replaced: the message says what to do instead.
+ */
+static int
+damaged(struct store *st, char *ebuf, size_t n)
 {
-	struct store *st;
-	int oflags, v = 0, rc;
+	return err_set(ebuf, n, ERR_DB, "%s: damaged or not a database (%s); "
+	    "tidings leaves it as it is: restore a copy made by `tidings "
+	    "backup`, or move it (with its -wal and -shm files) aside to "
+	    "start an empty database; `tidings check-db` says what is wrong",
+	    st->path, sqlite3_errmsg(st->db));
+}
+
+/* The identity of PATH-suffix, or 0 when it cannot be read. */
+static int
+side_file(const struct store *st, const char *suffix, struct stat *sb)
+{
+	char p[4096];
+
+	if (snprintf(p, sizeof(p), "%s%s", st->path, suffix) >= (int)sizeof(p))
+		return 0;
+	return stat(p, sb) == 0;
+}
+
+/* Notes which files the connection's -wal and -shm are. */
+static void
+side_files_note(struct store *st)
+{
+	struct stat w, m;
+
+	st->side_known = side_file(st, "-wal", &w) && side_file(st, "-shm", &m);
+	if (st->side_known) {
+		st->wal_id[0] = (uint64_t)w.st_dev;
+		st->wal_id[1] = (uint64_t)w.st_ino;
+		st->shm_id[0] = (uint64_t)m.st_dev;
+		st->shm_id[1] = (uint64_t)m.st_ino;
+	}
+}
+
+/* 0 when the -wal or -shm path no longer names the file the connection
+ * uses (deleted or replaced behind its back). */
+static int
+side_files_ok(struct store *st)
+{
+	struct stat w, m;
+
+	if (!st->side_known) {
+		side_files_note(st);
+		return 1;
+	}
+	return side_file(st, "-wal", &w) && side_file(st, "-shm", &m) &&
+	    (uint64_t)w.st_dev == st->wal_id[0] &&
+	    (uint64_t)w.st_ino == st->wal_id[1] &&
+	    (uint64_t)m.st_dev == st->shm_id[0] &&
+	    (uint64_t)m.st_ino == st->shm_id[1];
+}
+
+/* Opens st->db (and, for a writer, WAL mode, the pragmas, migrations and
+ * the checkpoint thread). */
+static int
+store_connect(struct store *st, char *ebuf, size_t n)
+{
+	const char *path = st->path;
+	int flags = st->flags, oflags, v = 0, rc;
 	char mode[16] = "";
 
-	*stp = NULL;
-	st = xcalloc(1, sizeof(*st));
-	st->lockfd = -1;
-	st->path = xstrdup(path);
-	st->flags = flags;
 	if (flags & STORE_RDONLY) {
 		/* SQLite would report a missing file as "unable to open";
 		 * say what it is */
-		if (access(path, F_OK) != 0) {
-			rc = err_set(ebuf, n, ERR_IO, "%s: %s", path,
+		if (access(path, F_OK) != 0)
+			return err_set(ebuf, n, ERR_IO, "%s: %s", path,
 			    strerror(errno));
-			goto fail;
-		}
 		oflags = SQLITE_OPEN_READONLY;
 	} else
 		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
-		rc = err_set(ebuf, n, ERR_DB, "%s: %s", path,
+	    NULL) != SQLITE_OK)
+		return err_set(ebuf, n, ERR_DB, "%s: %s", path,
 		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
-		goto fail;
-	}
 	sqlite3_extended_result_codes(st->db, 0);
 	/* The daemon and a consumer's writes (none) or a second ingest can
 	 * meet; waiting a few seconds beats failing a batch. */
 	sqlite3_busy_timeout(st->db, OPEN_WAIT_MS);
 	if (!(flags & STORE_RDONLY)) {
 		if ((rc = wal_mode(st, mode, sizeof(mode), ebuf, n)) != ERR_OK)
-			goto fail;
-		if (strcmp(mode, "wal") != 0) {
-			rc = err_set(ebuf, n, ERR_DB, "%s: cannot switch to WAL "
-			    "mode: %s", path, sqlite3_errmsg(st->db));
-			goto fail;
-		}
+			return rc;
+		if (strcmp(mode, "wal") != 0)
+			return err_set(ebuf, n, ERR_DB, "%s: cannot switch to "
+			    "WAL mode: %s", path, sqlite3_errmsg(st->db));
 		/* In WAL mode NORMAL never corrupts the database, a crash of
 		 * the process loses nothing committed, and only a power cut
 		 * may lose the last transactions (which the next fetch
@@ -438,7 +500,7 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 		if ((rc = store_exec(st, flags & STORE_SYNC_FULL ?
 		    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
 		    ebuf, n)) != ERR_OK)
-			goto fail;
+			return rc;
 		/* Checkpoints (each with two fsyncs) every 64 MB of log
 		 * rather than SQLite's 4 MB: pages written by many batches
 		 * (index interiors, the full-text structure) are copied back
@@ -453,29 +515,93 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 		    "PRAGMA secure_delete = OFF;"
 		    "PRAGMA journal_size_limit = 67108864;"
 		    "PRAGMA wal_autocheckpoint = 16384", ebuf, n)) != ERR_OK)
-			goto fail;
+			return rc;
 		if ((rc = store_migrate(st, ebuf, n)) != ERR_OK)
-			goto fail;
+			return rc;
 		store_ckpt_start(st);
+		side_files_note(st);
 	}
 	if ((rc = store_pragma_int(st, "PRAGMA user_version", &v, ebuf,
 	    n)) != ERR_OK)
-		goto fail;
-	if (v == 0) {
-		rc = err_set(ebuf, n, ERR_DB, "%s: not a tidings database "
+		return rc;
+	if (v == 0)
+		return err_set(ebuf, n, ERR_DB, "%s: not a tidings database "
 		    "(no schema)", path);
-		goto fail;
-	}
-	if (v != STORE_SCHEMA_VERSION) {
-		rc = err_set(ebuf, n, ERR_DB, "%s: schema version %d, this "
+	if (v != STORE_SCHEMA_VERSION)
+		return err_set(ebuf, n, ERR_DB, "%s: schema version %d, this "
 		    "tidings reads version %d%s", path, v, STORE_SCHEMA_VERSION,
 		    v < STORE_SCHEMA_VERSION ?
 		    " (open it once with tidings ingest or the daemon)" : "");
-		goto fail;
+	return ERR_OK;
+}
+
+/* Closes the connection (and the checkpoint thread's), keeping st. */
+static void
+store_disconnect(struct store *st)
+{
+	int i;
+
+	if (st->in_batch)
+		store_batch_rollback(st);
+	store_ckpt_stop(st);
+	for (i = 0; i < S_COUNT; i++) {
+		sqlite3_finalize(st->stmts[i]);
+		st->stmts[i] = NULL;
 	}
+	if (st->db != NULL)
+		sqlite3_close(st->db);
+	st->db = NULL;
+	st->fps.day = 0;
+}
+
+/*
+ * The -wal or -shm file was deleted or replaced while the connection had
+ * it open: the connection goes on with the old (unlinked) files, where
+ * the only copy of recent commits may be, while any other process would
+ * start new ones and neither would see the other's writes.  Copy
+ * everything from the old log into the database file, then reopen, which
+ * makes new files that every process shares again.
+ */
+static int
+store_reconnect(struct store *st, char *ebuf, size_t n)
+{
+	int pages = st->ck.pages, rc;
+
+	store_ckpt_stop(st);
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL) != SQLITE_OK)
+		return store_db_error(st, ebuf, n, "checkpoint");
+	store_disconnect(st);
+	if ((rc = store_connect(st, ebuf, n)) != ERR_OK)
+		return rc;
+	if (pages > 0)
+		store_set_checkpoint(st, pages);
+	return err_set(ebuf, n, ERR_DB, "%s: its -wal or -shm file was deleted "
+	    "or replaced while open (never do that while tidings runs): "
+	    "everything committed is copied into %s and the database is "
+	    "reopened; the batch is tried again", st->path, st->path);
+}
+
+int
+store_open(const char *path, int flags, struct store **stp, char *ebuf,
+    size_t n)
+{
+	struct store *st;
+	int rc;
+
+	*stp = NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->lockfd = -1;
+	st->path = xstrdup(path);
+	st->flags = flags;
+	if ((rc = store_connect(st, ebuf, n)) != ERR_OK)
+		goto fail;
 	*stp = st;
 	return ERR_OK;
 fail:
+	if (st->db != NULL && (sqlite3_errcode(st->db) == SQLITE_CORRUPT ||
+	    sqlite3_errcode(st->db) == SQLITE_NOTADB))
+		rc = damaged(st, ebuf, n);
 	store_close(st);
 	return rc;
 }
@@ -483,21 +609,13 @@ fail:
 void
 store_close(struct store *st)
 {
-	int i;
-
 	if (st == NULL)
 		return;
-	if (st->in_batch)
-		store_batch_rollback(st);
-	store_ckpt_stop(st);
+	store_disconnect(st);
 	if (st->lockfd != -1)
 		close(st->lockfd);	/* releases every target lock */
 	free(st->locks);
 	free(st->fps.slot);
-	for (i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(st->stmts[i]);
-	if (st->db != NULL)
-		sqlite3_close(st->db);
 	free(st->seen);
 	free(st->path);
 	free(st);
@@ -556,6 +674,8 @@ store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
 	if (st->in_batch)
 		return err_set(ebuf, n, ERR_INVALID, "%s: a batch is already "
 		    "open", st->path);
+	if (!(st->flags & STORE_RDONLY) && !side_files_ok(st))
+		return store_reconnect(st, ebuf, n);
 	store_ckpt_between(st);
 	if ((s = store_stmt(st, S_BEGIN, ebuf, n)) == NULL)
 		return ERR_DB;

@@ -25,6 +25,7 @@
  *                store_event_failed, store_events_list,
  *                store_target_lock, _unlock, _set_error, store_targets_list
  *                (store_event_kind_name is shared)
+ *   upkeep       store_backup, store_check
  *
  * The store decides nothing about identity: dedup does (dedup.h), from the
  * store's lookups by key, and calls the writes; a backend only looks up
@@ -63,7 +64,8 @@ enum store_flags {
 /* Opens (creating and migrating when writable) the database at path.
  * Any number of processes may open, create and migrate one file at once:
  * each waits (up to 10 s) for the lock the others hold, then goes on.
- * Errors name the file. */
+ * Errors name the file.  A damaged file, or one that is not a database,
+ * is refused with a message that says what to do; it is never written. */
 int	store_open(const char *path, int flags, struct store **stp,
 	    char *ebuf, size_t n);
 /* Finishes any open batch by rolling it back; accepts NULL. */
@@ -432,5 +434,24 @@ typedef int (*store_target_fn)(void *ctx, const struct store_target *t);
 /* The targets that ever marked an event done or reported an error. */
 int	store_targets_list(struct store *st, store_target_fn cb, void *ctx,
 	    char *ebuf, size_t n);
+
+/* ---- upkeep ---- */
+
+/* Writes a consistent copy of the database to dest, a new file (ERR_INVALID
+ * when it exists: a backup never overwrites), while other processes go on
+ * writing: the copy holds every batch committed before it began and none
+ * in part.  The copy is one self-contained file (no -wal or -shm). */
+int	store_backup(struct store *st, const char *dest, char *ebuf, size_t n);
+
+/* Called once per problem found, with a sentence saying what is wrong. */
+typedef void (*store_problem_fn)(void *ctx, const char *msg);
+/* Checks the database file (SQLite's integrity check) and the store's own
+ * invariants in one snapshot: every article has its identity keys and is
+ * carried by a feed, every event names an article (or the tombstone of
+ * one) and a feed, the full-text index holds exactly the articles.  The
+ * number of problems in *nproblems; an error only when the check could
+ * not run.  Works on a read-only handle. */
+int	store_check(struct store *st, store_problem_fn cb, void *ctx,
+	    long *nproblems, char *ebuf, size_t n);
 
 #endif

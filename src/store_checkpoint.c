@@ -76,6 +76,8 @@ store_ckpt_start(struct store *st)
 		ck->db = NULL;
 		return;
 	}
+	ck->want = ck->busy = ck->stop = 0;
+	ck->frames = 0;
 	pthread_mutex_init(&ck->mu, NULL);
 	pthread_cond_init(&ck->cv, NULL);
 	if (thread_start(&ck->thread, ckpt_main, ck) != 0) {

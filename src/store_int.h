@@ -15,6 +15,7 @@
  *   store_ident.c       identity lookups by key, fingerprints, items
  *   store_articles.c    article writes, retention, reading, search
  *   store_events.c      the outbox, targets, their locks
+ *   store_backup.c      backups and checks
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -113,6 +114,9 @@ struct store {
 					 * changed in this batch */
 	struct fp_index	 fps;
 	struct ckpt	 ck;
+	/* the -wal and -shm files the connection uses (device, inode) */
+	int		 side_known;
+	uint64_t	 wal_id[2], shm_id[2];
 	/* store_target_lock: the lock file, and the locks held through it */
 	int		 lockfd;	/* -1: not open yet */
 	struct tlock	*locks;

@@ -217,6 +217,118 @@ START_TEST(test_due)
 }
 END_TEST
 
+/*
+ * A daemon's loop on simulated clocks: NFEEDS feeds checked hourly, the
+ * wall clock stepped by `step` seconds two hours in, then three more hours.
+ * With follow, the loop does what src/daemon.c does: compares the clocks
+ * each turn and shifts every due time by the step.  Counts each feed's
+ * checks after the step, and the turns of the loop.
+ */
+#define NFEEDS	50
+#define HOUR	3600
+
+static void
+simulate(long step, int follow, int *checks, long *turns)
+{
+	struct sched_hints h;
+	struct sched_clock clk, cur;
+	time_t next[NFEEDS], wall;
+	size_t due[NFEEDS], nd, k;
+	long long mono = 0;
+	time_t offset = MONDAY;
+	char url[NFEEDS][64];
+	int i, sleep_for, stepped = 0;
+	long st;
+
+	lim.interval = HOUR;
+	lim.min_interval = 60;
+	lim.startup_spread = 300;
+	memset(&h, 0, sizeof(h));
+	wall = offset;
+	for (i = 0; i < NFEEDS; i++) {
+		snprintf(url[i], sizeof(url[i]), "http://h%d.example/feed", i);
+		next[i] = sched_initial(&lim, url[i], 0, 0, wall);
+		checks[i] = 0;
+	}
+	clk.wall = wall;
+	clk.mono_ms = mono;
+	*turns = 0;
+	while (mono < 5LL * HOUR * 1000 && *turns < 1000000) {
+		if (!stepped && mono >= 2LL * HOUR * 1000) {
+			offset += step;
+			stepped = 1;
+		}
+		wall = offset + (time_t)(mono / 1000);
+		cur.wall = wall;
+		cur.mono_ms = mono;
+		if (follow && (st = sched_clock_step(&clk, &cur, 2)) != 0)
+			for (i = 0; i < NFEEDS; i++)
+				next[i] = sched_shift(next[i], st);
+		clk = cur;
+		nd = sched_due(next, NFEEDS, wall, due, NFEEDS, 60,
+		    &sleep_for);
+		for (k = 0; k < nd; k++) {
+			if (stepped)
+				checks[due[k]]++;
+			next[due[k]] = sched_next(&lim, url[due[k]], &h, wall);
+		}
+		++*turns;
+		if (nd == 0)
+			mono += (long long)sleep_for * 1000;
+	}
+}
+
+START_TEST(test_clock_step_measured)
+{
+	struct sched_clock a = { 1000, 0 }, b = { 1010, 10000 };
+
+	ck_assert_int_eq(sched_clock_step(&a, &b, 2), 0);
+	b.wall = 1011;		/* rounding */
+	ck_assert_int_eq(sched_clock_step(&a, &b, 2), 0);
+	b.wall = 1010 - 86400;
+	ck_assert_int_eq(sched_clock_step(&a, &b, 2), -86400);
+	b.wall = 1010 + 7 * 86400;
+	ck_assert_int_eq(sched_clock_step(&a, &b, 2), 7 * 86400);
+	ck_assert_int_eq(sched_shift(0, 500), 0);
+	ck_assert_int_eq(sched_shift(-1, 500), -1);
+	ck_assert_int_eq(sched_shift(1000, -500), 500);
+}
+END_TEST
+
+START_TEST(test_clock_steps)
+{
+	static const long steps[] = { -86400, 7 * 86400, -120, 600 };
+	int checks[NFEEDS], i, lo, hi;
+	size_t k;
+	long turns;
+
+	for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+		simulate(steps[k], 1, checks, &turns);
+		lo = hi = checks[0];
+		for (i = 1; i < NFEEDS; i++) {
+			if (checks[i] < lo)
+				lo = checks[i];
+			if (checks[i] > hi)
+				hi = checks[i];
+		}
+		/* three hours after the step: each feed about three times,
+		 * none starved, none in a loop */
+		ck_assert_msg(lo >= 2, "step %ld: a feed starved (%d checks)",
+		    steps[k], lo);
+		ck_assert_msg(hi <= 4, "step %ld: a feed checked %d times",
+		    steps[k], hi);
+		/* five hours: a turn per check (about 5 * NFEEDS), one
+		 * sleep before each, and the 60 s cap on a sleep */
+		ck_assert_msg(turns < 2 * 5 * NFEEDS + 5 * 60 + 10,
+		    "step %ld: %ld turns", steps[k], turns);
+	}
+	/* without following the step, a day back starves every feed */
+	simulate(-86400, 0, checks, &turns);
+	for (i = 0; i < NFEEDS; i++)
+		ck_assert_int_eq(checks[i], 0);
+}
+END_TEST
+
 static Suite *
 scheduler_suite(void)
 {
@@ -233,6 +345,8 @@ scheduler_suite(void)
 	tcase_add_test(tc, test_backoff);
 	tcase_add_test(tc, test_initial);
 	tcase_add_test(tc, test_due);
+	tcase_add_test(tc, test_clock_step_measured);
+	tcase_add_test(tc, test_clock_steps);
 	suite_add_tcase(s, tc);
 	return s;
 }
