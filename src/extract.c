@@ -1,0 +1,1439 @@
+/*
+ * The article body of a web page: extract.h has the contract.  The steps
+ * and weights are Mozilla Readability's (grabArticle, prepArticle,
+ * cleanConditionally), done over libxml2's tree with every per-element
+ * aggregate (text length, link text, commas, counts of paragraphs, images,
+ * list items...) computed bottom-up in one iterative pass, where
+ * Readability asks the DOM again for each element: that keeps the cost
+ * linear and the stack flat on pages nested 100,000 deep.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "encoding.h"
+#include "err.h"
+#include "extract.h"
+#include "extract_int.h"
+#include "html.h"
+#include "url.h"
+#include "xmalloc.h"
+
+#define CHAR_THRESHOLD	500	/* a body shorter than this is retried */
+#define N_TOP		5
+#define MIN_TOP_SHARED	3	/* top candidates sharing an ancestor */
+
+enum {
+	F_STRIP_UNLIKELY = 1,
+	F_WEIGHT_CLASSES = 2,
+	F_CLEAN_COND = 4,
+};
+
+/* What is known of one element; hangs off node->_private. */
+struct info {
+	double	 score;
+	int	 scored;	/* initialised as a candidate */
+	unsigned flags;
+	size_t	 text;		/* characters of text, white space folded */
+	double	 link;		/* characters of text inside links */
+	size_t	 commas;
+	size_t	 heading;	/* characters of text inside h1-h6 */
+	unsigned np, nimg, nli, ninput, nembed, nblock, ntr, ntd, nth,
+		 nfigure, ntable;
+};
+#define I_IN_TABLE	1u
+#define I_IN_CODE	2u
+#define I_DATA_TABLE	4u
+#define I_IN_DATA_TABLE	8u
+#define I_IN_FIGURE	16u
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 used;
+	struct info	 v[1024];
+};
+
+struct ex {
+	xmlDoc		*doc;
+	const char	*base;
+	const char	*title;
+	unsigned	 flags;
+	struct chunk	*chunks;
+	char		*byline;	/* a byline found in the page */
+	int		 title_removed;
+	xmlNode		**list;		/* elements to score */
+	size_t		 nlist, caplist;
+};
+
+/* ---- per-node information ---- */
+
+static struct info *
+info(struct ex *x, xmlNode *n)
+{
+	struct chunk *c;
+
+	if (n->_private != NULL)
+		return n->_private;
+	c = x->chunks;
+	if (c == NULL || c->used == sizeof(c->v) / sizeof(c->v[0])) {
+		c = xmalloc(sizeof(*c));
+		c->next = x->chunks;
+		c->used = 0;
+		x->chunks = c;
+	}
+	n->_private = memset(&c->v[c->used++], 0, sizeof(struct info));
+	return n->_private;
+}
+
+static void
+chunks_free(struct ex *x)
+{
+	struct chunk *c, *next;
+
+	for (c = x->chunks; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	x->chunks = NULL;
+}
+
+static int
+is_elem(const xmlNode *n)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE;
+}
+
+static int
+name_in(const xmlNode *n, const char *const *names)
+{
+	if (!is_elem(n))
+		return 0;
+	for (; *names != NULL; names++)
+		if (strcmp((const char *)n->name, *names) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_heading(const xmlNode *n)
+{
+	const char *s = (const char *)n->name;
+
+	return is_elem(n) && s[0] == 'h' && s[1] >= '1' && s[1] <= '6' &&
+	    s[2] == '\0';
+}
+
+/* The next node in document order within root; skip: not into n. */
+static xmlNode *
+next_in(xmlNode *n, xmlNode *root, int skip)
+{
+	if (!skip && is_elem(n) && n->children != NULL)
+		return n->children;
+	while (n != NULL && n != root) {
+		if (n->next != NULL)
+			return n->next;
+		n = n->parent;
+	}
+	return NULL;
+}
+
+static void
+drop(xmlNode *n)
+{
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+/* ---- text measures ---- */
+
+static const char *const no_text[] = { "script", "style", "noscript",
+	"template", NULL };
+
+/* Folded length in characters, and commas, of a text node. */
+static void
+text_measure(const char *s, size_t *chars, size_t *commas)
+{
+	int space = 1;
+	size_t c = 0, k = 0;
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		    *p == '\f') {
+			if (!space)
+				c++;
+			space = 1;
+			continue;
+		}
+		space = 0;
+		if ((*p & 0xC0) != 0x80)
+			c++;
+		if (*p == ',')
+			k++;
+		/* U+060C U+FF0C U+3001 and the like */
+		else if ((p[0] == 0xD8 && p[1] == 0x8C) ||
+		    (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x8C) ||
+		    (p[0] == 0xEF && p[1] == 0xB9 && p[2] == 0x90) ||
+		    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x81))
+			k++;
+	}
+	*chars += c;
+	*commas += k;
+}
+
+static const char *const block_tags[] = { "blockquote", "dl", "div", "img",
+	"ol", "p", "pre", "table", "ul", "section", "article", "header",
+	"footer", "aside", "nav", "figure", "form", "h1", "h2", "h3", "h4",
+	"h5", "h6", "hr", "li", "main", "address", "fieldset", NULL };
+static const char *const embed_tags[] = { "object", "embed", "iframe",
+	NULL };
+
+/* Adds what child c holds to its parent p. */
+static void
+add_up(struct info *p, const struct info *c)
+{
+	p->text += c->text;
+	p->link += c->link;
+	p->commas += c->commas;
+	p->heading += c->heading;
+	p->np += c->np;
+	p->nimg += c->nimg;
+	p->nli += c->nli;
+	p->ninput += c->ninput;
+	p->nembed += c->nembed;
+	p->nblock += c->nblock;
+	p->ntr += c->ntr;
+	p->ntd += c->ntd;
+	p->nth += c->nth;
+	p->nfigure += c->nfigure;
+	p->ntable += c->ntable;
+}
+
+/* What an element adds over its children's sums, when it is left. */
+static void
+finish(xmlNode *n, struct info *i)
+{
+	const char *nm = (const char *)n->name;
+
+	if (strcmp(nm, "a") == 0) {
+		const char *href = ex_attr(n, "href");
+
+		i->link = (double)i->text *
+		    (href != NULL && href[0] == '#' ? 0.3 : 1.0);
+	} else if (strcmp(nm, "p") == 0)
+		i->np++;
+	else if (strcmp(nm, "img") == 0)
+		i->nimg++;
+	else if (strcmp(nm, "li") == 0)
+		i->nli++;
+	else if (strcmp(nm, "input") == 0)
+		i->ninput++;
+	else if (strcmp(nm, "tr") == 0)
+		i->ntr++;
+	else if (strcmp(nm, "td") == 0)
+		i->ntd++;
+	else if (strcmp(nm, "th") == 0 || strcmp(nm, "thead") == 0 ||
+	    strcmp(nm, "tfoot") == 0 || strcmp(nm, "caption") == 0 ||
+	    strcmp(nm, "colgroup") == 0)
+		i->nth++;
+	else if (strcmp(nm, "figure") == 0)
+		i->nfigure++;
+	else if (strcmp(nm, "table") == 0)
+		i->ntable++;
+	if (is_heading(n))
+		i->heading = i->text;
+	if (name_in(n, embed_tags))
+		i->nembed++;
+}
+
+static unsigned
+flags_in(const xmlNode *n, struct ex *x)
+{
+	const struct info *pi;
+	unsigned f;
+
+	if (!is_elem(n->parent) || n->parent->_private == NULL)
+		return 0;
+	pi = n->parent->_private;
+	f = pi->flags & (I_IN_TABLE | I_IN_CODE | I_IN_DATA_TABLE | I_IN_FIGURE);
+	(void)x;
+	if (ex_is(n->parent, "table")) {
+		f |= I_IN_TABLE;
+		if (pi->flags & I_DATA_TABLE)
+			f |= I_IN_DATA_TABLE;
+	}
+	if (ex_is(n->parent, "code") || ex_is(n->parent, "pre"))
+		f |= I_IN_CODE;
+	if (ex_is(n->parent, "figure"))
+		f |= I_IN_FIGURE;
+	return f;
+}
+
+/*
+ * One post-order pass over root: every element's info gets the sums of
+ * its subtree, and `leave` (when set) decides, with the element's sums
+ * complete, whether it goes; a removed element adds nothing to its parent.
+ */
+typedef int (*leave_fn)(struct ex *x, xmlNode *n, struct info *i);
+
+static void
+measure(struct ex *x, xmlNode *root, leave_fn leave)
+{
+	xmlNode *n = root, *parent, *next;
+	struct info *i;
+	size_t chars, commas;
+
+	i = info(x, root);
+	memset(&i->text, 0, sizeof(*i) - offsetof(struct info, text));
+	if (!is_elem(root) || root->children == NULL)
+		return;
+	n = root->children;
+	for (;;) {
+		if (is_elem(n)) {
+			i = info(x, n);
+			memset(&i->text, 0, sizeof(*i) - offsetof(struct info, text));
+			i->flags = (i->flags & I_DATA_TABLE) | flags_in(n, x);
+			if (n->children != NULL && !name_in(n, no_text)) {
+				n = n->children;
+				continue;
+			}
+		}
+		/* leave n, and every ancestor whose last child it is */
+		for (;;) {
+			parent = n->parent;
+			next = n->next;
+			if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+				if (n->content != NULL && parent != NULL &&
+				    parent->_private != NULL) {
+					chars = commas = 0;
+					text_measure((const char *)n->content,
+					    &chars, &commas);
+					i = parent->_private;
+					i->text += chars;
+					i->commas += commas;
+				}
+			} else if (is_elem(n)) {
+				i = n->_private;
+				finish(n, i);
+				if (name_in(n, block_tags))
+					i->nblock++;
+				if (n != root && leave != NULL && leave(x, n, i)) {
+					drop(n);
+				} else if (n != root && parent != NULL &&
+				    parent->_private != NULL)
+					add_up(parent->_private, i);
+			}
+			if (n == root)
+				return;
+			if (next != NULL) {
+				n = next;
+				break;
+			}
+			n = parent;
+			if (n == root) {
+				i = n->_private;
+				finish(n, i);
+				return;
+			}
+		}
+	}
+}
+
+static double
+link_density(const struct info *i)
+{
+	return i->text == 0 ? 0 : i->link / (double)i->text;
+}
+
+/* ---- class and id hints ---- */
+
+static int
+has_any(const char *s, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strcasestr(s, *words) != NULL)
+			return 1;
+	return 0;
+}
+
+static const char *const unlikely_words[] = { "-ad-", "ai2html", "banner",
+	"breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus",
+	"extra", "footer", "gdpr", "header", "legends", "menu", "related",
+	"remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper",
+	"social", "sponsor", "supplemental", "ad-break", "agegate",
+	"pagination", "pager", "popup", "yom-remote", "cookie", "newsletter",
+	"subscribe", "advert", "read-also", "readalso", "see-also", NULL };
+static const char *const maybe_words[] = { "and", "article", "body",
+	"column", "content", "main", "mathjax", "shadow", NULL };
+static const char *const negative_words[] = { "-ad-", "hidden", "banner",
+	"combx", "comment", "com-", "contact", "footer", "gdpr", "masthead",
+	"media", "meta", "outbrain", "promo", "related", "scroll", "share",
+	"shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags",
+	"widget", "notice", "advert", "cookie", "newsletter", "subscribe",
+	"read-also", "readalso", "see-also", "recommend", NULL };
+static const char *const positive_words[] = { "article", "body", "content",
+	"entry", "hentry", "h-entry", "main", "page", "pagination", "post",
+	"text", "blog", "story", NULL };
+static const char *const byline_words[] = { "byline", "author", "dateline",
+	"writtenby", "p-author", NULL };
+
+/* "hid" as a whole class word: Readability's ^hid$| hid$| hid |^hid . */
+static int
+word_hid(const char *s)
+{
+	const char *p = s;
+
+	while ((p = strcasestr(p, "hid")) != NULL) {
+		if ((p == s || p[-1] == ' ') && (p[3] == '\0' || p[3] == ' '))
+			return 1;
+		p += 3;
+	}
+	return 0;
+}
+
+static int
+weight_of(const char *s)
+{
+	int w = 0;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (has_any(s, negative_words) || word_hid(s))
+		w -= 25;
+	if (has_any(s, positive_words))
+		w += 25;
+	return w;
+}
+
+static int
+class_weight(struct ex *x, const xmlNode *n)
+{
+	if (!(x->flags & F_WEIGHT_CLASSES))
+		return 0;
+	return weight_of(ex_attr(n, "class")) + weight_of(ex_attr(n, "id"));
+}
+
+/* class and id, for the pattern tests; s must hold 512 bytes */
+static const char *
+match_string(const xmlNode *n, char *s, size_t len)
+{
+	const char *c = ex_attr(n, "class"), *id = ex_attr(n, "id");
+
+	snprintf(s, len, "%s %s", c ? c : "", id ? id : "");
+	return s;
+}
+
+/* ---- the walk that prepares and collects (Readability's grabArticle) ---- */
+
+static const char *const phrasing[] = { "abbr", "audio", "b", "bdo", "br",
+	"button", "cite", "code", "data", "datalist", "dfn", "em", "embed",
+	"i", "img", "input", "kbd", "label", "mark", "math", "meter",
+	"noscript", "object", "output", "progress", "q", "ruby", "samp",
+	"script", "select", "small", "span", "strong", "sub", "sup",
+	"textarea", "time", "var", "wbr", "a", "del", "ins", "font", "u", "s",
+	"strike", "tt", "big", "abbr", "acronym", "nobr", NULL };
+static const char *const score_tags[] = { "section", "h2", "h3", "h4", "h5",
+	"h6", "p", "td", "pre", NULL };
+static const char *const unlikely_roles[] = { "menu", "menubar",
+	"complementary", "navigation", "alert", "alertdialog", "dialog", NULL };
+
+static int
+is_phrasing(const xmlNode *n)
+{
+	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+		return 1;
+	return name_in(n, phrasing);
+}
+
+static int
+is_blank_text(const xmlNode *n)
+{
+	const char *s = (const char *)n->content;
+
+	if (n->type != XML_TEXT_NODE || s == NULL)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int
+is_hidden(const xmlNode *n)
+{
+	const char *st = ex_attr(n, "style"), *a;
+
+	if (ex_attr(n, "hidden") != NULL)
+		return 1;
+	if ((a = ex_attr(n, "aria-hidden")) != NULL && strcmp(a, "true") == 0) {
+		const char *c = ex_attr(n, "class");
+
+		if (c == NULL || strstr(c, "fallback-image") == NULL)
+			return 1;
+	}
+	if (st != NULL) {
+		char s[256];
+		size_t k = 0;
+
+		for (; *st != '\0' && k + 1 < sizeof(s); st++)
+			if (!isspace((unsigned char)*st))
+				s[k++] = (char)tolower((unsigned char)*st);
+		s[k] = '\0';
+		if (strstr(s, "display:none") != NULL ||
+		    strstr(s, "visibility:hidden") != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+push(struct ex *x, xmlNode *n)
+{
+	if (x->nlist == x->caplist) {
+		x->caplist = x->caplist ? 2 * x->caplist : 256;
+		x->list = xreallocarray(x->list, x->caplist, sizeof(*x->list));
+	}
+	x->list[x->nlist++] = n;
+}
+
+static int
+looks_byline(struct ex *x, xmlNode *n, const char *ms)
+{
+	const char *rel = ex_attr(n, "rel"), *ip = ex_attr(n, "itemprop");
+	const struct info *i = n->_private;
+
+	if (i == NULL || i->text == 0 || i->text >= 100)
+		return 0;
+	(void)x;
+	return (rel != NULL && strcmp(rel, "author") == 0) ||
+	    (ip != NULL && strstr(ip, "author") != NULL) ||
+	    has_any(ms, byline_words);
+}
+
+/* A block that shows the article's date: a <time>, or a short element
+ * whose class says date, not inside a paragraph. */
+static int
+looks_dateline(xmlNode *n, const char *ms)
+{
+	const struct info *i = n->_private;
+
+	if (i == NULL || i->text == 0 || i->text > 60)
+		return 0;
+	{
+		static const char *const prose[] = { "p", "li", "td", "dd",
+			"blockquote", "figcaption", "h1", "h2", "h3", "h4",
+			"h5", "h6", "pre", NULL };
+		const xmlNode *a = n->parent;
+		int k;
+
+		/* inside prose it is part of a sentence, unless the block
+		 * holds nothing else */
+		for (k = 0; k < 4 && is_elem(a); k++, a = a->parent)
+			if (name_in(a, prose) && (a->_private == NULL ||
+			    ((struct info *)a->_private)->text > i->text + 3))
+				return 0;
+	}
+	if (ex_is(n, "time"))
+		return 1;
+	return ex_is(n, "div") || ex_is(n, "span") || ex_is(n, "p") ?
+	    (strcasestr(ms, "date") != NULL || strcasestr(ms, "timestamp") != NULL ||
+	    strcasestr(ms, "posted-on") != NULL || strcasestr(ms, "published") != NULL) :
+	    0;
+}
+
+static char *
+byline_text(xmlNode *n)
+{
+	xmlNode *c = n;
+
+	/* a child marked itemprop=name holds the name alone */
+	for (c = next_in(n, n, 0); c != NULL; c = next_in(c, n, 0)) {
+		const char *ip = ex_attr(c, "itemprop");
+
+		if (ip != NULL && strstr(ip, "name") != NULL)
+			return ex_text(c);
+	}
+	return ex_text(n);
+}
+
+/* The measures of a new element from its children's, which are known. */
+static void
+measure_shallow(struct ex *x, xmlNode *p)
+{
+	struct info *i = info(x, p);
+	xmlNode *c;
+	size_t chars = 0, commas = 0;
+
+	i->flags = flags_in(p, x);
+	for (c = p->children; c != NULL; c = c->next) {
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content != NULL)
+			text_measure((const char *)c->content, &chars, &commas);
+		else if (is_elem(c))
+			add_up(i, info(x, c));
+	}
+	i->text += chars;
+	i->commas += commas;
+	finish(p, i);
+	i->nblock++;
+}
+
+static void
+wrap_close(struct ex *x, xmlNode *p)
+{
+	while (p->last != NULL && (is_blank_text(p->last) ||
+	    ex_is(p->last, "br")))
+		drop(p->last);
+	if (p->children == NULL)
+		drop(p);
+	else
+		measure_shallow(x, p);
+}
+
+/* Wraps runs of phrasing content among div's children in <p>. */
+static void
+wrap_phrasing(struct ex *x, xmlNode *div)
+{
+	xmlNode *c = div->children, *next, *p = NULL;
+
+	while (c != NULL) {
+		next = c->next;
+		if (is_phrasing(c)) {
+			if (p == NULL) {
+				if (is_blank_text(c)) {
+					c = next;
+					continue;
+				}
+				p = xmlNewDocNode(x->doc, NULL, BAD_CAST "p", NULL);
+				xmlAddPrevSibling(c, p);
+			}
+			xmlUnlinkNode(c);
+			if (xmlAddChild(p, c) == NULL)
+				xmlFreeNode(c);
+		} else if (p != NULL) {
+			/* trailing white space and <br> go */
+			wrap_close(x, p);
+			p = NULL;
+		}
+		c = next;
+	}
+	if (p != NULL)
+		wrap_close(x, p);
+}
+
+static int
+single_p_child(xmlNode *n)
+{
+	xmlNode *c, *only = NULL;
+
+	for (c = n->children; c != NULL; c = c->next) {
+		if (is_elem(c)) {
+			if (only != NULL)
+				return 0;
+			only = c;
+		} else if (c->type == XML_TEXT_NODE && !is_blank_text(c))
+			return 0;
+	}
+	return only != NULL && ex_is(only, "p");
+}
+
+static int
+without_content(xmlNode *n)
+{
+	const struct info *i = n->_private;
+	xmlNode *c;
+
+	if (i->text > 0 || i->nimg > 0 || i->nembed > 0)
+		return 0;
+	for (c = n->children; c != NULL; c = c->next)
+		if (is_elem(c) && !ex_is(c, "br") && !ex_is(c, "hr"))
+			return 0;
+	return 1;
+}
+
+static void
+grab_walk(struct ex *x, xmlNode *body)
+{
+	xmlNode *n = body, *next;
+	char ms[512];
+
+	x->nlist = 0;
+	measure(x, body, NULL);
+	while (n != NULL) {
+		if (!is_elem(n)) {
+			if (n->type == XML_COMMENT_NODE) {
+				next = next_in(n, body, 1);
+				drop(n);
+				n = next;
+				continue;
+			}
+			n = next_in(n, body, 0);
+			continue;
+		}
+		if (n != body) {
+			const char *role = ex_attr(n, "role");
+			const char *am = ex_attr(n, "aria-modal");
+
+			match_string(n, ms, sizeof(ms));
+			if (name_in(n, no_text) || is_hidden(n) ||
+			    (am != NULL && strcmp(am, "true") == 0 &&
+			    role != NULL && strcmp(role, "dialog") == 0)) {
+				next = next_in(n, body, 1);
+				drop(n);
+				n = next;
+				continue;
+			}
+			if (looks_byline(x, n, ms)) {
+				if (x->byline == NULL)
+					x->byline = byline_text(n);
+				next = next_in(n, body, 1);
+				drop(n);
+				n = next;
+				continue;
+			}
+			if (looks_dateline(n, ms)) {
+				next = next_in(n, body, 1);
+				drop(n);
+				n = next;
+				continue;
+			}
+			if (!x->title_removed && (ex_is(n, "h1") || ex_is(n, "h2")) &&
+			    x->title != NULL) {
+				char *t = ex_text(n);
+				double sim = ex_similarity(x->title, t);
+
+				free(t);
+				if (sim > 0.75) {
+					x->title_removed = 1;
+					next = next_in(n, body, 1);
+					drop(n);
+					n = next;
+					continue;
+				}
+			}
+			if ((x->flags & F_STRIP_UNLIKELY) && !ex_is(n, "a")) {
+				const struct info *i = n->_private;
+
+				if (has_any(ms, unlikely_words) &&
+				    !has_any(ms, maybe_words) &&
+				    !(i->flags & (I_IN_TABLE | I_IN_CODE))) {
+					next = next_in(n, body, 1);
+					drop(n);
+					n = next;
+					continue;
+				}
+				if (role != NULL) {
+					const char *const *r;
+					int hit = 0;
+
+					for (r = unlikely_roles; *r && !hit; r++)
+						hit = strcmp(role, *r) == 0;
+					if (hit) {
+						next = next_in(n, body, 1);
+						drop(n);
+						n = next;
+						continue;
+					}
+				}
+			}
+			if ((ex_is(n, "div") || ex_is(n, "section") ||
+			    ex_is(n, "header") || is_heading(n)) &&
+			    without_content(n)) {
+				next = next_in(n, body, 1);
+				drop(n);
+				n = next;
+				continue;
+			}
+			if (name_in(n, score_tags))
+				push(x, n);
+			if (ex_is(n, "div")) {
+				struct info *i = n->_private;
+
+				wrap_phrasing(x, n);
+				if (single_p_child(n) && link_density(i) < 0.25) {
+					xmlNode *p = n->children;
+
+					while (!is_elem(p))
+						p = p->next;
+					xmlUnlinkNode(p);
+					xmlReplaceNode(n, p);
+					xmlFreeNode(n);
+					/* the p keeps its own measures */
+					n = p;
+					push(x, n);
+				} else if (i->nblock == 1) {
+					/* no block inside but itself */
+					xmlNodeSetName(n, BAD_CAST "p");
+					push(x, n);
+				}
+			}
+		}
+		n = next_in(n, body, 0);
+	}
+}
+
+/* ---- scoring ---- */
+
+static void
+init_candidate(struct ex *x, xmlNode *n, struct info *i)
+{
+	const char *nm = (const char *)n->name;
+
+	i->scored = 1;
+	i->score = 0;
+	if (strcmp(nm, "div") == 0)
+		i->score += 5;
+	else if (strcmp(nm, "pre") == 0 || strcmp(nm, "td") == 0 ||
+	    strcmp(nm, "blockquote") == 0)
+		i->score += 3;
+	else if (strcmp(nm, "address") == 0 || strcmp(nm, "ol") == 0 ||
+	    strcmp(nm, "ul") == 0 || strcmp(nm, "dl") == 0 ||
+	    strcmp(nm, "dd") == 0 || strcmp(nm, "dt") == 0 ||
+	    strcmp(nm, "li") == 0 || strcmp(nm, "form") == 0)
+		i->score -= 3;
+	else if (is_heading(n) || strcmp(nm, "th") == 0)
+		i->score -= 5;
+	i->score += class_weight(x, n);
+}
+
+static xmlNode *
+score_and_pick(struct ex *x, xmlNode *body, xmlNode **cands_out, size_t *ncands)
+{
+	xmlNode **cands = NULL, *top[N_TOP] = { 0 }, *a;
+	size_t nc = 0, capc = 0, k, j;
+	int level;
+
+	measure(x, body, NULL);
+	for (k = 0; k < x->nlist; k++) {
+		xmlNode *n = x->list[k];
+		struct info *i = n->_private;
+		double cs;
+
+		if (!is_elem(n->parent) || i == NULL || i->text < 25)
+			continue;
+		cs = 1 + (double)(i->commas + 1) +
+		    (double)(i->text / 100 < 3 ? i->text / 100 : 3);
+		for (a = n->parent, level = 0; is_elem(a) && level < 5;
+		    a = a->parent, level++) {
+			struct info *ai = info(x, a);
+
+			if (!ai->scored) {
+				init_candidate(x, a, ai);
+				if (nc == capc) {
+					capc = capc ? capc * 2 : 64;
+					cands = xreallocarray(cands, capc, sizeof(*cands));
+				}
+				cands[nc++] = a;
+			}
+			ai->score += cs / (level == 0 ? 1 : level == 1 ? 2 : level * 3);
+			if (a == body)
+				break;	/* what is above is not ours to move */
+		}
+	}
+	for (k = 0; k < nc; k++) {
+		struct info *ci = cands[k]->_private;
+
+		ci->score *= 1 - link_density(ci);
+		for (j = 0; j < N_TOP; j++) {
+			if (top[j] == NULL || ci->score >
+			    ((struct info *)top[j]->_private)->score) {
+				memmove(top + j + 1, top + j,
+				    (N_TOP - j - 1) * sizeof(*top));
+				top[j] = cands[k];
+				break;
+			}
+		}
+	}
+	free(cands);
+	for (j = 0; j < N_TOP; j++)
+		cands_out[j] = top[j];
+	*ncands = N_TOP;
+	return top[0];
+}
+
+static int
+elem_children(const xmlNode *n)
+{
+	int c = 0;
+
+	for (n = n->children; n != NULL; n = n->next)
+		c += is_elem(n);
+	return c;
+}
+
+/* Readability's choice of the top candidate's container. */
+static xmlNode *
+promote(struct ex *x, xmlNode *body, xmlNode **top)
+{
+	xmlNode *t = top[0], *p, *a;
+	struct info *ti;
+	double last, thresh;
+	size_t j;
+
+	if (t == NULL || t == body)
+		return NULL;
+	ti = t->_private;
+	/* an ancestor shared by three of the top candidates */
+	{
+		xmlNode *alts[N_TOP];
+		size_t nalt = 0;
+
+		for (j = 1; j < N_TOP && top[j] != NULL; j++)
+			if (((struct info *)top[j]->_private)->score /
+			    ti->score >= 0.75)
+				alts[nalt++] = top[j];
+		if (nalt >= MIN_TOP_SHARED) {
+			for (p = t->parent; is_elem(p) && p != body; p = p->parent) {
+				size_t hits = 0;
+
+				for (j = 0; j < nalt; j++)
+					for (a = alts[j]->parent; is_elem(a);
+					    a = a->parent)
+						if (a == p) {
+							hits++;
+							break;
+						}
+				if (hits >= MIN_TOP_SHARED) {
+					t = p;
+					break;
+				}
+			}
+		}
+	}
+	if (!((struct info *)info(x, t))->scored)
+		init_candidate(x, t, info(x, t));
+	ti = t->_private;
+	/* climb while the parents score better */
+	last = ti->score;
+	thresh = last / 3;
+	for (p = t->parent; is_elem(p) && p != body; p = p->parent) {
+		struct info *pi = p->_private;
+
+		if (pi == NULL || !pi->scored)
+			continue;
+		if (pi->score < thresh)
+			break;
+		if (pi->score > last) {
+			t = p;
+			break;
+		}
+		last = pi->score;
+	}
+	/* an only child stands for its parent */
+	for (p = t->parent; is_elem(p) && p != body && elem_children(p) == 1;
+	    p = p->parent)
+		t = p;
+	if (!((struct info *)info(x, t))->scored)
+		init_candidate(x, t, info(x, t));
+	return t;
+}
+
+static int
+ends_sentence(const xmlNode *n)
+{
+	char *t = ex_text(n), *p;
+	int r = 0;
+
+	/* /\.( |$)/ */
+	for (p = t; *p != '\0'; p++)
+		if (*p == '.' && (p[1] == ' ' || p[1] == '\0')) {
+			r = 1;
+			break;
+		}
+	free(t);
+	return r;
+}
+
+/* The top candidate and the siblings that belong with it, moved into a
+ * new <div>. */
+static xmlNode *
+gather(struct ex *x, xmlNode *body, xmlNode *t)
+{
+	xmlNode *art = xmlNewDocNode(x->doc, NULL, BAD_CAST "div", NULL);
+	xmlNode *s, *next;
+	struct info *ti = t->_private;
+	double thresh = ti->score * 0.2 > 10 ? ti->score * 0.2 : 10;
+	const char *tclass = ex_attr(t, "class");
+	char ms[512];
+
+	(void)body;
+	for (s = t->parent->children; s != NULL; s = next) {
+		int append = 0;
+
+		next = s->next;
+		if (!is_elem(s))
+			continue;
+		if (s == t)
+			append = 1;
+		else {
+			struct info *si = info(x, s);
+			const char *sc = ex_attr(s, "class");
+			double bonus = 0;
+
+			if (tclass != NULL && *tclass != '\0' && sc != NULL &&
+			    strcmp(sc, tclass) == 0)
+				bonus = ti->score * 0.2;
+			if (si->scored && si->score + bonus >= thresh)
+				append = 1;
+			else if (ex_is(s, "p") && !((x->flags & F_WEIGHT_CLASSES) &&
+			    has_any(match_string(s, ms, sizeof(ms)),
+			    negative_words))) {
+				/* prose, unless its class says otherwise */
+				double ld = link_density(si);
+
+				if (si->text > 80 && ld < 0.25)
+					append = 1;
+				else if (si->text < 80 && si->text > 0 &&
+				    ld == 0 && ends_sentence(s))
+					append = 1;
+			}
+		}
+		if (append) {
+			if (!ex_is(s, "div") && !ex_is(s, "article") &&
+			    !ex_is(s, "section") && !ex_is(s, "p"))
+				xmlNodeSetName(s, BAD_CAST "div");
+			xmlUnlinkNode(s);
+			xmlAddChild(art, s);
+		}
+	}
+	return art;
+}
+
+/* ---- cleaning (Readability's prepArticle) ---- */
+
+static int
+is_data_table(struct ex *x, xmlNode *t)
+{
+	const char *role = ex_attr(t, "role"), *dt = ex_attr(t, "datatable");
+	const struct info *i = t->_private;
+
+	(void)x;
+	if (role != NULL && strcmp(role, "presentation") == 0)
+		return 0;
+	if (dt != NULL && strcmp(dt, "0") == 0)
+		return 0;
+	if (ex_attr(t, "summary") != NULL || i->nth > 0)
+		return 1;
+	if (i->ntable > 1)
+		return 0;		/* tables inside: layout */
+	if (i->ntr >= 10 || (i->ntr > 0 && i->ntd / i->ntr > 4))
+		return 1;
+	return i->ntd > 10;
+}
+
+static const char *const video_hosts[] = { "youtube.com", "youtube-nocookie.com",
+	"player.vimeo.com", "dailymotion.com", "youtu.be", "twitch.tv",
+	"archive.org", "upload.wikimedia.org", "player.bilibili.com", NULL };
+
+static int
+is_video(const xmlNode *n)
+{
+	const char *s = ex_attr(n, "src");
+
+	if (s == NULL)
+		s = ex_attr(n, "data");
+	return s != NULL && has_any(s, video_hosts);
+}
+
+static int
+clean_leave(struct ex *x, xmlNode *n, struct info *i)
+{
+	const char *nm = (const char *)n->name;
+	char ms[512];
+	int w;
+
+	/* always gone */
+	if (strcmp(nm, "object") == 0 || strcmp(nm, "embed") == 0 ||
+	    strcmp(nm, "iframe") == 0)
+		return !is_video(n);
+	if (strcmp(nm, "footer") == 0 || strcmp(nm, "link") == 0 ||
+	    strcmp(nm, "aside") == 0 || strcmp(nm, "input") == 0 ||
+	    strcmp(nm, "textarea") == 0 || strcmp(nm, "select") == 0 ||
+	    strcmp(nm, "button") == 0 || strcmp(nm, "nav") == 0 ||
+	    strcmp(nm, "form") == 0 || strcmp(nm, "fieldset") == 0 ||
+	    strcmp(nm, "script") == 0 || strcmp(nm, "style") == 0 ||
+	    strcmp(nm, "noscript") == 0)
+		return 1;
+	match_string(n, ms, sizeof(ms));
+	/* share buttons */
+	if (i->text < 500 && (strcasestr(ms, "share") != NULL ||
+	    strcasestr(ms, "sharedaddy") != NULL) &&
+	    !has_any(ms, maybe_words))
+		return 1;
+	if ((strcmp(nm, "h1") == 0 || strcmp(nm, "h2") == 0) &&
+	    class_weight(x, n) < 0)
+		return 1;
+	if (strcmp(nm, "p") == 0 && i->text == 0 && i->nimg == 0 &&
+	    i->nembed == 0)
+		return 1;
+	/* cleanConditionally: table, ul, ol, div, section */
+	if (!(x->flags & F_CLEAN_COND))
+		return 0;
+	if (strcmp(nm, "table") != 0 && strcmp(nm, "ul") != 0 &&
+	    strcmp(nm, "ol") != 0 && strcmp(nm, "div") != 0 &&
+	    strcmp(nm, "section") != 0)
+		return 0;
+	if (strcmp(nm, "table") == 0 && (i->flags & I_DATA_TABLE))
+		return 0;
+	if (i->flags & (I_IN_DATA_TABLE | I_IN_CODE))
+		return 0;
+	w = class_weight(x, n);
+	if (w < 0)
+		return 1;
+	if (i->commas < 10) {
+		int list = strcmp(nm, "ul") == 0 || strcmp(nm, "ol") == 0;
+		double ld = link_density(i);
+		double hd = i->text ? (double)i->heading / (double)i->text : 0;
+		int fig = (i->flags & I_IN_FIGURE) != 0;
+		long li = (long)i->nli - 100;
+		int rm =
+		    (i->nimg > 1 && (double)i->np / i->nimg < 0.5 && !fig) ||
+		    (!list && li > (long)i->np) ||
+		    (i->ninput > i->np / 3) ||
+		    (!list && hd < 0.9 && i->text < 25 &&
+		    (i->nimg == 0 || i->nimg > 2) && !fig && i->nfigure == 0) ||
+		    (!list && w < 25 && ld > 0.2) ||
+		    (w >= 25 && ld > 0.5) ||
+		    (i->nembed == 1 && i->text < 75) || i->nembed > 1;
+
+		if (list && rm) {
+			xmlNode *c;
+
+			for (c = n->children; c != NULL; c = c->next)
+				if (is_elem(c) && elem_children(c) > 1)
+					return 1;
+			if (i->nimg == i->nli)
+				return 0;
+		}
+		/* a list of links after the text: related stories */
+		if (!rm && list && ld > 0.5 && i->nli >= 3)
+			rm = 1;
+		return rm;
+	}
+	return 0;
+}
+
+static void
+fix_lazy_images(struct ex *x, xmlNode *root)
+{
+	static const char *const srcs[] = { "data-src", "data-original",
+		"data-lazy-src", "data-url", "data-hi-res-src", NULL };
+	xmlNode *n;
+	size_t k;
+
+	(void)x;
+	for (n = root; n != NULL; n = next_in(n, root, 0)) {
+		const char *src, *alt;
+
+		if (!ex_is(n, "img"))
+			continue;
+		src = ex_attr(n, "src");
+		if (src != NULL && *src != '\0' && strncmp(src, "data:", 5) != 0)
+			continue;
+		for (k = 0; srcs[k] != NULL; k++)
+			if ((alt = ex_attr(n, srcs[k])) != NULL && *alt != '\0') {
+				xmlSetProp(n, BAD_CAST "src", BAD_CAST alt);
+				break;
+			}
+	}
+}
+
+static void
+prep_article(struct ex *x, xmlNode *art)
+{
+	xmlNode *n;
+
+	fix_lazy_images(x, art);
+	/* data tables first: their flag guards what is inside them */
+	measure(x, art, NULL);
+	for (n = art; n != NULL; n = next_in(n, art, 0))
+		if (ex_is(n, "table") && is_data_table(x, n))
+			((struct info *)n->_private)->flags |= I_DATA_TABLE;
+	measure(x, art, clean_leave);
+	for (n = art; n != NULL; n = next_in(n, art, 0))
+		if (ex_is(n, "h1"))
+			xmlNodeSetName(n, BAD_CAST "h2");
+}
+
+/* ---- one attempt and the whole ---- */
+
+static xmlDoc *
+parse(const char *data, size_t len, const char *base)
+{
+	int opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+	    HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_COMPACT;
+
+#ifdef HTML_PARSE_IGNORE_ENC
+	opts |= HTML_PARSE_IGNORE_ENC;
+#endif
+	return htmlReadMemory(data, (int)len, base, "UTF-8", opts);
+}
+
+static xmlNode *
+find_body(xmlDoc *doc)
+{
+	xmlNode *root = xmlDocGetRootElement(doc), *n;
+
+	if (root == NULL)
+		return NULL;
+	for (n = root->children; n != NULL; n = n->next)
+		if (ex_is(n, "body"))
+			return n;
+	/* a frameset, or a page without <body>: the root is what there is */
+	return root;
+}
+
+/* Serialises n's children as HTML; captions left out when nocap. */
+static void
+serialize(xmlNode *root, struct buf *b, int nocap)
+{
+	static const char *const voids[] = { "area", "base", "br", "col",
+		"embed", "hr", "img", "input", "link", "meta", "param",
+		"source", "track", "wbr", NULL };
+	xmlNode *n = root->children;
+	xmlAttr *a;
+
+	while (n != NULL) {
+		int skip = 0;
+
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content != NULL) {
+				char *e = html_escape((const char *)n->content,
+				    strlen((const char *)n->content), 0);
+
+				(void)buf_puts(b, e);
+				free(e);
+			}
+		} else if (is_elem(n)) {
+			if (nocap && ex_is(n, "figcaption"))
+				skip = 1;
+			else {
+				(void)buf_printf(b, "<%s", (const char *)n->name);
+				for (a = n->properties; a != NULL; a = a->next) {
+					const char *v = a->children && a->children->content ?
+					    (const char *)a->children->content : "";
+					char *e = html_escape(v, strlen(v), 1);
+
+					(void)buf_printf(b, " %s=\"%s\"",
+					    (const char *)a->name, e);
+					free(e);
+				}
+				(void)buf_putc(b, '>');
+				if (name_in(n, voids))
+					skip = 1;
+			}
+		}
+		if (!skip && is_elem(n) && n->children != NULL) {
+			n = n->children;
+			continue;
+		}
+		if (is_elem(n) && !skip)
+			(void)buf_printf(b, "</%s>", (const char *)n->name);
+		while (n != NULL && n != root && n->next == NULL) {
+			n = n->parent;
+			if (n != root)
+				(void)buf_printf(b, "</%s>", (const char *)n->name);
+		}
+		if (n == NULL || n == root)
+			break;
+		n = n->next;
+	}
+}
+
+struct attempt {
+	char	*html;		/* with captions */
+	char	*html_nocap;
+	size_t	 textlen;
+};
+
+static void
+attempt(const char *data, size_t len, const char *base, const char *title,
+    unsigned flags, struct attempt *out, char **byline)
+{
+	struct ex x;
+	xmlNode *body, *top[N_TOP], *t, *art;
+	struct buf b = { 0 };
+	size_t ntop;
+
+	memset(&x, 0, sizeof(x));
+	memset(out, 0, sizeof(*out));
+	x.base = base;
+	x.title = title;
+	x.flags = flags;
+	if ((x.doc = parse(data, len, base)) == NULL)
+		return;
+	if ((body = find_body(x.doc)) == NULL)
+		goto done;
+	grab_walk(&x, body);
+	t = score_and_pick(&x, body, top, &ntop);
+	t = promote(&x, body, top);
+	if (t == NULL) {
+		/* nothing scored: the whole body is the article */
+		xmlNode *c, *next;
+
+		t = xmlNewDocNode(x.doc, NULL, BAD_CAST "div", NULL);
+		for (c = body->children; c != NULL; c = next) {
+			next = c->next;
+			xmlUnlinkNode(c);
+			if (xmlAddChild(t, c) == NULL)
+				xmlFreeNode(c);
+		}
+		xmlAddChild(body, t);
+		(void)info(&x, t);
+		init_candidate(&x, t, t->_private);
+	}
+	art = gather(&x, body, t);
+	xmlAddChild(body, art);
+	prep_article(&x, art);
+	measure(&x, art, NULL);
+	out->textlen = ((struct info *)art->_private)->text;
+	serialize(art, &b, 0);
+	out->html = buf_detach(&b);
+	serialize(art, &b, 1);
+	out->html_nocap = buf_detach(&b);
+	if (byline != NULL && *byline == NULL) {
+		*byline = x.byline;
+		x.byline = NULL;
+	}
+done:
+	free(x.byline);
+	free(x.list);
+	chunks_free(&x);
+	xmlFreeDoc(x.doc);
+}
+
+static void
+excerpt_from(const char *html, char **excerpt)
+{
+	xmlDoc *doc;
+	xmlNode *n, *root;
+
+	if ((doc = parse(html, strlen(html), NULL)) == NULL)
+		return;
+	root = xmlDocGetRootElement(doc);
+	for (n = root; n != NULL; n = next_in(n, root, 0))
+		if (ex_is(n, "p")) {
+			char *t = ex_text(n);
+
+			*excerpt = ex_fold(t);
+			free(t);
+			break;
+		}
+	xmlFreeDoc(doc);
+}
+
+int
+extract_page(const char *data, size_t len, const char *url,
+    const char *charset, struct extract_result *out, char *ebuf, size_t n)
+{
+	static const unsigned tries[] = {
+		F_STRIP_UNLIKELY | F_WEIGHT_CLASSES | F_CLEAN_COND,
+		F_WEIGHT_CLASSES | F_CLEAN_COND,
+		F_CLEAN_COND,
+		0,
+	};
+	struct encoding_result er;
+	struct ex_meta m;
+	struct attempt best = { 0 }, cur;
+	char *byline = NULL;
+	xmlDoc *doc;
+	size_t k;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (len > EXTRACT_MAX_PAGE)
+		return err_set(ebuf, n, ERR_LIMIT,
+		    "page larger than %u bytes", EXTRACT_MAX_PAGE);
+	rc = encoding_to_utf8_view(data, len, ex_charset(data, len, charset),
+	    0, &er, ebuf, n);
+	if (rc != ERR_OK)
+		return rc;
+	snprintf(out->charset, sizeof(out->charset), "%s", er.charset);
+	if (er.len > INT_MAX) {
+		encoding_result_clear(&er);
+		return err_set(ebuf, n, ERR_LIMIT, "page too large");
+	}
+
+	memset(&m, 0, sizeof(m));
+	if ((doc = parse(er.data, er.len, url)) != NULL) {
+		ex_meta_read(doc, url, &m);
+		xmlFreeDoc(doc);
+	}
+	for (k = 0; k < sizeof(tries) / sizeof(tries[0]); k++) {
+		attempt(er.data, er.len, url, m.title, tries[k], &cur, &byline);
+		if (cur.html != NULL && (best.html == NULL ||
+		    cur.textlen > best.textlen)) {
+			free(best.html);
+			free(best.html_nocap);
+			best = cur;
+		} else {
+			free(cur.html);
+			free(cur.html_nocap);
+		}
+		if (best.textlen >= CHAR_THRESHOLD)
+			break;
+	}
+	encoding_result_clear(&er);
+
+	if (best.html != NULL && best.textlen > 0) {
+		char *text = NULL, *clean;
+
+		out->content = html_sanitize(best.html, strlen(best.html), url);
+		clean = html_sanitize_text(best.html_nocap,
+		    strlen(best.html_nocap), url, &text);
+		free(clean);
+		if (text == NULL || *text == '\0') {
+			free(text);
+			free(out->content);
+			out->content = NULL;
+		} else
+			out->text = text;
+	}
+	out->url = m.url != NULL ? m.url : (url != NULL ? xstrdup(url) : NULL);
+	m.url = NULL;
+	out->title = m.title;
+	m.title = NULL;
+	out->author = m.author != NULL ? m.author : ex_fold(byline);
+	m.author = NULL;
+	out->has_published = m.has_published;
+	out->published = m.published;
+	out->site_name = m.site_name;
+	m.site_name = NULL;
+	out->language = m.language;
+	m.language = NULL;
+	out->image = m.image;
+	m.image = NULL;
+	out->excerpt = m.excerpt;
+	m.excerpt = NULL;
+	if (out->excerpt == NULL && out->content != NULL)
+		excerpt_from(best.html, &out->excerpt);
+	free(byline);
+	free(best.html);
+	free(best.html_nocap);
+	ex_meta_clear(&m);
+	return ERR_OK;
+}
+
+void
+extract_result_clear(struct extract_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->url);
+	free(r->title);
+	free(r->author);
+	free(r->site_name);
+	free(r->language);
+	free(r->image);
+	free(r->excerpt);
+	free(r->content);
+	free(r->text);
+	memset(r, 0, sizeof(*r));
+}
