@@ -35,6 +35,7 @@ char	*cli_db_path(const char *given, const char *conf_path);
 
 /* The commands. */
 int	cmd_parse(int, char **);
+int	cmd_extract(int, char **);
 int	cmd_ingest(int, char **);
 int	cmd_articles(int, char **);
 int	cmd_show(int, char **);
