@@ -68,6 +68,7 @@ struct ex {
 	struct chunk	*chunks;
 	char		*byline;	/* a byline found in the page */
 	int		 title_removed;
+	int		 seen_prose;	/* a scored block of 80+ characters */
 	xmlNode		**list;		/* elements to score */
 	size_t		 nlist, caplist;
 };
@@ -548,10 +549,20 @@ looks_dateline(xmlNode *n, const char *ms)
 	    0;
 }
 
+static int
+has_digit(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= '0' && *s <= '9')
+			return 1;
+	return 0;
+}
+
 static char *
-byline_text(xmlNode *n)
+byline_text(struct ex *x, xmlNode *n)
 {
 	xmlNode *c = n;
+	char *t, ms[512];
 
 	/* a child marked itemprop=name holds the name alone */
 	for (c = next_in(n, n, 0); c != NULL; c = next_in(c, n, 0)) {
@@ -560,7 +571,62 @@ byline_text(xmlNode *n)
 		if (ip != NULL && strstr(ip, "name") != NULL)
 			return ex_text(c);
 	}
-	return ex_text(n);
+	t = ex_text(n);
+	if (!has_digit(t))
+		return t;
+	/* digits: a date shares the block; a byline inside without them
+	 * is the name alone */
+	for (c = next_in(n, n, 0); c != NULL; c = next_in(c, n, 0)) {
+		char *ct;
+
+		if (!is_elem(c) || !looks_byline(x, c,
+		    match_string(c, ms, sizeof(ms))))
+			continue;
+		ct = ex_text(c);
+		if (*ct != '\0' && !has_digit(ct)) {
+			free(t);
+			return ct;
+		}
+		free(ct);
+	}
+	return t;
+}
+
+/* A byline inside a block that goes as boilerplate (a header above the
+ * text, say), while no prose has been seen yet. */
+static void
+byline_scan(struct ex *x, xmlNode *root)
+{
+	xmlNode *c;
+	char ms[512];
+
+	if (x->byline != NULL || x->seen_prose)
+		return;
+	/* only what marks an author outright: rel or itemprop */
+	for (c = next_in(root, root, 0); c != NULL; c = next_in(c, root, 0)) {
+		const char *rel = ex_attr(c, "rel"), *ip = ex_attr(c, "itemprop");
+
+		if (is_elem(c) && c->_private != NULL &&
+		    ((rel != NULL && strcmp(rel, "author") == 0) ||
+		    (ip != NULL && strstr(ip, "author") != NULL)) &&
+		    looks_byline(x, c, match_string(c, ms, sizeof(ms)))) {
+			/* the enclosing byline block holds "By" and the like */
+			while (c->parent != root && is_elem(c->parent) &&
+			    c->parent->_private != NULL &&
+			    has_any(match_string(c->parent, ms, sizeof(ms)),
+			    byline_words) && looks_byline(x, c->parent, ms)) {
+				char *t = ex_text(c->parent);
+				int digits = has_digit(t);
+
+				free(t);
+				if (digits)
+					break;
+				c = c->parent;
+			}
+			x->byline = byline_text(x, c);
+			return;
+		}
+	}
 }
 
 /* The measures of a new element from its children's, which are known. */
@@ -692,7 +758,7 @@ grab_walk(struct ex *x, xmlNode *body)
 			}
 			if (looks_byline(x, n, ms)) {
 				if (x->byline == NULL)
-					x->byline = byline_text(n);
+					x->byline = byline_text(x, n);
 				next = next_in(n, body, 1);
 				drop(n);
 				n = next;
@@ -724,6 +790,7 @@ grab_walk(struct ex *x, xmlNode *body)
 				if (has_any(ms, unlikely_words) &&
 				    !has_any(ms, maybe_words) &&
 				    !(i->flags & (I_IN_TABLE | I_IN_CODE))) {
+					byline_scan(x, n);
 					next = next_in(n, body, 1);
 					drop(n);
 					n = next;
@@ -751,8 +818,11 @@ grab_walk(struct ex *x, xmlNode *body)
 				n = next;
 				continue;
 			}
-			if (name_in(n, score_tags))
+			if (name_in(n, score_tags)) {
 				push(x, n);
+				if (((struct info *)n->_private)->text > 80)
+					x->seen_prose = 1;
+			}
 			if (ex_is(n, "div")) {
 				struct info *i = n->_private;
 

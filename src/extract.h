@@ -6,8 +6,10 @@
  * logging, no network (libxml2's HTML parser with HTML_PARSE_NONET).
  *
  * Charset, in this order of evidence: a byte order mark, the declared
- * charset (HTTP Content-Type or --charset), <meta charset> or
- * <meta http-equiv="Content-Type"> in the first 4 KiB, then the bytes
+ * charset (HTTP Content-Type or --charset), then non-ASCII text that is
+ * valid UTF-8 (pages converted to UTF-8 often keep their old <meta>, and
+ * legacy multi-byte text practically never passes as UTF-8), <meta charset>
+ * or <meta http-equiv="Content-Type"> in the first 4 KiB, then the bytes
  * themselves: clean UTF-8 is UTF-8; Cyrillic letters in windows-1251 or
  * KOI8-U are told apart by the case their high bytes take (lower case
  * dominates running text); anything else is windows-1252 (encoding.h).

@@ -186,10 +186,12 @@ ex_similarity(const char *a, const char *b)
 
 /* ---- charset ---- */
 
+/* 0: not UTF-8; 1: ASCII only; 2: UTF-8 with multi-byte sequences. */
 static int
 valid_utf8(const unsigned char *p, size_t len)
 {
 	size_t i = 0;
+	int multi = 0;
 
 	while (i < len) {
 		unsigned char c = p[i];
@@ -211,8 +213,9 @@ valid_utf8(const unsigned char *p, size_t len)
 			if (i + j >= len || (p[i + j] & 0xC0) != 0x80)
 				return 0;
 		i += k + 1;
+		multi = 1;
 	}
-	return 1;
+	return 1 + multi;
 }
 
 static const char *
@@ -295,6 +298,11 @@ ex_charset(const char *data, size_t len, const char *declared)
 		return NULL;
 	if (declared != NULL && (cs = encoding_canonical(declared)) != NULL)
 		return cs;
+	/* Non-ASCII text that is valid UTF-8 is UTF-8 whatever a <meta>
+	 * says: legacy multi-byte text almost never passes as UTF-8, while
+	 * pages re-encoded to UTF-8 often keep their old <meta>. */
+	if (valid_utf8(p, len) == 2)
+		return "UTF-8";
 	if ((cs = meta_charset(data, len)) != NULL)
 		return cs;
 	if (valid_utf8(p, len))
@@ -399,9 +407,20 @@ scan_meta(struct scan *s, const xmlNode *n)
 			tok[m] = '\0';
 			if (m > 0 && mkey_store(s, tok, content))
 				matched = 1;
+			else if (m > 0) {
+				/* "og:article:author" holds "article:author",
+				 * as Readability's unanchored pattern finds */
+				const char *c = strchr(tok, ':');
+
+				if (c != NULL && strchr(c + 1, ':') != NULL &&
+				    mkey_store(s, c + 1, content))
+					matched = 1;
+			}
 		}
 	}
-	if ((name = ex_attr(n, "name")) != NULL && !matched)
+	/* article:author counts as a property only (Readability) */
+	if ((name = ex_attr(n, "name")) != NULL && !matched &&
+	    strcasecmp(name, "article:author") != 0)
 		mkey_store(s, name, content);
 	if ((name = ex_attr(n, "http-equiv")) != NULL &&
 	    strcasecmp(name, "content-language") == 0)
@@ -571,10 +590,20 @@ word_count(const char *s)
 	return n;
 }
 
-static int
-is_sep(char c)
+/* The length of the separator character at p ("|-\\/>", "»", en or
+ * em dash), or 0. */
+static size_t
+sep_len(const char *p)
 {
-	return c == '|' || c == '-' || c == '\\' || c == '/' || c == '>';
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (*p == '|' || *p == '-' || *p == '\\' || *p == '/' || *p == '>')
+		return 1;
+	if (u[0] == 0xC2 && u[1] == 0xBB)
+		return 2;
+	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x93 || u[2] == 0x94))
+		return 3;
+	return 0;
 }
 
 /* " | ", " - ", " \ ", " / ", " > ", " » ": the offset of the separator's
@@ -590,6 +619,11 @@ sep_at(const char *s, size_t i, int hierarchical_only)
 		return (long)i;
 	if ((unsigned char)s[i + 1] == 0xC2 && (unsigned char)s[i + 2] == 0xBB &&
 	    s[i + 3] == ' ')
+		return (long)i;
+	/* en and em dashes read as "-" */
+	if (!hierarchical_only && (unsigned char)s[i + 1] == 0xE2 &&
+	    (unsigned char)s[i + 2] == 0x80 && ((unsigned char)s[i + 3] == 0x93 ||
+	    (unsigned char)s[i + 3] == 0x94) && s[i + 4] == ' ')
 		return (long)i;
 	return -1;
 }
@@ -614,13 +648,9 @@ doc_title_cut(const struct scan *s, const char *orig)
 		if (word_count(cur) < 3) {
 			/* too short: drop the first part instead */
 			free(cur);
-			for (i = 0; i < len; i++)
-				if (is_sep(orig[i]) || ((unsigned char)orig[i] == 0xC2 &&
-				    (unsigned char)orig[i + 1] == 0xBB))
-					break;
-			if (i < len && (unsigned char)orig[i] == 0xC2)
-				i++;
-			cur = xstrdup(i < len ? orig + i + 1 : orig);
+			for (i = 0; i < len && sep_len(orig + i) == 0; i++)
+				;
+			cur = xstrdup(i < len ? orig + i + sep_len(orig + i) : orig);
 		}
 	} else if (strstr(orig, ": ") != NULL) {
 		int match = 0;
@@ -664,11 +694,10 @@ doc_title_cut(const struct scan *s, const char *orig)
 		size_t nw2;
 
 		for (i = 0; i < len; i++)
-			if (!is_sep(orig[i]) && !((unsigned char)orig[i] == 0xC2 &&
-			    (unsigned char)orig[i + 1] == 0xBB))
+			if (sep_len(orig + i) == 0)
 				(void)buf_putc(&b, orig[i]);
-			else if ((unsigned char)orig[i] == 0xC2)
-				i++;
+			else
+				i += sep_len(orig + i) - 1;
 		nw2 = word_count(buf_str(&b));
 		buf_free(&b);
 		if (!hier || nw != nw2 - 1) {

@@ -224,6 +224,39 @@ START_TEST(test_metadata_order)
 }
 END_TEST
 
+START_TEST(test_metadata_fallbacks)
+{
+	struct extract_result r;
+	struct buf b = { 0 };
+
+	/* UTF-8 bytes under a stale <meta charset>; an en dash before the
+	 * site's name; a rel=author byline in a header that goes as
+	 * boilerplate, with "By" from its byline block; og:article:author
+	 * reads as article:author */
+	buf_printf(&b, "<html><head><meta charset=\"gb2312\"><title>Lorem "
+	    "ipsum dolor sit amet \xE2\x80\x93 My website</title></head>"
+	    "<body><header class=\"entry-header\"><h1>Lorem ipsum dolor sit "
+	    "amet</h1><div class=\"byline\">By <a rel=\"author\" href=\"/a\">"
+	    "Ann Writer</a></div></header><div class=\"post\">%s</div>"
+	    "</body></html>", prose);
+	run_s(b.data, &r);
+	ck_assert_str_eq(r.charset, "UTF-8");
+	ck_assert_str_eq(r.title, "Lorem ipsum dolor sit amet");
+	ck_assert_str_eq(r.author, "By Ann Writer");
+	ck_assert_ptr_nonnull(strstr(r.text, "ґрунтовно"));
+	extract_result_clear(&r);
+	buf_reset(&b);
+	buf_printf(&b, "<html><head><meta property=\"og:article:author\" "
+	    "content=\"Desk Name\"><meta name=\"article:author\" content=\"Not "
+	    "This\"><title>x</title></head><body><div class=\"byline\">By Ann "
+	    "Writer, 12 May 2020</div><div>%s</div></body></html>", prose);
+	run_s(b.data, &r);
+	ck_assert_str_eq(r.author, "Desk Name");
+	extract_result_clear(&r);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_boilerplate)
 {
 	struct extract_result r;
@@ -426,6 +459,7 @@ extract_suite(void)
 	tcase_add_test(tc, test_example_page);
 	tcase_add_test(tc, test_charsets);
 	tcase_add_test(tc, test_metadata_order);
+	tcase_add_test(tc, test_metadata_fallbacks);
 	tcase_add_test(tc, test_boilerplate);
 	tcase_add_test(tc, test_no_article);
 	tcase_set_timeout(tc, 60);
