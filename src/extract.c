@@ -358,8 +358,18 @@ link_density(const struct info *i)
 static int
 has_any(const char *s, const char *const *words)
 {
+	char low[512];
+	size_t k;
+
+	/* lower case once, then plain strstr: strcasestr costs a setup per
+	 * call, and this runs for every element */
+	for (k = 0; s[k] != '\0' && k + 1 < sizeof(low); k++)
+		low[k] = (char)tolower((unsigned char)s[k]);
+	low[k] = '\0';
+	if (k == 0 || (k == 1 && low[0] == ' '))
+		return 0;
 	for (; *words != NULL; words++)
-		if (strcasestr(s, *words) != NULL)
+		if (strstr(low, *words) != NULL)
 			return 1;
 	return 0;
 }
@@ -426,8 +436,15 @@ static const char *
 match_string(const xmlNode *n, char *s, size_t len)
 {
 	const char *c = ex_attr(n, "class"), *id = ex_attr(n, "id");
+	size_t k = 0;
 
-	snprintf(s, len, "%s %s", c ? c : "", id ? id : "");
+	/* lower case, "class id" */
+	for (; c != NULL && *c != '\0' && k + 2 < len; c++)
+		s[k++] = (char)tolower((unsigned char)*c);
+	s[k++] = ' ';
+	for (; id != NULL && *id != '\0' && k + 1 < len; id++)
+		s[k++] = (char)tolower((unsigned char)*id);
+	s[k] = '\0';
 	return s;
 }
 
@@ -544,8 +561,8 @@ looks_dateline(xmlNode *n, const char *ms)
 	if (ex_is(n, "time"))
 		return 1;
 	return ex_is(n, "div") || ex_is(n, "span") || ex_is(n, "p") ?
-	    (strcasestr(ms, "date") != NULL || strcasestr(ms, "timestamp") != NULL ||
-	    strcasestr(ms, "posted-on") != NULL || strcasestr(ms, "published") != NULL) :
+	    (strstr(ms, "date") != NULL || strstr(ms, "timestamp") != NULL ||
+	    strstr(ms, "posted-on") != NULL || strstr(ms, "published") != NULL) :
 	    0;
 }
 
@@ -1133,8 +1150,7 @@ clean_leave(struct ex *x, xmlNode *n, struct info *i)
 		return 1;
 	match_string(n, ms, sizeof(ms));
 	/* share buttons */
-	if (i->text < 500 && (strcasestr(ms, "share") != NULL ||
-	    strcasestr(ms, "sharedaddy") != NULL) &&
+	if (i->text < 500 && strstr(ms, "share") != NULL &&
 	    !has_any(ms, maybe_words))
 		return 1;
 	if ((strcmp(nm, "h1") == 0 || strcmp(nm, "h2") == 0) &&
@@ -1260,9 +1276,10 @@ find_body(xmlDoc *doc)
 	return root;
 }
 
-/* Serialises n's children as HTML; captions left out when nocap. */
+/* Serialises n's children as HTML; captions left out when nocap;
+ * *has_cap (when not NULL) says whether there were any. */
 static void
-serialize(xmlNode *root, struct buf *b, int nocap)
+serialize(xmlNode *root, struct buf *b, int nocap, int *has_cap)
 {
 	static const char *const voids[] = { "area", "base", "br", "col",
 		"embed", "hr", "img", "input", "link", "meta", "param",
@@ -1282,6 +1299,8 @@ serialize(xmlNode *root, struct buf *b, int nocap)
 				free(e);
 			}
 		} else if (is_elem(n)) {
+			if (has_cap != NULL && ex_is(n, "figcaption"))
+				*has_cap = 1;
 			if (nocap && ex_is(n, "figcaption"))
 				skip = 1;
 			else {
@@ -1319,25 +1338,37 @@ serialize(xmlNode *root, struct buf *b, int nocap)
 
 struct attempt {
 	char	*html;		/* with captions */
-	char	*html_nocap;
+	char	*html_nocap;	/* without; NULL when there are none */
+	char	*excerpt;	/* the first paragraph's text */
 	size_t	 textlen;
 };
 
 static void
-attempt(const char *data, size_t len, const char *base, const char *title,
-    unsigned flags, struct attempt *out, char **byline)
+attempt_free(struct attempt *a)
+{
+	free(a->html);
+	free(a->html_nocap);
+	free(a->excerpt);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+attempt(xmlDoc *doc, const char *data, size_t len, const char *base,
+    const char *title, unsigned flags, struct attempt *out, char **byline)
 {
 	struct ex x;
 	xmlNode *body, *top[N_TOP], *t, *art;
 	struct buf b = { 0 };
 	size_t ntop;
+	int has_cap = 0;
 
 	memset(&x, 0, sizeof(x));
 	memset(out, 0, sizeof(*out));
 	x.base = base;
 	x.title = title;
 	x.flags = flags;
-	if ((x.doc = parse(data, len, base)) == NULL)
+	/* the first attempt works on the tree the metadata came from */
+	if ((x.doc = doc) == NULL && (x.doc = parse(data, len, base)) == NULL)
 		return;
 	if ((body = find_body(x.doc)) == NULL)
 		goto done;
@@ -1361,13 +1392,22 @@ attempt(const char *data, size_t len, const char *base, const char *title,
 	}
 	art = gather(&x, body, t);
 	xmlAddChild(body, art);
-	prep_article(&x, art);
-	measure(&x, art, NULL);
+	prep_article(&x, art);	/* its last pass leaves art's sums */
 	out->textlen = ((struct info *)art->_private)->text;
-	serialize(art, &b, 0);
+	serialize(art, &b, 0, &has_cap);
 	out->html = buf_detach(&b);
-	serialize(art, &b, 1);
-	out->html_nocap = buf_detach(&b);
+	if (has_cap) {
+		serialize(art, &b, 1, NULL);
+		out->html_nocap = buf_detach(&b);
+	}
+	for (t = art; t != NULL; t = next_in(t, art, 0))
+		if (ex_is(t, "p")) {
+			char *e = ex_text(t);
+
+			out->excerpt = ex_fold(e);
+			free(e);
+			break;
+		}
 	if (byline != NULL && *byline == NULL) {
 		*byline = x.byline;
 		x.byline = NULL;
@@ -1379,25 +1419,6 @@ done:
 	xmlFreeDoc(x.doc);
 }
 
-static void
-excerpt_from(const char *html, char **excerpt)
-{
-	xmlDoc *doc;
-	xmlNode *n, *root;
-
-	if ((doc = parse(html, strlen(html), NULL)) == NULL)
-		return;
-	root = xmlDocGetRootElement(doc);
-	for (n = root; n != NULL; n = next_in(n, root, 0))
-		if (ex_is(n, "p")) {
-			char *t = ex_text(n);
-
-			*excerpt = ex_fold(t);
-			free(t);
-			break;
-		}
-	xmlFreeDoc(doc);
-}
 
 int
 extract_page(const char *data, size_t len, const char *url,
@@ -1432,21 +1453,17 @@ extract_page(const char *data, size_t len, const char *url,
 	}
 
 	memset(&m, 0, sizeof(m));
-	if ((doc = parse(er.data, er.len, url)) != NULL) {
+	if ((doc = parse(er.data, er.len, url)) != NULL)
 		ex_meta_read(doc, url, &m);
-		xmlFreeDoc(doc);
-	}
 	for (k = 0; k < sizeof(tries) / sizeof(tries[0]); k++) {
-		attempt(er.data, er.len, url, m.title, tries[k], &cur, &byline);
+		attempt(k == 0 ? doc : NULL, er.data, er.len, url, m.title,
+		    tries[k], &cur, &byline);
 		if (cur.html != NULL && (best.html == NULL ||
 		    cur.textlen > best.textlen)) {
-			free(best.html);
-			free(best.html_nocap);
+			attempt_free(&best);
 			best = cur;
-		} else {
-			free(cur.html);
-			free(cur.html_nocap);
-		}
+		} else
+			attempt_free(&cur);
 		if (best.textlen >= CHAR_THRESHOLD)
 			break;
 	}
@@ -1455,10 +1472,16 @@ extract_page(const char *data, size_t len, const char *url,
 	if (best.html != NULL && best.textlen > 0) {
 		char *text = NULL, *clean;
 
-		out->content = html_sanitize(best.html, strlen(best.html), url);
-		clean = html_sanitize_text(best.html_nocap,
-		    strlen(best.html_nocap), url, &text);
-		free(clean);
+		if (best.html_nocap == NULL)
+			out->content = html_sanitize_text(best.html,
+			    strlen(best.html), url, &text);
+		else {
+			out->content = html_sanitize(best.html,
+			    strlen(best.html), url);
+			clean = html_sanitize_text(best.html_nocap,
+			    strlen(best.html_nocap), url, &text);
+			free(clean);
+		}
 		if (text == NULL || *text == '\0') {
 			free(text);
 			free(out->content);
@@ -1482,11 +1505,12 @@ extract_page(const char *data, size_t len, const char *url,
 	m.image = NULL;
 	out->excerpt = m.excerpt;
 	m.excerpt = NULL;
-	if (out->excerpt == NULL && out->content != NULL)
-		excerpt_from(best.html, &out->excerpt);
+	if (out->excerpt == NULL && out->content != NULL) {
+		out->excerpt = best.excerpt;
+		best.excerpt = NULL;
+	}
 	free(byline);
-	free(best.html);
-	free(best.html_nocap);
+	attempt_free(&best);
 	ex_meta_clear(&m);
 	return ERR_OK;
 }
