@@ -380,7 +380,8 @@ static const char *const unlikely_words[] = { "-ad-", "ai2html", "banner",
 	"remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper",
 	"social", "sponsor", "supplemental", "ad-break", "agegate",
 	"pagination", "pager", "popup", "yom-remote", "cookie", "newsletter",
-	"subscribe", "advert", "read-also", "readalso", "see-also", NULL };
+	"subscribe", "advert", "read-also", "readalso", "see-also", "modal",
+	"dialog", NULL };
 static const char *const maybe_words[] = { "and", "article", "body",
 	"column", "content", "main", "mathjax", "shadow", NULL };
 static const char *const negative_words[] = { "-ad-", "hidden", "banner",
@@ -1198,9 +1199,6 @@ clean_leave(struct ex *x, xmlNode *n, struct info *i)
 			if (i->nimg == i->nli)
 				return 0;
 		}
-		/* a list of links after the text: related stories */
-		if (!rm && list && ld > 0.5 && i->nli >= 3)
-			rm = 1;
 		return rm;
 	}
 	return 0;

@@ -285,6 +285,33 @@ START_TEST(test_boilerplate)
 }
 END_TEST
 
+START_TEST(test_lists_and_dialogs)
+{
+	struct extract_result r;
+	struct buf b = { 0 };
+
+	/* a list of links inside the body is text (a changelog, sources);
+	 * a dialog beside the body is not */
+	buf_printf(&b, "<html><body><div class=\"main\"><div class=\"post\">%s"
+	    "<ul><li><a href=\"/b/1\">Bug 1 - fullscreen window follows the "
+	    "source</a></li><li><a href=\"/b/2\">Bug 2 - telemetry for several "
+	    "windows</a></li><li><a href=\"/b/3\">Bug 3 - windows no longer open "
+	    "on top of one another</a></li></ul>%s</div>"
+	    "<div class=\"three\"><div id=\"homepage-dialog\"><h2>Make us your "
+	    "homepage</h2><ul><li><p>On the toolbar, click the menu, then "
+	    "click Preferences, and choose the page you want to see first.</p>"
+	    "</li><li><p>In the window, select General, then type our address"
+	    " in the box next to Home page, and close the window.</p></li></ul>"
+	    "</div></div></div></body></html>", prose, prose);
+	run_s(b.data, &r);
+	ck_assert_ptr_nonnull(r.text);
+	ck_assert_ptr_nonnull(strstr(r.text, "Bug 2 - telemetry"));
+	ck_assert_ptr_null(strstr(r.text, "toolbar"));
+	extract_result_clear(&r);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_no_article)
 {
 	struct extract_result r;
@@ -461,6 +488,7 @@ extract_suite(void)
 	tcase_add_test(tc, test_metadata_order);
 	tcase_add_test(tc, test_metadata_fallbacks);
 	tcase_add_test(tc, test_boilerplate);
+	tcase_add_test(tc, test_lists_and_dialogs);
 	tcase_add_test(tc, test_no_article);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
