@@ -536,6 +536,25 @@ looks_byline(struct ex *x, xmlNode *n, const char *ms)
 	    has_any(ms, byline_words);
 }
 
+/* Inside prose an element is part of a sentence (a date in the text, a
+ * quote's attribution), unless the block holds nothing else. */
+static int
+in_prose(const xmlNode *n)
+{
+	static const char *const prose[] = { "p", "li", "td", "dd",
+		"blockquote", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6",
+		"pre", "q", "cite", NULL };
+	const struct info *i = n->_private;
+	const xmlNode *a = n->parent;
+	int k;
+
+	for (k = 0; k < 4 && is_elem(a); k++, a = a->parent)
+		if (name_in(a, prose) && (a->_private == NULL ||
+		    ((struct info *)a->_private)->text > i->text + 3))
+			return 1;
+	return 0;
+}
+
 /* A block that shows the article's date: a <time>, or a short element
  * whose class says date, not inside a paragraph. */
 static int
@@ -543,22 +562,8 @@ looks_dateline(xmlNode *n, const char *ms)
 {
 	const struct info *i = n->_private;
 
-	if (i == NULL || i->text == 0 || i->text > 60)
+	if (i == NULL || i->text == 0 || i->text > 60 || in_prose(n))
 		return 0;
-	{
-		static const char *const prose[] = { "p", "li", "td", "dd",
-			"blockquote", "figcaption", "h1", "h2", "h3", "h4",
-			"h5", "h6", "pre", NULL };
-		const xmlNode *a = n->parent;
-		int k;
-
-		/* inside prose it is part of a sentence, unless the block
-		 * holds nothing else */
-		for (k = 0; k < 4 && is_elem(a); k++, a = a->parent)
-			if (name_in(a, prose) && (a->_private == NULL ||
-			    ((struct info *)a->_private)->text > i->text + 3))
-				return 0;
-	}
 	if (ex_is(n, "time"))
 		return 1;
 	return ex_is(n, "div") || ex_is(n, "span") || ex_is(n, "p") ?
@@ -774,7 +779,10 @@ grab_walk(struct ex *x, xmlNode *body)
 				n = next;
 				continue;
 			}
-			if (looks_byline(x, n, ms)) {
+			/* the first byline goes wherever it is; later ones
+			 * not from inside prose (a quote's attribution) */
+			if (looks_byline(x, n, ms) &&
+			    (x->byline == NULL || !in_prose(n))) {
 				if (x->byline == NULL)
 					x->byline = byline_text(x, n);
 				next = next_in(n, body, 1);
