@@ -189,6 +189,33 @@ text_measure(const char *s, size_t *chars, size_t *commas)
 	*commas += k;
 }
 
+/*
+ * A text node's measures, kept in its _private (unused by libxml2) as
+ * chars << 24 | commas << 1 | 1, since every pass over the tree needs them
+ * again.  A text node whose content changes (merged by xmlAddChild) has
+ * its _private cleared.
+ */
+static void
+text_measure_cached(xmlNode *t, size_t *chars, size_t *commas)
+{
+	uintptr_t v = (uintptr_t)t->_private;
+	size_t c = 0, k = 0;
+
+	if (sizeof(uintptr_t) >= 8 && (v & 1)) {
+		*chars += (size_t)(v >> 24);
+		*commas += (size_t)((v >> 1) & 0x7FFFFF);
+		return;
+	}
+	text_measure((const char *)t->content, &c, &k);
+	if (sizeof(uintptr_t) >= 8 && c < ((size_t)1 << 39)) {
+		if (k > 0x7FFFFF)
+			k = 0x7FFFFF;
+		t->_private = (void *)(((uintptr_t)c << 24) | ((uintptr_t)k << 1) | 1);
+	}
+	*chars += c;
+	*commas += k;
+}
+
 static const char *const block_tags[] = { "blockquote", "dl", "div", "img",
 	"ol", "p", "pre", "table", "ul", "section", "article", "header",
 	"footer", "aside", "nav", "figure", "form", "h1", "h2", "h3", "h4",
@@ -314,8 +341,7 @@ measure(struct ex *x, xmlNode *root, leave_fn leave)
 				if (n->content != NULL && parent != NULL &&
 				    parent->_private != NULL) {
 					chars = commas = 0;
-					text_measure((const char *)n->content,
-					    &chars, &commas);
+					text_measure_cached(n, &chars, &commas);
 					i = parent->_private;
 					i->text += chars;
 					i->commas += commas;
@@ -664,7 +690,7 @@ measure_shallow(struct ex *x, xmlNode *p)
 	for (c = p->children; c != NULL; c = c->next) {
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
 		    c->content != NULL)
-			text_measure((const char *)c->content, &chars, &commas);
+			text_measure_cached(c, &chars, &commas);
 		else if (is_elem(c))
 			add_up(i, info(x, c));
 	}
@@ -690,7 +716,7 @@ wrap_close(struct ex *x, xmlNode *p)
 static void
 wrap_phrasing(struct ex *x, xmlNode *div)
 {
-	xmlNode *c = div->children, *next, *p = NULL;
+	xmlNode *c = div->children, *next, *p = NULL, *m;
 
 	while (c != NULL) {
 		next = c->next;
@@ -704,8 +730,10 @@ wrap_phrasing(struct ex *x, xmlNode *div)
 				xmlAddPrevSibling(c, p);
 			}
 			xmlUnlinkNode(c);
-			if (xmlAddChild(p, c) == NULL)
+			if ((m = xmlAddChild(p, c)) == NULL)
 				xmlFreeNode(c);
+			else if (m != c)
+				m->_private = NULL;	/* merged text */
 		} else if (p != NULL) {
 			/* trailing white space and <br> go */
 			wrap_close(x, p);
@@ -1212,49 +1240,136 @@ clean_leave(struct ex *x, xmlNode *n, struct info *i)
 	return 0;
 }
 
+/* An image whose src waits for a script: the URL from data-src. */
 static void
-fix_lazy_images(struct ex *x, xmlNode *root)
+fix_lazy_image(xmlNode *n)
 {
 	static const char *const srcs[] = { "data-src", "data-original",
 		"data-lazy-src", "data-url", "data-hi-res-src", NULL };
-	xmlNode *n;
+	const char *src = ex_attr(n, "src"), *alt;
 	size_t k;
 
-	(void)x;
-	for (n = root; n != NULL; n = next_in(n, root, 0)) {
-		const char *src, *alt;
-
-		if (!ex_is(n, "img"))
-			continue;
-		src = ex_attr(n, "src");
-		if (src != NULL && *src != '\0' && strncmp(src, "data:", 5) != 0)
-			continue;
-		for (k = 0; srcs[k] != NULL; k++)
-			if ((alt = ex_attr(n, srcs[k])) != NULL && *alt != '\0') {
-				xmlSetProp(n, BAD_CAST "src", BAD_CAST alt);
-				break;
-			}
-	}
+	if (src != NULL && *src != '\0' && strncmp(src, "data:", 5) != 0)
+		return;
+	for (k = 0; srcs[k] != NULL; k++)
+		if ((alt = ex_attr(n, srcs[k])) != NULL && *alt != '\0') {
+			xmlSetProp(n, BAD_CAST "src", BAD_CAST alt);
+			return;
+		}
 }
 
 static void
 prep_article(struct ex *x, xmlNode *art)
 {
 	xmlNode *n;
+	int tables = 0;
 
-	fix_lazy_images(x, art);
-	/* data tables first: their flag guards what is inside them */
-	measure(x, art, NULL);
-	for (n = art; n != NULL; n = next_in(n, art, 0))
-		if (ex_is(n, "table") && is_data_table(x, n))
-			((struct info *)n->_private)->flags |= I_DATA_TABLE;
-	measure(x, art, clean_leave);
-	for (n = art; n != NULL; n = next_in(n, art, 0))
-		if (ex_is(n, "h1"))
+	/* one walk: lazy images, h1 as h2 (the title is the record's),
+	 * and whether there are tables at all */
+	for (n = art; n != NULL; n = next_in(n, art, 0)) {
+		if (ex_is(n, "img"))
+			fix_lazy_image(n);
+		else if (ex_is(n, "h1"))
 			xmlNodeSetName(n, BAD_CAST "h2");
+		else if (ex_is(n, "table"))
+			tables = 1;
+	}
+	/* data tables first: their flag guards what is inside them */
+	if (tables) {
+		measure(x, art, NULL);
+		for (n = art; n != NULL; n = next_in(n, art, 0))
+			if (ex_is(n, "table") && is_data_table(x, n))
+				((struct info *)n->_private)->flags |= I_DATA_TABLE;
+	}
+	measure(x, art, clean_leave);
 }
 
 /* ---- one attempt and the whole ---- */
+
+static int
+raw_start(const char *p, const char *end, const char *name, size_t n)
+{
+	return (size_t)(end - p) > n + 1 && strncasecmp(p + 1, name, n) == 0 &&
+	    (p[n + 1] == '>' || p[n + 1] == '/' || isspace((unsigned char)p[n + 1]));
+}
+
+static const char *
+find_ci(const char *p, const char *end, const char *s, size_t n)
+{
+	for (; (size_t)(end - p) >= n; p++)
+		if (*p == '<' && strncasecmp(p, s, n) == 0)
+			return p;
+	return NULL;
+}
+
+/*
+ * The page without what the body never needs: comments and the bodies of
+ * <script> and <style> (but JSON-LD, which the metadata reads).  Nearly
+ * half the bytes of a news page are scripts, and libxml2 reads them
+ * character by character; cutting them first makes the parse about a
+ * third cheaper.  The ends are found as an HTML parser finds them: the
+ * first "</script" ends a script, "-->" a comment; an unclosed one runs to
+ * the end of the page.  out holds the result (NUL-terminated).
+ */
+static void
+strip_raw(const char *in, size_t len, struct buf *out)
+{
+	const char *p = in, *end = in + len, *lt, *q, *close;
+	int keep;
+
+	(void)buf_reserve(out, len + 1);
+	while (p < end && (lt = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const char *name = NULL;
+
+		if ((size_t)(end - lt) >= 4 && memcmp(lt, "<!--", 4) == 0) {
+			(void)buf_append(out, p, (size_t)(lt - p));
+			for (q = lt + 4; q + 3 <= end && memcmp(q, "-->", 3) != 0; q++)
+				;
+			p = q + 3 <= end ? q + 3 : end;
+			continue;
+		}
+		if (raw_start(lt, end, "script", 6))
+			name = "</script";
+		else if (raw_start(lt, end, "style", 5))
+			name = "</style";
+		if (name == NULL) {
+			(void)buf_append(out, p, (size_t)(lt + 1 - p));
+			p = lt + 1;
+			continue;
+		}
+		/* the start tag, quotes honoured */
+		for (q = lt + 1; q < end && *q != '>'; q++)
+			if (*q == '"' || *q == '\'') {
+				const char *cq = memchr(q + 1, *q, (size_t)(end - q - 1));
+
+				if (cq == NULL)
+					break;
+				q = cq;
+			}
+		if (q >= end || *q != '>') {
+			(void)buf_append(out, p, (size_t)(end - p));
+			return;
+		}
+		q++;
+		(void)buf_append(out, p, (size_t)(q - p));
+		keep = 0;
+		for (const char *t = lt; t + 7 <= q && !keep; t++)
+			keep = strncasecmp(t, "ld+json", 7) == 0;
+		close = find_ci(q, end, name, strlen(name));
+		if (close == NULL) {
+			if (keep)
+				(void)buf_append(out, q, (size_t)(end - q));
+			return;
+		}
+		if (keep)
+			(void)buf_append(out, q, (size_t)(close - q));
+		p = close;
+		(void)buf_append(out, p, 1);
+		p++;
+	}
+	if (p < end)
+		(void)buf_append(out, p, (size_t)(end - p));
+}
 
 static xmlDoc *
 parse(const char *data, size_t len, const char *base)
@@ -1282,6 +1397,39 @@ find_body(xmlDoc *doc)
 	return root;
 }
 
+/* Appends s with &, <, > (and " when quote) escaped. */
+static void
+put_escaped(struct buf *b, const char *s, int quote)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *e;
+
+		switch (*s) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = quote ? "&quot;" : NULL; break;
+		default: e = NULL; break;
+		}
+		if (e == NULL)
+			continue;
+		(void)buf_append(b, run, (size_t)(s - run));
+		(void)buf_puts(b, e);
+		run = s + 1;
+	}
+	(void)buf_append(b, run, (size_t)(s - run));
+}
+
+static void
+put_end_tag(struct buf *b, const xmlNode *n)
+{
+	(void)buf_append(b, "</", 2);
+	(void)buf_puts(b, (const char *)n->name);
+	(void)buf_putc(b, '>');
+}
+
 /* Serialises n's children as HTML; captions left out when nocap;
  * *has_cap (when not NULL) says whether there were any. */
 static void
@@ -1297,28 +1445,25 @@ serialize(xmlNode *root, struct buf *b, int nocap, int *has_cap)
 		int skip = 0;
 
 		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content != NULL) {
-				char *e = html_escape((const char *)n->content,
-				    strlen((const char *)n->content), 0);
-
-				(void)buf_puts(b, e);
-				free(e);
-			}
+			if (n->content != NULL)
+				put_escaped(b, (const char *)n->content, 0);
 		} else if (is_elem(n)) {
 			if (has_cap != NULL && ex_is(n, "figcaption"))
 				*has_cap = 1;
 			if (nocap && ex_is(n, "figcaption"))
 				skip = 1;
 			else {
-				(void)buf_printf(b, "<%s", (const char *)n->name);
+				(void)buf_putc(b, '<');
+				(void)buf_puts(b, (const char *)n->name);
 				for (a = n->properties; a != NULL; a = a->next) {
 					const char *v = a->children && a->children->content ?
 					    (const char *)a->children->content : "";
-					char *e = html_escape(v, strlen(v), 1);
 
-					(void)buf_printf(b, " %s=\"%s\"",
-					    (const char *)a->name, e);
-					free(e);
+					(void)buf_putc(b, ' ');
+					(void)buf_puts(b, (const char *)a->name);
+					(void)buf_append(b, "=\"", 2);
+					put_escaped(b, v, 1);
+					(void)buf_putc(b, '"');
 				}
 				(void)buf_putc(b, '>');
 				if (name_in(n, voids))
@@ -1330,11 +1475,11 @@ serialize(xmlNode *root, struct buf *b, int nocap, int *has_cap)
 			continue;
 		}
 		if (is_elem(n) && !skip)
-			(void)buf_printf(b, "</%s>", (const char *)n->name);
+			put_end_tag(b, n);
 		while (n != NULL && n != root && n->next == NULL) {
 			n = n->parent;
 			if (n != root)
-				(void)buf_printf(b, "</%s>", (const char *)n->name);
+				put_end_tag(b, n);
 		}
 		if (n == NULL || n == root)
 			break;
@@ -1383,14 +1528,16 @@ attempt(xmlDoc *doc, const char *data, size_t len, const char *base,
 	t = promote(&x, body, top);
 	if (t == NULL) {
 		/* nothing scored: the whole body is the article */
-		xmlNode *c, *next;
+		xmlNode *c, *next, *m;
 
 		t = xmlNewDocNode(x.doc, NULL, BAD_CAST "div", NULL);
 		for (c = body->children; c != NULL; c = next) {
 			next = c->next;
 			xmlUnlinkNode(c);
-			if (xmlAddChild(t, c) == NULL)
+			if ((m = xmlAddChild(t, c)) == NULL)
 				xmlFreeNode(c);
+			else if (m != c)
+				m->_private = NULL;	/* merged text */
 		}
 		xmlAddChild(body, t);
 		(void)info(&x, t);
@@ -1437,6 +1584,7 @@ extract_page(const char *data, size_t len, const char *url,
 		0,
 	};
 	struct encoding_result er;
+	struct buf page = { 0 };
 	struct ex_meta m;
 	struct attempt best = { 0 }, cur;
 	char *byline = NULL;
@@ -1458,12 +1606,14 @@ extract_page(const char *data, size_t len, const char *url,
 		return err_set(ebuf, n, ERR_LIMIT, "page too large");
 	}
 
+	strip_raw(er.data, er.len, &page);
+	encoding_result_clear(&er);
 	memset(&m, 0, sizeof(m));
-	if ((doc = parse(er.data, er.len, url)) != NULL)
+	if ((doc = parse(buf_str(&page), page.len, url)) != NULL)
 		ex_meta_read(doc, url, &m);
 	for (k = 0; k < sizeof(tries) / sizeof(tries[0]); k++) {
-		attempt(k == 0 ? doc : NULL, er.data, er.len, url, m.title,
-		    tries[k], &cur, &byline);
+		attempt(k == 0 ? doc : NULL, buf_str(&page), page.len, url,
+		    m.title, tries[k], &cur, &byline);
 		if (cur.html != NULL && (best.html == NULL ||
 		    cur.textlen > best.textlen)) {
 			attempt_free(&best);
@@ -1473,7 +1623,7 @@ extract_page(const char *data, size_t len, const char *url,
 		if (best.textlen >= CHAR_THRESHOLD)
 			break;
 	}
-	encoding_result_clear(&er);
+	buf_free(&page);
 
 	if (best.html != NULL && best.textlen > 0) {
 		char *text = NULL, *clean;

@@ -430,6 +430,17 @@ START_TEST(test_hostile_shapes)
 	/* only text */
 	run_s(prose + 3, &r);
 	extract_result_clear(&r);
+	/* a comment holding "<script" hides nothing after it; a script
+	 * body holding "<p>" is no paragraph; a style likewise */
+	buf_reset(&b);
+	buf_printf(&b, "<html><body><!-- <script> --><div><style>p{}</style>"
+	    "<script type=\"text/javascript\">var s = '<p>no</p>';</script>"
+	    "%s</div><script src=\"x.js\"></script></body></html>", prose);
+	run_s(b.data, &r);
+	ck_assert_ptr_nonnull(r.text);
+	ck_assert(strncmp(r.text, "Кабінет", strlen("Кабінет")) == 0);
+	ck_assert_ptr_null(strstr(r.text, "no"));
+	extract_result_clear(&r);
 	/* a script that never closes swallows the rest, and nothing runs */
 	buf_reset(&b);
 	buf_printf(&b, "<html><body><div>%s</div><script>var x = \"<p>not "
