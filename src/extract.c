@@ -1309,20 +1309,29 @@ find_ci(const char *p, const char *end, const char *s, size_t n)
  * character by character; cutting them first makes the parse about a
  * third cheaper.  The ends are found as an HTML parser finds them: the
  * first "</script" ends a script, "-->" a comment; an unclosed one runs to
- * the end of the page.  out holds the result (NUL-terminated).
+ * the end of the page.  Writes to out, which may be in itself (the result
+ * is never longer), and returns the new length; with out NULL, only says
+ * whether anything would go (0 or 1).
  */
-static void
-strip_raw(const char *in, size_t len, struct buf *out)
+static size_t
+strip_raw(const char *in, size_t len, char *out)
 {
 	const char *p = in, *end = in + len, *lt, *q, *close;
+	size_t o = 0;
 	int keep;
 
-	(void)buf_reserve(out, len + 1);
+#define EMIT(from, n) do {						\
+		if (out != NULL)					\
+			memmove(out + o, (from), (n));			\
+		o += (n);						\
+	} while (0)
 	while (p < end && (lt = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		const char *name = NULL;
 
 		if ((size_t)(end - lt) >= 4 && memcmp(lt, "<!--", 4) == 0) {
-			(void)buf_append(out, p, (size_t)(lt - p));
+			if (out == NULL)
+				return 1;
+			EMIT(p, (size_t)(lt - p));
 			for (q = lt + 4; q + 3 <= end && memcmp(q, "-->", 3) != 0; q++)
 				;
 			p = q + 3 <= end ? q + 3 : end;
@@ -1333,7 +1342,7 @@ strip_raw(const char *in, size_t len, struct buf *out)
 		else if (raw_start(lt, end, "style", 5))
 			name = "</style";
 		if (name == NULL) {
-			(void)buf_append(out, p, (size_t)(lt + 1 - p));
+			EMIT(p, (size_t)(lt + 1 - p));
 			p = lt + 1;
 			continue;
 		}
@@ -1346,29 +1355,32 @@ strip_raw(const char *in, size_t len, struct buf *out)
 					break;
 				q = cq;
 			}
-		if (q >= end || *q != '>') {
-			(void)buf_append(out, p, (size_t)(end - p));
-			return;
-		}
+		if (q >= end || *q != '>')
+			break;
 		q++;
-		(void)buf_append(out, p, (size_t)(q - p));
 		keep = 0;
 		for (const char *t = lt; t + 7 <= q && !keep; t++)
 			keep = strncasecmp(t, "ld+json", 7) == 0;
 		close = find_ci(q, end, name, strlen(name));
+		if (!keep && out == NULL && (close == NULL || close > q))
+			return 1;
+		EMIT(p, (size_t)(q - p));
 		if (close == NULL) {
 			if (keep)
-				(void)buf_append(out, q, (size_t)(end - q));
-			return;
+				EMIT(q, (size_t)(end - q));
+			p = end;
+			break;
 		}
 		if (keep)
-			(void)buf_append(out, q, (size_t)(close - q));
+			EMIT(q, (size_t)(close - q));
 		p = close;
-		(void)buf_append(out, p, 1);
+		EMIT(p, 1);
 		p++;
 	}
 	if (p < end)
-		(void)buf_append(out, p, (size_t)(end - p));
+		EMIT(p, (size_t)(end - p));
+#undef EMIT
+	return out == NULL ? 0 : o;
 }
 
 static xmlDoc *
@@ -1584,7 +1596,8 @@ extract_page(const char *data, size_t len, const char *url,
 		0,
 	};
 	struct encoding_result er;
-	struct buf page = { 0 };
+	char *copy = NULL, *pdata;
+	size_t plen;
 	struct ex_meta m;
 	struct attempt best = { 0 }, cur;
 	char *byline = NULL;
@@ -1606,13 +1619,21 @@ extract_page(const char *data, size_t len, const char *url,
 		return err_set(ebuf, n, ERR_LIMIT, "page too large");
 	}
 
-	strip_raw(er.data, er.len, &page);
-	encoding_result_clear(&er);
+	/* cut in place when the decoded page is ours, else in a copy, and
+	 * only when there is something to cut */
+	plen = er.len;
+	if (!er.borrowed)
+		plen = strip_raw(er.data, er.len, er.data);
+	else if (strip_raw(er.data, er.len, NULL)) {
+		copy = xmalloc(er.len + 1);
+		plen = strip_raw(er.data, er.len, copy);
+	}
+	pdata = copy != NULL ? copy : er.data;
 	memset(&m, 0, sizeof(m));
-	if ((doc = parse(buf_str(&page), page.len, url)) != NULL)
+	if ((doc = parse(pdata, plen, url)) != NULL)
 		ex_meta_read(doc, url, &m);
 	for (k = 0; k < sizeof(tries) / sizeof(tries[0]); k++) {
-		attempt(k == 0 ? doc : NULL, buf_str(&page), page.len, url,
+		attempt(k == 0 ? doc : NULL, pdata, plen, url,
 		    m.title, tries[k], &cur, &byline);
 		if (cur.html != NULL && (best.html == NULL ||
 		    cur.textlen > best.textlen)) {
@@ -1623,7 +1644,8 @@ extract_page(const char *data, size_t len, const char *url,
 		if (best.textlen >= CHAR_THRESHOLD)
 			break;
 	}
-	buf_free(&page);
+	free(copy);
+	encoding_result_clear(&er);
 
 	if (best.html != NULL && best.textlen > 0) {
 		char *text = NULL, *clean;
