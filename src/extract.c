@@ -1392,6 +1392,10 @@ parse(const char *data, size_t len, const char *base)
 #ifdef HTML_PARSE_IGNORE_ENC
 	opts |= HTML_PARSE_IGNORE_ENC;
 #endif
+	/* no depth limit of 256 (pages of unclosed <div>s go past it and
+	 * would lose the rest), no 10 MB cap on a text node: nothing here
+	 * recurses, and the page's size is capped by the caller */
+	opts |= XML_PARSE_HUGE;
 	return htmlReadMemory(data, (int)len, base, "UTF-8", opts);
 }
 
