@@ -928,7 +928,7 @@ init_candidate(struct ex *x, xmlNode *n, struct info *i)
 }
 
 static xmlNode *
-score_and_pick(struct ex *x, xmlNode *body, xmlNode **cands_out, size_t *ncands)
+score_and_pick(struct ex *x, xmlNode *body, xmlNode **cands_out)
 {
 	xmlNode **cands = NULL, *top[N_TOP] = { 0 }, *a;
 	size_t nc = 0, capc = 0, k, j;
@@ -978,7 +978,6 @@ score_and_pick(struct ex *x, xmlNode *body, xmlNode **cands_out, size_t *ncands)
 	free(cands);
 	for (j = 0; j < N_TOP; j++)
 		cands_out[j] = top[j];
-	*ncands = N_TOP;
 	return top[0];
 }
 
@@ -1286,103 +1285,6 @@ prep_article(struct ex *x, xmlNode *art)
 
 /* ---- one attempt and the whole ---- */
 
-static int
-raw_start(const char *p, const char *end, const char *name, size_t n)
-{
-	return (size_t)(end - p) > n + 1 && strncasecmp(p + 1, name, n) == 0 &&
-	    (p[n + 1] == '>' || p[n + 1] == '/' || isspace((unsigned char)p[n + 1]));
-}
-
-static const char *
-find_ci(const char *p, const char *end, const char *s, size_t n)
-{
-	for (; (size_t)(end - p) >= n; p++)
-		if (*p == '<' && strncasecmp(p, s, n) == 0)
-			return p;
-	return NULL;
-}
-
-/*
- * The page without what the body never needs: comments and the bodies of
- * <script> and <style> (but JSON-LD, which the metadata reads).  Nearly
- * half the bytes of a news page are scripts, and libxml2 reads them
- * character by character; cutting them first makes the parse about a
- * third cheaper.  The ends are found as an HTML parser finds them: the
- * first "</script" ends a script, "-->" a comment; an unclosed one runs to
- * the end of the page.  Writes to out, which may be in itself (the result
- * is never longer), and returns the new length; with out NULL, only says
- * whether anything would go (0 or 1).
- */
-static size_t
-strip_raw(const char *in, size_t len, char *out)
-{
-	const char *p = in, *end = in + len, *lt, *q, *close;
-	size_t o = 0;
-	int keep;
-
-#define EMIT(from, n) do {						\
-		if (out != NULL)					\
-			memmove(out + o, (from), (n));			\
-		o += (n);						\
-	} while (0)
-	while (p < end && (lt = memchr(p, '<', (size_t)(end - p))) != NULL) {
-		const char *name = NULL;
-
-		if ((size_t)(end - lt) >= 4 && memcmp(lt, "<!--", 4) == 0) {
-			if (out == NULL)
-				return 1;
-			EMIT(p, (size_t)(lt - p));
-			for (q = lt + 4; q + 3 <= end && memcmp(q, "-->", 3) != 0; q++)
-				;
-			p = q + 3 <= end ? q + 3 : end;
-			continue;
-		}
-		if (raw_start(lt, end, "script", 6))
-			name = "</script";
-		else if (raw_start(lt, end, "style", 5))
-			name = "</style";
-		if (name == NULL) {
-			EMIT(p, (size_t)(lt + 1 - p));
-			p = lt + 1;
-			continue;
-		}
-		/* the start tag, quotes honoured */
-		for (q = lt + 1; q < end && *q != '>'; q++)
-			if (*q == '"' || *q == '\'') {
-				const char *cq = memchr(q + 1, *q, (size_t)(end - q - 1));
-
-				if (cq == NULL)
-					break;
-				q = cq;
-			}
-		if (q >= end || *q != '>')
-			break;
-		q++;
-		keep = 0;
-		for (const char *t = lt; t + 7 <= q && !keep; t++)
-			keep = strncasecmp(t, "ld+json", 7) == 0;
-		close = find_ci(q, end, name, strlen(name));
-		if (!keep && out == NULL && (close == NULL || close > q))
-			return 1;
-		EMIT(p, (size_t)(q - p));
-		if (close == NULL) {
-			if (keep)
-				EMIT(q, (size_t)(end - q));
-			p = end;
-			break;
-		}
-		if (keep)
-			EMIT(q, (size_t)(close - q));
-		p = close;
-		EMIT(p, 1);
-		p++;
-	}
-	if (p < end)
-		EMIT(p, (size_t)(end - p));
-#undef EMIT
-	return out == NULL ? 0 : o;
-}
-
 static xmlDoc *
 parse(const char *data, size_t len, const char *base)
 {
@@ -1413,96 +1315,6 @@ find_body(xmlDoc *doc)
 	return root;
 }
 
-/* Appends s with &, <, > (and " when quote) escaped. */
-static void
-put_escaped(struct buf *b, const char *s, int quote)
-{
-	const char *run = s;
-
-	for (; *s != '\0'; s++) {
-		const char *e;
-
-		switch (*s) {
-		case '&': e = "&amp;"; break;
-		case '<': e = "&lt;"; break;
-		case '>': e = "&gt;"; break;
-		case '"': e = quote ? "&quot;" : NULL; break;
-		default: e = NULL; break;
-		}
-		if (e == NULL)
-			continue;
-		(void)buf_append(b, run, (size_t)(s - run));
-		(void)buf_puts(b, e);
-		run = s + 1;
-	}
-	(void)buf_append(b, run, (size_t)(s - run));
-}
-
-static void
-put_end_tag(struct buf *b, const xmlNode *n)
-{
-	(void)buf_append(b, "</", 2);
-	(void)buf_puts(b, (const char *)n->name);
-	(void)buf_putc(b, '>');
-}
-
-/* Serialises n's children as HTML; captions left out when nocap;
- * *has_cap (when not NULL) says whether there were any. */
-static void
-serialize(xmlNode *root, struct buf *b, int nocap, int *has_cap)
-{
-	static const char *const voids[] = { "area", "base", "br", "col",
-		"embed", "hr", "img", "input", "link", "meta", "param",
-		"source", "track", "wbr", NULL };
-	xmlNode *n = root->children;
-	xmlAttr *a;
-
-	while (n != NULL) {
-		int skip = 0;
-
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content != NULL)
-				put_escaped(b, (const char *)n->content, 0);
-		} else if (is_elem(n)) {
-			if (has_cap != NULL && ex_is(n, "figcaption"))
-				*has_cap = 1;
-			if (nocap && ex_is(n, "figcaption"))
-				skip = 1;
-			else {
-				(void)buf_putc(b, '<');
-				(void)buf_puts(b, (const char *)n->name);
-				for (a = n->properties; a != NULL; a = a->next) {
-					const char *v = a->children && a->children->content ?
-					    (const char *)a->children->content : "";
-
-					(void)buf_putc(b, ' ');
-					(void)buf_puts(b, (const char *)a->name);
-					(void)buf_append(b, "=\"", 2);
-					put_escaped(b, v, 1);
-					(void)buf_putc(b, '"');
-				}
-				(void)buf_putc(b, '>');
-				if (name_in(n, voids))
-					skip = 1;
-			}
-		}
-		if (!skip && is_elem(n) && n->children != NULL) {
-			n = n->children;
-			continue;
-		}
-		if (is_elem(n) && !skip)
-			put_end_tag(b, n);
-		while (n != NULL && n != root && n->next == NULL) {
-			n = n->parent;
-			if (n != root)
-				put_end_tag(b, n);
-		}
-		if (n == NULL || n == root)
-			break;
-		n = n->next;
-	}
-}
-
 struct attempt {
 	char	*html;		/* with captions */
 	char	*html_nocap;	/* without; NULL when there are none */
@@ -1526,7 +1338,6 @@ attempt(xmlDoc *doc, const char *data, size_t len, const char *base,
 	struct ex x;
 	xmlNode *body, *top[N_TOP], *t, *art;
 	struct buf b = { 0 };
-	size_t ntop;
 	int has_cap = 0;
 
 	memset(&x, 0, sizeof(x));
@@ -1540,7 +1351,7 @@ attempt(xmlDoc *doc, const char *data, size_t len, const char *base,
 	if ((body = find_body(x.doc)) == NULL)
 		goto done;
 	grab_walk(&x, body);
-	t = score_and_pick(&x, body, top, &ntop);
+	t = score_and_pick(&x, body, top);
 	t = promote(&x, body, top);
 	if (t == NULL) {
 		/* nothing scored: the whole body is the article */
@@ -1563,10 +1374,10 @@ attempt(xmlDoc *doc, const char *data, size_t len, const char *base,
 	xmlAddChild(body, art);
 	prep_article(&x, art);	/* its last pass leaves art's sums */
 	out->textlen = ((struct info *)art->_private)->text;
-	serialize(art, &b, 0, &has_cap);
+	ex_serialize(art, &b, 0, &has_cap);
 	out->html = buf_detach(&b);
 	if (has_cap) {
-		serialize(art, &b, 1, NULL);
+		ex_serialize(art, &b, 1, NULL);
 		out->html_nocap = buf_detach(&b);
 	}
 	for (t = art; t != NULL; t = next_in(t, art, 0))
@@ -1627,10 +1438,10 @@ extract_page(const char *data, size_t len, const char *url,
 	 * only when there is something to cut */
 	plen = er.len;
 	if (!er.borrowed)
-		plen = strip_raw(er.data, er.len, er.data);
-	else if (strip_raw(er.data, er.len, NULL)) {
+		plen = ex_strip_raw(er.data, er.len, er.data);
+	else if (ex_strip_raw(er.data, er.len, NULL)) {
 		copy = xmalloc(er.len + 1);
-		plen = strip_raw(er.data, er.len, copy);
+		plen = ex_strip_raw(er.data, er.len, copy);
 	}
 	pdata = copy != NULL ? copy : er.data;
 	memset(&m, 0, sizeof(m));

@@ -48,6 +48,14 @@ char	*ex_fold(const char *s);
  * b's words (by length) that are not in a.  0..1. */
 double	 ex_similarity(const char *a, const char *b);
 
+/* The page without comments and the bodies of <script> and <style> (but
+ * JSON-LD), into out (which may be in itself); returns the new length.
+ * With out NULL: 1 if anything would go, else 0. */
+size_t	 ex_strip_raw(const char *in, size_t len, char *out);
+/* Appends root's children as HTML to b; figcaptions left out when nocap;
+ * *has_cap (unless NULL) set when there were any. */
+void	 ex_serialize(xmlNode *root, struct buf *b, int nocap, int *has_cap);
+
 /* The charset to decode with: declared (when known), else <meta> in the
  * first 4 KiB, else NULL for encoding.h's own choice, except that
  * non-UTF-8 bytes that read as Cyrillic give WINDOWS-1251 or KOI8-U. */
