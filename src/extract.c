@@ -45,6 +45,7 @@ struct info {
 	double	 link;		/* characters of text inside links */
 	size_t	 commas;
 	size_t	 heading;	/* characters of text inside h1-h6 */
+	size_t	 listed;	/* characters of text inside ul/ol */
 	unsigned np, nimg, nli, ninput, nembed, nblock, ntr, ntd, nth,
 		 nfigure, ntable;
 };
@@ -231,6 +232,7 @@ add_up(struct info *p, const struct info *c)
 	p->link += c->link;
 	p->commas += c->commas;
 	p->heading += c->heading;
+	p->listed += c->listed;
 	p->np += c->np;
 	p->nimg += c->nimg;
 	p->nli += c->nli;
@@ -277,6 +279,8 @@ finish(xmlNode *n, struct info *i)
 		i->ntable++;
 	if (is_heading(n))
 		i->heading = i->text;
+	if (strcmp(nm, "ul") == 0 || strcmp(nm, "ol") == 0)
+		i->listed = i->text;
 	if (name_in(n, embed_tags))
 		i->nembed++;
 }
@@ -1210,7 +1214,12 @@ clean_leave(struct ex *x, xmlNode *n, struct info *i)
 	if (w < 0)
 		return 1;
 	if (i->commas < 10) {
-		int list = strcmp(nm, "ul") == 0 || strcmp(nm, "ol") == 0;
+		/* a block that is nine tenths lists is a list, as a table of
+		 * contents is, unless it is mostly links off the page
+		 * (related stories); links to '#' weigh 0.3 */
+		int list = strcmp(nm, "ul") == 0 || strcmp(nm, "ol") == 0 ||
+		    (i->text > 0 && (double)i->listed > 0.9 * (double)i->text &&
+		    link_density(i) <= 0.5);
 		double ld = link_density(i);
 		double hd = i->text ? (double)i->heading / (double)i->text : 0;
 		int fig = (i->flags & I_IN_FIGURE) != 0;

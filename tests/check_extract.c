@@ -317,6 +317,32 @@ START_TEST(test_lists_and_dialogs)
 }
 END_TEST
 
+START_TEST(test_toc_and_link_boxes)
+{
+	struct extract_result r;
+	struct buf b = { 0 };
+
+	/* a table of contents (links within the page) inside the body
+	 * stays; a box that is all links off the page goes */
+	buf_printf(&b, "<html><body><div class=\"post\"><div id=\"toc\">"
+	    "<h2>Contents</h2><ul><li><a href=\"#a\">1 Quarantine rules</a>"
+	    "</li><li><a href=\"#b\">2 Schools in September</a></li><li><a "
+	    "href=\"#c\">3 Hospitals and vaccination</a></li><li><a href=\"#d\">"
+	    "4 What the ministry said</a></li><li><a href=\"#e\">5 What comes "
+	    "next for the regions</a></li></ul></div>%s"
+	    "<div class=\"box\"><ul><li><a href=\"/n/1\">Cabinet extends the "
+	    "adaptive quarantine</a></li><li><a href=\"/n/2\">Metro extends "
+	    "evening service</a></li><li><a href=\"/n/3\">Rain expected over "
+	    "the weekend</a></li></ul></div>%s</div></body></html>", prose, prose);
+	run_s(b.data, &r);
+	ck_assert_ptr_nonnull(r.text);
+	ck_assert_ptr_nonnull(strstr(r.text, "Schools in September"));
+	ck_assert_ptr_null(strstr(r.text, "Metro extends"));
+	extract_result_clear(&r);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_no_article)
 {
 	struct extract_result r;
@@ -507,6 +533,7 @@ extract_suite(void)
 	tcase_add_test(tc, test_metadata_fallbacks);
 	tcase_add_test(tc, test_boilerplate);
 	tcase_add_test(tc, test_lists_and_dialogs);
+	tcase_add_test(tc, test_toc_and_link_boxes);
 	tcase_add_test(tc, test_no_article);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

@@ -17,9 +17,9 @@ if not TIDINGS or not TESTS_DIR:
     sys.exit("TIDINGS and TESTS_DIR must be set")
 EXAMPLES = os.environ.get("EXAMPLES_DIR") or os.path.join(TESTS_DIR, "..", "examples")
 
-# Just under what the extractor reaches (F1 0.975, title 1.000, author
+# Just under what the extractor reaches (F1 0.977, title 1.000, author
 # 0.954 when this floor was set): a change that loses ground fails here.
-FLOOR = {"f1": 0.972, "title": 0.99, "author": 0.95}
+FLOOR = {"f1": 0.974, "title": 0.99, "author": 0.95}
 
 failures = []
 
