@@ -1169,6 +1169,54 @@ is_video(const xmlNode *n)
 	return s != NULL && has_any(s, video_hosts);
 }
 
+/*
+ * A short block of links that announces other articles ("Read also: ...",
+ * "Читайте також: ..."), which news pages put between paragraphs.  Its
+ * words say what it is, in the languages tidings' users read most.
+ */
+static int
+read_also(xmlNode *n, const struct info *i)
+{
+	static const char *const lead[] = { "read also", "read more",
+		"also read", "see also", "related:", "more:", "recommended:",
+		"читайте також", "читайте также", "читати також", "також читайте",
+		"дивіться також", "смотрите также", "див. також", "по темі",
+		"по теме", "lire aussi", "lesen sie auch", "leer más", "czytaj też",
+		NULL };
+	const char *const *l;
+	char *t, *p;
+	int hit = 0;
+
+	if (i->text == 0 || i->text > 250 || link_density(i) < 0.3 ||
+	    !(ex_is(n, "p") || ex_is(n, "div") || ex_is(n, "aside") ||
+	    ex_is(n, "section") || ex_is(n, "blockquote")))
+		return 0;
+	t = ex_text(n);
+	/* lower case: ASCII, and Cyrillic's two-byte letters А-Я */
+	for (p = t; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x80)
+			*p = (char)tolower(c);
+		else if (c == 0xD0 && p[1] != '\0') {
+			unsigned char d = (unsigned char)p[1];
+
+			if (d >= 0x90 && d <= 0x9F)
+				p[1] = (char)(d + 0x20);
+			else if (d >= 0xA0 && d <= 0xAF) {
+				p[0] = (char)0xD1;
+				p[1] = (char)(d - 0x20);
+			} else if (d == 0x84 || d == 0x86 || d == 0x87)
+				p[0] = (char)0xD1, p[1] = (char)(d + 0x10);
+			p++;
+		}
+	}
+	for (l = lead; *l != NULL && !hit; l++)
+		hit = strncmp(t, *l, strlen(*l)) == 0;
+	free(t);
+	return hit;
+}
+
 static int
 clean_leave(struct ex *x, xmlNode *n, struct info *i)
 {
@@ -1198,6 +1246,8 @@ clean_leave(struct ex *x, xmlNode *n, struct info *i)
 		return 1;
 	if (strcmp(nm, "p") == 0 && i->text == 0 && i->nimg == 0 &&
 	    i->nembed == 0)
+		return 1;
+	if (read_also(n, i))
 		return 1;
 	/* cleanConditionally: table, ul, ol, div, section */
 	if (!(x->flags & F_CLEAN_COND))

@@ -270,6 +270,9 @@ START_TEST(test_boilerplate)
 	buf_printf(&b, "<html><body><nav><ul><li><a href=\"/\">Home</a></li>"
 	    "<li><a href=\"/n\">News</a></li></ul></nav><main><article>"
 	    "<div class=\"share\"><a href=\"/s\">Share</a></div>%s"
+	    "<p><strong>ЧИТАЙТЕ ТАКОЖ:</strong> <a href=\"/x\">Кабмін "
+	    "продовжив карантин</a></p><p>Read also: <a href=\"/y\">Metro "
+	    "extends its service</a></p>"
 	    "<div class=\"related\"><h3>Related</h3><ul><li><a href=\"/1\">One "
 	    "story</a></li><li><a href=\"/2\">Two story</a></li><li><a href="
 	    "\"/3\">Three story</a></li></ul></div></article>"
@@ -284,6 +287,8 @@ START_TEST(test_boilerplate)
 	ck_assert_ptr_null(strstr(r.text, "Comment one"));
 	ck_assert_ptr_null(strstr(r.text, "Copyright"));
 	ck_assert_ptr_null(strstr(r.text, "Home"));
+	ck_assert_ptr_null(strstr(r.text, "Кабмін"));
+	ck_assert_ptr_null(strstr(r.text, "Metro"));
 	ck_assert(strncmp(r.text, "Кабінет", strlen("Кабінет")) == 0);
 	extract_result_clear(&r);
 	buf_free(&b);
