@@ -1187,11 +1187,21 @@ read_also(xmlNode *n, const struct info *i)
 	char *t, *p;
 	int hit = 0;
 
-	if (i->text == 0 || i->text > 250 || link_density(i) < 0.3 ||
+	if (i->text == 0 || i->text > 250 ||
 	    !(ex_is(n, "p") || ex_is(n, "div") || ex_is(n, "aside") ||
 	    ex_is(n, "section") || ex_is(n, "blockquote")))
 		return 0;
 	t = ex_text(n);
+	/* "found a mistake? select it and press Ctrl+Enter" */
+	if (strcasestr(t, "ctrl+enter") != NULL ||
+	    strcasestr(t, "ctrl + enter") != NULL) {
+		free(t);
+		return 1;
+	}
+	if (link_density(i) < 0.3) {
+		free(t);
+		return 0;
+	}
 	/* lower case: ASCII, and Cyrillic's two-byte letters А-Я */
 	for (p = t; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
