@@ -1388,6 +1388,7 @@ struct attempt {
 	char	*html;		/* with captions */
 	char	*html_nocap;	/* without; NULL when there are none */
 	char	*excerpt;	/* the first paragraph's text */
+	char	*image;		/* the first image's URL, absolute */
 	size_t	 textlen;
 };
 
@@ -1397,6 +1398,7 @@ attempt_free(struct attempt *a)
 	free(a->html);
 	free(a->html_nocap);
 	free(a->excerpt);
+	free(a->image);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -1449,14 +1451,27 @@ attempt(xmlDoc *doc, const char *data, size_t len, const char *base,
 		ex_serialize(art, &b, 1, NULL);
 		out->html_nocap = buf_detach(&b);
 	}
-	for (t = art; t != NULL; t = next_in(t, art, 0))
-		if (ex_is(t, "p")) {
+	for (t = art; t != NULL; t = next_in(t, art, 0)) {
+		const char *src;
+
+		if (out->excerpt == NULL && ex_is(t, "p")) {
 			char *e = ex_text(t);
 
 			out->excerpt = ex_fold(e);
 			free(e);
-			break;
 		}
+		if (out->image == NULL && ex_is(t, "img") &&
+		    (src = ex_attr(t, "src")) != NULL && *src != '\0' &&
+		    strncmp(src, "data:", 5) != 0) {
+			out->image = url_resolve(base, src);
+			if (!url_has_scheme(out->image, "http,https")) {
+				free(out->image);
+				out->image = NULL;
+			}
+		}
+		if (out->excerpt != NULL && out->image != NULL)
+			break;
+	}
 	if (byline != NULL && *byline == NULL) {
 		*byline = x.byline;
 		x.byline = NULL;
@@ -1570,6 +1585,11 @@ extract_page(const char *data, size_t len, const char *url,
 	if (out->excerpt == NULL && out->content != NULL) {
 		out->excerpt = best.excerpt;
 		best.excerpt = NULL;
+	}
+	/* no image in the metadata: the body's first */
+	if (out->image == NULL && out->content != NULL) {
+		out->image = best.image;
+		best.image = NULL;
 	}
 	free(byline);
 	attempt_free(&best);

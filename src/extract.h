@@ -64,7 +64,8 @@ struct extract_result {
 	struct date_time published;
 	char	*site_name;
 	char	*language;
-	char	*image;		/* absolute */
+	char	*image;		/* absolute: og:image and the like, JSON-LD,
+				 * else the body's first picture */
 	char	*excerpt;
 	char	*content;	/* sanitised HTML; NULL when no article */
 	char	*text;		/* plain text; NULL when no article */

@@ -209,13 +209,15 @@ START_TEST(test_metadata_order)
 	    "<h1>A long enough headline here</h1>"
 	    "<div class=\"byline\">By Jane Roe</div>"
 	    "<time datetime=\"2020-01-02T03:04:05Z\">2 January 2020</time>"
-	    "%s<blockquote><p>We will open the schools in September, as "
+	    "<figure><img src=\"photo.jpg\"></figure>%s<blockquote><p>We will open the schools in September, as "
 	    "planned, if the numbers allow it.</p><cite class=\"quote-author\">"
 	    "Olena Quoted, minister</cite></blockquote></div></body></html>",
 	    prose);
 	run_s(b.data, &r);
 	ck_assert_str_eq(r.title, "A long enough headline here");
 	ck_assert_str_eq(r.author, "By Jane Roe");
+	/* no og:image: the body's first picture */
+	ck_assert_str_eq(r.image, "http://example.org/a/photo.jpg");
 	/* a quote's attribution is text, not a second byline */
 	ck_assert_ptr_nonnull(strstr(r.text, "Olena Quoted, minister"));
 	ck_assert(r.has_published);
