@@ -82,6 +82,16 @@ h = subprocess.run([TIDINGS, "help", "extract"], capture_output=True)
 check(h.returncode == 0 and b"--charset" in h.stdout, "help extract")
 
 # -- the corpus --
+# every page once more, for a sanitizer report on stderr (the scorer looks
+# at stdout only)
+pages = os.path.join(TESTS_DIR, "data", "extraction", "readability")
+for d in sorted(os.listdir(pages)):
+    src = os.path.join(pages, d, "source.html")
+    if os.path.isfile(src):
+        p = extract("--url", "http://fakehost/test/page.html", src)
+        check(p.returncode == 0, "%s: exit %d" % (d, p.returncode))
+        check(b"runtime error" not in p.stderr, "%s: %s" % (d, p.stderr[-500:]))
+
 score = os.path.join(TESTS_DIR, "extraction", "score")
 p = subprocess.run([sys.executable, score, "--cmd", "%s extract" % TIDINGS,
                     "-j", "2", "--timeout", "60"],
