@@ -411,7 +411,7 @@ static const char *const unlikely_words[] = { "-ad-", "ai2html", "banner",
 	"social", "sponsor", "supplemental", "ad-break", "agegate",
 	"pagination", "pager", "popup", "yom-remote", "cookie", "newsletter",
 	"subscribe", "advert", "read-also", "readalso", "see-also", "modal",
-	"dialog", NULL };
+	"dialog", "pullquote", "pull-quote", NULL };
 static const char *const maybe_words[] = { "and", "article", "body",
 	"column", "content", "main", "mathjax", "shadow", NULL };
 static const char *const negative_words[] = { "-ad-", "hidden", "banner",

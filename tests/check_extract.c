@@ -276,6 +276,8 @@ START_TEST(test_boilerplate)
 	    "продовжив карантин</a></p><p>Read also: <a href=\"/y\">Metro "
 	    "extends its service</a></p><p>Якщо ви помітили помилку, виділіть "
 	    "її та натисніть Ctrl+Enter.</p>"
+	    "<blockquote class=\"pull-quote\"><p>Said twice for the eye of a "
+	    "reader who skims the page.</p></blockquote>"
 	    "<div class=\"related\"><h3>Related</h3><ul><li><a href=\"/1\">One "
 	    "story</a></li><li><a href=\"/2\">Two story</a></li><li><a href="
 	    "\"/3\">Three story</a></li></ul></div></article>"
@@ -293,6 +295,7 @@ START_TEST(test_boilerplate)
 	ck_assert_ptr_null(strstr(r.text, "Кабмін"));
 	ck_assert_ptr_null(strstr(r.text, "Metro"));
 	ck_assert_ptr_null(strstr(r.text, "Ctrl"));
+	ck_assert_ptr_null(strstr(r.text, "Said twice"));
 	ck_assert(strncmp(r.text, "Кабінет", strlen("Кабінет")) == 0);
 	extract_result_clear(&r);
 	buf_free(&b);
