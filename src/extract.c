@@ -286,7 +286,7 @@ finish(xmlNode *n, struct info *i)
 }
 
 static unsigned
-flags_in(const xmlNode *n, struct ex *x)
+flags_in(const xmlNode *n)
 {
 	const struct info *pi;
 	unsigned f;
@@ -295,7 +295,6 @@ flags_in(const xmlNode *n, struct ex *x)
 		return 0;
 	pi = n->parent->_private;
 	f = pi->flags & (I_IN_TABLE | I_IN_CODE | I_IN_DATA_TABLE | I_IN_FIGURE);
-	(void)x;
 	if (ex_is(n->parent, "table")) {
 		f |= I_IN_TABLE;
 		if (pi->flags & I_DATA_TABLE)
@@ -331,7 +330,7 @@ measure(struct ex *x, xmlNode *root, leave_fn leave)
 		if (is_elem(n)) {
 			i = info(x, n);
 			memset(&i->text, 0, sizeof(*i) - offsetof(struct info, text));
-			i->flags = (i->flags & I_DATA_TABLE) | flags_in(n, x);
+			i->flags = (i->flags & I_DATA_TABLE) | flags_in(n);
 			if (n->children != NULL && !name_in(n, no_text)) {
 				n = n->children;
 				continue;
@@ -553,14 +552,13 @@ push(struct ex *x, xmlNode *n)
 }
 
 static int
-looks_byline(struct ex *x, xmlNode *n, const char *ms)
+looks_byline(xmlNode *n, const char *ms)
 {
 	const char *rel = ex_attr(n, "rel"), *ip = ex_attr(n, "itemprop");
 	const struct info *i = n->_private;
 
 	if (i == NULL || i->text == 0 || i->text >= 100)
 		return 0;
-	(void)x;
 	return (rel != NULL && strcmp(rel, "author") == 0) ||
 	    (ip != NULL && strstr(ip, "author") != NULL) ||
 	    has_any(ms, byline_words);
@@ -632,7 +630,7 @@ byline_text(struct ex *x, xmlNode *n)
 	for (c = next_in(n, n, 0); c != NULL; c = next_in(c, n, 0)) {
 		char *ct;
 
-		if (!is_elem(c) || !looks_byline(x, c,
+		if (!is_elem(c) || !looks_byline(c,
 		    match_string(c, ms, sizeof(ms))))
 			continue;
 		ct = ex_text(c);
@@ -662,12 +660,12 @@ byline_scan(struct ex *x, xmlNode *root)
 		if (is_elem(c) && c->_private != NULL &&
 		    ((rel != NULL && strcmp(rel, "author") == 0) ||
 		    (ip != NULL && strstr(ip, "author") != NULL)) &&
-		    looks_byline(x, c, match_string(c, ms, sizeof(ms)))) {
+		    looks_byline(c, match_string(c, ms, sizeof(ms)))) {
 			/* the enclosing byline block holds "By" and the like */
 			while (c->parent != root && is_elem(c->parent) &&
 			    c->parent->_private != NULL &&
 			    has_any(match_string(c->parent, ms, sizeof(ms)),
-			    byline_words) && looks_byline(x, c->parent, ms)) {
+			    byline_words) && looks_byline(c->parent, ms)) {
 				char *t = ex_text(c->parent);
 				int digits = has_digit(t);
 
@@ -690,7 +688,7 @@ measure_shallow(struct ex *x, xmlNode *p)
 	xmlNode *c;
 	size_t chars = 0, commas = 0;
 
-	i->flags = flags_in(p, x);
+	i->flags = flags_in(p);
 	for (c = p->children; c != NULL; c = c->next) {
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
 		    c->content != NULL)
@@ -813,7 +811,7 @@ grab_walk(struct ex *x, xmlNode *body)
 			}
 			/* the first byline goes wherever it is; later ones
 			 * not from inside prose (a quote's attribution) */
-			if (looks_byline(x, n, ms) &&
+			if (looks_byline(n, ms) &&
 			    (x->byline == NULL || !in_prose(n))) {
 				if (x->byline == NULL)
 					x->byline = byline_text(x, n);
@@ -1081,7 +1079,7 @@ ends_sentence(const xmlNode *n)
 /* The top candidate and the siblings that belong with it, moved into a
  * new <div>. */
 static xmlNode *
-gather(struct ex *x, xmlNode *body, xmlNode *t)
+gather(struct ex *x, xmlNode *t)
 {
 	xmlNode *art = xmlNewDocNode(x->doc, NULL, BAD_CAST "div", NULL);
 	xmlNode *s, *next;
@@ -1090,7 +1088,6 @@ gather(struct ex *x, xmlNode *body, xmlNode *t)
 	const char *tclass = ex_attr(t, "class");
 	char ms[512];
 
-	(void)body;
 	for (s = t->parent->children; s != NULL; s = next) {
 		int append = 0;
 
@@ -1136,12 +1133,11 @@ gather(struct ex *x, xmlNode *body, xmlNode *t)
 /* ---- cleaning (Readability's prepArticle) ---- */
 
 static int
-is_data_table(struct ex *x, xmlNode *t)
+is_data_table(xmlNode *t)
 {
 	const char *role = ex_attr(t, "role"), *dt = ex_attr(t, "datatable");
 	const struct info *i = t->_private;
 
-	(void)x;
 	if (role != NULL && strcmp(role, "presentation") == 0)
 		return 0;
 	if (dt != NULL && strcmp(dt, "0") == 0)
@@ -1346,7 +1342,7 @@ prep_article(struct ex *x, xmlNode *art)
 	if (tables) {
 		measure(x, art, NULL);
 		for (n = art; n != NULL; n = next_in(n, art, 0))
-			if (ex_is(n, "table") && is_data_table(x, n))
+			if (ex_is(n, "table") && is_data_table(n))
 				((struct info *)n->_private)->flags |= I_DATA_TABLE;
 	}
 	measure(x, art, clean_leave);
@@ -1441,7 +1437,7 @@ attempt(xmlDoc *doc, const char *data, size_t len, const char *base,
 		(void)info(&x, t);
 		init_candidate(&x, t, t->_private);
 	}
-	art = gather(&x, body, t);
+	art = gather(&x, t);
 	xmlAddChild(body, art);
 	prep_article(&x, art);	/* its last pass leaves art's sums */
 	out->textlen = ((struct info *)art->_private)->text;
