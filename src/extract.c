@@ -610,7 +610,7 @@ has_digit(const char *s)
 }
 
 static char *
-byline_text(struct ex *x, xmlNode *n)
+byline_text(xmlNode *n)
 {
 	xmlNode *c = n;
 	char *t, ms[512];
@@ -674,7 +674,7 @@ byline_scan(struct ex *x, xmlNode *root)
 					break;
 				c = c->parent;
 			}
-			x->byline = byline_text(x, c);
+			x->byline = byline_text(c);
 			return;
 		}
 	}
@@ -814,7 +814,7 @@ grab_walk(struct ex *x, xmlNode *body)
 			if (looks_byline(n, ms) &&
 			    (x->byline == NULL || !in_prose(n))) {
 				if (x->byline == NULL)
-					x->byline = byline_text(x, n);
+					x->byline = byline_text(n);
 				next = next_in(n, body, 1);
 				drop(n);
 				n = next;
