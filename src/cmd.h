@@ -53,6 +53,7 @@ const struct cmd_command *cmd_find(const char *name);
 
 /* The commands. */
 int	cmd_parse(int, char **);
+int	cmd_extract(int, char **);
 int	cmd_ingest(int, char **);
 int	cmd_articles(int, char **);
 int	cmd_show(int, char **);

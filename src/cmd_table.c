@@ -21,6 +21,19 @@ const struct cmd_command cmd_commands[] = {
 	  "                   libxml2 reads on (same output either way)\n"
 	  "Exit 0 on success, also for a feed recovered from errors (\"bozo\": true);\n"
 	  "1 with a message on stderr when the input is not a feed at all.\n" },
+	{ "extract", cmd_extract, "[--url URL] [--charset NAME] FILE|-",
+	  "extract the article from one web page and print it as JSON",
+	  "Reads one HTML page and prints one JSON object: url (the canonical URL\n"
+	  "when the page declares one, else --url), title, author, published (RFC\n"
+	  "3339 UTC) and published_local (in the page's own offset), site_name,\n"
+	  "language, image, excerpt, content (the article body as sanitised HTML,\n"
+	  "links and images absolute) and text (its plain text, by the rules of the\n"
+	  "text export).  content and text are null when the page holds no article.\n"
+	  "  --url URL        the page's address, to resolve relative links\n"
+	  "  --charset NAME   the charset the server declared (HTTP Content-Type);\n"
+	  "                   else <meta charset>, else detection\n"
+	  "Exit 0 also for a page without an article; 1 when the input cannot be\n"
+	  "read; 2 for a usage error.\n" },
 	{ "ingest", cmd_ingest, "[--db PATH] [--feed-url URL] [--feed-name NAME] "
 	  "[--identity auto|guid|link|content] [--duplicates-as-new] FILE...",
 	  "parse files and store their articles as if fetched",
