@@ -29,7 +29,8 @@ In order, as an operator would:
     problem at warning starting with its name, no line naming an article;
  5. `systemctl reload` applies an added feed; a broken feed list is
     refused, the journal names file:line, the daemon stays up (same pid)
-    on the old list and keeps exporting; the fixed list reloads;
+    on the old list and keeps exporting; so is a broken tidings.conf; the
+    fixed files reload;
  6. the watchdog (WatchdogSec=4s from a test drop-in) is fed: no restart
     over four periods;
  7. `kill -9` of the main process: Restart=on-failure starts it again and
@@ -494,7 +495,20 @@ check(main_pid() == pid0 and
 check(not any("gamma" in m and "cycle" not in m and want not in m
               for m in messages(journal(after=c3))),
       "the refused list's feed is not polled")
+# A broken tidings.conf: the same.
 put("/etc/tidings/feeds.d/test.conf", FEEDLIST_BETA)
+put("/etc/tidings/tidings.conf", CONF + "[fetch]\nintervall = 5m\n")
+want = "/etc/tidings/tidings.conf:%d" % (len(CONF.splitlines()) + 2)
+c3 = cursor()
+run("systemctl reload tidings.service")
+found = wait_for(lambda: [m for m in messages(journal(after=c3))
+                          if want in m], 10)
+check(found, "a broken tidings.conf is refused and the journal names " + want,
+      messages(journal(after=c3)))
+check(main_pid() == pid0 and
+      show("tidings.service", "ActiveState")["ActiveState"] == "active",
+      "the service stayed up, same process")
+put("/etc/tidings/tidings.conf", CONF)
 c4 = cursor()
 run("systemctl reload tidings.service")
 check(wait_cycles(c4, 2) and main_pid() == pid0,
@@ -609,8 +623,9 @@ time.sleep(max(2.5, 62 - up))
 c8 = cursor()
 rc, o, e = run("systemctl enable --now tidings-run.timer")
 check(rc == 0, "systemctl enable --now tidings-run.timer", e)
+# AccuracySec=30s: systemd may put the start off by up to that much.
 done = wait_for(lambda: show("tidings-run.service", "ExecMainExitTimestamp")
-                ["ExecMainExitTimestamp"] != "", 30)
+                ["ExecMainExitTimestamp"] != "", 60)
 sh = show("tidings-run.service", "Result", "ExecMainStatus", "User")
 check(done and sh["Result"] == "success" and sh["ExecMainStatus"] == "0",
       "the timer started tidings-run.service, which succeeded", sh)
