@@ -389,7 +389,7 @@ again:
 }
 
 int
-store_open(const char *path, int flags, struct store **stp, char *ebuf,
+store_sqlite_open(const char *path, int flags, struct store **stp, char *ebuf,
     size_t n)
 {
 	struct store *st;
@@ -398,6 +398,7 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 
 	*stp = NULL;
 	st = xcalloc(1, sizeof(*st));
+	st->ops = &store_sqlite_ops;
 	st->lockfd = -1;
 	st->path = xstrdup(path);
 	st->flags = flags;
@@ -482,7 +483,7 @@ fail:
 }
 
 void
-store_close(struct store *st)
+store_sqlite_close(struct store *st)
 {
 	int i;
 
@@ -505,7 +506,7 @@ store_close(struct store *st)
 }
 
 int
-store_schema_version(struct store *st)
+store_sqlite_schema_version(struct store *st)
 {
 	int v = 0;
 
@@ -514,7 +515,8 @@ store_schema_version(struct store *st)
 }
 
 int
-store_set_size_limit(struct store *st, int64_t max_bytes, char *ebuf, size_t n)
+store_sqlite_set_size_limit(struct store *st, int64_t max_bytes, char *ebuf,
+    size_t n)
 {
 	char sql[80];
 	int page = 4096, cur = 0;
@@ -549,7 +551,8 @@ max_id(struct store *st, int64_t *out, char *ebuf, size_t n)
 }
 
 int
-store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
+store_sqlite_batch_begin(struct store *st, int64_t feed_id, char *ebuf,
+    size_t n)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -593,7 +596,7 @@ store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
 }
 
 int
-store_batch_commit(struct store *st, char *ebuf, size_t n)
+store_sqlite_batch_commit(struct store *st, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -634,7 +637,7 @@ store_batch_commit(struct store *st, char *ebuf, size_t n)
 }
 
 void
-store_batch_rollback(struct store *st)
+store_sqlite_batch_rollback(struct store *st)
 {
 	/* After SQLITE_FULL or an I/O error SQLite may have rolled back
 	 * already; a second ROLLBACK would only add an error. */
@@ -644,3 +647,11 @@ store_batch_rollback(struct store *st)
 	/* rows of the batch may be in memory: load afresh */
 	st->fps.day = 0;
 }
+
+/* The SQLite backend's operations (store_backend.h). */
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+#define STORE_OP_SQLITE(name, params, args) .name = store_sqlite_##name,
+	STORE_OPS(STORE_OP_SQLITE)
+	VOID_OPS(STORE_OP_SQLITE)
+};

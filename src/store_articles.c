@@ -188,7 +188,7 @@ item_put(struct store *st, int insert, int duplicate, int64_t id,
 }
 
 int
-store_article_add(struct store *st, const struct article *a,
+store_sqlite_article_add(struct store *st, const struct article *a,
     const char *ident, const unsigned char *hash, const unsigned char *raw,
     int64_t now, int64_t *idp, char *ebuf, size_t n)
 {
@@ -230,7 +230,8 @@ store_article_add(struct store *st, const struct article *a,
 }
 
 int
-store_article_update(struct store *st, int64_t id, const struct article *a,
+store_sqlite_article_update(struct store *st, int64_t id,
+    const struct article *a,
     const unsigned char *hash, const unsigned char *raw, int64_t now,
     char *ebuf, size_t n)
 {
@@ -290,7 +291,7 @@ store_article_update(struct store *st, int64_t id, const struct article *a,
 }
 
 int
-store_article_link(struct store *st, int64_t id, const struct article *a,
+store_sqlite_article_link(struct store *st, int64_t id, const struct article *a,
     const unsigned char *hash, const unsigned char *raw,
     enum store_event_kind kind, int64_t now, char *ebuf, size_t n)
 {
@@ -305,7 +306,7 @@ store_article_link(struct store *st, int64_t id, const struct article *a,
 }
 
 int
-store_feed_note_identity(struct store *st, enum dedup_identity mode,
+store_sqlite_feed_note_identity(struct store *st, enum dedup_identity mode,
     const char *reason, long churn_delta, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_FEED_IDENTITY, ebuf, n);
@@ -405,7 +406,7 @@ mark_removed(struct store *st, int64_t id, long *removed, char *ebuf, size_t n)
 }
 
 int
-store_retention(struct store *st, int64_t max_age, long max_count,
+store_sqlite_retention(struct store *st, int64_t max_age, long max_count,
     int64_t now, long *removed, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -581,7 +582,7 @@ row_article(sqlite3_stmt *s, struct store_article_meta *m)
 }
 
 int
-store_article_get(struct store *st, int64_t id, struct article **ap,
+store_sqlite_article_get(struct store *st, int64_t id, struct article **ap,
     struct store_article_meta *m, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_ART_GET, ebuf, n);
@@ -606,7 +607,7 @@ store_article_get(struct store *st, int64_t id, struct article **ap,
 }
 
 int
-store_article_find(struct store *st, const char *ref, size_t max,
+store_sqlite_article_find(struct store *st, const char *ref, size_t max,
     struct store_ref **out, size_t *nout, char *ebuf, size_t n)
 {
 	/* A store number wins; the text columns are looked at only when
@@ -697,7 +698,7 @@ walk(struct store *st, sqlite3_stmt *s, store_article_fn cb, void *ctx,
 }
 
 int
-store_articles_list(struct store *st, const struct store_filter *f,
+store_sqlite_articles_list(struct store *st, const struct store_filter *f,
     store_article_fn cb, void *ctx, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_ART_LIST, ebuf, n);
@@ -738,7 +739,7 @@ quote_terms(const char *q)
 }
 
 int
-store_search(struct store *st, const char *query, long limit,
+store_sqlite_search(struct store *st, const char *query, long limit,
     store_article_fn cb, void *ctx, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_SEARCH, ebuf, n);

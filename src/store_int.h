@@ -23,6 +23,8 @@
 
 #include <sqlite3.h>
 
+#include "store_backend.h"
+
 /* Every statement the store runs, prepared on first use and kept. */
 enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
@@ -97,6 +99,8 @@ struct tlock {
 };
 
 struct store {
+	const struct store_ops *ops;	/* store_sqlite_ops: first, see
+					 * store_backend.h */
 	sqlite3		*db;
 	char		*path;
 	int		 flags;

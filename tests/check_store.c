@@ -2245,6 +2245,37 @@ START_TEST(test_checkpoint_thread_blocks_signals)
 }
 END_TEST
 
+/* A libpq URI opens the PostgreSQL backend, never a file of that name:
+ * here one with nothing listening, which fails saying so. */
+START_TEST(test_open_routes_uri)
+{
+	static const char *const uris[] = {
+		"postgresql:///tidings?host=/nonexistent-tidings-dir",
+		"postgres:///tidings?host=/nonexistent-tidings-dir",
+	};
+	struct store *st;
+	char cwd[256];
+	size_t i;
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir(dir), 0);
+	for (i = 0; i < sizeof(uris) / sizeof(uris[0]); i++) {
+		ebuf[0] = '\0';
+		ck_assert_int_ne(store_open(uris[i], 0, &st, ebuf,
+		    sizeof(ebuf)), ERR_OK);
+		ck_assert_ptr_null(st);
+		/* libpq's own words: it looked for the server's socket */
+		ck_assert_msg(strstr(ebuf, "/nonexistent-tidings-dir/"
+		    ".s.PGSQL.5432") != NULL, "%s", ebuf);
+		ck_assert_ptr_null(strstr(ebuf, "not a tidings database"));
+	}
+	/* nothing was created under the URI's name */
+	ck_assert_int_ne(access("postgresql:", F_OK), 0);
+	ck_assert_int_ne(access("postgres:", F_OK), 0);
+	ck_assert_int_eq(chdir(cwd), 0);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -2255,6 +2286,7 @@ store_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_open_creates_and_migrates);
 	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_open_routes_uri);
 	tcase_add_test(tc, test_open_waits_for_lock);
 	tcase_add_test(tc, test_target_lock);
 	tcase_add_test(tc, test_failed_migration_rolls_back);
