@@ -34,8 +34,8 @@ fts_one(struct store *st, enum stmt_id which, int64_t id, char *ebuf,
 }
 
 
-static char *
-categories_json(const struct article *a)
+char *
+store_categories_json(const struct article *a)
 {
 	json_t *j;
 	char *s;
@@ -51,8 +51,8 @@ categories_json(const struct article *a)
 	return s;
 }
 
-static char *
-enclosures_json(const struct article *a)
+char *
+store_enclosures_json(const struct article *a)
 {
 	json_t *j, *e;
 	char *s;
@@ -75,8 +75,8 @@ enclosures_json(const struct article *a)
 	return s;
 }
 
-static void
-hex(const unsigned char *p, size_t len, char *out)
+void
+store_hex(const unsigned char *p, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t i;
@@ -202,9 +202,9 @@ store_sqlite_article_add(struct store *st, const struct article *a,
 		return rc;
 	if ((s = store_stmt(st, S_ART_INSERT, ebuf, n)) == NULL)
 		return ERR_DB;
-	cats = categories_json(a);
-	encs = enclosures_json(a);
-	hex(hash, DEDUP_HASHLEN, hexhash);
+	cats = store_categories_json(a);
+	encs = store_enclosures_json(a);
+	store_hex(hash, DEDUP_HASHLEN, hexhash);
 	sort = now;
 	if (a->has_published && a->published.utc < sort)
 		sort = a->published.utc;
@@ -262,9 +262,9 @@ store_sqlite_article_update(struct store *st, int64_t id,
 		copy.updated.utc = now;
 		copy.updated.tzoff = 0;
 	}
-	cats = categories_json(a);
-	encs = enclosures_json(a);
-	hex(hash, DEDUP_HASHLEN, hexhash);
+	cats = store_categories_json(a);
+	encs = store_enclosures_json(a);
+	store_hex(hash, DEDUP_HASHLEN, hexhash);
 	sqlite3_bind_int64(s, 1, id);
 	bind_record(s, 2, &copy, cats, encs);
 	sqlite3_bind_int64(s, 18, now);
@@ -494,8 +494,8 @@ store_article_meta_clear(struct store_article_meta *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void
-json_categories(struct article *a, const char *s)
+void
+store_json_categories(struct article *a, const char *s)
 {
 	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
 	size_t i;
@@ -507,8 +507,8 @@ json_categories(struct article *a, const char *s)
 	json_decref(j);
 }
 
-static void
-json_enclosures(struct article *a, const char *s)
+void
+store_json_enclosures(struct article *a, const char *s)
 {
 	json_t *j = s ? json_loads(s, 0, NULL) : NULL, *e, *len;
 	const char *url;
@@ -555,8 +555,8 @@ row_article(sqlite3_stmt *s, struct store_article_meta *m)
 	a->summary = store_col_text(s, 11);
 	a->content = store_col_text(s, 12);
 	a->text = store_col_text(s, 13);
-	json_categories(a, (const char *)sqlite3_column_text(s, 14));
-	json_enclosures(a, (const char *)sqlite3_column_text(s, 15));
+	store_json_categories(a, (const char *)sqlite3_column_text(s, 14));
+	store_json_enclosures(a, (const char *)sqlite3_column_text(s, 15));
 	a->comments = store_col_text(s, 16);
 	a->language = store_col_text(s, 17);
 	m->first_seen = sqlite3_column_int64(s, 18);
