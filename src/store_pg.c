@@ -343,7 +343,12 @@ store_pg_close(struct store *sst)
 		return;
 	if (st->in_batch)
 		store_pg_batch_rollback(sst);
-	/* closing the connection lets go of every target lock */
+	/* Closing the connection lets go of every target lock, but the
+	 * server notices it a moment later: let go of them first, so that
+	 * whoever waits has them when this returns. */
+	if (st->conn != NULL && st->nlocks > 0 &&
+	    PQstatus(st->conn) == CONNECTION_OK)
+		PQclear(PQexec(st->conn, "SELECT pg_advisory_unlock_all()"));
 	if (st->conn != NULL)
 		PQfinish(st->conn);
 	free(st->locks);
