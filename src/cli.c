@@ -117,6 +117,15 @@ static const struct cli_command commands[] = {
 	  "For every target (configured, or seen in the database): how many\n"
 	  "articles wait, the last error an exporter recorded and when, and the\n"
 	  "oldest --limit (default 10) waiting articles.\n" },
+	{ "migrate-db", cmd_migrate_db, "--from PATH --to postgresql://...",
+	  "copy an SQLite database whole into PostgreSQL",
+	  "Copies the SQLite database PATH (brought to this tidings' schema\n"
+	  "first) into the PostgreSQL database the URI names, which must hold\n"
+	  "no feeds, articles or events yet: feeds with their fetch state,\n"
+	  "articles, revisions, identity keys and tombstones, events and each\n"
+	  "target's export state, so that after the switch nothing is fetched,\n"
+	  "stored or exported twice.  Stop the daemon first.  One transaction:\n"
+	  "on failure the PostgreSQL database is left as it was.\n" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

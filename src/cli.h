@@ -48,5 +48,6 @@ int	cmd_export_opml(int, char **);
 int	cmd_export(int, char **);
 int	cmd_outbox(int, char **);
 int	cmd_status(int, char **);
+int	cmd_migrate_db(int, char **);
 
 #endif

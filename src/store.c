@@ -533,6 +533,14 @@ store_sqlite_set_size_limit(struct store *st, int64_t max_bytes, char *ebuf,
 	return store_exec(st, sql, ebuf, n);
 }
 
+int
+store_sqlite_import(struct store *st, const char *path, char *ebuf,
+    size_t n)
+{
+	return err_set(ebuf, n, ERR_INVALID, "%s: copying %s into an SQLite "
+	    "database: copy the file instead", st->path, path);
+}
+
 /* ---- batches ---- */
 
 static int

@@ -8,7 +8,8 @@
  * names a table.  The interface, by section below:
  *
  *   opening      store_open, store_close, store_schema_version,
- *                store_set_size_limit, store_set_checkpoint
+ *                store_set_size_limit, store_set_checkpoint,
+ *                store_import
  *   cycles       store_cycle_put, store_cycle_last
  *   feeds        store_feed_ensure, _find, _get, _put_state, _set_meta,
  *                _set_url, store_feeds_list (store_feed_clear is shared)
@@ -79,6 +80,17 @@ int	store_set_size_limit(struct store *st, int64_t max_bytes,
  * this many pages (0: the default, 16384 pages, 64 MB), on a thread of the
  * store's own while the writer goes on. */
 int	store_set_checkpoint(struct store *st, int pages);
+
+/* Copies the SQLite database at path whole into st (PostgreSQL), which
+ * must hold no feeds, articles or events yet: feeds with their fetch
+ * state, articles, revisions, identity keys and tombstones, fingerprints,
+ * events, each target's export state, cycles; numbers (article ids, event
+ * sequence numbers) stay as they were, and new ones continue above them.
+ * path must be at the schema version of this tidings (store_open it
+ * first).  One transaction: on failure st holds nothing of it.
+ * ERR_INVALID on an SQLite st. */
+int	store_import(struct store *st, const char *path, char *ebuf,
+	    size_t n);
 
 /* ---- cycles ---- */
 

@@ -25,6 +25,8 @@
 	X(set_size_limit, (struct store *st, int64_t max_bytes, char *ebuf, \
 	    size_t n), (st, max_bytes, ebuf, n)) \
 	X(set_checkpoint, (struct store *st, int pages), (st, pages)) \
+	X(import, (struct store *st, const char *path, char *ebuf, size_t n), \
+	    (st, path, ebuf, n)) \
 	X(cycle_put, (struct store *st, const struct store_cycle *c, \
 	    char *ebuf, size_t n), (st, c, ebuf, n)) \
 	X(cycle_last, (struct store *st, struct store_cycle *c, char *ebuf, \

@@ -9,12 +9,16 @@ starts one in a temporary directory, on a Unix socket only, and stops it):
   3. two runs at once on one database, one export target: one article,
      one file;
   4. the reading commands (status, feeds, articles, search, outbox) on
-     the URI, and the public views.
+     the URI, and the public views;
+  5. `tidings migrate-db`: an SQLite database made by `tidings run`
+     copied whole; after the switch nothing is stored or exported twice,
+     new numbers continue above the old ones.
 
 Skips (exit 77), saying why, when the server binaries are missing or
 tidings is built without PostgreSQL."""
 import http.server
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -167,6 +171,63 @@ try:
           "articles", r)
     r = run("outbox", "--db", uri)
     check(r.returncode == 0 and "0 pending" in r.stdout, "outbox", r)
+
+    # ---- 5. migrate-db ----
+    sdb = os.path.join(tmp, "old.db")
+    out3 = os.path.join(tmp, "out3")
+    fl = feedlist("f3.conf")
+    r = run("run", "--db", sdb, "--feeds", fl, "--export", "text:" + out3)
+    before, same = same_as_ref(out3)
+    check(r.returncode == 0 and len(same) == 1, "SQLite: run", r.stderr)
+    uri = pg.create_db("moved")
+    r = run("migrate-db", "--from", sdb, "--to", uri)
+    check(r.returncode == 0, "migrate-db", r.stderr)
+    con = sqlite3.connect(sdb)
+    for t in ("feeds", "articles", "article_feeds", "identity_keys",
+              "fingerprints", "article_revisions", "events",
+              "export_targets", "export_done", "export_aside", "cycles"):
+        a = con.execute("SELECT count(*) FROM %s" % t).fetchone()[0]
+        b = int(pg.psql("moved", "SELECT count(*) FROM %s" % t))
+        check(a == b, "migrate-db: %s: %d rows on both" % (t, a), (a, b))
+    for sql in ("SELECT group_concat(url || etag_or, ',') FROM (SELECT url,"
+                " coalesce(etag, '-') || last_check AS etag_or FROM feeds"
+                " ORDER BY id) AS s",
+                "SELECT group_concat(id || ident || content_hash, ',') FROM"
+                " (SELECT * FROM articles ORDER BY id) AS s",
+                "SELECT group_concat(name || done_below, ',') FROM"
+                " export_targets"):
+        a = con.execute(sql).fetchone()[0]
+        b = pg.psql("moved", sql.replace("group_concat(", "string_agg(")
+                    .replace("|| last_check", "|| last_check::text")
+                    .replace("id || ident", "id::text || ident")
+                    .replace("name || done_below", "name || done_below::text")
+                    ).strip()
+        check(str(a) == b, "migrate-db: the same values: " + sql[:40], (a, b))
+    maxseq = con.execute("SELECT max(seq) FROM events").fetchone()[0]
+    con.close()
+    routes["/extra.xml"] = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+        b'<item><guid>extra-1</guid><title>Extra</title>'
+        b'<description>new after the move</description></item>'
+        b'</channel></rss>', "application/rss+xml")
+    with open(fl, "a") as f:
+        f.write(BASE + "/extra.xml\n")
+    r = run("run", "--all", "--db", uri, "--feeds", fl, "--export",
+            "text:" + out3)
+    after = sorted(os.listdir(out3))
+    check(r.returncode == 0 and len(after) == len(before) + 1 and
+          set(before) <= set(after),
+          "after the switch: only the new article is exported",
+          (r.stderr, before, after))
+    news = pg.psql("moved", "SELECT seq FROM events WHERE kind = 'new'"
+                   " AND seq > %d" % maxseq).split()
+    check(len(news) == 1, "after the switch: one new event, numbered above"
+          " the old ones", news)
+    check(pg.psql("moved", "SELECT count(*) FROM articles").strip() == "3",
+          "after the switch: nothing stored twice")
+    r = run("migrate-db", "--from", sdb, "--to", uri)
+    check(r.returncode != 0 and "not empty" in r.stderr,
+          "migrate-db into a database in use is refused", r.stderr)
 finally:
     pg.close()
 finish()
