@@ -97,45 +97,129 @@ pg_error(struct store_pg *st, char *ebuf, size_t n, const char *what,
 	    (int)len, msg);
 }
 
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* What every session of the store sets first. */
+static int
+session(struct store_pg *st, char *ebuf, size_t n)
+{
+	int rc;
+
+	/* notices of the server are not the user's business */
+	if ((rc = pg_exec(st, "SET client_min_messages = warning;"
+	    "SET TIME ZONE 'UTC'", ebuf, n)) != ERR_OK)
+		return rc;
+	if (st->flags & STORE_RDONLY)
+		rc = pg_exec(st, "SET default_transaction_read_only = on",
+		    ebuf, n);
+	return rc;
+}
+
+/*
+ * The server went away (a restart, a failover, the network): a call
+ * outside a batch connects again and goes on, so that a daemon outlives
+ * the outage; the call that met it failed, and so does a batch open at
+ * the time (the server rolled it back).  The statements are prepared
+ * afresh, and the target locks this handle held are taken again: when
+ * another process took one meanwhile, the call fails saying so (and the
+ * handle still counts it, so that store_target_unlock stays paired).
+ */
+static int
+alive(struct store_pg *st, char *ebuf, size_t n)
+{
+	char sql[96];
+	PGresult *r;
+	size_t i;
+	int rc, lost = 0;
+
+	if (PQstatus(st->conn) == CONNECTION_OK)
+		return ERR_OK;
+	if (st->in_batch)
+		return err_set(ebuf, n, ERR_DB, "%s: the connection to the "
+		    "server was lost", st->path);
+	PQreset(st->conn);
+	if (PQstatus(st->conn) != CONNECTION_OK)
+		return pg_error(st, ebuf, n, "connect",
+		    PQerrorMessage(st->conn));
+	memset(st->prepared, 0, P_COUNT);
+	if ((rc = session(st, ebuf, n)) != ERR_OK)
+		return rc;
+	for (i = 0; i < st->nlocks; i++) {
+		snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock("
+		    PG_STR(PG_LOCK_TARGET) ", %ld)", (long)st->locks[i].key);
+		r = PQexec(st->conn, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK ||
+		    PQgetvalue(r, 0, 0)[0] != 't')
+			lost = 1;
+		PQclear(r);
+	}
+	if (lost)
+		return err_set(ebuf, n, ERR_DB, "%s: reconnected, but another "
+		    "process took an export target's lock meanwhile",
+		    st->path);
+	return ERR_OK;
+}
+
+/* 1 when the call that just failed met a connection the server had
+ * dropped, outside a batch: then it is worth one more try, connected
+ * afresh (see alive). */
+static int
+retry(struct store_pg *st, int *tries)
+{
+	return (*tries)++ == 0 && !st->in_batch &&
+	    PQstatus(st->conn) == CONNECTION_BAD;
+}
+
+/* One try of pg_run; p stays the caller's. */
+static PGresult *
+run_once(struct store_pg *st, int id, const char *sql, struct pg_params *p)
+{
+	PGresult *r;
+	char name[16];
+
+	if (id < 0)	/* a statement made for this one call */
+		return PQexecParams(st->conn, sql, p ? p->n : 0, NULL,
+		    p ? p->v : NULL, NULL, NULL, 0);
+	snprintf(name, sizeof(name), "t%d", id);
+	if (!st->prepared[id]) {
+		r = PQprepare(st->conn, name, sql, 0, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			return r;
+		PQclear(r);
+		st->prepared[id] = 1;
+	}
+	return PQexecPrepared(st->conn, name, p ? p->n : 0, p ? p->v : NULL,
+	    NULL, NULL, 0);
+}
+
 PGresult *
 pg_run(struct store_pg *st, int id, const char *sql, struct pg_params *p,
     char *ebuf, size_t n, const char *what)
 {
 	ExecStatusType t;
-	PGresult *r;
-	char name[16];
+	PGresult *r = NULL;
+	int tries = 0;
 
-	if (id < 0) {
-		/* a statement made for this one call */
-		r = PQexecParams(st->conn, sql, p ? p->n : 0, NULL,
-		    p ? p->v : NULL, NULL, NULL, 0);
-		pg_p_free(p);
-		goto done;
-	}
-	snprintf(name, sizeof(name), "t%d", id);
-	if (!st->prepared[id]) {
-		r = PQprepare(st->conn, name, sql, 0, NULL);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			pg_error(st, ebuf, n, what, r ? PQresultErrorMessage(r) :
-			    PQerrorMessage(st->conn));
-			PQclear(r);
-			pg_p_free(p);
-			return NULL;
-		}
-		PQclear(r);
-		st->prepared[id] = 1;
-	}
-	r = PQexecPrepared(st->conn, name, p ? p->n : 0, p ? p->v : NULL,
-	    NULL, NULL, 0);
-	pg_p_free(p);
-done:
-	t = PQresultStatus(r);
-	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+	for (;;) {
+		if (alive(st, ebuf, n) != ERR_OK)
+			break;
+		r = run_once(st, id, sql, p);
+		t = PQresultStatus(r);
+		if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK)
+			break;
 		pg_error(st, ebuf, n, what, r ? PQresultErrorMessage(r) :
 		    PQerrorMessage(st->conn));
 		PQclear(r);
-		return NULL;
+		r = NULL;
+		if (!retry(st, &tries))
+			break;
 	}
+	pg_p_free(p);
 	return r;
 }
 
@@ -154,14 +238,23 @@ pg_do(struct store_pg *st, int id, const char *sql, struct pg_params *p,
 int
 pg_exec(struct store_pg *st, const char *sql, char *ebuf, size_t n)
 {
-	PGresult *r = PQexec(st->conn, sql);
-	ExecStatusType t = PQresultStatus(r);
-	int rc = ERR_OK;
+	PGresult *r;
+	ExecStatusType t;
+	int rc;
 
-	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK)
-		rc = pg_error(st, ebuf, n, "query", r ?
-		    PQresultErrorMessage(r) : PQerrorMessage(st->conn));
-	PQclear(r);
+	int tries = 0;
+
+	do {
+		if ((rc = alive(st, ebuf, n)) != ERR_OK)
+			return rc;
+		r = PQexec(st->conn, sql);
+		t = PQresultStatus(r);
+		rc = ERR_OK;
+		if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK)
+			rc = pg_error(st, ebuf, n, "query", r ?
+			    PQresultErrorMessage(r) : PQerrorMessage(st->conn));
+		PQclear(r);
+	} while (rc != ERR_OK && retry(st, &tries));
 	return rc;
 }
 
@@ -303,15 +396,12 @@ store_pg_open(const char *uri, int flags, struct store **stp, char *ebuf,
 		    PQerrorMessage(st->conn));
 		goto fail;
 	}
-	/* warnings of the server (NOTICE) are not the user's business */
-	if ((rc = pg_exec(st, "SET client_min_messages = warning;"
-	    "SET TIME ZONE 'UTC'", ebuf, n)) != ERR_OK)
+	/* libpq prints the server's notices and warnings on stderr; what
+	 * matters reaches the caller as an error */
+	PQsetNoticeProcessor(st->conn, quiet, NULL);
+	if ((rc = session(st, ebuf, n)) != ERR_OK)
 		goto fail;
-	if (flags & STORE_RDONLY) {
-		if ((rc = pg_exec(st, "SET default_transaction_read_only = on",
-		    ebuf, n)) != ERR_OK)
-			goto fail;
-	} else if ((rc = pg_migrate(st, ebuf, n)) != ERR_OK)
+	if (!(flags & STORE_RDONLY) && (rc = pg_migrate(st, ebuf, n)) != ERR_OK)
 		goto fail;
 	if ((rc = pg_version(st, &v, ebuf, n)) != ERR_OK)
 		goto fail;

@@ -12,17 +12,22 @@ starts one in a temporary directory, on a Unix socket only, and stops it):
      the URI, and the public views;
   5. `tidings migrate-db`: an SQLite database made by `tidings run`
      copied whole; after the switch nothing is stored or exported twice,
-     new numbers continue above the old ones.
+     new numbers continue above the old ones;
+  6. `tidings daemon` on PostgreSQL while the server is stopped hard
+     (pg_ctl stop -m immediate) and started again: the daemon keeps
+     running and stores what a feed added after the restart.
 
 Skips (exit 77), saying why, when the server binaries are missing or
 tidings is built without PostgreSQL."""
 import http.server
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 TIDINGS = os.environ.get("TIDINGS", "src/tidings")
 TESTS_DIR = os.environ.get("TESTS_DIR",
@@ -228,6 +233,57 @@ try:
     r = run("migrate-db", "--from", sdb, "--to", uri)
     check(r.returncode != 0 and "not empty" in r.stderr,
           "migrate-db into a database in use is refused", r.stderr)
+
+    # ---- 6. the daemon outlives a server restart ----
+    uri = pg.create_db("daemon")
+    d = os.path.join(tmp, "daemon")
+    os.mkdir(d)
+    conf = os.path.join(d, "tidings.conf")
+    lists = os.path.join(d, "feeds.d")
+    os.mkdir(lists)
+    with open(conf, "w") as f:
+        f.write("[daemon]\ndb = %s\nfeeds = feeds.d/*.conf\nlog_level = debug\n"
+                "[fetch]\nhost_rate = 0\nstartup_spread = 0\n" % uri)
+    with open(os.path.join(lists, "a.conf"), "w") as f:
+        f.write(BASE + "/ukrainian-news.rss\n")
+    errf = open(os.path.join(d, "stderr"), "w+")
+    p = subprocess.Popen([TIDINGS, "daemon", "-c", conf],
+                         stdout=subprocess.DEVNULL, stderr=errf)
+
+    def count(sql):
+        try:
+            return int(pg.psql("daemon", sql))
+        except (subprocess.CalledProcessError, ValueError) as e:
+            print("# %s: %s" % (sql, getattr(e, "stderr", e)))
+            return -1
+
+    def wait_for(pred, timeout=30):
+        end = time.time() + timeout
+        while time.time() < end:
+            if pred():
+                return True
+            time.sleep(0.2)
+        return False
+
+    check(wait_for(lambda: count("SELECT count(*) FROM articles") == 2),
+          "daemon: the first feed stored")
+    pg.stop("immediate")
+    time.sleep(1)
+    pg.start()
+    with open(os.path.join(lists, "b.conf"), "w") as f:
+        f.write(BASE + "/extra.xml\n")
+    p.send_signal(signal.SIGHUP)
+    check(wait_for(lambda: count("SELECT count(*) FROM articles") == 3),
+          "daemon: after the server came back, a new feed's article is"
+          " stored", open(os.path.join(d, "stderr")).read()[-2000:])
+    check(p.poll() is None, "daemon: still running")
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+    check(count("SELECT count(*) FROM events WHERE kind = 'new'") == 3,
+          "daemon: nothing stored twice")
 finally:
     pg.close()
 finish()

@@ -31,12 +31,13 @@ def bindir():
 
 
 class Server:
-    def __init__(self, bin_dir, top, user):
+    def __init__(self, bin_dir, top, user, settings=""):
         self.bin = bin_dir
         self.top = top
         self.data = os.path.join(top, "data")
         self.sock = top
         self.user = user
+        self.settings = settings
 
     def _as_owner(self, argv):
         if self.user is not None:
@@ -64,6 +65,14 @@ class Server:
         self.psql("postgres", "CREATE DATABASE %s" % name)
         return self.uri(name)
 
+    def start(self):
+        """Starts the server (again, after stop)."""
+        self.run([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-w",
+                  "-t", "60", "-l", os.path.join(self.top, "log"), "-o",
+                  "-c listen_addresses='' -c unix_socket_directories='%s'"
+                  " -c max_connections=50 %s" % (self.top, self.settings),
+                  "start"])
+
     def stop(self, mode="fast"):
         subprocess.run(self._as_owner([os.path.join(self.bin, "pg_ctl"),
                                        "-D", self.data, "-m", mode, "-w",
@@ -75,9 +84,17 @@ class Server:
         shutil.rmtree(self.top, ignore_errors=True)
 
 
-def start():
+# No fsync: test data is thrown away, and a server stopped hard
+# (-m immediate) still finds its log in the page cache.  Commits stay
+# synchronous: with synchronous_commit=off such a stop loses the last
+# transactions, which the tests would see.
+FAST = "-c fsync=off -c full_page_writes=off"
+
+
+def start(settings=FAST):
     """Starts a server; None (with the reason in pgserver.why) when the
-    server binaries are missing or it does not start."""
+    server binaries are missing or it does not start.  settings: more
+    postgres -c options (FAST by default)."""
     global why
     b = bindir()
     if b is None:
@@ -98,16 +115,11 @@ def start():
     if user is not None:
         pw = pwd.getpwnam(user)
         os.chown(top, pw.pw_uid, pw.pw_gid)
-    s = Server(b, top, user)
+    s = Server(b, top, user, settings)
     try:
         s.run([os.path.join(b, "initdb"), "-D", s.data, "-U", "tidings",
                "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
-        s.run([os.path.join(b, "pg_ctl"), "-D", s.data, "-w", "-t", "60",
-               "-l", os.path.join(top, "log"), "-o",
-               "-c listen_addresses='' -c unix_socket_directories='%s'"
-               " -c fsync=off -c synchronous_commit=off"
-               " -c full_page_writes=off -c max_connections=50" % top,
-               "start"])
+        s.start()
     except subprocess.CalledProcessError as e:
         why = "PostgreSQL did not start: %s" % e.stdout.decode(
             errors="replace")[-500:]
