@@ -2,9 +2,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "err.h"
@@ -38,6 +40,11 @@ cmd_migrate_db(int argc, char **argv)
 	}
 	if (optind != argc || from == NULL || to == NULL)
 		return cli_usage("migrate-db");
+	/* store_open would create a missing file */
+	if (access(from, R_OK) != 0) {
+		fprintf(stderr, "tidings: %s: %s\n", from, strerror(errno));
+		return 1;
+	}
 	/* brings the file to this tidings' schema (its own migrations),
 	 * then lets go of it: the copy reads it alone */
 	if (store_open(from, 0, &src, ebuf, sizeof(ebuf)) != ERR_OK) {

@@ -2380,15 +2380,49 @@ START_TEST(test_open_routes_uri)
 		ck_assert_int_ne(store_open(uris[i], 0, &st, ebuf,
 		    sizeof(ebuf)), ERR_OK);
 		ck_assert_ptr_null(st);
+#ifdef HAVE_POSTGRESQL
 		/* libpq's own words: it looked for the server's socket */
 		ck_assert_msg(strstr(ebuf, "/nonexistent-tidings-dir/"
 		    ".s.PGSQL.5432") != NULL, "%s", ebuf);
+#else
+		ck_assert_msg(strstr(ebuf, "built without PostgreSQL") !=
+		    NULL, "%s", ebuf);
+#endif
 		ck_assert_ptr_null(strstr(ebuf, "not a tidings database"));
 	}
 	/* nothing was created under the URI's name */
 	ck_assert_int_ne(access("postgresql:", F_OK), 0);
 	ck_assert_int_ne(access("postgres:", F_OK), 0);
 	ck_assert_int_eq(chdir(cwd), 0);
+}
+END_TEST
+
+/* PostgreSQL's schema version: an empty database is no tidings database
+ * to a reader and gets the schema from a writer; a newer version than
+ * this tidings knows is refused, and left as it is. */
+START_TEST(test_pg_schema_version)
+{
+	struct store *st;
+
+	if (pg_uri == NULL)
+		return;
+	ck_assert_int_ne(store_open(db, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_msg(strstr(ebuf, "not a tidings database") != NULL, "%s",
+	    ebuf);
+	ck_assert_msg(store_open(db, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
+	store_close(st);
+	ck_assert_int_eq(q1("SELECT version FROM tidings_schema"),
+	    STORE_SCHEMA_VERSION);
+	exec_raw("UPDATE tidings_schema SET version = 99");
+	ck_assert_int_ne(store_open(db, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_msg(strstr(ebuf, "newer than this tidings knows") != NULL,
+	    "%s", ebuf);
+	ck_assert_int_ne(store_open(db, STORE_RDONLY, &st, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(q1("SELECT version FROM tidings_schema"), 99);
 }
 END_TEST
 
@@ -2425,8 +2459,10 @@ store_suite(void)
 	tcase_add_test(tc, test_events_done_batch);
 	tcase_add_test(tc, test_cycles);
 	tcase_add_test(tc, test_media_extras);
-	if (pg_uri != NULL)
+	if (pg_uri != NULL) {
+		tcase_add_test(tc, test_pg_schema_version);
 		return s;
+	}
 	/* about SQLite itself */
 	tq = tcase_create("sqlite");
 	tcase_add_checked_fixture(tq, setup, teardown);

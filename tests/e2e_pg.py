@@ -230,6 +230,10 @@ try:
           " the old ones", news)
     check(pg.psql("moved", "SELECT count(*) FROM articles").strip() == "3",
           "after the switch: nothing stored twice")
+    missing = os.path.join(tmp, "missing.db")
+    r = run("migrate-db", "--from", missing, "--to", pg.uri("moved"))
+    check(r.returncode != 0 and not os.path.exists(missing),
+          "migrate-db from a missing file fails and creates none", r.stderr)
     r = run("migrate-db", "--from", sdb, "--to", uri)
     check(r.returncode != 0 and "not empty" in r.stderr,
           "migrate-db into a database in use is refused", r.stderr)
