@@ -166,12 +166,14 @@ alive(struct store_pg *st, char *ebuf, size_t n)
 }
 
 /* 1 when the call that just failed met a connection the server had
- * dropped, outside a batch: then it is worth one more try, connected
- * afresh (see alive). */
+ * dropped, and was a statement of its own (idle: no transaction was open
+ * before it): then it is worth one more try, connected afresh (see
+ * alive).  A statement inside a transaction is not tried again: the rest
+ * of its transaction is gone. */
 static int
-retry(struct store_pg *st, int *tries)
+retry(struct store_pg *st, int *tries, int idle)
 {
-	return (*tries)++ == 0 && !st->in_batch &&
+	return (*tries)++ == 0 && idle && !st->in_batch &&
 	    PQstatus(st->conn) == CONNECTION_BAD;
 }
 
@@ -203,11 +205,12 @@ pg_run(struct store_pg *st, int id, const char *sql, struct pg_params *p,
 {
 	ExecStatusType t;
 	PGresult *r = NULL;
-	int tries = 0;
+	int tries = 0, idle;
 
 	for (;;) {
 		if (alive(st, ebuf, n) != ERR_OK)
 			break;
+		idle = PQtransactionStatus(st->conn) == PQTRANS_IDLE;
 		r = run_once(st, id, sql, p);
 		t = PQresultStatus(r);
 		if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK)
@@ -216,7 +219,7 @@ pg_run(struct store_pg *st, int id, const char *sql, struct pg_params *p,
 		    PQerrorMessage(st->conn));
 		PQclear(r);
 		r = NULL;
-		if (!retry(st, &tries))
+		if (!retry(st, &tries, idle))
 			break;
 	}
 	pg_p_free(p);
@@ -242,11 +245,12 @@ pg_exec(struct store_pg *st, const char *sql, char *ebuf, size_t n)
 	ExecStatusType t;
 	int rc;
 
-	int tries = 0;
+	int tries = 0, idle;
 
 	do {
 		if ((rc = alive(st, ebuf, n)) != ERR_OK)
 			return rc;
+		idle = PQtransactionStatus(st->conn) == PQTRANS_IDLE;
 		r = PQexec(st->conn, sql);
 		t = PQresultStatus(r);
 		rc = ERR_OK;
@@ -254,7 +258,7 @@ pg_exec(struct store_pg *st, const char *sql, char *ebuf, size_t n)
 			rc = pg_error(st, ebuf, n, "query", r ?
 			    PQresultErrorMessage(r) : PQerrorMessage(st->conn));
 		PQclear(r);
-	} while (rc != ERR_OK && retry(st, &tries));
+	} while (rc != ERR_OK && retry(st, &tries, idle));
 	return rc;
 }
 
