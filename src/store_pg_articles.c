@@ -44,25 +44,31 @@ store_pg_key_get(struct store *sst, const unsigned char *key, int global,
 	return ERR_OK;
 }
 
+/* Up to three keys a statement (a round trip each): fewer keys repeat the
+ * last one, which the second time is ignored like any known key. */
 int
 store_pg_keys_put(struct store *sst, int64_t id, const struct store_key *k,
     size_t nkeys, char *ebuf, size_t n)
 {
 	struct store_pg *st = PG(sst);
 	struct pg_params p = { 0 };
-	size_t i;
+	size_t i, j, at;
 	int rc;
 
 	if ((rc = pg_need_batch(st, ebuf, n)) != ERR_OK)
 		return rc;
-	for (i = 0; i < nkeys; i++) {
-		pg_p_int(&p, k[i].global ? 0 : st->batch_feed);
-		pg_p_bytes(&p, k[i].key, DEDUP_KEYLEN);
-		pg_p_int(&p, k[i].kind);
+	for (at = 0; at < nkeys; at += 3) {
+		for (i = 0; i < 3; i++) {
+			j = at + i < nkeys ? at + i : nkeys - 1;
+			pg_p_int(&p, k[j].global ? 0 : st->batch_feed);
+			pg_p_bytes(&p, k[j].key, DEDUP_KEYLEN);
+			pg_p_int(&p, k[j].kind);
+		}
 		pg_p_int(&p, id);
 		/* a key already known keeps the article it names */
 		if ((rc = pg_do(st, P_KEYS_PUT, "INSERT INTO identity_keys"
-		    " (scope, key, kind, article_id) VALUES ($1, $2, $3, $4)"
+		    " (scope, key, kind, article_id) VALUES ($1, $2, $3, $10),"
+		    " ($4, $5, $6, $10), ($7, $8, $9, $10)"
 		    " ON CONFLICT (scope, key) DO NOTHING", &p, ebuf, n,
 		    "identity key")) != ERR_OK)
 			return rc;
@@ -266,9 +272,12 @@ p_extras(struct pg_params *p, const struct article *a)
 		pg_p_null(p);
 }
 
+/* The event of an article the batch's feed updated or brought again:
+ * the feed as it is now, and the article's first feed (what a replay
+ * renders with). */
 static int
 event_put(struct store_pg *st, int64_t article, enum store_event_kind kind,
-    int revision, int first, int64_t now, char *ebuf, size_t n)
+    int revision, int64_t now, char *ebuf, size_t n)
 {
 	struct pg_params p = { 0 };
 	PGresult *r;
@@ -278,25 +287,14 @@ event_put(struct store_pg *st, int64_t article, enum store_event_kind kind,
 	pg_p_text(&p, store_event_kind_name(kind));
 	pg_p_int(&p, revision);
 	pg_p_int(&p, now);
-	/* the feed as it is now, and the article's first feed: what a
-	 * replay renders with (first: this feed) */
-	if (first)
-		r = pg_run(st, P_EVENT_NEW, "INSERT INTO events (article_id,"
-		    " feed_id, kind, revision, created, feed_url, feed_name,"
-		    " feed_title, origin_url)"
-		    " SELECT $1, f.id, $3, $4, $5, f.url, f.name, f.title, f.url"
-		    " FROM feeds f WHERE f.id = $2 RETURNING seq", &p, ebuf, n,
-		    "outbox");
-	else
-		r = pg_run(st, P_EVENT_INSERT, "INSERT INTO events (article_id,"
-		    " feed_id, kind, revision, created, feed_url, feed_name,"
-		    " feed_title, origin_url)"
-		    " SELECT $1, f.id, $3, $4, $5, f.url, f.name, f.title,"
-		    " (SELECT g.url FROM articles a JOIN feeds g"
-		    "  ON g.id = a.feed_id WHERE a.id = $1)"
-		    " FROM feeds f WHERE f.id = $2 RETURNING seq", &p, ebuf, n,
-		    "outbox");
-	if (r == NULL)
+	if ((r = pg_run(st, P_EVENT_INSERT, "INSERT INTO events (article_id,"
+	    " feed_id, kind, revision, created, feed_url, feed_name,"
+	    " feed_title, origin_url)"
+	    " SELECT $1, f.id, $3, $4, $5, f.url, f.name, f.title,"
+	    " (SELECT g.url FROM articles a JOIN feeds g"
+	    "  ON g.id = a.feed_id WHERE a.id = $1)"
+	    " FROM feeds f WHERE f.id = $2 RETURNING seq", &p, ebuf, n,
+	    "outbox")) == NULL)
 		return ERR_DB;
 	if (st->batch_ev == 0 && PQntuples(r) > 0)
 		st->batch_ev = pg_int(r, 0, 0);
@@ -358,25 +356,39 @@ store_pg_article_add(struct store *sst, const struct article *a,
 	pg_p_int(&p, sort);
 	pg_p_text(&p, hexhash);
 	p_extras(&p, a);
-	r = pg_run(st, P_ART_INSERT, "INSERT INTO articles (feed_id, ident,"
-	    " guid, link, title, author, published, published_tz, updated,"
-	    " updated_tz, summary, content, text, categories, enclosures,"
-	    " comments, language, first_seen, changed, sort_time, content_hash,"
-	    " image, duration, comment_count)"
+	pg_p_bytes(&p, hash, DEDUP_HASHLEN);
+	pg_p_bytes(&p, raw, DEDUP_HASHLEN);
+	/* the article, the feed's item and the "new" event (the feed as it
+	 * is now, and this feed as the article's origin) in one statement:
+	 * one round trip rather than three */
+	r = pg_run(st, P_ART_INSERT, "WITH a AS (INSERT INTO articles (feed_id,"
+	    " ident, guid, link, title, author, published, published_tz,"
+	    " updated, updated_tz, summary, content, text, categories,"
+	    " enclosures, comments, language, first_seen, changed, sort_time,"
+	    " content_hash, image, duration, comment_count)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
 	    " $14, $15, $16, $17, $18, $18, $19, $20, $21, $22, $23)"
-	    " RETURNING id", &p, ebuf, n, "add article");
+	    " RETURNING id),"
+	    " x AS (INSERT INTO article_feeds (article_id, feed_id, guid,"
+	    " content_hash, raw_hash, first_seen, last_seen, is_duplicate)"
+	    " SELECT id, $1, $3, $24, $25, $18, $18, 0 FROM a),"
+	    " e AS (INSERT INTO events (article_id, feed_id, kind, revision,"
+	    " created, feed_url, feed_name, feed_title, origin_url)"
+	    " SELECT a.id, f.id, 'new', 1, $18, f.url, f.name, f.title, f.url"
+	    " FROM a, feeds f WHERE f.id = $1 RETURNING seq)"
+	    " SELECT (SELECT id FROM a), (SELECT seq FROM e)", &p, ebuf, n,
+	    "add article");
 	free(cats);
 	free(encs);
 	if (r == NULL)
 		return ERR_DB;
 	id = pg_int(r, 0, 0);
+	if (st->batch_ev == 0)
+		st->batch_ev = pg_int(r, 0, 1);
 	PQclear(r);
 	*idp = id;
 	pg_seen_add(st, id);
-	if ((rc = item_put(st, 1, 0, id, a, hash, raw, now, ebuf, n)) != ERR_OK)
-		return rc;
-	return event_put(st, id, STORE_EV_NEW, 1, 1, now, ebuf, n);
+	return ERR_OK;
 }
 
 int
@@ -448,7 +460,7 @@ store_pg_article_update(struct store *sst, int64_t id, const struct article *a,
 	PQclear(r);
 	if ((rc = item_put(st, 0, 0, id, a, hash, raw, now, ebuf, n)) != ERR_OK)
 		return rc;
-	return event_put(st, id, STORE_EV_UPDATE, revision, 0, now, ebuf, n);
+	return event_put(st, id, STORE_EV_UPDATE, revision, now, ebuf, n);
 }
 
 int
@@ -464,7 +476,7 @@ store_pg_article_link(struct store *sst, int64_t id, const struct article *a,
 	pg_seen_add(st, id);
 	if ((rc = item_put(st, 1, 1, id, a, hash, raw, now, ebuf, n)) != ERR_OK)
 		return rc;
-	return event_put(st, id, kind, 1, 0, now, ebuf, n);
+	return event_put(st, id, kind, 1, now, ebuf, n);
 }
 
 int
