@@ -140,7 +140,7 @@ main(int argc, char **argv)
 	struct ingest_result r;
 	struct rusage ru;
 	struct store *st;
-	const char *dir = "/tmp";
+	const char *dir = "/tmp", *uri = NULL;
 	char path[512], wal[520], ebuf[512], url[64];
 	long n = 1000000, feeds = 10000, per, f, i, total;
 	int64_t *ids;
@@ -154,7 +154,7 @@ main(int argc, char **argv)
 	static const int64_t when[3] = { 0, 3600, 3660 };
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((ch = getopt(argc, argv, "n:f:d:c:s")) != -1) {
+	while ((ch = getopt(argc, argv, "n:f:d:D:c:s")) != -1) {
 		switch (ch) {
 		case 'n':
 			n = strtol(optarg, NULL, 10);
@@ -165,6 +165,9 @@ main(int argc, char **argv)
 		case 'd':
 			dir = optarg;
 			break;
+		case 'D':
+			uri = optarg;	/* an empty PostgreSQL database */
+			break;
 		case 'c':
 			ckpt = (int)strtol(optarg, NULL, 10);
 			break;
@@ -173,7 +176,7 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: bench_store [-n ARTICLES] "
-			    "[-f FEEDS] [-d DIR] [-c PAGES] [-s]\n");
+			    "[-f FEEDS] [-d DIR | -D URI] [-c PAGES] [-s]\n");
 			return 2;
 		}
 	}
@@ -184,6 +187,8 @@ main(int argc, char **argv)
 	per = n / feeds;
 	total = per * feeds;
 	snprintf(path, sizeof(path), "%s/bench_store.%ld.db", dir, (long)getpid());
+	if (uri != NULL)
+		snprintf(path, sizeof(path), "%s", uri);
 	snprintf(wal, sizeof(wal), "%s-wal", path);
 	if (store_open(path, flags, &st, ebuf, sizeof(ebuf)) != ERR_OK) {
 		fprintf(stderr, "bench_store: %s\n", ebuf);
@@ -250,17 +255,20 @@ main(int argc, char **argv)
 	}
 	store_close(st);	/* checkpoints the WAL into the database */
 	getrusage(RUSAGE_SELF, &ru);
-	printf("database: %lld bytes (wal %lld), %.0f bytes/article\n",
-	    file_size(path), file_size(wal),
-	    (double)(file_size(path) + file_size(wal)) / total);
+	if (uri == NULL)
+		printf("database: %lld bytes (wal %lld), %.0f bytes/article\n",
+		    file_size(path), file_size(wal),
+		    (double)(file_size(path) + file_size(wal)) / total);
 	printf("peak RSS: %.1f MB\n", ru.ru_maxrss / 1024.0);
 	printf("ratio unchanged/new: %.1fx\n", spent[0] / spent[1]);
 	free(batch);
 	free(ids);
-	unlink(path);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s-shm", path);
-	unlink(wal);
+	if (uri == NULL) {
+		unlink(path);
+		unlink(wal);
+		snprintf(wal, sizeof(wal), "%s-shm", path);
+		unlink(wal);
+	}
 	return counted[0][0] == total && counted[1][3] == total &&
 	    counted[2][3] == total ? 0 : 1;
 }

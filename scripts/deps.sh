@@ -7,7 +7,7 @@ SUDO=
 PKGS="build-essential autoconf automake pkg-config libxml2-dev
 libcurl4-openssl-dev libsqlite3-dev libjansson-dev check python3 sqlite3
 clang libclang-rt-14-dev valgrind libicu-dev liblzma-dev zlib1g-dev
-prometheus strace systemd man-db"
+prometheus strace systemd man-db libpq-dev postgresql"
 missing=
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

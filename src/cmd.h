@@ -69,6 +69,7 @@ int	cmd_outbox(int, char **);
 int	cmd_status(int, char **);
 int	cmd_backup(int, char **);
 int	cmd_check_db(int, char **);
+int	cmd_migrate_db(int, char **);
 
 /* Prints each "FILE:LINE: message" line of d. */
 void	cmd_print_diag(const struct conf_diag *d);

@@ -137,6 +137,15 @@ const struct cmd_command cmd_commands[] = {
 	  "its identity keys and a feed, every outbox event its article, the\n"
 	  "full-text index holds exactly the articles.  Prints each problem and\n"
 	  "exits 1, or prints \"PATH: ok\" and exits 0.  Read-only.\n" },
+	{ "migrate-db", cmd_migrate_db, "--from PATH --to postgresql://...",
+	  "copy an SQLite database whole into PostgreSQL",
+	  "Copies the SQLite database PATH (brought to this tidings' schema\n"
+	  "first) into the PostgreSQL database the URI names, which must hold\n"
+	  "no feeds, articles or events yet: feeds with their fetch state,\n"
+	  "articles, revisions, identity keys and tombstones, events and each\n"
+	  "target's export state, so that after the switch nothing is fetched,\n"
+	  "stored or exported twice.  Stop the daemon first.  One transaction:\n"
+	  "on failure the PostgreSQL database is left as it was.\n" },
 };
 const size_t cmd_ncommands = sizeof(cmd_commands) / sizeof(cmd_commands[0]);
 

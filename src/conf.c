@@ -242,7 +242,8 @@ conf_dir_of(const char *path)
 char *
 conf_path(const char *dir, const char *path)
 {
-	if (path[0] == '/' || dir == NULL || strcmp(dir, ".") == 0)
+	if (path[0] == '/' || dir == NULL || strcmp(dir, ".") == 0 ||
+	    strstr(path, "://") != NULL)
 		return xstrdup(path);
 	return xasprintf("%s/%s", dir, path);
 }

@@ -114,7 +114,8 @@ int	conf_parse_size(const char *s, size_t *out);
 int	conf_parse_bool(const char *s, int *out);
 /* Splits a comma list into trimmed, non-empty copies (appended). */
 void	conf_split_list(const char *s, char ***v, size_t *n);
-/* Returns a new string: path if absolute, else dir/path. */
+/* Returns a new string: path if absolute or a URI ("scheme://...", such
+ * as a PostgreSQL database's), else dir/path. */
 char	*conf_path(const char *dir, const char *path);
 /* Returns a new string: the directory of the file path names ("." for a
  * bare name, "/" for one in the root). */

@@ -3,12 +3,14 @@
 /*
  * The article store, and the seam between tidings and its database: the
  * functions declared here are the whole store interface.  src/store*.c
- * implement it on SQLite; a second backend (PostgreSQL) implements the
- * same functions and nothing more, since no caller includes sqlite3.h or
- * names a table.  The interface, by section below:
+ * implement it on SQLite, src/store_pg*.c on PostgreSQL (when built with
+ * libpq); store_open picks one by the path (store_backend.h), and no
+ * caller includes sqlite3.h or libpq-fe.h or names a table.  The
+ * interface, by section below:
  *
  *   opening      store_open, store_close, store_schema_version,
- *                store_set_size_limit, store_set_checkpoint
+ *                store_set_size_limit, store_set_checkpoint,
+ *                store_import
  *   cycles       store_cycle_put, store_cycle_last
  *   feeds        store_feed_ensure, _find, _get, _put_state, _set_meta,
  *                _set_url, store_feeds_list (store_feed_clear is shared)
@@ -37,7 +39,9 @@
  * for the one before it.  The database is in WAL mode: readers never block
  * a writer and see only whole batches.  Writes happen inside a batch
  * (store_batch_begin .. commit), one per feed document; a failure anywhere
- * in a batch (a full disk included) rolls the whole batch back.
+ * in a batch (a full disk included) rolls the whole batch back.  On
+ * PostgreSQL the same holds across processes and machines: batches take
+ * an advisory lock in turn, readers never wait (doc/tidings-db.5).
  *
  * Ownership: struct store_feed and struct store_article_meta own their
  * strings (free with store_feed_clear / store_article_meta_clear); articles
@@ -81,6 +85,17 @@ int	store_set_size_limit(struct store *st, int64_t max_bytes,
  * this many pages (0: the default, 16384 pages, 64 MB), on a thread of the
  * store's own while the writer goes on. */
 int	store_set_checkpoint(struct store *st, int pages);
+
+/* Copies the SQLite database at path whole into st (PostgreSQL), which
+ * must hold no feeds, articles or events yet: feeds with their fetch
+ * state, articles, revisions, identity keys and tombstones, fingerprints,
+ * events, each target's export state, cycles; numbers (article ids, event
+ * sequence numbers) stay as they were, and new ones continue above them.
+ * path must be at the schema version of this tidings (store_open it
+ * first).  One transaction: on failure st holds nothing of it.
+ * ERR_INVALID on an SQLite st. */
+int	store_import(struct store *st, const char *path, char *ebuf,
+	    size_t n);
 
 /* ---- cycles ---- */
 
@@ -408,10 +423,11 @@ int	store_events_list(struct store *st, int64_t since, int64_t feed_id,
  * lock from reading them as pending until they are marked done, so that
  * overlapping runs, or a run beside the daemon, never hand one event to a
  * target twice.  The lock is the operating system's, on the file
- * "PATH-lock" beside the database: a process that dies or is killed lets
- * go of it at once.  wait_ms: how long to wait for another process that
- * holds it (0: not at all).  *got is 1 when this handle holds it (taking
- * it again only counts; each store_target_lock that got it needs one
+ * "PATH-lock" beside the database (on PostgreSQL a session advisory lock
+ * on the server): a process that dies or is killed lets go of it at
+ * once.  wait_ms: how long to wait for another process that holds it
+ * (0: not at all).  *got is 1 when this handle holds it (taking it again
+ * only counts; each store_target_lock that got it needs one
  * store_target_unlock), 0 when another process kept it.  ERR_IO when the
  * lock file cannot be opened.  store_close releases every lock.
  */

@@ -34,8 +34,8 @@ fts_one(struct store *st, enum stmt_id which, int64_t id, char *ebuf,
 }
 
 
-static char *
-categories_json(const struct article *a)
+char *
+store_categories_json(const struct article *a)
 {
 	json_t *j;
 	char *s;
@@ -51,8 +51,8 @@ categories_json(const struct article *a)
 	return s;
 }
 
-static char *
-enclosures_json(const struct article *a)
+char *
+store_enclosures_json(const struct article *a)
 {
 	json_t *j, *e;
 	char *s;
@@ -75,8 +75,8 @@ enclosures_json(const struct article *a)
 	return s;
 }
 
-static void
-hex(const unsigned char *p, size_t len, char *out)
+void
+store_hex(const unsigned char *p, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t i;
@@ -188,7 +188,7 @@ item_put(struct store *st, int insert, int duplicate, int64_t id,
 }
 
 int
-store_article_add(struct store *st, const struct article *a,
+store_sqlite_article_add(struct store *st, const struct article *a,
     const char *ident, const unsigned char *hash, const unsigned char *raw,
     int64_t now, int64_t *idp, char *ebuf, size_t n)
 {
@@ -202,9 +202,9 @@ store_article_add(struct store *st, const struct article *a,
 		return rc;
 	if ((s = store_stmt(st, S_ART_INSERT, ebuf, n)) == NULL)
 		return ERR_DB;
-	cats = categories_json(a);
-	encs = enclosures_json(a);
-	hex(hash, DEDUP_HASHLEN, hexhash);
+	cats = store_categories_json(a);
+	encs = store_enclosures_json(a);
+	store_hex(hash, DEDUP_HASHLEN, hexhash);
 	sort = now;
 	if (a->has_published && a->published.utc < sort)
 		sort = a->published.utc;
@@ -230,7 +230,8 @@ store_article_add(struct store *st, const struct article *a,
 }
 
 int
-store_article_update(struct store *st, int64_t id, const struct article *a,
+store_sqlite_article_update(struct store *st, int64_t id,
+    const struct article *a,
     const unsigned char *hash, const unsigned char *raw, int64_t now,
     char *ebuf, size_t n)
 {
@@ -261,9 +262,9 @@ store_article_update(struct store *st, int64_t id, const struct article *a,
 		copy.updated.utc = now;
 		copy.updated.tzoff = 0;
 	}
-	cats = categories_json(a);
-	encs = enclosures_json(a);
-	hex(hash, DEDUP_HASHLEN, hexhash);
+	cats = store_categories_json(a);
+	encs = store_enclosures_json(a);
+	store_hex(hash, DEDUP_HASHLEN, hexhash);
 	sqlite3_bind_int64(s, 1, id);
 	bind_record(s, 2, &copy, cats, encs);
 	sqlite3_bind_int64(s, 18, now);
@@ -290,7 +291,7 @@ store_article_update(struct store *st, int64_t id, const struct article *a,
 }
 
 int
-store_article_link(struct store *st, int64_t id, const struct article *a,
+store_sqlite_article_link(struct store *st, int64_t id, const struct article *a,
     const unsigned char *hash, const unsigned char *raw,
     enum store_event_kind kind, int64_t now, char *ebuf, size_t n)
 {
@@ -305,7 +306,7 @@ store_article_link(struct store *st, int64_t id, const struct article *a,
 }
 
 int
-store_feed_note_identity(struct store *st, enum dedup_identity mode,
+store_sqlite_feed_note_identity(struct store *st, enum dedup_identity mode,
     const char *reason, long churn_delta, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_FEED_IDENTITY, ebuf, n);
@@ -405,7 +406,7 @@ mark_removed(struct store *st, int64_t id, long *removed, char *ebuf, size_t n)
 }
 
 int
-store_retention(struct store *st, int64_t max_age, long max_count,
+store_sqlite_retention(struct store *st, int64_t max_age, long max_count,
     int64_t now, long *removed, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -493,8 +494,8 @@ store_article_meta_clear(struct store_article_meta *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void
-json_categories(struct article *a, const char *s)
+void
+store_json_categories(struct article *a, const char *s)
 {
 	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
 	size_t i;
@@ -506,8 +507,8 @@ json_categories(struct article *a, const char *s)
 	json_decref(j);
 }
 
-static void
-json_enclosures(struct article *a, const char *s)
+void
+store_json_enclosures(struct article *a, const char *s)
 {
 	json_t *j = s ? json_loads(s, 0, NULL) : NULL, *e, *len;
 	const char *url;
@@ -554,8 +555,8 @@ row_article(sqlite3_stmt *s, struct store_article_meta *m)
 	a->summary = store_col_text(s, 11);
 	a->content = store_col_text(s, 12);
 	a->text = store_col_text(s, 13);
-	json_categories(a, (const char *)sqlite3_column_text(s, 14));
-	json_enclosures(a, (const char *)sqlite3_column_text(s, 15));
+	store_json_categories(a, (const char *)sqlite3_column_text(s, 14));
+	store_json_enclosures(a, (const char *)sqlite3_column_text(s, 15));
 	a->comments = store_col_text(s, 16);
 	a->language = store_col_text(s, 17);
 	m->first_seen = sqlite3_column_int64(s, 18);
@@ -581,7 +582,7 @@ row_article(sqlite3_stmt *s, struct store_article_meta *m)
 }
 
 int
-store_article_get(struct store *st, int64_t id, struct article **ap,
+store_sqlite_article_get(struct store *st, int64_t id, struct article **ap,
     struct store_article_meta *m, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_ART_GET, ebuf, n);
@@ -606,7 +607,7 @@ store_article_get(struct store *st, int64_t id, struct article **ap,
 }
 
 int
-store_article_find(struct store *st, const char *ref, size_t max,
+store_sqlite_article_find(struct store *st, const char *ref, size_t max,
     struct store_ref **out, size_t *nout, char *ebuf, size_t n)
 {
 	/* A store number wins; the text columns are looked at only when
@@ -697,7 +698,7 @@ walk(struct store *st, sqlite3_stmt *s, store_article_fn cb, void *ctx,
 }
 
 int
-store_articles_list(struct store *st, const struct store_filter *f,
+store_sqlite_articles_list(struct store *st, const struct store_filter *f,
     store_article_fn cb, void *ctx, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_ART_LIST, ebuf, n);
@@ -738,7 +739,7 @@ quote_terms(const char *q)
 }
 
 int
-store_search(struct store *st, const char *query, long limit,
+store_sqlite_search(struct store *st, const char *query, long limit,
     store_article_fn cb, void *ctx, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_SEARCH, ebuf, n);

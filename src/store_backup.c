@@ -51,7 +51,7 @@ sync_dir(const char *path)
  * -wal or -shm to carry along) and renamed into place.
  */
 int
-store_backup(struct store *st, const char *dest, char *ebuf, size_t n)
+store_sqlite_backup(struct store *st, const char *dest, char *ebuf, size_t n)
 {
 	sqlite3 *out = NULL;
 	sqlite3_backup *b;
@@ -193,7 +193,7 @@ report(struct store *st, const char *sql, const char *what,
 }
 
 int
-store_check(struct store *st, store_problem_fn cb, void *ctx,
+store_sqlite_check(struct store *st, store_problem_fn cb, void *ctx,
     long *nproblems, char *ebuf, size_t n)
 {
 	size_t i;

@@ -142,7 +142,7 @@ store_ckpt_between(struct store *st)
 }
 
 int
-store_set_checkpoint(struct store *st, int pages)
+store_sqlite_set_checkpoint(struct store *st, int pages)
 {
 	if (pages <= 0)
 		pages = CKPT_PAGES;

@@ -11,7 +11,8 @@
 #include "store_int.h"
 
 int
-store_cycle_put(struct store *st, const struct store_cycle *c, char *ebuf,
+store_sqlite_cycle_put(struct store *st, const struct store_cycle *c,
+    char *ebuf,
     size_t n)
 {
 	static const char sql[] =
@@ -59,7 +60,7 @@ store_cycle_put(struct store *st, const struct store_cycle *c, char *ebuf,
 }
 
 int
-store_cycle_last(struct store *st, struct store_cycle *c, char *ebuf,
+store_sqlite_cycle_last(struct store *st, struct store_cycle *c, char *ebuf,
     size_t n)
 {
 	static const char sql[] =

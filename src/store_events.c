@@ -89,7 +89,7 @@ walk_events(struct store *st, sqlite3_stmt *s, store_event_fn cb, void *ctx,
 }
 
 int
-store_events_pending(struct store *st, const char *target, int64_t after,
+store_sqlite_events_pending(struct store *st, const char *target, int64_t after,
     long limit, store_event_fn cb, void *ctx, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_EV_PENDING, ebuf, n);
@@ -183,14 +183,15 @@ advance(struct store *st, const char *target, int64_t now, char *ebuf,
 }
 
 int
-store_event_done(struct store *st, const char *target, int64_t seq,
+store_sqlite_event_done(struct store *st, const char *target, int64_t seq,
     int64_t now, char *ebuf, size_t n)
 {
 	return store_events_done(st, target, &seq, 1, now, ebuf, n);
 }
 
 int
-store_events_done(struct store *st, const char *target, const int64_t *seqs,
+store_sqlite_events_done(struct store *st, const char *target,
+    const int64_t *seqs,
     size_t nseqs, int64_t now, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -244,7 +245,7 @@ out:
 }
 
 int
-store_events_list(struct store *st, int64_t since, int64_t feed_id,
+store_sqlite_events_list(struct store *st, int64_t since, int64_t feed_id,
     store_event_fn cb, void *ctx, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_EV_LIST, ebuf, n);
@@ -257,7 +258,7 @@ store_events_list(struct store *st, int64_t since, int64_t feed_id,
 }
 
 int
-store_event_failed(struct store *st, const char *target, int64_t seq,
+store_sqlite_event_failed(struct store *st, const char *target, int64_t seq,
     int fails, int64_t until, const char *reason, int64_t now, char *ebuf,
     size_t n)
 {
@@ -275,7 +276,7 @@ store_event_failed(struct store *st, const char *target, int64_t seq,
 }
 
 int
-store_target_set_error(struct store *st, const char *target,
+store_sqlite_target_set_error(struct store *st, const char *target,
     const char *msg, int64_t now, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -295,7 +296,7 @@ store_target_set_error(struct store *st, const char *target,
 }
 
 int
-store_targets_list(struct store *st, store_target_fn cb, void *ctx,
+store_sqlite_targets_list(struct store *st, store_target_fn cb, void *ctx,
     char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_TARGET_LIST, ebuf, n);
@@ -371,7 +372,7 @@ lock_byte(int fd, off_t off, short type)
 }
 
 int
-store_target_lock(struct store *st, const char *target, int wait_ms,
+store_sqlite_target_lock(struct store *st, const char *target, int wait_ms,
     int *got, char *ebuf, size_t n)
 {
 	struct tlock *l;
@@ -416,7 +417,7 @@ store_target_lock(struct store *st, const char *target, int wait_ms,
 }
 
 void
-store_target_unlock(struct store *st, const char *target)
+store_sqlite_target_unlock(struct store *st, const char *target)
 {
 	struct tlock *l;
 

@@ -68,7 +68,7 @@ lookup_id(struct store *st, enum stmt_id id, const char *v, int64_t *out,
 }
 
 int
-store_feed_ensure(struct store *st, const char *url, const char *name,
+store_sqlite_feed_ensure(struct store *st, const char *url, const char *name,
     int64_t *id, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -103,7 +103,7 @@ store_feed_ensure(struct store *st, const char *url, const char *name,
 }
 
 int
-store_feed_find(struct store *st, const char *url_or_name, int64_t *id,
+store_sqlite_feed_find(struct store *st, const char *url_or_name, int64_t *id,
     char *ebuf, size_t n)
 {
 	int rc;
@@ -162,7 +162,8 @@ row_feed(sqlite3_stmt *s, struct store_feed *f)
 }
 
 int
-store_feed_get(struct store *st, int64_t id, struct store_feed *f, char *ebuf,
+store_sqlite_feed_get(struct store *st, int64_t id, struct store_feed *f,
+    char *ebuf,
     size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_FEED_GET, ebuf, n);
@@ -186,7 +187,8 @@ store_feed_get(struct store *st, int64_t id, struct store_feed *f, char *ebuf,
 }
 
 int
-store_feeds_list(struct store *st, store_feed_fn cb, void *ctx, char *ebuf,
+store_sqlite_feeds_list(struct store *st, store_feed_fn cb, void *ctx,
+    char *ebuf,
     size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_FEED_LIST, ebuf, n);
@@ -210,7 +212,8 @@ store_feeds_list(struct store *st, store_feed_fn cb, void *ctx, char *ebuf,
 }
 
 int
-store_feed_put_state(struct store *st, const struct store_feed *f, char *ebuf,
+store_sqlite_feed_put_state(struct store *st, const struct store_feed *f,
+    char *ebuf,
     size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_FEED_PUT, ebuf, n);
@@ -242,7 +245,7 @@ store_feed_put_state(struct store *st, const struct store_feed *f, char *ebuf,
 }
 
 int
-store_feed_set_meta(struct store *st, int64_t id,
+store_sqlite_feed_set_meta(struct store *st, int64_t id,
     const struct article_feed *meta, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_FEED_META, ebuf, n);
@@ -263,7 +266,8 @@ store_feed_set_meta(struct store *st, int64_t id,
 }
 
 int
-store_feed_set_url(struct store *st, int64_t id, const char *url, char *ebuf,
+store_sqlite_feed_set_url(struct store *st, int64_t id, const char *url,
+    char *ebuf,
     size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_FEED_URL, ebuf, n);

@@ -27,7 +27,7 @@ store_need_batch(struct store *st, char *ebuf, size_t n)
 }
 
 int
-store_key_get(struct store *st, const unsigned char *key, int global,
+store_sqlite_key_get(struct store *st, const unsigned char *key, int global,
     int64_t *id, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -55,7 +55,7 @@ store_key_get(struct store *st, const unsigned char *key, int global,
 /* Up to three keys a statement: fewer keys repeat the last one, which the
  * second time is ignored like any known key. */
 int
-store_keys_put(struct store *st, int64_t id, const struct store_key *k,
+store_sqlite_keys_put(struct store *st, int64_t id, const struct store_key *k,
     size_t nkeys, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -213,7 +213,7 @@ fp_find(struct store *st, int64_t day, const unsigned char *fp, int64_t *id,
 }
 
 int
-store_fp_get(struct store *st, int64_t day, const unsigned char *fp,
+store_sqlite_fp_get(struct store *st, int64_t day, const unsigned char *fp,
     int64_t *id, char *ebuf, size_t n)
 {
 	int rc;
@@ -226,7 +226,7 @@ store_fp_get(struct store *st, int64_t day, const unsigned char *fp,
 }
 
 int
-store_fp_put(struct store *st, int64_t day, const unsigned char *fp,
+store_sqlite_fp_put(struct store *st, int64_t day, const unsigned char *fp,
     int64_t id, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -267,7 +267,7 @@ blob16(sqlite3_stmt *s, int i, unsigned char *out)
 }
 
 int
-store_item_get(struct store *st, int64_t id, struct store_item *it,
+store_sqlite_item_get(struct store *st, int64_t id, struct store_item *it,
     char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -297,7 +297,8 @@ store_item_get(struct store *st, int64_t id, struct store_item *it,
 }
 
 int
-store_item_seen(struct store *st, int64_t id, const struct store_item *it,
+store_sqlite_item_seen(struct store *st, int64_t id,
+    const struct store_item *it,
     const unsigned char *raw, int64_t now, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
@@ -319,7 +320,7 @@ store_item_seen(struct store *st, int64_t id, const struct store_item *it,
 }
 
 int
-store_article_exists(struct store *st, int64_t id, int *yes, char *ebuf,
+store_sqlite_article_exists(struct store *st, int64_t id, int *yes, char *ebuf,
     size_t n)
 {
 	sqlite3_stmt *s = store_stmt(st, S_ART_EXISTS, ebuf, n);
@@ -341,7 +342,8 @@ store_article_exists(struct store *st, int64_t id, int *yes, char *ebuf,
 }
 
 int
-store_ident_taken(struct store *st, const char *ident, int *yes, char *ebuf,
+store_sqlite_ident_taken(struct store *st, const char *ident, int *yes,
+    char *ebuf,
     size_t n)
 {
 	sqlite3_stmt *s;

@@ -7,7 +7,7 @@
  * interface (store.h), though they carry its prefix.  The store's files,
  * by the sections of store.h:
  *
- *   store.c             open and close, the statements, batches
+ *   store_sqlite.c      open and close, the statements, batches
  *   store_schema.c      the schema history and its migration
  *   store_checkpoint.c  the checkpoint thread
  *   store_cycles.c      cycles
@@ -23,6 +23,8 @@
 #include <sys/types.h>
 
 #include <sqlite3.h>
+
+#include "store_backend.h"
 
 /* Every statement the store runs, prepared on first use and kept. */
 enum stmt_id {
@@ -98,6 +100,8 @@ struct tlock {
 };
 
 struct store {
+	const struct store_ops *ops;	/* store_sqlite_ops: first, see
+					 * store_backend.h */
 	sqlite3		*db;
 	char		*path;
 	int		 flags;

@@ -44,6 +44,27 @@ START_TEST(test_units)
 }
 END_TEST
 
+/* A database named by a libpq URI stays as written, not a path under
+ * the configuration's directory. */
+START_TEST(test_db_uri)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\n"
+	    "db = postgresql://tidings@db.example/news?sslmode=require\n"),
+	    ERR_OK);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_str_eq(c.db_path,
+	    "postgresql://tidings@db.example/news?sslmode=require");
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\ndb = postgres:///news\n"),
+	    ERR_OK);
+	ck_assert_str_eq(c.db_path, "postgres:///news");
+	conf_free(&c);
+}
+END_TEST
+
 START_TEST(test_defaults_and_values)
 {
 	struct conf c;
@@ -290,6 +311,7 @@ conf_suite(void)
 
 	tcase_add_test(tc, test_units);
 	tcase_add_test(tc, test_defaults_and_values);
+	tcase_add_test(tc, test_db_uri);
 	tcase_add_test(tc, test_errors_name_lines);
 	tcase_add_test(tc, test_exports_and_feeds);
 	tcase_add_test(tc, test_export_checks);

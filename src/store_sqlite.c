@@ -583,7 +583,7 @@ store_reconnect(struct store *st, char *ebuf, size_t n)
 }
 
 int
-store_open(const char *path, int flags, struct store **stp, char *ebuf,
+store_sqlite_open(const char *path, int flags, struct store **stp, char *ebuf,
     size_t n)
 {
 	struct store *st;
@@ -591,6 +591,7 @@ store_open(const char *path, int flags, struct store **stp, char *ebuf,
 
 	*stp = NULL;
 	st = xcalloc(1, sizeof(*st));
+	st->ops = &store_sqlite_ops;
 	st->lockfd = -1;
 	st->path = xstrdup(path);
 	st->flags = flags;
@@ -602,12 +603,12 @@ fail:
 	if (st->db != NULL && (sqlite3_errcode(st->db) == SQLITE_CORRUPT ||
 	    sqlite3_errcode(st->db) == SQLITE_NOTADB))
 		rc = damaged(st, ebuf, n);
-	store_close(st);
+	store_sqlite_close(st);
 	return rc;
 }
 
 void
-store_close(struct store *st)
+store_sqlite_close(struct store *st)
 {
 	if (st == NULL)
 		return;
@@ -622,7 +623,7 @@ store_close(struct store *st)
 }
 
 int
-store_schema_version(struct store *st)
+store_sqlite_schema_version(struct store *st)
 {
 	int v = 0;
 
@@ -631,7 +632,8 @@ store_schema_version(struct store *st)
 }
 
 int
-store_set_size_limit(struct store *st, int64_t max_bytes, char *ebuf, size_t n)
+store_sqlite_set_size_limit(struct store *st, int64_t max_bytes, char *ebuf,
+    size_t n)
 {
 	char sql[80];
 	int page = 4096, cur = 0;
@@ -646,6 +648,14 @@ store_set_size_limit(struct store *st, int64_t max_bytes, char *ebuf, size_t n)
 		return err_set(ebuf, n, ERR_INVALID, "%s: already larger than "
 		    "%lld bytes", st->path, (long long)max_bytes);
 	return store_exec(st, sql, ebuf, n);
+}
+
+int
+store_sqlite_import(struct store *st, const char *path, char *ebuf,
+    size_t n)
+{
+	return err_set(ebuf, n, ERR_INVALID, "%s: copying %s into an SQLite "
+	    "database: copy the file instead", st->path, path);
 }
 
 /* ---- batches ---- */
@@ -666,7 +676,8 @@ max_id(struct store *st, int64_t *out, char *ebuf, size_t n)
 }
 
 int
-store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
+store_sqlite_batch_begin(struct store *st, int64_t feed_id, char *ebuf,
+    size_t n)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -712,7 +723,7 @@ store_batch_begin(struct store *st, int64_t feed_id, char *ebuf, size_t n)
 }
 
 int
-store_batch_commit(struct store *st, char *ebuf, size_t n)
+store_sqlite_batch_commit(struct store *st, char *ebuf, size_t n)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -753,7 +764,7 @@ store_batch_commit(struct store *st, char *ebuf, size_t n)
 }
 
 void
-store_batch_rollback(struct store *st)
+store_sqlite_batch_rollback(struct store *st)
 {
 	/* After SQLITE_FULL or an I/O error SQLite may have rolled back
 	 * already; a second ROLLBACK would only add an error. */
@@ -763,3 +774,11 @@ store_batch_rollback(struct store *st)
 	/* rows of the batch may be in memory: load afresh */
 	st->fps.day = 0;
 }
+
+/* The SQLite backend's operations (store_backend.h). */
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+#define STORE_OP_SQLITE(name, params, args) .name = store_sqlite_##name,
+	STORE_OPS(STORE_OP_SQLITE)
+	VOID_OPS(STORE_OP_SQLITE)
+};
