@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The shape doc/HACKING asks of src/: no source file over 1,500 lines, and
-no function over 120 lines without a "Long:" reason in its comment
-(scripts/long_functions.py)."""
+"""The shape doc/HACKING asks of src/: no source file over 1,500 lines, no
+function over 120 lines without a "Long:" reason in its comment
+(scripts/long_functions.py), and every file listed in Makefile.am (so
+that the release tarball carries it)."""
 import glob
 import os
 import subprocess
@@ -15,6 +16,14 @@ for f in files:
         n = sum(1 for _ in fh)
     if n > 1500:
         print("FAIL: %s: %d lines, over 1,500" % (os.path.relpath(f, top), n))
+        bad = 1
+# Every source file is in Makefile.am, or the release tarball lacks it.
+with open(os.path.join(top, "Makefile.am"), encoding="utf-8") as fh:
+    am = fh.read()
+for f in files:
+    rel = os.path.relpath(f, top)
+    if rel not in am:
+        print("FAIL: %s is not listed in Makefile.am" % rel)
         bad = 1
 r = subprocess.run([sys.executable,
                     os.path.join(top, "scripts", "long_functions.py")] +
