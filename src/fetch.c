@@ -893,6 +893,12 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		    "that does not decode");
 	} else if (cc != CURLE_OK) {
 		r->error = classify(cc);
+		/* libcurl also says "unsupported protocol" of an answer that
+		 * is not HTTP at all (HTTP/0.9, garbage): a redirect only when
+		 * the last response was one. */
+		if (cc == CURLE_UNSUPPORTED_PROTOCOL &&
+		    (x->hstatus < 300 || x->hstatus >= 400))
+			r->error = FETCH_ERR_TRANSFER;
 		if (cc == CURLE_FILESIZE_EXCEEDED)
 			snprintf(r->errmsg, sizeof(r->errmsg), "body larger "
 			    "than %zu bytes", f->opts.max_body);
