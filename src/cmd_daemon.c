@@ -295,6 +295,7 @@ cmd_run(int argc, char **argv)
 			req.etag = sf.etag;
 			req.last_modified = sf.last_modified;
 			req.user_agent = fc->user_agent;
+			req.allow_private = cycle_allow_private(&c, fc);
 			req.ctx = &rf[nrf];
 			if ((rf[nrf].auth = cycle_auth(fc, ebuf,
 			    sizeof(ebuf))) == NULL && ebuf[0] != '\0')

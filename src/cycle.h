@@ -62,6 +62,10 @@ char	*cycle_read_auth(const char *path, char *ebuf, size_t n);
  * string, or NULL with a message in ebuf when the auth_file is unusable. */
 char	*cycle_auth(const struct feedlist_feed *fc, char *ebuf, size_t n);
 
+/* The feed's allow_private, else [fetch]'s: fetch_request.allow_private. */
+int	 cycle_allow_private(const struct conf *c,
+	    const struct feedlist_feed *fc);
+
 /* Applies one finished transfer of feed id (configured as fc) to the
  * store.  Returns 0, or the store's error (the outcome says what
  * happened to the feed either way). */

@@ -455,6 +455,7 @@ start_due(struct dstate *s, time_t now)
 		req.last_modified = sf.last_modified;
 		req.user_agent = d->fc->user_agent;
 		req.userpwd = d->auth;
+		req.allow_private = cycle_allow_private(&s->conf, d->fc);
 		req.ctx = (void *)(intptr_t)d->id;
 		if (fetch_add(s->f, &req, ebuf, sizeof(ebuf)) != ERR_OK) {
 			log_warnx("%s: %s", fname(d), ebuf);

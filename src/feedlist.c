@@ -18,7 +18,7 @@
 
 static const char *const keys[] = {
 	"name", "interval", "tags", "user_agent", "auth_file", "charset",
-	"identity", "enabled", NULL
+	"identity", "enabled", "allow_private", NULL
 };
 static const char *const identities[] = {
 	"auto", "guid", "link", "content", NULL
@@ -69,6 +69,7 @@ feedlist_add(struct feedlist *fl, const char *url)
 	memset(f, 0, sizeof(*f));
 	f->url = url_strip_userinfo(url, &f->userinfo);
 	f->enabled = 1;
+	f->allow_private = -1;
 	return f;
 }
 
@@ -257,6 +258,12 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 			return -1;
 		}
 		f->identity = (enum feedlist_identity)i;
+	} else if (strcmp(key, "allow_private") == 0) {
+		if (conf_parse_bool(v, &f->allow_private) == -1) {
+			conf_diag_add(d, file, line, "allow_private: \"%s\" is "
+			    "not yes or no", v);
+			return -1;
+		}
 	} else if (strcmp(key, "enabled") == 0) {
 		if (conf_parse_bool(v, &f->enabled) == -1) {
 			conf_diag_add(d, file, line, "enabled: \"%s\" is not "
@@ -581,5 +588,8 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 		    feedlist_identity_name(f->identity));
 	if (!f->enabled)
 		buf_puts(b, " enabled=no");
+	if (f->allow_private >= 0)
+		buf_printf(b, " allow_private=%s",
+		    f->allow_private ? "yes" : "no");
 	buf_putc(b, '\n');
 }
