@@ -98,6 +98,7 @@ struct fetch {
 	struct result_node *rhead, *rtail;
 	size_t		 nresults;
 	char		*test_public;	/* TIDINGS_TEST_PUBLIC_ADDR (netguard.h) */
+	char		*test_ca;	/* TIDINGS_TEST_CA_FILE (below) */
 };
 
 void
@@ -155,6 +156,10 @@ fetch_new(const struct fetch_opts *o, char *ebuf, size_t n)
 	f->opts = *o;
 	if (getenv("TIDINGS_TEST_PUBLIC_ADDR") != NULL)
 		f->test_public = xstrdup(getenv("TIDINGS_TEST_PUBLIC_ADDR"));
+	/* Tests only: the CA bundle that a TLS server started by the test
+	 * (tests/data/tls) is signed by; libcurl's own bundle otherwise. */
+	if (getenv("TIDINGS_TEST_CA_FILE") != NULL)
+		f->test_ca = xstrdup(getenv("TIDINGS_TEST_CA_FILE"));
 	f->opts.user_agent = NULL;
 	if (o->user_agent != NULL)
 		f->default_ua = xstrdup(o->user_agent);
@@ -282,6 +287,7 @@ fetch_free(struct fetch *f)
 	curl_multi_cleanup(f->multi);
 	free(f->default_ua);
 	free(f->test_public);
+	free(f->test_ca);
 	free(f);
 }
 
@@ -814,6 +820,8 @@ start(struct fetch *f, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
 	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
 	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
+	if (f->test_ca != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, f->test_ca);
 	if (x->userpwd != NULL) {
 		curl_easy_setopt(e, CURLOPT_USERPWD, x->userpwd);
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);

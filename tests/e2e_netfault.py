@@ -16,13 +16,20 @@ the lookup fails without a packet leaving the machine whatever resolver
 it is configured with (checked with strace: no sendto or connect but to
 nscd's socket).  No test here sends a packet beyond 127.0.0.0/8.
 
-HTTP/2 GOAWAY is not tested here: libcurl speaks HTTP/2 to tidings only
-over TLS (ALPN), and neither Python's standard library nor the installed
-Debian packages give a test an HTTP/2 server it can start.
+HTTP/2: libcurl speaks it only over TLS (ALPN), and no package gives a
+test an HTTP/2 server, so this test carries a minimal one (Python's ssl
+module, frames written by hand, HPACK literals without Huffman): one
+server sends GOAWAY before answering the request (the feed fails as a
+transfer error), one answers and then sends GOAWAY, as a server does
+when it shuts down gracefully (the feed is stored).  Its certificate is
+tests/data/tls/cert.pem, trusted through the test-only
+TIDINGS_TEST_CA_FILE.
 """
 import json
 import os
 import socket
+import ssl
+import struct
 import subprocess
 import sys
 import tempfile
@@ -118,6 +125,79 @@ def raw_server(behaviour):
     return "http://127.0.0.1:%d/feed.xml" % s.getsockname()[1]
 
 
+def h2_frame(kind, flags, stream, payload=b""):
+    return (struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) +
+            struct.pack(">I", stream) + payload)
+
+
+def h2_literal(name, value):
+    """An HPACK literal header field without indexing, no Huffman."""
+    return b"\x00" + bytes([len(name)]) + name + bytes([len(value)]) + value
+
+
+def h2_read_frame(c):
+    def exactly(n):
+        b = b""
+        while len(b) < n:
+            got = c.recv(n - len(b))
+            if not got:
+                raise OSError("closed")
+            b += got
+        return b
+    h = exactly(9)
+    n = int.from_bytes(h[:3], "big")
+    return h[3], h[4], int.from_bytes(h[5:9], "big") & 0x7fffffff, exactly(n)
+
+
+def h2_serve(c, goaway_first):
+    try:
+        c.settimeout(10)
+        preface = b""
+        while len(preface) < 24:
+            preface += c.recv(24 - len(preface))
+        c.sendall(h2_frame(4, 0, 0))                    # SETTINGS
+        while True:
+            kind, flags, stream, _ = h2_read_frame(c)
+            if kind == 4 and not flags & 1:
+                c.sendall(h2_frame(4, 1, 0))            # SETTINGS ack
+            if kind != 1:                               # HEADERS
+                continue
+            if goaway_first:
+                c.sendall(h2_frame(7, 0, 0, struct.pack(">II", 0, 0)))
+                return
+            block = (b"\x88" + h2_literal(b"content-type", b"application/rss+xml") +
+                     h2_literal(b"content-length", str(len(FEED)).encode()))
+            c.sendall(h2_frame(1, 4, stream, block) + h2_frame(0, 1, stream, FEED) +
+                      h2_frame(7, 0, 0, struct.pack(">II", stream, 0)))
+            return
+    except OSError:
+        pass
+    finally:
+        c.close()
+
+
+def h2_server(goaway_first):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls = os.path.join(TESTS_DIR, "data", "tls")
+    ctx.load_cert_chain(os.path.join(tls, "cert.pem"), os.path.join(tls, "key.pem"))
+    ctx.set_alpn_protocols(["h2"])
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(16)
+
+    def loop():
+        while True:
+            try:
+                c, _ = s.accept()
+                c.settimeout(10)
+                c = ctx.wrap_socket(c, server_side=True)
+            except (OSError, ssl.SSLError):
+                continue
+            threading.Thread(target=h2_serve, args=(c, goaway_first), daemon=True).start()
+    threading.Thread(target=loop, daemon=True).start()
+    return "https://127.0.0.1:%d/feed.xml" % s.getsockname()[1]
+
+
 _, GOOD = serve(Good)
 feeds = {
     "good": GOOD + "/feed.xml",
@@ -127,6 +207,8 @@ feeds = {
     "silent": raw_server(silent),
     "nobody": raw_server(no_body),
     "nodns": "http://%s.invalid/feed.xml" % ("x" * 64),
+    "h2goaway": h2_server(True),
+    "h2graceful": h2_server(False),
 }
 expect = {
     "reset": "transfer",
@@ -135,6 +217,7 @@ expect = {
     "silent": "timeout",
     "nobody": "timeout",
     "nodns": "dns",
+    "h2goaway": "transfer",
 }
 
 tmp = tempfile.mkdtemp(prefix="e2e_netfault.")
@@ -148,9 +231,12 @@ with open(conf, "w") as f:
         f.write("%s name=%s\n" % (url, name))
 
 
+ENV = dict(os.environ, TIDINGS_TEST_CA_FILE=os.path.join(TESTS_DIR, "data", "tls", "cert.pem"))
+
+
 def run(*args):
     t0 = time.monotonic()
-    p = subprocess.run([TIDINGS, "run", "-c", conf] + list(args),
+    p = subprocess.run([TIDINGS, "run", "-c", conf] + list(args), env=ENV,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
     return p.returncode, p.stderr.decode(), time.monotonic() - t0
 
@@ -181,6 +267,8 @@ def gap(f):
     return t(f["next_check"]) - t(f["last_check"])
 
 
+check(fs["h2graceful"]["status"] == "ok" and fs["h2graceful"]["articles"] == 1,
+      "HTTP/2: an answer followed by GOAWAY is stored", fs["h2graceful"])
 first = {name: fs[name] for name in expect}
 
 rc, err, _ = run()
