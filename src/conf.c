@@ -405,6 +405,7 @@ static const struct key fetch_keys[] = {
 	{ "max_backoff", V_DUR, C(max_backoff), 1 },
 	{ "startup_spread", V_DUR, C(startup_spread), 0 },
 	{ "permanent_redirects", V_INT, C(permanent_redirects), 1 },
+	{ "allow_private", V_BOOL, C(allow_private), 0 },
 	{ NULL, 0, 0, 0 }
 };
 static const struct key store_keys[] = {

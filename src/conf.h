@@ -13,7 +13,7 @@
  *              timeout, low_speed_limit, low_speed_time, max_body,
  *              max_redirects, user_agent, interval, min_interval,
  *              max_interval, max_backoff, startup_spread,
- *              permanent_redirects
+ *              permanent_redirects, allow_private
  *   [store]    keep_days, max_articles
  *   [export NAME]  dir, format, feeds, tags, updates, duplicates, fsync,
  *              command, timeout, concurrency, retries, retry_base,
@@ -75,6 +75,8 @@ struct conf {
 	int	 max_backoff;
 	int	 startup_spread;	/* overdue feeds spread over this */
 	int	 permanent_redirects;	/* 301/308 this often: moved */
+	int	 allow_private;		/* redirects into the operator's
+					   network allowed (netguard.h) */
 
 	/* [store] */
 	int	 keep_days;		/* 0 = forever */

@@ -372,3 +372,10 @@ cycle_apply(struct store *st, const struct conf *c,
 	}
 	return rc;
 }
+
+int
+cycle_allow_private(const struct conf *c, const struct feedlist_feed *fc)
+{
+	return fc != NULL && fc->allow_private >= 0 ? fc->allow_private :
+	    c->allow_private;
+}

@@ -71,6 +71,9 @@ char	*cycle_auth(const struct feedlist_feed *fc, char *ebuf, size_t n);
 void	cycle_request(const struct store_feed *sf,
 	    const struct feedlist_feed *fc, const char *userpwd, void *ctx,
 	    struct fetch_request *req);
+/* The feed's allow_private, else [fetch]'s: fetch_request.allow_private. */
+int	 cycle_allow_private(const struct conf *c,
+	    const struct feedlist_feed *fc);
 
 /* Applies one finished transfer of feed id (configured as fc) to the
  * store: reads the feed's state once, after ingest (which may store new

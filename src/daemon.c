@@ -636,6 +636,7 @@ start_due(struct dstate *s, time_t now)
 			load_auth(s, d);
 		cycle_request(&d->sf, d->fc, d->auth, (void *)(intptr_t)d->id,
 		    &req);
+		req.allow_private = cycle_allow_private(&s->conf, d->fc);
 		if (fetch_add(s->f, &req, ebuf, sizeof(ebuf)) != ERR_OK) {
 			log_warnx("%s: %s", fname(s, d), ebuf);
 			d->next = s->once ? -1 : now + s->conf.max_interval;

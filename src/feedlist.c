@@ -19,7 +19,7 @@
 
 static const char *const keys[] = {
 	"name", "interval", "tags", "user_agent", "auth_file", "charset",
-	"identity", "enabled", NULL
+	"identity", "enabled", "allow_private", NULL
 };
 static void
 feed_clear(struct feedlist_feed *f)
@@ -58,6 +58,7 @@ feedlist_add(struct feedlist *fl, const char *url)
 	memset(f, 0, sizeof(*f));
 	f->url = url_strip_userinfo(url, &f->userinfo);
 	f->enabled = 1;
+	f->allow_private = -1;
 	return f;
 }
 
@@ -255,6 +256,12 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 		if (dedup_identity_parse(v, &f->identity) != ERR_OK) {
 			conf_diag_add(d, file, line, "identity: \"%s\" is not "
 			    "one of auto, guid, link, content", v);
+			return -1;
+		}
+	} else if (strcmp(key, "allow_private") == 0) {
+		if (conf_parse_bool(v, &f->allow_private) == -1) {
+			conf_diag_add(d, file, line, "allow_private: \"%s\" is "
+			    "not yes or no", v);
 			return -1;
 		}
 	} else if (strcmp(key, "enabled") == 0) {
@@ -581,5 +588,8 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 		    dedup_identity_name(f->identity));
 	if (!f->enabled)
 		buf_puts(b, " enabled=no");
+	if (f->allow_private >= 0)
+		buf_printf(b, " allow_private=%s",
+		    f->allow_private ? "yes" : "no");
 	buf_putc(b, '\n');
 }

@@ -38,6 +38,9 @@
  *               article (default auto: guid, else link, else content hash)
  *   enabled     yes | no (default yes): a disabled feed stays in the list
  *               and the database but is never fetched
+ *   allow_private  yes | no (default: [fetch] allow_private): whether a
+ *               redirect may lead into the operator's network (loopback,
+ *               private, link-local, unique-local addresses; netguard.h)
  *
  * A URL or name listed twice is an error naming both places.
  *
@@ -65,6 +68,7 @@ struct feedlist_feed {
 	char		*charset;
 	enum dedup_identity identity;	/* conf_settings.h */
 	int		 enabled;
+	int		 allow_private;	/* -1: as [fetch] allow_private */
 	char		*file;		/* where it was defined */
 	int		 line;
 };

@@ -2,7 +2,11 @@
 
 #include "fetch.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +25,7 @@
 #include "defaults.h"
 #include "err.h"
 #include "mono.h"
+#include "netguard.h"
 #include "xmalloc.h"
 
 #define HOST_BUCKETS	1024
@@ -67,6 +72,11 @@ struct xfer {
 	long		 hstatus;	/* status of the response being read */
 	char		*location;
 	int		 cred_redirect;	/* refused: Location had credentials */
+	int		 allow_private;	/* the request's */
+	int		 origin_set;	/* origin is known */
+	enum netguard_class origin;	/* of the configured URL's address */
+	int		 guard_refused;	/* netguard refused an address */
+	char		 guard_msg[128];
 	char		 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -87,6 +97,8 @@ struct fetch {
 	size_t		 queued, running;
 	struct result_node *rhead, *rtail;
 	size_t		 nresults;
+	char		*test_public;	/* TIDINGS_TEST_PUBLIC_ADDR (netguard.h) */
+	char		*test_ca;	/* TIDINGS_TEST_CA_FILE (below) */
 };
 
 void
@@ -158,6 +170,12 @@ fetch_new(const struct fetch_opts *o, char *ebuf, size_t n)
 	}
 	f = xcalloc(1, sizeof(*f));
 	f->opts = *o;
+	if (getenv("TIDINGS_TEST_PUBLIC_ADDR") != NULL)
+		f->test_public = xstrdup(getenv("TIDINGS_TEST_PUBLIC_ADDR"));
+	/* Tests only: the CA bundle that a TLS server started by the test
+	 * (tests/data/tls) is signed by; libcurl's own bundle otherwise. */
+	if (getenv("TIDINGS_TEST_CA_FILE") != NULL)
+		f->test_ca = xstrdup(getenv("TIDINGS_TEST_CA_FILE"));
 	f->opts.user_agent = NULL;
 	if (o->user_agent != NULL)
 		f->default_ua = xstrdup(o->user_agent);
@@ -284,6 +302,8 @@ fetch_free(struct fetch *f)
 	free(f->pool);
 	curl_multi_cleanup(f->multi);
 	free(f->default_ua);
+	free(f->test_public);
+	free(f->test_ca);
 	free(f);
 }
 
@@ -344,6 +364,7 @@ fetch_add(struct fetch *f, const struct fetch_request *r, char *ebuf,
 	x->userpwd = xstrdup(r->userpwd);
 	x->etag_sent = xstrdup(r->etag);
 	x->lm_sent = xstrdup(r->last_modified);
+	x->allow_private = r->allow_private;
 	if (h->qtail != NULL)
 		h->qtail->next = x;
 	else
@@ -703,6 +724,70 @@ done:
 	finish(f, x, cc);
 }
 
+/*
+ * The address guard (netguard.h).  The connections made before any
+ * redirect are to the configured URL, which is the operator's: they are
+ * allowed, and the origin is private when any of them is.  Every later one (after a redirect) must be
+ * allowed by netguard_allows.  Returns 1 to go ahead.
+ */
+static int
+guard(struct xfer *x, enum netguard_class c, const char *addr)
+{
+	if (x->res->nredirects == 0) {
+		if (!x->origin_set || c != NETGUARD_PUBLIC)
+			x->origin = c;
+		x->origin_set = 1;
+		return 1;
+	}
+	if (netguard_allows(c, x->origin, x->allow_private))
+		return 1;
+	x->guard_refused = 1;
+	snprintf(x->guard_msg, sizeof(x->guard_msg), "%s (%s address)", addr,
+	    netguard_class_name(c));
+	return 0;
+}
+
+/* Before a new connection's socket exists: a refused address gets no
+ * packet at all.  libcurl goes on to the host's next address, if any. */
+static curl_socket_t
+on_opensocket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct xfer *x = ud;
+	char ip[INET6_ADDRSTRLEN] = "?";
+	const void *bytes = NULL;
+
+	if (purpose == CURLSOCKTYPE_IPCXN) {
+		if (a->family == AF_INET)
+			bytes = &((struct sockaddr_in *)(void *)&a->addr)->
+			    sin_addr;
+		else if (a->family == AF_INET6)
+			bytes = &((struct sockaddr_in6 *)(void *)&a->addr)->
+			    sin6_addr;
+		if (bytes != NULL)
+			inet_ntop(a->family, bytes, ip, sizeof(ip));
+		if (!guard(x, netguard_classify(&a->addr, a->addrlen,
+		    x->f->test_public), ip))
+			return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+/* Before a request goes out, on a new or a reused connection: a
+ * connection left open by another feed to a private address must not
+ * serve a redirect that the open-socket check would have refused. */
+static int
+on_prereq(void *ud, char *primary_ip, char *local_ip, int primary_port,
+    int local_port)
+{
+	struct xfer *x = ud;
+
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	return guard(x, netguard_classify_ip(primary_ip, x->f->test_public),
+	    primary_ip) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
+}
+
 static void
 start(struct fetch *f, struct xfer *x)
 {
@@ -750,6 +835,12 @@ start(struct fetch *f, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
+	if (f->test_ca != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, f->test_ca);
 	if (x->userpwd != NULL) {
 		curl_easy_setopt(e, CURLOPT_USERPWD, x->userpwd);
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
@@ -892,6 +983,10 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		r->error = FETCH_ERR_REDIRECT;
 		snprintf(r->errmsg, sizeof(r->errmsg), "HTTP %ld redirects to "
 		    "a URL with credentials: refused", x->hstatus);
+	} else if (x->guard_refused && cc != CURLE_OK) {
+		r->error = FETCH_ERR_REDIRECT;
+		snprintf(r->errmsg, sizeof(r->errmsg), "redirect to %s "
+		    "refused (allow_private = yes allows it)", x->guard_msg);
 	} else if (x->too_large) {
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "
@@ -912,6 +1007,12 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		    "that does not decode");
 	} else if (cc != CURLE_OK) {
 		r->error = classify(cc);
+		/* libcurl also says "unsupported protocol" of an answer that
+		 * is not HTTP at all (HTTP/0.9, garbage): a redirect only when
+		 * the last response was one. */
+		if (cc == CURLE_UNSUPPORTED_PROTOCOL &&
+		    (x->hstatus < 300 || x->hstatus >= 400))
+			r->error = FETCH_ERR_TRANSFER;
 		if (cc == CURLE_FILESIZE_EXCEEDED)
 			snprintf(r->errmsg, sizeof(r->errmsg), "body larger "
 			    "than %zu bytes", f->opts.max_body);

@@ -56,6 +56,10 @@ struct fetch_request {
 	const char	*user_agent;	/* NULL: the global one */
 	const char	*userpwd;	/* "user:password" (basic); NULL */
 	void		*ctx;		/* the caller's, back in the result */
+	/* 1: a redirect may lead to a loopback, private, link-local or
+	 * unique-local address (netguard.h); 0: such a redirect fails with
+	 * FETCH_ERR_REDIRECT, unless the URL itself is on such an address. */
+	int		 allow_private;
 };
 
 enum fetch_error {
@@ -66,8 +70,9 @@ enum fetch_error {
 	FETCH_ERR_TIMEOUT,	/* connect, total or low-speed timeout */
 	FETCH_ERR_HTTP,		/* status >= 400 (or an unexpected 3xx) */
 	FETCH_ERR_TOO_LARGE,	/* body over max_body (decoded) */
-	FETCH_ERR_REDIRECT,	/* too many, to a forbidden scheme, or to a
-				   URL with a user name or password */
+	FETCH_ERR_REDIRECT,	/* too many, to a forbidden scheme, to a
+				   URL with a user name or password, or
+				   into the operator's network (netguard.h) */
 	FETCH_ERR_TRANSFER,	/* dropped, truncated, bad encoding */
 	FETCH_ERR_FILE,		/* a file:// URL could not be read, or
 				 * names no regular file (a FIFO, a device
