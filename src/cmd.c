@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "cmd.h"
 #include "conf.h"
@@ -219,4 +221,15 @@ cmd_db_path(const char *given, const char *conf_path)
 	conf_diag_free(&d);
 	conf_free(&c);
 	return p;
+}
+
+struct json_t *
+cmd_json_time(int64_t t)
+{
+	char b[64];
+
+	if (t <= 0)
+		return json_null();
+	date_format_utc(t, b, sizeof(b));
+	return json_string(b);
 }

@@ -71,6 +71,10 @@ int	cmd_backup(int, char **);
 int	cmd_check_db(int, char **);
 int	cmd_migrate_db(int, char **);
 
+/* A time as RFC 3339 UTC for --json output, or null when t <= 0 (never).
+ * A new reference. */
+struct json_t;
+struct json_t	*cmd_json_time(int64_t t);
 /* Prints each "FILE:LINE: message" line of d. */
 void	cmd_print_diag(const struct conf_diag *d);
 /* Parses -c FILE and --feeds FILE (the options every config reader

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "article_json.h"
 #include "cmd.h"
 #include "conf.h"
 #include "date.h"
@@ -32,23 +33,6 @@ feed_status(const struct store_feed *f)
 	return "ok";
 }
 
-static json_t *
-jstr(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
-jtime(int64_t t)
-{
-	char b[64];
-
-	if (t <= 0)
-		return json_null();
-	date_format_utc(t, b, sizeof(b));
-	return json_string(b);
-}
-
 static int
 feeds_one(void *ctx, const struct store_feed *f)
 {
@@ -59,24 +43,24 @@ feeds_one(void *ctx, const struct store_feed *f)
 	if (o->json) {
 		j = json_object();
 		json_object_set_new(j, "id", json_integer(f->id));
-		json_object_set_new(j, "name", jstr(f->name));
-		json_object_set_new(j, "url", jstr(f->url));
-		json_object_set_new(j, "title", jstr(f->title));
+		json_object_set_new(j, "name", article_json_str(f->name));
+		json_object_set_new(j, "url", article_json_str(f->url));
+		json_object_set_new(j, "title", article_json_str(f->title));
 		json_object_set_new(j, "status", json_string(feed_status(f)));
 		json_object_set_new(j, "http_status",
 		    json_integer(f->http_status));
-		json_object_set_new(j, "last_check", jtime(f->last_check));
-		json_object_set_new(j, "last_success", jtime(f->last_success));
-		json_object_set_new(j, "next_check", jtime(f->next_check));
-		json_object_set_new(j, "error_class", jstr(f->error_class));
-		json_object_set_new(j, "last_error", jstr(f->last_error));
+		json_object_set_new(j, "last_check", cmd_json_time(f->last_check));
+		json_object_set_new(j, "last_success", cmd_json_time(f->last_success));
+		json_object_set_new(j, "next_check", cmd_json_time(f->next_check));
+		json_object_set_new(j, "error_class", article_json_str(f->error_class));
+		json_object_set_new(j, "last_error", article_json_str(f->last_error));
 		json_object_set_new(j, "failures",
 		    json_integer(f->consecutive_failures));
 		json_object_set_new(j, "total_failures",
 		    json_integer(f->total_failures));
-		json_object_set_new(j, "etag", jstr(f->etag));
-		json_object_set_new(j, "last_modified", jstr(f->last_modified));
-		json_object_set_new(j, "moved_to", jstr(f->moved_to));
+		json_object_set_new(j, "etag", article_json_str(f->etag));
+		json_object_set_new(j, "last_modified", article_json_str(f->last_modified));
+		json_object_set_new(j, "moved_to", article_json_str(f->moved_to));
 		json_object_set_new(j, "articles", json_integer(f->narticles));
 		json_array_append_new(o->arr, j);
 		return 0;

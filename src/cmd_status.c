@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "backlog.h"
+#include "article_json.h"
 #include "cmd.h"
 #include "conf.h"
 #include "date.h"
@@ -34,23 +35,6 @@ struct st_names {
 	char	**v;
 	size_t	  n;
 };
-
-static json_t *
-jstr(const char *s)
-{
-	return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
-jtime(int64_t t)
-{
-	char b[64];
-
-	if (t <= 0)
-		return json_null();
-	date_format_utc(t, b, sizeof(b));
-	return json_string(b);
-}
 
 static const char *
 sget(json_t *o, const char *k)
@@ -75,22 +59,22 @@ feed_one(void *ctx, const struct store_feed *f)
 		return 0;
 	}
 	j = json_object();
-	json_object_set_new(j, "name", jstr(f->name != NULL ? f->name :
+	json_object_set_new(j, "name", article_json_str(f->name != NULL ? f->name :
 	    f->url));
-	json_object_set_new(j, "url", jstr(f->url));
+	json_object_set_new(j, "url", article_json_str(f->url));
 	json_object_set_new(j, "http_status", json_integer(f->http_status));
-	json_object_set_new(j, "error_class", jstr(f->error_class));
-	json_object_set_new(j, "error", jstr(f->last_error));
+	json_object_set_new(j, "error_class", article_json_str(f->error_class));
+	json_object_set_new(j, "error", article_json_str(f->last_error));
 	json_object_set_new(j, "failures",
 	    json_integer(f->consecutive_failures));
-	json_object_set_new(j, "last_check", jtime(f->last_check));
-	json_object_set_new(j, "last_success", jtime(f->last_success));
+	json_object_set_new(j, "last_check", cmd_json_time(f->last_check));
+	json_object_set_new(j, "last_success", cmd_json_time(f->last_success));
 	if (f->retired) {
 		sf->retired++;
 		json_array_append_new(sf->retired_j, j);
 	} else {
 		sf->failing++;
-		json_object_set_new(j, "next_check", jtime(f->next_check));
+		json_object_set_new(j, "next_check", cmd_json_time(f->next_check));
 		json_array_append_new(sf->failing_j, j);
 	}
 	return 0;
@@ -166,8 +150,8 @@ cycle_json(const struct store_cycle *c, int64_t now)
 	json_t *j = json_object();
 
 	json_object_set_new(j, "source", json_string(c->source));
-	json_object_set_new(j, "started", jtime(c->started));
-	json_object_set_new(j, "finished", jtime(c->finished));
+	json_object_set_new(j, "started", cmd_json_time(c->started));
+	json_object_set_new(j, "finished", cmd_json_time(c->finished));
 	json_object_set_new(j, "age_seconds", json_integer(now - c->finished));
 	json_object_set_new(j, "duration_seconds",
 	    json_real(c->duration_ms / 1000.0));
@@ -288,11 +272,11 @@ cmd_status(int argc, char **argv)
 		j = json_object();
 		json_object_set_new(j, "target", json_string(tl.v[i]));
 		json_object_set_new(j, "pending", json_integer(pending));
-		json_object_set_new(j, "oldest_pending", jtime(oldest));
+		json_object_set_new(j, "oldest_pending", cmd_json_time(oldest));
 		json_object_set_new(j, "oldest_pending_age_seconds",
 		    oldest > 0 ? json_integer(now - oldest) : json_null());
-		json_object_set_new(j, "last_error", jstr(te.error));
-		json_object_set_new(j, "last_error_time", jtime(te.when));
+		json_object_set_new(j, "last_error", article_json_str(te.error));
+		json_object_set_new(j, "last_error_time", cmd_json_time(te.when));
 		json_array_append_new(targets, j);
 		free(te.error);
 	}

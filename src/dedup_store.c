@@ -9,6 +9,7 @@
 
 #include "dedup.h"
 #include "err.h"
+#include "hash.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -59,19 +60,6 @@ keys_put(struct store *st, const struct dedup_item *u, int64_t id,
 	return rc;
 }
 
-static void
-hex(const unsigned char *p, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
 /*
  * The parse identity (a->id) names an article in exported files, after
  * the feed that first brought it.  Two items of one feed can carry one
@@ -99,7 +87,7 @@ ident_unique(struct store *st, const struct article *a,
 	if ((rc = store_ident_taken(st, a->id, &taken, ebuf, n)) != ERR_OK ||
 	    !taken)
 		return rc;
-	hex(p->use_link && k->has_link ? k->link : k->content, 8, h);
+	hash_hex(p->use_link && k->has_link ? k->link : k->content, 8, h);
 	*own = xasprintf("%s #%s", a->id, h);
 	return ERR_OK;
 }

@@ -215,18 +215,25 @@ hash_sha256_final(struct hash_sha256 *c, unsigned char out[32])
 }
 
 void
+hash_hex(const unsigned char *p, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+void
 hash_sha256_final_hex(struct hash_sha256 *c, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char d[32];
-	int i;
 
 	hash_sha256_final(c, d);
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[64] = '\0';
+	hash_hex(d, sizeof(d), out);
 }
 
 void

@@ -22,6 +22,8 @@ int  hash_sha256_accel(int enable);
 void hash_sha256_init(struct hash_sha256 *c);
 void hash_sha256_update(struct hash_sha256 *c, const void *p, size_t n);
 void hash_sha256_final(struct hash_sha256 *c, unsigned char out[32]);
+/* len bytes as lower-case hex into out (2 * len + 1 bytes, NUL-ended). */
+void hash_hex(const unsigned char *p, size_t len, char *out);
 /* Lower-case hex digest of the whole input; out must hold 65 bytes. */
 void hash_sha256_hex(const void *p, size_t n, char out[65]);
 /* Hex of the final digest of c; out must hold 65 bytes. */

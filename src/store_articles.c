@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "hash.h"
 #include "store.h"
 #include "store_int.h"
 #include "xmalloc.h"
@@ -73,19 +74,6 @@ store_enclosures_json(const struct article *a)
 	s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	return s;
-}
-
-void
-store_hex(const unsigned char *p, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * len] = '\0';
 }
 
 /* Binds the record's fields at positions first.. in the order shared by
@@ -204,7 +192,7 @@ store_sqlite_article_add(struct store *st, const struct article *a,
 		return ERR_DB;
 	cats = store_categories_json(a);
 	encs = store_enclosures_json(a);
-	store_hex(hash, DEDUP_HASHLEN, hexhash);
+	hash_hex(hash, DEDUP_HASHLEN, hexhash);
 	sort = now;
 	if (a->has_published && a->published.utc < sort)
 		sort = a->published.utc;
@@ -264,7 +252,7 @@ store_sqlite_article_update(struct store *st, int64_t id,
 	}
 	cats = store_categories_json(a);
 	encs = store_enclosures_json(a);
-	store_hex(hash, DEDUP_HASHLEN, hexhash);
+	hash_hex(hash, DEDUP_HASHLEN, hexhash);
 	sqlite3_bind_int64(s, 1, id);
 	bind_record(s, 2, &copy, cats, encs);
 	sqlite3_bind_int64(s, 18, now);

@@ -166,13 +166,11 @@ extern const struct store_ops store_pg_ops;
 
 /* Shared by the backends (store_articles.c): an article's categories
  * and enclosures as the JSON text the databases keep (NULL when it has
- * none; the caller frees it), and back into an article; len bytes as
- * lower-case hex into out (2 * len + 1 bytes). */
+ * none; the caller frees it), and back into an article. */
 char	*store_categories_json(const struct article *a);
 char	*store_enclosures_json(const struct article *a);
 void	 store_json_categories(struct article *a, const char *s);
 void	 store_json_enclosures(struct article *a, const char *s);
-void	 store_hex(const unsigned char *p, size_t len, char *out);
 
 /* 1 when path names a PostgreSQL database (a libpq URI). */
 int	store_path_is_pg(const char *path);

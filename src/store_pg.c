@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "err.h"
+#include "hash.h"
 #include "store.h"
 #include "store_backend.h"
 #include "store_pg_int.h"
@@ -54,18 +55,12 @@ pg_p_null(struct pg_params *p)
 void
 pg_p_bytes(struct pg_params *p, const unsigned char *b, size_t len)
 {
-	static const char digits[] = "0123456789abcdef";
 	char *s = xmalloc(2 * len + 3);
-	size_t i;
 
 	slot(p);
 	s[0] = '\\';
 	s[1] = 'x';
-	for (i = 0; i < len; i++) {
-		s[2 + 2 * i] = digits[b[i] >> 4];
-		s[3 + 2 * i] = digits[b[i] & 15];
-	}
-	s[2 + 2 * len] = '\0';
+	hash_hex(b, len, s + 2);
 	p->own[p->n] = s;
 	p->v[p->n++] = s;
 }

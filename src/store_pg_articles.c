@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "hash.h"
 #include "store.h"
 #include "store_pg_int.h"
 #include "xmalloc.h"
@@ -346,7 +347,7 @@ store_pg_article_add(struct store *sst, const struct article *a,
 		return rc;
 	cats = store_categories_json(a);
 	encs = store_enclosures_json(a);
-	store_hex(hash, DEDUP_HASHLEN, hexhash);
+	hash_hex(hash, DEDUP_HASHLEN, hexhash);
 	sort = now;
 	if (a->has_published && a->published.utc < sort)
 		sort = a->published.utc;
@@ -435,7 +436,7 @@ store_pg_article_update(struct store *sst, int64_t id, const struct article *a,
 	}
 	cats = store_categories_json(a);
 	encs = store_enclosures_json(a);
-	store_hex(hash, DEDUP_HASHLEN, hexhash);
+	hash_hex(hash, DEDUP_HASHLEN, hexhash);
 	pg_p_int(&p, id);
 	p_record(&p, &copy, a->id, cats, encs);
 	pg_p_int(&p, now);
