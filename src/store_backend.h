@@ -172,6 +172,20 @@ char	*store_enclosures_json(const struct article *a);
 void	 store_json_categories(struct article *a, const char *s);
 void	 store_json_enclosures(struct article *a, const char *s);
 
+/* The columns of an article record as both backends read them (FROM
+ * articles a JOIN feeds f), in the order of their row readers. */
+#define STORE_ART_COLS \
+	"a.id, a.feed_id, a.ident, a.guid, a.link, a.title, a.author," \
+	" a.published, a.published_tz, a.updated, a.updated_tz, a.summary," \
+	" a.content, a.text, a.categories, a.enclosures, a.comments," \
+	" a.language, a.first_seen, a.changed, a.content_hash, a.revision," \
+	" f.url, f.name, f.title," \
+	" (SELECT max(x.last_seen) FROM article_feeds x" \
+	"  WHERE x.article_id = a.id)," \
+	" (SELECT count(*) FROM article_feeds x" \
+	"  WHERE x.article_id = a.id AND x.removed = 0)," \
+	" a.image, a.duration, a.comment_count"
+
 /* 1 when path names a PostgreSQL database (a libpq URI). */
 int	store_path_is_pg(const char *path);
 

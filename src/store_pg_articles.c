@@ -634,17 +634,6 @@ store_pg_retention(struct store *sst, int64_t max_age, long max_count,
 
 /* ---- reading ---- */
 
-#define ART_COLS \
-	"a.id, a.feed_id, a.ident, a.guid, a.link, a.title, a.author," \
-	" a.published, a.published_tz, a.updated, a.updated_tz, a.summary," \
-	" a.content, a.text, a.categories, a.enclosures, a.comments," \
-	" a.language, a.first_seen, a.changed, a.content_hash, a.revision," \
-	" f.url, f.name, f.title," \
-	" (SELECT max(x.last_seen) FROM article_feeds x" \
-	"  WHERE x.article_id = a.id)," \
-	" (SELECT count(*) FROM article_feeds x" \
-	"  WHERE x.article_id = a.id AND x.removed = 0)," \
-	" a.image, a.duration, a.comment_count"
 
 static struct article *
 row_article(PGresult *r, int i, struct store_article_meta *m)
@@ -711,7 +700,7 @@ store_pg_article_get(struct store *sst, int64_t id, struct article **ap,
 	*ap = NULL;
 	memset(m, 0, sizeof(*m));
 	pg_p_int(&p, id);
-	if ((r = pg_run(st, P_ART_GET, "SELECT " ART_COLS " FROM articles a"
+	if ((r = pg_run(st, P_ART_GET, "SELECT " STORE_ART_COLS " FROM articles a"
 	    " JOIN feeds f ON f.id = a.feed_id WHERE a.id = $1", &p, ebuf, n,
 	    "article")) == NULL)
 		return ERR_DB;
@@ -800,7 +789,7 @@ store_pg_articles_list(struct store *sst, const struct store_filter *f,
 		pg_p_int(&p, f->limit);
 	else
 		pg_p_null(&p);
-	if ((r = pg_run(PG(sst), P_ART_LIST, "SELECT " ART_COLS
+	if ((r = pg_run(PG(sst), P_ART_LIST, "SELECT " STORE_ART_COLS
 	    " FROM articles a JOIN feeds f ON f.id = a.feed_id"
 	    " WHERE ($1 = 0 OR EXISTS (SELECT 1 FROM article_feeds y"
 	    "  WHERE y.article_id = a.id AND y.feed_id = $1 AND y.removed = 0))"
@@ -1021,7 +1010,7 @@ store_pg_search(struct store *sst, const char *query, long limit,
 	} else
 		buf_puts(&sql, buf_str(&q.sql));
 	pg_p_int(&p, limit > 0 ? limit : 0);
-	buf_printf(&sql, " AS q) SELECT " ART_COLS " FROM q, articles a"
+	buf_printf(&sql, " AS q) SELECT " STORE_ART_COLS " FROM q, articles a"
 	    " JOIN feeds f ON f.id = a.feed_id WHERE a.fts @@ q.q"
 	    " ORDER BY ts_rank(a.fts, q.q) DESC, a.id"
 	    " LIMIT nullif($%d::bigint, 0)", p.n);

@@ -20,18 +20,6 @@
 #include "store_int.h"
 #include "xmalloc.h"
 
-/* The columns row_article reads, in its order. */
-#define ART_COLS \
-	"a.id, a.feed_id, a.ident, a.guid, a.link, a.title, a.author," \
-	" a.published, a.published_tz, a.updated, a.updated_tz, a.summary," \
-	" a.content, a.text, a.categories, a.enclosures, a.comments," \
-	" a.language, a.first_seen, a.changed, a.content_hash, a.revision," \
-	" f.url, f.name, f.title," \
-	" (SELECT max(x.last_seen) FROM article_feeds x" \
-	"  WHERE x.article_id = a.id)," \
-	" (SELECT count(*) FROM article_feeds x" \
-	"  WHERE x.article_id = a.id AND x.removed = 0)," \
-	" a.image, a.duration, a.comment_count"
 
 #define EV_COLS \
 	"e.seq, e.article_id, e.feed_id, e.kind, e.revision, e.created," \
@@ -151,9 +139,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "  WHERE feed_id = ?1 AND removed = ?2)"
 	    " AND NOT EXISTS (SELECT 1 FROM article_feeds x"
 	    "  WHERE x.article_id = articles.id AND x.removed = 0)",
-	[S_ART_GET] = "SELECT " ART_COLS " FROM articles a"
+	[S_ART_GET] = "SELECT " STORE_ART_COLS " FROM articles a"
 	    " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1",
-	[S_ART_LIST] = "SELECT " ART_COLS " FROM articles a"
+	[S_ART_LIST] = "SELECT " STORE_ART_COLS " FROM articles a"
 	    " JOIN feeds f ON f.id = a.feed_id"
 	    " WHERE (?1 = 0 OR EXISTS (SELECT 1 FROM article_feeds y"
 	    "  WHERE y.article_id = a.id AND y.feed_id = ?1 AND y.removed = 0))"
@@ -161,7 +149,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " ORDER BY a.sort_time DESC, a.id DESC LIMIT ?3",
 	[S_SEARCH] = "WITH m AS (SELECT rowid AS id, rank FROM articles_fts"
 	    " WHERE articles_fts MATCH ?1 ORDER BY rank LIMIT ?2)"
-	    " SELECT " ART_COLS " FROM m JOIN articles a ON a.id = m.id"
+	    " SELECT " STORE_ART_COLS " FROM m JOIN articles a ON a.id = m.id"
 	    " JOIN feeds f ON f.id = a.feed_id ORDER BY m.rank",
 	[S_EV_PENDING] = "SELECT " EV_COLS ", x.fails, x.next_try, x.reason"
 	    " FROM events e LEFT JOIN export_aside x"
