@@ -4,9 +4,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "conf.h"
@@ -30,9 +33,24 @@ cmd_check_config(int argc, char **argv)
 	if (optind != argc)
 		return cmd_usage("check-config");
 	rv = cmd_load(conf_path, feeds, &c, &fl) != ERR_OK;
-	/* The one check that needs the file system: a secret the daemon
-	 * could not read, or would refuse, fails every fetch of that feed. */
+	/* The checks that need the file system: a secret the daemon could
+	 * not read, or would refuse, fails every fetch of that feed (an
+	 * auth_file) or goes without (a cookie_file). */
 	for (i = 0; i < fl.n; i++) {
+		if (fl.feeds[i].cookie_file != NULL &&
+		    cycle_check_cookies(fl.feeds[i].cookie_file, ebuf,
+		    sizeof(ebuf)) != 0) {
+			fprintf(stderr, "%s:%d: %s\n", fl.feeds[i].file,
+			    fl.feeds[i].line, ebuf);
+			rv = 1;
+		}
+		if (fl.feeds[i].ca_file != NULL &&
+		    access(fl.feeds[i].ca_file, R_OK) != 0) {
+			fprintf(stderr, "%s:%d: ca_file %s: %s\n",
+			    fl.feeds[i].file, fl.feeds[i].line,
+			    fl.feeds[i].ca_file, strerror(errno));
+			rv = 1;
+		}
 		if (fl.feeds[i].auth_file == NULL)
 			continue;
 		if ((secret = cycle_read_auth(fl.feeds[i].auth_file, ebuf,

@@ -6,6 +6,8 @@
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -14,12 +16,62 @@
 #include "conf.h"
 #include "date.h"
 #include "err.h"
+#include "feedlist.h"
 #include "store.h"
+#include "xmalloc.h"
 
 struct feeds_out {
 	int	 json;
 	json_t	*arr;
+	const struct conf *c;
+	const struct feedlist *fl;	/* the configured feeds; may be empty */
 };
+
+/* The configured feed a stored one is: by its name (an unnamed feed is
+ * stored under its configured URL as name), else its URL. */
+static const struct feedlist_feed *
+configured(const struct feeds_out *o, const struct store_feed *f)
+{
+	const struct feedlist_feed *fc = NULL;
+
+	if (f->name != NULL)
+		fc = feedlist_find(o->fl, f->name);
+	if (fc == NULL)
+		fc = feedlist_find(o->fl, f->url);
+	return fc;
+}
+
+/* The network options of fc, as `feeds --json` shows them: never a
+ * secret (a secret header's value is "<hidden>"; cookie_file is a path,
+ * its cookies are not read here). */
+static void
+json_network(json_t *j, const struct conf *c, const struct feedlist_feed *fc)
+{
+	json_t *hs = json_array();
+	const char *proxy = fc != NULL && fc->proxy != NULL ? fc->proxy :
+	    c->fetch.proxy;
+	char *h;
+	size_t i;
+
+	json_object_set_new(j, "proxy", article_json_str(proxy));
+	for (i = 0; fc != NULL && i < fc->nheaders; i++) {
+		if (feedlist_header_secret(fc->headers[i])) {
+			h = xasprintf("%.*s: <hidden>",
+			    (int)strcspn(fc->headers[i], ":"), fc->headers[i]);
+			json_array_append_new(hs, json_string(h));
+			free(h);
+		} else
+			json_array_append_new(hs, json_string(fc->headers[i]));
+	}
+	json_object_set_new(j, "headers", hs);
+	json_object_set_new(j, "cookie_file",
+	    article_json_str(fc != NULL ? fc->cookie_file : NULL));
+	json_object_set_new(j, "ca_file",
+	    article_json_str(fc != NULL ? fc->ca_file : NULL));
+	json_object_set_new(j, "http_version", fc == NULL ||
+	    fc->http_version == 0 ? json_null() :
+	    json_string(fc->http_version == 2 ? "2" : "1.1"));
+}
 
 static const char *
 feed_status(const struct store_feed *f)
@@ -62,6 +114,7 @@ feeds_one(void *ctx, const struct store_feed *f)
 		json_object_set_new(j, "last_modified", article_json_str(f->last_modified));
 		json_object_set_new(j, "moved_to", article_json_str(f->moved_to));
 		json_object_set_new(j, "articles", json_integer(f->narticles));
+		json_network(j, o->c, configured(o, f));
 		json_array_append_new(o->arr, j);
 		return 0;
 	}
@@ -88,7 +141,8 @@ cmd_feeds(int argc, char **argv)
 	};
 	struct conf c;
 	struct conf_diag d = { 0 };
-	struct feeds_out o = { 0, NULL };
+	struct feedlist fl = { 0 };
+	struct feeds_out o = { 0, NULL, &c, &fl };
 	struct store *st = NULL;
 	const char *conf_path = NULL, *db = NULL;
 	char ebuf[512];
@@ -111,6 +165,10 @@ cmd_feeds(int argc, char **argv)
 		cmd_print_diag(&d);
 		goto done;
 	}
+	/* The feed lists say what is configured (network options, learned
+	 * intervals); a list with errors shows what it could read. */
+	if (c.path != NULL)
+		(void)feedlist_load(&fl, &c, NULL, &d);
 	if (store_open(db != NULL ? db : c.db_path, STORE_RDONLY, &st, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
 		fprintf(stderr, "tidings: %s\n", ebuf);
@@ -131,6 +189,7 @@ cmd_feeds(int argc, char **argv)
 done:
 	json_decref(o.arr);
 	store_close(st);
+	feedlist_free(&fl);
 	conf_diag_free(&d);
 	conf_free(&c);
 	return rv;

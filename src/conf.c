@@ -107,6 +107,7 @@ conf_free(struct conf *c)
 	free(c->feeds_glob);
 	free(c->metrics_file);
 	free(c->fetch.user_agent);
+	free(c->fetch.proxy);
 	for (i = 0; i < c->nexports; i++) {
 		struct export_settings *e = &c->exports[i];
 
@@ -246,6 +247,42 @@ conf_path(const char *dir, const char *path)
 	    strstr(path, "://") != NULL)
 		return xstrdup(path);
 	return xasprintf("%s/%s", dir, path);
+}
+
+int
+conf_proxy_ok(const char *s, const char **why)
+{
+	static const char *const schemes[] = { "http://", "https://",
+	    "socks5h://", NULL };
+	const char *h = NULL, *e;
+	size_t i;
+
+	for (i = 0; schemes[i] != NULL; i++)
+		if (strncasecmp(s, schemes[i], strlen(schemes[i])) == 0)
+			h = s + strlen(schemes[i]);
+	if (h == NULL) {
+		*why = strncasecmp(s, "socks5://", 9) == 0 ?
+		    "socks5:// resolves names here, not at the proxy: use "
+		    "socks5h://" : "only http://, https:// and socks5h:// "
+		    "proxies";
+		return 0;
+	}
+	for (e = s; *e != '\0'; e++)
+		if ((unsigned char)*e <= ' ' || *e == 0x7f) {
+			*why = "white space or a control character in the URL";
+			return 0;
+		}
+	e = h + strcspn(h, "/?#");
+	if (memchr(h, '@', (size_t)(e - h)) != NULL) {
+		*why = "a user name or password in a proxy URL is not taken "
+		    "(the configuration would hold a secret)";
+		return 0;
+	}
+	if (e == h || *h == ':') {
+		*why = "the proxy URL has no host";
+		return 0;
+	}
+	return 1;
 }
 
 /* Optimal string alignment distance: insertions, deletions, substitutions
@@ -406,6 +443,8 @@ static const struct key fetch_keys[] = {
 	{ "startup_spread", V_DUR, C(startup_spread), 0 },
 	{ "permanent_redirects", V_INT, C(permanent_redirects), 1 },
 	{ "allow_private", V_BOOL, C(allow_private), 0 },
+	{ "proxy", V_STR, C(fetch.proxy), 0 },
+	{ "insecure_tls", V_BOOL, C(insecure_tls), 0 },
 	{ NULL, 0, 0, 0 }
 };
 static const struct key store_keys[] = {
@@ -761,6 +800,7 @@ assign(struct cparse *ps, char *s, int lineno)
 {
 	struct conf *c = ps->c;
 	const struct key *keys, *k;
+	const char *why;
 	char *eq, *key, *val;
 	int first;
 
@@ -811,6 +851,13 @@ assign(struct cparse *ps, char *s, int lineno)
 	}
 	if (set_value(k, c, c->dir, val, ps->file, lineno, ps->d) != 0)
 		return;
+	if (ps->sec == SEC_FETCH && strcmp(key, "proxy") == 0 &&
+	    !conf_proxy_ok(val, &why))
+		conf_diag_add(ps->d, ps->file, lineno, "proxy: %s", why);
+	if (ps->sec == SEC_FETCH && c->insecure_tls) {
+		conf_diag_add(ps->d, ps->file, lineno, CONF_INSECURE_TLS_MSG);
+		c->insecure_tls = 0;
+	}
 	if (ps->sec == SEC_DAEMON && strcmp(key, "feeds") == 0)
 		c->feeds_line = lineno;
 	else if (strcmp(key, "min_interval") == 0)

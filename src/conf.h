@@ -13,7 +13,8 @@
  *              timeout, low_speed_limit, low_speed_time, max_body,
  *              max_redirects, user_agent, interval, min_interval,
  *              max_interval, max_backoff, startup_spread,
- *              permanent_redirects, allow_private
+ *              permanent_redirects, allow_private, proxy,
+ *              insecure_tls (only "no")
  *   [store]    keep_days, max_articles
  *   [export NAME]  dir, format, feeds, tags, updates, duplicates, fsync,
  *              command, timeout, concurrency, retries, retry_base,
@@ -77,6 +78,7 @@ struct conf {
 	int	 permanent_redirects;	/* 301/308 this often: moved */
 	int	 allow_private;		/* redirects into the operator's
 					   network allowed (netguard.h) */
+	int	 insecure_tls;		/* always 0: "no" is the only value */
 
 	/* [store] */
 	int	 keep_days;		/* 0 = forever */
@@ -114,6 +116,15 @@ const char *conf_default_path(void);
 int	conf_parse_duration(const char *s, int *out);
 int	conf_parse_size(const char *s, size_t *out);
 int	conf_parse_bool(const char *s, int *out);
+/* 1 when s is a proxy URL tidings takes: http://, https:// or
+ * socks5h:// (names resolve at the proxy, so no lookup leaves from here),
+ * a host, no user name or password (the list would hold a secret), no
+ * white space or control character; else 0 with the reason in *why. */
+int	conf_proxy_ok(const char *s, const char **why);
+/* The message for insecure_tls set to anything but no. */
+#define CONF_INSECURE_TLS_MSG "insecure_tls: TLS certificate checks " \
+	"cannot be turned off (\"no\" is the only value); give the " \
+	"server's CA certificate with ca_file=PATH instead"
 /* Splits a comma list into trimmed, non-empty copies (appended). */
 void	conf_split_list(const char *s, char ***v, size_t *n);
 /* Returns a new string: path if absolute or a URI ("scheme://...", such

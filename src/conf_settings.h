@@ -32,6 +32,11 @@ struct fetch_opts {
 	/* NULL: "tidings/VERSION (+URL)"; the configuration's string (freed
 	 * by conf_free); fetch_new copies it */
 	char		*user_agent;
+	/* http://, https:// or socks5h:// URL every request goes through
+	 * (conf_proxy_ok); NULL: none.  The environment's http_proxy,
+	 * https_proxy, all_proxy and no_proxy are never read.  Owned as
+	 * user_agent is. */
+	char		*proxy;
 };
 
 /* The formats of an export target. */

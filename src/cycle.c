@@ -57,33 +57,33 @@ cycle_is_due(const struct store_feed *sf, const struct feedlist_feed *fc,
 	    sf->last_check > (int64_t)now;
 }
 
-char *
-cycle_read_auth(const char *path, char *ebuf, size_t n)
+/* Opens a file holding a secret (what names it in messages): a regular
+ * file, not open to others, nor to the group of its owner when that is
+ * this user.  Returns the descriptor, or -1 with a message in ebuf. */
+static int
+secret_open(const char *what, const char *path, char *ebuf, size_t n)
 {
-	char line[4096];
 	struct stat sb;
-	size_t len;
-	FILE *fp;
 	int fd;
 
 	/* O_NONBLOCK: a FIFO put in its place must not stop the caller. */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd == -1) {
-		err_set(ebuf, n, ERR_IO, "auth_file %s: %s", path,
+		err_set(ebuf, n, ERR_IO, "%s %s: %s", what, path,
 		    strerror(errno));
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &sb) == -1) {
-		err_set(ebuf, n, ERR_IO, "auth_file %s: %s", path,
+		err_set(ebuf, n, ERR_IO, "%s %s: %s", what, path,
 		    strerror(errno));
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		err_set(ebuf, n, ERR_INVALID, "auth_file %s: not a regular "
-		    "file", path);
+		err_set(ebuf, n, ERR_INVALID, "%s %s: not a regular file",
+		    what, path);
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	/* As ssh does for a private key: a secret others can read is
 	 * refused, and so is one owned by this user and shared with its
@@ -91,13 +91,37 @@ cycle_read_auth(const char *path, char *ebuf, size_t n)
 	 * is handed a secret (root:tidings 0640). */
 	if ((sb.st_mode & S_IRWXO) != 0 ||
 	    ((sb.st_mode & S_IRWXG) != 0 && sb.st_uid == geteuid())) {
-		err_set(ebuf, n, ERR_INVALID, "auth_file %s: permissions "
-		    "%04o are too open: %s can read it (chmod 600 it)", path,
+		err_set(ebuf, n, ERR_INVALID, "%s %s: permissions %04o are "
+		    "too open: %s can read it (chmod 600 it)", what, path,
 		    (unsigned)(sb.st_mode & 07777),
 		    (sb.st_mode & S_IRWXO) != 0 ? "others" : "its group");
 		close(fd);
-		return NULL;
+		return -1;
 	}
+	return fd;
+}
+
+int
+cycle_check_cookies(const char *path, char *ebuf, size_t n)
+{
+	int fd;
+
+	if ((fd = secret_open("cookie_file", path, ebuf, n)) == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+char *
+cycle_read_auth(const char *path, char *ebuf, size_t n)
+{
+	char line[4096];
+	size_t len;
+	FILE *fp;
+	int fd;
+
+	if ((fd = secret_open("auth_file", path, ebuf, n)) == -1)
+		return NULL;
 	if ((fp = fdopen(fd, "r")) == NULL) {
 		err_set(ebuf, n, ERR_IO, "auth_file %s: %s", path,
 		    strerror(errno));
@@ -157,6 +181,12 @@ cycle_request(const struct store_feed *sf, const struct feedlist_feed *fc,
 	req->user_agent = fc->user_agent;
 	req->userpwd = userpwd;
 	req->ctx = ctx;
+	req->proxy = fc->proxy;
+	req->headers = (const char *const *)fc->headers;
+	req->nheaders = fc->nheaders;
+	req->cookie_file = fc->cookie_file;
+	req->http_version = fc->http_version;
+	req->ca_file = fc->ca_file;
 }
 
 /* Ingests a 200's body; returns 0, or sets *eclass ("parse" or "store")

@@ -60,14 +60,19 @@ int	cycle_is_due(const struct store_feed *sf,
  * also refuses anything but a regular file, and never blocks opening
  * one (a FIFO). */
 char	*cycle_read_auth(const char *path, char *ebuf, size_t n);
+/* 0 when the cookie_file at path is one cycle_read_auth would take
+ * (a regular file, not too open); else -1 with a message in ebuf.
+ * libcurl reads the file itself, when fetching. */
+int	cycle_check_cookies(const char *path, char *ebuf, size_t n);
 /* The "user:password" a request for fc sends: its auth_file's, else the
  * credentials its URL was written with, else NULL (ebuf then empty).  A new
  * string, or NULL with a message in ebuf when the auth_file is unusable. */
 char	*cycle_auth(const struct feedlist_feed *fc, char *ebuf, size_t n);
 
 /* The request for feed fc from its stored state sf (URL, validators),
- * sending userpwd (may be NULL) and carrying ctx.  Points into sf, fc and
- * userpwd. */
+ * sending userpwd (may be NULL) and carrying ctx, with fc's network
+ * options (proxy, headers, cookie_file, http_version, ca_file).  Points
+ * into sf, fc and userpwd. */
 void	cycle_request(const struct store_feed *sf,
 	    const struct feedlist_feed *fc, const char *userpwd, void *ctx,
 	    struct fetch_request *req);

@@ -63,6 +63,7 @@ struct dfeed {
 	int		 failures;
 	int		 store_failed;	/* the last failure was the store's */
 	char		*auth;
+	int		 no_cookies;	/* its cookie_file was refused */
 };
 
 struct dstate {
@@ -276,6 +277,11 @@ load_auth(const struct dstate *s, struct dfeed *d)
 	d->auth = NULL;
 	if ((d->auth = cycle_auth(d->fc, ebuf, sizeof(ebuf))) == NULL &&
 	    ebuf[0] != '\0')
+		log_warnx("%s: %s", fname(s, d), ebuf);
+	/* The same rules for cookies; refused, the feed goes without. */
+	d->no_cookies = d->fc->cookie_file != NULL &&
+	    cycle_check_cookies(d->fc->cookie_file, ebuf, sizeof(ebuf)) != 0;
+	if (d->no_cookies)
 		log_warnx("%s: %s", fname(s, d), ebuf);
 }
 
@@ -637,6 +643,8 @@ start_due(struct dstate *s, time_t now)
 		cycle_request(&d->sf, d->fc, d->auth, (void *)(intptr_t)d->id,
 		    &req);
 		req.allow_private = cycle_allow_private(&s->conf, d->fc);
+		if (d->no_cookies)
+			req.cookie_file = NULL;
 		if (fetch_add(s->f, &req, ebuf, sizeof(ebuf)) != ERR_OK) {
 			log_warnx("%s: %s", fname(s, d), ebuf);
 			d->next = s->once ? -1 : now + s->conf.max_interval;

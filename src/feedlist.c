@@ -19,7 +19,8 @@
 
 static const char *const keys[] = {
 	"name", "interval", "tags", "user_agent", "auth_file", "charset",
-	"identity", "enabled", "allow_private", NULL
+	"identity", "enabled", "allow_private", "proxy", "header",
+	"cookie_file", "http_version", "ca_file", "insecure_tls", NULL
 };
 static void
 feed_clear(struct feedlist_feed *f)
@@ -31,6 +32,10 @@ feed_clear(struct feedlist_feed *f)
 	free(f->user_agent);
 	free(f->auth_file);
 	free(f->charset);
+	free(f->proxy);
+	xfreev(f->headers, f->nheaders);
+	free(f->cookie_file);
+	free(f->ca_file);
 	free(f->file);
 }
 
@@ -204,13 +209,63 @@ valid_charset(const char *cs)
 	return 1;
 }
 
+int
+feedlist_header_secret(const char *h)
+{
+	static const char *const names[] = { "authorization", "cookie",
+	    NULL };
+	static const char *const parts[] = { "token", "key", "secret",
+	    "auth", "session", "password", NULL };
+	size_t n = strcspn(h, ":"), i, j;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == n && strncasecmp(h, names[i], n) == 0)
+			return 1;
+	for (i = 0; parts[i] != NULL; i++)
+		for (j = 0; j + strlen(parts[i]) <= n; j++)
+			if (strncasecmp(h + j, parts[i], strlen(parts[i])) == 0)
+				return 1;
+	return 0;
+}
+
+/* Checks a header= value; returns NULL, or why it is refused.  The
+ * message never quotes the value: it may be a secret. */
+static const char *
+bad_header(const char *h)
+{
+	static const char *const owned[] = { "host", "content-length",
+	    "transfer-encoding", "connection", NULL };
+	static const char tchar[] = "!#$%&'*+-.^_`|~";
+	size_t n = strcspn(h, ":"), i;
+	const char *v;
+
+	for (i = 0; h[i] != '\0'; i++)
+		if (((unsigned char)h[i] < ' ' && h[i] != '\t') || h[i] == 0x7f)
+			return "control characters (CR, LF) are not allowed";
+	if (h[n] != ':' || n == 0)
+		return "not \"Name: value\"";
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)h[i]) && strchr(tchar, h[i]) == NULL)
+			return "the name is not an HTTP header name";
+	for (i = 0; owned[i] != NULL; i++)
+		if (strlen(owned[i]) == n && strncasecmp(h, owned[i], n) == 0)
+			return "Host, Content-Length, Transfer-Encoding and "
+			    "Connection cannot be set";
+	for (v = h + n + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	if (*v == '\0')
+		return "empty value";
+	return NULL;
+}
+
 static int
 set_option(struct feedlist_feed *f, const char *file, int line,
     const char *key, const char *v, struct conf_diag *d)
 {
-	const char *sug;
+	const char *sug, *why;
 	size_t i;
 	char *dir;
+	int i2;
 
 	if (strcmp(key, "name") == 0) {
 		for (i = 0; v[i] != '\0'; i++)
@@ -262,6 +317,48 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 		if (conf_parse_bool(v, &f->allow_private) == -1) {
 			conf_diag_add(d, file, line, "allow_private: \"%s\" is "
 			    "not yes or no", v);
+			return -1;
+		}
+	} else if (strcmp(key, "proxy") == 0) {
+		if (!conf_proxy_ok(v, &why)) {
+			conf_diag_add(d, file, line, "proxy: %s", why);
+			return -1;
+		}
+		f->proxy = xstrdup(v);
+	} else if (strcmp(key, "header") == 0) {
+		if ((why = bad_header(v)) != NULL) {
+			conf_diag_add(d, file, line, "header \"%.*s\": %s",
+			    (int)strcspn(v, ": \t\r\n"), v, why);
+			return -1;
+		}
+		f->headers = xreallocarray(f->headers, f->nheaders + 1,
+		    sizeof(*f->headers));
+		f->headers[f->nheaders++] = xstrdup(v);
+	} else if (strcmp(key, "cookie_file") == 0 ||
+	    strcmp(key, "ca_file") == 0) {
+		if (*v == '\0') {
+			conf_diag_add(d, file, line, "%s: empty value", key);
+			return -1;
+		}
+		dir = conf_dir_of(file);
+		if (key[1] == 'o')
+			f->cookie_file = conf_path(dir, v);
+		else
+			f->ca_file = conf_path(dir, v);
+		free(dir);
+	} else if (strcmp(key, "http_version") == 0) {
+		if (strcmp(v, "1.1") == 0)
+			f->http_version = 11;
+		else if (strcmp(v, "2") == 0)
+			f->http_version = 2;
+		else {
+			conf_diag_add(d, file, line, "http_version: \"%s\" is "
+			    "not 1.1 or 2", v);
+			return -1;
+		}
+	} else if (strcmp(key, "insecure_tls") == 0) {
+		if (conf_parse_bool(v, &i2) == -1 || i2) {
+			conf_diag_add(d, file, line, CONF_INSECURE_TLS_MSG);
 			return -1;
 		}
 	} else if (strcmp(key, "enabled") == 0) {
@@ -353,7 +450,8 @@ feedlist_parse_line(struct feedlist *fl, const char *file, int line,
 		for (k = 0; keys[k] != NULL; k++)
 			if (strcmp(keys[k], words[i]) == 0)
 				break;
-		if (keys[k] != NULL && (seen & (1u << k))) {
+		if (keys[k] != NULL && (seen & (1u << k)) &&
+		    strcmp(keys[k], "header") != 0) {
 			conf_diag_add(d, file, line, "%s given twice",
 			    words[i]);
 			bad = 1;
@@ -591,5 +689,16 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 	if (f->allow_private >= 0)
 		buf_printf(b, " allow_private=%s",
 		    f->allow_private ? "yes" : "no");
+	if (f->proxy != NULL)
+		put_option(b, "proxy", f->proxy);
+	for (i = 0; i < f->nheaders; i++)
+		put_option(b, "header", f->headers[i]);
+	if (f->cookie_file != NULL)
+		put_option(b, "cookie_file", f->cookie_file);
+	if (f->http_version != 0)
+		buf_puts(b, f->http_version == 2 ? " http_version=2" :
+		    " http_version=1.1");
+	if (f->ca_file != NULL)
+		put_option(b, "ca_file", f->ca_file);
 	buf_putc(b, '\n');
 }

@@ -41,6 +41,24 @@
  *   allow_private  yes | no (default: [fetch] allow_private): whether a
  *               redirect may lead into the operator's network (loopback,
  *               private, link-local, unique-local addresses; netguard.h)
+ *   proxy       http://, https:// or socks5h:// URL (conf_proxy_ok);
+ *               replaces [fetch] proxy for this feed
+ *   header      "Name: value", sent with every request of the feed;
+ *               repeatable.  Refused: Host, Content-Length,
+ *               Transfer-Encoding, Connection (libcurl and the URL own
+ *               them), a name that is not an HTTP token, an empty value,
+ *               control characters (CR, LF)
+ *   cookie_file Netscape-format cookie file (relative to the list's
+ *               directory), only ever read: tidings keeps no cookie jar
+ *   http_version  1.1 | 2 (default: libcurl's, HTTP/2 over TLS)
+ *   ca_file     CA bundle that replaces the system's for this feed, for
+ *               a server whose certificate a private CA signed
+ *   insecure_tls  no: the only value; certificate checks stay on
+ *
+ * Secrets: a header whose name is Authorization, Proxy-Authorization or
+ * Cookie, or contains "token", "key", "secret", "auth" or "session"
+ * (feedlist_header_secret), is shown as "Name: <hidden>" wherever tidings
+ * shows a feed's options, and no diagnostic quotes a header's value.
  *
  * A URL or name listed twice is an error naming both places.
  *
@@ -69,6 +87,12 @@ struct feedlist_feed {
 	enum dedup_identity identity;	/* conf_settings.h */
 	int		 enabled;
 	int		 allow_private;	/* -1: as [fetch] allow_private */
+	char		*proxy;		/* NULL: [fetch] proxy */
+	char		**headers;	/* "Name: value" */
+	size_t		  nheaders;
+	char		*cookie_file;	/* absolute (or relative to cwd) path */
+	int		 http_version;	/* 0, 11 or 2 (fetch_request) */
+	char		*ca_file;	/* absolute (or relative to cwd) path */
 	char		*file;		/* where it was defined */
 	int		 line;
 };
@@ -108,6 +132,9 @@ const struct feedlist_feed *feedlist_find(const struct feedlist *fl,
  * *ntags 0 when there is none. */
 const char *const *feedlist_tags(void *ctx, const char *url,
 	    const char *name, size_t *ntags);
+
+/* 1 when the header line "Name: value" carries a secret (above). */
+int	feedlist_header_secret(const char *header);
 
 /* Appends f as one line in the syntax above (with a newline), the URL
  * with its user information: the line is a feed list's, like the one it

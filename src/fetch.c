@@ -62,6 +62,12 @@ struct xfer {
 	struct curl_slist *headers;
 	char		*user_agent;
 	char		*userpwd;
+	char		*proxy;		/* NULL: the fetcher's */
+	char		**extra;	/* the request's headers */
+	size_t		  nextra;
+	char		*cookie_file;
+	char		*ca_file;
+	int		 http_version;
 	char		*etag_sent, *lm_sent;
 	char		*current;	/* URL of the response being read */
 	struct fetch_result *res;
@@ -129,7 +135,9 @@ fetch_opts_equal(const struct fetch_opts *a, const struct fetch_opts *b)
 	    a->max_body == b->max_body &&
 	    a->max_redirects == b->max_redirects &&
 	    (a->user_agent == NULL) == (b->user_agent == NULL) &&
-	    (a->user_agent == NULL || strcmp(a->user_agent, b->user_agent) == 0);
+	    (a->user_agent == NULL || strcmp(a->user_agent, b->user_agent) == 0) &&
+	    (a->proxy == NULL) == (b->proxy == NULL) &&
+	    (a->proxy == NULL || strcmp(a->proxy, b->proxy) == 0);
 }
 
 const char *
@@ -177,6 +185,7 @@ fetch_new(const struct fetch_opts *o, char *ebuf, size_t n)
 	if (getenv("TIDINGS_TEST_CA_FILE") != NULL)
 		f->test_ca = xstrdup(getenv("TIDINGS_TEST_CA_FILE"));
 	f->opts.user_agent = NULL;
+	f->opts.proxy = o->proxy != NULL ? xstrdup(o->proxy) : NULL;
 	if (o->user_agent != NULL)
 		f->default_ua = xstrdup(o->user_agent);
 	else if (PACKAGE_URL[0] != '\0')
@@ -257,6 +266,10 @@ xfer_free(struct xfer *x)
 	curl_slist_free_all(x->headers);
 	free(x->user_agent);
 	free(x->userpwd);
+	free(x->proxy);
+	xfreev(x->extra, x->nextra);
+	free(x->cookie_file);
+	free(x->ca_file);
 	free(x->etag_sent);
 	free(x->lm_sent);
 	free(x->current);
@@ -302,6 +315,7 @@ fetch_free(struct fetch *f)
 	free(f->pool);
 	curl_multi_cleanup(f->multi);
 	free(f->default_ua);
+	free(f->opts.proxy);
 	free(f->test_public);
 	free(f->test_ca);
 	free(f);
@@ -365,6 +379,15 @@ fetch_add(struct fetch *f, const struct fetch_request *r, char *ebuf,
 	x->etag_sent = xstrdup(r->etag);
 	x->lm_sent = xstrdup(r->last_modified);
 	x->allow_private = r->allow_private;
+	x->proxy = xstrdup(r->proxy);
+	x->cookie_file = xstrdup(r->cookie_file);
+	x->ca_file = xstrdup(r->ca_file);
+	x->http_version = r->http_version;
+	if (r->nheaders > 0) {
+		x->extra = xreallocarray(NULL, r->nheaders, sizeof(*x->extra));
+		for (x->nextra = 0; x->nextra < r->nheaders; x->nextra++)
+			x->extra[x->nextra] = xstrdup(r->headers[x->nextra]);
+	}
 	if (h->qtail != NULL)
 		h->qtail->next = x;
 	else
@@ -795,6 +818,7 @@ start(struct fetch *f, struct xfer *x)
 	struct curl_slist *l = NULL;
 	char *hdr;
 	CURL *e;
+	size_t i;
 	int is_file = x->host->unlimited;
 
 	x->current = xstrdup(x->res->url);
@@ -839,14 +863,35 @@ start(struct fetch *f, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
 	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
 	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
-	if (f->test_ca != NULL)
+	if (x->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, x->ca_file);
+	else if (f->test_ca != NULL)
 		curl_easy_setopt(e, CURLOPT_CAINFO, f->test_ca);
+	/* Only the configured proxy: "" keeps libcurl from reading the
+	 * environment's http_proxy, https_proxy, all_proxy and no_proxy. */
+	curl_easy_setopt(e, CURLOPT_PROXY, x->proxy != NULL ? x->proxy :
+	    o->proxy != NULL ? o->proxy : "");
+	curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+	if (x->http_version == 11)
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+		    (long)CURL_HTTP_VERSION_1_1);
+	else if (x->http_version == 2)
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+		    (long)CURL_HTTP_VERSION_2_0);
+	if (x->cookie_file != NULL)
+		curl_easy_setopt(e, CURLOPT_COOKIEFILE, x->cookie_file);
 	if (x->userpwd != NULL) {
 		curl_easy_setopt(e, CURLOPT_USERPWD, x->userpwd);
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 	}
 	if (!is_file) {
-		l = curl_slist_append(l, ACCEPT_HEADER);
+		for (i = 0; i < x->nextra; i++)
+			if (strncasecmp(x->extra[i], "Accept:", 7) == 0)
+				break;
+		if (i == x->nextra)
+			l = curl_slist_append(l, ACCEPT_HEADER);
+		for (i = 0; i < x->nextra; i++)
+			l = curl_slist_append(l, x->extra[i]);
 		if (validator_ok(x->etag_sent)) {
 			hdr = xasprintf("If-None-Match: %s", x->etag_sent);
 			l = curl_slist_append(l, hdr);
@@ -950,6 +995,17 @@ retry_raw(struct fetch *f, struct xfer *x)
 	return curl_multi_add_handle(f->multi, x->easy) == CURLM_OK;
 }
 
+/* Back to the pool, unless it read a cookie_file: curl_easy_reset keeps
+ * a handle's cookies, and the next feed must not send them. */
+static void
+easy_release(struct fetch *f, struct xfer *x)
+{
+	if (x->cookie_file != NULL)
+		curl_easy_cleanup(x->easy);
+	else
+		easy_put(f, x->easy);
+}
+
 static void
 finish(struct fetch *f, struct xfer *x, CURLcode cc)
 {
@@ -1044,7 +1100,7 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 
 	if (x->easy != NULL) {
 		curl_multi_remove_handle(f->multi, x->easy);
-		easy_put(f, x->easy);
+		easy_release(f, x);
 		x->easy = NULL;
 		x->host->running--;
 		f->running--;

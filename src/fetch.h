@@ -60,6 +60,20 @@ struct fetch_request {
 	 * unique-local address (netguard.h); 0: such a redirect fails with
 	 * FETCH_ERR_REDIRECT, unless the URL itself is on such an address. */
 	int		 allow_private;
+	/* Per feed (feedlist.h); NULL, 0: as the fetcher's options say. */
+	const char	*proxy;		/* replaces fetch_opts.proxy */
+	const char *const *headers;	/* "Name: value", checked by the
+					   feed list; an Accept among them
+					   replaces tidings' own */
+	size_t		 nheaders;
+	const char	*cookie_file;	/* Netscape format, only read
+					   (CURLOPT_COOKIEFILE, never a jar);
+					   the easy handle that read it is
+					   not reused */
+	int		 http_version;	/* 11: HTTP/1.1 only; 2: HTTP/2
+					   (over TLS by ALPN, else an h2c
+					   upgrade); 0: libcurl's default */
+	const char	*ca_file;	/* CA bundle replacing the system's */
 };
 
 enum fetch_error {

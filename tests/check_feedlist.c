@@ -253,6 +253,56 @@ START_TEST(test_format_round_trip)
 }
 END_TEST
 
+/* Issue 15's network options: parsed, repeatable header=, secrets told
+ * apart, and written back as they were read. */
+START_TEST(test_network_options)
+{
+	struct feedlist fl = { 0 }, back = { 0 };
+	struct conf_diag d = { 0 };
+	struct buf b = { 0 };
+	const struct feedlist_feed *f;
+
+	ck_assert_int_eq(parse(&fl, &d,
+	    "https://example.org/a proxy=socks5h://127.0.0.1:1080 "
+	    "header=\"X-One: 1\" header=\"Authorization: Bearer t\" "
+	    "cookie_file=c.txt http_version=1.1 ca_file=/etc/ca.pem "
+	    "insecure_tls=no\n"), ERR_OK);
+	ck_assert_uint_eq(d.n, 0);
+	f = &fl.feeds[0];
+	ck_assert_str_eq(f->proxy, "socks5h://127.0.0.1:1080");
+	ck_assert_uint_eq(f->nheaders, 2);
+	ck_assert_str_eq(f->headers[1], "Authorization: Bearer t");
+	ck_assert_str_eq(f->cookie_file, "/etc/tidings/feeds.d/c.txt");
+	ck_assert_int_eq(f->http_version, 11);
+	ck_assert_str_eq(f->ca_file, "/etc/ca.pem");
+	ck_assert_int_eq(feedlist_header_secret(f->headers[0]), 0);
+	ck_assert_int_eq(feedlist_header_secret(f->headers[1]), 1);
+	ck_assert_int_eq(feedlist_header_secret("X-Api-Key: k"), 1);
+	ck_assert_int_eq(feedlist_header_secret("Cookie: a=b"), 1);
+	ck_assert_int_eq(feedlist_header_secret("X-Upstream-Token: k"), 1);
+	ck_assert_int_eq(feedlist_header_secret("Accept-Language: uk"), 0);
+	feedlist_format(f, &b);
+	ck_assert_int_eq(feedlist_parse(&back, "t", b.data, b.len, &d), ERR_OK);
+	ck_assert_uint_eq(back.feeds[0].nheaders, 2);
+	ck_assert_str_eq(back.feeds[0].headers[0], "X-One: 1");
+	ck_assert_int_eq(back.feeds[0].http_version, 11);
+	ck_assert_str_eq(back.feeds[0].proxy, "socks5h://127.0.0.1:1080");
+	buf_free(&b);
+	feedlist_free(&back);
+
+	/* Refused, and the value of a header never quoted. */
+	ck_assert_int_eq(parse(&fl, &d, "https://example.org/b "
+	    "header=\"host: x\" header=\"X-Key: SECRET\r\" "
+	    "insecure_tls=yes proxy=ftp://p http_version=3\n"), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 5);
+	ck_assert_ptr_null(strstr(d.msgs[1], "SECRET"));
+	ck_assert_ptr_nonnull(strstr(d.msgs[2], "ca_file"));
+	ck_assert_uint_eq(fl.n, 1);
+	conf_diag_free(&d);
+	feedlist_free(&fl);
+}
+END_TEST
+
 /* Credentials in a URL leave it when the list is read; a line written back
  * (import-opml) keeps them, as the list it came from did. */
 START_TEST(test_url_credentials)
@@ -289,6 +339,7 @@ feedlist_suite(void)
 	tcase_add_test(tc, test_load_configured_pattern);
 	tcase_add_test(tc, test_format_round_trip);
 	tcase_add_test(tc, test_url_credentials);
+	tcase_add_test(tc, test_network_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
