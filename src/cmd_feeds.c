@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "article_json.h"
 #include "cmd.h"
 #include "conf.h"
+#include "cycle.h"
 #include "date.h"
 #include "err.h"
 #include "feedlist.h"
@@ -25,6 +27,7 @@ struct feeds_out {
 	json_t	*arr;
 	const struct conf *c;
 	const struct feedlist *fl;	/* the configured feeds; may be empty */
+	struct store *st;
 };
 
 /* The configured feed a stored one is: by its name (an unnamed feed is
@@ -85,11 +88,39 @@ feed_status(const struct store_feed *f)
 	return "ok";
 }
 
+/* The interval of the last check, and why: for a learned one (auto),
+ * what sched_learn said then, from the articles stored by then (why
+ * gets "auto: ..."); else the configured one (why empty).  0 when the
+ * feed is not in the lists. */
+static int
+interval_of(const struct feeds_out *o, const struct store_feed *f,
+    const struct feedlist_feed *fc, char *why, size_t n)
+{
+	struct sched_learned le;
+	char ebuf[256];
+
+	why[0] = '\0';
+	if (fc == NULL)
+		return 0;
+	if (!cycle_interval_auto(o->c, fc))
+		return fc->interval > 0 ? fc->interval : o->c->interval;
+	if (cycle_learn(o->st, o->c, fc, f->id, f->last_check > 0 ?
+	    (time_t)f->last_check : time(NULL), &le, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		snprintf(why, n, "auto: %s", ebuf);
+		return 0;
+	}
+	sched_learn_describe(&le, why, n);
+	return le.interval;
+}
+
 static int
 feeds_one(void *ctx, const struct store_feed *f)
 {
 	struct feeds_out *o = ctx;
-	char last[64] = "-", next[64] = "-";
+	const struct feedlist_feed *fc = configured(o, f);
+	char last[64] = "-", next[64] = "-", why[300];
+	int interval = interval_of(o, f, fc, why, sizeof(why));
 	json_t *j;
 
 	if (o->json) {
@@ -114,7 +145,11 @@ feeds_one(void *ctx, const struct store_feed *f)
 		json_object_set_new(j, "last_modified", article_json_str(f->last_modified));
 		json_object_set_new(j, "moved_to", article_json_str(f->moved_to));
 		json_object_set_new(j, "articles", json_integer(f->narticles));
-		json_network(j, o->c, configured(o, f));
+		json_object_set_new(j, "interval", interval > 0 ?
+		    json_integer(interval) : json_null());
+		json_object_set_new(j, "interval_why", why[0] != '\0' ?
+		    json_string(why) : json_null());
+		json_network(j, o->c, fc);
 		json_array_append_new(o->arr, j);
 		return 0;
 	}
@@ -123,10 +158,10 @@ feeds_one(void *ctx, const struct store_feed *f)
 	if (f->next_check > 0 && !f->retired)
 		date_format_utc(f->next_check, next, sizeof(next));
 	printf("%-24s %-8s %3d  last %-20s next %-20s failures %d  articles "
-	    "%lld%s%s\n", f->name ? f->name : f->url, feed_status(f),
+	    "%lld%s%s%s%s\n", f->name ? f->name : f->url, feed_status(f),
 	    f->http_status, last, next, f->consecutive_failures,
-	    (long long)f->narticles, f->last_error ? "  " : "",
-	    f->last_error ? f->last_error : "");
+	    (long long)f->narticles, why[0] != '\0' ? "  interval " : "", why,
+	    f->last_error ? "  " : "", f->last_error ? f->last_error : "");
 	return 0;
 }
 
@@ -142,7 +177,7 @@ cmd_feeds(int argc, char **argv)
 	struct conf c;
 	struct conf_diag d = { 0 };
 	struct feedlist fl = { 0 };
-	struct feeds_out o = { 0, NULL, &c, &fl };
+	struct feeds_out o = { 0, NULL, &c, &fl, NULL };
 	struct store *st = NULL;
 	const char *conf_path = NULL, *db = NULL;
 	char ebuf[512];
@@ -174,6 +209,7 @@ cmd_feeds(int argc, char **argv)
 		fprintf(stderr, "tidings: %s\n", ebuf);
 		goto done;
 	}
+	o.st = st;
 	if (o.json)
 		o.arr = json_array();
 	if (store_feeds_list(st, feeds_one, &o, ebuf, sizeof(ebuf)) !=

@@ -849,6 +849,12 @@ assign(struct cparse *ps, char *s, int lineno)
 		    section_names[ps->sec - SEC_DAEMON], keys, key);
 		return;
 	}
+	/* The one duration that may be a word: learned per feed. */
+	if (ps->sec == SEC_FETCH && strcmp(key, "interval") == 0 &&
+	    strcmp(val, "auto") == 0) {
+		c->interval_auto = 1;
+		return;
+	}
 	if (set_value(k, c, c->dir, val, ps->file, lineno, ps->d) != 0)
 		return;
 	if (ps->sec == SEC_FETCH && strcmp(key, "proxy") == 0 &&

@@ -70,7 +70,10 @@ struct conf {
 
 	/* [fetch]; times in seconds */
 	struct fetch_opts fetch;	/* the fetcher's settings */
-	int	 interval;		/* default per feed */
+	int	 interval;		/* default per feed; with
+					   interval_auto, the default of a
+					   feed with too little history */
+	int	 interval_auto;		/* interval = auto (sched_learn) */
 	int	 min_interval;
 	int	 max_interval;
 	int	 max_backoff;

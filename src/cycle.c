@@ -29,6 +29,57 @@ cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
 }
 
 int
+cycle_interval_auto(const struct conf *c, const struct feedlist_feed *fc)
+{
+	return fc != NULL && (fc->interval == FEEDLIST_INTERVAL_AUTO ||
+	    (fc->interval == 0 && c->interval_auto));
+}
+
+struct learn_ctx {
+	struct sched_item items[2 * SCHED_LEARN_ITEMS];
+	size_t	 n;
+};
+
+static int
+learn_one(void *ctx, const struct article *a,
+    const struct store_article_meta *m)
+{
+	struct learn_ctx *lc = ctx;
+
+	if (lc->n < sizeof(lc->items) / sizeof(lc->items[0])) {
+		lc->items[lc->n].first_seen = m->first_seen;
+		lc->items[lc->n++].published = a->has_published ?
+		    a->published.utc : 0;
+	}
+	return 0;
+}
+
+int
+cycle_learn(struct store *st, const struct conf *c,
+    const struct feedlist_feed *fc, int64_t id, time_t now,
+    struct sched_learned *le, char *ebuf, size_t n)
+{
+	struct learn_ctx lc;
+	struct sched_limits l;
+	struct store_filter f;
+	int rc;
+
+	/* The newest articles, twice the gaps the median is over: a group
+	 * found by one check may be cut at the oldest end. */
+	memset(&f, 0, sizeof(f));
+	f.feed_id = id;
+	f.since = (int64_t)now - SCHED_LEARN_WINDOW;
+	f.limit = (long)(sizeof(lc.items) / sizeof(lc.items[0]));
+	lc.n = 0;
+	cycle_limits(c, fc, &l);
+	rc = store_articles_list(st, &f, learn_one, &lc, ebuf, n);
+	if (rc != ERR_OK)
+		lc.n = 0;
+	sched_learn(&l, lc.items, lc.n, now, le);
+	return rc;
+}
+
+int
 cycle_feed_id(struct store *st, const struct feedlist_feed *fc, int64_t *id,
     char *ebuf, size_t n)
 {
@@ -292,17 +343,28 @@ note_redirects(struct store_feed *sf, const struct fetch_result *r, int ok)
 	}
 }
 
-/* The next check, from the scheduler. */
+/* The next check, from the scheduler.  A learned interval is the feed's
+ * own, below the document's and the server's hints as any interval. */
 static void
-schedule(struct store_feed *sf, const struct conf *c,
-    const struct feedlist_feed *fc, const struct fetch_result *r, time_t now)
+schedule(struct store *st, struct store_feed *sf, const struct conf *c,
+    const struct feedlist_feed *fc, int64_t id,
+    const struct fetch_result *r, time_t now)
 {
 	struct sched_limits lim;
 	struct sched_hints h;
+	struct sched_learned le;
+	char ebuf[256];
 
 	cycle_limits(c, fc, &lim);
 	memset(&h, 0, sizeof(h));
-	h.interval = fc->interval;
+	h.interval = fc->interval > 0 ? fc->interval : 0;
+	if (cycle_interval_auto(c, fc)) {
+		if (cycle_learn(st, c, fc, id, now, &le, ebuf,
+		    sizeof(ebuf)) != ERR_OK)
+			log_warnx("%s: learning its interval: %s",
+			    label(fc, sf), ebuf);
+		h.interval = le.interval;
+	}
 	h.failures = sf->consecutive_failures;
 	h.ttl_minutes = sf->ttl_minutes;
 	h.update_period_minutes = sf->update_period_minutes;
@@ -386,7 +448,7 @@ cycle_apply(struct store *st, const struct conf *c,
 	}
 	note_answer(&sf, fc, r, ok, eclass, ibuf, now, out);
 	note_redirects(&sf, r, ok);
-	schedule(&sf, c, fc, r, now);
+	schedule(st, &sf, c, fc, id, r, now);
 	out->failures = sf.consecutive_failures;
 	out->next_check = (time_t)sf.next_check;
 	rc = store_state(st, c, fc, id, &sf, out, ebuf, n);

@@ -40,6 +40,18 @@ struct cycle_outcome {
 void	cycle_limits(const struct conf *c, const struct feedlist_feed *fc,
 	    struct sched_limits *l);
 
+/* 1 when fc's interval is learned: its interval=auto, or none of its own
+ * under [fetch] interval = auto. */
+int	cycle_interval_auto(const struct conf *c,
+	    const struct feedlist_feed *fc);
+/* The interval sched_learn gives feed id (configured as fc) at now, from
+ * its newest stored articles (their first-seen and publication times).
+ * On a store error le says "too little history" and the error is
+ * returned. */
+int	cycle_learn(struct store *st, const struct conf *c,
+	    const struct feedlist_feed *fc, int64_t id, time_t now,
+	    struct sched_learned *le, char *ebuf, size_t n);
+
 /* Finds (or creates) the stored feed for a configured one: by URL, then by
  * name (an unnamed feed is stored under its configured URL as name), so
  * that a feed moved by a permanent redirect stays the same feed. */

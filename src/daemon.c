@@ -361,7 +361,11 @@ dfeed_init(struct dstate *s, struct dfeed *d, time_t now)
 		d->next = -1;
 	else {
 		cycle_limits(&s->conf, d->fc, &lim);
-		d->next = sched_initial(&lim, d->sf.url, lim.interval,
+		/* A learned interval may be up to max_interval: a next
+		 * check that far ahead is kept. */
+		d->next = sched_initial(&lim, d->sf.url,
+		    cycle_interval_auto(&s->conf, d->fc) ? lim.max_interval :
+		    lim.interval,
 		    d->sf.last_check == 0 ? 0 : (time_t)d->sf.next_check, now);
 	}
 	keep_request(&d->sf);

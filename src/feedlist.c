@@ -258,68 +258,17 @@ bad_header(const char *h)
 	return NULL;
 }
 
+/* The network options (issue 15): 0, -1 after a message, or 1 when key
+ * is none of them. */
 static int
-set_option(struct feedlist_feed *f, const char *file, int line,
+set_net_option(struct feedlist_feed *f, const char *file, int line,
     const char *key, const char *v, struct conf_diag *d)
 {
-	const char *sug, *why;
-	size_t i;
+	const char *why;
 	char *dir;
-	int i2;
+	int yes;
 
-	if (strcmp(key, "name") == 0) {
-		for (i = 0; v[i] != '\0'; i++)
-			if ((unsigned char)v[i] < ' ' || v[i] == 0x7f)
-				break;
-		if (*v == '\0' || v[i] != '\0') {
-			conf_diag_add(d, file, line, "name: must be non-empty "
-			    "text without control characters");
-			return -1;
-		}
-		f->name = xstrdup(v);
-	} else if (strcmp(key, "interval") == 0) {
-		if (conf_parse_duration(v, &f->interval) == -1 ||
-		    f->interval < 1) {
-			conf_diag_add(d, file, line, "interval: \"%s\" is not "
-			    "a duration (like 90s, 15m, 2h, 1d)", v);
-			return -1;
-		}
-	} else if (strcmp(key, "tags") == 0) {
-		conf_split_list(v, &f->tags, &f->ntags);
-	} else if (strcmp(key, "user_agent") == 0) {
-		if (*v == '\0') {
-			conf_diag_add(d, file, line, "user_agent: empty value");
-			return -1;
-		}
-		f->user_agent = xstrdup(v);
-	} else if (strcmp(key, "auth_file") == 0) {
-		if (*v == '\0') {
-			conf_diag_add(d, file, line, "auth_file: empty value");
-			return -1;
-		}
-		dir = conf_dir_of(file);
-		f->auth_file = conf_path(dir, v);
-		free(dir);
-	} else if (strcmp(key, "charset") == 0) {
-		if (!valid_charset(v)) {
-			conf_diag_add(d, file, line, "charset: unknown "
-			    "character set \"%s\"", v);
-			return -1;
-		}
-		f->charset = xstrdup(v);
-	} else if (strcmp(key, "identity") == 0) {
-		if (dedup_identity_parse(v, &f->identity) != ERR_OK) {
-			conf_diag_add(d, file, line, "identity: \"%s\" is not "
-			    "one of auto, guid, link, content", v);
-			return -1;
-		}
-	} else if (strcmp(key, "allow_private") == 0) {
-		if (conf_parse_bool(v, &f->allow_private) == -1) {
-			conf_diag_add(d, file, line, "allow_private: \"%s\" is "
-			    "not yes or no", v);
-			return -1;
-		}
-	} else if (strcmp(key, "proxy") == 0) {
+	if (strcmp(key, "proxy") == 0) {
 		if (!conf_proxy_ok(v, &why)) {
 			conf_diag_add(d, file, line, "proxy: %s", why);
 			return -1;
@@ -357,8 +306,78 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 			return -1;
 		}
 	} else if (strcmp(key, "insecure_tls") == 0) {
-		if (conf_parse_bool(v, &i2) == -1 || i2) {
+		if (conf_parse_bool(v, &yes) == -1 || yes) {
 			conf_diag_add(d, file, line, CONF_INSECURE_TLS_MSG);
+			return -1;
+		}
+	} else
+		return 1;
+	return 0;
+}
+
+static int
+set_option(struct feedlist_feed *f, const char *file, int line,
+    const char *key, const char *v, struct conf_diag *d)
+{
+	const char *sug;
+	size_t i;
+	char *dir;
+	int r;
+
+	if ((r = set_net_option(f, file, line, key, v, d)) != 1)
+		return r;
+	if (strcmp(key, "name") == 0) {
+		for (i = 0; v[i] != '\0'; i++)
+			if ((unsigned char)v[i] < ' ' || v[i] == 0x7f)
+				break;
+		if (*v == '\0' || v[i] != '\0') {
+			conf_diag_add(d, file, line, "name: must be non-empty "
+			    "text without control characters");
+			return -1;
+		}
+		f->name = xstrdup(v);
+	} else if (strcmp(key, "interval") == 0) {
+		if (strcmp(v, "auto") == 0)
+			f->interval = FEEDLIST_INTERVAL_AUTO;
+		else if (conf_parse_duration(v, &f->interval) == -1 ||
+		    f->interval < 1) {
+			conf_diag_add(d, file, line, "interval: \"%s\" is not "
+			    "a duration (like 90s, 15m, 2h, 1d) or auto", v);
+			return -1;
+		}
+	} else if (strcmp(key, "tags") == 0) {
+		conf_split_list(v, &f->tags, &f->ntags);
+	} else if (strcmp(key, "user_agent") == 0) {
+		if (*v == '\0') {
+			conf_diag_add(d, file, line, "user_agent: empty value");
+			return -1;
+		}
+		f->user_agent = xstrdup(v);
+	} else if (strcmp(key, "auth_file") == 0) {
+		if (*v == '\0') {
+			conf_diag_add(d, file, line, "auth_file: empty value");
+			return -1;
+		}
+		dir = conf_dir_of(file);
+		f->auth_file = conf_path(dir, v);
+		free(dir);
+	} else if (strcmp(key, "charset") == 0) {
+		if (!valid_charset(v)) {
+			conf_diag_add(d, file, line, "charset: unknown "
+			    "character set \"%s\"", v);
+			return -1;
+		}
+		f->charset = xstrdup(v);
+	} else if (strcmp(key, "identity") == 0) {
+		if (dedup_identity_parse(v, &f->identity) != ERR_OK) {
+			conf_diag_add(d, file, line, "identity: \"%s\" is not "
+			    "one of auto, guid, link, content", v);
+			return -1;
+		}
+	} else if (strcmp(key, "allow_private") == 0) {
+		if (conf_parse_bool(v, &f->allow_private) == -1) {
+			conf_diag_add(d, file, line, "allow_private: \"%s\" is "
+			    "not yes or no", v);
 			return -1;
 		}
 	} else if (strcmp(key, "enabled") == 0) {
@@ -659,7 +678,9 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 		buf_puts(b, f->url);
 	if (f->name != NULL)
 		put_option(b, "name", f->name);
-	if (f->interval > 0) {
+	if (f->interval == FEEDLIST_INTERVAL_AUTO)
+		buf_puts(b, " interval=auto");
+	else if (f->interval > 0) {
 		if (f->interval % 86400 == 0)
 			buf_printf(b, " interval=%dd", f->interval / 86400);
 		else if (f->interval % 3600 == 0)

@@ -24,7 +24,9 @@
  * Keys:
  *   name        unique label used in logs, exports and --feed (default: none,
  *               the feed's own title is used for display)
- *   interval    how often to check, e.g. 30m (default: [fetch] interval)
+ *   interval    how often to check, e.g. 30m, or auto: learned from the
+ *               feed's posting rate (scheduler.h, sched_learn)
+ *               (default: [fetch] interval)
  *   tags        comma list
  *   user_agent  replaces the User-Agent for this feed
  *   auth_file   file holding "user:password" for HTTP authentication
@@ -73,12 +75,15 @@
 #include "buf.h"
 #include "conf.h"
 
+#define FEEDLIST_INTERVAL_AUTO	(-1)
+
 struct feedlist_feed {
 	char		*url;		/* without user information */
 	char		*userinfo;	/* "user:password" from the URL as
 					   written (percent-encoded), or NULL */
 	char		*name;		/* NULL when the line gives none */
-	int		 interval;	/* seconds; 0: [fetch] interval */
+	int		 interval;	/* seconds; 0: [fetch] interval;
+					   FEEDLIST_INTERVAL_AUTO: learned */
 	char		**tags;
 	size_t		  ntags;
 	char		*user_agent;

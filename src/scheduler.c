@@ -1,6 +1,7 @@
 #include "scheduler.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,4 +250,116 @@ sched_shift(time_t next, long step)
 	if (next <= 0)
 		return next;
 	return next + (time_t)step;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+sched_learn(const struct sched_limits *l, struct sched_item *items,
+    size_t n, time_t now, struct sched_learned *out)
+{
+	int64_t *t, *gaps, g, median;
+	size_t i, j, nt = 0, ng = 0, k;
+	int lo = l->min_interval > 0 ? l->min_interval : 1;
+	int hi = l->max_interval > 0 ? l->max_interval : INT32_MAX;
+
+	memset(out, 0, sizeof(*out));
+	t = xreallocarray(NULL, n ? n : 1, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		int64_t v = items[i].first_seen;
+
+		if (items[i].published > 0 && items[i].published <=
+		    items[i].first_seen + SCHED_LEARN_SLACK)
+			v = items[i].published;
+		if (v >= (int64_t)now - SCHED_LEARN_WINDOW &&
+		    v <= (int64_t)now + SCHED_LEARN_SLACK)
+			t[nt++] = v;
+	}
+	qsort(t, nt, sizeof(*t), cmp_i64);
+	gaps = xreallocarray(NULL, nt ? nt : 1, sizeof(*gaps));
+	/* Group by time; each group after the first spreads its items over
+	 * the time since the group before. */
+	for (i = 0; i < nt; i = j) {
+		for (j = i; j < nt && t[j] == t[i]; j++)
+			;
+		if (i == 0)
+			continue;
+		g = (t[i] - t[i - 1]) / (int64_t)(j - i);
+		for (k = i; k < j; k++)
+			gaps[ng++] = g;
+	}
+	if (nt > 0)
+		out->quiet = (int)((int64_t)now - t[nt - 1] > 0 ?
+		    ((int64_t)now - t[nt - 1] > INT32_MAX ? INT32_MAX :
+		    (int64_t)now - t[nt - 1]) : 0);
+	if (ng < SCHED_LEARN_MIN_GAPS) {
+		out->why = SCHED_LEARN_TOO_LITTLE;
+		out->interval = clamp(l->interval, lo, hi);
+		goto done;
+	}
+	/* The newest gaps only: the rate now, not a month ago. */
+	if (ng > SCHED_LEARN_ITEMS) {
+		memmove(gaps, gaps + (ng - SCHED_LEARN_ITEMS),
+		    SCHED_LEARN_ITEMS * sizeof(*gaps));
+		ng = SCHED_LEARN_ITEMS;
+	}
+	qsort(gaps, ng, sizeof(*gaps), cmp_i64);
+	median = ng % 2 ? gaps[ng / 2] : (gaps[ng / 2 - 1] + gaps[ng / 2]) / 2;
+	out->gap = median > INT32_MAX ? INT32_MAX : (int)median;
+	out->ngaps = (int)ng;
+	out->why = SCHED_LEARN_MEDIAN;
+	if (out->quiet / 2 > out->gap) {
+		out->why = SCHED_LEARN_QUIET;
+		median = out->quiet / 2;
+	}
+	out->interval = clamp(median > INT32_MAX ? INT32_MAX : (int)median,
+	    lo, hi);
+done:
+	free(t);
+	free(gaps);
+}
+
+/* 90s, 58m, 2h, 1d, or 1h30m: a duration as the configuration writes it. */
+static void
+dur(int s, char *buf, size_t n)
+{
+	if (s >= 86400 && s % 86400 == 0)
+		snprintf(buf, n, "%dd", s / 86400);
+	else if (s >= 86400)
+		snprintf(buf, n, "%dd%dh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600 && s % 3600 / 60 == 0)
+		snprintf(buf, n, "%dh", s / 3600);
+	else if (s >= 3600)
+		snprintf(buf, n, "%dh%dm", s / 3600, s % 3600 / 60);
+	else if (s >= 60)
+		snprintf(buf, n, "%dm", s / 60);
+	else
+		snprintf(buf, n, "%ds", s);
+}
+
+void
+sched_learn_describe(const struct sched_learned *le, char *buf, size_t n)
+{
+	char a[32], b[32], c[32];
+
+	dur(le->interval, a, sizeof(a));
+	dur(le->gap, b, sizeof(b));
+	dur(le->quiet, c, sizeof(c));
+	if (le->why == SCHED_LEARN_TOO_LITTLE)
+		snprintf(buf, n, "auto: too little history, default %s", a);
+	else if (le->why == SCHED_LEARN_QUIET)
+		snprintf(buf, n, "auto: quiet for %s, %s (median gap %s over "
+		    "%d items)", c, a, b, le->ngaps);
+	else if (le->interval != le->gap)
+		snprintf(buf, n, "auto: median gap %s over %d items, "
+		    "clamped to %s", b, le->ngaps, a);
+	else
+		snprintf(buf, n, "auto: median gap %s over %d items", b,
+		    le->ngaps);
 }

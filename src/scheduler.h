@@ -24,6 +24,7 @@
  * fixed, half from a hash of URL and failure count), never giving up.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 struct sched_limits {
@@ -45,6 +46,58 @@ struct sched_hints {
 	time_t	 fresh_until;		/* now + max-age, or Expires */
 	time_t	 retry_after;		/* absolute */
 };
+
+/*
+ * Learned intervals (interval=auto).  The interval follows the feed's
+ * posting rate: the median gap between its items over the newest
+ * SCHED_LEARN_ITEMS gaps within the last SCHED_LEARN_WINDOW seconds.  An
+ * item's time is its publication date when that is sane (known, and no
+ * later than SCHED_LEARN_SLACK after it was first seen), else when it was
+ * first seen.  Items that share one time (found by one check, without
+ * dates) are spread evenly over the time since the group before them: a
+ * check that finds 24 items a day after the last one has learned an
+ * hourly rate, not a daily one.  The interval is at least half the time
+ * since the newest item, so a feed gone quiet is checked less and less
+ * often; then it is clamped to [min_interval, max_interval].  With fewer
+ * than SCHED_LEARN_MIN_GAPS gaps it is the default interval.  The
+ * result is the feed's own interval (sched_hints.interval): the feed's
+ * and the server's hints (ttl, sy:*, Cache-Control, Expires,
+ * Retry-After, skipHours) stay lower bounds over it, as over any
+ * interval.
+ */
+#define SCHED_LEARN_WINDOW	(28 * 86400)
+#define SCHED_LEARN_ITEMS	20
+#define SCHED_LEARN_MIN_GAPS	3
+#define SCHED_LEARN_SLACK	600
+
+struct sched_item {
+	int64_t	first_seen;
+	int64_t	published;	/* 0: none */
+};
+
+enum sched_learn_why {
+	SCHED_LEARN_TOO_LITTLE = 0,	/* the default interval */
+	SCHED_LEARN_MEDIAN,		/* the median gap, clamped */
+	SCHED_LEARN_QUIET,		/* half the quiet time, clamped */
+};
+
+struct sched_learned {
+	int	 interval;	/* seconds, within the clamps */
+	int	 gap;		/* the median gap; 0 when too little */
+	int	 ngaps;		/* gaps the median is over */
+	int	 quiet;		/* seconds since the newest item */
+	enum sched_learn_why why;
+};
+
+/* Learns the interval from a feed's items (any order; the array is
+ * reordered).  Pure: now is the caller's clock. */
+void	sched_learn(const struct sched_limits *l, struct sched_item *items,
+	    size_t n, time_t now, struct sched_learned *out);
+/* One line for `tidings feeds`: "auto: median gap 58m over 20 items",
+ * "auto: quiet for 3d, 1d (median gap 1h over 20 items)", "auto: too
+ * little history, default 1h". */
+void	sched_learn_describe(const struct sched_learned *le, char *buf,
+	    size_t n);
 
 /* Fills l from the defaults used by conf_init. */
 void	sched_limits_init(struct sched_limits *l);

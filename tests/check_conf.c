@@ -303,6 +303,38 @@ START_TEST(test_metrics_file)
 }
 END_TEST
 
+/* Issue 15: [fetch] interval = auto, proxy and insecure_tls. */
+START_TEST(test_auto_proxy_tls)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+	const char *why;
+
+	ck_assert_int_eq(parse(&c, &d, "[fetch]\ninterval = auto\n"
+	    "proxy = socks5h://127.0.0.1:1080\ninsecure_tls = no\n"), ERR_OK);
+	ck_assert_int_eq(c.interval_auto, 1);
+	ck_assert_int_eq(c.interval, 3600);
+	ck_assert_str_eq(c.fetch.proxy, "socks5h://127.0.0.1:1080");
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, &d, "[fetch]\ninterval = often\n"
+	    "proxy = socks4://p:1\ninsecure_tls = yes\n"), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 3);
+	ck_assert_ptr_nonnull(strstr(d.msgs[0], "tidings.conf:2: interval"));
+	ck_assert_ptr_nonnull(strstr(d.msgs[1], ":3: proxy: only http://"));
+	ck_assert_ptr_nonnull(strstr(d.msgs[2], ":4: insecure_tls:"));
+	ck_assert_ptr_nonnull(strstr(d.msgs[2], "ca_file"));
+	conf_diag_free(&d);
+	conf_free(&c);
+	ck_assert_int_eq(conf_proxy_ok("HTTP://proxy.example:3128", &why), 1);
+	ck_assert_int_eq(conf_proxy_ok("https://proxy.example/", &why), 1);
+	ck_assert_int_eq(conf_proxy_ok("socks5://proxy.example", &why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "socks5h"));
+	ck_assert_int_eq(conf_proxy_ok("http://u:p@proxy.example", &why), 0);
+	ck_assert_int_eq(conf_proxy_ok("http://", &why), 0);
+	ck_assert_int_eq(conf_proxy_ok("http://a b", &why), 0);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -320,6 +352,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_load_missing);
 	tcase_add_test(tc, test_suggest);
 	tcase_add_test(tc, test_metrics_file);
+	tcase_add_test(tc, test_auto_proxy_tls);
 	suite_add_tcase(s, tc);
 	return s;
 }

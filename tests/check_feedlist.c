@@ -290,6 +290,16 @@ START_TEST(test_network_options)
 	buf_free(&b);
 	feedlist_free(&back);
 
+	/* interval=auto: learned (scheduler.h), and written back so. */
+	ck_assert_int_eq(parse(&back, &d, "https://example.org/auto "
+	    "interval=auto\n"), ERR_OK);
+	ck_assert_int_eq(back.feeds[0].interval, FEEDLIST_INTERVAL_AUTO);
+	feedlist_format(&back.feeds[0], &b);
+	ck_assert_str_eq(buf_str(&b), "https://example.org/auto "
+	    "interval=auto\n");
+	buf_free(&b);
+	feedlist_free(&back);
+
 	/* Refused, and the value of a header never quoted. */
 	ck_assert_int_eq(parse(&fl, &d, "https://example.org/b "
 	    "header=\"host: x\" header=\"X-Key: SECRET\r\" "

@@ -329,6 +329,178 @@ START_TEST(test_clock_steps)
 }
 END_TEST
 
+/*
+ * Learned intervals, with a simulated clock: a feed posts on a schedule
+ * (post_gap(t) seconds after each post), tidings checks it when
+ * sched_next says, with the interval sched_learn gives from what the
+ * checks found so far (the newest 40, as the store hands them over).
+ * with_dates: the items carry their publication time; without, only
+ * when a check first saw them.
+ */
+#define SIM_MAX	4096
+struct sim {
+	struct sched_item items[SIM_MAX];
+	size_t	 n;
+	time_t	 now, next_post;
+	int	 with_dates;
+	struct sched_learned le;
+};
+
+static int
+cmp_newest(const void *a, const void *b)
+{
+	const struct sched_item *x = a, *y = b;
+	int64_t tx = x->published ? x->published : x->first_seen;
+	int64_t ty = y->published ? y->published : y->first_seen;
+
+	return tx > ty ? -1 : tx < ty;
+}
+
+/* Runs checks until `until`, the feed posting every gap seconds; returns
+ * how many checks that took. */
+static int
+sim_run(struct sim *s, time_t until, int gap)
+{
+	struct sched_hints h;
+	struct sched_item newest[40];
+	size_t k;
+	int checks = 0;
+
+	for (; s->now < until; checks++) {
+		while (s->next_post <= s->now && s->n < SIM_MAX) {
+			s->items[s->n].first_seen = s->now;
+			s->items[s->n++].published = s->with_dates ?
+			    s->next_post : 0;
+			s->next_post += gap;
+		}
+		if (s->next_post <= s->now)
+			s->next_post = s->now + gap;
+		qsort(s->items, s->n, sizeof(s->items[0]), cmp_newest);
+		k = s->n < 40 ? s->n : 40;
+		memcpy(newest, s->items, k * sizeof(newest[0]));
+		sched_learn(&lim, newest, k, s->now, &s->le);
+		memset(&h, 0, sizeof(h));
+		h.interval = s->le.interval;
+		s->now = sched_next(&lim, "https://sim.example/feed", &h,
+		    s->now);
+	}
+	return checks;
+}
+
+static void
+learn_rate_changes(int with_dates)
+{
+	static struct sim s;
+	time_t t0 = MONDAY + 1234;
+
+	memset(&s, 0, sizeof(s));
+	s.with_dates = with_dates;
+	s.now = t0;
+	s.next_post = t0 + 600;
+	/* Nothing seen yet: the default interval. */
+	sim_run(&s, t0 + 1, 3600);
+	ck_assert_int_eq(s.le.why, SCHED_LEARN_TOO_LITTLE);
+	ck_assert_int_eq(s.le.interval, lim.interval);
+	/* Hourly for three days: checked about hourly. */
+	sim_run(&s, t0 + 3 * 86400, 3600);
+	ck_assert_int_eq(s.le.why, SCHED_LEARN_MEDIAN);
+	ck_assert_int_ge(s.le.interval, 50 * 60);
+	ck_assert_int_le(s.le.interval, 70 * 60);
+	/* Daily from then on: over the next two days the checks back off
+	 * (quiet: 48 would be hourly), and after two weeks the interval is
+	 * the max clamp. */
+	s.next_post = s.now + 86400;
+	ck_assert_int_le(sim_run(&s, s.now + 2 * 86400, 86400), 20);
+	sim_run(&s, s.now + 14 * 86400, 86400);
+	/* Without dates the gaps are the checks' own: about daily. */
+	if (with_dates)
+		ck_assert_int_eq(s.le.interval, lim.max_interval);
+	else
+		ck_assert_int_ge(s.le.interval, 20 * 3600);
+	/* Hourly again: within two days it is back to about hourly. */
+	s.next_post = s.now + 1800;
+	sim_run(&s, s.now + 2 * 86400, 3600);
+	ck_assert_int_ge(s.le.interval, 50 * 60);
+	ck_assert_int_le(s.le.interval, 70 * 60);
+	ck_assert_int_eq(s.le.ngaps, SCHED_LEARN_ITEMS);
+}
+
+START_TEST(test_learn_with_dates)
+{
+	learn_rate_changes(1);
+}
+END_TEST
+
+START_TEST(test_learn_first_seen_only)
+{
+	learn_rate_changes(0);
+}
+END_TEST
+
+START_TEST(test_learn_clamps_and_history)
+{
+	struct sched_item it[30];
+	struct sched_learned le;
+	struct sched_hints h;
+	char line[128];
+	time_t now = MONDAY;
+	int i;
+
+	/* Every minute: the min clamp. */
+	for (i = 0; i < 30; i++) {
+		it[i].first_seen = now - i * 60;
+		it[i].published = 0;
+	}
+	sched_learn(&lim, it, 30, now, &le);
+	ck_assert_int_eq(le.gap, 60);
+	ck_assert_int_eq(le.interval, lim.min_interval);
+	sched_learn_describe(&le, line, sizeof(line));
+	ck_assert_str_eq(line, "auto: median gap 1m over 20 items, clamped "
+	    "to 5m");
+	/* Weekly (four posts in the window): the max clamp, about daily. */
+	for (i = 0; i < 4; i++) {
+		it[i].first_seen = now - 3600 - i * 7 * 86400;
+		it[i].published = it[i].first_seen - 60;
+	}
+	sched_learn(&lim, it, 4, now, &le);
+	ck_assert_int_eq(le.why, SCHED_LEARN_MEDIAN);
+	ck_assert_int_eq(le.interval, lim.max_interval);
+	/* Two items: too little history, the default interval. */
+	sched_learn(&lim, it, 2, now, &le);
+	ck_assert_int_eq(le.why, SCHED_LEARN_TOO_LITTLE);
+	ck_assert_int_eq(le.interval, lim.interval);
+	sched_learn_describe(&le, line, sizeof(line));
+	ck_assert_str_eq(line, "auto: too little history, default 1h");
+	/* Older than the window: as good as none. */
+	for (i = 0; i < 30; i++)
+		it[i].first_seen = now - SCHED_LEARN_WINDOW - 3600 - i * 60;
+	sched_learn(&lim, it, 30, now, &le);
+	ck_assert_int_eq(le.why, SCHED_LEARN_TOO_LITTLE);
+	/* A date in the future is not sane: the first-seen time counts. */
+	for (i = 0; i < 30; i++) {
+		it[i].first_seen = now - i * 3480;
+		it[i].published = now + 86400 * (i + 1);
+	}
+	sched_learn(&lim, it, 30, now, &le);
+	ck_assert_int_eq(le.gap, 3480);
+	sched_learn_describe(&le, line, sizeof(line));
+	ck_assert_str_eq(line, "auto: median gap 58m over 20 items");
+	/* One check found 24 undated items a day after the last ones: an
+	 * hourly rate. */
+	for (i = 0; i < 30; i++) {
+		it[i].first_seen = i < 24 ? now : now - 86400 * (i - 23);
+		it[i].published = 0;
+	}
+	sched_learn(&lim, it, 30, now, &le);
+	ck_assert_int_eq(le.gap, 3600);
+	/* The feed's own hints stay lower bounds over a learned interval. */
+	memset(&h, 0, sizeof(h));
+	h.interval = le.interval;
+	h.ttl_minutes = 180;
+	ck_assert_int_eq(sched_interval(&lim, &h), 3 * 3600);
+}
+END_TEST
+
 static Suite *
 scheduler_suite(void)
 {
@@ -347,6 +519,9 @@ scheduler_suite(void)
 	tcase_add_test(tc, test_due);
 	tcase_add_test(tc, test_clock_step_measured);
 	tcase_add_test(tc, test_clock_steps);
+	tcase_add_test(tc, test_learn_with_dates);
+	tcase_add_test(tc, test_learn_first_seen_only);
+	tcase_add_test(tc, test_learn_clamps_and_history);
 	suite_add_tcase(s, tc);
 	return s;
 }
