@@ -19,7 +19,7 @@
 
 static const char *const keys[] = {
 	"name", "interval", "tags", "user_agent", "auth_file", "charset",
-	"identity", "enabled", "allow_private", NULL
+	"identity", "enabled", "allow_private", "keep", "drop", NULL
 };
 static void
 feed_clear(struct feedlist_feed *f)
@@ -31,6 +31,7 @@ feed_clear(struct feedlist_feed *f)
 	free(f->user_agent);
 	free(f->auth_file);
 	free(f->charset);
+	filter_free(f->filter);
 	free(f->file);
 }
 
@@ -264,6 +265,9 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 			    "not yes or no", v);
 			return -1;
 		}
+	} else if (strcmp(key, "keep") == 0 || strcmp(key, "drop") == 0) {
+		if (conf_rule_add(&f->filter, key, v, file, line, d) == -1)
+			return -1;
 	} else if (strcmp(key, "enabled") == 0) {
 		if (conf_parse_bool(v, &f->enabled) == -1) {
 			conf_diag_add(d, file, line, "enabled: \"%s\" is not "
@@ -353,7 +357,9 @@ feedlist_parse_line(struct feedlist *fl, const char *file, int line,
 		for (k = 0; keys[k] != NULL; k++)
 			if (strcmp(keys[k], words[i]) == 0)
 				break;
-		if (keys[k] != NULL && (seen & (1u << k))) {
+		if (keys[k] != NULL && (seen & (1u << k)) &&
+		    strcmp(keys[k], "keep") != 0 &&
+		    strcmp(keys[k], "drop") != 0) {
 			conf_diag_add(d, file, line, "%s given twice",
 			    words[i]);
 			bad = 1;
@@ -553,6 +559,7 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 	struct buf t = { 0 };
 	const char *p;
 	size_t i;
+	int keep;
 
 	if (f->userinfo != NULL && (p = strstr(f->url, "//")) != NULL) {
 		buf_append(b, f->url, p + 2 - f->url);
@@ -591,5 +598,9 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 	if (f->allow_private >= 0)
 		buf_printf(b, " allow_private=%s",
 		    f->allow_private ? "yes" : "no");
+	for (i = 0; i < filter_count(f->filter); i++) {
+		p = filter_rule(f->filter, i, &keep);
+		put_option(b, keep ? "keep" : "drop", p);
+	}
 	buf_putc(b, '\n');
 }

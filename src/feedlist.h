@@ -41,6 +41,9 @@
  *   allow_private  yes | no (default: [fetch] allow_private): whether a
  *               redirect may lead into the operator's network (loopback,
  *               private, link-local, unique-local addresses; netguard.h)
+ *   keep, drop  a filter rule FIELD:PATTERN (filter.h); each may be given
+ *               any number of times.  A new or updated article the rules
+ *               drop is stored and marked, and exported nowhere.
  *
  * A URL or name listed twice is an error naming both places.
  *
@@ -54,6 +57,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "filter.h"
 
 struct feedlist_feed {
 	char		*url;		/* without user information */
@@ -69,6 +73,7 @@ struct feedlist_feed {
 	enum dedup_identity identity;	/* conf_settings.h */
 	int		 enabled;
 	int		 allow_private;	/* -1: as [fetch] allow_private */
+	struct filter	*filter;	/* keep= and drop= rules; NULL: none */
 	char		*file;		/* where it was defined */
 	int		 line;
 };
