@@ -15,6 +15,7 @@ peak RSS, and the requests and 304s nginx logged for that cycle.  Tools
 that are not installed are skipped.  Not a test: nothing passes or fails.
 
     bench/fetch_bench.py --tidings build/src/tidings [--feeds 1000] [--tools tidings,sfeed,newsboat]
+        [--cold N]    (then N more cold cycles per tool: medians)
 
 Measured here (2 cores, Debian 12; sfeed 1.7 with the README's curl ETag
 fetch(), without -z: nginx answers 200 to an inexact If-Modified-Since even
@@ -33,6 +34,7 @@ import os
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -195,6 +197,8 @@ def main():
     ap.add_argument("--feeds", type=int, default=1000)
     ap.add_argument("--tools", default="tidings,sfeed,newsboat")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--cold", type=int, default=0, metavar="N",
+                    help="then N more cold cycles per tool, for medians")
     a = ap.parse_args()
 
     root = tempfile.mkdtemp(prefix="fetch_bench.")
@@ -241,6 +245,20 @@ def main():
                 rows.append((tool.name, phase, wall, cpu, rss, len(lines), n304))
                 print("%-13s %-5s %8.2f s wall %8.2f s CPU %8.1f MB  %6d requests %6d x 304" %
                       rows[-1], flush=True)
+        for i in changed:
+            write_feed(os.path.join(www, "f%05d.xml" % i), i)
+        runs = {}
+        for _ in range(a.cold):	# tools alternate: the same load for each
+            for tool in tools:
+                tool.reset()
+                os.sync()
+                runs.setdefault(tool.name, []).append(tool.cycle())
+        for name, v in runs.items():
+            print("%-13s cold x%d medians: %.2f s wall %.2f s CPU %.1f MB "
+                  "(wall %.2f-%.2f s)" % (name, len(v), statistics.median(x[0] for x in v),
+                                          statistics.median(x[1] for x in v),
+                                          statistics.median(x[2] for x in v),
+                                          min(x[0] for x in v), max(x[0] for x in v)))
     finally:
         nginx.stop()
         if a.keep:

@@ -93,6 +93,7 @@ conf_init(struct conf *c)
 	c->max_backoff = DEFAULT_MAX_BACKOFF;
 	c->startup_spread = DEFAULT_STARTUP_SPREAD;
 	c->permanent_redirects = 3;
+	c->parse_threads = -1;
 }
 
 void
@@ -442,13 +443,13 @@ static const char *const section_names[] = {
 };
 
 enum vtype { V_STR, V_PATH, V_DUR, V_MSEC, V_SIZE, V_INT, V_RATE, V_BOOL,
-    V_LEVEL };
+    V_LEVEL, V_AUTO };
 
 struct key {
 	const char	*name;
 	enum vtype	 type;
 	size_t		 off;
-	int		 min;	/* for V_INT and V_DUR */
+	int		 min;	/* for V_INT, V_AUTO and V_DUR */
 };
 
 #define C(f) offsetof(struct conf, f)
@@ -457,6 +458,7 @@ static const struct key daemon_keys[] = {
 	{ "feeds", V_PATH, C(feeds_glob), 0 },
 	{ "log_level", V_LEVEL, C(log_level), 0 },
 	{ "metrics_file", V_PATH, C(metrics_file), 0 },
+	{ "parse_threads", V_AUTO, C(parse_threads), 0 },
 	{ NULL, 0, 0, 0 }
 };
 static const struct key fetch_keys[] = {
@@ -597,13 +599,21 @@ set_value(const struct key *k, void *base, const char *dir, const char *v,
 			return -1;
 		}
 		return 0;
+	case V_AUTO:
+		/* a number, or "auto" (-1): the program chooses */
+		if (strcmp(v, "auto") == 0) {
+			*(int *)p = -1;
+			return 0;
+		}
+		/* FALLTHROUGH */
 	case V_INT:
 		errno = 0;
 		n = strtoll(v, &end, 10);
 		if (*v == '\0' || *end != '\0' || errno != 0 || n > INT_MAX ||
 		    n < INT_MIN) {
 			conf_diag_add(d, file, line, "%s: \"%s\" is not a "
-			    "number", k->name, v);
+			    "number%s", k->name, v, k->type == V_AUTO ?
+			    " (or auto)" : "");
 			return -1;
 		}
 		*(int *)p = (int)n;

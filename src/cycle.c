@@ -240,30 +240,57 @@ cycle_request(const struct store_feed *sf, const struct feedlist_feed *fc,
 	req->ca_file = fc->ca_file;
 }
 
-/* Ingests a 200's body; returns 0, or sets *eclass ("parse" or "store")
- * with the reason in ibuf. */
+int
+cycle_wants_body(const struct fetch_result *r)
+{
+	return r->error == FETCH_OK && !r->not_modified;
+}
+
+void
+cycle_parse_opts(const struct conf *c, const struct feedlist_feed *fc,
+    const struct fetch_result *r, struct ingest_opts *io)
+{
+	memset(io, 0, sizeof(*io));
+	io->identity = fc->identity;
+	io->filter = fc->filter;
+	io->max_age = (int64_t)c->keep_days * 86400;
+	io->max_count = c->max_articles;
+	io->base_url = r->final_url;
+	io->charset = fc->charset != NULL ? fc->charset : r->charset;
+	io->max_bytes = c->fetch.max_body * 4;
+}
+
+void
+cycle_parse(const struct fetch_result *r, const struct ingest_opts *io,
+    int cold, struct ingest_doc *doc)
+{
+	ingest_parse_doc(r->body ? r->body : "", r->body_len, io, doc);
+	ingest_doc_keys(doc, cold);
+}
+
+/* Ingests a 200's body, parsed already (doc) or here; returns 0, or sets
+ * *eclass ("parse" or "store") with the reason in ibuf. */
 static int
 ingest_body(struct store *st, const struct conf *c,
     const struct feedlist_feed *fc, int64_t id, const struct fetch_result *r,
-    time_t now, struct cycle_outcome *out, const char **eclass, char *ibuf,
-    size_t ilen)
+    const struct ingest_doc *doc, time_t now, struct cycle_outcome *out,
+    const char **eclass, char *ibuf, size_t ilen)
 {
 	struct ingest_opts io;
 	struct ingest_result ir;
+	struct ingest_doc here;
 	int rc;
 
-	memset(&io, 0, sizeof(io));
 	memset(&ir, 0, sizeof(ir));
-	io.identity = fc->identity;
-	io.filter = fc->filter;
-	io.max_age = (int64_t)c->keep_days * 86400;
-	io.max_count = c->max_articles;
+	cycle_parse_opts(c, fc, r, &io);
 	io.now = now;
-	io.base_url = r->final_url;
-	io.charset = fc->charset != NULL ? fc->charset : r->charset;
-	io.max_bytes = c->fetch.max_body * 4;
-	rc = ingest_document(st, id, r->body ? r->body : "", r->body_len, &io,
-	    &ir, ibuf, ilen);
+	if (doc == NULL) {
+		ingest_parse_doc(r->body ? r->body : "", r->body_len, &io,
+		    &here);
+		rc = ingest_store_doc(st, id, &here, &io, &ir, ibuf, ilen);
+		ingest_doc_clear(&here);
+	} else
+		rc = ingest_store_doc(st, id, doc, &io, &ir, ibuf, ilen);
 	if (rc != ERR_OK) {
 		*eclass = rc == ERR_PARSE ? "parse" : "store";
 		return -1;
@@ -428,6 +455,16 @@ cycle_apply(struct store *st, const struct conf *c,
     time_t now, struct store_feed *state, struct cycle_outcome *out,
     char *ebuf, size_t n)
 {
+	return cycle_apply_parsed(st, c, fc, id, r, NULL, now, state, out,
+	    ebuf, n);
+}
+
+int
+cycle_apply_parsed(struct store *st, const struct conf *c,
+    const struct feedlist_feed *fc, int64_t id, const struct fetch_result *r,
+    const struct ingest_doc *doc, time_t now, struct store_feed *state,
+    struct cycle_outcome *out, char *ebuf, size_t n)
+{
 	struct store_feed sf;
 	const char *eclass = NULL;
 	char ibuf[256];
@@ -435,7 +472,7 @@ cycle_apply(struct store *st, const struct conf *c,
 
 	memset(out, 0, sizeof(*out));
 	ibuf[0] = '\0';
-	if (ok && !r->not_modified && ingest_body(st, c, fc, id, r, now, out,
+	if (cycle_wants_body(r) && ingest_body(st, c, fc, id, r, doc, now, out,
 	    &eclass, ibuf, sizeof(ibuf)) != 0)
 		ok = 0;
 

@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "feedlist.h"
 #include "fetch.h"
+#include "ingest.h"
 #include "scheduler.h"
 #include "store.h"
 
@@ -92,6 +93,21 @@ void	cycle_request(const struct store_feed *sf,
 int	 cycle_allow_private(const struct conf *c,
 	    const struct feedlist_feed *fc);
 
+/* The parse half of cycle_apply, which the daemon runs on its parse pool
+ * (parse_pool.h) while the store's writer stays on the loop's thread.
+ * cycle_wants_body: whether r is an answer whose body cycle_apply
+ * ingests (a 200).  cycle_parse_opts: the ingest options cycle_apply
+ * uses for it (pointing into c's feed fc and r; now is left 0).
+ * cycle_parse: parses r's body with them into doc (ingest.h) and
+ * computes the items' keys ahead (ingest_doc_keys), whole when cold says
+ * the feed never stored a document (its items are all new); pure, so any
+ * thread may run it while r and io's strings stay alive. */
+int	cycle_wants_body(const struct fetch_result *r);
+void	cycle_parse_opts(const struct conf *c, const struct feedlist_feed *fc,
+	    const struct fetch_result *r, struct ingest_opts *io);
+void	cycle_parse(const struct fetch_result *r, const struct ingest_opts *io,
+	    int cold, struct ingest_doc *doc);
+
 /* Applies one finished transfer of feed id (configured as fc) to the
  * store: reads the feed's state once, after ingest (which may store new
  * hints), and writes it back.  When state is not NULL it receives the
@@ -103,5 +119,13 @@ int	cycle_apply(struct store *st, const struct conf *c,
 	    const struct feedlist_feed *fc, int64_t id,
 	    const struct fetch_result *r, time_t now, struct store_feed *state,
 	    struct cycle_outcome *out, char *ebuf, size_t n);
+/* The same with r's body parsed already (cycle_parse, borrowed); doc NULL
+ * parses it here, as cycle_apply does.  Either way the store sees the
+ * same batch. */
+int	cycle_apply_parsed(struct store *st, const struct conf *c,
+	    const struct feedlist_feed *fc, int64_t id,
+	    const struct fetch_result *r, const struct ingest_doc *doc,
+	    time_t now, struct store_feed *state, struct cycle_outcome *out,
+	    char *ebuf, size_t n);
 
 #endif

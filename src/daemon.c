@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "mono.h"
 #include "outbox.h"
+#include "parse_pool.h"
 #include "scheduler.h"
 #include "store.h"
 #include "tally.h"
@@ -38,6 +39,10 @@
 #define EXPORT_SLICE_MS		200
 /* How often running export commands are looked at. */
 #define EXEC_POLL_MS		20
+/* The parse pool's bounds (parse_pool.h): documents fetched and not yet
+ * stored, per worker and in bytes of their bodies. */
+#define POOL_JOBS_PER_THREAD	4
+#define POOL_BYTES		(32u * 1024 * 1024)
 
 /* A feed list and how many hold it: the daemon while it is the current
  * list, and each feed of the table or in flight after a reload (orphan)
@@ -78,6 +83,10 @@ struct dstate {
 	struct store	*st;
 	struct fetch	*f;
 	struct outbox	*ob;
+	/* Parses fetched documents on other threads while this one fetches,
+	 * stores and exports; NULL: parse_threads = 0, each document is
+	 * parsed here when it is stored. */
+	struct parse_pool *pool;
 	int		 fetch_stale;	/* [fetch] changed: rebuild when idle */
 	time_t		 soonest;	/* earliest next of an idle feed */
 	size_t		 failing;
@@ -242,7 +251,9 @@ dlist_release(struct dlist *l)
 }
 
 /* Keeps of a feed's state what the next request needs (its URL and
- * validators): a feed table of many feeds holds no titles or errors. */
+ * validators) and whether it ever stored a document (the parse pool
+ * computes a first document's keys whole): a feed table of many feeds
+ * holds no titles or errors. */
 static void
 keep_request(struct store_feed *sf)
 {
@@ -252,6 +263,7 @@ keep_request(struct store_feed *sf)
 	k.url = sf->url;
 	k.etag = sf->etag;
 	k.last_modified = sf->last_modified;
+	k.last_success = sf->last_success;
 	sf->url = sf->etag = sf->last_modified = NULL;
 	store_feed_clear(sf);
 	*sf = k;
@@ -566,18 +578,156 @@ daemon_report(struct dstate *s, const struct dfeed *d,
 		log_debug("%s: %s", fname(s, d), out->msg);
 }
 
-/* Applies every finished transfer (cycle.h) and schedules its feed's
- * next check; `run` exports after each one. */
+/* A fetched document on its way through the parse pool: parsed on a
+ * worker, applied (stored) here in the order the documents came in. */
+struct djob {
+	struct parse_pool_job link;	/* first: the pool's head */
+	struct fetch_result *r;		/* owned */
+	struct ingest_opts io;		/* the parse options; strings in r */
+	char		*charset;	/* io.charset's copy */
+	int		 cold;		/* the feed never stored a document */
+	struct ingest_doc doc;
+};
+
+/* On a worker: the parse step alone, pure. */
+static void
+pool_run(void *ctx, struct parse_pool_job *pj)
+{
+	struct djob *j = (struct djob *)pj;
+
+	(void)ctx;
+	cycle_parse(j->r, &j->io, j->cold, &j->doc);
+}
+
+/* On a worker, the pool's lock held: a loop waiting in fetch_poll comes
+ * to take what was parsed.  s->f changes only while the pool is empty. */
+static void
+pool_wake(void *ctx)
+{
+	struct dstate *s = ctx;
+
+	fetch_wakeup(s->f);
+}
+
+static void
+djob_free(struct parse_pool_job *pj)
+{
+	struct djob *j = (struct djob *)pj;
+
+	fetch_result_free(j->r);
+	ingest_doc_clear(&j->doc);
+	free(j->charset);
+	free(j);
+}
+
+/* Applies finished transfer r of busy feed d (cycle.h), with its body
+ * parsed already (doc) or not, and schedules the feed's next check; `run`
+ * exports after each one.  Frees r. */
+static void
+apply(struct dstate *s, struct dfeed *d, int orphan, struct fetch_result *r,
+    const struct ingest_doc *doc)
+{
+	struct cycle_outcome out;
+	char ebuf[512];
+	time_t now;
+	size_t k;
+
+	now = time(NULL);
+	follow_clock(s, now);	/* before retention reads the clock */
+	cycle_apply_parsed(s->st, &s->conf, d->fc, d->id, r, doc, now, &d->sf,
+	    &out, ebuf, sizeof(ebuf));
+	keep_request(&d->sf);
+	tally_add(&s->cyc, &out, r->body_len, now);
+	if (s->once) {
+		outbox_drain(s->ob, s->st, time(NULL), 0);
+		once_report(s, d, &out);
+	} else
+		daemon_report(s, d, &out);
+	if (out.failed && d->failures == 0)
+		s->failing++;
+	else if (!out.failed && d->failures > 0 && s->failing > 0)
+		s->failing--;
+	d->failures = out.failed ? out.failures : 0;
+	d->store_failed = out.failed && out.eclass != NULL &&
+	    strcmp(out.eclass, "store") == 0;
+	d->busy = 0;
+	if (out.retired || s->once)
+		d->next = -1;
+	else if (d->next != -1)
+		d->next = out.next_check > now ? out.next_check :
+		    now + s->conf.min_interval;
+	if (d->next != -1 && d->next < s->soonest)
+		s->soonest = d->next;
+	fetch_result_free(r);
+	if (orphan) {
+		k = (size_t)(d - s->orphans);
+		dfeed_clear(d);
+		s->orphans[k] = s->orphans[--s->norphans];
+	}
+}
+
+/* Applies a parsed document the pool handed back, and frees it. */
+static void
+apply_job(struct dstate *s, struct parse_pool_job *pj)
+{
+	struct djob *j = (struct djob *)pj;
+	struct dfeed *d;
+	int orphan;
+
+	/* still busy: a feed's next transfer starts after this */
+	d = find_busy(s, (int64_t)(intptr_t)j->r->ctx, &orphan);
+	if (d != NULL) {
+		apply(s, d, orphan, j->r, &j->doc);
+		j->r = NULL;
+	}
+	djob_free(pj);
+}
+
+/* Applies the parsed documents the pool hands back, in the order they
+ * came in; wait: every one, waiting for the parse of each. */
+static void
+take_parsed(struct dstate *s, int wait)
+{
+	struct parse_pool_job *pj;
+
+	if (s->pool == NULL)
+		return;
+	while ((pj = parse_pool_take(s->pool, wait)) != NULL)
+		apply_job(s, pj);
+}
+
+/* Hands r's body (of feed d) to the pool, once there is room: while it
+ * is full, the oldest document is waited for and applied. */
+static void
+parse_later(struct dstate *s, const struct dfeed *d, struct fetch_result *r)
+{
+	struct djob *j = xcalloc(1, sizeof(*j));
+	struct parse_pool_job *pj;
+
+	j->r = r;
+	j->link.cost = r->body_len;
+	/* what the parse reads, copied now: a reload may free d's
+	 * configuration before the worker is done */
+	cycle_parse_opts(&s->conf, d->fc, r, &j->io);
+	if (j->io.charset != NULL)
+		j->io.charset = j->charset = xstrdup(j->io.charset);
+	j->cold = d->sf.last_success == 0;
+	/* d is not used past here: applying may move the orphans */
+	while (parse_pool_full(s->pool, j->link.cost) &&
+	    (pj = parse_pool_take(s->pool, 1)) != NULL)
+		apply_job(s, pj);
+	parse_pool_put(s->pool, &j->link);
+}
+
+/* Applies every finished transfer: a 200's body goes through the parse
+ * pool when there is one, everything else (304s, errors) is applied at
+ * once; then what the pool has parsed. */
 static void
 collect(struct dstate *s)
 {
-	struct cycle_outcome out;
 	struct fetch_result *r;
 	struct dfeed *d;
-	char ebuf[512];
-	time_t now;
 	int orphan;
-	size_t k;
 
 	while ((r = fetch_next(s->f)) != NULL) {
 		d = find_busy(s, (int64_t)(intptr_t)r->ctx, &orphan);
@@ -585,39 +735,12 @@ collect(struct dstate *s)
 			fetch_result_free(r);
 			continue;
 		}
-		now = time(NULL);
-		follow_clock(s, now);	/* before retention reads the clock */
-		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &d->sf, &out,
-		    ebuf, sizeof(ebuf));
-		keep_request(&d->sf);
-		tally_add(&s->cyc, &out, r->body_len, now);
-		if (s->once) {
-			outbox_drain(s->ob, s->st, time(NULL), 0);
-			once_report(s, d, &out);
-		} else
-			daemon_report(s, d, &out);
-		if (out.failed && d->failures == 0)
-			s->failing++;
-		else if (!out.failed && d->failures > 0 && s->failing > 0)
-			s->failing--;
-		d->failures = out.failed ? out.failures : 0;
-		d->store_failed = out.failed && out.eclass != NULL &&
-		    strcmp(out.eclass, "store") == 0;
-		d->busy = 0;
-		if (out.retired || s->once)
-			d->next = -1;
-		else if (d->next != -1)
-			d->next = out.next_check > now ? out.next_check :
-			    now + s->conf.min_interval;
-		if (d->next != -1 && d->next < s->soonest)
-			s->soonest = d->next;
-		fetch_result_free(r);
-		if (orphan) {
-			k = (size_t)(d - s->orphans);
-			dfeed_clear(d);
-			s->orphans[k] = s->orphans[--s->norphans];
-		}
+		if (s->pool != NULL && cycle_wants_body(r))
+			parse_later(s, d, r);
+		else
+			apply(s, d, orphan, r, NULL);
 	}
+	take_parsed(s, 0);
 }
 
 /* Starts every due feed; returns how many are due (started or not). */
@@ -711,6 +834,9 @@ reload(struct dstate *s)
 	if (s->opts->db == NULL && strcmp(nc.db_path, s->conf.db_path) != 0)
 		log_warnx("db: a new database path takes a restart; still "
 		    "using %s", s->conf.db_path);
+	if (nc.parse_threads != s->conf.parse_threads)
+		log_warnx("parse_threads: a new number of threads takes a "
+		    "restart");
 	if (!fetch_opts_equal(&nc.fetch, &s->conf.fetch))
 		s->fetch_stale = 1;
 	/* build() reads limits from s->conf: switch first, keep the old
@@ -870,6 +996,7 @@ cycle_check(struct dstate *s, int export_more)
 		return;
 	age = mono_ms() - s->cyc_start_ms;
 	if (age < 2000LL * s->conf.min_interval && (fetch_pending(s->f) > 0 ||
+	    parse_pool_pending(s->pool) > 0 ||
 	    export_more || outbox_busy(s->ob)))
 		return;
 	cycle_close(s);
@@ -931,7 +1058,9 @@ loop(struct dstate *s)
 			got_hup = 0;
 			reload(s);
 		}
+		/* the pool's workers wake s->f: swapped only while empty */
 		if (s->fetch_stale && fetch_pending(s->f) == 0 &&
+		    parse_pool_pending(s->pool) == 0 &&
 		    (nf = new_fetch(&s->conf)) != NULL) {
 			wake_fetch = nf;
 			fetch_free(s->f);
@@ -950,8 +1079,12 @@ loop(struct dstate *s)
 			first = 0;
 		}
 		if (s->once) {
-			if (fetch_pending(s->f) == 0)
-				break;
+			if (fetch_pending(s->f) == 0) {
+				if (parse_pool_pending(s->pool) == 0)
+					break;
+				take_parsed(s, 1);
+				continue;
+			}
 			fetch_poll(s->f, 1000);
 			collect(s);
 			continue;
@@ -1013,6 +1146,21 @@ open_outbox(struct dstate *s)
 	return 0;
 }
 
+/* The parse pool of [daemon] parse_threads workers (auto: one per
+ * processor but this one); NULL for 0, or when no thread can be had, and
+ * documents are then parsed on this thread. */
+static struct parse_pool *
+new_pool(struct dstate *s)
+{
+	int n = s->conf.parse_threads < 0 ? parse_pool_auto() :
+	    s->conf.parse_threads;
+
+	if (n == 0)
+		return NULL;
+	return parse_pool_new(n, (size_t)n * POOL_JOBS_PER_THREAD, POOL_BYTES,
+	    pool_run, pool_wake, s);
+}
+
 /* Configuration, outbox, database, fetcher and feed table, in the order
  * each one's errors are reported; 0, or the exit status. */
 static int
@@ -1051,6 +1199,7 @@ start(struct dstate *s)
 	}
 	if ((s->f = new_fetch(&s->conf)) == NULL)
 		return 1;
+	s->pool = new_pool(s);
 	if (s->once)
 		log_init(s->conf.log_level, -1);
 	if (build(s, s->cur, time(NULL)) == -1)
@@ -1109,6 +1258,8 @@ stop(struct dstate *s)
 		fetch_poll(s->f, (int)(deadline - mono_ms()));
 		collect(s);
 	}
+	/* documents fetched are stored, their parse is not abandoned */
+	take_parsed(s, 1);
 	if (fetch_running(s->f) > 0)
 		log_notice("abandoned %zu transfer(s); they run again next "
 		    "time", fetch_running(s->f));
@@ -1160,6 +1311,8 @@ daemon_run(const struct daemon_opts *o)
 	stop(&s);
 out:
 	wake_fetch = NULL;
+	/* before the fetcher: its workers wake it */
+	parse_pool_free(s.pool, djob_free);
 	fetch_free(s.f);
 	outbox_free(s.ob);
 	store_close(s.st);

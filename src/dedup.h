@@ -131,6 +131,10 @@ struct dedup_item {
 	 * (dedup_keys_complete) only when the item is not plainly the same
 	 * bytes as last time. */
 	struct dedup_keys *keys;
+	/* NULL, or the same item's keys completed ahead (dedup_keys_compute,
+	 * on another thread): taken instead of completing keys here, with
+	 * the same result. */
+	const struct dedup_keys *ahead;
 	int		 dup_as_new;	/* a cross-feed duplicate is exported
 					 * as new (else event "duplicate") */
 	int64_t		 now;

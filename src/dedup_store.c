@@ -251,7 +251,16 @@ dedup_item_store(struct store *st, const struct article *a,
 	if (!u->keys->full) {
 		if (fast_path(st, u, &rc, &missed, ebuf, n))
 			return rc;
-		dedup_keys_complete(a, u->keys);
+		if (u->ahead != NULL && u->ahead->full) {
+			memcpy(u->keys->content, u->ahead->content,
+			    sizeof(u->keys->content));
+			memcpy(u->keys->fp, u->ahead->fp, sizeof(u->keys->fp));
+			memcpy(u->keys->hash, u->ahead->hash,
+			    sizeof(u->keys->hash));
+			u->keys->has_fp = u->ahead->has_fp;
+			u->keys->full = 1;
+		} else
+			dedup_keys_complete(a, u->keys);
 	}
 	if ((rc = find_article(st, u, missed, ebuf, n)) != ERR_OK)
 		return rc;

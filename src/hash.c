@@ -112,15 +112,17 @@ have_ni(void)
 	int v = 0;
 
 	/* callers on several threads may each find the answer: they store
-	 * the same one, and never a provisional one */
-	if (use_ni < 0) {
+	 * the same one, and never a provisional one (atomically: the parse
+	 * pool's workers and the store's thread hash at once) */
+	if ((v = __atomic_load_n(&use_ni, __ATOMIC_RELAXED)) < 0) {
+		v = 0;
 		if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSSE3) &&
 		    (c & bit_SSE4_1) && __get_cpuid_count(7, 0, &a, &b, &c,
 		    &d) && (b & (1u << 29)))
 			v = 1;
-		use_ni = v;
+		__atomic_store_n(&use_ni, v, __ATOMIC_RELAXED);
 	}
-	return use_ni;
+	return v;
 }
 #endif
 

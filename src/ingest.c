@@ -8,25 +8,6 @@
 #include "parse.h"
 #include "xmalloc.h"
 
-struct collect {
-	struct article	**items;
-	size_t		  n, cap;
-};
-
-static int
-collect_item(void *ctx, const struct article_feed *feed, struct article *a)
-{
-	struct collect *c = ctx;
-
-	(void)feed;
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 32;
-		c->items = xreallocarray(c->items, c->cap, sizeof(*c->items));
-	}
-	c->items[c->n++] = a;
-	return 0;
-}
-
 /* The feed's drop mark of the article u stored: set when why is not NULL,
  * else taken away.  An article seen again unchanged keeps what it has; a
  * duplicate of another feed's article is only ever marked. */
@@ -40,10 +21,15 @@ mark(struct store *st, const struct dedup_item *u, const char *why,
 	return store_drop_mark(st, u->article_id, NULL, why, now, ebuf, n);
 }
 
-int
-ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
+/* ingest_articles, with the items' keys computed ahead: quick ones
+ * (pre, may be NULL; computed with meta->link as the site link) and
+ * complete ones (whole, may be NULL). */
+static int
+store_items(struct store *st, int64_t feed_id, struct article *const *items,
     size_t nitems, const struct article_feed *meta,
-    const struct ingest_opts *o, struct ingest_result *r, char *ebuf, size_t n)
+    const struct dedup_keys *pre, const struct dedup_keys *whole,
+    const struct ingest_opts *o, struct ingest_result *r, char *ebuf,
+    size_t n)
 {
 	static const struct ingest_opts def;
 	struct dedup_keys *keys;
@@ -73,8 +59,11 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 	 * them (a guid every item shares is only visible across items). */
 	keys = xreallocarray(NULL, nitems ? nitems : 1, sizeof(*keys));
 	for (i = 0; i < nitems; i++)
-		dedup_keys_quick(items[i], meta && meta->link ? meta->link :
-		    f.site_link, &keys[i]);
+		if (pre != NULL)
+			keys[i] = pre[i];
+		else
+			dedup_keys_quick(items[i], meta && meta->link ?
+			    meta->link : f.site_link, &keys[i]);
 	dedup_plan_make(policy, keys, nitems, f.guid_churn, &r->plan);
 	store_feed_clear(&f);
 
@@ -89,6 +78,7 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 	u.now = now;
 	for (i = 0; i < nitems; i++) {
 		u.keys = &keys[i];
+		u.ahead = whole != NULL ? &whole[i] : NULL;
 		dropped = o->filter != NULL && filter_drops(o->filter, items[i],
 		    why, sizeof(why));
 		store_batch_quiet(st, dropped);
@@ -133,41 +123,118 @@ fail:
 }
 
 int
-ingest_document(struct store *st, int64_t feed_id, const char *data,
-    size_t len, const struct ingest_opts *o, struct ingest_result *r,
-    char *ebuf, size_t n)
+ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
+    size_t nitems, const struct article_feed *meta,
+    const struct ingest_opts *o, struct ingest_result *r, char *ebuf, size_t n)
+{
+	return store_items(st, feed_id, items, nitems, meta, NULL, NULL, o,
+	    r, ebuf, n);
+}
+
+static int
+collect_item(void *ctx, const struct article_feed *feed, struct article *a)
+{
+	struct ingest_doc *d = ctx;
+
+	(void)feed;
+	if (d->nitems == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 32;
+		d->items = xreallocarray(d->items, d->cap, sizeof(*d->items));
+	}
+	d->items[d->nitems++] = a;
+	return 0;
+}
+
+int
+ingest_parse_doc(const char *data, size_t len, const struct ingest_opts *o,
+    struct ingest_doc *d)
 {
 	static const struct ingest_opts def;
 	struct parse_opts po;
-	struct article_feed meta;
-	struct collect c = { NULL, 0, 0 };
-	size_t i;
-	int rc, bozo;
-	char bozo_message[sizeof(r->bozo_message)] = "";
 
 	if (o == NULL)
 		o = &def;
+	memset(d, 0, sizeof(*d));
 	memset(&po, 0, sizeof(po));
 	po.base_url = o->base_url;
 	po.charset = o->charset;
 	po.max_bytes = o->max_bytes;
-	article_feed_init(&meta);
-	rc = parse_document(data, len, &po, &meta, collect_item, &c, ebuf, n);
-	bozo = meta.bozo;
-	if (meta.bozo_message != NULL)
-		snprintf(bozo_message, sizeof(bozo_message), "%s",
-		    meta.bozo_message);
-	if (rc == ERR_OK)
-		rc = ingest_articles(st, feed_id, c.items, c.n, &meta, o, r,
+	article_feed_init(&d->meta);
+	d->rc = parse_document(data, len, &po, &d->meta, collect_item, d,
+	    d->ebuf, sizeof(d->ebuf));
+	return d->rc;
+}
+
+int
+ingest_store_doc(struct store *st, int64_t feed_id, const struct ingest_doc *d,
+    const struct ingest_opts *o, struct ingest_result *r, char *ebuf, size_t n)
+{
+	int rc;
+
+	if (d->rc == ERR_OK)
+		rc = store_items(st, feed_id, d->items, d->nitems, &d->meta,
+		    d->meta.link != NULL ? d->keys : NULL, d->whole, o, r,
 		    ebuf, n);
-	else
+	else {
 		memset(r, 0, sizeof(*r));
-	r->bozo = bozo;
-	memcpy(r->bozo_message, bozo_message, sizeof(bozo_message));
-	for (i = 0; i < c.n; i++)
-		article_free(c.items[i]);
-	free(c.items);
-	article_feed_clear(&meta);
+		rc = err_set(ebuf, n, d->rc, "%s", d->ebuf);
+	}
+	r->bozo = d->meta.bozo;
+	if (d->meta.bozo_message != NULL)
+		snprintf(r->bozo_message, sizeof(r->bozo_message), "%s",
+		    d->meta.bozo_message);
+	else
+		r->bozo_message[0] = '\0';
+	return rc;
+}
+
+void
+ingest_doc_keys(struct ingest_doc *d, int complete)
+{
+	size_t i;
+
+	if (d->rc != ERR_OK || d->meta.link == NULL || d->nitems == 0 ||
+	    d->keys != NULL)
+		return;
+	d->keys = xreallocarray(NULL, d->nitems, sizeof(*d->keys));
+	if (complete)
+		d->whole = xreallocarray(NULL, d->nitems, sizeof(*d->whole));
+	for (i = 0; i < d->nitems; i++) {
+		dedup_keys_quick(d->items[i], d->meta.link, &d->keys[i]);
+		if (complete) {
+			d->whole[i] = d->keys[i];
+			dedup_keys_complete(d->items[i], &d->whole[i]);
+		}
+	}
+}
+
+void
+ingest_doc_clear(struct ingest_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nitems; i++)
+		article_free(d->items[i]);
+	free(d->items);
+	free(d->keys);
+	free(d->whole);
+	d->keys = d->whole = NULL;
+	d->items = NULL;
+	d->nitems = d->cap = 0;
+	article_feed_clear(&d->meta);
+}
+
+int
+ingest_document(struct store *st, int64_t feed_id, const char *data,
+    size_t len, const struct ingest_opts *o, struct ingest_result *r,
+    char *ebuf, size_t n)
+{
+	struct ingest_doc d;
+	int rc;
+
+	ingest_parse_doc(data, len, o, &d);
+	rc = ingest_store_doc(st, feed_id, &d, o, r, ebuf, n);
+	ingest_doc_clear(&d);
 	return rc;
 }
 

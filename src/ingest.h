@@ -49,10 +49,47 @@ struct ingest_result {
 
 /* Parses data (a feed document fetched for feed_id) and stores its items.
  * Returns 0, ERR_PARSE when data is not a feed, or the store's error (the
- * batch is then rolled back and nothing of the document is stored). */
+ * batch is then rolled back and nothing of the document is stored).
+ * Exactly ingest_parse_doc then ingest_store_doc. */
 int	ingest_document(struct store *st, int64_t feed_id, const char *data,
 	    size_t len, const struct ingest_opts *o, struct ingest_result *r,
 	    char *ebuf, size_t n);
+
+/* A parsed document: what ingest_document's parse step gives its store
+ * step.  The two halves let the parse run on another thread (the daemon's
+ * parse pool, parse_pool.h) while the store's writer stays on one. */
+struct ingest_doc {
+	int		  rc;		/* parse_document's */
+	char		  ebuf[512];	/* its message, when rc is not 0 */
+	struct article_feed meta;
+	struct article	**items;	/* owned */
+	size_t		  nitems, cap;
+	/* NULL, or each item's keys computed ahead (ingest_doc_keys): the
+	 * quick ones, and the complete ones */
+	struct dedup_keys *keys;
+	struct dedup_keys *whole;
+};
+
+/* The parse step of ingest_document, with o's base_url, charset and
+ * max_bytes: pure (no I/O, no logging, no store), so it may run on any
+ * thread.  d is filled in (ingest_doc_clear frees it); returns d->rc. */
+int	ingest_parse_doc(const char *data, size_t len,
+	    const struct ingest_opts *o, struct ingest_doc *d);
+/* The store step: stores d's items for feed_id as ingest_document does,
+ * or returns d->rc (with its message in ebuf) when the parse failed; r
+ * gets the document's bozo flag and message either way. */
+int	ingest_store_doc(struct store *st, int64_t feed_id,
+	    const struct ingest_doc *d, const struct ingest_opts *o,
+	    struct ingest_result *r, char *ebuf, size_t n);
+/* Computes the items' dedup keys ahead, off the store's thread (pure,
+ * like the parse): the quick ones, and with complete the normalised ones
+ * too, which pays when most items are new (a feed's first document) and
+ * is wasted on items the store finds unchanged.  Does nothing when the
+ * document names no link of its own (the quick keys then need the one
+ * the store keeps) or failed to parse. */
+void	ingest_doc_keys(struct ingest_doc *d, int complete);
+/* Frees what d holds; d may be cleared twice, or never filled. */
+void	ingest_doc_clear(struct ingest_doc *d);
 /* The same for items already parsed (borrowed); meta may be NULL. */
 int	ingest_articles(struct store *st, int64_t feed_id,
 	    struct article *const *items, size_t nitems,

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1007,26 +1008,28 @@ state_free(struct state *st)
 	free(st);
 }
 
+/* Process-wide, once, whichever thread parses first (the daemon parses
+ * on several). */
+static void
+loader_init(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(xml_entities_loader);
+}
 
 int
 parse_xml(const char *utf8, size_t len, const struct parse_opts *o,
     struct article_feed *feed, parse_item_fn cb, void *ctx, char *ebuf,
     size_t n)
 {
-	static int loader_set;
+	static pthread_once_t loader_once = PTHREAD_ONCE_INIT;
 	xmlSAXHandler sax;
 	struct state *st;
 	struct buf fixed = { 0 };
 	size_t fixes, off = 0;
 	int rc = ERR_OK, i;
 
-	/* Process-wide, and idempotent: a race between two first calls
-	 * installs the same loader twice. */
-	if (!loader_set) {
-		xmlInitParser();
-		xmlSetExternalEntityLoader(xml_entities_loader);
-		loader_set = 1;
-	}
+	pthread_once(&loader_once, loader_init);
 	if (len > (size_t)INT32_MAX)
 		return err_set(ebuf, n, ERR_LIMIT, "document too large");
 	for (i = 0; (size_t)i < len && i < 4096 &&

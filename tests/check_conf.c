@@ -375,6 +375,42 @@ START_TEST(test_auto_proxy_tls)
 }
 END_TEST
 
+/* parse_threads: auto (-1) unless set; a number from 0, or "auto". */
+START_TEST(test_parse_threads)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\n"), ERR_OK);
+	ck_assert_int_eq(c.parse_threads, -1);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\nparse_threads = 0\n"),
+	    ERR_OK);
+	ck_assert_int_eq(c.parse_threads, 0);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\nparse_threads = 3\n"),
+	    ERR_OK);
+	ck_assert_int_eq(c.parse_threads, 3);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\nparse_threads = auto\n"),
+	    ERR_OK);
+	ck_assert_int_eq(c.parse_threads, -1);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\nparse_threads = -1\n"),
+	    ERR_INVALID);
+	ck_assert_str_eq(d.msgs[0], "/etc/tidings/tidings.conf:2: "
+	    "parse_threads: must be at least 0");
+	conf_free(&c);
+	conf_diag_free(&d);
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\nparse_threads = many\n"),
+	    ERR_INVALID);
+	ck_assert_str_eq(d.msgs[0], "/etc/tidings/tidings.conf:2: "
+	    "parse_threads: \"many\" is not a number (or auto)");
+	conf_free(&c);
+	conf_diag_free(&d);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -394,6 +430,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_metrics_file);
 	tcase_add_test(tc, test_auto_proxy_tls);
 	tcase_add_test(tc, test_export_rules);
+	tcase_add_test(tc, test_parse_threads);
 	suite_add_tcase(s, tc);
 	return s;
 }

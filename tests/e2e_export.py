@@ -481,7 +481,7 @@ def crash():
     rnd = random.Random(os.environ.get("CRASH_SEED", "5"))
     kills = runs = 0
     t0 = time.time()
-    limit = float(os.environ.get("CRASH_SECONDS", "150"))
+    limit = float(os.environ.get("CRASH_SECONDS", "300"))
     est = 0.0
     while kills < KILLS and time.time() - t0 < limit:
         for i in rnd.sample(range(nf), 3):
