@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "fulltext.h"
 #include "ident.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -19,7 +20,7 @@
 
 static const char *const keys[] = {
 	"name", "interval", "tags", "user_agent", "auth_file", "charset",
-	"identity", "enabled", "allow_private", NULL
+	"identity", "enabled", "allow_private", "fulltext", NULL
 };
 static void
 feed_clear(struct feedlist_feed *f)
@@ -59,6 +60,7 @@ feedlist_add(struct feedlist *fl, const char *url)
 	f->url = url_strip_userinfo(url, &f->userinfo);
 	f->enabled = 1;
 	f->allow_private = -1;
+	f->fulltext = -1;
 	return f;
 }
 
@@ -211,6 +213,7 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 	const char *sug;
 	size_t i;
 	char *dir;
+	enum fulltext_mode mode;
 
 	if (strcmp(key, "name") == 0) {
 		for (i = 0; v[i] != '\0'; i++)
@@ -264,6 +267,13 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 			    "not yes or no", v);
 			return -1;
 		}
+	} else if (strcmp(key, "fulltext") == 0) {
+		if (fulltext_mode_parse(v, &mode) == -1) {
+			conf_diag_add(d, file, line, "fulltext: \"%s\" is not "
+			    "one of auto, always, never", v);
+			return -1;
+		}
+		f->fulltext = (int)mode;
 	} else if (strcmp(key, "enabled") == 0) {
 		if (conf_parse_bool(v, &f->enabled) == -1) {
 			conf_diag_add(d, file, line, "enabled: \"%s\" is not "
@@ -591,5 +601,8 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 	if (f->allow_private >= 0)
 		buf_printf(b, " allow_private=%s",
 		    f->allow_private ? "yes" : "no");
+	if (f->fulltext >= 0)
+		buf_printf(b, " fulltext=%s",
+		    fulltext_mode_name((enum fulltext_mode)f->fulltext));
 	buf_putc(b, '\n');
 }

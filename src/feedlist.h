@@ -41,6 +41,8 @@
  *   allow_private  yes | no (default: [fetch] allow_private): whether a
  *               redirect may lead into the operator's network (loopback,
  *               private, link-local, unique-local addresses; netguard.h)
+ *   fulltext    auto | always | never (default: [fetch] fulltext): when the
+ *               item's web page is fetched for its whole body (fulltext.h)
  *
  * A URL or name listed twice is an error naming both places.
  *
@@ -69,6 +71,8 @@ struct feedlist_feed {
 	enum dedup_identity identity;	/* conf_settings.h */
 	int		 enabled;
 	int		 allow_private;	/* -1: as [fetch] allow_private */
+	int		 fulltext;	/* -1: as [fetch] fulltext, else an
+					   enum fulltext_mode */
 	char		*file;		/* where it was defined */
 	int		 line;
 };
