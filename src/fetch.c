@@ -73,6 +73,8 @@ struct xfer {
 	char		*location;
 	int		 cred_redirect;	/* refused: Location had credentials */
 	int		 allow_private;	/* the request's */
+	int		 guard_all;	/* the request's */
+	int		 timeout;	/* the request's, else the options' */
 	int		 origin_set;	/* origin is known */
 	enum netguard_class origin;	/* of the configured URL's address */
 	int		 guard_refused;	/* netguard refused an address */
@@ -146,6 +148,7 @@ fetch_error_name(enum fetch_error e)
 	case FETCH_ERR_REDIRECT: return "redirect";
 	case FETCH_ERR_TRANSFER: return "transfer";
 	case FETCH_ERR_FILE: return "file";
+	case FETCH_ERR_REFUSED: return "refused";
 	case FETCH_ERR_OTHER: return "other";
 	}
 	return "other";
@@ -365,6 +368,9 @@ fetch_add(struct fetch *f, const struct fetch_request *r, char *ebuf,
 	x->etag_sent = xstrdup(r->etag);
 	x->lm_sent = xstrdup(r->last_modified);
 	x->allow_private = r->allow_private;
+	x->guard_all = r->guard_all;
+	x->timeout = r->timeout > 0 ? r->timeout : f->opts.timeout;
+	x->body.max = r->max_body > 0 ? r->max_body : f->opts.max_body;
 	if (h->qtail != NULL)
 		h->qtail->next = x;
 	else
@@ -695,7 +701,7 @@ read_file(struct fetch *f, struct xfer *x)
 		snprintf(x->errbuf, sizeof(x->errbuf), "not a regular file");
 		goto done;
 	}
-	if (f->opts.max_body > 0 && (uintmax_t)sb.st_size > f->opts.max_body) {
+	if (x->body.max > 0 && (uintmax_t)sb.st_size > x->body.max) {
 		x->too_large = 1;
 		goto done;
 	}
@@ -733,11 +739,16 @@ done:
 static int
 guard(struct xfer *x, enum netguard_class c, const char *addr)
 {
-	if (x->res->nredirects == 0) {
+	if (x->res->nredirects == 0 && !x->guard_all) {
 		if (!x->origin_set || c != NETGUARD_PUBLIC)
 			x->origin = c;
 		x->origin_set = 1;
 		return 1;
+	}
+	if (x->guard_all && !x->origin_set) {
+		/* a page: its own address counts as a redirect's */
+		x->origin = NETGUARD_PUBLIC;
+		x->origin_set = 1;
 	}
 	if (netguard_allows(c, x->origin, x->allow_private))
 		return 1;
@@ -798,7 +809,6 @@ start(struct fetch *f, struct xfer *x)
 	int is_file = x->host->unlimited;
 
 	x->current = xstrdup(x->res->url);
-	x->body.max = o->max_body;
 	if (is_file) {
 		read_file(f, x);
 		return;
@@ -821,14 +831,14 @@ start(struct fetch *f, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
 	    (long)o->connect_timeout);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)o->timeout);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)x->timeout);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT,
 	    (long)o->low_speed_limit);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
 	    (long)o->low_speed_time);
-	if (o->max_body > 0)
+	if (x->body.max > 0)
 		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-		    (curl_off_t)o->max_body);
+		    (curl_off_t)x->body.max);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, x->user_agent ? x->user_agent :
 	    f->default_ua);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -958,6 +968,7 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 	char *eff = NULL;
 	long status = 0, version = 0;
 	double secs = 0;
+	int pg;
 
 	if (cc == CURLE_BAD_CONTENT_ENCODING && !x->raw && x->easy != NULL &&
 	    retry_raw(f, x))
@@ -984,13 +995,16 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		snprintf(r->errmsg, sizeof(r->errmsg), "HTTP %ld redirects to "
 		    "a URL with credentials: refused", x->hstatus);
 	} else if (x->guard_refused && cc != CURLE_OK) {
-		r->error = FETCH_ERR_REDIRECT;
-		snprintf(r->errmsg, sizeof(r->errmsg), "redirect to %s "
-		    "refused (allow_private = yes allows it)", x->guard_msg);
+		/* guard_all: the page's own address, not a redirect's */
+		pg = x->guard_all && r->nredirects == 0;
+		r->error = pg ? FETCH_ERR_REFUSED : FETCH_ERR_REDIRECT;
+		snprintf(r->errmsg, sizeof(r->errmsg), "%s%s refused (%s = yes "
+		    "allows it)", pg ? "" : "redirect to ", x->guard_msg,
+		    pg ? "allow_private_pages" : "allow_private");
 	} else if (x->too_large) {
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "
-		    "bytes", f->opts.max_body);
+		    "bytes", x->body.max);
 	} else if (cc == CURLE_OUT_OF_MEMORY && !x->body_seen &&
 	    x->easy != NULL) {
 		/* libcurl's word for a header line over its 100 KB limit */
@@ -1015,7 +1029,7 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 			r->error = FETCH_ERR_TRANSFER;
 		if (cc == CURLE_FILESIZE_EXCEEDED)
 			snprintf(r->errmsg, sizeof(r->errmsg), "body larger "
-			    "than %zu bytes", f->opts.max_body);
+			    "than %zu bytes", x->body.max);
 		else
 			snprintf(r->errmsg, sizeof(r->errmsg), "%s",
 			    x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
