@@ -685,6 +685,10 @@ row_article(PGresult *r, int i, struct store_article_meta *m)
 		a->has_comment_count = 1;
 		a->comment_count = pg_int(r, i, 29);
 	}
+	m->body_source = pg_str(r, i, 30);
+	m->page_url = pg_str(r, i, 31);
+	m->page_state = pg_str(r, i, 32);
+	m->page_error = pg_str(r, i, 33);
 	return a;
 }
 

@@ -33,6 +33,7 @@ static const struct {
 	{ "export_done", NULL },
 	{ "export_aside", NULL },
 	{ "cycles", "id" },
+	{ "pages", NULL },
 };
 
 static int

@@ -159,6 +159,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " AND NOT EXISTS (SELECT 1 FROM export_done d"
 	    "  WHERE d.target = ?1 AND d.seq = e.seq)"
 	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
+	    " AND e.held = 0"
 	    " ORDER BY e.seq LIMIT ?3",
 	[S_ASIDE_PUT] = "INSERT INTO export_aside (target, seq, fails,"
 	    " next_try, reason, since) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -202,6 +203,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_EV_LIST] = "SELECT " EV_COLS " FROM events e"
 	    " WHERE e.created >= ?1 AND (?2 = 0 OR e.feed_id = ?2)"
 	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
+	    " AND e.held = 0"
 	    " ORDER BY e.seq",
 	[S_TARGET_ERROR] = "UPDATE export_targets SET last_error = ?2,"
 	    " last_error_time = ?3 WHERE name = ?1",
