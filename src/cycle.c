@@ -180,6 +180,9 @@ ingest_body(struct store *st, const struct conf *c,
 	io.base_url = r->final_url;
 	io.charset = fc->charset != NULL ? fc->charset : r->charset;
 	io.max_bytes = c->fetch.max_body * 4;
+	io.pages = 1;
+	io.fulltext = cycle_fulltext(c, fc);
+	io.page_wait = c->fulltext_wait;
 	rc = ingest_document(st, id, r->body ? r->body : "", r->body_len, &io,
 	    &ir, ibuf, ilen);
 	if (rc != ERR_OK) {
@@ -187,6 +190,7 @@ ingest_body(struct store *st, const struct conf *c,
 		return -1;
 	}
 	out->added = ir.added;
+	out->pages = ir.pages;
 	out->updated = ir.updated;
 	out->duplicate = ir.duplicate;
 	return 0;
@@ -371,6 +375,13 @@ cycle_apply(struct store *st, const struct conf *c,
 		snprintf(out->msg, sizeof(out->msg), "store: %s", ebuf);
 	}
 	return rc;
+}
+
+enum fulltext_mode
+cycle_fulltext(const struct conf *c, const struct feedlist_feed *fc)
+{
+	return fc != NULL && fc->fulltext >= 0 ?
+	    (enum fulltext_mode)fc->fulltext : c->fulltext;
 }
 
 int

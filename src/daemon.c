@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "mono.h"
 #include "outbox.h"
+#include "pages.h"
 #include "scheduler.h"
 #include "store.h"
 #include "tally.h"
@@ -77,6 +78,9 @@ struct dstate {
 	struct store	*st;
 	struct fetch	*f;
 	struct outbox	*ob;
+	struct pages	*pg;		/* articles' pages (pages.h) */
+	size_t		 pages_waiting;	/* of held feeds, at the last look */
+	time_t		 pages_next;	/* when one is next due; 0: none */
 	int		 fetch_stale;	/* [fetch] changed: rebuild when idle */
 	time_t		 soonest;	/* earliest next of an idle feed */
 	size_t		 failing;
@@ -556,8 +560,39 @@ daemon_report(struct dstate *s, const struct dfeed *d,
 		log_debug("%s: %s", fname(s, d), out->msg);
 }
 
+/* The configured feed of stored feed id, for pages.c: a feed of the
+ * table (not one a reload removed), with its credentials. */
+static const struct feedlist_feed *
+page_feed(void *ctx, int64_t id, const char **userpwd)
+{
+	struct dstate *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->feeds[i].id == id) {
+			if (s->once && s->feeds[i].auth == NULL)
+				load_auth(s, &s->feeds[i]);
+			*userpwd = s->feeds[i].auth;
+			return s->feeds[i].fc;
+		}
+	return NULL;
+}
+
+/* Starts the articles' pages that are due; `run` exports what settled. */
+static void
+pages_turn(struct dstate *s, time_t now)
+{
+	long settled = 0;
+
+	s->pages_waiting = pages_start(s->pg, s->st, s->f, &s->conf, now,
+	    &s->pages_next, &settled);
+	if (settled > 0 && s->once)
+		outbox_drain(s->ob, s->st, time(NULL), 0);
+}
+
 /* Applies every finished transfer (cycle.h) and schedules its feed's
- * next check; `run` exports after each one. */
+ * next check; `run` exports after each one.  A page's result goes to
+ * pages.c. */
 static void
 collect(struct dstate *s)
 {
@@ -570,6 +605,13 @@ collect(struct dstate *s)
 	size_t k;
 
 	while ((r = fetch_next(s->f)) != NULL) {
+		if (pages_owns(s->pg, r)) {
+			if (pages_apply(s->pg, s->st, &s->conf, r,
+			    time(NULL)) == 1 && s->once)
+				outbox_drain(s->ob, s->st, time(NULL), 0);
+			fetch_result_free(r);
+			continue;
+		}
 		d = find_busy(s, (int64_t)(intptr_t)r->ctx, &orphan);
 		if (d == NULL) {
 			fetch_result_free(r);
@@ -580,6 +622,8 @@ collect(struct dstate *s)
 		cycle_apply(s->st, &s->conf, d->fc, d->id, r, now, &d->sf, &out,
 		    ebuf, sizeof(ebuf));
 		keep_request(&d->sf);
+		if (out.pages > 0)
+			pages_kick(s->pg);
 		tally_add(&s->cyc, &out, r->body_len, now);
 		if (s->once) {
 			outbox_drain(s->ob, s->st, time(NULL), 0);
@@ -883,6 +927,12 @@ next_wait(struct dstate *s, int export_more, time_t now)
 		wait = cycle_left_ms(s);
 	if (s->soonest > now && (s->soonest - now) * 1000 < wait)
 		wait = (long)(s->soonest - now) * 1000;
+	if (s->pages_next != 0) {
+		if (s->pages_next <= now)
+			wait = 0;
+		else if ((s->pages_next - now) * 1000 < wait)
+			wait = (long)(s->pages_next - now) * 1000;
+	}
 	if ((retry = outbox_next_retry(s->ob)) != 0) {
 		if (retry <= now)
 			wait = 0;
@@ -911,7 +961,7 @@ loop(struct dstate *s)
 	long long last_ping = 0, last_status = 0;
 	size_t due = 0;
 	time_t now;
-	int export_more = 0, first = 1;
+	int export_more = 0, first = 1, turned = 0;
 
 	wd = s->once ? 0 : watchdog_ms();
 	while (!got_term) {
@@ -930,15 +980,22 @@ loop(struct dstate *s)
 		follow_clock(s, now);
 		if (first || !s->once) {
 			due = start_due(s, now);
+			pages_turn(s, now);
 			if (!s->cyc_open && fetch_pending(s->f) > 0)
 				cycle_open(s);
 			/* after start_due: transfers run while we export */
 			export_more = outbox_drain(s->ob, s->st, now,
 			    s->once ? 0 : EXPORT_SLICE_MS);
 			first = 0;
+			turned = 1;
 		}
 		if (s->once) {
-			if (fetch_pending(s->f) == 0)
+			/* `run` waits for the pages of what it found, up to
+			 * fulltext_wait */
+			if (!turned)
+				pages_turn(s, now);
+			turned = 0;
+			if (fetch_pending(s->f) == 0 && s->pages_waiting == 0)
 				break;
 			fetch_poll(s->f, 1000);
 			collect(s);
@@ -1043,6 +1100,7 @@ start(struct dstate *s)
 		log_init(s->conf.log_level, -1);
 	if (build(s, s->cur, time(NULL)) == -1)
 		return 1;
+	s->pg = pages_new(page_feed, s);
 	if (!s->once && (rv = open_outbox(s)) != 0)
 		return rv;
 	return 0;
@@ -1149,6 +1207,7 @@ daemon_run(const struct daemon_opts *o)
 out:
 	wake_fetch = NULL;
 	fetch_free(s.f);
+	pages_free(s.pg);
 	outbox_free(s.ob);
 	store_close(s.st);
 	for (i = 0; i < s.n; i++)

@@ -20,7 +20,6 @@
 /* pages of teaser feeds (fulltext.h) */
 #define DEFAULT_MAX_PAGE		(5 * 1024 * 1024)
 #define DEFAULT_FULLTEXT_WAIT		600	/* seconds */
-#define DEFAULT_PAGE_TIMEOUT		30	/* seconds, a page's transfer */
 
 /* scheduler, seconds */
 #define DEFAULT_INTERVAL		3600

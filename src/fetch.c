@@ -968,7 +968,6 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 	char *eff = NULL;
 	long status = 0, version = 0;
 	double secs = 0;
-	int pg;
 
 	if (cc == CURLE_BAD_CONTENT_ENCODING && !x->raw && x->easy != NULL &&
 	    retry_raw(f, x))
@@ -996,11 +995,12 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		    "a URL with credentials: refused", x->hstatus);
 	} else if (x->guard_refused && cc != CURLE_OK) {
 		/* guard_all: the page's own address, not a redirect's */
-		pg = x->guard_all && r->nredirects == 0;
+		int pg = x->guard_all && r->nredirects == 0;
 		r->error = pg ? FETCH_ERR_REFUSED : FETCH_ERR_REDIRECT;
-		snprintf(r->errmsg, sizeof(r->errmsg), "%s%s refused (%s = yes "
-		    "allows it)", pg ? "" : "redirect to ", x->guard_msg,
-		    pg ? "allow_private_pages" : "allow_private");
+		snprintf(r->errmsg, sizeof(r->errmsg), pg ? "%s is in the "
+		    "operator's network (allow_private_pages = yes allows it)" :
+		    "redirect to %s refused (allow_private = yes allows it)",
+		    x->guard_msg);
 	} else if (x->too_large) {
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "

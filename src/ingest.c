@@ -27,6 +27,40 @@ collect_item(void *ctx, const struct article_feed *feed, struct article *a)
 	return 0;
 }
 
+/* Makes the page of item a (stored as u's article) due when the mode
+ * wants it (fulltext.h): inside the batch. */
+static int
+maybe_page(struct store *st, const struct article *a,
+    const struct dedup_item *u, const struct ingest_opts *o, int64_t now,
+    struct ingest_result *r, char *ebuf, size_t n)
+{
+	struct fulltext_item it;
+	enum store_page_state state = STORE_PAGE_NONE;
+	char *link = NULL;
+	int rc;
+
+	if (!o->pages || (u->outcome != DEDUP_NEW &&
+	    u->outcome != DEDUP_UPDATED))
+		return ERR_OK;
+	memset(&it, 0, sizeof(it));
+	it.link = a->link;
+	it.text = a->text;
+	it.is_new = u->outcome == DEDUP_NEW;
+	if (!it.is_new && (rc = store_page_get(st, u->article_id, &state,
+	    &link, ebuf, n)) != ERR_OK)
+		return rc;
+	it.page_done = state != STORE_PAGE_NONE && state != STORE_PAGE_DUE;
+	it.page_link = link;
+	rc = ERR_OK;
+	if (fulltext_wanted(o->fulltext, &it)) {
+		rc = store_page_hold(st, u->article_id, a->link,
+		    now + o->page_wait, now, ebuf, n);
+		r->pages++;
+	}
+	free(link);
+	return rc;
+}
+
 int
 ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
     size_t nitems, const struct article_feed *meta,
@@ -76,6 +110,8 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 	for (i = 0; i < nitems; i++) {
 		u.keys = &keys[i];
 		if ((rc = dedup_item_store(st, items[i], &u, ebuf, n)) !=
+		    ERR_OK ||
+		    (rc = maybe_page(st, items[i], &u, o, now, r, ebuf, n)) !=
 		    ERR_OK)
 			goto fail;
 		r->items++;

@@ -247,7 +247,7 @@ try:
     os.mkdir(lists)
     with open(conf, "w") as f:
         f.write("[daemon]\ndb = %s\nfeeds = feeds.d/*.conf\nlog_level = debug\n"
-                "[fetch]\nhost_rate = 0\nstartup_spread = 0\n" % uri)
+                "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\n" % uri)
     with open(os.path.join(lists, "a.conf"), "w") as f:
         f.write(BASE + "/ukrainian-news.rss\n")
     errf = open(os.path.join(d, "stderr"), "w+")

@@ -73,7 +73,7 @@ db = os.path.join(tmp, "state", "tidings.db")
 os.mkdir(os.path.join(tmp, "state"))
 with open(conf, "w") as f:
     f.write("[daemon]\ndb = state/tidings.db\n"
-            "[fetch]\nhost_rate = 0\npermanent_redirects = 2\n"
+            "[fetch]\nfulltext = never\nhost_rate = 0\npermanent_redirects = 2\n"
             "[feeds]\n")
     for name in ("a", "lm", "moved", "temp", "gone", "err", "busy"):
         f.write("%s/%s.xml name=%s\n" % (BASE, name, name))
