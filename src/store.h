@@ -472,7 +472,9 @@ int	store_targets_list(struct store *st, store_target_fn cb, void *ctx,
  * in the outbox (store_events_pending, store_events_list) and a target's
  * low-water mark stops below it; settling the page releases it, in the
  * transaction that stores the page's body, so that the article goes out
- * once, whole.  A crash in between leaves the page due.
+ * once, whole.  A crash in between leaves the page due.  An update of
+ * the article (store_article_update) keeps a body that came from its
+ * page: the item's content and text replace only a body of the feed's.
  */
 enum store_page_state {
 	STORE_PAGE_NONE = 0,	/* never asked for */

@@ -2590,6 +2590,19 @@ START_TEST(test_pages)
 	/* settled once: not again */
 	ck_assert_int_eq(store_page_put(st, &r, 112, ebuf, sizeof(ebuf)),
 	    ERR_NOTFOUND);
+	/* an update from the feed keeps the page's body */
+	a = make("g1", "https://example.org/1", "Feed title, fixed",
+	    "teaser one");
+	ck_assert_int_eq(put(st, feed, a, 113, 0, NULL), DEDUP_UPDATED);
+	article_free(a);
+	ck_assert_int_eq(store_article_get(st, id1, &got, &m, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(got->title, "Feed title, fixed");
+	ck_assert_str_eq(got->text, "The whole zanzibar article.");
+	article_free(got);
+	store_article_meta_clear(&m);
+	ck_assert_int_eq(pending(st, "text", &s), 2);	/* new, update */
+	ck_assert_int_eq(q1(FTS_COUNT("zanzibar")), 1);
 
 	/* gave up: the teaser goes out, with the reason */
 	memset(&r, 0, sizeof(r));
@@ -2599,7 +2612,7 @@ START_TEST(test_pages)
 	r.error = "connect: refused";
 	ck_assert_int_eq(store_page_put(st, &r, 120, ebuf, sizeof(ebuf)),
 	    ERR_OK);
-	ck_assert_int_eq(pending(st, "text", &s), 2);
+	ck_assert_int_eq(pending(st, "text", &s), 3);
 	ck_assert_int_eq(due(st, &d), 0);
 	ck_assert_int_eq(store_article_get(st, id2, &got, &m, ebuf,
 	    sizeof(ebuf)), ERR_OK);
