@@ -29,6 +29,8 @@ struct pages {
 	struct pjob	*jobs;
 	int		 kicked;
 	time_t		 next_at;	/* read the store again then */
+	time_t		 recheck_at;	/* ... and at least then (deadlines of
+					   pages of feeds no longer held) */
 };
 
 /* One pass over the due pages (store_pages_due's callback). */
@@ -223,7 +225,8 @@ pages_start(struct pages *p, struct store *st, struct fetch *f,
 	struct pjob *j;
 
 	*next = 0;
-	if (!p->kicked && (p->next_at == 0 || now < p->next_at)) {
+	if (!p->kicked && now < p->recheck_at &&
+	    (p->next_at == 0 || now < p->next_at)) {
 		/* nothing new: what is in flight, and the next time */
 		for (i = 0, j = p->jobs; j != NULL; j = j->next)
 			i++;
@@ -252,6 +255,7 @@ pages_start(struct pages *p, struct store *st, struct fetch *f,
 	free(ps.done_msg);
 	p->kicked = 0;
 	p->next_at = ps.next;
+	p->recheck_at = now + 60;
 	*next = ps.next;
 	*settled += ps.settled;
 	return ps.waiting;
@@ -276,6 +280,7 @@ transient(const struct fetch_result *r)
 	case FETCH_ERR_HTTP:
 		return r->status == 408 || r->status == 429 ||
 		    r->status >= 500 || r->status < 400;
+	case FETCH_ERR_DNS:	/* a publisher's name that does not resolve */
 	case FETCH_ERR_TOO_LARGE:
 	case FETCH_ERR_REDIRECT:
 	case FETCH_ERR_REFUSED:

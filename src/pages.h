@@ -20,7 +20,8 @@
  * A failed page is tried again after PAGES_RETRY_BASE seconds, doubling,
  * at most PAGES_TRIES times in all, and never after its deadline
  * (fulltext_wait); an answer that will not change (a 4xx but 408 and 429,
- * too large, a refusal, no article in the page) settles it at once.  A
+ * a name that does not resolve, too large, a refusal, no article in the
+ * page) settles it at once.  A
  * settled failure keeps the feed's body and records why.  Pages in
  * flight when the loop stops stay due in the store: the next start
  * resumes them.

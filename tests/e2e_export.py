@@ -103,7 +103,7 @@ def feedlist(name, urls):
     p = os.path.join(tmp, name)
     with open(p, "w") as f:
         for u in urls:
-            f.write(u + "\n")
+            f.write(u + " fulltext=never\n")
     return p
 
 
