@@ -20,6 +20,8 @@ page on 127.0.0.1 exercises the refusal without a packet leaving
            recorded, the teaser exported; allow_private_pages = yes lets
            it through; a file: link in an http feed is refused
   never    fulltext=never never asks for the page
+  resume   a page still due when `run` is killed is fetched by the daemon
+           started after it: the article is exported once, whole
 """
 import http.server
 import json
@@ -243,5 +245,44 @@ check(len(out) == 1 and hits.get("/never-page") is None,
 rec = show(conf, B + "/never-page")
 check(rec.get("page_state") is None and rec.get("body_source") == "feed",
       "never: no page state", rec)
+
+# ---- (f) a page still due when `run` is killed: the daemon resumes it ----
+state = {"up": False}
+routes["/resume"] = lambda n: page(n) if state["up"] else (500, b"down", "text/plain")
+routes["/resume.rss"] = feed(rss([("rs", B + "/resume", SHORT)]))
+d = os.path.join(tmp, "resume")
+os.makedirs(os.path.join(d, "out"))
+conf = os.path.join(d, "tidings.conf")
+with open(conf, "w") as f:
+    f.write("[daemon]\ndb = tidings.db\n[fetch]\nhost_rate = 0\nfulltext_wait = 5m\n"
+            "startup_spread = 0\n[export out]\ndir = %s\nformat = text\n[feeds]\n"
+            "%s/resume.rss name=r\n" % (os.path.join(d, "out"), B))
+p = subprocess.Popen([TIDINGS, "run", "-c", conf], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+end = time.time() + 30
+while time.time() < end and not hits.get("/resume"):
+    time.sleep(0.05)
+p.kill()
+p.wait()
+check(hits.get("/resume") == 1 and not os.listdir(os.path.join(d, "out")),
+      "resume: run killed after the page failed once, nothing exported",
+      (hits.get("/resume"), os.listdir(os.path.join(d, "out"))))
+state["up"] = True
+p = subprocess.Popen([TIDINGS, "daemon", "-c", conf], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.PIPE)
+end = time.time() + 60
+while time.time() < end and not os.listdir(os.path.join(d, "out")):
+    time.sleep(0.1)
+time.sleep(1)
+p.terminate()
+err = p.communicate(timeout=30)[1].decode("utf-8", "replace")
+outs = os.listdir(os.path.join(d, "out"))
+check(len(outs) == 1, "resume: the daemon exports the article once", (outs, err))
+body = b""
+if outs:
+    with open(os.path.join(d, "out", outs[0]), "rb") as fh:
+        body = fh.read()
+check(b"Crimean platform" in body and hits.get("/resume") == 2,
+      "resume: ... whole, from the page it fetched again", (hits.get("/resume"), err))
 
 finish()
