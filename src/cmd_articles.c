@@ -66,6 +66,15 @@ record_json(const struct article *a, const struct store_article_meta *m)
 	json_object_set_new(o, "revision", json_integer(m->revision));
 	json_object_set_new(o, "feeds", json_integer(m->nfeeds));
 	json_object_set_new(o, "content_hash", json_string(m->content_hash));
+	/* whole articles (issue 12): where the body came from, the page */
+	json_object_set_new(o, "body_source", json_string(m->body_source ?
+	    m->body_source : "feed"));
+	json_object_set_new(o, "page_url", m->page_url ?
+	    json_string(m->page_url) : json_null());
+	json_object_set_new(o, "page_state", m->page_state ?
+	    json_string(m->page_state) : json_null());
+	json_object_set_new(o, "page_error", m->page_error ?
+	    json_string(m->page_error) : json_null());
 	return o;
 }
 
@@ -467,6 +476,15 @@ cmd_show(int argc, char **argv)
 		struct buf b = { 0 };
 
 		article_text_render(a, m.feed_title, &b);
+		/* an article whose page was asked for says what became of
+		 * it, after the article */
+		if (m.page_state != NULL && strcmp(m.page_state, "page") == 0)
+			buf_printf(&b, "\n[body from the page %s]\n",
+			    m.page_url ? m.page_url : a->link);
+		else if (m.page_state != NULL)
+			buf_printf(&b, "\n[page %s%s%s]\n", m.page_state,
+			    m.page_error ? ": " : "",
+			    m.page_error ? m.page_error : "");
 		term_put(buf_str(&b), 0, stdout);
 		buf_free(&b);
 		if (mk.n > 0) {

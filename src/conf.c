@@ -94,6 +94,9 @@ conf_init(struct conf *c)
 	c->startup_spread = DEFAULT_STARTUP_SPREAD;
 	c->permanent_redirects = 3;
 	c->parse_threads = -1;
+	c->fulltext = FULLTEXT_AUTO;
+	c->max_page = DEFAULT_MAX_PAGE;
+	c->fulltext_wait = DEFAULT_FULLTEXT_WAIT;
 }
 
 void
@@ -443,7 +446,7 @@ static const char *const section_names[] = {
 };
 
 enum vtype { V_STR, V_PATH, V_DUR, V_MSEC, V_SIZE, V_INT, V_RATE, V_BOOL,
-    V_LEVEL, V_AUTO };
+    V_LEVEL, V_AUTO, V_FULLTEXT };
 
 struct key {
 	const char	*name;
@@ -481,6 +484,10 @@ static const struct key fetch_keys[] = {
 	{ "allow_private", V_BOOL, C(allow_private), 0 },
 	{ "proxy", V_STR, C(fetch.proxy), 0 },
 	{ "insecure_tls", V_BOOL, C(insecure_tls), 0 },
+	{ "fulltext", V_FULLTEXT, C(fulltext), 0 },
+	{ "max_page", V_SIZE, C(max_page), 1 },
+	{ "fulltext_wait", V_DUR, C(fulltext_wait), 0 },
+	{ "allow_private_pages", V_BOOL, C(allow_private_pages), 0 },
 	{ NULL, 0, 0, 0 }
 };
 static const struct key store_keys[] = {
@@ -644,6 +651,13 @@ set_value(const struct key *k, void *base, const char *dir, const char *v,
 		conf_diag_add(d, file, line, "%s: \"%s\" is not one of err, "
 		    "warning, notice, info, debug", k->name, v);
 		return -1;
+	case V_FULLTEXT:
+		if (fulltext_mode_parse(v, (enum fulltext_mode *)p) == -1) {
+			conf_diag_add(d, file, line, "%s: \"%s\" is not one of "
+			    "auto, always, never", k->name, v);
+			return -1;
+		}
+		return 0;
 	}
 	if (*(int *)p < k->min) {
 		conf_diag_add(d, file, line, "%s: must be at least %d%s",

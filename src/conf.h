@@ -41,6 +41,7 @@
 #include <stddef.h>
 
 #include "conf_settings.h"
+#include "fulltext.h"
 
 /* A list of "FILE:LINE: message" lines, shared with feedlist. */
 struct conf_diag {
@@ -84,6 +85,14 @@ struct conf {
 	int	 allow_private;		/* redirects into the operator's
 					   network allowed (netguard.h) */
 	int	 insecure_tls;		/* always 0: "no" is the only value */
+	/* whole articles from teaser feeds (fulltext.h) */
+	enum fulltext_mode fulltext;	/* default of every feed: auto */
+	size_t	 max_page;		/* a page's size cap; 5M */
+	int	 fulltext_wait;		/* seconds an article waits for its
+					   page before it goes out with the
+					   feed's body; 10m */
+	int	 allow_private_pages;	/* pages on the operator's network
+					   of another host than the feed's */
 
 	/* [store] */
 	int	 keep_days;		/* 0 = forever */

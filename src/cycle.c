@@ -284,6 +284,9 @@ ingest_body(struct store *st, const struct conf *c,
 	memset(&ir, 0, sizeof(ir));
 	cycle_parse_opts(c, fc, r, &io);
 	io.now = now;
+	io.pages = 1;
+	io.fulltext = cycle_fulltext(c, fc);
+	io.page_wait = c->fulltext_wait;
 	if (doc == NULL) {
 		ingest_parse_doc(r->body ? r->body : "", r->body_len, &io,
 		    &here);
@@ -296,6 +299,7 @@ ingest_body(struct store *st, const struct conf *c,
 		return -1;
 	}
 	out->added = ir.added;
+	out->pages = ir.pages;
 	out->updated = ir.updated;
 	out->duplicate = ir.duplicate;
 	return 0;
@@ -501,6 +505,13 @@ cycle_apply_parsed(struct store *st, const struct conf *c,
 		snprintf(out->msg, sizeof(out->msg), "store: %s", ebuf);
 	}
 	return rc;
+}
+
+enum fulltext_mode
+cycle_fulltext(const struct conf *c, const struct feedlist_feed *fc)
+{
+	return fc != NULL && fc->fulltext >= 0 ?
+	    (enum fulltext_mode)fc->fulltext : c->fulltext;
 }
 
 int

@@ -29,6 +29,7 @@ struct cycle_outcome {
 	long	 added;
 	long	 updated;
 	long	 duplicate;		/* known from another feed */
+	long	 pages;			/* articles' pages made due */
 	int	 moved;			/* the URL was changed in the store */
 	int	 retired;		/* 410 */
 	int	 failures;		/* consecutive, after this check */
@@ -91,6 +92,9 @@ void	cycle_request(const struct store_feed *sf,
 	    struct fetch_request *req);
 /* The feed's allow_private, else [fetch]'s: fetch_request.allow_private. */
 int	 cycle_allow_private(const struct conf *c,
+	    const struct feedlist_feed *fc);
+/* The feed's fulltext, else [fetch]'s. */
+enum fulltext_mode cycle_fulltext(const struct conf *c,
 	    const struct feedlist_feed *fc);
 
 /* The parse half of cycle_apply, which the daemon runs on its parse pool

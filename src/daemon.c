@@ -25,6 +25,7 @@
 #include "mono.h"
 #include "outbox.h"
 #include "parse_pool.h"
+#include "pages.h"
 #include "scheduler.h"
 #include "store.h"
 #include "tally.h"
@@ -87,6 +88,9 @@ struct dstate {
 	 * stores and exports; NULL: parse_threads = 0, each document is
 	 * parsed here when it is stored. */
 	struct parse_pool *pool;
+	struct pages	*pg;		/* articles' pages (pages.h) */
+	size_t		 pages_waiting;	/* of held feeds, at the last look */
+	time_t		 pages_next;	/* when one is next due; 0: none */
 	int		 fetch_stale;	/* [fetch] changed: rebuild when idle */
 	time_t		 soonest;	/* earliest next of an idle feed */
 	size_t		 failing;
@@ -637,6 +641,8 @@ apply(struct dstate *s, struct dfeed *d, int orphan, struct fetch_result *r,
 	cycle_apply_parsed(s->st, &s->conf, d->fc, d->id, r, doc, now, &d->sf,
 	    &out, ebuf, sizeof(ebuf));
 	keep_request(&d->sf);
+	if (out.pages > 0)
+		pages_kick(s->pg);
 	tally_add(&s->cyc, &out, r->body_len, now);
 	if (s->once) {
 		outbox_drain(s->ob, s->st, time(NULL), 0);
@@ -719,9 +725,39 @@ parse_later(struct dstate *s, const struct dfeed *d, struct fetch_result *r)
 	parse_pool_put(s->pool, &j->link);
 }
 
-/* Applies every finished transfer: a 200's body goes through the parse
- * pool when there is one, everything else (304s, errors) is applied at
- * once; then what the pool has parsed. */
+/* The configured feed of stored feed id, for pages.c: a feed of the
+ * table (not one a reload removed), with its credentials. */
+static const struct feedlist_feed *
+page_feed(void *ctx, int64_t id, const char **userpwd)
+{
+	struct dstate *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->feeds[i].id == id) {
+			if (s->once && s->feeds[i].auth == NULL)
+				load_auth(s, &s->feeds[i]);
+			*userpwd = s->feeds[i].auth;
+			return s->feeds[i].fc;
+		}
+	return NULL;
+}
+
+/* Starts the articles' pages that are due; `run` exports what settled. */
+static void
+pages_turn(struct dstate *s, time_t now)
+{
+	long settled = 0;
+
+	s->pages_waiting = pages_start(s->pg, s->st, s->f, &s->conf, now,
+	    &s->pages_next, &settled);
+	if (settled > 0 && s->once)
+		outbox_drain(s->ob, s->st, time(NULL), 0);
+}
+
+/* Applies every finished transfer: a page's result goes to pages.c, a
+ * 200's body through the parse pool when there is one, everything else
+ * (304s, errors) at once; then what the pool has parsed. */
 static void
 collect(struct dstate *s)
 {
@@ -730,6 +766,13 @@ collect(struct dstate *s)
 	int orphan;
 
 	while ((r = fetch_next(s->f)) != NULL) {
+		if (pages_owns(s->pg, r)) {
+			if (pages_apply(s->pg, s->st, &s->conf, r,
+			    time(NULL)) == 1 && s->once)
+				outbox_drain(s->ob, s->st, time(NULL), 0);
+			fetch_result_free(r);
+			continue;
+		}
 		d = find_busy(s, (int64_t)(intptr_t)r->ctx, &orphan);
 		if (d == NULL) {
 			fetch_result_free(r);
@@ -1022,6 +1065,12 @@ next_wait(struct dstate *s, int export_more, time_t now)
 		wait = cycle_left_ms(s);
 	if (s->soonest > now && (s->soonest - now) * 1000 < wait)
 		wait = (long)(s->soonest - now) * 1000;
+	if (s->pages_next != 0) {
+		if (s->pages_next <= now)
+			wait = 0;
+		else if ((s->pages_next - now) * 1000 < wait)
+			wait = (long)(s->pages_next - now) * 1000;
+	}
 	if ((retry = outbox_next_retry(s->ob)) != 0) {
 		if (retry <= now)
 			wait = 0;
@@ -1050,7 +1099,7 @@ loop(struct dstate *s)
 	long long last_ping = 0, last_status = 0;
 	size_t due = 0;
 	time_t now;
-	int export_more = 0, first = 1;
+	int export_more = 0, first = 1, turned = 0;
 
 	wd = s->once ? 0 : watchdog_ms();
 	while (!got_term) {
@@ -1071,19 +1120,28 @@ loop(struct dstate *s)
 		follow_clock(s, now);
 		if (first || !s->once) {
 			due = start_due(s, now);
+			pages_turn(s, now);
 			if (!s->cyc_open && fetch_pending(s->f) > 0)
 				cycle_open(s);
 			/* after start_due: transfers run while we export */
 			export_more = outbox_drain(s->ob, s->st, now,
 			    s->once ? 0 : EXPORT_SLICE_MS);
 			first = 0;
+			turned = 1;
 		}
 		if (s->once) {
+			/* `run` waits for what it fetched to be parsed and
+			 * for the pages of what it found, up to fulltext_wait */
+			if (!turned)
+				pages_turn(s, now);
+			turned = 0;
 			if (fetch_pending(s->f) == 0) {
-				if (parse_pool_pending(s->pool) == 0)
+				if (parse_pool_pending(s->pool) > 0) {
+					take_parsed(s, 1);
+					continue;
+				}
+				if (s->pages_waiting == 0)
 					break;
-				take_parsed(s, 1);
-				continue;
 			}
 			fetch_poll(s->f, 1000);
 			collect(s);
@@ -1204,6 +1262,7 @@ start(struct dstate *s)
 		log_init(s->conf.log_level, -1);
 	if (build(s, s->cur, time(NULL)) == -1)
 		return 1;
+	s->pg = pages_new(page_feed, s);
 	if (!s->once && (rv = open_outbox(s)) != 0)
 		return rv;
 	return 0;
@@ -1314,6 +1373,7 @@ out:
 	/* before the fetcher: its workers wake it */
 	parse_pool_free(s.pool, djob_free);
 	fetch_free(s.f);
+	pages_free(s.pg);
 	outbox_free(s.ob);
 	store_close(s.st);
 	for (i = 0; i < s.n; i++)

@@ -53,7 +53,8 @@ struct daemon_opts {
  * With once, it is `tidings run`: the same loop turns once.  It starts
  * every due feed (or the chosen ones) at once, exports what an earlier
  * run left, then applies each transfer as it lands and exports after it,
- * and returns when all have landed.  Nothing is logged below the
+ * and returns when all have landed and the pages of the articles they
+ * brought (pages.h) are settled, at most fulltext_wait later.  Nothing is logged below the
  * configured level and there is no systemd protocol, no signal handling
  * and no metrics file; instead stderr gets each failure as "tidings:
  * NAME: reason" (NAME: the configured name, else URL), a progress line

@@ -17,6 +17,9 @@
 #define DEFAULT_LOW_SPEED_TIME		30	/* ... for this long */
 #define DEFAULT_MAX_BODY		(16 * 1024 * 1024)
 #define DEFAULT_MAX_REDIRECTS		8
+/* pages of teaser feeds (fulltext.h) */
+#define DEFAULT_MAX_PAGE		(5 * 1024 * 1024)
+#define DEFAULT_FULLTEXT_WAIT		600	/* seconds */
 
 /* scheduler, seconds */
 #define DEFAULT_INTERVAL		3600

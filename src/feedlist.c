@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "fulltext.h"
 #include "ident.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -21,7 +22,7 @@ static const char *const keys[] = {
 	"name", "interval", "tags", "user_agent", "auth_file", "charset",
 	"identity", "enabled", "allow_private", "proxy", "header",
 	"cookie_file", "http_version", "ca_file", "insecure_tls", "keep",
-	"drop", NULL
+	"drop", "fulltext", NULL
 };
 static void
 feed_clear(struct feedlist_feed *f)
@@ -66,6 +67,7 @@ feedlist_add(struct feedlist *fl, const char *url)
 	f->url = url_strip_userinfo(url, &f->userinfo);
 	f->enabled = 1;
 	f->allow_private = -1;
+	f->fulltext = -1;
 	return f;
 }
 
@@ -325,6 +327,7 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 	size_t i;
 	char *dir;
 	int r;
+	enum fulltext_mode mode;
 
 	if ((r = set_net_option(f, file, line, key, v, d)) != 1)
 		return r;
@@ -385,6 +388,13 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 	} else if (strcmp(key, "keep") == 0 || strcmp(key, "drop") == 0) {
 		if (conf_rule_add(&f->filter, key, v, file, line, d) == -1)
 			return -1;
+	} else if (strcmp(key, "fulltext") == 0) {
+		if (fulltext_mode_parse(v, &mode) == -1) {
+			conf_diag_add(d, file, line, "fulltext: \"%s\" is not "
+			    "one of auto, always, never", v);
+			return -1;
+		}
+		f->fulltext = (int)mode;
 	} else if (strcmp(key, "enabled") == 0) {
 		if (conf_parse_bool(v, &f->enabled) == -1) {
 			conf_diag_add(d, file, line, "enabled: \"%s\" is not "
@@ -733,5 +743,8 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 		p = filter_rule(f->filter, i, &keep);
 		put_option(b, keep ? "keep" : "drop", p);
 	}
+	if (f->fulltext >= 0)
+		buf_printf(b, " fulltext=%s",
+		    fulltext_mode_name((enum fulltext_mode)f->fulltext));
 	buf_putc(b, '\n');
 }

@@ -64,6 +64,8 @@
  *   keep, drop  a filter rule FIELD:PATTERN (filter.h); each may be given
  *               any number of times.  A new or updated article the rules
  *               drop is stored and marked, and exported nowhere.
+ *   fulltext    auto | always | never (default: [fetch] fulltext): when the
+ *               item's web page is fetched for its whole body (fulltext.h)
  *
  * A URL or name listed twice is an error naming both places.
  *
@@ -103,6 +105,8 @@ struct feedlist_feed {
 	int		 http_version;	/* 0, 11 or 2 (fetch_request) */
 	char		*ca_file;	/* absolute (or relative to cwd) path */
 	struct filter	*filter;	/* keep= and drop= rules; NULL: none */
+	int		 fulltext;	/* -1: as [fetch] fulltext, else an
+					   enum fulltext_mode */
 	char		*file;		/* where it was defined */
 	int		 line;
 };

@@ -79,6 +79,8 @@ struct xfer {
 	char		*location;
 	int		 cred_redirect;	/* refused: Location had credentials */
 	int		 allow_private;	/* the request's */
+	int		 guard_all;	/* the request's */
+	int		 timeout;	/* the request's, else the options' */
 	int		 origin_set;	/* origin is known */
 	enum netguard_class origin;	/* of the configured URL's address */
 	int		 guard_refused;	/* netguard refused an address */
@@ -104,6 +106,7 @@ struct fetch {
 	struct result_node *rhead, *rtail;
 	size_t		 nresults;
 	char		*test_public;	/* TIDINGS_TEST_PUBLIC_ADDR (netguard.h) */
+	int		 test_loopback;	/* TIDINGS_TEST_LOOPBACK_ONLY */
 	char		*test_ca;	/* TIDINGS_TEST_CA_FILE (below) */
 };
 
@@ -154,6 +157,7 @@ fetch_error_name(enum fetch_error e)
 	case FETCH_ERR_REDIRECT: return "redirect";
 	case FETCH_ERR_TRANSFER: return "transfer";
 	case FETCH_ERR_FILE: return "file";
+	case FETCH_ERR_REFUSED: return "refused";
 	case FETCH_ERR_OTHER: return "other";
 	}
 	return "other";
@@ -180,6 +184,7 @@ fetch_new(const struct fetch_opts *o, char *ebuf, size_t n)
 	f->opts = *o;
 	if (getenv("TIDINGS_TEST_PUBLIC_ADDR") != NULL)
 		f->test_public = xstrdup(getenv("TIDINGS_TEST_PUBLIC_ADDR"));
+	f->test_loopback = getenv("TIDINGS_TEST_LOOPBACK_ONLY") != NULL;
 	/* Tests only: the CA bundle that a TLS server started by the test
 	 * (tests/data/tls) is signed by; libcurl's own bundle otherwise. */
 	if (getenv("TIDINGS_TEST_CA_FILE") != NULL)
@@ -352,6 +357,32 @@ done:
 	return out;
 }
 
+/*
+ * The test suite's guard (TIDINGS_TEST_LOOPBACK_ONLY, set by `make
+ * check`): a host that is not a loopback address or "localhost" would
+ * mean a DNS query or a packet off the machine.  A name with a label over
+ * 63 bytes passes: the C library refuses it without a query, which is how
+ * tests make a name fail to resolve.
+ */
+static int
+test_host_ok(const char *host)
+{
+	const char *p, *dot;
+
+	if (strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+	    strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0)
+		return 1;
+	for (p = host; *p != '\0'; p = dot + 1) {
+		if ((dot = strchr(p, '.')) == NULL)
+			dot = p + strlen(p);
+		if (dot - p > 63)
+			return 1;
+		if (*dot == '\0')
+			break;
+	}
+	return 0;
+}
+
 int
 fetch_add(struct fetch *f, const struct fetch_request *r, char *ebuf,
     size_t n)
@@ -364,6 +395,13 @@ fetch_add(struct fetch *f, const struct fetch_request *r, char *ebuf,
 	if (r->url == NULL || (hostname = url_host(r->url, &is_file)) == NULL)
 		return err_set(ebuf, n, ERR_INVALID, "%s: not an http, https "
 		    "or file URL", r->url ? r->url : "(null)");
+	if (f->test_loopback && !is_file && r->proxy == NULL &&
+	    f->opts.proxy == NULL && !test_host_ok(hostname)) {
+		err_set(ebuf, n, ERR_INVALID, "%s: TIDINGS_TEST_LOOPBACK_ONLY "
+		    "refuses host %s", r->url, hostname);
+		free(hostname);
+		return ERR_INVALID;
+	}
 	h = host_get(f, is_file ? "file:" : hostname);
 	free(hostname);
 	h->unlimited = is_file;
@@ -388,6 +426,9 @@ fetch_add(struct fetch *f, const struct fetch_request *r, char *ebuf,
 		for (x->nextra = 0; x->nextra < r->nheaders; x->nextra++)
 			x->extra[x->nextra] = xstrdup(r->headers[x->nextra]);
 	}
+	x->guard_all = r->guard_all;
+	x->timeout = r->timeout > 0 ? r->timeout : f->opts.timeout;
+	x->body.max = r->max_body > 0 ? r->max_body : f->opts.max_body;
 	if (h->qtail != NULL)
 		h->qtail->next = x;
 	else
@@ -718,7 +759,7 @@ read_file(struct fetch *f, struct xfer *x)
 		snprintf(x->errbuf, sizeof(x->errbuf), "not a regular file");
 		goto done;
 	}
-	if (f->opts.max_body > 0 && (uintmax_t)sb.st_size > f->opts.max_body) {
+	if (x->body.max > 0 && (uintmax_t)sb.st_size > x->body.max) {
 		x->too_large = 1;
 		goto done;
 	}
@@ -756,11 +797,16 @@ done:
 static int
 guard(struct xfer *x, enum netguard_class c, const char *addr)
 {
-	if (x->res->nredirects == 0) {
+	if (x->res->nredirects == 0 && !x->guard_all) {
 		if (!x->origin_set || c != NETGUARD_PUBLIC)
 			x->origin = c;
 		x->origin_set = 1;
 		return 1;
+	}
+	if (x->guard_all && !x->origin_set) {
+		/* a page: its own address counts as a redirect's */
+		x->origin = NETGUARD_PUBLIC;
+		x->origin_set = 1;
 	}
 	if (netguard_allows(c, x->origin, x->allow_private))
 		return 1;
@@ -822,7 +868,6 @@ start(struct fetch *f, struct xfer *x)
 	int is_file = x->host->unlimited;
 
 	x->current = xstrdup(x->res->url);
-	x->body.max = o->max_body;
 	if (is_file) {
 		read_file(f, x);
 		return;
@@ -845,14 +890,14 @@ start(struct fetch *f, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
 	    (long)o->connect_timeout);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)o->timeout);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)x->timeout);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT,
 	    (long)o->low_speed_limit);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
 	    (long)o->low_speed_time);
-	if (o->max_body > 0)
+	if (x->body.max > 0)
 		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-		    (curl_off_t)o->max_body);
+		    (curl_off_t)x->body.max);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, x->user_agent ? x->user_agent :
 	    f->default_ua);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -1040,13 +1085,17 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		snprintf(r->errmsg, sizeof(r->errmsg), "HTTP %ld redirects to "
 		    "a URL with credentials: refused", x->hstatus);
 	} else if (x->guard_refused && cc != CURLE_OK) {
-		r->error = FETCH_ERR_REDIRECT;
-		snprintf(r->errmsg, sizeof(r->errmsg), "redirect to %s "
-		    "refused (allow_private = yes allows it)", x->guard_msg);
+		/* guard_all: the page's own address, not a redirect's */
+		int pg = x->guard_all && r->nredirects == 0;
+		r->error = pg ? FETCH_ERR_REFUSED : FETCH_ERR_REDIRECT;
+		snprintf(r->errmsg, sizeof(r->errmsg), pg ? "%s is in the "
+		    "operator's network (allow_private_pages = yes allows it)" :
+		    "redirect to %s refused (allow_private = yes allows it)",
+		    x->guard_msg);
 	} else if (x->too_large) {
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "
-		    "bytes", f->opts.max_body);
+		    "bytes", x->body.max);
 	} else if (cc == CURLE_OUT_OF_MEMORY && !x->body_seen &&
 	    x->easy != NULL) {
 		/* libcurl's word for a header line over its 100 KB limit */
@@ -1071,7 +1120,7 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 			r->error = FETCH_ERR_TRANSFER;
 		if (cc == CURLE_FILESIZE_EXCEEDED)
 			snprintf(r->errmsg, sizeof(r->errmsg), "body larger "
-			    "than %zu bytes", f->opts.max_body);
+			    "than %zu bytes", x->body.max);
 		else
 			snprintf(r->errmsg, sizeof(r->errmsg), "%s",
 			    x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));

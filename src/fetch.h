@@ -74,6 +74,13 @@ struct fetch_request {
 					   (over TLS by ALPN, else an h2c
 					   upgrade); 0: libcurl's default */
 	const char	*ca_file;	/* CA bundle replacing the system's */
+	/* 1: the guard also checks the connections to url itself, as if it
+	 * were a redirect from a public address (an article's page, whose
+	 * link a feed's publisher chose); a refusal is FETCH_ERR_REFUSED.
+	 * allow_private then lets such connections through. */
+	int		 guard_all;
+	int		 timeout;	/* seconds; 0: the fetcher's timeout */
+	size_t		 max_body;	/* 0: the fetcher's max_body */
 };
 
 enum fetch_error {
@@ -93,6 +100,9 @@ enum fetch_error {
 				 * or a directory is refused without
 				 * blocking) */
 	FETCH_ERR_OTHER,
+	/* Only for guard_all (pages, never feeds): the URL's own address
+	 * is in the operator's network (netguard.h). */
+	FETCH_ERR_REFUSED,
 };
 
 struct fetch_redirect {

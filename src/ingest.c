@@ -21,6 +21,40 @@ mark(struct store *st, const struct dedup_item *u, const char *why,
 	return store_drop_mark(st, u->article_id, NULL, why, now, ebuf, n);
 }
 
+/* Makes the page of item a (stored as u's article) due when the mode
+ * wants it (fulltext.h): inside the batch. */
+static int
+maybe_page(struct store *st, const struct article *a,
+    const struct dedup_item *u, const struct ingest_opts *o, int64_t now,
+    struct ingest_result *r, char *ebuf, size_t n)
+{
+	struct fulltext_item it;
+	enum store_page_state state = STORE_PAGE_NONE;
+	char *link = NULL;
+	int rc;
+
+	if (!o->pages || (u->outcome != DEDUP_NEW &&
+	    u->outcome != DEDUP_UPDATED))
+		return ERR_OK;
+	memset(&it, 0, sizeof(it));
+	it.link = a->link;
+	it.text = a->text;
+	it.is_new = u->outcome == DEDUP_NEW;
+	if (!it.is_new && (rc = store_page_get(st, u->article_id, &state,
+	    &link, ebuf, n)) != ERR_OK)
+		return rc;
+	it.page_done = state != STORE_PAGE_NONE && state != STORE_PAGE_DUE;
+	it.page_link = link;
+	rc = ERR_OK;
+	if (fulltext_wanted(o->fulltext, &it)) {
+		rc = store_page_hold(st, u->article_id, a->link,
+		    now + o->page_wait, now, ebuf, n);
+		r->pages++;
+	}
+	free(link);
+	return rc;
+}
+
 /* ingest_articles, with the items' keys computed ahead: quick ones
  * (pre, may be NULL; computed with meta->link as the site link) and
  * complete ones (whole, may be NULL). */
@@ -84,7 +118,9 @@ store_items(struct store *st, int64_t feed_id, struct article *const *items,
 		store_batch_quiet(st, dropped);
 		rc = dedup_item_store(st, items[i], &u, ebuf, n);
 		store_batch_quiet(st, 0);
-		if (rc != ERR_OK)
+		/* a dropped article has no event to hold for its page */
+		if (rc != ERR_OK || (!dropped && (rc = maybe_page(st, items[i],
+		    &u, o, now, r, ebuf, n)) != ERR_OK))
 			goto fail;
 		if (o->filter != NULL && (rc = mark(st, &u, dropped ? why :
 		    NULL, now, ebuf, n)) != ERR_OK)

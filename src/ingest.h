@@ -11,6 +11,7 @@
 #include "article.h"
 #include "dedup.h"
 #include "filter.h"
+#include "fulltext.h"
 #include "parse.h"
 #include "store.h"
 
@@ -31,6 +32,14 @@ struct ingest_opts {
 	const char	*base_url;	/* the document's URL; may be NULL */
 	const char	*charset;	/* HTTP charset; may be NULL */
 	size_t		 max_bytes;
+	/* Whole articles (fulltext.h): with pages set, the page of each new
+	 * or updated item that fulltext_wanted picks under mode fulltext is
+	 * made due (store_page_hold) until page_wait seconds from now, and
+	 * its event held until the page is settled.  0 (`tidings ingest`,
+	 * the tests): no pages. */
+	int		 pages;
+	enum fulltext_mode fulltext;
+	int64_t		 page_wait;
 };
 
 struct ingest_result {
@@ -42,6 +51,7 @@ struct ingest_result {
 	long		 removed;	/* by retention */
 	long		 guid_changes;
 	long		 dropped;	/* by the feed's rules */
+	long		 pages;		/* pages made due */
 	struct dedup_plan plan;
 	int		 bozo;
 	char		 bozo_message[256];

@@ -27,6 +27,8 @@
  *                store_event_failed, store_events_list,
  *                store_target_lock, _unlock, _set_error, store_targets_list
  *                (store_event_kind_name is shared)
+ *   pages        store_page_hold, _get, _put, store_pages_due
+ *                (store_page_state_name is shared)
  *   upkeep       store_backup, store_check
  *
  * The store decides nothing about identity: dedup does (dedup.h), from the
@@ -56,7 +58,7 @@
 #include "article.h"
 #include "ident.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store;
 
@@ -326,6 +328,14 @@ struct store_article_meta {
 	int		 revision;	/* 1 for a never updated article */
 	int		 nfeeds;	/* feeds carrying it */
 	char		 content_hash[2 * DEDUP_HASHLEN + 1];
+	/* Whole articles (issue 12): where the body came from ("feed" or
+	 * "page"), the page's URL after redirects, and the page's state
+	 * ("due", "page", "failed", "refused"; NULL: never asked for) and
+	 * why it failed. */
+	char		*body_source;
+	char		*page_url;
+	char		*page_state;
+	char		*page_error;
 };
 void	store_article_meta_clear(struct store_article_meta *m);
 
@@ -484,6 +494,83 @@ typedef int (*store_target_fn)(void *ctx, const struct store_target *t);
 /* The targets that ever marked an event done or reported an error. */
 int	store_targets_list(struct store *st, store_target_fn cb, void *ctx,
 	    char *ebuf, size_t n);
+
+/* ---- article pages (whole articles from teaser feeds, fulltext.h) ---- */
+
+/*
+ * An article whose item looked like a teaser has its web page fetched
+ * and extracted (the daemon's pages.c).  Its page is "due" from the batch
+ * that stored the item (store_page_hold) until store_page_put settles it
+ * ("page": the body came from the page; "failed", "refused": the feed's
+ * body stays).  While it is due the article's event is held: it is not
+ * in the outbox (store_events_pending, store_events_list) and a target's
+ * low-water mark stops below it; settling the page releases it, in the
+ * transaction that stores the page's body, so that the article goes out
+ * once, whole.  A crash in between leaves the page due.  An update of
+ * the article (store_article_update) keeps a body that came from its
+ * page: the item's content and text replace only a body of the feed's.
+ */
+enum store_page_state {
+	STORE_PAGE_NONE = 0,	/* never asked for */
+	STORE_PAGE_DUE,
+	STORE_PAGE_DONE,	/* "page" */
+	STORE_PAGE_FAILED,
+	STORE_PAGE_REFUSED,
+};
+/* "none", "due", "page", "failed", "refused". */
+const char *store_page_state_name(enum store_page_state s);
+
+struct store_page {
+	int64_t		 article_id;
+	int64_t		 feed_id;	/* the feed whose item asked for it */
+	const char	*feed_url;	/* that feed's stored URL */
+	const char	*link;		/* the page asked for */
+	int		 tries;		/* failed tries so far */
+	int64_t		 next_try;	/* epoch seconds */
+	int64_t		 deadline;	/* give up after (fulltext_wait) */
+	const char	*error;		/* the last failure, or NULL */
+};
+
+/* Inside a batch, after the article's item was stored: its page at link
+ * is due, from now until deadline, and its newest event is held.  A page
+ * already due keeps its tries and deadline. */
+int	store_page_hold(struct store *st, int64_t id, const char *link,
+	    int64_t deadline, int64_t now, char *ebuf, size_t n);
+/* The state of article id's page and the link it was asked for (a new
+ * string in *link, NULL with STORE_PAGE_NONE; the caller's). */
+int	store_page_get(struct store *st, int64_t id,
+	    enum store_page_state *state, char **link, char *ebuf, size_t n);
+typedef int (*store_page_fn)(void *ctx, const struct store_page *p);
+/* Every due page, soonest next_try first (records borrowed). */
+int	store_pages_due(struct store *st, store_page_fn cb, void *ctx,
+	    char *ebuf, size_t n);
+
+/* What became of one page. */
+struct store_page_result {
+	int64_t		 article_id;
+	/* STORE_PAGE_DUE: a failed try, tried again at next_try; any other
+	 * state settles the page. */
+	enum store_page_state state;
+	int		 tries;
+	int64_t		 next_try;
+	const char	*page_url;	/* after redirects; NULL: none */
+	const char	*error;		/* why it failed; NULL: it did not */
+	/* STORE_PAGE_DONE: the extraction (content, text not NULL) */
+	const char	*content;
+	const char	*text;
+	const char	*title;
+	const char	*author;
+	int		 has_published;
+	struct date_time published;
+};
+/* Its own transaction (outside a batch).  With STORE_PAGE_DONE the
+ * page's body replaces the article's (content and text; the summary
+ * stays the feed's), body_source becomes "page", page_url is kept, and
+ * the title, author and published date fill in only what the feed left
+ * NULL.  Settling releases the article's held events.  ERR_NOTFOUND
+ * when the article is gone (retention) or its page is not due. */
+int	store_page_put(struct store *st, const struct store_page_result *r,
+	    int64_t now, char *ebuf, size_t n);
 
 /* ---- upkeep ---- */
 

@@ -481,6 +481,10 @@ store_article_meta_clear(struct store_article_meta *m)
 	free(m->feed_url);
 	free(m->feed_name);
 	free(m->feed_title);
+	free(m->body_source);
+	free(m->page_url);
+	free(m->page_state);
+	free(m->page_error);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -568,6 +572,10 @@ row_article(sqlite3_stmt *s, struct store_article_meta *m)
 		a->has_comment_count = 1;
 		a->comment_count = sqlite3_column_int64(s, 29);
 	}
+	m->body_source = store_col_text(s, 30);
+	m->page_url = store_col_text(s, 31);
+	m->page_state = store_col_text(s, 32);
+	m->page_error = store_col_text(s, 33);
 	return a;
 }
 

@@ -13,12 +13,17 @@
  * parameters and the names they are passed on with; VOID_OPS those that
  * return nothing.  The functions of store.h not listed here
  * (store_feed_clear, store_article_meta_clear, store_refs_free,
- * store_event_kind_name) work on plain records and are shared.
+ * store_event_kind_name, store_page_state_name) work on plain records
+ * and are shared.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "store.h"
+
+/* The page state a name of store_page_state_name stands for (NULL and
+ * unknown names: STORE_PAGE_NONE). */
+enum store_page_state store_page_state_from_name(const char *s);
 
 #define STORE_OPS(X) \
 	X(schema_version, (struct store *st), (st)) \
@@ -127,6 +132,16 @@
 	    (st, target, msg, now, ebuf, n)) \
 	X(targets_list, (struct store *st, store_target_fn cb, void *ctx, \
 	    char *ebuf, size_t n), (st, cb, ctx, ebuf, n)) \
+	X(page_hold, (struct store *st, int64_t id, const char *link, \
+	    int64_t deadline, int64_t now, char *ebuf, size_t n), \
+	    (st, id, link, deadline, now, ebuf, n)) \
+	X(page_get, (struct store *st, int64_t id, \
+	    enum store_page_state *state, char **link, char *ebuf, size_t n), \
+	    (st, id, state, link, ebuf, n)) \
+	X(pages_due, (struct store *st, store_page_fn cb, void *ctx, \
+	    char *ebuf, size_t n), (st, cb, ctx, ebuf, n)) \
+	X(page_put, (struct store *st, const struct store_page_result *r, \
+	    int64_t now, char *ebuf, size_t n), (st, r, now, ebuf, n)) \
 	X(backup, (struct store *st, const char *dest, char *ebuf, size_t n), \
 	    (st, dest, ebuf, n)) \
 	X(check, (struct store *st, store_problem_fn cb, void *ctx, \
@@ -193,7 +208,9 @@ void	 store_json_enclosures(struct article *a, const char *s);
 	"  WHERE x.article_id = a.id)," \
 	" (SELECT count(*) FROM article_feeds x" \
 	"  WHERE x.article_id = a.id AND x.removed = 0)," \
-	" a.image, a.duration, a.comment_count"
+	" a.image, a.duration, a.comment_count, a.body_source, a.page_url," \
+	" (SELECT p.state FROM pages p WHERE p.article_id = a.id)," \
+	" (SELECT p.error FROM pages p WHERE p.article_id = a.id)"
 
 /* 1 when path names a PostgreSQL database (a libpq URI). */
 int	store_path_is_pg(const char *path);

@@ -449,8 +449,11 @@ store_pg_article_update(struct store *sst, int64_t id, const struct article *a,
 	    " WHEN substr(ident, 1, length($2::text) + 2) = $2::text || ' #'"
 	    " THEN ident ELSE $2::text END, guid = $3, link = $4,"
 	    " title = $5, author = $6, published = $7, published_tz = $8,"
-	    " updated = $9, updated_tz = $10, summary = $11, content = $12,"
-	    " text = $13, categories = $14, enclosures = $15, comments = $16,"
+	    " updated = $9, updated_tz = $10, summary = $11,"
+	    /* a body from the article's page stays (store.h, pages) */
+	    " content = CASE WHEN body_source = 'page' THEN content ELSE $12 END,"
+	    " text = CASE WHEN body_source = 'page' THEN text ELSE $13 END,"
+	    " categories = $14, enclosures = $15, comments = $16,"
 	    " language = $17, changed = $18, content_hash = $19, image = $20,"
 	    " duration = $21, comment_count = $22,"
 	    " revision = revision + 1 WHERE id = $1 RETURNING revision", &p,
@@ -688,6 +691,10 @@ row_article(PGresult *r, int i, struct store_article_meta *m)
 		a->has_comment_count = 1;
 		a->comment_count = pg_int(r, i, 29);
 	}
+	m->body_source = pg_str(r, i, 30);
+	m->page_url = pg_str(r, i, 31);
+	m->page_state = pg_str(r, i, 32);
+	m->page_error = pg_str(r, i, 33);
 	return a;
 }
 

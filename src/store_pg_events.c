@@ -83,6 +83,7 @@ store_pg_events_pending(struct store *sst, const char *target, int64_t after,
 	    " AND NOT EXISTS (SELECT 1 FROM export_done d"
 	    "  WHERE d.target = $1 AND d.seq = e.seq)"
 	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
+	    " AND e.held = 0"
 	    " ORDER BY e.seq LIMIT $3", &p, ebuf, n, "outbox")) == NULL)
 		return ERR_DB;
 	return walk_events(r, cb, ctx);
@@ -173,6 +174,7 @@ store_pg_events_list(struct store *sst, int64_t since, int64_t feed_id,
 	if ((r = pg_run(PG(sst), P_EV_LIST, "SELECT " EV_COLS " FROM events e"
 	    " WHERE e.created >= $1 AND ($2 = 0 OR e.feed_id = $2)"
 	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
+	    " AND e.held = 0"
 	    " ORDER BY e.seq", &p, ebuf, n, "outbox")) == NULL)
 		return ERR_DB;
 	return walk_events(r, cb, ctx);

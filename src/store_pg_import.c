@@ -34,6 +34,7 @@ static const struct {
 	{ "export_aside", NULL },
 	{ "article_drops", NULL },
 	{ "cycles", "id" },
+	{ "pages", NULL },
 };
 
 static int

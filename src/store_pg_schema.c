@@ -222,6 +222,40 @@ static const struct {
 	"CREATE VIEW article_drops_v1 AS SELECT"
 	" article_id, nullif(target, '') AS target, rule, dropped"
 	" FROM article_drops;" },
+	/* whole articles from teaser feeds (issue 12): store_schema.c's
+	 * 8 -> 9, the same tables, columns and views */
+	{ 9,
+	"ALTER TABLE articles ADD COLUMN body_source TEXT NOT NULL"
+	" DEFAULT 'feed';"
+	"ALTER TABLE articles ADD COLUMN page_url TEXT;"
+	"ALTER TABLE events ADD COLUMN held BIGINT NOT NULL DEFAULT 0;"
+	"CREATE TABLE pages ("
+	" article_id BIGINT PRIMARY KEY"
+	"  REFERENCES articles(id) ON DELETE CASCADE,"
+	" feed_id BIGINT NOT NULL,"
+	" link TEXT NOT NULL,"
+	" state TEXT NOT NULL,"
+	" tries BIGINT NOT NULL DEFAULT 0,"
+	" next_try BIGINT NOT NULL,"
+	" deadline BIGINT NOT NULL,"
+	" page_url TEXT,"
+	" error TEXT,"
+	" changed BIGINT NOT NULL);"
+	"CREATE INDEX pages_state ON pages(state);"
+	"CREATE VIEW articles_v3 AS SELECT"
+	" a.id, a.feed_id, f.url AS feed_url, f.name AS feed_name,"
+	" f.title AS feed_title, a.ident, a.guid, a.link, a.title, a.author,"
+	" a.published, a.published_tz, a.updated, a.updated_tz,"
+	" a.summary, a.content, a.text, a.categories, a.enclosures,"
+	" a.comments, a.language, a.first_seen,"
+	" (SELECT max(x.last_seen) FROM article_feeds x"
+	"  WHERE x.article_id = a.id) AS last_seen,"
+	" a.changed, a.sort_time, a.content_hash, a.revision,"
+	" a.image, a.duration, a.comment_count, a.body_source, a.page_url"
+	" FROM articles a JOIN feeds f ON f.id = a.feed_id;"
+	"CREATE VIEW pages_v1 AS SELECT"
+	" article_id, feed_id, link, state, tries, next_try, deadline,"
+	" page_url, error, changed FROM pages;" },
 };
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

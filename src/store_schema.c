@@ -280,6 +280,47 @@ static const char *const migrations[] = {
 	"CREATE VIEW article_drops_v1 AS SELECT"
 	" article_id, nullif(target, '') AS target, rule, dropped"
 	" FROM article_drops;",
+	/* 8 -> 9: whole articles from teaser feeds (issue 12).  Where an
+	 * article's body came from ('feed' or 'page') and the page's URL
+	 * after redirects; pages holds each article whose page was asked
+	 * for: the link, the state ('due', 'page': extracted, 'failed',
+	 * 'refused'), retries and why it failed.  An event of an article
+	 * whose page is due is held (not in the outbox) until the page is
+	 * settled, so that the article goes out once, whole.  articles_v3
+	 * is articles_v2's columns and body_source, page_url. */
+	"ALTER TABLE articles ADD COLUMN body_source TEXT NOT NULL"
+	" DEFAULT 'feed';"
+	"ALTER TABLE articles ADD COLUMN page_url TEXT;"
+	"ALTER TABLE events ADD COLUMN held INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE pages ("
+	" article_id INTEGER PRIMARY KEY,"
+	" feed_id INTEGER NOT NULL,"
+	" link TEXT NOT NULL,"
+	" state TEXT NOT NULL,"
+	" tries INTEGER NOT NULL DEFAULT 0,"
+	" next_try INTEGER NOT NULL,"
+	" deadline INTEGER NOT NULL,"
+	" page_url TEXT,"
+	" error TEXT,"
+	" changed INTEGER NOT NULL);"
+	"CREATE INDEX pages_state ON pages(state);"
+	"CREATE TRIGGER pages_ad AFTER DELETE ON articles BEGIN"
+	" DELETE FROM pages WHERE article_id = old.id;"
+	" END;"
+	"CREATE VIEW articles_v3 AS SELECT"
+	" a.id, a.feed_id, f.url AS feed_url, f.name AS feed_name,"
+	" f.title AS feed_title, a.ident, a.guid, a.link, a.title, a.author,"
+	" a.published, a.published_tz, a.updated, a.updated_tz,"
+	" a.summary, a.content, a.text, a.categories, a.enclosures,"
+	" a.comments, a.language, a.first_seen,"
+	" (SELECT max(x.last_seen) FROM article_feeds x"
+	"  WHERE x.article_id = a.id) AS last_seen,"
+	" a.changed, a.sort_time, a.content_hash, a.revision,"
+	" a.image, a.duration, a.comment_count, a.body_source, a.page_url"
+	" FROM articles a JOIN feeds f ON f.id = a.feed_id;"
+	"CREATE VIEW pages_v1 AS SELECT"
+	" article_id, feed_id, link, state, tries, next_try, deadline,"
+	" page_url, error, changed FROM pages;",
 };
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

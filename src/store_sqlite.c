@@ -101,8 +101,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHEN substr(ident, 1, length(?2) + 2) = ?2 || ' #' THEN ident"
 	    " ELSE ?2 END, guid = ?3, link = ?4,"
 	    " title = ?5, author = ?6, published = ?7, published_tz = ?8,"
-	    " updated = ?9, updated_tz = ?10, summary = ?11, content = ?12,"
-	    " text = ?13, categories = ?14, enclosures = ?15, comments = ?16,"
+	    " updated = ?9, updated_tz = ?10, summary = ?11,"
+	    /* a body from the article's page stays (store.h, pages) */
+	    " content = CASE WHEN body_source = 'page' THEN content ELSE ?12 END,"
+	    " text = CASE WHEN body_source = 'page' THEN text ELSE ?13 END,"
+	    " categories = ?14, enclosures = ?15, comments = ?16,"
 	    " language = ?17, changed = ?18, content_hash = ?19, image = ?20,"
 	    " duration = ?21, comment_count = ?22,"
 	    " revision = revision + 1 WHERE id = ?1 RETURNING revision",
@@ -159,6 +162,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " AND NOT EXISTS (SELECT 1 FROM export_done d"
 	    "  WHERE d.target = ?1 AND d.seq = e.seq)"
 	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
+	    " AND e.held = 0"
 	    " ORDER BY e.seq LIMIT ?3",
 	[S_ASIDE_PUT] = "INSERT INTO export_aside (target, seq, fails,"
 	    " next_try, reason, since) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -202,6 +206,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_EV_LIST] = "SELECT " EV_COLS " FROM events e"
 	    " WHERE e.created >= ?1 AND (?2 = 0 OR e.feed_id = ?2)"
 	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
+	    " AND e.held = 0"
 	    " ORDER BY e.seq",
 	[S_EVENT_ARTICLE] = "INSERT INTO events (article_id, feed_id, kind,"
 	    " revision, created, feed_url, feed_name, feed_title, origin_url)"

@@ -139,6 +139,38 @@ START_TEST(test_defaults_and_values)
 }
 END_TEST
 
+/* Issue 12: the page keys of teaser feeds, their defaults and errors. */
+START_TEST(test_fulltext_keys)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d, "[fetch]\n"), ERR_OK);
+	ck_assert_int_eq(c.fulltext, FULLTEXT_AUTO);
+	ck_assert_uint_eq(c.max_page, 5u << 20);
+	ck_assert_int_eq(c.fulltext_wait, 600);
+	ck_assert_int_eq(c.allow_private_pages, 0);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, &d, "[fetch]\nfulltext = always\n"
+	    "max_page = 2M\nfulltext_wait = 90s\nallow_private_pages = yes\n"),
+	    ERR_OK);
+	ck_assert_int_eq(c.fulltext, FULLTEXT_ALWAYS);
+	ck_assert_uint_eq(c.max_page, 2u << 20);
+	ck_assert_int_eq(c.fulltext_wait, 90);
+	ck_assert_int_eq(c.allow_private_pages, 1);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, &d, "[fetch]\nfulltext = sometimes\n"
+	    "max_page = 1Q\nfulltext_wait = soon\n"), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 3);
+	ck_assert_str_eq(d.msgs[0], "/etc/tidings/tidings.conf:2: fulltext: "
+	    "\"sometimes\" is not one of auto, always, never");
+	ck_assert_str_eq(d.msgs[1], "/etc/tidings/tidings.conf:3: max_page: "
+	    "\"1Q\" is not a size (like 512k, 16M)");
+	conf_diag_free(&d);
+	conf_free(&c);
+}
+END_TEST
+
 START_TEST(test_errors_name_lines)
 {
 	struct conf c;
@@ -421,6 +453,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_defaults_and_values);
 	tcase_add_test(tc, test_db_uri);
 	tcase_add_test(tc, test_errors_name_lines);
+	tcase_add_test(tc, test_fulltext_keys);
 	tcase_add_test(tc, test_exports_and_feeds);
 	tcase_add_test(tc, test_export_checks);
 	tcase_add_test(tc, test_repeated_keys);

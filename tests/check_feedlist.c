@@ -50,8 +50,13 @@ START_TEST(test_options)
 	    "https://example.org/a name=\"Example \\\"News\\\"\" interval=30m "
 	    "tags=news,world user_agent=\"Mozilla/5.0 (X11)\" "
 	    "auth_file=secrets/a charset=windows-1251 identity=link "
-	    "enabled=no\n"), ERR_OK);
-	ck_assert_uint_eq(fl.n, 1);
+	    "enabled=no fulltext=always\n"
+	    "https://example.org/b fulltext=never\n"
+	    "https://example.org/c\n"), ERR_OK);
+	ck_assert_uint_eq(fl.n, 3);
+	ck_assert_int_eq(fl.feeds[0].fulltext, FULLTEXT_ALWAYS);
+	ck_assert_int_eq(fl.feeds[1].fulltext, FULLTEXT_NEVER);
+	ck_assert_int_eq(fl.feeds[2].fulltext, -1);	/* as [fetch] */
 	f = &fl.feeds[0];
 	ck_assert_str_eq(f->name, "Example \"News\"");
 	ck_assert_int_eq(f->interval, 1800);

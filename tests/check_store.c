@@ -2552,6 +2552,201 @@ START_TEST(test_drop_marks)
 }
 END_TEST
 
+/* ---- article pages (issue 12) ---- */
+
+struct duelist {
+	int64_t	 id[8];
+	char	 link[8][64];
+	int64_t	 deadline[8];
+	int	 tries[8];
+	int	 n;
+};
+
+static int
+due_cb(void *ctx, const struct store_page *p)
+{
+	struct duelist *l = ctx;
+
+	ck_assert_int_lt(l->n, 8);
+	l->id[l->n] = p->article_id;
+	snprintf(l->link[l->n], sizeof(l->link[0]), "%s", p->link);
+	l->deadline[l->n] = p->deadline;
+	l->tries[l->n] = p->tries;
+	ck_assert_str_eq(p->feed_url, "f");
+	l->n++;
+	return 0;
+}
+
+static int
+due(struct store *st, struct duelist *l)
+{
+	memset(l, 0, sizeof(*l));
+	ck_assert_msg(store_pages_due(st, due_cb, l, ebuf, sizeof(ebuf)) ==
+	    ERR_OK, "%s", ebuf);
+	return l->n;
+}
+
+/* Stores a as new and holds its page in the same batch, as ingest does. */
+static int64_t
+put_held(struct store *st, int64_t feed, const struct article *a,
+    int64_t now)
+{
+	struct dedup_keys k;
+	struct dedup_plan p;
+	struct dedup_item u;
+
+	dedup_keys_compute(a, NULL, &k);
+	dedup_plan_make(DEDUP_AUTO, &k, 1, 0, &p);
+	memset(&u, 0, sizeof(u));
+	u.plan = &p;
+	u.keys = &k;
+	u.now = now;
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_msg(dedup_item_store(st, a, &u, ebuf, sizeof(ebuf)) ==
+	    ERR_OK, "%s", ebuf);
+	ck_assert_msg(store_page_hold(st, u.article_id, a->link, now + 600, now,
+	    ebuf, sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	return u.article_id;
+}
+
+/* An article whose page is due is not in the outbox until the page is
+ * settled; the page's body replaces the teaser's, the feed's title and
+ * author win; a failed page releases the teaser; retries keep it held. */
+START_TEST(test_pages)
+{
+	struct store *st;
+	struct seqs s;
+	struct evlist l;
+	struct duelist d;
+	struct article *a, *got;
+	struct store_article_meta m;
+	struct store_page_result r;
+	enum store_page_state state;
+	char *link;
+	int64_t feed, id1, id2;
+
+	ck_assert_int_eq(store_open(db, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", NULL, &feed, ebuf, sizeof(ebuf));
+	a = make("g1", "https://example.org/1", "Feed title", "teaser one");
+	id1 = put_held(st, feed, a, 100);
+	article_free(a);
+	a = make("g2", "https://example.org/2", NULL, "teaser two");
+	id2 = put_held(st, feed, a, 101);
+	article_free(a);
+	a = make("g3", "https://example.org/3", "plain", "whole");
+	ck_assert_int_eq(put(st, feed, a, 102, 0, NULL), DEDUP_NEW);
+	article_free(a);
+	/* only the article without a page due goes out */
+	ck_assert_int_eq(pending(st, "text", &s), 1);
+	ck_assert_int_eq(s.seq[0], 3);
+	ck_assert_int_eq(list_events(st, 0, 0, &l), 1);
+	ck_assert_int_eq(due(st, &d), 2);
+	ck_assert_int_eq(d.id[0], id1);
+	ck_assert_str_eq(d.link[0], "https://example.org/1");
+	ck_assert_int_eq(d.deadline[0], 700);
+	ck_assert_int_eq(store_page_get(st, id1, &state, &link, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(state, STORE_PAGE_DUE);
+	ck_assert_str_eq(link, "https://example.org/1");
+	free(link);
+	/* the target's mark stops below the held events */
+	ck_assert_int_eq(store_event_done(st, "text", 3, 1, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(q1("SELECT done_below FROM export_targets WHERE "
+	    "name = 'text'"), 0);
+
+	/* a failed try: still due, still held */
+	memset(&r, 0, sizeof(r));
+	r.article_id = id1;
+	r.state = STORE_PAGE_DUE;
+	r.tries = 1;
+	r.next_try = 110;
+	r.error = "http: HTTP 500";
+	ck_assert_int_eq(store_page_put(st, &r, 105, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(pending(st, "text", &s), 0);
+	ck_assert_int_eq(due(st, &d), 2);
+	ck_assert_int_eq(d.id[1], id1);	/* by next_try */
+	ck_assert_int_eq(d.tries[1], 1);
+
+	/* extracted: the page's body, the feed's title, the page's author */
+	memset(&r, 0, sizeof(r));
+	r.article_id = id1;
+	r.state = STORE_PAGE_DONE;
+	r.tries = 1;
+	r.page_url = "https://example.org/1?final";
+	r.content = "<p>The whole zanzibar article.</p>";
+	r.text = "The whole zanzibar article.";
+	r.title = "Page title";
+	r.author = "Page Author";
+	r.has_published = 1;
+	r.published.utc = 50;
+	r.published.tzoff = 120;
+	ck_assert_msg(store_page_put(st, &r, 111, ebuf, sizeof(ebuf)) ==
+	    ERR_OK, "%s", ebuf);
+	ck_assert_int_eq(pending(st, "text", &s), 1);
+	ck_assert_int_eq(s.seq[0], 1);
+	ck_assert_int_eq(store_article_get(st, id1, &got, &m, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(got->text, "The whole zanzibar article.");
+	ck_assert_str_eq(got->content, "<p>The whole zanzibar article.</p>");
+	ck_assert_str_eq(got->title, "Feed title");
+	ck_assert_str_eq(got->author, "Page Author");
+	ck_assert_int_eq(got->has_published, 1);
+	ck_assert_int_eq(got->published.utc, 50);
+	ck_assert_int_eq(got->published.tzoff, 120);
+	ck_assert_str_eq(m.body_source, "page");
+	ck_assert_str_eq(m.page_url, "https://example.org/1?final");
+	ck_assert_str_eq(m.page_state, "page");
+	ck_assert_ptr_null(m.page_error);
+	article_free(got);
+	store_article_meta_clear(&m);
+	ck_assert_int_eq(q1(FTS_COUNT("zanzibar")), 1);
+	ck_assert_int_eq(q1(FTS_COUNT("one")), 0);
+	/* settled once: not again */
+	ck_assert_int_eq(store_page_put(st, &r, 112, ebuf, sizeof(ebuf)),
+	    ERR_NOTFOUND);
+	/* an update from the feed keeps the page's body */
+	a = make("g1", "https://example.org/1", "Feed title, fixed",
+	    "teaser one");
+	ck_assert_int_eq(put(st, feed, a, 113, 0, NULL), DEDUP_UPDATED);
+	article_free(a);
+	ck_assert_int_eq(store_article_get(st, id1, &got, &m, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(got->title, "Feed title, fixed");
+	ck_assert_str_eq(got->text, "The whole zanzibar article.");
+	article_free(got);
+	store_article_meta_clear(&m);
+	ck_assert_int_eq(pending(st, "text", &s), 2);	/* new, update */
+	ck_assert_int_eq(q1(FTS_COUNT("zanzibar")), 1);
+
+	/* gave up: the teaser goes out, with the reason */
+	memset(&r, 0, sizeof(r));
+	r.article_id = id2;
+	r.state = STORE_PAGE_FAILED;
+	r.tries = 5;
+	r.error = "connect: refused";
+	ck_assert_int_eq(store_page_put(st, &r, 120, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(pending(st, "text", &s), 3);
+	ck_assert_int_eq(due(st, &d), 0);
+	ck_assert_int_eq(store_article_get(st, id2, &got, &m, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(got->text, "teaser two");
+	ck_assert_str_eq(m.body_source, "feed");
+	ck_assert_str_eq(m.page_state, "failed");
+	ck_assert_str_eq(m.page_error, "connect: refused");
+	article_free(got);
+	store_article_meta_clear(&m);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles_v3 WHERE "
+	    "body_source = 'page' AND page_url IS NOT NULL"), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM pages_v1 WHERE "
+	    "state = 'failed'"), 1);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -2587,6 +2782,7 @@ store_suite(void)
 	tcase_add_test(tc, test_cycles);
 	tcase_add_test(tc, test_media_extras);
 	tcase_add_test(tc, test_drop_marks);
+	tcase_add_test(tc, test_pages);
 	if (pg_uri != NULL) {
 		tcase_add_test(tc, test_pg_schema_version);
 		return s;

@@ -41,7 +41,7 @@ with open(feeds, "w") as f:
         doc = os.path.join(tmp, "f%d.xml" % i)
         with open(doc, "w") as d:
             d.write(rss("f%d" % i, NITEMS))
-        f.write("file://%s name=f%d\n" % (doc, i))
+        f.write("file://%s name=f%d fulltext=never\n" % (doc, i))
 
 
 def start(db, *args):
@@ -103,7 +103,7 @@ with open(feeds, "w") as f:
         doc = os.path.join(tmp, "g%d.xml" % i)
         with open(doc, "w") as d:
             d.write(rss("g%d" % i, BIG))
-        f.write("file://%s name=g%d\n" % (doc, i))
+        f.write("file://%s name=g%d fulltext=never\n" % (doc, i))
 links = set("http://example.org/g%d/%d" % (i, j) for i in range(NFEEDS) for j in range(BIG))
 
 

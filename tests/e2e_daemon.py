@@ -69,7 +69,7 @@ conf = os.path.join(tmp, "tidings.conf")
 lists = os.path.join(tmp, "feeds.d")
 os.mkdir(lists)
 GOOD = ("[daemon]\ndb = state.db\nlog_level = info\n"
-        "[fetch]\nhost_rate = 0\nstartup_spread = 0\ntimeout = 60\n")
+        "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\ntimeout = 60\n")
 with open(conf, "w") as f:
     f.write(GOOD)
 with open(os.path.join(lists, "a.conf"), "w") as f:

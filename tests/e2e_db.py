@@ -52,7 +52,7 @@ with open(os.path.join(tmp, "feeds.conf"), "w") as f:
         f.write("%s/f%d.xml name=f%d interval=1s\n" % (BASE, i, i))
 with open(conf, "w") as f:
     f.write("[daemon]\ndb = state.db\nfeeds = feeds.conf\n"
-            "[fetch]\nhost_rate = 0\nstartup_spread = 0\nmin_interval = 1s\n")
+            "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\nmin_interval = 1s\n")
 
 
 def tid(*args, timeout=120):

@@ -124,7 +124,7 @@ class Daemon:
                 f.write("%s/f%d.xml name=f%d interval=1s\n" % (BASE, i, i))
         with open(self.conf, "w") as f:
             f.write("[daemon]\ndb = %s\nfeeds = feeds.conf\nlog_level = info\n"
-                    "[fetch]\nhost_rate = 0\nstartup_spread = 0\n"
+                    "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\n"
                     "min_interval = 1s\nmax_backoff = 2s\n"
                     "[export files]\nformat = json\ndir = %s\n"
                     % (self.db, self.log))

@@ -103,7 +103,7 @@ def feedlist(name, urls):
     p = os.path.join(tmp, name)
     with open(p, "w") as f:
         for u in urls:
-            f.write(u + "\n")
+            f.write(u + " fulltext=never\n")
     return p
 
 
@@ -246,7 +246,7 @@ def missing_dir():
                                         for j in range(5)]), TYPES["rss"])
     with open(conf, "w") as f:
         f.write("[daemon]\ndb = db\nfeeds = feeds.conf\n"
-                "[fetch]\ninterval = 1s\nmin_interval = 1s\n"
+                "[fetch]\nfulltext = never\ninterval = 1s\nmin_interval = 1s\n"
                 "[export spool]\ndir = spool\nformat = text\n")
     with open(os.path.join(d, "feeds.conf"), "w") as f:
         f.write(BASE + "/m.xml name=m\n")
@@ -334,7 +334,7 @@ def full_disk():
                                         for j in range(30)]), TYPES["rss"])
     with open(conf, "w") as f:
         f.write("[daemon]\ndb = db\nfeeds = feeds.conf\n"
-                "[fetch]\ninterval = 1s\nmin_interval = 1s\n"
+                "[fetch]\nfulltext = never\ninterval = 1s\nmin_interval = 1s\n"
                 "[export spool]\ndir = spool\nformat = text\n")
     with open(os.path.join(d, "feeds.conf"), "w") as f:
         f.write(BASE + "/big.xml name=big\n")
@@ -418,7 +418,7 @@ def exec_daemon():
                                   for j in range(4)]), TYPES["rss"])
     with open(conf, "w") as f:
         f.write("[daemon]\ndb = db\nfeeds = feeds.conf\n"
-                "[fetch]\ninterval = 1s\nmin_interval = 1s\n"
+                "[fetch]\nfulltext = never\ninterval = 1s\nmin_interval = 1s\n"
                 "[export hook]\nformat = exec\nconcurrency = 2\n"
                 "command = \"sleep 2; cat > %s/job.$$\"\n" % out)
     with open(os.path.join(d, "feeds.conf"), "w") as f:
@@ -509,7 +509,7 @@ def crash():
     conf = os.path.join(d, "tidings.conf")
     with open(conf, "w") as f:
         f.write("[daemon]\ndb = db\nfeeds = %s\n"
-                "[fetch]\ninterval = 1s\nmin_interval = 1s\n"
+                "[fetch]\nfulltext = never\ninterval = 1s\nmin_interval = 1s\n"
                 "[export crash]\ndir = out2\nformat = text\n" % fl)
     dkills = 0
     while dkills < KILLS // 4 and time.time() - t0 < limit:

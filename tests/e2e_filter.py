@@ -76,7 +76,7 @@ def write_conf(feed_rules, pol_rules):
         f.write("%s/news.xml name=news %s\n" % (base, feed_rules))
         f.write("%s/blog.xml name=blog\n" % base)
     with open(conf, "w") as f:
-        f.write("[daemon]\ndb = %s\nfeeds = %s\n[fetch]\nallow_private = yes\n"
+        f.write("[daemon]\ndb = %s\nfeeds = %s\n[fetch]\nfulltext = never\nallow_private = yes\n"
                 "[export all]\nformat = json\ndir = %s\n"
                 "[export pol]\nformat = json\ndir = %s\n%s\n"
                 % (db, feeds, dirs["all"], dirs["pol"], pol_rules))

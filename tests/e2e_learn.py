@@ -53,7 +53,7 @@ _, BASE = serve(Server)
 tmp = tempfile.mkdtemp(prefix="e2e_learn.")
 conf = os.path.join(tmp, "tidings.conf")
 with open(conf, "w") as f:
-    f.write("[daemon]\ndb = tidings.db\n[fetch]\nhost_rate = 0\ninterval = auto\n"
+    f.write("[daemon]\ndb = tidings.db\n[fetch]\nfulltext = never\nhost_rate = 0\ninterval = auto\n"
             "min_interval = 15m\nmax_interval = 1d\n[feeds]\n")
     for path in FEEDS:
         name = path[1:-4]

@@ -24,7 +24,7 @@ tmp = tempfile.mkdtemp(prefix="e2e_modes.")
 os.chmod(tmp, 0o755)
 conf = os.path.join(tmp, "tidings.conf")
 with open(conf, "w") as f:
-    f.write("[daemon]\ndb = state/tidings.db\n"
+    f.write("[daemon]\ndb = state/tidings.db\n[fetch]\nfulltext = never\n"
             "[export txt]\ndir = out/text\nformat = text\n"
             "[export js]\ndir = out/json\nformat = json\n"
             "[export mail]\ndir = out/mail\nformat = maildir\n"

@@ -38,7 +38,7 @@ tmp = tempfile.mkdtemp(prefix="e2e_moved.")
 conf = os.path.join(tmp, "tidings.conf")
 with open(conf, "w") as f:
     f.write("[daemon]\ndb = tidings.db\n"
-            "[fetch]\nhost_rate = 0\npermanent_redirects = 2\n"
+            "[fetch]\nfulltext = never\nhost_rate = 0\npermanent_redirects = 2\n"
             "[feeds]\n%s/old.xml name=old\n%s/new.xml name=new\n" % (BASE, BASE))
 
 

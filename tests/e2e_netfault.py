@@ -224,7 +224,7 @@ tmp = tempfile.mkdtemp(prefix="e2e_netfault.")
 conf = os.path.join(tmp, "tidings.conf")
 with open(conf, "w") as f:
     f.write("[daemon]\ndb = tidings.db\n"
-            "[fetch]\nhost_rate = 0\nconnect_timeout = 3s\ntimeout = 6s\n"
+            "[fetch]\nfulltext = never\nhost_rate = 0\nconnect_timeout = 3s\ntimeout = 6s\n"
             "low_speed_limit = 1\nlow_speed_time = 3s\n"
             "interval = 1h\nmax_backoff = 1d\n[feeds]\n")
     for name, url in feeds.items():

@@ -120,7 +120,7 @@ cookie_mtime = os.stat(cookies).st_mtime_ns
 conf = os.path.join(tmp, "tidings.conf")
 with open(conf, "w") as f:
     f.write("[daemon]\ndb = tidings.db\nlog_level = debug\n"
-            "[fetch]\nhost_rate = 0\ntimeout = 20s\n[feeds]\n")
+            "[fetch]\nfulltext = never\nhost_rate = 0\ntimeout = 20s\n[feeds]\n")
     f.write('%s/hdr.xml name=hdr header="X-Api-Key: %s" header="X-Plain: hello" '
             'cookie_file=cookies.txt\n' % (ORIGIN, SECRET))
     f.write("%s/v2.xml name=v2 http_version=2\n" % ORIGIN)
@@ -190,7 +190,7 @@ check(fs["trusted"]["status"] == "ok", "with ca_file: fetched", fs["trusted"])
 # [fetch] proxy: every feed goes through it.
 conf2 = os.path.join(tmp, "global.conf")
 with open(conf2, "w") as f:
-    f.write("[daemon]\ndb = global.db\n[fetch]\nhost_rate = 0\nproxy = %s\n[feeds]\n"
+    f.write("[daemon]\ndb = global.db\n[fetch]\nfulltext = never\nhost_rate = 0\nproxy = %s\n[feeds]\n"
             "http://other.made-up.invalid/q.xml name=q\n" % PROXY)
 rc, log = run(conf2)
 check(rc == 0, "[fetch] proxy: the cycle succeeds", log)

@@ -67,7 +67,7 @@ os.mkdir(spool)
 with open(conf, "w") as f:
     f.write("[daemon]\ndb = state.db\nfeeds = feeds.conf\n"
             "metrics_file = tidings.prom\n"
-            "[fetch]\nhost_rate = 0\nstartup_spread = 0\ninterval = 3s\n"
+            "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\ninterval = 3s\n"
             "min_interval = 1s\nmax_backoff = 2s\n"
             "[export spool]\ndir = %s\nformat = json\n"
             # a target whose directory is missing keeps a backlog

@@ -156,7 +156,7 @@ def one_run(name, threads, transfers):
     out = os.path.join(d, "out")
     with open(os.path.join(d, "tidings.conf"), "w") as f:
         f.write("[daemon]\ndb = tidings.db\nparse_threads = %s\n"
-                "[fetch]\nhost_rate = 0\nmax_transfers = %d\n"
+                "[fetch]\nfulltext = never\nhost_rate = 0\nmax_transfers = %d\n"
                 "host_connections = %d\n[feeds]\n" % (threads, transfers, transfers))
         for i in range(NFEEDS):
             f.write("%s/f%d.xml name=f%02d\n" % (BASE, i, i))

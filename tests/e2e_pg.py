@@ -100,7 +100,7 @@ def feedlist(name):
     p = os.path.join(tmp, name)
     with open(p, "w") as f:
         for e in ("rss", "atom", "json"):
-            f.write("%s/ukrainian-news.%s\n" % (BASE, e))
+            f.write("%s/ukrainian-news.%s fulltext=never\n" % (BASE, e))
     return p
 
 
@@ -150,8 +150,8 @@ try:
           "a second run exports nothing new", (r.stderr, same_as_ref(out)))
     n = pg.psql("run", "SELECT count(*) FROM articles_v1").strip()
     check(n == "2", "two articles in the database", n)
-    check(pg.psql("run", "SELECT version FROM tidings_schema").strip() == "8",
-          "schema version 8")
+    check(pg.psql("run", "SELECT version FROM tidings_schema").strip() == "9",
+          "schema version 9")
 
     # ---- 3. two runs at once ----
     uri = pg.create_db("twice")
@@ -172,7 +172,7 @@ try:
     # ---- 4. reading commands ----
     uri = pg.uri("run")
     r = run("status", "--db", uri)
-    check(r.returncode == 0 and "schema 8" in r.stdout, "status", r)
+    check(r.returncode == 0 and "schema 9" in r.stdout, "status", r)
     r = run("feeds", "--db", uri)
     check(r.returncode == 0 and r.stdout.count("ok") >= 3, "feeds", r)
     r = run("search", "--db", uri, "zelensky")
@@ -257,7 +257,7 @@ try:
     os.mkdir(lists)
     with open(conf, "w") as f:
         f.write("[daemon]\ndb = %s\nfeeds = feeds.d/*.conf\nlog_level = debug\n"
-                "[fetch]\nhost_rate = 0\nstartup_spread = 0\n" % uri)
+                "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\n" % uri)
     with open(os.path.join(lists, "a.conf"), "w") as f:
         f.write(BASE + "/ukrainian-news.rss\n")
     errf = open(os.path.join(d, "stderr"), "w+")

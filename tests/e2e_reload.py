@@ -41,7 +41,7 @@ lists = os.path.join(tmp, "feeds.d")
 os.mkdir(lists)
 with open(conf, "w") as f:
     f.write("[daemon]\ndb = state.db\nlog_level = debug\n"
-            "[fetch]\nhost_rate = 0\nstartup_spread = 0\ntimeout = 60\n")
+            "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\ntimeout = 60\n")
 
 # Freed memory must be reusable for RSS to tell: ASan would otherwise
 # hold every freed block in its quarantine.  Without ASan this is unused.

@@ -73,7 +73,7 @@ db = os.path.join(tmp, "state", "tidings.db")
 os.mkdir(os.path.join(tmp, "state"))
 with open(conf, "w") as f:
     f.write("[daemon]\ndb = state/tidings.db\n"
-            "[fetch]\nhost_rate = 0\npermanent_redirects = 2\n"
+            "[fetch]\nfulltext = never\nhost_rate = 0\npermanent_redirects = 2\n"
             "[feeds]\n")
     for name in ("a", "lm", "moved", "temp", "gone", "err", "busy"):
         f.write("%s/%s.xml name=%s\n" % (BASE, name, name))
@@ -154,7 +154,7 @@ check(rc == 1 and "no feed named" in err, "--feed with an unknown name", err)
 # An unnamed feed that moves stays one feed (found by its configured URL).
 lst = os.path.join(tmp, "moving.conf")
 with open(lst, "w") as f:
-    f.write("%s/moved.xml\n" % BASE)
+    f.write("%s/moved.xml fulltext=never\n" % BASE)
 mdb = os.path.join(tmp, "moving.db")
 for _ in range(4):
     subprocess.run([TIDINGS, "run", "--all", "--quiet", "--db", mdb, "--feeds", lst],
@@ -167,7 +167,7 @@ check(len(mf) == 1 and mf[0]["url"] == BASE + "/a2.xml",
 # A one-off run needs no configuration file: --db and --feeds.
 lst = os.path.join(tmp, "one.conf")
 with open(lst, "w") as f:
-    f.write("%s/a.xml\n" % BASE)
+    f.write("%s/a.xml fulltext=never\n" % BASE)
 p = subprocess.run([TIDINGS, "run", "--db", os.path.join(tmp, "one.db"), "--feeds", lst],
                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
 check(p.returncode == 0 and os.path.exists(os.path.join(tmp, "one.db")),
@@ -182,7 +182,7 @@ with open(local, "w") as f:
     f.write(RSS % ("local", "local", "local"))
 lst = os.path.join(tmp, "fifo.conf")
 with open(lst, "w") as f:
-    f.write("%s name=fifo\n%s name=local\n" % (fifo, local))
+    f.write("%s name=fifo fulltext=never\n%s name=local fulltext=never\n" % (fifo, local))
 t0 = time.time()
 try:
     p = subprocess.run([TIDINGS, "run", "--db", os.path.join(tmp, "fifo.db"), "--feeds", lst],

@@ -130,7 +130,7 @@ dconf = os.path.join(d8, "daemon.conf")
 for path, db in ((conf, "state.db"), (dconf, "daemon.db")):
     with open(path, "w") as f:
         f.write("[daemon]\ndb = %s\nlog_level = debug\n"
-                "[fetch]\nhost_rate = 0\nstartup_spread = 0\n"
+                "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\n"
                 "permanent_redirects = 1\n"
                 "[feeds]\n"
                 "http://alice:%s@%s/feed.rss\n"

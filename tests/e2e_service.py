@@ -209,7 +209,7 @@ def configure(d, feeds):
     write(os.path.join(d, "tidings.conf"),
           "[daemon]\ndb = state.db\nlog_level = info\n"
           "metrics_file = metrics.prom\n"
-          "[fetch]\nhost_rate = 0\nstartup_spread = 0\n"
+          "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\n"
           "[export files]\ndir = out\nformat = text\n"
           "[export cmd]\nformat = exec\ncommand = \"cat >> %s\"\n"
           % os.path.join(d, "exec.out"))

@@ -48,7 +48,7 @@ with open(feeds, "w") as f:
         path = os.path.join(tmp, name + ".xml")
         with open(path, "w") as d:
             d.write(docs[name])
-        f.write("file://%s name=%s\n" % (path, name))
+        f.write("file://%s name=%s fulltext=never\n" % (path, name))
 NARTICLES = 3 + 2 + 5
 
 
