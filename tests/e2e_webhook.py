@@ -124,8 +124,11 @@ def write_conf(name, url, extra="", jsondir=None, fetch="interval = 1h\n",
 
 
 def run(*args):
-    return subprocess.run([TIDINGS] + list(args), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=120, text=True)
+    r = subprocess.run([TIDINGS] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120, text=True)
+    if "Sanitizer" in r.stderr or "runtime error" in r.stderr:
+        sanitizer_reports.append(r.stderr)
+    return r
 
 
 def reset(fn):
@@ -156,12 +159,18 @@ def daemon(conf, d):
     return p, errf
 
 
+sanitizer_reports = []
+
+
 def stop(p, errf):
     if p.poll() is None:
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=30)
     errf.seek(0)
-    return errf.read()
+    log = errf.read()
+    if "Sanitizer" in log or "runtime error" in log:
+        sanitizer_reports.append(log)
+    return log
 
 
 def keys_of_identity():
@@ -364,6 +373,8 @@ r = run("check-config", "-c", conf)
 check(r.returncode != 0 and "secret_file" in r.stderr,
       "check-config: a webhook needs a secret_file", r.stderr)
 
+check(not sanitizer_reports, "no sanitizer report from the daemons",
+      sanitizer_reports)
 server.shutdown()
 shutil.rmtree(tmp, ignore_errors=True)
 finish()
