@@ -373,6 +373,33 @@ r = run("check-config", "-c", conf)
 check(r.returncode != 0 and "secret_file" in r.stderr,
       "check-config: a webhook needs a secret_file", r.stderr)
 
+# ---- 8. the daemon reads the secret at start and on a reload ----
+reset(lambda req: (200, []))
+# no feed yet: nothing to deliver, and the secret is read all the same
+feeds3 = os.path.join(tmp, "feeds3.conf")
+open(feeds3, "w").close()
+d, conf = write_conf("reread", URL, feedlist=feeds3)
+os.chmod(secret, 0o644)
+p, errf = daemon(conf, d)
+
+
+def logged(pattern):
+    errf.seek(0)
+    return re.search(pattern, errf.read()) is not None
+
+
+ok = wait_for(lambda: logged(r"cannot use the secret: secret_file .*0644"), 30)
+check(ok, "the daemon refuses a 0644 secret_file at start, and says why")
+time.sleep(1)
+check(delivered() == [], "nothing is sent without a usable secret", delivered())
+os.chmod(secret, 0o600)
+shutil.copy(feeds, feeds3)
+p.send_signal(signal.SIGHUP)
+ok = wait_for(lambda: len(set(delivered())) == N)
+log = stop(p, errf)
+check(ok, "after chmod 600 and a reload, everything is delivered", log)
+check(SECRET.strip().decode() not in log, "the secret is never logged")
+
 check(not sanitizer_reports, "no sanitizer report from the daemons",
       sanitizer_reports)
 server.shutdown()
