@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "cycle.h"
 #include "err.h"
+#include "export.h"
 #include "feedlist.h"
 
 int
@@ -24,7 +25,7 @@ cmd_check_config(int argc, char **argv)
 	struct feedlist fl = { 0 };
 	const char *conf_path = NULL, *feeds = NULL;
 	char ebuf[512], *secret;
-	size_t i;
+	size_t i, len;
 	int rv;
 
 	if ((rv = cmd_config_opts("check-config", argc, argv, &conf_path, &feeds,
@@ -59,6 +60,23 @@ cmd_check_config(int argc, char **argv)
 			    fl.feeds[i].line, ebuf);
 			rv = 1;
 		}
+		free(secret);
+	}
+	/* and a webhook's secret, which signs every request (its bytes are
+	 * never printed) */
+	for (i = 0; i < c.nexports; i++) {
+		if (c.exports[i].format != EXPORT_FMT_WEBHOOK ||
+		    c.exports[i].secret_file == NULL)
+			continue;
+		if (export_secret_read(c.exports[i].secret_file, &secret, &len,
+		    ebuf, sizeof(ebuf)) != ERR_OK) {
+			fprintf(stderr, "%s:%d: export \"%s\": %s\n",
+			    c.exports[i].file, c.exports[i].line,
+			    c.exports[i].name, ebuf);
+			rv = 1;
+			continue;
+		}
+		explicit_bzero(secret, len);
 		free(secret);
 	}
 	feedlist_free(&fl);

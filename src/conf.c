@@ -124,6 +124,8 @@ conf_free(struct conf *c)
 		xfreev(e->keep, e->nkeep);
 		xfreev(e->drop, e->ndrop);
 		free(e->command);
+		free(e->url);
+		free(e->secret_file);
 	}
 	free(c->exports);
 	for (i = 0; i < c->nfeed_lines; i++)
@@ -508,6 +510,8 @@ static const struct key export_keys[] = {
 	{ "duplicates", V_BOOL, E(duplicates), 0 },
 	{ "fsync", V_BOOL, E(fsync), 0 },
 	{ "command", V_STR, E(command), 0 },
+	{ "url", V_STR, E(url), 0 },
+	{ "secret_file", V_PATH, E(secret_file), 0 },
 	{ "timeout", V_MSEC, E(timeout_ms), 1 },
 	{ "concurrency", V_INT, E(concurrency), 1 },
 	{ "retries", V_INT, E(retries), 0 },
@@ -518,7 +522,7 @@ static const struct key export_keys[] = {
 #undef E
 
 static const char *const export_formats[] = {
-	"text", "json", "maildir", "exec", NULL
+	"text", "json", "maildir", "exec", "webhook", NULL
 };
 static const char *const log_levels[] = {
 	"err", "warning", "notice", "info", "debug", NULL
@@ -681,8 +685,8 @@ new_export(struct conf *c, const char *name, const char *file, int line)
 	e->line = line;
 	e->format = EXPORT_FMT_TEXT;
 	e->fsync = 1;
-	e->timeout_ms = 60000;
-	e->concurrency = 1;
+	/* timeout_ms and concurrency 0: the format's default, set by
+	 * check_export once the format is known */
 	e->retries = 5;
 	e->retry_base = 10;
 	e->retry_max = 3600;
@@ -773,7 +777,7 @@ export_value(struct export_settings *e, const char *dir, const char *key,
 				return;
 			}
 		conf_diag_add(d, file, line, "format: \"%s\" is not one of "
-		    "text, json, maildir, exec", v);
+		    "text, json, maildir, exec, webhook", v);
 		return;
 	}
 	if (strcmp(key, "feeds") == 0) {
@@ -806,13 +810,43 @@ export_value(struct export_settings *e, const char *dir, const char *key,
 		unknown_key(d, file, line, "export", export_keys, key);
 		return;
 	}
-	set_value(k, e, dir, v, file, line, d);
+	if (set_value(k, e, dir, v, file, line, d) != 0)
+		return;
+	/* libcurl would take other schemes (file:, ftp:, ...) */
+	if (strcmp(key, "url") == 0 && strncasecmp(v, "https://", 8) != 0 &&
+	    strncasecmp(v, "http://", 7) != 0)
+		conf_diag_add(d, file, line, "url: \"%s\" is not an http:// "
+		    "or https:// URL", v);
 }
 
+/* Fills the defaults that depend on the format, then checks the section
+ * as a whole. */
 static void
-check_export(const struct export_settings *e, struct conf_diag *d)
+check_export(struct export_settings *e, struct conf_diag *d)
 {
-	if (e->format == EXPORT_FMT_EXEC) {
+	int hook = e->format == EXPORT_FMT_WEBHOOK;
+
+	if (e->timeout_ms == 0)
+		e->timeout_ms = hook ? 30000 : 60000;
+	if (e->concurrency == 0)
+		e->concurrency = hook ? 4 : 1;
+	if (!hook && (e->url != NULL || e->secret_file != NULL))
+		conf_diag_add(d, e->file, e->line, "export \"%s\": "
+		    "url and secret_file are only for format webhook",
+		    e->name);
+	if (hook) {
+		if (e->url == NULL)
+			conf_diag_add(d, e->file, e->line, "export \"%s\": "
+			    "format webhook needs a url", e->name);
+		if (e->secret_file == NULL)
+			conf_diag_add(d, e->file, e->line, "export \"%s\": "
+			    "format webhook needs a secret_file (the key of "
+			    "its signature)", e->name);
+		if (e->dir != NULL || e->command != NULL)
+			conf_diag_add(d, e->file, e->line, "export \"%s\": "
+			    "format webhook takes no dir or command",
+			    e->name);
+	} else if (e->format == EXPORT_FMT_EXEC) {
 		if (e->command == NULL)
 			conf_diag_add(d, e->file, e->line, "export \"%s\": "
 			    "format exec needs a command", e->name);

@@ -45,6 +45,7 @@ enum export_format {
 	EXPORT_FMT_JSON,
 	EXPORT_FMT_MAILDIR,
 	EXPORT_FMT_EXEC,
+	EXPORT_FMT_WEBHOOK,	/* POSTs the JSON record to url */
 };
 
 /* An export target's settings: an [export NAME] section, or `run
@@ -74,12 +75,23 @@ struct export_settings {
 	int		 duplicates;	/* export cross-feed duplicates */
 	int		 fsync;
 	char		*command;	/* exec: run by /bin/sh -c */
-	int		 timeout_ms;	/* exec: killed after this */
-	int		 concurrency;	/* exec: commands at once */
+	/* webhook: where to POST, and the file holding the HMAC key (read
+	 * by export_target_open, never logged or printed) */
+	char		*url;
+	char		*secret_file;	/* absolute */
+	/* exec: killed after this; webhook: the whole request (the
+	 * configuration's default: exec 60 s, webhook 30 s) */
+	int		 timeout_ms;
+	/* exec: commands at once; webhook: requests in flight per target
+	 * (the configuration's default: exec 1, webhook 4) */
+	int		 concurrency;
 	/* exec: an article whose command failed 1 + retries times in a row
 	 * is set aside, so that the ones after it go ahead; it stays
 	 * pending and is tried again every retry_max (never dropped).  A
-	 * failing target waits retry_base, doubling up to retry_max. */
+	 * failing target waits retry_base, doubling up to retry_max (a
+	 * webhook: or what the receiver's Retry-After asks, up to
+	 * retry_max).  A webhook never sets an article aside for a
+	 * retryable answer (5xx, 408, 429, no answer): the target waits. */
 	int		 retries;
 	int		 retry_base;	/* seconds */
 	int		 retry_max;	/* seconds */

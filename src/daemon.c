@@ -839,6 +839,27 @@ new_fetch(const struct conf *c)
 	return f;
 }
 
+/* Reads the webhook targets' secrets now, at start and on a reload, so
+ * that a bad secret_file is logged then; a target that cannot read its
+ * secret tries again when it delivers. */
+static void
+open_hooks(struct outbox *ob)
+{
+	struct export_target *t;
+	enum export_status st;
+	char ebuf[512];
+	size_t i;
+
+	for (i = 0; i < outbox_count(ob); i++) {
+		t = outbox_target(ob, i);
+		if (t->s.format != EXPORT_FMT_WEBHOOK)
+			continue;
+		if ((st = export_target_open(t, ebuf, sizeof(ebuf))) !=
+		    EXPORT_OK)
+			export_note_state(t, st, ebuf);
+	}
+}
+
 /* An empty feed list (or one whose feeds are all disabled) is no error,
  * but a fresh installation says where its feeds go. */
 static void
@@ -904,6 +925,7 @@ reload(struct dstate *s)
 	outbox_set_async(nob, 1);
 	outbox_add_targets(nob, s->conf.exports, s->conf.nexports);
 	outbox_carry(nob, s->ob);
+	open_hooks(nob);
 	outbox_free(s->ob);
 	s->ob = nob;
 	outbox_set_tags(s->ob, feedlist_tags, &s->cur->fl);
@@ -1184,6 +1206,7 @@ open_outbox(struct dstate *s)
 	s->ob = outbox_new();
 	outbox_set_async(s->ob, !s->once);
 	outbox_add_targets(s->ob, s->conf.exports, s->conf.nexports);
+	open_hooks(s->ob);
 	for (i = 0; i < o->nexports; i++)
 		if (outbox_add_spec(s->ob, o->exports[i], ebuf,
 		    sizeof(ebuf)) != ERR_OK) {

@@ -18,6 +18,7 @@
 #include "err.h"
 #include "export.h"
 #include "filter.h"
+#include "export_int.h"
 #include "log.h"
 #include "mono.h"
 #include "xmalloc.h"
@@ -37,6 +38,7 @@ struct export_job {
 	pid_t			 pid;
 	long long		 deadline_ms;	/* CLOCK_MONOTONIC */
 	int			 status;	/* -1 while running */
+	struct export_req	*req;		/* webhook; NULL: exec */
 };
 
 const char *
@@ -53,6 +55,9 @@ export_status_name(enum export_status st)
 	case EXPORT_ETIMEOUT: return "command timed out";
 	case EXPORT_EBUSY: return "busy";
 	case EXPORT_EINVAL: return "invalid item";
+	case EXPORT_EHTTP: return "receiver failed";
+	case EXPORT_EREJECTED: return "rejected by the receiver";
+	case EXPORT_ESECRET: return "cannot use the secret";
 	}
 	return "unknown";
 }
@@ -130,8 +135,15 @@ export_target_from(const struct export_settings *s)
 		    s->keep[i] : s->drop[i - s->nkeep], NULL, NULL, 0);
 	}
 	t->s.command = copys(s->command);
-	/* exec runs its command, the others write into dir */
-	if (t->s.format == EXPORT_FMT_EXEC) {
+	t->s.url = copys(s->url);
+	t->s.secret_file = copys(s->secret_file);
+	/* exec runs its command, a webhook posts to url, the others write
+	 * into dir */
+	if (t->s.format == EXPORT_FMT_WEBHOOK) {
+		free(t->s.dir);
+		free(t->s.command);
+		t->s.dir = t->s.command = NULL;
+	} else if (t->s.format == EXPORT_FMT_EXEC) {
 		free(t->s.dir);
 		t->s.dir = NULL;
 	} else {
@@ -160,6 +172,9 @@ export_target_free(struct export_target *t)
 		n++;
 	xfreev(t->argv, n);
 	free(t->s.command);
+	free(t->s.url);
+	free(t->s.secret_file);
+	export_hook_free(t->hook);
 	free(t);
 }
 
@@ -200,6 +215,10 @@ export_target_parse_spec(const char *spec, struct export_target **out,
 	fmt = xstrndup(spec, (size_t)(colon - spec));
 	bad = export_format_from_name(fmt, &f);
 	free(fmt);
+	if (!bad && f == EXPORT_FMT_WEBHOOK)
+		return err_set(ebuf, n, ERR_INVALID, "export target \"%s\": "
+		    "a webhook needs a secret_file: configure it in an "
+		    "[export NAME] section", spec);
 	if (bad)
 		return err_set(ebuf, n, ERR_INVALID, "export target \"%s\": "
 		    "unknown format \"%.*s\" (text, json, maildir, exec)",
@@ -349,6 +368,11 @@ export_target_open(struct export_target *t, char *ebuf, size_t n)
 	if (t->s.format == EXPORT_FMT_EXEC) {
 		t->opened = 1;
 		return EXPORT_OK;
+	}
+	if (t->s.format == EXPORT_FMT_WEBHOOK) {
+		if ((st = export_hook_open(t, ebuf, n)) == EXPORT_OK)
+			t->opened = 1;
+		return st;
 	}
 	if ((dfd = open_dir(t->s.dir, NULL)) == -1)
 		return sys_fail(ebuf, n, "cannot open directory", t->s.dir, NULL);
@@ -789,6 +813,37 @@ export_exec_start(struct export_target *t, const struct export_item *it,
 	return EXPORT_OK;
 }
 
+int
+export_is_job(enum export_format f)
+{
+	return f == EXPORT_FMT_EXEC || f == EXPORT_FMT_WEBHOOK;
+}
+
+enum export_status
+export_job_start(struct export_target *t, const struct export_item *it,
+    struct export_job **out, char *ebuf, size_t n)
+{
+	struct export_req *r;
+	struct export_job *j;
+	enum export_status st;
+
+	if (t->s.format != EXPORT_FMT_WEBHOOK)
+		return export_exec_start(t, it, out, ebuf, n);
+	*out = NULL;
+	if (t->running >= t->s.concurrency && t->s.concurrency > 0)
+		return EXPORT_EBUSY;
+	if ((st = export_req_start(t, it, &r, ebuf, n)) != EXPORT_OK)
+		return st;
+	j = xcalloc(1, sizeof(*j));
+	j->target = t;
+	j->pid = -1;
+	j->status = -1;
+	j->req = r;
+	t->running++;
+	*out = j;
+	return EXPORT_OK;
+}
+
 static void
 job_finished(struct export_job *j, int status)
 {
@@ -805,6 +860,11 @@ export_job_poll(struct export_job *j, char *ebuf, size_t n)
 
 	if (j->status != -1)
 		return j->status;
+	if (j->req != NULL) {
+		if ((ws = export_req_poll(j->req, ebuf, n)) != -1)
+			job_finished(j, ws);
+		return j->status;
+	}
 	r = waitpid(j->pid, &ws, WNOHANG);
 	if (r == -1 && errno == EINTR)
 		return -1;
@@ -851,6 +911,15 @@ export_job_free(struct export_job *j)
 {
 	if (j == NULL)
 		return;
+	if (j->req != NULL) {
+		/* an abandoned request stays pending: sent again, with the
+		 * same key */
+		if (j->status == -1)
+			job_finished(j, EXPORT_EHTTP);
+		export_req_free(j->req);
+		free(j);
+		return;
+	}
 	if (j->status == -1) {
 		kill(-j->pid, SIGKILL);
 		while (waitpid(j->pid, NULL, 0) == -1 && errno == EINTR)
@@ -860,8 +929,9 @@ export_job_free(struct export_job *j)
 	free(j);
 }
 
+/* Runs a job (a command, a request) and waits for it. */
 static enum export_status
-deliver_exec(struct export_target *t, const struct export_item *it,
+deliver_job(struct export_target *t, const struct export_item *it,
     char *ebuf, size_t n)
 {
 	struct export_job *j;
@@ -869,10 +939,14 @@ deliver_exec(struct export_target *t, const struct export_item *it,
 	long wait_ns = 1000000;
 	int st;
 
-	st = export_exec_start(t, it, &j, ebuf, n);
+	st = export_job_start(t, it, &j, ebuf, n);
 	if (st != EXPORT_OK)
 		return st;
 	while ((st = export_job_poll(j, ebuf, n)) == -1) {
+		if (j->req != NULL) {
+			export_hook_wait(t, 100);
+			continue;
+		}
 		/* Short sleeps first: most hooks finish in milliseconds. */
 		ts.tv_nsec = wait_ns;
 		nanosleep(&ts, NULL);
@@ -887,7 +961,9 @@ void
 export_note_state(struct export_target *t, enum export_status st,
     const char *msg)
 {
-	if (st == t->state || st == EXPORT_EBUSY)
+	/* a rejected article is its own fault, not the target's (the
+	 * outbox sets it aside and says so) */
+	if (st == t->state || st == EXPORT_EBUSY || st == EXPORT_EREJECTED)
 		return;
 	if (t->replay) {
 		t->state = st;
@@ -914,8 +990,8 @@ export_deliver(struct export_target *t, const struct export_item *it,
 	if (!t->opened && (st = export_target_open(t, msg,
 	    sizeof(msg))) != EXPORT_OK)
 		goto out;
-	if (t->s.format == EXPORT_FMT_EXEC) {
-		st = deliver_exec(t, it, msg, sizeof(msg));
+	if (export_is_job(t->s.format)) {
+		st = deliver_job(t, it, msg, sizeof(msg));
 		goto out;
 	}
 	if (export_format_filename(it, t->s.format, &name, msg,

@@ -29,6 +29,18 @@
  *
  * Exec targets are at least once: a command that finished its work but was
  * killed before exiting runs again on the replay; TIDINGS_ID lets it notice.
+ *
+ * Webhook targets are at least once too: each article is POSTed (the JSON
+ * record, the bytes a json target writes) with an Idempotency-Key header
+ * that is a pure function of the item (export_format_key), so a request
+ * repeated after a failure, a timeout or a crash carries the same key and
+ * a receiver that keeps the keys it has seen gets each article once.  The
+ * X-Tidings-Signature header is "sha256=" and the hex HMAC-SHA256 of the
+ * body keyed with the bytes of s.secret_file (read by export_target_open,
+ * never logged).  A 2xx answer is EXPORT_OK; 5xx, 408, 429 and no answer
+ * (refused, reset, timed out) are EXPORT_EHTTP, retried, with the
+ * receiver's Retry-After in t->retry_after; any other answer is
+ * EXPORT_EREJECTED, a fault of the article (set aside), not the target's.
  * A command inherits descriptors 0 (the record), 1 and 2 and no other.
  *
  * The daemon should ignore SIGXFSZ, so that a file size limit reaches us as
@@ -43,6 +55,7 @@
  */
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "export_format.h"
 
@@ -57,6 +70,9 @@ enum export_status {
 	EXPORT_ETIMEOUT,	/* exec: killed after the timeout */
 	EXPORT_EBUSY,		/* exec: at the concurrency cap, try later */
 	EXPORT_EINVAL,		/* the item cannot be exported (no identity) */
+	EXPORT_EHTTP,		/* webhook: 5xx, 408, 429, no answer: retry */
+	EXPORT_EREJECTED,	/* webhook: another answer (4xx): set aside */
+	EXPORT_ESECRET,		/* webhook: secret_file unreadable or open */
 };
 
 /* Failures of one exec event before it is set aside, for targets not
@@ -87,6 +103,12 @@ struct export_target {
 	int			 opened;
 	int			 running;	/* exec jobs in flight */
 	int			 dirty;		/* a dir fsync is owed */
+	/* webhook: the secret and the requests' multi handle (owned by
+	 * export_webhook.c), and the seconds the receiver's last
+	 * Retry-After asked for (0: none), for the caller to take and
+	 * reset */
+	struct export_hook	*hook;
+	int			 retry_after;
 };
 
 /* One running exec command; see export_exec_start. */
@@ -121,7 +143,8 @@ int	 export_target_wants(const struct export_target *t,
 enum export_status export_target_open(struct export_target *t,
 	    char *ebuf, size_t n);
 
-/* Exports one item; for exec, runs the command and waits for it. */
+/* Exports one item; for exec, runs the command and waits for it; for a
+ * webhook, sends the request and waits for the answer. */
 enum export_status export_deliver(struct export_target *t,
 	    const struct export_item *it, char *ebuf, size_t n);
 
@@ -150,6 +173,13 @@ enum export_status export_write_file(const char *dir, const char *name,
 enum export_status export_exec_start(struct export_target *t,
 	    const struct export_item *it, struct export_job **out,
 	    char *ebuf, size_t n);
+/* The same for either kind of job target: exec starts the command, a
+ * webhook adds its request to the target's curl multi handle; poll
+ * advances the requests without waiting (libcurl's own timeout is
+ * s.timeout_ms).  EXPORT_EBUSY at s.concurrency jobs in flight. */
+enum export_status export_job_start(struct export_target *t,
+	    const struct export_item *it, struct export_job **out,
+	    char *ebuf, size_t n);
 int	 export_job_poll(struct export_job *j, char *ebuf, size_t n);
 pid_t	 export_job_pid(const struct export_job *j);
 void	 export_job_free(struct export_job *j);
@@ -161,6 +191,26 @@ const char *export_status_name(enum export_status st);
  * without export_deliver (the daemon's commands it does not wait for). */
 void	 export_note_state(struct export_target *t, enum export_status st,
 	    const char *msg);
+/* 1 for the formats whose deliveries are jobs (exec, webhook). */
+int	 export_is_job(enum export_format f);
+
+/*
+ * Reads a webhook's secret: the file's bytes, without a trailing line
+ * break, at most 4 KB.  Like ssh with a private key (and a feed's
+ * auth_file), it refuses a file others may access at all, or that the
+ * reading user owns and its group may access ("chmod 600 it"); a file
+ * owned by another user may be shared through its group (root:tidings
+ * 0640).  Also refuses an empty file and anything but a regular file.
+ * Returns a new buffer in *out (free with free) and its length, or
+ * ERR_* with a message naming the file (never its content) in ebuf.
+ */
+int	 export_secret_read(const char *path, char **out, size_t *len,
+	    char *ebuf, size_t n);
+/* The seconds a Retry-After value asks to wait (delta-seconds, or an
+ * HTTP date compared with now), 0 for a date in the past, -1 when v is
+ * neither (pure). */
+long	 export_retry_after(const char *v, time_t now);
+
 /* Seconds to wait before attempt number `attempt` (1 = the first retry):
  * base doubled each time, capped at max (pure). */
 unsigned export_backoff(unsigned attempt, unsigned base, unsigned max);

@@ -30,6 +30,7 @@ export_format_name(enum export_format f)
 	case EXPORT_FMT_JSON: return "json";
 	case EXPORT_FMT_MAILDIR: return "maildir";
 	case EXPORT_FMT_EXEC: return "exec";
+	case EXPORT_FMT_WEBHOOK: return "webhook";
 	}
 	return "unknown";
 }
@@ -38,7 +39,8 @@ int
 export_format_from_name(const char *s, enum export_format *out)
 {
 	static const enum export_format all[] = { EXPORT_FMT_TEXT,
-	    EXPORT_FMT_JSON, EXPORT_FMT_MAILDIR, EXPORT_FMT_EXEC };
+	    EXPORT_FMT_JSON, EXPORT_FMT_MAILDIR, EXPORT_FMT_EXEC,
+	    EXPORT_FMT_WEBHOOK };
 	size_t i;
 
 	for (i = 0; s != NULL && i < sizeof(all) / sizeof(all[0]); i++) {
@@ -202,10 +204,27 @@ export_format_filename(const struct export_item *it, enum export_format f,
 		buf_printf(out, "%lld.%s%s.tidings", (long long)t, hex, rev);
 		return ERR_OK;
 	case EXPORT_FMT_EXEC:
+	case EXPORT_FMT_WEBHOOK:
 		break;
 	}
 	return err_set(ebuf, n, ERR_INVALID, "format %s writes no file",
 	    export_format_name(f));
+}
+
+int
+export_format_key(const struct export_item *it, char *out, size_t n,
+    char *ebuf, size_t en)
+{
+	char hex[65];
+
+	if (it->identity == NULL || it->identity[0] == '\0')
+		return err_set(ebuf, en, ERR_INVALID, "article has no identity");
+	id_hash(it, hex);
+	if (it->revision > 1)
+		snprintf(out, n, "%s.r%d", hex, it->revision);
+	else
+		snprintf(out, n, "%s", hex);
+	return ERR_OK;
 }
 
 void
@@ -595,6 +614,7 @@ export_format_render(const struct export_item *it, enum export_format f,
 		break;
 	case EXPORT_FMT_JSON:
 	case EXPORT_FMT_EXEC:
+	case EXPORT_FMT_WEBHOOK:
 		export_format_json(it, out);
 		break;
 	case EXPORT_FMT_MAILDIR:

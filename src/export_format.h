@@ -50,7 +50,8 @@ struct export_item {
 };
 
 const char	*export_format_name(enum export_format f);
-/* "text", "json", "maildir", "exec" -> *out; ERR_INVALID otherwise. */
+/* "text", "json", "maildir", "exec", "webhook" -> *out; ERR_INVALID
+ * otherwise. */
 int		 export_format_from_name(const char *s,
 		    enum export_format *out);
 const char	*export_kind_name(enum export_kind k);
@@ -74,13 +75,24 @@ int64_t	export_format_date(const struct export_item *it);
  * through (feed_url, else feed_name, else feed_title), so that it does not
  * take the original's name; the Message-ID follows the same hash.
  * Nothing from a title or feed name reaches the name except through the
- * slug.  ERR_INVALID when the item has no identity or f is exec (which
- * writes no file).
+ * slug.  ERR_INVALID when the item has no identity or f is exec or
+ * webhook (which write no file).
  */
 int	export_format_filename(const struct export_item *it,
 	    enum export_format f, struct buf *out, char *ebuf, size_t n);
 
-/* Appends the bytes of the item in format f (exec gets the JSON).  Returns
+/*
+ * The item's Idempotency-Key for a webhook: the 64 hex digits of the hash
+ * its file names take 12 of (the identity, and a duplicate's feed), and
+ * ".rN" for revision N > 1: the same for the same delivery in every
+ * attempt and process, different for a new revision.  out must hold 80
+ * bytes.  ERR_INVALID when the item has no identity.
+ */
+int	export_format_key(const struct export_item *it, char *out, size_t n,
+	    char *ebuf, size_t en);
+
+/* Appends the bytes of the item in format f (exec and webhook get the
+ * JSON).  Returns
  * ERR_INVALID when the item lacks an article or an identity. */
 int	export_format_render(const struct export_item *it,
 	    enum export_format f, struct buf *out, char *ebuf, size_t n);

@@ -247,3 +247,34 @@ hash_sha256_hex(const void *p, size_t n, char out[65])
 	hash_sha256_update(&c, p, n);
 	hash_sha256_final_hex(&c, out);
 }
+
+void
+hash_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
+    unsigned char out[32])
+{
+	unsigned char k[64], pad[64], inner[32];
+	struct hash_sha256 c;
+	size_t i;
+
+	memset(k, 0, sizeof(k));
+	if (klen > sizeof(k)) {
+		hash_sha256_init(&c);
+		hash_sha256_update(&c, key, klen);
+		hash_sha256_final(&c, k);
+	} else if (klen > 0)
+		memcpy(k, key, klen);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x36;
+	hash_sha256_init(&c);
+	hash_sha256_update(&c, pad, sizeof(pad));
+	hash_sha256_update(&c, msg, mlen);
+	hash_sha256_final(&c, inner);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x5c;
+	hash_sha256_init(&c);
+	hash_sha256_update(&c, pad, sizeof(pad));
+	hash_sha256_update(&c, inner, sizeof(inner));
+	hash_sha256_final(&c, out);
+	memset(k, 0, sizeof(k));
+	memset(pad, 0, sizeof(pad));
+}

@@ -28,5 +28,9 @@ void hash_hex(const unsigned char *p, size_t len, char *out);
 void hash_sha256_hex(const void *p, size_t n, char out[65]);
 /* Hex of the final digest of c; out must hold 65 bytes. */
 void hash_sha256_final_hex(struct hash_sha256 *c, char out[65]);
+/* HMAC-SHA256 (RFC 2104) of msg keyed with key, for the signature of a
+ * webhook's body; a key over 64 bytes is hashed first. */
+void hash_hmac_sha256(const void *key, size_t klen, const void *msg,
+	    size_t mlen, unsigned char out[32]);
 
 #endif

@@ -457,10 +457,13 @@ aside_fail(struct walk *w, int64_t seq, int fails, int64_t until,
 	struct ofail *f;
 	int aside;
 
-	if (es != EXPORT_ECOLLISION && o->t->s.format != EXPORT_FMT_EXEC)
+	/* A webhook's retryable failure (5xx, 408, 429, no answer) is the
+	 * receiver's: the target waits, which keeps the order. */
+	if (es != EXPORT_ECOLLISION && es != EXPORT_EREJECTED &&
+	    o->t->s.format != EXPORT_FMT_EXEC)
 		return 0;
 	fails++;
-	aside = es == EXPORT_ECOLLISION ||
+	aside = es == EXPORT_ECOLLISION || es == EXPORT_EREJECTED ||
 	    (o->t->s.retries >= 0 && fails > o->t->s.retries);
 	w->fails = xreallocarray(w->fails, w->nfails + 1, sizeof(*w->fails));
 	f = &w->fails[w->nfails++];
@@ -594,10 +597,10 @@ walk_one(void *ctx, const struct store_event *e)
 	}
 	delivered_after(w, e->seq, e->fails, e->aside_until);
 	w->seqs[w->nseq++] = e->seq;
-	/* A command leaves no file to fsync: its event is marked done
-	 * before the next command runs, so that a crash or a kill repeats
-	 * at most the one command that was running, not a batch. */
-	if (t->s.format == EXPORT_FMT_EXEC) {
+	/* A command (a request) leaves no file to fsync: its event is
+	 * marked done before the next one runs, so that a crash or a kill
+	 * repeats at most the one that was running, not a batch. */
+	if (export_is_job(t->s.format)) {
 		w->again = 1;
 		return WALK_PAUSE;
 	}
@@ -671,8 +674,12 @@ set_state(struct walk *w, time_t now)
 
 	if (w->failed) {
 		o->attempts++;
-		o->next_try = now + (time_t)export_backoff(o->attempts,
-		    t->s.retry_base, t->s.retry_max);
+		/* a receiver's Retry-After, within retry_max, instead */
+		o->next_try = now + (time_t)(t->retry_after > 0 ?
+		    (t->retry_after < t->s.retry_max ? (unsigned)t->retry_after :
+		    (unsigned)t->s.retry_max) : export_backoff(o->attempts,
+		    t->s.retry_base, t->s.retry_max));
+		t->retry_after = 0;
 		o->failing = 1;
 		if (strcmp(o->last, w->msg) != 0) {
 			snprintf(o->last, sizeof(o->last), "%s", w->msg);
@@ -767,6 +774,10 @@ exec_reap(struct walk *w)
 		export_job_free(job.j);
 		o->jobs[k] = o->jobs[--o->njobs];
 		export_note_state(o->t, (enum export_status)st, ebuf);
+		/* a refusal is set aside below: set_state then records
+		 * it for `tidings outbox` */
+		if (st == EXPORT_EREJECTED)
+			w->seen++;
 		if (st != EXPORT_OK) {
 			snprintf(w->msg, sizeof(w->msg), "%s: %s",
 			    export_status_name((enum export_status)st), ebuf);
@@ -816,7 +827,7 @@ exec_one(void *ctx, const struct store_event *e)
 	if (rc == ERR_OK && (!export_target_wants(t, &it) ||
 	    drop_check(w, e, a)))
 		rc = ERR_NOTFOUND;	/* not for us: done */
-	es = rc == ERR_OK ? export_exec_start(t, &it, &j, ebuf, sizeof(ebuf)) :
+	es = rc == ERR_OK ? export_job_start(t, &it, &j, ebuf, sizeof(ebuf)) :
 	    EXPORT_OK;
 	article_free(a);
 	outbox_item_clear(&sc);
@@ -924,7 +935,7 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 	w->deadline = budget_ms > 0 ? mono_ms() + budget_ms : 0;
 	for (i = 0; i < ob->n; i++) {
 		w->o = &ob->v[i];
-		if (ob->async && w->o->t->s.format == EXPORT_FMT_EXEC) {
+		if (ob->async && export_is_job(w->o->t->s.format)) {
 			exec_drain(w, now);
 			continue;
 		}

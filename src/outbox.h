@@ -24,7 +24,10 @@
  * and the polling of feeds go on.  No single event holds a target back:
  * one whose file name holds another file (a name collision) is set aside
  * at once, and an exec event whose command failed 1 + retries times in a
- * row likewise.  The target goes on with the events after it and tries
+ * row likewise, and a webhook event its receiver refused (a 4xx other
+ * than 408 and 429) at once; a webhook's retryable failure (5xx, 408,
+ * 429, no answer) is the target's, which waits retry_base doubling, or
+ * the receiver's Retry-After, up to retry_max, keeping the order.  The target goes on with the events after it and tries
  * the one set aside again every retry_max; it stays pending, the store
  * keeps its count and reason (store_event_failed) for `tidings outbox`
  * and later processes, and the store's error for the target says so.
@@ -70,10 +73,12 @@ void		 outbox_carry(struct outbox *to, const struct outbox *from);
 void		 outbox_set_tags(struct outbox *ob, outbox_tags_fn fn,
 		    void *ctx);
 
-/* With on, exec targets start their commands (up to the target's cap) and
- * collect them on later calls instead of waiting: for the daemon, whose
- * polling must not wait for a slow command.  Exec is at least once: a
- * command killed (outbox_free, a crash) runs again. */
+/* With on, exec and webhook targets start their commands or requests (up
+ * to the target's cap) and collect them on later calls instead of
+ * waiting: for the daemon, whose polling must not wait for a slow command
+ * or receiver.  Both are at least once: a command killed or a request
+ * abandoned (outbox_free, a crash) runs again, a request with the same
+ * Idempotency-Key. */
 void		 outbox_set_async(struct outbox *ob, int on);
 /* 1 while commands run: call outbox_drain again soon to collect them. */
 int		 outbox_busy(const struct outbox *ob);

@@ -288,6 +288,56 @@ START_TEST(test_export_checks)
 }
 END_TEST
 
+/* [export NAME] format = webhook: its keys, its defaults (timeout 30 s,
+ * 4 requests at once; exec keeps 60 s and 1), and its checks. */
+START_TEST(test_webhook)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d,
+	    "[export hook]\n"
+	    "format = webhook\n"
+	    "url = https://example.org/in\n"
+	    "secret_file = /etc/tidings/hook.secret\n"
+	    "[export run]\n"
+	    "format = exec\n"
+	    "command = true\n"), ERR_OK);
+	ck_assert_int_eq(c.exports[0].format, EXPORT_FMT_WEBHOOK);
+	ck_assert_str_eq(c.exports[0].url, "https://example.org/in");
+	ck_assert_str_eq(c.exports[0].secret_file, "/etc/tidings/hook.secret");
+	ck_assert_int_eq(c.exports[0].timeout_ms, 30000);
+	ck_assert_int_eq(c.exports[0].concurrency, 4);
+	ck_assert_int_eq(c.exports[1].timeout_ms, 60000);
+	ck_assert_int_eq(c.exports[1].concurrency, 1);
+	conf_free(&c);
+
+	ck_assert_int_eq(parse(&c, &d,
+	    "[export a]\n"
+	    "format = webhook\n"
+	    "url = ftp://example.org/in\n"
+	    "secret_file = s\n"
+	    "timeout = 5s\n"
+	    "[export b]\n"
+	    "format = webhook\n"
+	    "[export c]\n"
+	    "dir = /tmp\n"
+	    "url = http://example.org/\n"), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 4);
+	ck_assert(strstr(d.msgs[0], ":3: url: \"ftp://example.org/in\" is "
+	    "not an http:// or https:// URL") != NULL);
+	ck_assert(strstr(d.msgs[1], ":6: export \"b\": format webhook needs "
+	    "a url") != NULL);
+	ck_assert(strstr(d.msgs[2], ":6: export \"b\": format webhook needs "
+	    "a secret_file") != NULL);
+	ck_assert(strstr(d.msgs[3], ":8: export \"c\": url and secret_file "
+	    "are only for format webhook") != NULL);
+	ck_assert_int_eq(c.exports[0].timeout_ms, 5000);
+	conf_diag_free(&d);
+	conf_free(&c);
+}
+END_TEST
+
 /* A key set twice is an error at the second line, which is ignored; the
  * same key in another section, or in another export, is not a repeat. */
 START_TEST(test_repeated_keys)
@@ -456,6 +506,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_fulltext_keys);
 	tcase_add_test(tc, test_exports_and_feeds);
 	tcase_add_test(tc, test_export_checks);
+	tcase_add_test(tc, test_webhook);
 	tcase_add_test(tc, test_repeated_keys);
 	tcase_add_test(tc, test_min_max);
 	tcase_add_test(tc, test_load_missing);

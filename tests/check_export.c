@@ -1407,6 +1407,110 @@ START_TEST(test_backoff)
 }
 END_TEST
 
+/* Retry-After: delta-seconds or an HTTP date (RFC 9110 10.2.3). */
+START_TEST(test_retry_after)
+{
+	/* Sun, 06 Nov 1994 08:49:37 GMT */
+	time_t now = 784111777;
+
+	ck_assert_int_eq(export_retry_after("120", now), 120);
+	ck_assert_int_eq(export_retry_after(" 0 ", now), 0);
+	ck_assert_int_eq(export_retry_after("99999999999999", now), 100000000);
+	ck_assert_int_eq(export_retry_after("Sun, 06 Nov 1994 08:50:07 GMT",
+	    now), 30);
+	ck_assert_int_eq(export_retry_after("Sunday, 06-Nov-94 08:51:37 GMT",
+	    now), 120);
+	ck_assert_int_eq(export_retry_after("Sun Nov  6 08:49:47 1994", now),
+	    10);
+	/* in the past: now */
+	ck_assert_int_eq(export_retry_after("Sat, 05 Nov 1994 08:49:37 GMT",
+	    now), 0);
+	ck_assert_int_eq(export_retry_after("", now), -1);
+	ck_assert_int_eq(export_retry_after("soon", now), -1);
+	ck_assert_int_eq(export_retry_after("-5", now), -1);
+	ck_assert_int_eq(export_retry_after("12abc", now), -1);
+}
+END_TEST
+
+static void
+put_secret(const char *path, const char *s, mode_t mode)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(s, fp);
+	fclose(fp);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+START_TEST(test_secret_read)
+{
+	char path[128], ebuf[512], *sec;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/secret", tmpdir);
+	put_secret(path, "k3y with spaces\n", 0600);
+	ck_assert_int_eq(export_secret_read(path, &sec, &len, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_uint_eq(len, 15);
+	ck_assert_mem_eq(sec, "k3y with spaces", 15);
+	free(sec);
+	/* others may read it: refused, the message names file and mode,
+	 * never the content */
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_ne(export_secret_read(path, &sec, &len, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_ptr_null(sec);
+	ck_assert_ptr_nonnull(strstr(ebuf, path));
+	ck_assert_ptr_nonnull(strstr(ebuf, "0644"));
+	ck_assert_ptr_null(strstr(ebuf, "k3y"));
+	/* its own group, owned by us: refused too */
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	ck_assert_int_ne(export_secret_read(path, &sec, &len, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_ptr_nonnull(strstr(ebuf, "0640"));
+	put_secret(path, "\n", 0600);
+	ck_assert_int_ne(export_secret_read(path, &sec, &len, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_ptr_nonnull(strstr(ebuf, "empty"));
+	ck_assert_int_ne(export_secret_read(tmpdir, &sec, &len, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+}
+END_TEST
+
+/* The Idempotency-Key: the same for the same delivery, new for a new
+ * revision or another article. */
+START_TEST(test_webhook_key)
+{
+	struct article a = { 0 };
+	struct export_item it = { 0 };
+	char k1[80], k2[80], k3[80], k4[80], ebuf[128];
+
+	it.article = &a;
+	it.identity = "http://example.org/feed\nid-1";
+	it.revision = 1;
+	ck_assert_int_eq(export_format_key(&it, k1, sizeof(k1), ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_uint_eq(strlen(k1), 64);
+	ck_assert_int_eq(export_format_key(&it, k2, sizeof(k2), ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(k1, k2);
+	it.revision = 3;
+	ck_assert_int_eq(export_format_key(&it, k3, sizeof(k3), ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(strncmp(k1, k3, 64), 0);
+	ck_assert_str_eq(k3 + 64, ".r3");
+	it.revision = 1;
+	it.identity = "http://example.org/feed\nid-2";
+	ck_assert_int_eq(export_format_key(&it, k4, sizeof(k4), ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_ne(k1, k4);
+	it.identity = "";
+	ck_assert_int_eq(export_format_key(&it, k4, sizeof(k4), ebuf,
+	    sizeof(ebuf)), ERR_INVALID);
+}
+END_TEST
+
 static Suite *
 export_suite(void)
 {
@@ -1415,6 +1519,7 @@ export_suite(void)
 	TCase *mail = tcase_create("maildir");
 	TCase *exec = tcase_create("exec");
 	TCase *pure = tcase_create("pure");
+	TCase *hook = tcase_create("webhook");
 
 	tcase_add_checked_fixture(files, setup, teardown);
 	tcase_set_timeout(files, 180);
@@ -1436,6 +1541,10 @@ export_suite(void)
 	tcase_add_test(mail, test_maildir);
 	suite_add_tcase(s, mail);
 
+	tcase_add_checked_fixture(hook, setup, teardown);
+	tcase_add_test(hook, test_secret_read);
+	suite_add_tcase(s, hook);
+
 	tcase_add_checked_fixture(exec, setup, teardown);
 	tcase_set_timeout(exec, 30);
 	tcase_add_test(exec, test_exec_ok);
@@ -1449,6 +1558,8 @@ export_suite(void)
 	tcase_add_test(pure, test_parse_spec);
 	tcase_add_test(pure, test_filter);
 	tcase_add_test(pure, test_backoff);
+	tcase_add_test(pure, test_retry_after);
+	tcase_add_test(pure, test_webhook_key);
 	suite_add_tcase(s, pure);
 	return s;
 }

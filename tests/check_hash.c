@@ -1,4 +1,5 @@
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,6 +240,62 @@ START_TEST(test_paths_agree)
 }
 END_TEST
 
+static size_t
+unhex(const char *s, unsigned char *out)
+{
+	size_t n = 0;
+	unsigned v;
+
+	for (; s[0] != '\0' && s[1] != '\0'; s += 2) {
+		sscanf(s, "%2x", &v);
+		out[n++] = (unsigned char)v;
+	}
+	return n;
+}
+/* RFC 4231's test cases 1-4, 6 and 7 (5 truncates the output). */
+START_TEST(test_hmac_rfc4231)
+{
+	static const struct {
+		const char	*key;	/* hex */
+		const char	*data;	/* hex */
+		const char	*mac;
+	} v[] = {
+		{ "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b",
+		  "4869205468657265",
+		  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+		{ "4a656665",
+		  "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
+		  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd",
+		  "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
+		{ "0102030405060708090a0b0c0d0e0f10111213141516171819",
+		  "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd",
+		  "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b" },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65204b6579202d2048617368204b6579204669727374",
+		  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "5468697320697320612074657374207573696e672061206c6172676572207468616e20626c6f636b2d73697a65206b657920616e642061206c6172676572207468616e20626c6f636b2d73697a6520646174612e20546865206b6579206e6565647320746f20626520686173686564206265666f7265206265696e6720757365642062792074686520484d414320616c676f726974686d2e",
+		  "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
+	};
+	unsigned char key[200], data[200], mac[32];
+	char hex[65];
+	size_t i, kl, dl;
+
+	path(_i);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		kl = unhex(v[i].key, key);
+		dl = unhex(v[i].data, data);
+		hash_hmac_sha256(key, kl, data, dl, mac);
+		hash_hex(mac, sizeof(mac), hex);
+		ck_assert_msg(strcmp(hex, v[i].mac) == 0, "case %zu: %s", i,
+		    hex);
+	}
+	path(1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -251,6 +308,9 @@ main(void)
 	tcase_add_loop_test(tc, test_incremental_equals_whole, 0, 2);
 	tcase_add_loop_test(tc, test_every_length, 0, 2);
 	tcase_add_test(tc, test_paths_agree);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hmac");
+	tcase_add_loop_test(tc, test_hmac_rfc4231, 0, 2);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
