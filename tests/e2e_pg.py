@@ -262,7 +262,10 @@ try:
             "SELECT id, feed_id, ident, title, content_hash, revision"
             " FROM articles_v2 ORDER BY id",
             "SELECT * FROM events_v1 ORDER BY seq",
-            "SELECT * FROM article_feeds_v1 ORDER BY article_id, feed_id",
+            # last_seen moves on with each fetch; the rest stays
+            "SELECT article_id, feed_id, feed_url, guid, first_seen,"
+            " is_duplicate, removed FROM article_feeds_v1"
+            " ORDER BY article_id, feed_id",
             "SELECT scope, key, kind, article_id FROM identity_keys"
             " ORDER BY scope, key",
             "SELECT name, done_below FROM export_targets ORDER BY name",
