@@ -154,4 +154,17 @@ struct dedup_item {
 int	dedup_item_store(struct store *st, const struct article *a,
 	    struct dedup_item *u, char *ebuf, size_t n);
 
+/* Before a document's n items go through dedup_item_store, in their
+ * order, inside the batch: tells the store every key those calls will
+ * look up (store_keys_ahead), in two steps, so that a store whose lookups
+ * are round trips to a server makes two for the document instead of
+ * several an item.  The first step names each item's first key; when the
+ * store keeps the answers, the items they do not show plainly unchanged
+ * get their complete keys (dedup_keys_complete) and the second step names
+ * the rest of their keys.  The decisions are the ones dedup_item_store
+ * makes without it. */
+int	dedup_items_ahead(struct store *st, struct article *const *items,
+	    struct dedup_keys *keys, size_t n, const struct dedup_plan *p,
+	    int64_t now, char *ebuf, size_t en);
+
 #endif

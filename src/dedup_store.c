@@ -283,3 +283,110 @@ dedup_item_store(struct store *st, const struct article *a,
 		return rc;
 	return keys_put(st, u, u->article_id, ebuf, n);
 }
+
+/* The key fast_path looks up first, into *sk; 0 when it has none. */
+static int
+first_key(const struct dedup_plan *p, const struct dedup_keys *k,
+    struct store_key *sk)
+{
+	if (p->use_guid && k->has_guid) {
+		sk->key = k->guid;
+		sk->kind = STORE_KEY_GUID;
+		sk->global = 0;
+		return 1;
+	}
+	if (p->use_link && k->has_link) {
+		sk->key = k->link;
+		sk->kind = STORE_KEY_LINK;
+		sk->global = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* 1 in *yes when fast_path would settle the item from what the batch
+ * holds now (no writes). */
+static int
+plainly_unchanged(struct store *st, const struct dedup_plan *p,
+    const struct dedup_keys *k, int *yes, char *ebuf, size_t n)
+{
+	struct store_key sk;
+	struct store_item it;
+	int64_t id = 0;
+	int rc;
+
+	*yes = 0;
+	if (!first_key(p, k, &sk))
+		return ERR_OK;
+	if ((rc = store_key_get(st, sk.key, sk.global, &id, ebuf, n)) !=
+	    ERR_OK || id == 0)
+		return rc;
+	if ((rc = store_item_get(st, id, &it, ebuf, n)) != ERR_OK)
+		return rc;
+	*yes = it.have && (it.removed ||
+	    memcmp(it.raw, k->raw, DEDUP_HASHLEN) == 0);
+	return ERR_OK;
+}
+
+int
+dedup_items_ahead(struct store *st, struct article *const *items,
+    struct dedup_keys *keys, size_t nitems, const struct dedup_plan *p,
+    int64_t now, char *ebuf, size_t n)
+{
+	struct store_key *sk;
+	const unsigned char **fps;
+	struct dedup_keys *k;
+	size_t i, nk = 0, nfp = 0;
+	int rc = ERR_OK, kept = 0, yes, by_guid, by_link;
+
+	if (nitems == 0)
+		return ERR_OK;
+	sk = xreallocarray(NULL, 3 * nitems, sizeof(*sk));
+	fps = xreallocarray(NULL, nitems, sizeof(*fps));
+	for (i = 0; i < nitems; i++)
+		if (!keys[i].full)
+			nk += first_key(p, &keys[i], &sk[nk]);
+	if ((rc = store_keys_ahead(st, sk, nk, 0, NULL, 0, &kept, ebuf,
+	    n)) != ERR_OK || !kept)
+		goto out;
+	/* the keys find_article looks up, for the items fast_path will not
+	 * settle */
+	nk = 0;
+	for (i = 0; i < nitems; i++) {
+		k = &keys[i];
+		if (!k->full) {
+			if ((rc = plainly_unchanged(st, p, k, &yes, ebuf,
+			    n)) != ERR_OK)
+				goto out;
+			if (yes)
+				continue;
+			dedup_keys_complete(items[i], k);
+		}
+		by_guid = k->has_guid && p->use_guid;
+		by_link = k->has_link && p->use_link;
+		if (by_guid) {
+			sk[nk].key = k->guid;
+			sk[nk].kind = STORE_KEY_GUID;
+			sk[nk++].global = 0;
+		}
+		if (by_link) {
+			sk[nk].key = k->link;
+			sk[nk].kind = STORE_KEY_LINK;
+			sk[nk++].global = 1;
+		}
+		if (p->mode == DEDUP_CONTENT || (!by_guid && !by_link)) {
+			sk[nk].key = k->content;
+			sk[nk].kind = STORE_KEY_CONTENT;
+			sk[nk++].global = 0;
+		}
+		if (k->has_fp && p->use_fp)
+			fps[nfp++] = k->fp;
+	}
+	if (nk > 0 || nfp > 0)
+		rc = store_keys_ahead(st, sk, nk, fp_day(now), fps, nfp, &kept,
+		    ebuf, n);
+out:
+	free(sk);
+	free(fps);
+	return rc;
+}

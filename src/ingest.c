@@ -106,6 +106,11 @@ store_items(struct store *st, int64_t feed_id, struct article *const *items,
 	if (meta != NULL &&
 	    (rc = store_feed_set_meta(st, feed_id, meta, ebuf, n)) != ERR_OK)
 		goto fail;
+	/* every lookup of the document asked at once, where that saves
+	 * round trips */
+	if ((rc = dedup_items_ahead(st, items, keys, nitems, &r->plan, now,
+	    ebuf, n)) != ERR_OK)
+		goto fail;
 	memset(&u, 0, sizeof(u));
 	u.plan = &r->plan;
 	u.dup_as_new = o->dup_as_new;

@@ -246,6 +246,22 @@ int	store_fp_get(struct store *st, int64_t day, const unsigned char *fp,
 int	store_fp_put(struct store *st, int64_t day, const unsigned char *fp,
 	    int64_t id, char *ebuf, size_t n);
 
+/*
+ * A hint before lookups: the keys (and the fingerprints fps, of day and
+ * of the day before) that the batch is about to ask about.  A backend
+ * whose every lookup is a round trip to a server (PostgreSQL) looks them
+ * all up now in one statement, with the article each names and the
+ * batch feed's link row to it, and answers the batch's store_key_get,
+ * store_fp_get, store_item_get and store_article_exists from what it
+ * fetched, kept up to date by the batch's own writes (the batch lock
+ * keeps every other writer out), until the batch ends; *kept is then 1.
+ * A backend whose lookups cost little (SQLite) does nothing: *kept = 0.
+ * Keys it was not told about are looked up as usual.
+ */
+int	store_keys_ahead(struct store *st, const struct store_key *k,
+	    size_t nkeys, int64_t day, const unsigned char *const *fps,
+	    size_t nfps, int *kept, char *ebuf, size_t n);
+
 /* What the batch's feed holds about one article it carries (or carried:
  * removed by retention). */
 struct store_item {

@@ -63,6 +63,10 @@ enum store_page_state store_page_state_from_name(const char *s);
 	    int64_t *id, char *ebuf, size_t n), (st, day, fp, id, ebuf, n)) \
 	X(fp_put, (struct store *st, int64_t day, const unsigned char *fp, \
 	    int64_t id, char *ebuf, size_t n), (st, day, fp, id, ebuf, n)) \
+	X(keys_ahead, (struct store *st, const struct store_key *k, \
+	    size_t nkeys, int64_t day, const unsigned char *const *fps, \
+	    size_t nfps, int *kept, char *ebuf, size_t n), \
+	    (st, k, nkeys, day, fps, nfps, kept, ebuf, n)) \
 	X(item_get, (struct store *st, int64_t id, struct store_item *it, \
 	    char *ebuf, size_t n), (st, id, it, ebuf, n)) \
 	X(article_exists, (struct store *st, int64_t id, int *yes, \

@@ -194,6 +194,127 @@ run_once(struct store_pg *st, int id, const char *sql, struct pg_params *p)
 	    NULL, NULL, 0);
 }
 
+/* Enough queued writes that their results (some 40 bytes each) never
+ * fill the socket's buffer while the server waits for us to read them. */
+#define PG_MAXPEND	256
+
+static void
+pending_add(struct store_pg *st, int id, int prepare, int seq,
+    const char *what)
+{
+	struct pg_pending *e;
+
+	if (st->npend == st->pendcap) {
+		st->pendcap = st->pendcap ? 2 * st->pendcap : 64;
+		st->pend = xreallocarray(st->pend, st->pendcap,
+		    sizeof(*st->pend));
+	}
+	e = &st->pend[st->npend++];
+	e->id = id;
+	e->prepare = prepare;
+	e->seq = seq;
+	e->what = what;
+}
+
+int
+pg_defer(struct store_pg *st, int id, const char *sql, struct pg_params *p,
+    int seq, char *ebuf, size_t n, const char *what)
+{
+	PGresult *r;
+	char name[16];
+	int rc = ERR_OK;
+
+	if (!st->in_batch || id < 0 || PQstatus(st->conn) != CONNECTION_OK) {
+		if ((r = pg_run(st, id, sql, p, ebuf, n, what)) == NULL)
+			return ERR_DB;
+		if (seq && st->in_batch && st->batch_ev == 0 &&
+		    PQntuples(r) > 0)
+			st->batch_ev = pg_int(r, 0, 0);
+		PQclear(r);
+		return ERR_OK;
+	}
+	if (PQpipelineStatus(st->conn) == PQ_PIPELINE_OFF &&
+	    !PQenterPipelineMode(st->conn)) {
+		rc = pg_error(st, ebuf, n, what, PQerrorMessage(st->conn));
+		goto out;
+	}
+	snprintf(name, sizeof(name), "t%d", id);
+	if (!st->prepared[id]) {
+		if (!PQsendPrepare(st->conn, name, sql, 0, NULL)) {
+			rc = pg_error(st, ebuf, n, what,
+			    PQerrorMessage(st->conn));
+			goto out;
+		}
+		st->prepared[id] = 1;
+		pending_add(st, id, 1, 0, what);
+	}
+	if (!PQsendQueryPrepared(st->conn, name, p ? p->n : 0,
+	    p ? p->v : NULL, NULL, NULL, 0)) {
+		rc = pg_error(st, ebuf, n, what, PQerrorMessage(st->conn));
+		goto out;
+	}
+	pending_add(st, id, 0, seq, what);
+	if (st->npend >= PG_MAXPEND)
+		rc = pg_drain(st, ebuf, n);
+out:
+	pg_p_free(p);
+	return rc;
+}
+
+int
+pg_drain(struct store_pg *st, char *ebuf, size_t n)
+{
+	struct pg_pending *e;
+	ExecStatusType t;
+	PGresult *r;
+	size_t i = 0;
+	int rc = ERR_OK, nulls = 0;
+
+	if (PQpipelineStatus(st->conn) == PQ_PIPELINE_OFF)
+		return ERR_OK;
+	if (!PQpipelineSync(st->conn)) {
+		rc = pg_error(st, ebuf, n, "write", PQerrorMessage(st->conn));
+		nulls = 1;
+	}
+	/* each statement's result and a NULL after it, then the sync's
+	 * (two NULLs in a row: nothing more will come) */
+	for (;;) {
+		if ((r = PQgetResult(st->conn)) == NULL) {
+			if (nulls++ > 0 || PQstatus(st->conn) != CONNECTION_OK)
+				break;
+			continue;
+		}
+		nulls = 0;
+		t = PQresultStatus(r);
+		if (t == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		e = i < st->npend ? &st->pend[i++] : NULL;
+		if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+			/* an aborted statement follows the failed one */
+			if (rc == ERR_OK && t != PGRES_PIPELINE_ABORTED)
+				rc = pg_error(st, ebuf, n, e ? e->what :
+				    "write", PQresultErrorMessage(r));
+			if (e != NULL && e->prepare)
+				st->prepared[e->id] = 0;
+		} else if (e != NULL && e->seq && st->batch_ev == 0 &&
+		    PQntuples(r) > 0)
+			st->batch_ev = pg_int(r, 0, 0);
+		PQclear(r);
+	}
+	/* statements whose results never came were not prepared either */
+	for (; i < st->npend; i++)
+		if (st->pend[i].prepare)
+			st->prepared[st->pend[i].id] = 0;
+	st->npend = 0;
+	if (!PQexitPipelineMode(st->conn) && rc == ERR_OK)
+		rc = pg_error(st, ebuf, n, "write", PQerrorMessage(st->conn));
+	if (rc == ERR_OK && PQstatus(st->conn) != CONNECTION_OK)
+		rc = pg_error(st, ebuf, n, "write", PQerrorMessage(st->conn));
+	return rc;
+}
+
 PGresult *
 pg_run(struct store_pg *st, int id, const char *sql, struct pg_params *p,
     char *ebuf, size_t n, const char *what)
@@ -202,6 +323,10 @@ pg_run(struct store_pg *st, int id, const char *sql, struct pg_params *p,
 	PGresult *r = NULL;
 	int tries = 0, idle;
 
+	if (pg_drain(st, ebuf, n) != ERR_OK) {
+		pg_p_free(p);
+		return NULL;
+	}
 	for (;;) {
 		if (alive(st, ebuf, n) != ERR_OK)
 			break;
@@ -242,6 +367,8 @@ pg_exec(struct store_pg *st, const char *sql, char *ebuf, size_t n)
 
 	int tries = 0, idle;
 
+	if ((rc = pg_drain(st, ebuf, n)) != ERR_OK)
+		return rc;
 	do {
 		if ((rc = alive(st, ebuf, n)) != ERR_OK)
 			return rc;
@@ -440,6 +567,8 @@ store_pg_close(struct store *sst)
 		PQclear(PQexec(st->conn, "SELECT pg_advisory_unlock_all()"));
 	if (st->conn != NULL)
 		PQfinish(st->conn);
+	pg_ahead_free(st);
+	free(st->pend);
 	free(st->locks);
 	free(st->seen);
 	free(st->prepared);
@@ -517,6 +646,8 @@ store_pg_batch_begin(struct store *sst, int64_t feed_id, char *ebuf,
 	st->batch_ev = 0;
 	st->feed_changed = 0;
 	st->nseen = 0;
+	st->next_id = st->last_id = 0;
+	pg_ahead_clear(st);
 	return ERR_OK;
 }
 
@@ -543,11 +674,23 @@ store_pg_batch_commit(struct store *sst, char *ebuf, size_t n)
 			return rc;
 		}
 	}
+	/* the numbers the batch handed out after the sequence's own (see
+	 * store_pg_article_add), before the batch lock is let go */
+	if (st->last_id > 0) {
+		pg_p_int(&p, st->last_id);
+		if ((rc = pg_defer(st, P_ART_SET_ID, "SELECT setval("
+		    "pg_get_serial_sequence('articles', 'id'), $1)", &p, 0,
+		    ebuf, n, "article numbers")) != ERR_OK) {
+			store_pg_batch_rollback(sst);
+			return rc;
+		}
+	}
 	if ((rc = pg_exec(st, "COMMIT", ebuf, n)) != ERR_OK) {
 		store_pg_batch_rollback(sst);
 		return rc;
 	}
 	st->in_batch = 0;
+	pg_ahead_clear(st);
 	return ERR_OK;
 }
 
@@ -556,6 +699,8 @@ store_pg_batch_rollback(struct store *sst)
 {
 	struct store_pg *st = PG(sst);
 
+	pg_drain(st, NULL, 0);
+	pg_ahead_clear(st);
 	if (PQtransactionStatus(st->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(st->conn, "ROLLBACK"));
 	st->in_batch = 0;

@@ -33,6 +33,9 @@ store_pg_key_get(struct store *sst, const unsigned char *key, int global,
 	*id = 0;
 	if ((rc = pg_need_batch(st, ebuf, n)) != ERR_OK)
 		return rc;
+	if (pg_ahead_key(st, PG_AHEAD_KEY, global ? 0 : st->batch_feed, key,
+	    id))
+		return ERR_OK;
 	pg_p_int(&p, global ? 0 : st->batch_feed);
 	pg_p_bytes(&p, key, DEDUP_KEYLEN);
 	if ((r = pg_run(st, P_KEY_GET, "SELECT article_id FROM identity_keys"
@@ -58,6 +61,9 @@ store_pg_keys_put(struct store *sst, int64_t id, const struct store_key *k,
 
 	if ((rc = pg_need_batch(st, ebuf, n)) != ERR_OK)
 		return rc;
+	for (i = 0; i < nkeys; i++)
+		pg_ahead_wrote(st, PG_AHEAD_KEY, k[i].global ? 0 :
+		    st->batch_feed, k[i].key, id);
 	for (at = 0; at < nkeys; at += 3) {
 		for (i = 0; i < 3; i++) {
 			j = at + i < nkeys ? at + i : nkeys - 1;
@@ -67,13 +73,29 @@ store_pg_keys_put(struct store *sst, int64_t id, const struct store_key *k,
 		}
 		pg_p_int(&p, id);
 		/* a key already known keeps the article it names */
-		if ((rc = pg_do(st, P_KEYS_PUT, "INSERT INTO identity_keys"
+		if ((rc = pg_defer(st, P_KEYS_PUT, "INSERT INTO identity_keys"
 		    " (scope, key, kind, article_id) VALUES ($1, $2, $3, $10),"
 		    " ($4, $5, $6, $10), ($7, $8, $9, $10)"
-		    " ON CONFLICT (scope, key) DO NOTHING", &p, ebuf, n,
+		    " ON CONFLICT (scope, key) DO NOTHING", &p, 0, ebuf, n,
 		    "identity key")) != ERR_OK)
 			return rc;
 	}
+	return ERR_OK;
+}
+
+int
+pg_fp_prune(struct store_pg *st, int64_t day, char *ebuf, size_t n)
+{
+	struct pg_params p = { 0 };
+	int rc;
+
+	if (st->fp_day != 0 && day <= st->fp_day)
+		return ERR_OK;
+	pg_p_int(&p, day - 1);
+	if ((rc = pg_do(st, P_FP_PRUNE, "DELETE FROM fingerprints"
+	    " WHERE day < $1", &p, ebuf, n, "fingerprints")) != ERR_OK)
+		return rc;
+	st->fp_day = day;
 	return ERR_OK;
 }
 
@@ -89,13 +111,10 @@ store_pg_fp_get(struct store *sst, int64_t day, const unsigned char *fp,
 	*id = 0;
 	if ((rc = pg_need_batch(st, ebuf, n)) != ERR_OK)
 		return rc;
-	if (st->fp_day == 0 || day > st->fp_day) {
-		pg_p_int(&p, day - 1);
-		if ((rc = pg_do(st, P_FP_PRUNE, "DELETE FROM fingerprints"
-		    " WHERE day < $1", &p, ebuf, n, "fingerprints")) != ERR_OK)
-			return rc;
-		st->fp_day = day;
-	}
+	if ((rc = pg_fp_prune(st, day, ebuf, n)) != ERR_OK)
+		return rc;
+	if (pg_ahead_key(st, PG_AHEAD_FP, day, fp, id))
+		return ERR_OK;
 	pg_p_int(&p, day);
 	pg_p_bytes(&p, fp, DEDUP_KEYLEN);
 	if ((r = pg_run(st, P_FP_GET, "SELECT article_id FROM fingerprints"
@@ -118,12 +137,13 @@ store_pg_fp_put(struct store *sst, int64_t day, const unsigned char *fp,
 
 	if ((rc = pg_need_batch(st, ebuf, n)) != ERR_OK)
 		return rc;
+	pg_ahead_wrote(st, PG_AHEAD_FP, day, fp, id);
 	pg_p_int(&p, day);
 	pg_p_bytes(&p, fp, DEDUP_KEYLEN);
 	pg_p_int(&p, id);
-	return pg_do(st, P_FP_PUT, "INSERT INTO fingerprints (day, fp,"
+	return pg_defer(st, P_FP_PUT, "INSERT INTO fingerprints (day, fp,"
 	    " article_id) VALUES ($1, $2, $3) ON CONFLICT (day, fp) DO NOTHING",
-	    &p, ebuf, n, "fingerprint");
+	    &p, 0, ebuf, n, "fingerprint");
 }
 
 int
@@ -138,6 +158,8 @@ store_pg_item_get(struct store *sst, int64_t id, struct store_item *it,
 	memset(it, 0, sizeof(*it));
 	if ((rc = pg_need_batch(st, ebuf, n)) != ERR_OK)
 		return rc;
+	if (pg_ahead_item(st, id, it, NULL))
+		return ERR_OK;
 	pg_p_int(&p, id);
 	pg_p_int(&p, st->batch_feed);
 	if ((r = pg_run(st, P_AF_GET, "SELECT content_hash, removed, raw_hash,"
@@ -161,6 +183,7 @@ store_pg_item_seen(struct store *sst, int64_t id, const struct store_item *it,
 {
 	struct store_pg *st = PG(sst);
 	struct pg_params p = { 0 };
+	struct store_item now_it;
 	int rc;
 
 	if ((rc = pg_need_batch(st, ebuf, n)) != ERR_OK)
@@ -169,13 +192,18 @@ store_pg_item_seen(struct store *sst, int64_t id, const struct store_item *it,
 	if (it->last_seen + STORE_SEEN_RESOLUTION > now &&
 	    memcmp(it->raw, raw, DEDUP_HASHLEN) == 0)
 		return ERR_OK;
+	if (pg_ahead_item(st, id, &now_it, NULL)) {
+		now_it.last_seen = now;
+		memcpy(now_it.raw, raw, DEDUP_HASHLEN);
+		pg_ahead_item_set(st, id, &now_it, -1);
+	}
 	pg_p_int(&p, id);
 	pg_p_int(&p, st->batch_feed);
 	pg_p_int(&p, now);
 	pg_p_bytes(&p, raw, DEDUP_HASHLEN);
-	return pg_do(st, P_AF_SEEN, "UPDATE article_feeds SET last_seen = $3,"
-	    " raw_hash = $4 WHERE article_id = $1 AND feed_id = $2", &p, ebuf,
-	    n, "seen");
+	return pg_defer(st, P_AF_SEEN, "UPDATE article_feeds SET last_seen = $3,"
+	    " raw_hash = $4 WHERE article_id = $1 AND feed_id = $2", &p, 0,
+	    ebuf, n, "seen");
 }
 
 static int
@@ -196,10 +224,13 @@ int
 store_pg_article_exists(struct store *sst, int64_t id, int *yes, char *ebuf,
     size_t n)
 {
+	struct store_pg *st = PG(sst);
 	struct pg_params p = { 0 };
 
+	if (st->in_batch && pg_ahead_item(st, id, NULL, yes))
+		return ERR_OK;
 	pg_p_int(&p, id);
-	return exists(PG(sst), P_ART_EXISTS, "SELECT 1 FROM articles"
+	return exists(st, P_ART_EXISTS, "SELECT 1 FROM articles"
 	    " WHERE id = $1", &p, yes, ebuf, n, "article");
 }
 
@@ -281,7 +312,6 @@ event_put(struct store_pg *st, int64_t article, enum store_event_kind kind,
     int revision, int64_t now, char *ebuf, size_t n)
 {
 	struct pg_params p = { 0 };
-	PGresult *r;
 
 	if (st->quiet)
 		return ERR_OK;
@@ -290,19 +320,14 @@ event_put(struct store_pg *st, int64_t article, enum store_event_kind kind,
 	pg_p_text(&p, store_event_kind_name(kind));
 	pg_p_int(&p, revision);
 	pg_p_int(&p, now);
-	if ((r = pg_run(st, P_EVENT_INSERT, "INSERT INTO events (article_id,"
+	return pg_defer(st, P_EVENT_INSERT, "INSERT INTO events (article_id,"
 	    " feed_id, kind, revision, created, feed_url, feed_name,"
 	    " feed_title, origin_url)"
 	    " SELECT $1, f.id, $3, $4, $5, f.url, f.name, f.title,"
 	    " (SELECT g.url FROM articles a JOIN feeds g"
 	    "  ON g.id = a.feed_id WHERE a.id = $1)"
-	    " FROM feeds f WHERE f.id = $2 RETURNING seq", &p, ebuf, n,
-	    "outbox")) == NULL)
-		return ERR_DB;
-	if (st->batch_ev == 0 && PQntuples(r) > 0)
-		st->batch_ev = pg_int(r, 0, 0);
-	PQclear(r);
-	return ERR_OK;
+	    " FROM feeds f WHERE f.id = $2 RETURNING seq", &p, 1, ebuf, n,
+	    "outbox");
 }
 
 static int
@@ -311,7 +336,17 @@ item_put(struct store_pg *st, int insert, int duplicate, int64_t id,
     const unsigned char *raw, int64_t now, char *ebuf, size_t n)
 {
 	struct pg_params p = { 0 };
+	struct store_item it;
 
+	/* what item_get answers from now on */
+	memset(&it, 0, sizeof(it));
+	if (insert || pg_ahead_item(st, id, &it, NULL)) {
+		it.have = 1;
+		memcpy(it.hash, hash, DEDUP_HASHLEN);
+		memcpy(it.raw, raw, DEDUP_HASHLEN);
+		it.last_seen = now;
+		pg_ahead_item_set(st, id, &it, -1);
+	}
 	pg_p_int(&p, id);
 	pg_p_int(&p, st->batch_feed);
 	pg_p_text(&p, a->guid);
@@ -320,15 +355,15 @@ item_put(struct store_pg *st, int insert, int duplicate, int64_t id,
 	pg_p_int(&p, now);
 	if (insert) {
 		pg_p_int(&p, duplicate);
-		return pg_do(st, P_AF_INSERT, "INSERT INTO article_feeds"
+		return pg_defer(st, P_AF_INSERT, "INSERT INTO article_feeds"
 		    " (article_id, feed_id, guid, content_hash, raw_hash,"
 		    " first_seen, last_seen, is_duplicate)"
-		    " VALUES ($1, $2, $3, $4, $5, $6, $6, $7)", &p, ebuf, n,
+		    " VALUES ($1, $2, $3, $4, $5, $6, $6, $7)", &p, 0, ebuf, n,
 		    duplicate ? "link duplicate" : "link article");
 	}
-	return pg_do(st, P_AF_UPDATE, "UPDATE article_feeds SET guid = $3,"
+	return pg_defer(st, P_AF_UPDATE, "UPDATE article_feeds SET guid = $3,"
 	    " content_hash = $4, raw_hash = $5, last_seen = $6"
-	    " WHERE article_id = $1 AND feed_id = $2", &p, ebuf, n,
+	    " WHERE article_id = $1 AND feed_id = $2", &p, 0, ebuf, n,
 	    "link article");
 }
 
@@ -339,6 +374,7 @@ store_pg_article_add(struct store *sst, const struct article *a,
 {
 	struct store_pg *st = PG(sst);
 	struct pg_params p = { 0 };
+	struct store_item it;
 	char *cats, *encs, hexhash[2 * DEDUP_HASHLEN + 1];
 	PGresult *r;
 	int64_t sort, id;
@@ -347,6 +383,22 @@ store_pg_article_add(struct store *sst, const struct article *a,
 	*idp = 0;
 	if ((rc = pg_need_batch(st, ebuf, n)) != ERR_OK)
 		return rc;
+	/*
+	 * The batch numbers its new articles itself, so that their writes
+	 * need not wait for the server to answer with a number: the first
+	 * from the sequence, the next ones after it; the commit moves the
+	 * sequence past the last (store_pg_batch_commit).  The batch lock
+	 * keeps every other writer of articles out meanwhile.
+	 */
+	if (st->next_id == 0) {
+		if ((r = pg_run(st, P_ART_NEXT_ID, "SELECT nextval("
+		    "pg_get_serial_sequence('articles', 'id'))", NULL, ebuf, n,
+		    "add article")) == NULL)
+			return ERR_DB;
+		st->next_id = pg_int(r, 0, 0);
+		PQclear(r);
+	}
+	id = st->next_id++;
 	cats = store_categories_json(a);
 	encs = store_enclosures_json(a);
 	hash_hex(hash, DEDUP_HASHLEN, hexhash);
@@ -361,35 +413,38 @@ store_pg_article_add(struct store *sst, const struct article *a,
 	p_extras(&p, a);
 	pg_p_bytes(&p, hash, DEDUP_HASHLEN);
 	pg_p_bytes(&p, raw, DEDUP_HASHLEN);
+	pg_p_int(&p, id);
 	pg_p_int(&p, st->quiet);
 	/* the article, the feed's item and the "new" event (the feed as it
-	 * is now, and this feed as the article's origin) in one statement:
-	 * one round trip rather than three */
-	r = pg_run(st, P_ART_INSERT, "WITH a AS (INSERT INTO articles (feed_id,"
-	    " ident, guid, link, title, author, published, published_tz,"
-	    " updated, updated_tz, summary, content, text, categories,"
-	    " enclosures, comments, language, first_seen, changed, sort_time,"
-	    " content_hash, image, duration, comment_count)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-	    " $14, $15, $16, $17, $18, $18, $19, $20, $21, $22, $23)"
-	    " RETURNING id),"
+	 * is now, and this feed as the article's origin) in one statement,
+	 * queued with the batch's other writes */
+	rc = pg_defer(st, P_ART_INSERT, "WITH a AS (INSERT INTO articles (id,"
+	    " feed_id, ident, guid, link, title, author, published,"
+	    " published_tz, updated, updated_tz, summary, content, text,"
+	    " categories, enclosures, comments, language, first_seen, changed,"
+	    " sort_time, content_hash, image, duration, comment_count)"
+	    " VALUES ($26, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+	    " $13, $14, $15, $16, $17, $18, $18, $19, $20, $21, $22, $23)),"
 	    " x AS (INSERT INTO article_feeds (article_id, feed_id, guid,"
 	    " content_hash, raw_hash, first_seen, last_seen, is_duplicate)"
-	    " SELECT id, $1, $3, $24, $25, $18, $18, 0 FROM a),"
-	    " e AS (INSERT INTO events (article_id, feed_id, kind, revision,"
+	    " VALUES ($26, $1, $3, $24, $25, $18, $18, 0))"
+	    " INSERT INTO events (article_id, feed_id, kind, revision,"
 	    " created, feed_url, feed_name, feed_title, origin_url)"
-	    " SELECT a.id, f.id, 'new', 1, $18, f.url, f.name, f.title, f.url"
-	    " FROM a, feeds f WHERE f.id = $1 AND $26 = 0 RETURNING seq)"
-	    " SELECT (SELECT id FROM a), (SELECT seq FROM e)", &p, ebuf, n,
+	    " SELECT $26, f.id, 'new', 1, $18, f.url, f.name, f.title, f.url"
+	    " FROM feeds f WHERE f.id = $1 AND $27 = 0 RETURNING seq", &p, 1,
+	    ebuf, n,
 	    "add article");
 	free(cats);
 	free(encs);
-	if (r == NULL)
-		return ERR_DB;
-	id = pg_int(r, 0, 0);
-	if (st->batch_ev == 0)
-		st->batch_ev = pg_int(r, 0, 1);
-	PQclear(r);
+	if (rc != ERR_OK)
+		return rc;
+	st->last_id = id;
+	memset(&it, 0, sizeof(it));
+	it.have = 1;
+	memcpy(it.hash, hash, DEDUP_HASHLEN);
+	memcpy(it.raw, raw, DEDUP_HASHLEN);
+	it.last_seen = now;
+	pg_ahead_item_set(st, id, &it, 1);
 	*idp = id;
 	pg_seen_add(st, id);
 	return ERR_OK;
@@ -413,7 +468,7 @@ store_pg_article_update(struct store *sst, int64_t id, const struct article *a,
 	/* the version being replaced is kept in article_revisions */
 	pg_p_int(&p, id);
 	pg_p_int(&p, now);
-	if ((rc = pg_do(st, P_REV_SAVE, "INSERT INTO article_revisions"
+	if ((rc = pg_defer(st, P_REV_SAVE, "INSERT INTO article_revisions"
 	    " (article_id, revision, title, link, author, published,"
 	    " published_tz, updated, updated_tz, summary, content, text,"
 	    " content_hash, replaced)"
@@ -427,7 +482,7 @@ store_pg_article_update(struct store *sst, int64_t id, const struct article *a,
 	    " updated = excluded.updated, updated_tz = excluded.updated_tz,"
 	    " summary = excluded.summary, content = excluded.content,"
 	    " text = excluded.text, content_hash = excluded.content_hash,"
-	    " replaced = excluded.replaced", &p, ebuf, n,
+	    " replaced = excluded.replaced", &p, 0, ebuf, n,
 	    "keep revision")) != ERR_OK)
 		return rc;
 	/* an update without a date of its own is dated by when we saw it */
@@ -500,11 +555,11 @@ store_pg_feed_note_identity(struct store *sst, enum dedup_identity mode,
 	pg_p_text(&p, dedup_identity_name(mode));
 	pg_p_text(&p, reason);
 	pg_p_int(&p, churn_delta);
-	return pg_do(st, P_FEED_IDENTITY, "UPDATE feeds SET identity_mode = $2,"
-	    " identity_reason = $3, guid_churn = guid_churn + $4 WHERE id = $1"
+	return pg_defer(st, P_FEED_IDENTITY, "UPDATE feeds SET"
+	    " identity_mode = $2, identity_reason = $3, guid_churn = guid_churn + $4 WHERE id = $1"
 	    " AND (identity_mode IS DISTINCT FROM $2"
-	    " OR identity_reason IS DISTINCT FROM $3 OR $4 != 0)", &p, ebuf, n,
-	    "identity");
+	    " OR identity_reason IS DISTINCT FROM $3 OR $4 != 0)", &p, 0, ebuf,
+	    n, "identity");
 }
 
 /* ---- retention ---- */
@@ -579,6 +634,8 @@ store_pg_retention(struct store *sst, int64_t max_age, long max_count,
 	if (!st->in_batch)
 		return err_set(ebuf, n, ERR_INVALID, "%s: retention outside a "
 		    "batch", st->path);
+	/* the lookups answered ahead do not follow what it removes */
+	pg_ahead_clear(st);
 	qsort(st->seen, st->nseen, sizeof(*st->seen), idcmp);
 	if (max_age > 0) {
 		pg_p_int(&p, st->batch_feed);

@@ -486,6 +486,184 @@ START_TEST(test_identity_seam)
 }
 END_TEST
 
+/*
+ * store_keys_ahead: the lookups after it answer as without it, and follow
+ * the batch's own writes (PostgreSQL answers them from what it fetched,
+ * SQLite looks each up); a batch numbers its new articles one after the
+ * other and the next batch goes on after them, also after a batch rolled
+ * back; a write that fails (with PostgreSQL: queued without waiting)
+ * fails the batch and nothing of it is kept.
+ */
+START_TEST(test_lookups_ahead)
+{
+	static const unsigned char k1[DEDUP_KEYLEN] = "guid-key-000001";
+	static const unsigned char k2[DEDUP_KEYLEN] = "link-key-000002";
+	static const unsigned char k3[DEDUP_KEYLEN] = "cont-key-000003";
+	static const unsigned char k4[DEDUP_KEYLEN] = "fing-key-000004";
+	static const unsigned char k5[DEDUP_KEYLEN] = "fing-key-000005";
+	static const unsigned char h[DEDUP_HASHLEN] = "hash-0000000001";
+	static const unsigned char raw[DEDUP_HASHLEN] = "raw-00000000001";
+	static const unsigned char raw2[DEDUP_HASHLEN] = "raw-00000000002";
+	struct store_key first[2] = {
+		{ k1, STORE_KEY_GUID, 0 }, { k2, STORE_KEY_LINK, 1 },
+	};
+	struct store_key ask[3] = {
+		{ k1, STORE_KEY_GUID, 0 }, { k2, STORE_KEY_LINK, 1 },
+		{ k3, STORE_KEY_CONTENT, 0 },
+	};
+	struct store_key later[2] = {
+		{ k1, STORE_KEY_GUID, 0 }, { k3, STORE_KEY_CONTENT, 0 },
+	};
+	const unsigned char *fps[1] = { k4 };
+	struct store *st;
+	struct store_item it;
+	struct article *a, *b;
+	int64_t fa, fb, ida, idb, id[3], got;
+	int yes, kept = -1, rc;
+	long long events;
+	size_t i;
+
+	ck_assert_int_eq(store_open(db, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(st, "a", NULL, &fa, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(st, "b", NULL, &fb, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	a = make("g1", "https://x.org/1", "One", "Text.");
+	b = make("g2", "https://x.org/2", "Two", "More text.");
+	/* outside a batch there is nothing to look up for */
+	ck_assert_int_eq(store_keys_ahead(st, ask, 3, 20, fps, 1, &kept, ebuf,
+	    sizeof(ebuf)), ERR_INVALID);
+	ck_assert_int_eq(store_batch_begin(st, fa, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_article_add(st, a, NULL, h, raw, 1000, &ida,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_keys_put(st, ida, first, 2, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(store_fp_put(st, 20, k4, ida, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+
+	/* from feed b: the link key and the fingerprint name a, the rest
+	 * nothing */
+	ck_assert_int_eq(store_batch_begin(st, fb, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_msg(store_keys_ahead(st, ask, 3, 20, fps, 1, &kept, ebuf,
+	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	ck_assert_int_eq(kept, pg_uri != NULL);
+	ck_assert_int_eq(store_key_get(st, k2, 1, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, ida);
+	ck_assert_int_eq(store_key_get(st, k1, 0, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(store_key_get(st, k3, 0, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(store_fp_get(st, 20, k4, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, ida);
+	ck_assert_int_eq(store_fp_get(st, 19, k4, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(store_item_get(st, ida, &it, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(it.have, 0);
+	ck_assert_int_eq(store_article_exists(st, ida, &yes, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(yes, 1);
+	/* the batch's writes: what it looks up next follows them */
+	ck_assert_int_eq(store_article_link(st, ida, a, h, raw,
+	    STORE_EV_DUPLICATE, 1100, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_keys_put(st, ida, later, 2, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(store_item_get(st, ida, &it, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert(it.have && !it.removed && it.last_seen == 1100);
+	ck_assert_mem_eq(it.raw, raw, DEDUP_HASHLEN);
+	ck_assert_int_eq(store_key_get(st, k1, 0, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, ida);
+	ck_assert_int_eq(store_key_get(st, k3, 0, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, ida);
+	it.last_seen = 0;
+	ck_assert_int_eq(store_item_seen(st, ida, &it, raw2, 1200, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_item_get(st, ida, &it, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert(it.have && it.last_seen == 1200);
+	ck_assert_mem_eq(it.raw, raw2, DEDUP_HASHLEN);
+	ck_assert_int_eq(store_article_add(st, b, NULL, h, raw, 1200, &idb,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(idb, ida + 1);
+	/* a key known already keeps its article */
+	ck_assert_int_eq(store_keys_put(st, idb, ask, 3, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(store_key_get(st, k2, 1, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, ida);
+	/* one not asked about ahead is looked up after the writes before */
+	ck_assert_int_eq(store_fp_put(st, 20, k5, idb, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(store_fp_get(st, 20, k5, &got, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	ck_assert_int_eq(got, idb);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(q1("SELECT count(*) FROM identity_keys"), 4);
+	ck_assert_int_eq(q1("SELECT count(*) FROM article_feeds"), 3);
+	ck_assert_int_eq(q1("SELECT last_seen FROM article_feeds"
+	    " WHERE feed_id = 2 AND article_id = 1"), 1200);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events"), 3);
+
+	/* numbers: one after the other, on across batches, and past a
+	 * batch rolled back */
+	ck_assert_int_eq(store_batch_begin(st, fa, ebuf, sizeof(ebuf)), ERR_OK);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(store_article_add(st, b, NULL, h, raw, 1300,
+		    &id[i], ebuf, sizeof(ebuf)), ERR_OK);
+		ck_assert_int_eq(id[i], idb + 1 + (int64_t)i);
+	}
+	store_batch_rollback(st);
+	ck_assert_int_eq(store_batch_begin(st, fa, ebuf, sizeof(ebuf)), ERR_OK);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(store_article_add(st, b, NULL, h, raw, 1300,
+		    &id[i], ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_gt(id[0], idb);
+	ck_assert_int_eq(id[1], id[0] + 1);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_batch_begin(st, fa, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_article_add(st, b, NULL, h, raw, 1300, &id[2],
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(id[2], id[1] + 1);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 5);
+
+	/* a write that fails fails the batch, now or at the commit */
+	events = q1("SELECT count(*) FROM events");
+	ck_assert_int_eq(store_batch_begin(st, fb, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_article_add(st, b, NULL, h, raw, 1400, &got,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	rc = store_article_link(st, ida, a, h, raw, STORE_EV_DUPLICATE, 1400,
+	    ebuf, sizeof(ebuf));
+	if (rc == ERR_OK)
+		rc = store_batch_commit(st, ebuf, sizeof(ebuf));
+	else
+		store_batch_rollback(st);
+	ck_assert_int_eq(rc, ERR_DB);
+	ck_assert_msg(strstr(ebuf, "link duplicate") != NULL, "%s", ebuf);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events"), events);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 5);
+	/* and the store goes on */
+	ck_assert_int_eq(store_batch_begin(st, fb, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_msg(store_article_add(st, b, NULL, h, raw, 1500, &got, ebuf,
+	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	ck_assert_msg(store_batch_commit(st, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	ck_assert_int_eq(q1("SELECT count(*) FROM articles"), 6);
+	article_free(a);
+	article_free(b);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_new_unchanged_updated)
 {
 	struct store *st;
@@ -2764,6 +2942,7 @@ store_suite(void)
 	tcase_add_test(tc, test_target_lock);
 	tcase_add_test(tc, test_feed_state);
 	tcase_add_test(tc, test_identity_seam);
+	tcase_add_test(tc, test_lookups_ahead);
 	tcase_add_test(tc, test_new_unchanged_updated);
 	tcase_add_test(tc, test_cross_feed_duplicate);
 	tcase_add_test(tc, test_outbox);

@@ -14,7 +14,14 @@ starts one in a temporary directory, on a Unix socket only, and stops it):
   5. `tidings migrate-db`: an SQLite database made by `tidings run`
      copied whole; after the switch nothing is stored or exported twice,
      new numbers continue above the old ones;
-  6. `tidings daemon` on PostgreSQL while the server is stopped hard
+  6. a database at schema version 7
+     (tests/data/pg-schema-7.sql, made by `tidings run` of that release)
+     opened by `tidings run`: migrated to this tidings' version with its
+     articles, events, links, identity keys, done marks and feeds, read
+     through the public views, nothing exported again; a database at a
+     newer version than this tidings knows is refused, saying so, and
+     left as it was;
+  7. `tidings daemon` on PostgreSQL while the server is stopped hard
      (pg_ctl stop -m immediate) and started again: the daemon keeps
      running and stores what a feed added after the restart.
 
@@ -248,7 +255,74 @@ try:
     check(r.returncode != 0 and "not empty" in r.stderr,
           "migrate-db into a database in use is refused", r.stderr)
 
-    # ---- 6. the daemon outlives a server restart ----
+    # ---- 6. a database at an older schema version, and a newer one ----
+    def load_v7(db, out):
+        """A new database db holding tests/data/pg-schema-7.sql, with
+        this test's feed server and target directory out."""
+        u = pg.create_db(db)
+        with open(os.path.join(TESTS_DIR, "data", "pg-schema-7.sql")) as f:
+            sql = f.read().replace("@BASE@", BASE).replace("@OUT@", out)
+        subprocess.run([os.path.join(pg.bin, "psql"), "-X", "-q", "-v",
+                        "ON_ERROR_STOP=1", "-d", u], input=sql.encode(),
+                       stdout=subprocess.DEVNULL, check=True)
+        return u
+
+    def snapshot(db):
+        return [pg.psql(db, q) for q in (
+            "SELECT id, feed_id, ident, title, content_hash, revision"
+            " FROM articles_v2 ORDER BY id",
+            "SELECT * FROM events_v1 ORDER BY seq",
+            # last_seen moves on with each fetch; the rest stays
+            "SELECT article_id, feed_id, feed_url, guid, first_seen,"
+            " is_duplicate, removed FROM article_feeds_v1"
+            " ORDER BY article_id, feed_id",
+            "SELECT scope, key, kind, article_id FROM identity_keys"
+            " ORDER BY scope, key",
+            "SELECT name, done_below FROM export_targets ORDER BY name",
+            "SELECT id, url, name FROM feeds_v1 ORDER BY id")]
+
+    current = pg.psql("run", "SELECT version FROM tidings_schema").strip()
+    out7 = os.path.join(tmp, "out7")
+    uri = load_v7("v7", out7)
+    check(pg.psql("v7", "SELECT version FROM tidings_schema").strip() ==
+          "7", "older schema: the database is at version 7")
+    before = snapshot("v7")
+    check(before[0].count("\n") == 2 and before[1].count("\n") == 4,
+          "older schema: two articles and four events to keep", before[:2])
+    r = run("run", "--all", "--db", uri, "--feeds", feedlist("f7.conf"),
+            "--export", "text:" + out7)
+    check(r.returncode == 0, "older schema: tidings run opens it", r.stderr)
+    check(pg.psql("v7", "SELECT version FROM tidings_schema").strip() ==
+          current, "older schema: migrated to version " + current)
+    check(snapshot("v7") == before, "older schema: articles, events, links,"
+          " identity keys, done marks and feeds kept, the views read them")
+    check(not os.path.isdir(out7) or os.listdir(out7) == [],
+          "older schema: nothing exported again (the done marks hold)",
+          os.listdir(out7) if os.path.isdir(out7) else None)
+    r = run("search", "--db", uri, "zelensky")
+    check(r.returncode == 0 and "Blinken meets Zelensky" in r.stdout,
+          "older schema: search after the migration", r)
+    r = run("status", "--db", uri)
+    check(r.returncode == 0 and "schema " + current in r.stdout,
+          "older schema: status", r)
+
+    uri = load_v7("newer", os.path.join(tmp, "out8"))
+    pg.psql("newer", "UPDATE tidings_schema SET version = 1000")
+    before = snapshot("newer")
+    r = run("run", "--all", "--db", uri, "--feeds", feedlist("f8.conf"),
+            "--export", "text:" + os.path.join(tmp, "out8"))
+    check(r.returncode != 0 and "schema version 1000 is newer than this"
+          " tidings knows (%s)" % current in r.stderr,
+          "newer schema: tidings run refuses it, saying why", r.stderr)
+    r = run("status", "--db", uri)
+    check(r.returncode != 0 and "schema version 1000, this tidings reads"
+          " version " + current in r.stderr,
+          "newer schema: status refuses it, saying why", r.stderr)
+    check(pg.psql("newer", "SELECT version FROM tidings_schema").strip() ==
+          "1000" and snapshot("newer") == before,
+          "newer schema: the database is left as it was")
+
+    # ---- 7. the daemon outlives a server restart ----
     uri = pg.create_db("daemon")
     d = os.path.join(tmp, "daemon")
     os.mkdir(d)
