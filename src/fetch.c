@@ -81,6 +81,8 @@ struct xfer {
 	int		 allow_private;	/* the request's */
 	int		 origin_set;	/* origin is known */
 	enum netguard_class origin;	/* of the configured URL's address */
+	int		 linked;	/* the request's: guarded from the
+					   first connection */
 	int		 guard_refused;	/* netguard refused an address */
 	char		 guard_msg[128];
 	char		 errbuf[CURL_ERROR_SIZE];
@@ -379,6 +381,10 @@ fetch_add(struct fetch *f, const struct fetch_request *r, char *ebuf,
 	x->etag_sent = xstrdup(r->etag);
 	x->lm_sent = xstrdup(r->last_modified);
 	x->allow_private = r->allow_private;
+	if ((x->linked = r->linked) != 0) {
+		x->origin = NETGUARD_PUBLIC;
+		x->origin_set = 1;
+	}
 	x->proxy = xstrdup(r->proxy);
 	x->cookie_file = xstrdup(r->cookie_file);
 	x->ca_file = xstrdup(r->ca_file);
@@ -751,15 +757,18 @@ done:
  * The address guard (netguard.h).  The connections made before any
  * redirect are to the configured URL, which is the operator's: they are
  * allowed, and the origin is private when any of them is.  Every later one (after a redirect) must be
- * allowed by netguard_allows.  Returns 1 to go ahead.
+ * allowed by netguard_allows, and so must every one of a linked request
+ * (a URL read from a public page), whose origin is public from the start.
+ * Returns 1 to go ahead.
  */
 static int
 guard(struct xfer *x, enum netguard_class c, const char *addr)
 {
-	if (x->res->nredirects == 0) {
+	if (x->res->nredirects == 0 && !x->linked) {
 		if (!x->origin_set || c != NETGUARD_PUBLIC)
 			x->origin = c;
 		x->origin_set = 1;
+		x->res->origin_private = x->origin != NETGUARD_PUBLIC;
 		return 1;
 	}
 	if (netguard_allows(c, x->origin, x->allow_private))
@@ -1041,8 +1050,9 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		    "a URL with credentials: refused", x->hstatus);
 	} else if (x->guard_refused && cc != CURLE_OK) {
 		r->error = FETCH_ERR_REDIRECT;
-		snprintf(r->errmsg, sizeof(r->errmsg), "redirect to %s "
-		    "refused (allow_private = yes allows it)", x->guard_msg);
+		snprintf(r->errmsg, sizeof(r->errmsg), "%s to %s refused "
+		    "(allow_private = yes allows it)", x->linked &&
+		    r->nredirects == 0 ? "link" : "redirect", x->guard_msg);
 	} else if (x->too_large) {
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "

@@ -60,6 +60,12 @@ struct fetch_request {
 	 * unique-local address (netguard.h); 0: such a redirect fails with
 	 * FETCH_ERR_REDIRECT, unless the URL itself is on such an address. */
 	int		 allow_private;
+	/* 1: the URL is a link read from a document on a public address
+	 * (`tidings add` finding feeds in a page): its own connections are
+	 * guarded as a redirect's are, with a public origin, so a public
+	 * page cannot point tidings into the operator's network unless
+	 * allow_private is set. */
+	int		 linked;
 	/* Per feed (feedlist.h); NULL, 0: as the fetcher's options say. */
 	const char	*proxy;		/* replaces fetch_opts.proxy */
 	const char *const *headers;	/* "Name: value", checked by the
@@ -113,6 +119,9 @@ struct fetch_result {
 	int		 not_modified;	/* 304: no body, nothing changed */
 	enum fetch_error error;
 	char		 errmsg[256];	/* one line, when error != FETCH_OK */
+	int		 origin_private; /* the URL itself connected to a
+					   loopback, private, link-local or
+					   unique-local address (netguard.h) */
 
 	struct fetch_redirect *redirects;	/* in order followed */
 	size_t		 nredirects;
