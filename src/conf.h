@@ -8,7 +8,7 @@
  * is `#` are ignored; `#` after white space also starts a comment, so URLs
  * with fragments keep working.  Sections:
  *
- *   [daemon]   db, feeds, log_level, metrics_file
+ *   [daemon]   db, feeds, log_level, metrics_file, add_file
  *   [fetch]    max_transfers, host_connections, host_rate, connect_timeout,
  *              timeout, low_speed_limit, low_speed_time, max_body,
  *              max_redirects, user_agent, interval, min_interval,
@@ -65,6 +65,8 @@ struct conf {
 	char	*db_path;
 	char	*feeds_glob;	/* default DIR/feeds.d/ *.conf */
 	int	 feeds_line;	/* line that sets feeds; 0: the default */
+	char	*add_file;	/* the feed list `tidings add` appends to;
+				   default DIR/feeds.d/added.conf */
 	int	 log_level;	/* log.h levels; default notice */
 	char	*metrics_file;	/* Prometheus text, after each cycle; NULL */
 
