@@ -85,7 +85,7 @@ run(const char *base, enum export_format f, int sync, int n,
 		return 1;
 	}
 	t = export_target_new("bench", f, dir);
-	t->fsync = sync != 0;
+	t->s.fsync = sync != 0;
 	t->defer_dirsync = sync == 2;
 	t0 = now();
 	for (i = 0; i < n; i++) {

@@ -42,6 +42,8 @@ parse_limit(const char *arg, long *out)
 struct lister {
 	int	 json;
 	long	 count;
+	struct store *st;	/* with --dropped: the marks are read */
+	int	 dropped;
 };
 
 static json_t *
@@ -109,6 +111,88 @@ term_put(const char *s, int oneline, FILE *fp)
 	}
 }
 
+/* ---- drop marks (filter rules) ---- */
+
+struct marks {
+	json_t	*json;		/* an array of {target, rule, dropped} */
+	struct buf text;	/* one line per mark */
+	size_t	 n;
+};
+
+static int
+mark_one(void *ctx, const struct store_drop *d)
+{
+	struct marks *m = ctx;
+	json_t *o;
+	char t[40];
+
+	date_format_utc(d->dropped, t, sizeof(t));
+	o = json_object();
+	json_object_set_new(o, "target", d->target != NULL ?
+	    json_string(d->target) : json_null());
+	json_object_set_new(o, "rule", json_string(d->rule));
+	json_object_set_new(o, "dropped", json_string(t));
+	json_array_append_new(m->json, o);
+	if (d->target != NULL)
+		buf_printf(&m->text, "Dropped for export %s by %s (%s)\n",
+		    d->target, d->rule, t);
+	else
+		buf_printf(&m->text, "Dropped by the feed's rules, for every "
+		    "export: %s (%s)\n", d->rule, t);
+	m->n++;
+	return 0;
+}
+
+/* The drop marks of article id into m (marks_clear after); 0, or 1
+ * after a message. */
+static int
+marks_get(struct store *st, int64_t id, struct marks *m)
+{
+	char ebuf[512];
+
+	memset(m, 0, sizeof(*m));
+	m->json = json_array();
+	if (store_drops_list(st, id, 0, mark_one, m, ebuf, sizeof(ebuf)) !=
+	    ERR_OK) {
+		fprintf(stderr, "tidings: %s\n", ebuf);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+marks_clear(struct marks *m)
+{
+	json_decref(m->json);
+	buf_free(&m->text);
+}
+
+/* The marks of an article in the last column: "feed: RULE" or
+ * "export NAME: RULE", separated by "; ". */
+static void
+list_marks(const struct marks *mk)
+{
+	size_t i;
+	json_t *o;
+	const char *t;
+
+	putchar('\t');
+	for (i = 0; i < json_array_size(mk->json); i++) {
+		o = json_array_get(mk->json, i);
+		t = json_string_value(json_object_get(o, "target"));
+		if (i > 0)
+			fputs("; ", stdout);
+		if (t != NULL) {
+			fputs("export ", stdout);
+			term_put(t, 1, stdout);
+		} else
+			fputs("feed", stdout);
+		fputs(": ", stdout);
+		term_put(json_string_value(json_object_get(o, "rule")), 1,
+		    stdout);
+	}
+}
+
 /* One line per article: id, date, feed, title as plain text. */
 static int
 list_one(void *ctx, const struct article *a, const struct store_article_meta *m)
@@ -117,9 +201,15 @@ list_one(void *ctx, const struct article *a, const struct store_article_meta *m)
 	char when[40] = "-";
 	char *feed, *title;
 
+	struct marks mk;
+
+	if (l->dropped && marks_get(l->st, m->id, &mk) != 0)
+		return 1;
 	if (l->json) {
 		json_t *o = record_json(a, m);
 
+		if (l->dropped)
+			json_object_set(o, "dropped", mk.json);
 		if (l->count > 0)
 			fputc(',', stdout);
 		json_dumpf(o, stdout, JSON_COMPACT);
@@ -140,12 +230,64 @@ list_one(void *ctx, const struct article *a, const struct store_article_meta *m)
 		term_put(feed, 1, stdout);
 		putchar('\t');
 		term_put(title, 1, stdout);
+		if (l->dropped)
+			list_marks(&mk);
 		putchar('\n');
 		free(feed);
 		free(title);
 	}
+	if (l->dropped)
+		marks_clear(&mk);
 	l->count++;
 	return 0;
+}
+
+/* The articles --dropped lists: each once, newest first. */
+struct dropped {
+	int64_t	*ids;
+	size_t	 n;
+	int64_t	 feed_id;
+};
+
+static int
+dropped_one(void *ctx, const struct store_drop *d)
+{
+	struct dropped *dl = ctx;
+
+	if (dl->feed_id != 0 && d->feed_id != dl->feed_id)
+		return 0;
+	if (dl->n > 0 && dl->ids[dl->n - 1] == d->article_id)
+		return 0;
+	dl->ids = xreallocarray(dl->ids, dl->n + 1, sizeof(*dl->ids));
+	dl->ids[dl->n++] = d->article_id;
+	return 0;
+}
+
+static int
+list_dropped(struct store *st, const struct store_filter *f,
+    struct lister *l, char *ebuf, size_t n)
+{
+	struct dropped dl = { NULL, 0, f->feed_id };
+	struct store_article_meta m;
+	struct article *a;
+	size_t i;
+	int rc;
+
+	rc = store_drops_list(st, 0, f->since, dropped_one, &dl, ebuf, n);
+	for (i = 0; rc == ERR_OK && i < dl.n &&
+	    (f->limit == 0 || l->count < f->limit); i++) {
+		if ((rc = store_article_get(st, dl.ids[i], &a, &m, ebuf,
+		    n)) == ERR_NOTFOUND) {
+			rc = ERR_OK;
+			continue;
+		}
+		if (rc == ERR_OK && list_one(l, a, &m) != 0)
+			rc = err_set(ebuf, n, ERR_DB, "drop marks");
+		article_free(a);
+		store_article_meta_clear(&m);
+	}
+	free(dl.ids);
+	return rc;
 }
 
 int
@@ -157,10 +299,11 @@ cmd_articles(int argc, char **argv)
 		{ "since", required_argument, NULL, 's' },
 		{ "limit", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "dropped", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store_filter f;
-	struct lister l = { 0, 0 };
+	struct lister l = { 0, 0, NULL, 0 };
 	struct store *st;
 	const char *db = NULL, *feed = NULL;
 	char ebuf[512];
@@ -190,6 +333,9 @@ cmd_articles(int argc, char **argv)
 		case 'j':
 			l.json = 1;
 			break;
+		case 'D':
+			l.dropped = 1;
+			break;
 		default:
 			return cmd_usage("articles");
 		}
@@ -206,7 +352,12 @@ cmd_articles(int argc, char **argv)
 	}
 	if (l.json)
 		fputs("[", stdout);
-	rc = store_articles_list(st, &f, list_one, &l, ebuf, sizeof(ebuf));
+	l.st = st;
+	if (l.dropped)
+		rc = list_dropped(st, &f, &l, ebuf, sizeof(ebuf));
+	else
+		rc = store_articles_list(st, &f, list_one, &l, ebuf,
+		    sizeof(ebuf));
 	if (l.json)
 		fputs("]\n", stdout);
 	store_close(st);
@@ -257,6 +408,7 @@ cmd_show(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store_article_meta m;
+	struct marks mk;
 	struct article *a;
 	struct store *st;
 	const char *db = NULL;
@@ -289,13 +441,24 @@ cmd_show(int argc, char **argv)
 		return 1;
 	}
 	rc = store_article_get(st, id, &a, &m, ebuf, sizeof(ebuf));
-	store_close(st);
 	if (rc != ERR_OK) {
+		store_close(st);
 		fprintf(stderr, "tidings: %s\n", ebuf);
 		return 1;
 	}
+	if (marks_get(st, id, &mk) != 0) {
+		store_close(st);
+		marks_clear(&mk);
+		article_free(a);
+		store_article_meta_clear(&m);
+		return 1;
+	}
+	store_close(st);
 	if (json) {
 		json_t *o = record_json(a, &m);
+
+		if (mk.n > 0)
+			json_object_set(o, "dropped", mk.json);
 
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
@@ -306,7 +469,12 @@ cmd_show(int argc, char **argv)
 		article_text_render(a, m.feed_title, &b);
 		term_put(buf_str(&b), 0, stdout);
 		buf_free(&b);
+		if (mk.n > 0) {
+			fputc('\n', stdout);
+			term_put(buf_str(&mk.text), 0, stdout);
+		}
 	}
+	marks_clear(&mk);
 	article_free(a);
 	store_article_meta_clear(&m);
 	return fflush(stdout) == 0 ? 0 : 1;
@@ -321,7 +489,7 @@ cmd_search(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lister l = { 0, 0 };
+	struct lister l = { 0, 0, NULL, 0 };
 	struct store *st;
 	struct buf q = { 0 };
 	const char *db = NULL;

@@ -45,7 +45,7 @@ const struct cmd_command cmd_commands[] = {
 	  "                         exported as new (default: annotated only)\n"
 	  "The database (default: the configuration's [daemon] db) is created\n"
 	  "when missing.  Exit 1 if any file failed; the others are still stored.\n" },
-	{ "articles", cmd_articles, "[--db PATH] [--feed URL|NAME] [--since TIME] [--limit N] [--json]",
+	{ "articles", cmd_articles, "[--db PATH] [--feed URL|NAME] [--since TIME] [--limit N] [--dropped] [--json]",
 	  "list stored articles",
 	  "Newest first: id, date in the item's own offset, feed, title.\n"
 	  "Titles are plain text; a control character or a bidirectional\n"
@@ -54,6 +54,9 @@ const struct cmd_command cmd_commands[] = {
 	  "  --feed URL|NAME  only articles this feed carries\n"
 	  "  --since TIME     published (else first seen) at or after TIME: a date\n"
 	  "                   (2021-05-06T12:00:00Z) or an age (90m, 12h, 7d, 2w)\n"
+	  "  --dropped        only articles keep= or drop= rules dropped, with\n"
+	  "                   the rule (a last column; \"dropped\" in --json);\n"
+	  "                   --since then counts from when they were first seen\n"
 	  "  --json           a JSON array of whole records\n"
 	  "Reading commands open the database read-only; see tidings-db(5).\n" },
 	{ "show", cmd_show, "[--db PATH] [--json|--text] ID",
@@ -62,7 +65,9 @@ const struct cmd_command cmd_commands[] = {
 	  "or link (as --json shows them); an id that several articles share\n"
 	  "lists them and exits 1.  --text (the default) is\n"
 	  "the layout of the text export; --json the whole record with the\n"
-	  "store's fields (revision, first_seen, last_seen, feeds).\n" },
+	  "store's fields (revision, first_seen, last_seen, feeds).\n"
+	  "An article keep= or drop= rules dropped says by which rule, and for\n"
+	  "which export (\"dropped\" in --json).\n" },
 	{ "search", cmd_search, "[--db PATH] [--limit N] [--json] QUERY",
 	  "full-text search over stored articles",
 	  "Searches titles and texts (FTS5: words, \"phrases\", AND/OR/NOT,\n"

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "defaults.h"
 #include "err.h"
+#include "filter.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -118,6 +119,8 @@ conf_free(struct conf *c)
 		free(e->dir);
 		xfreev(e->feeds, e->nfeeds);
 		xfreev(e->tags, e->ntags);
+		xfreev(e->keep, e->nkeep);
+		xfreev(e->drop, e->ndrop);
 		free(e->command);
 	}
 	free(c->exports);
@@ -334,6 +337,37 @@ conf_suggest(const char *s, const char *const *names)
 	return bestd <= limit ? best : NULL;
 }
 
+int
+conf_rule_add(struct filter **fp, const char *key, const char *v,
+    const char *file, int line, struct conf_diag *d)
+{
+	char ebuf[512], *field;
+	const char *sug;
+	size_t flen = 0;
+	int rc;
+
+	if (*fp == NULL)
+		*fp = filter_new();
+	rc = filter_add(*fp, strcmp(key, "keep") == 0, v, &flen, ebuf,
+	    sizeof(ebuf));
+	if (rc == ERR_OK)
+		return 0;
+	if (rc == ERR_NOTFOUND) {
+		field = xstrndup(v, flen);
+		sug = conf_suggest(field, filter_fields);
+		if (sug != NULL)
+			conf_diag_add(d, file, line, "%s: %s (did you mean "
+			    "\"%s\"?)", key, ebuf, sug);
+		else
+			conf_diag_add(d, file, line, "%s: %s (one of title, "
+			    "author, text, link, category, language, any)",
+			    key, ebuf);
+		free(field);
+	} else
+		conf_diag_add(d, file, line, "%s: %s", key, ebuf);
+	return -1;
+}
+
 /*
  * Line handling.  The parser works on a copy of each line, strips the
  * comment, then splits "key = value".
@@ -462,6 +496,8 @@ static const struct key export_keys[] = {
 	{ "format", V_STR, 0, 0 },	/* handled by name */
 	{ "feeds", V_STR, 0, 0 },
 	{ "tags", V_STR, 0, 0 },
+	{ "keep", V_STR, 0, 0 },	/* lists: set any number of times */
+	{ "drop", V_STR, 0, 0 },
 	{ "updates", V_BOOL, E(updates), 0 },
 	{ "duplicates", V_BOOL, E(duplicates), 0 },
 	{ "fsync", V_BOOL, E(fsync), 0 },
@@ -727,6 +763,23 @@ export_value(struct export_settings *e, const char *dir, const char *key,
 		conf_split_list(v, &e->tags, &e->ntags);
 		return;
 	}
+	if (strcmp(key, "keep") == 0 || strcmp(key, "drop") == 0) {
+		struct filter *f = NULL;
+
+		if (conf_rule_add(&f, key, v, file, line, d) == 0) {
+			if (*key == 'k') {
+				e->keep = xreallocarray(e->keep, e->nkeep + 1,
+				    sizeof(*e->keep));
+				e->keep[e->nkeep++] = xstrdup(v);
+			} else {
+				e->drop = xreallocarray(e->drop, e->ndrop + 1,
+				    sizeof(*e->drop));
+				e->drop[e->ndrop++] = xstrdup(v);
+			}
+		}
+		filter_free(f);
+		return;
+	}
 	k = find_key(export_keys, key);
 	if (k == NULL) {
 		unknown_key(d, file, line, "export", export_keys, key);
@@ -825,6 +878,8 @@ assign(struct cparse *ps, char *s, int lineno)
 	    fetch_keys : ps->sec == SEC_STORE ? store_keys :
 	    ps->sec == SEC_EXPORT ? export_keys : NULL;
 	if (keys != NULL && find_key(keys, key) != NULL &&
+	    !(ps->sec == SEC_EXPORT && (strcmp(key, "keep") == 0 ||
+	    strcmp(key, "drop") == 0)) &&
 	    (first = seen_before(&ps->seen, &ps->nseen, ps->sec,
 	    ps->sec == SEC_EXPORT ? (size_t)(ps->exp - c->exports) : 0, key,
 	    lineno)) != 0) {

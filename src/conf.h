@@ -16,9 +16,9 @@
  *              permanent_redirects, allow_private, proxy,
  *              insecure_tls (only "no")
  *   [store]    keep_days, max_articles
- *   [export NAME]  dir, format, feeds, tags, updates, duplicates, fsync,
- *              command, timeout, concurrency, retries, retry_base,
- *              retry_max
+ *   [export NAME]  dir, format, feeds, tags, keep, drop, updates,
+ *              duplicates, fsync, command, timeout, concurrency, retries,
+ *              retry_base, retry_max
  *   [feeds]    feed lines, exactly as in a feeds.d file (see feedlist.h)
  *
  * Settings are `key = value`; a value may be wrapped in double quotes (then
@@ -27,7 +27,8 @@
  * yes/no, true/false, on/off, 1/0.  Relative paths are relative to the
  * directory of the file that names them.  Unknown sections and keys are
  * errors, and so is a key set twice in one section (or in two sections of
- * the same name): the second would silently override the first.  Every
+ * the same name): the second would silently override the first.
+ * keep and drop (filter rules, filter.h) are lists: each line adds one.  Every
  * error is one line "FILE:LINE: message".
  *
  * `feeds` names feed list files by a path or glob pattern.  Set in the
@@ -141,5 +142,11 @@ char	*conf_dir_of(const char *path);
 /* The closest of the NULL-terminated names to s, or NULL when none is
  * close enough to suggest. */
 const char *conf_suggest(const char *s, const char *const *names);
+/* Compiles the filter rule v (filter.h) of key ("keep" or "drop") into
+ * *fp, made when NULL.  A bad rule is a message "FILE:LINE: KEY: ..." in
+ * d (an unknown field with "did you mean"); returns 0 or -1. */
+struct filter;
+int	conf_rule_add(struct filter **fp, const char *key, const char *v,
+	    const char *file, int line, struct conf_diag *d);
 
 #endif

@@ -64,6 +64,12 @@ struct export_settings {
 	size_t		  nfeeds;
 	char		**tags;		/* any one of them matches */
 	size_t		  ntags;
+	/* Filter rules (filter.h) as written, checked by conf_parse; a
+	 * target compiles them (export_target_from). */
+	char		**keep;
+	size_t		  nkeep;
+	char		**drop;
+	size_t		  ndrop;
 	int		 updates;	/* export new revisions too */
 	int		 duplicates;	/* export cross-feed duplicates */
 	int		 fsync;

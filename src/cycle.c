@@ -255,6 +255,7 @@ ingest_body(struct store *st, const struct conf *c,
 	memset(&io, 0, sizeof(io));
 	memset(&ir, 0, sizeof(ir));
 	io.identity = fc->identity;
+	io.filter = fc->filter;
 	io.max_age = (int64_t)c->keep_days * 86400;
 	io.max_count = c->max_articles;
 	io.now = now;

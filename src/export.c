@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "export.h"
+#include "filter.h"
 #include "log.h"
 #include "mono.h"
 #include "xmalloc.h"
@@ -112,6 +113,7 @@ struct export_target *
 export_target_from(const struct export_settings *s)
 {
 	struct export_target *t = xcalloc(1, sizeof(*t));
+	size_t i;
 
 	t->s = *s;
 	t->s.name = copys(s->name);
@@ -119,6 +121,14 @@ export_target_from(const struct export_settings *s)
 	t->s.dir = copys(s->dir);
 	t->s.feeds = copyv(s->feeds, s->nfeeds);
 	t->s.tags = copyv(s->tags, s->ntags);
+	t->s.keep = copyv(s->keep, s->nkeep);
+	t->s.drop = copyv(s->drop, s->ndrop);
+	for (i = 0; i < s->nkeep + s->ndrop; i++) {
+		if (t->filter == NULL)
+			t->filter = filter_new();
+		(void)filter_add(t->filter, i < s->nkeep, i < s->nkeep ?
+		    s->keep[i] : s->drop[i - s->nkeep], NULL, NULL, 0);
+	}
 	t->s.command = copys(s->command);
 	/* exec runs its command, the others write into dir */
 	if (t->s.format == EXPORT_FMT_EXEC) {
@@ -143,6 +153,9 @@ export_target_free(struct export_target *t)
 	free(t->s.dir);
 	xfreev(t->s.feeds, t->s.nfeeds);
 	xfreev(t->s.tags, t->s.ntags);
+	xfreev(t->s.keep, t->s.nkeep);
+	xfreev(t->s.drop, t->s.ndrop);
+	filter_free(t->filter);
 	while (t->argv != NULL && t->argv[n] != NULL)
 		n++;
 	xfreev(t->argv, n);

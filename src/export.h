@@ -79,6 +79,9 @@ struct export_target {
 	 * outside the outbox: nothing stays pending, and the caller reports
 	 * a failure itself, so export_note_state logs nothing. */
 	int			 replay;	/* default 0 */
+	/* The keep and drop rules of s, compiled by export_target_from
+	 * (rules conf_parse did not check are left out); NULL: none. */
+	struct filter		*filter;
 	/* State, owned by export.c. */
 	enum export_status	 state;		/* last status, for logging */
 	int			 opened;

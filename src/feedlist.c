@@ -20,7 +20,8 @@
 static const char *const keys[] = {
 	"name", "interval", "tags", "user_agent", "auth_file", "charset",
 	"identity", "enabled", "allow_private", "proxy", "header",
-	"cookie_file", "http_version", "ca_file", "insecure_tls", NULL
+	"cookie_file", "http_version", "ca_file", "insecure_tls", "keep",
+	"drop", NULL
 };
 static void
 feed_clear(struct feedlist_feed *f)
@@ -36,6 +37,7 @@ feed_clear(struct feedlist_feed *f)
 	xfreev(f->headers, f->nheaders);
 	free(f->cookie_file);
 	free(f->ca_file);
+	filter_free(f->filter);
 	free(f->file);
 }
 
@@ -380,6 +382,9 @@ set_option(struct feedlist_feed *f, const char *file, int line,
 			    "not yes or no", v);
 			return -1;
 		}
+	} else if (strcmp(key, "keep") == 0 || strcmp(key, "drop") == 0) {
+		if (conf_rule_add(&f->filter, key, v, file, line, d) == -1)
+			return -1;
 	} else if (strcmp(key, "enabled") == 0) {
 		if (conf_parse_bool(v, &f->enabled) == -1) {
 			conf_diag_add(d, file, line, "enabled: \"%s\" is not "
@@ -470,7 +475,9 @@ feedlist_parse_line(struct feedlist *fl, const char *file, int line,
 			if (strcmp(keys[k], words[i]) == 0)
 				break;
 		if (keys[k] != NULL && (seen & (1u << k)) &&
-		    strcmp(keys[k], "header") != 0) {
+		    strcmp(keys[k], "header") != 0 &&
+		    strcmp(keys[k], "keep") != 0 &&
+		    strcmp(keys[k], "drop") != 0) {
 			conf_diag_add(d, file, line, "%s given twice",
 			    words[i]);
 			bad = 1;
@@ -670,6 +677,7 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 	struct buf t = { 0 };
 	const char *p;
 	size_t i;
+	int keep;
 
 	if (f->userinfo != NULL && (p = strstr(f->url, "//")) != NULL) {
 		buf_append(b, f->url, p + 2 - f->url);
@@ -721,5 +729,9 @@ feedlist_format(const struct feedlist_feed *f, struct buf *b)
 		    " http_version=1.1");
 	if (f->ca_file != NULL)
 		put_option(b, "ca_file", f->ca_file);
+	for (i = 0; i < filter_count(f->filter); i++) {
+		p = filter_rule(f->filter, i, &keep);
+		put_option(b, keep ? "keep" : "drop", p);
+	}
 	buf_putc(b, '\n');
 }

@@ -61,6 +61,9 @@
  * Cookie, or contains "token", "key", "secret", "auth" or "session"
  * (feedlist_header_secret), is shown as "Name: <hidden>" wherever tidings
  * shows a feed's options, and no diagnostic quotes a header's value.
+ *   keep, drop  a filter rule FIELD:PATTERN (filter.h); each may be given
+ *               any number of times.  A new or updated article the rules
+ *               drop is stored and marked, and exported nowhere.
  *
  * A URL or name listed twice is an error naming both places.
  *
@@ -74,6 +77,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "filter.h"
 
 #define FEEDLIST_INTERVAL_AUTO	(-1)
 
@@ -98,6 +102,7 @@ struct feedlist_feed {
 	char		*cookie_file;	/* absolute (or relative to cwd) path */
 	int		 http_version;	/* 0, 11 or 2 (fetch_request) */
 	char		*ca_file;	/* absolute (or relative to cwd) path */
+	struct filter	*filter;	/* keep= and drop= rules; NULL: none */
 	char		*file;		/* where it was defined */
 	int		 line;
 };

@@ -27,6 +27,19 @@ collect_item(void *ctx, const struct article_feed *feed, struct article *a)
 	return 0;
 }
 
+/* The feed's drop mark of the article u stored: set when why is not NULL,
+ * else taken away.  An article seen again unchanged keeps what it has; a
+ * duplicate of another feed's article is only ever marked. */
+static int
+mark(struct store *st, const struct dedup_item *u, const char *why,
+    int64_t now, char *ebuf, size_t n)
+{
+	if (u->outcome == DEDUP_UNCHANGED || u->article_id == 0 ||
+	    (u->outcome == DEDUP_DUPLICATE && why == NULL))
+		return ERR_OK;
+	return store_drop_mark(st, u->article_id, NULL, why, now, ebuf, n);
+}
+
 int
 ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
     size_t nitems, const struct article_feed *meta,
@@ -39,7 +52,8 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 	enum dedup_identity policy;
 	int64_t now;
 	size_t i;
-	int rc;
+	int rc, dropped;
+	char why[512];
 
 	if (o == NULL)
 		o = &def;
@@ -75,9 +89,17 @@ ingest_articles(struct store *st, int64_t feed_id, struct article *const *items,
 	u.now = now;
 	for (i = 0; i < nitems; i++) {
 		u.keys = &keys[i];
-		if ((rc = dedup_item_store(st, items[i], &u, ebuf, n)) !=
-		    ERR_OK)
+		dropped = o->filter != NULL && filter_drops(o->filter, items[i],
+		    why, sizeof(why));
+		store_batch_quiet(st, dropped);
+		rc = dedup_item_store(st, items[i], &u, ebuf, n);
+		store_batch_quiet(st, 0);
+		if (rc != ERR_OK)
 			goto fail;
+		if (o->filter != NULL && (rc = mark(st, &u, dropped ? why :
+		    NULL, now, ebuf, n)) != ERR_OK)
+			goto fail;
+		r->dropped += dropped && u.outcome != DEDUP_UNCHANGED;
 		r->items++;
 		r->guid_changes += u.guid_changed;
 		switch (u.outcome) {

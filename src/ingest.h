@@ -10,6 +10,7 @@
 
 #include "article.h"
 #include "dedup.h"
+#include "filter.h"
 #include "parse.h"
 #include "store.h"
 
@@ -21,6 +22,11 @@ struct ingest_opts {
 	int64_t		 max_age;	/* retention, seconds; 0 = keep */
 	long		 max_count;	/* retention per feed; 0 = keep */
 	int64_t		 now;		/* 0 = the clock */
+	/* The feed's keep= and drop= rules (filter.h), or NULL.  A new or
+	 * updated article they drop is stored with its feed's drop mark
+	 * and no outbox event; one they let through loses the mark.  A
+	 * cross-feed duplicate they drop is marked too. */
+	const struct filter *filter;
 	/* for parse_document */
 	const char	*base_url;	/* the document's URL; may be NULL */
 	const char	*charset;	/* HTTP charset; may be NULL */
@@ -35,6 +41,7 @@ struct ingest_result {
 	long		 unchanged;
 	long		 removed;	/* by retention */
 	long		 guid_changes;
+	long		 dropped;	/* by the feed's rules */
 	struct dedup_plan plan;
 	int		 bozo;
 	char		 bozo_message[256];

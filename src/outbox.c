@@ -9,6 +9,7 @@
 #include "article.h"
 #include "err.h"
 #include "export.h"
+#include "filter.h"
 #include "log.h"
 #include "mono.h"
 #include "xmalloc.h"
@@ -45,6 +46,14 @@ struct ofail {
 	int		 fails;
 	int64_t		 until;
 	char		*msg;
+};
+
+/* An article a target's keep= or drop= rules dropped (filter.h): its event
+ * is done without a delivery, and the store marks the article for the
+ * target (store_drop_mark). */
+struct odrop {
+	int64_t		 article_id;
+	char		*rule;
 };
 
 struct otarget {
@@ -345,12 +354,56 @@ struct walk {
 	/* failures to record once the walk is over (store_event_failed) */
 	struct ofail	*fails;
 	size_t		 nfails;
+	/* articles the target's rules dropped: marked with the batch */
+	struct odrop	*drops;
+	size_t		 ndrops;
 	/* events set aside, for the target's error in the store */
 	size_t		 naside;
 	int64_t		 aside_seq;	/* the first of them */
 	int		 aside_fails;
 	char		 aside_msg[800];
 };
+
+/* ---- articles the target's rules drop (struct odrop) ---- */
+
+/* 1 when the target's rules drop the article of event e (noted for
+ * drops_flush). */
+static int
+drop_check(struct walk *w, const struct store_event *e,
+    const struct article *a)
+{
+	struct export_target *t = w->o->t;
+	char why[512];
+
+	if (t->filter == NULL || !filter_drops(t->filter, a, why, sizeof(why)))
+		return 0;
+	log_debug("export %s: event %lld: article %lld dropped by %s",
+	    t->s.name, (long long)e->seq, (long long)e->article_id, why);
+	w->drops = xreallocarray(w->drops, w->ndrops + 1, sizeof(*w->drops));
+	w->drops[w->ndrops].article_id = e->article_id;
+	w->drops[w->ndrops++].rule = xstrdup(why);
+	return 1;
+}
+
+/* Marks the articles dropped since the last call, before their events
+ * are marked done (a crash between repeats the marks, never loses
+ * them).  Returns the store's error. */
+static int
+drops_flush(struct walk *w, char *ebuf, size_t n)
+{
+	size_t i;
+	int rc = ERR_OK;
+
+	for (i = 0; i < w->ndrops; i++) {
+		if (rc == ERR_OK)
+			rc = store_drop_mark(w->st, w->drops[i].article_id,
+			    w->o->t->s.name, w->drops[i].rule,
+			    (int64_t)w->now, ebuf, n);
+		free(w->drops[i].rule);
+	}
+	w->ndrops = 0;
+	return rc;
+}
 
 /* ---- events set aside (struct ofail) ---- */
 
@@ -500,7 +553,7 @@ walk_one(void *ctx, const struct store_event *e)
 		w->failed = 1;
 		return WALK_FAIL;
 	}
-	if (!export_target_wants(t, &it)) {
+	if (!export_target_wants(t, &it) || drop_check(w, e, a)) {
 		article_free(a);
 		outbox_item_clear(&sc);
 		goto skip;
@@ -592,7 +645,8 @@ flush(struct walk *w)
 		w->nseq = 0;
 		return -1;
 	}
-	if (store_events_done(w->st, t->s.name, w->seqs, w->nseq,
+	if (drops_flush(w, ebuf, sizeof(ebuf)) != ERR_OK ||
+	    store_events_done(w->st, t->s.name, w->seqs, w->nseq,
 	    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
 		/* delivered but not marked: replayed later, which finds
 		 * the same bytes */
@@ -759,7 +813,8 @@ exec_one(void *ctx, const struct store_event *e)
 	w->seen++;
 	rc = outbox_item_load(w->st, e, w->ob->tags, w->ob->tags_ctx, &it,
 	    &a, &sc, ebuf, sizeof(ebuf));
-	if (rc == ERR_OK && !export_target_wants(t, &it))
+	if (rc == ERR_OK && (!export_target_wants(t, &it) ||
+	    drop_check(w, e, a)))
 		rc = ERR_NOTFOUND;	/* not for us: done */
 	es = rc == ERR_OK ? export_exec_start(t, &it, &j, ebuf, sizeof(ebuf)) :
 	    EXPORT_OK;
@@ -829,9 +884,10 @@ exec_drain(struct walk *w, time_t now)
 			log_warnx("export %s: %s", o->t->s.name, ebuf);
 			w->failed = 1;
 		}
-		if (w->nseq > 0 && store_events_done(w->st, o->t->s.name,
+		if (w->nseq > 0 && (drops_flush(w, ebuf, sizeof(ebuf)) !=
+		    ERR_OK || store_events_done(w->st, o->t->s.name,
 		    w->seqs, w->nseq, (int64_t)time(NULL), ebuf,
-		    sizeof(ebuf)) != ERR_OK) {
+		    sizeof(ebuf)) != ERR_OK)) {
 			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
 			log_warnx("export %s: %s", o->t->s.name, ebuf);
 			w->failed = 1;
@@ -929,6 +985,9 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 		}
 	}
 	free(w->fails);
+	for (i = 0; i < w->ndrops; i++)
+		free(w->drops[i].rule);
+	free(w->drops);
 	free(w);
 	return more;
 }

@@ -56,7 +56,7 @@
 #include "article.h"
 #include "ident.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 
@@ -360,6 +360,40 @@ int	store_articles_list(struct store *st, const struct store_filter *f,
  * terms. */
 int	store_search(struct store *st, const char *query, long limit,
 	    store_article_fn cb, void *ctx, char *ebuf, size_t n);
+
+/* ---- filter rules' marks (filter.h; article_drops_v1) ---- */
+
+/* An article a keep= or drop= rule dropped. */
+struct store_drop {
+	int64_t		 article_id;
+	int64_t		 feed_id;	/* the feed that brought it first */
+	const char	*target;	/* NULL: the feed's rules, which drop
+					 * it for every target */
+	const char	*rule;		/* what filter_drops said */
+	int64_t		 dropped;	/* when, first under this rule */
+	int		 has_events;	/* the outbox holds an event of it */
+};
+typedef int (*store_drop_fn)(void *ctx, const struct store_drop *d);
+/* Marks article id as dropped by rule for target (NULL: by its feed's
+ * rules), at now; the time stays when the rule is the one already
+ * there.  rule NULL takes the mark away.  In the batch when one is open,
+ * else its own statement. */
+int	store_drop_mark(struct store *st, int64_t id, const char *target,
+	    const char *rule, int64_t now, char *ebuf, size_t n);
+/* The marks of article id, or with id 0 of every article first seen at
+ * or after since: newest article first, its feed's mark before its
+ * targets'.  cb returning non-zero stops the walk and is returned. */
+int	store_drops_list(struct store *st, int64_t id, int64_t since,
+	    store_drop_fn cb, void *ctx, char *ebuf, size_t n);
+/* A "new" event for article id from the feed that first brought it, as
+ * that feed is now: for an article its feed's rules dropped (it has no
+ * event) and rules changed since let through.  Its seq in *seq.  Its own
+ * statement. */
+int	store_article_event(struct store *st, int64_t id, int64_t now,
+	    int64_t *seq, char *ebuf, size_t n);
+/* With on, the batch's article writes make no outbox events (an article
+ * its feed's rules drop), until called with 0 or the batch ends. */
+void	store_batch_quiet(struct store *st, int on);
 
 /* ---- the outbox (for exporters) ---- */
 

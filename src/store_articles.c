@@ -139,6 +139,8 @@ event_put(struct store *st, int64_t article, enum store_event_kind kind,
 
 	if (s == NULL)
 		return ERR_DB;
+	if (st->quiet)
+		return ERR_OK;
 	sqlite3_bind_int64(s, 1, article);
 	sqlite3_bind_int64(s, 2, st->batch_feed);
 	store_bind_text(s, 3, store_event_kind_name(kind));

@@ -56,6 +56,12 @@ store_batch_rollback(struct store *st)
 }
 
 void
+store_batch_quiet(struct store *st, int on)
+{
+	OPS(st)->batch_quiet(st, on);
+}
+
+void
 store_target_unlock(struct store *st, const char *target)
 {
 	OPS(st)->target_unlock(st, target);

@@ -112,6 +112,14 @@
 	X(events_list, (struct store *st, int64_t since, int64_t feed_id, \
 	    store_event_fn cb, void *ctx, char *ebuf, size_t n), \
 	    (st, since, feed_id, cb, ctx, ebuf, n)) \
+	X(drop_mark, (struct store *st, int64_t id, const char *target, \
+	    const char *rule, int64_t now, char *ebuf, size_t n), \
+	    (st, id, target, rule, now, ebuf, n)) \
+	X(drops_list, (struct store *st, int64_t id, int64_t since, \
+	    store_drop_fn cb, void *ctx, char *ebuf, size_t n), \
+	    (st, id, since, cb, ctx, ebuf, n)) \
+	X(article_event, (struct store *st, int64_t id, int64_t now, \
+	    int64_t *seq, char *ebuf, size_t n), (st, id, now, seq, ebuf, n)) \
 	X(target_lock, (struct store *st, const char *target, int wait_ms, \
 	    int *got, char *ebuf, size_t n), (st, target, wait_ms, got, ebuf, n)) \
 	X(target_set_error, (struct store *st, const char *target, \
@@ -128,6 +136,7 @@
 #define VOID_OPS(X) \
 	X(close, (struct store *st), (st)) \
 	X(batch_rollback, (struct store *st), (st)) \
+	X(batch_quiet, (struct store *st, int on), (st, on)) \
 	X(target_unlock, (struct store *st, const char *target), (st, target))
 
 struct store_ops {

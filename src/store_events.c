@@ -427,3 +427,82 @@ store_sqlite_target_unlock(struct store *st, const char *target)
 	lock_byte(st->lockfd, l->off, F_UNLCK);
 	*l = st->locks[--st->nlocks];
 }
+
+/* ---- filter rules' marks ---- */
+
+void
+store_sqlite_batch_quiet(struct store *st, int on)
+{
+	st->quiet = on;
+}
+
+int
+store_sqlite_drop_mark(struct store *st, int64_t id, const char *target,
+    const char *rule, int64_t now, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s;
+
+	if ((s = store_stmt(st, rule != NULL ? S_DROP_PUT : S_DROP_DEL, ebuf,
+	    n)) == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, target != NULL ? target : "");
+	if (rule != NULL) {
+		store_bind_text(s, 3, rule);
+		sqlite3_bind_int64(s, 4, now);
+	}
+	return store_run(st, s, ebuf, n, "drop mark");
+}
+
+int
+store_sqlite_drops_list(struct store *st, int64_t id, int64_t since,
+    store_drop_fn cb, void *ctx, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = store_stmt(st, S_DROP_LIST, ebuf, n);
+	struct store_drop d;
+	int rc;
+
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		d.article_id = sqlite3_column_int64(s, 0);
+		d.feed_id = sqlite3_column_int64(s, 1);
+		d.target = (const char *)sqlite3_column_text(s, 2);
+		if (d.target != NULL && *d.target == '\0')
+			d.target = NULL;
+		d.rule = (const char *)sqlite3_column_text(s, 3);
+		d.dropped = sqlite3_column_int64(s, 4);
+		d.has_events = sqlite3_column_int(s, 5) != 0;
+		if ((rc = cb(ctx, &d)) != 0) {
+			store_reset(s);
+			return rc;
+		}
+	}
+	rc = rc == SQLITE_DONE ? ERR_OK : store_db_error(st, ebuf, n,
+	    "drop marks");
+	store_reset(s);
+	return rc;
+}
+
+int
+store_sqlite_article_event(struct store *st, int64_t id, int64_t now,
+    int64_t *seq, char *ebuf, size_t n)
+{
+	sqlite3_stmt *s = store_stmt(st, S_EVENT_ARTICLE, ebuf, n);
+	int rc;
+
+	*seq = 0;
+	if (s == NULL)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	if ((rc = store_run(st, s, ebuf, n, "outbox")) != ERR_OK)
+		return rc;
+	if (sqlite3_changes(st->db) == 0)
+		return err_set(ebuf, n, ERR_NOTFOUND, "%s: no article %lld",
+		    st->path, (long long)id);
+	*seq = sqlite3_last_insert_rowid(st->db);
+	return ERR_OK;
+}

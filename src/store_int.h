@@ -44,6 +44,7 @@ enum stmt_id {
 	S_EV_FILL, S_EV_LIST, S_TARGET_ERROR, S_TARGET_LIST,
 	S_FP_GET, S_FP_PUT, S_FP_SINCE, S_FP_PRUNE,
 	S_ASIDE_PUT, S_ASIDE_DONE, S_ASIDE_BELOW, S_IDENT_TAKEN,
+	S_DROP_PUT, S_DROP_DEL, S_DROP_LIST, S_EVENT_ARTICLE,
 	S_COUNT
 };
 
@@ -114,6 +115,7 @@ struct store {
 	int64_t		*seen;		/* articles of this batch's document */
 	size_t		 nseen, seencap;
 	int64_t		 batch_ev;	/* the batch's first event, or 0 */
+	int		 quiet;		/* store_batch_quiet */
 	int		 feed_changed;	/* a feed's URL, name or title
 					 * changed in this batch */
 	struct fp_index	 fps;

@@ -491,6 +491,7 @@ store_pg_batch_begin(struct store *sst, int64_t feed_id, char *ebuf,
 	if ((rc = pg_exec(st, "BEGIN", ebuf, n)) != ERR_OK)
 		return rc;
 	st->in_batch = 1;
+	st->quiet = 0;
 	/* one writing batch at a time, across every process (see
 	 * store_pg_int.h) */
 	if ((rc = pg_do(st, P_BATCH_LOCK, "SELECT pg_advisory_xact_lock("

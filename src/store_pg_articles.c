@@ -283,6 +283,8 @@ event_put(struct store_pg *st, int64_t article, enum store_event_kind kind,
 	struct pg_params p = { 0 };
 	PGresult *r;
 
+	if (st->quiet)
+		return ERR_OK;
 	pg_p_int(&p, article);
 	pg_p_int(&p, st->batch_feed);
 	pg_p_text(&p, store_event_kind_name(kind));
@@ -359,6 +361,7 @@ store_pg_article_add(struct store *sst, const struct article *a,
 	p_extras(&p, a);
 	pg_p_bytes(&p, hash, DEDUP_HASHLEN);
 	pg_p_bytes(&p, raw, DEDUP_HASHLEN);
+	pg_p_int(&p, st->quiet);
 	/* the article, the feed's item and the "new" event (the feed as it
 	 * is now, and this feed as the article's origin) in one statement:
 	 * one round trip rather than three */
@@ -376,7 +379,7 @@ store_pg_article_add(struct store *sst, const struct article *a,
 	    " e AS (INSERT INTO events (article_id, feed_id, kind, revision,"
 	    " created, feed_url, feed_name, feed_title, origin_url)"
 	    " SELECT a.id, f.id, 'new', 1, $18, f.url, f.name, f.title, f.url"
-	    " FROM a, feeds f WHERE f.id = $1 RETURNING seq)"
+	    " FROM a, feeds f WHERE f.id = $1 AND $26 = 0 RETURNING seq)"
 	    " SELECT (SELECT id FROM a), (SELECT seq FROM e)", &p, ebuf, n,
 	    "add article");
 	free(cats);

@@ -329,3 +329,93 @@ store_pg_target_unlock(struct store *sst, const char *target)
 	    "target unlock");
 	*l = st->locks[--st->nlocks];
 }
+
+/* ---- filter rules' marks ---- */
+
+void
+store_pg_batch_quiet(struct store *sst, int on)
+{
+	PG(sst)->quiet = on;
+}
+
+int
+store_pg_drop_mark(struct store *sst, int64_t id, const char *target,
+    const char *rule, int64_t now, char *ebuf, size_t n)
+{
+	struct pg_params p = { 0 };
+
+	pg_p_int(&p, id);
+	pg_p_text(&p, target != NULL ? target : "");
+	if (rule == NULL)
+		return pg_do(PG(sst), P_DROP_DEL, "DELETE FROM article_drops"
+		    " WHERE article_id = $1 AND target = $2", &p, ebuf, n,
+		    "drop mark");
+	pg_p_text(&p, rule);
+	pg_p_int(&p, now);
+	return pg_do(PG(sst), P_DROP_PUT, "INSERT INTO article_drops"
+	    " (article_id, target, rule, dropped) VALUES ($1, $2, $3, $4)"
+	    " ON CONFLICT (article_id, target) DO UPDATE SET rule = $3,"
+	    " dropped = $4 WHERE article_drops.rule <> $3", &p, ebuf, n,
+	    "drop mark");
+}
+
+int
+store_pg_drops_list(struct store *sst, int64_t id, int64_t since,
+    store_drop_fn cb, void *ctx, char *ebuf, size_t n)
+{
+	struct pg_params p = { 0 };
+	struct store_drop d;
+	PGresult *r;
+	int i, rc = 0;
+
+	pg_p_int(&p, id);
+	pg_p_int(&p, since);
+	if ((r = pg_run(PG(sst), P_DROP_LIST, "SELECT d.article_id, a.feed_id,"
+	    " d.target, d.rule, d.dropped, EXISTS (SELECT 1 FROM events e"
+	    "  WHERE e.article_id = d.article_id)::int"
+	    " FROM article_drops d JOIN articles a ON a.id = d.article_id"
+	    " WHERE ($1 = 0 OR d.article_id = $1) AND a.first_seen >= $2"
+	    " ORDER BY a.sort_time DESC, d.article_id DESC, d.target", &p,
+	    ebuf, n, "drop marks")) == NULL)
+		return ERR_DB;
+	for (i = 0; i < PQntuples(r) && rc == 0; i++) {
+		d.article_id = pg_int(r, i, 0);
+		d.feed_id = pg_int(r, i, 1);
+		d.target = pg_cstr(r, i, 2);
+		if (d.target != NULL && *d.target == '\0')
+			d.target = NULL;
+		d.rule = pg_cstr(r, i, 3);
+		d.dropped = pg_int(r, i, 4);
+		d.has_events = pg_int(r, i, 5) != 0;
+		rc = cb(ctx, &d);
+	}
+	PQclear(r);
+	return rc;
+}
+
+int
+store_pg_article_event(struct store *sst, int64_t id, int64_t now,
+    int64_t *seq, char *ebuf, size_t n)
+{
+	struct store_pg *st = PG(sst);
+	struct pg_params p = { 0 };
+	PGresult *r;
+
+	*seq = 0;
+	pg_p_int(&p, id);
+	pg_p_int(&p, now);
+	if ((r = pg_run(st, P_EVENT_ARTICLE, "INSERT INTO events (article_id,"
+	    " feed_id, kind, revision, created, feed_url, feed_name,"
+	    " feed_title, origin_url)"
+	    " SELECT a.id, f.id, 'new', a.revision, $2, f.url, f.name,"
+	    " f.title, f.url FROM articles a JOIN feeds f ON f.id = a.feed_id"
+	    " WHERE a.id = $1 RETURNING seq", &p, ebuf, n, "outbox")) == NULL)
+		return ERR_DB;
+	if (PQntuples(r) > 0)
+		*seq = pg_int(r, 0, 0);
+	PQclear(r);
+	if (*seq == 0)
+		return err_set(ebuf, n, ERR_NOTFOUND, "%s: no article %lld",
+		    st->path, (long long)id);
+	return ERR_OK;
+}

@@ -32,6 +32,7 @@ static const struct {
 	{ "export_targets", NULL },
 	{ "export_done", NULL },
 	{ "export_aside", NULL },
+	{ "article_drops", NULL },
 	{ "cycles", "id" },
 };
 

@@ -51,6 +51,7 @@ struct store_pg {
 	int64_t		 batch_feed;
 	int64_t		 batch_gen;
 	int64_t		 batch_ev;	/* the batch's first event, or 0 */
+	int		 quiet;		/* store_batch_quiet */
 	int		 feed_changed;
 	int64_t		*seen;		/* articles of this batch's document */
 	size_t		 nseen, seencap;
@@ -123,6 +124,7 @@ enum pg_stmt {
 	P_EV_PENDING, P_EV_LIST, P_TARGET_ENSURE, P_EV_DONE, P_ASIDE_DONE,
 	P_ADVANCE, P_ASIDE_PUT, P_TARGET_ERROR, P_TARGET_LIST,
 	P_TLOCK, P_TUNLOCK, P_CYCLE_PUT, P_CYCLE_PRUNE, P_CYCLE_LAST,
+	P_DROP_PUT, P_DROP_DEL, P_DROP_LIST, P_EVENT_ARTICLE,
 	P_COUNT
 };
 

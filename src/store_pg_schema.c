@@ -209,6 +209,19 @@ static const struct {
 	"CREATE VIEW cycles_v1 AS SELECT"
 	" id, source, started, finished, duration_ms, checked, not_modified,"
 	" failed, new, updated, duplicate, exported, bytes FROM cycles;" },
+	/* 8, filter rules: as on SQLite (store_schema.c); the marks go
+	 * with their article by the foreign key. */
+	{ 8,
+	"CREATE TABLE article_drops ("
+	" article_id BIGINT NOT NULL REFERENCES articles (id)"
+	"  ON DELETE CASCADE,"
+	" target TEXT NOT NULL,"
+	" rule TEXT NOT NULL,"
+	" dropped BIGINT NOT NULL,"
+	" PRIMARY KEY (article_id, target));"
+	"CREATE VIEW article_drops_v1 AS SELECT"
+	" article_id, nullif(target, '') AS target, rule, dropped"
+	" FROM article_drops;" },
 };
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

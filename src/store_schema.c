@@ -265,6 +265,21 @@ static const char *const migrations[] = {
 	"CREATE VIEW cycles_v1 AS SELECT"
 	" id, source, started, finished, duration_ms, checked, not_modified,"
 	" failed, new, updated, duplicate, exported, bytes FROM cycles;",
+	/* 7 -> 8, filter rules: an article a keep= or drop= rule dropped,
+	 * by the feed's rules (target '', exported nowhere) or a target's;
+	 * the rule and when.  Its marks go with the article. */
+	"CREATE TABLE article_drops ("
+	" article_id INTEGER NOT NULL,"
+	" target TEXT NOT NULL,"
+	" rule TEXT NOT NULL,"
+	" dropped INTEGER NOT NULL,"
+	" PRIMARY KEY (article_id, target)) WITHOUT ROWID;"
+	"CREATE TRIGGER article_drops_ad AFTER DELETE ON articles BEGIN"
+	" DELETE FROM article_drops WHERE article_id = old.id;"
+	" END;"
+	"CREATE VIEW article_drops_v1 AS SELECT"
+	" article_id, nullif(target, '') AS target, rule, dropped"
+	" FROM article_drops;",
 };
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

@@ -203,6 +203,23 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHERE e.created >= ?1 AND (?2 = 0 OR e.feed_id = ?2)"
 	    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = e.article_id)"
 	    " ORDER BY e.seq",
+	[S_EVENT_ARTICLE] = "INSERT INTO events (article_id, feed_id, kind,"
+	    " revision, created, feed_url, feed_name, feed_title, origin_url)"
+	    " SELECT a.id, f.id, 'new', a.revision, ?2, f.url, f.name,"
+	    " f.title, f.url FROM articles a JOIN feeds f ON f.id = a.feed_id"
+	    " WHERE a.id = ?1",
+	[S_DROP_PUT] = "INSERT INTO article_drops (article_id, target, rule,"
+	    " dropped) VALUES (?1, ?2, ?3, ?4)"
+	    " ON CONFLICT (article_id, target) DO UPDATE SET rule = ?3,"
+	    " dropped = ?4 WHERE rule != ?3",
+	[S_DROP_DEL] = "DELETE FROM article_drops WHERE article_id = ?1"
+	    " AND target = ?2",
+	[S_DROP_LIST] = "SELECT d.article_id, a.feed_id, d.target, d.rule,"
+	    " d.dropped, EXISTS (SELECT 1 FROM events e"
+	    "  WHERE e.article_id = d.article_id)"
+	    " FROM article_drops d JOIN articles a ON a.id = d.article_id"
+	    " WHERE (?1 = 0 OR d.article_id = ?1) AND a.first_seen >= ?2"
+	    " ORDER BY a.sort_time DESC, d.article_id DESC, d.target",
 	[S_TARGET_ERROR] = "UPDATE export_targets SET last_error = ?2,"
 	    " last_error_time = ?3 WHERE name = ?1",
 	[S_TARGET_LIST] = "SELECT name, done_below, last_error,"
@@ -693,6 +710,7 @@ store_sqlite_batch_begin(struct store *st, int64_t feed_id, char *ebuf,
 		st->batch_gen = 0;
 		st->batch_feed = feed_id;
 		st->batch_ev = 0;
+		st->quiet = 0;
 		st->feed_changed = 0;
 		st->fps.synced = 0;
 		st->nseen = 0;

@@ -13,6 +13,46 @@ parse(struct conf *c, struct conf_diag *d, const char *text)
 	return conf_parse(c, "/etc/tidings/tidings.conf", text, strlen(text), d);
 }
 
+/* keep and drop are lists; a bad rule names its line, an unknown field
+ * gets "did you mean". */
+START_TEST(test_export_rules)
+{
+	struct conf c;
+	struct conf_diag d = { 0 };
+
+	ck_assert_int_eq(parse(&c, &d,
+	    "[export a]\n"
+	    "dir = /tmp/a\n"
+	    "drop = title:/^(Sponsored|Advertisement)/\n"
+	    "drop = author:PR desk\n"
+	    "keep = category:Politics\n"
+	    "[export b]\n"
+	    "dir = /tmp/b\n"
+	    "drop = titel:x\n"
+	    "keep = \"text:/a(b/\"\n"
+	    "drop = link:/(x)\\1/\n"
+	    "keep = nonsense\n"), ERR_INVALID);
+	ck_assert_uint_eq(c.exports[0].ndrop, 2);
+	ck_assert_str_eq(c.exports[0].drop[1], "author:PR desk");
+	ck_assert_uint_eq(c.exports[0].nkeep, 1);
+	ck_assert_str_eq(c.exports[0].keep[0], "category:Politics");
+	ck_assert_uint_eq(c.exports[1].ndrop + c.exports[1].nkeep, 0);
+	ck_assert_uint_eq(d.n, 4);
+	ck_assert_str_eq(d.msgs[0], "/etc/tidings/tidings.conf:8: drop: "
+	    "\"titel:x\": unknown field \"titel\" (did you mean \"title\"?)");
+	ck_assert_msg(strstr(d.msgs[1], "tidings.conf:9: keep: \"text:/a(b/\": "
+	    "bad regular expression at character 2 of the pattern: ") != NULL,
+	    "%s", d.msgs[1]);
+	ck_assert_msg(strstr(d.msgs[2], "tidings.conf:10: drop: "
+	    "\"link:/(x)\\1/\": back-reference at character 4") != NULL, "%s",
+	    d.msgs[2]);
+	ck_assert(strstr(d.msgs[3], "tidings.conf:11: keep: \"nonsense\": a "
+	    "rule is FIELD:PATTERN") != NULL);
+	conf_diag_free(&d);
+	conf_free(&c);
+}
+END_TEST
+
 START_TEST(test_units)
 {
 	int v;
@@ -360,6 +400,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_suggest);
 	tcase_add_test(tc, test_metrics_file);
 	tcase_add_test(tc, test_auto_proxy_tls);
+	tcase_add_test(tc, test_export_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

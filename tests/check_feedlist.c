@@ -336,6 +336,39 @@ START_TEST(test_url_credentials)
 }
 END_TEST
 
+START_TEST(test_rules)
+{
+	struct feedlist fl = { 0 };
+	struct conf_diag d = { 0 };
+	struct buf b = { 0 };
+	int keep;
+
+	ck_assert_int_eq(parse(&fl, &d,
+	    "https://example.org/a drop=\"title:/^(Sponsored|Ad)/\" "
+	    "drop=author:bot keep=\"category:World News\"\n"
+	    "https://example.org/b drop=tilte:x\n"
+	    "https://example.org/c keep=title:/[a/\n"), ERR_INVALID);
+	ck_assert_uint_eq(fl.n, 1);
+	ck_assert_uint_eq(filter_count(fl.feeds[0].filter), 3);
+	ck_assert_str_eq(filter_rule(fl.feeds[0].filter, 2, &keep),
+	    "category:World News");
+	ck_assert_int_eq(keep, 1);
+	ck_assert_uint_eq(d.n, 2);
+	ck_assert_str_eq(d.msgs[0], "/etc/tidings/feeds.d/x.conf:2: drop: "
+	    "\"tilte:x\": unknown field \"tilte\" (did you mean \"title\"?)");
+	ck_assert_msg(strstr(d.msgs[1], "x.conf:3: keep: \"title:/[a/\": bad "
+	    "regular expression at character 1 of the pattern: ") != NULL,
+	    "%s", d.msgs[1]);
+	feedlist_format(&fl.feeds[0], &b);
+	ck_assert_str_eq(buf_str(&b), "https://example.org/a "
+	    "drop=title:/^(Sponsored|Ad)/ drop=author:bot "
+	    "keep=\"category:World News\"\n");
+	buf_free(&b);
+	conf_diag_free(&d);
+	feedlist_free(&fl);
+}
+END_TEST
+
 static Suite *
 feedlist_suite(void)
 {
@@ -350,6 +383,7 @@ feedlist_suite(void)
 	tcase_add_test(tc, test_format_round_trip);
 	tcase_add_test(tc, test_url_credentials);
 	tcase_add_test(tc, test_network_options);
+	tcase_add_test(tc, test_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

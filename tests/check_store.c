@@ -2011,7 +2011,7 @@ START_TEST(test_cycles)
 	install("v4.db");
 	ck_assert_msg(store_open(db, 0, &st, ebuf, sizeof(ebuf)) == ERR_OK,
 	    "%s", ebuf);
-	ck_assert_int_eq(store_schema_version(st), 7);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
 	ck_assert_int_eq(q1("SELECT count(*) FROM cycles_v1"), 0);
 	ck_assert_int_eq(q1(SQ("SELECT count(*) FROM pragma_table_info("
 	    "'cycles_v1')", "SELECT count(*) FROM information_schema.columns"
@@ -2435,6 +2435,123 @@ START_TEST(test_pg_schema_version)
 }
 END_TEST
 
+/* ---- filter rules' marks ---- */
+
+struct droplist {
+	int64_t	 id[8];
+	char	 target[8][16];
+	char	 rule[8][32];
+	int64_t	 when[8];
+	int	 events[8];
+	int	 n;
+};
+
+static int
+drop_cb(void *ctx, const struct store_drop *d)
+{
+	struct droplist *l = ctx;
+
+	ck_assert_int_lt(l->n, 8);
+	l->id[l->n] = d->article_id;
+	copy_or_null(l->target[l->n], sizeof(l->target[0]), d->target);
+	copy_or_null(l->rule[l->n], sizeof(l->rule[0]), d->rule);
+	l->when[l->n] = d->dropped;
+	l->events[l->n++] = d->has_events;
+	return 0;
+}
+
+/*
+ * A quiet batch stores an article without its event; marks are set,
+ * renewed (keeping their time under the same rule), listed and taken
+ * away, and go with their article; store_article_event gives a dropped
+ * article its event later.
+ */
+START_TEST(test_drop_marks)
+{
+	struct store *st;
+	struct droplist l;
+	struct seqs s;
+	struct article *a, *b;
+	int64_t feed, ida, idb, seq;
+
+	ck_assert_int_eq(store_open(db, 0, &st, ebuf, sizeof(ebuf)), ERR_OK);
+	store_feed_ensure(st, "f", "news", &feed, ebuf, sizeof(ebuf));
+	a = make("a", "http://x/a", "Sponsored", "x");
+	b = make("b", "http://x/b", "News", "y");
+	ck_assert_int_eq(store_batch_begin(st, feed, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	store_batch_quiet(st, 1);
+	ck_assert_int_eq(store_article_add(st, a, NULL, (const unsigned char *)
+	    "0123456789abcdef0123456789abcdef", (const unsigned char *)
+	    "0123456789abcdef0123456789abcdef", 100, &ida, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_drop_mark(st, ida, NULL, "drop=title:x", 100,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	store_batch_quiet(st, 0);
+	ck_assert_int_eq(store_article_add(st, b, NULL, (const unsigned char *)
+	    "1123456789abcdef0123456789abcdef", (const unsigned char *)
+	    "1123456789abcdef0123456789abcdef", 100, &idb, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_batch_commit(st, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(pending(st, "t", &s), 1);
+	ck_assert_int_eq(q1("SELECT count(*) FROM events"), 1);
+	/* a target's mark, outside a batch; the same rule keeps its time */
+	ck_assert_int_eq(store_drop_mark(st, idb, "t", "keep: none", 200,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_drop_mark(st, idb, "t", "keep: none", 300,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_drop_mark(st, idb, NULL, NULL, 300, ebuf,
+	    sizeof(ebuf)), ERR_OK);	/* no such mark: nothing */
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(store_drops_list(st, 0, 0, drop_cb, &l, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(l.n, 2);
+	ck_assert_int_eq(l.id[0] + l.id[1], ida + idb);
+	ck_assert_int_eq(l.id[0] == ida ? l.events[0] : l.events[1], 0);
+	ck_assert_int_eq(l.id[0] == idb ? l.events[0] : l.events[1], 1);
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(store_drops_list(st, idb, 0, drop_cb, &l, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(l.n, 1);
+	ck_assert_str_eq(l.target[0], "t");
+	ck_assert_str_eq(l.rule[0], "keep: none");
+	ck_assert_int_eq(l.when[0], 200);
+	/* a new rule renews the time; since filters on first seen */
+	ck_assert_int_eq(store_drop_mark(st, ida, NULL, "drop=any:y", 400,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(store_drops_list(st, ida, 0, drop_cb, &l, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(l.target[0], "(null)");
+	ck_assert_str_eq(l.rule[0], "drop=any:y");
+	ck_assert_int_eq(l.when[0], 400);
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(store_drops_list(st, 0, 101, drop_cb, &l, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(l.n, 0);
+	ck_assert_int_eq(q1("SELECT count(*) FROM article_drops_v1"
+	    " WHERE target IS NULL"), 1);
+	/* the dropped article gets its event: the feed as it is now */
+	ck_assert_int_eq(store_article_event(st, ida, 500, &seq, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_gt(seq, 1);
+	ck_assert_int_eq(pending(st, "t", &s), 2);
+	ck_assert_int_eq(s.seq[1], seq);
+	ck_assert_int_eq(store_article_event(st, 999, 500, &seq, ebuf,
+	    sizeof(ebuf)), ERR_NOTFOUND);
+	/* taken away */
+	ck_assert_int_eq(store_drop_mark(st, idb, "t", NULL, 0, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(q1("SELECT count(*) FROM article_drops"), 1);
+	store_close(st);
+	/* the marks go with their article */
+	exec_raw("DELETE FROM articles");
+	ck_assert_int_eq(q1("SELECT count(*) FROM article_drops"), 0);
+	article_free(a);
+	article_free(b);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -2469,6 +2586,7 @@ store_suite(void)
 	tcase_add_test(tc, test_events_done_batch);
 	tcase_add_test(tc, test_cycles);
 	tcase_add_test(tc, test_media_extras);
+	tcase_add_test(tc, test_drop_marks);
 	if (pg_uri != NULL) {
 		tcase_add_test(tc, test_pg_schema_version);
 		return s;

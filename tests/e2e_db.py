@@ -70,10 +70,15 @@ def guids(path):
 
 
 def wait_for(pred, timeout=60):
+    """Polls pred; a database the daemon has created but not yet given
+    its schema counts as not yet there."""
     end = time.time() + timeout
     while time.time() < end:
-        if pred():
-            return True
+        try:
+            if pred():
+                return True
+        except sqlite3.OperationalError:
+            pass
         time.sleep(0.1)
     return False
 

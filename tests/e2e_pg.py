@@ -2,7 +2,8 @@
 """The PostgreSQL backend against a real server (tests/lib/pgserver.py
 starts one in a temporary directory, on a Unix socket only, and stops it):
 
-  1. the store's Check suite (tests/check_store) on PostgreSQL;
+  1. the store's Check suite (tests/check_store) on PostgreSQL, and
+     tests/e2e_filter.py;
   2. `tidings run --db postgresql://...` over the bundled examples served
      from 127.0.0.1: the reference article exported byte for byte, once,
      the other copies duplicates; a second run exports nothing;
@@ -118,6 +119,15 @@ try:
     check(r.returncode == 0, "check_store passes on PostgreSQL",
           r.stdout[-3000:])
 
+    # ---- 1b. filter rules, end to end ----
+    uri = pg.create_db("filter")
+    env = dict(os.environ, TIDINGS_TEST_FILTER_DB=uri)
+    r = subprocess.run([sys.executable, os.path.join(TESTS_DIR,
+                        "e2e_filter.py")], env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, universal_newlines=True)
+    check(r.returncode == 0, "e2e_filter passes on PostgreSQL",
+          r.stdout[-3000:])
+
     # ---- 2. tidings run, twice ----
     uri = pg.create_db("run")
     fl = feedlist("feeds.conf")
@@ -140,8 +150,8 @@ try:
           "a second run exports nothing new", (r.stderr, same_as_ref(out)))
     n = pg.psql("run", "SELECT count(*) FROM articles_v1").strip()
     check(n == "2", "two articles in the database", n)
-    check(pg.psql("run", "SELECT version FROM tidings_schema").strip() == "7",
-          "schema version 7")
+    check(pg.psql("run", "SELECT version FROM tidings_schema").strip() == "8",
+          "schema version 8")
 
     # ---- 3. two runs at once ----
     uri = pg.create_db("twice")
@@ -162,7 +172,7 @@ try:
     # ---- 4. reading commands ----
     uri = pg.uri("run")
     r = run("status", "--db", uri)
-    check(r.returncode == 0 and "schema 7" in r.stdout, "status", r)
+    check(r.returncode == 0 and "schema 8" in r.stdout, "status", r)
     r = run("feeds", "--db", uri)
     check(r.returncode == 0 and r.stdout.count("ok") >= 3, "feeds", r)
     r = run("search", "--db", uri, "zelensky")

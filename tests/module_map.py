@@ -6,7 +6,7 @@ Checks that the dependencies between modules point one way:
     main -> cli -> cmd_* -> daemon -> cycle -> {fetch, ingest, outbox/export,
     feedlist/opml, scheduler, metrics}; ingest -> {parse -> normalize,
     dedup -> store}; everyone -> the utilities (buf, err, log, xmalloc,
-    article, date, url, html, encoding, ...)
+    article, date, url, html, encoding, filter, ...)
 
 A module is a file's name without .c/.h; a family (store, store_int,
 store_events, ...) shares its first word.  Each layer below has a rank; an
