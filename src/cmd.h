@@ -70,6 +70,7 @@ int	cmd_status(int, char **);
 int	cmd_backup(int, char **);
 int	cmd_check_db(int, char **);
 int	cmd_migrate_db(int, char **);
+int	cmd_add(int, char **);
 
 /* A time as RFC 3339 UTC for --json output, or null when t <= 0 (never).
  * A new reference. */

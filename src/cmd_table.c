@@ -96,6 +96,28 @@ const struct cmd_command cmd_commands[] = {
 	  "stops.\n" },
 	{ "check-config", cmd_check_config, "[-c FILE] [--feeds FILE]",
 	  "validate the configuration and feed lists", NULL },
+	{ "add", cmd_add, "[-c FILE] [--feeds FILE] [--dry-run] [--yes] "
+	  "[--pick N] [--file PATH] URL [key=value ...]",
+	  "find a site's feeds and add one to the feed lists",
+	  "Fetches URL.  When it is a feed (RSS, Atom, JSON Feed), that is the\n"
+	  "candidate; when it is a web page, its <link rel=\"alternate\"> feeds,\n"
+	  "a YouTube channel's feed and the usual paths (/feed, /rss, /atom.xml,\n"
+	  "/index.xml, /feed.xml, /rss.xml, /feed.json) are, at most 10, each\n"
+	  "fetched and read: URL, title, format, item count, last item date.\n"
+	  "key=value are feed-list options (name=, interval=, tags=, ...),\n"
+	  "checked before anything is fetched.  Then it appends \"URL options\"\n"
+	  "to the [daemon] add_file (default feeds.d/added.conf):\n"
+	  "  --yes        the first feed found, without asking\n"
+	  "  --pick N     the Nth feed listed\n"
+	  "  --dry-run    print the line and the file, write nothing\n"
+	  "  --file PATH  this feed list instead of add_file\n"
+	  "Without --yes or --pick it asks when stdin is a terminal, else\n"
+	  "lists and writes nothing.  A feed already listed (same URL, any\n"
+	  "case of scheme and host, http or https, default port) is shown with\n"
+	  "FILE:LINE and nothing is written.  The daemon is not signalled: the\n"
+	  "command to reload it is printed.  Exit 0 (also when already listed),\n"
+	  "1 when nothing was found or URL could not be fetched, 2 usage or a\n"
+	  "bad option.\n" },
 	{ "feeds", cmd_feeds, "[-c FILE] [--db PATH] [--json]",
 	  "show every feed with its status", NULL },
 	{ "import-opml", cmd_import_opml, "FILE",

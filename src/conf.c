@@ -77,6 +77,7 @@ conf_init(struct conf *c)
 	else
 		c->db_path = xstrdup(LOCALSTATEDIR "/lib/tidings/tidings.db");
 	c->feeds_glob = xstrdup(SYSCONFDIR "/tidings/feeds.d/*.conf");
+	c->add_file = xstrdup(SYSCONFDIR "/tidings/feeds.d/added.conf");
 	c->log_level = LOG_LVL_NOTICE;
 	c->fetch.max_transfers = DEFAULT_MAX_TRANSFERS;
 	c->fetch.host_connections = DEFAULT_HOST_CONNECTIONS;
@@ -110,6 +111,7 @@ conf_free(struct conf *c)
 	free(c->dir);
 	free(c->db_path);
 	free(c->feeds_glob);
+	free(c->add_file);
 	free(c->metrics_file);
 	free(c->fetch.user_agent);
 	free(c->fetch.proxy);
@@ -461,6 +463,7 @@ struct key {
 static const struct key daemon_keys[] = {
 	{ "db", V_PATH, C(db_path), 0 },
 	{ "feeds", V_PATH, C(feeds_glob), 0 },
+	{ "add_file", V_PATH, C(add_file), 0 },
 	{ "log_level", V_LEVEL, C(log_level), 0 },
 	{ "metrics_file", V_PATH, C(metrics_file), 0 },
 	{ "parse_threads", V_AUTO, C(parse_threads), 0 },
@@ -1019,6 +1022,8 @@ conf_parse(struct conf *c, const char *file, const char *text,
 	free(c->feeds_glob);
 	c->feeds_glob = conf_path(c->dir, "feeds.d/*.conf");
 	c->feeds_line = 0;
+	free(c->add_file);
+	c->add_file = conf_path(c->dir, "feeds.d/added.conf");
 
 	while (p < end) {
 		nl = memchr(p, '\n', end - p);

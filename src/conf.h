@@ -8,7 +8,8 @@
  * is `#` are ignored; `#` after white space also starts a comment, so URLs
  * with fragments keep working.  Sections:
  *
- *   [daemon]   db, feeds, log_level, metrics_file, parse_threads
+ *   [daemon]   db, feeds, log_level, metrics_file, parse_threads,
+ *              add_file
  *   [fetch]    max_transfers, host_connections, host_rate, connect_timeout,
  *              timeout, low_speed_limit, low_speed_time, max_body,
  *              max_redirects, user_agent, interval, min_interval,
@@ -67,6 +68,8 @@ struct conf {
 	char	*db_path;
 	char	*feeds_glob;	/* default DIR/feeds.d/ *.conf */
 	int	 feeds_line;	/* line that sets feeds; 0: the default */
+	char	*add_file;	/* the feed list `tidings add` appends to;
+				   default DIR/feeds.d/added.conf */
 	int	 log_level;	/* log.h levels; default notice */
 	char	*metrics_file;	/* Prometheus text, after each cycle; NULL */
 	int	 parse_threads;	/* the parse pool's workers; -1 = auto */

@@ -792,7 +792,10 @@ done:
  * The address guard (netguard.h).  The connections made before any
  * redirect are to the configured URL, which is the operator's: they are
  * allowed, and the origin is private when any of them is.  Every later one (after a redirect) must be
- * allowed by netguard_allows.  Returns 1 to go ahead.
+ * allowed by netguard_allows, and so must every one of a guard_all
+ * request (a URL read from a public document: an article's page, a feed
+ * `tidings add` found in a page), whose origin is public from the start.
+ * Returns 1 to go ahead.
  */
 static int
 guard(struct xfer *x, enum netguard_class c, const char *addr)
@@ -801,6 +804,7 @@ guard(struct xfer *x, enum netguard_class c, const char *addr)
 		if (!x->origin_set || c != NETGUARD_PUBLIC)
 			x->origin = c;
 		x->origin_set = 1;
+		x->res->origin_private = x->origin != NETGUARD_PUBLIC;
 		return 1;
 	}
 	if (x->guard_all && !x->origin_set) {
@@ -1088,8 +1092,8 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		/* guard_all: the page's own address, not a redirect's */
 		int pg = x->guard_all && r->nredirects == 0;
 		r->error = pg ? FETCH_ERR_REFUSED : FETCH_ERR_REDIRECT;
-		snprintf(r->errmsg, sizeof(r->errmsg), pg ? "%s is in the "
-		    "operator's network (allow_private_pages = yes allows it)" :
+		snprintf(r->errmsg, sizeof(r->errmsg), pg ? "link to %s "
+		    "refused: it is in the operator's network" :
 		    "redirect to %s refused (allow_private = yes allows it)",
 		    x->guard_msg);
 	} else if (x->too_large) {

@@ -74,10 +74,11 @@ struct fetch_request {
 					   (over TLS by ALPN, else an h2c
 					   upgrade); 0: libcurl's default */
 	const char	*ca_file;	/* CA bundle replacing the system's */
-	/* 1: the guard also checks the connections to url itself, as if it
-	 * were a redirect from a public address (an article's page, whose
-	 * link a feed's publisher chose); a refusal is FETCH_ERR_REFUSED.
-	 * allow_private then lets such connections through. */
+	/* 1: the URL is a link read from a document on a public address
+	 * (an article's page, whose link a feed's publisher chose; a feed
+	 * `tidings add` found in a page): the guard checks the connections
+	 * to url itself as a redirect's, with a public origin, and a refusal
+	 * is FETCH_ERR_REFUSED.  allow_private then lets them through. */
 	int		 guard_all;
 	int		 timeout;	/* seconds; 0: the fetcher's timeout */
 	size_t		 max_body;	/* 0: the fetcher's max_body */
@@ -100,7 +101,7 @@ enum fetch_error {
 				 * or a directory is refused without
 				 * blocking) */
 	FETCH_ERR_OTHER,
-	/* Only for guard_all (pages, never feeds): the URL's own address
+	/* Only for guard_all (links, never feeds): the URL's own address
 	 * is in the operator's network (netguard.h). */
 	FETCH_ERR_REFUSED,
 };
@@ -123,6 +124,9 @@ struct fetch_result {
 	int		 not_modified;	/* 304: no body, nothing changed */
 	enum fetch_error error;
 	char		 errmsg[256];	/* one line, when error != FETCH_OK */
+	int		 origin_private; /* the URL itself connected to a
+					   loopback, private, link-local or
+					   unique-local address (netguard.h) */
 
 	struct fetch_redirect *redirects;	/* in order followed */
 	size_t		 nredirects;

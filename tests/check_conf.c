@@ -135,6 +135,13 @@ START_TEST(test_defaults_and_values)
 	ck_assert_str_eq(c.fetch.user_agent, "my agent #1 \"quoted\"");
 	ck_assert_int_eq(c.keep_days, 30);
 	ck_assert_int_eq(c.interval, 3600);	/* untouched default */
+	ck_assert_str_eq(c.add_file, "/etc/tidings/feeds.d/added.conf");
+	conf_free(&c);
+
+	/* tidings add's list, relative to the file */
+	ck_assert_int_eq(parse(&c, &d, "[daemon]\nadd_file = mine/new.conf\n"),
+	    ERR_OK);
+	ck_assert_str_eq(c.add_file, "/etc/tidings/mine/new.conf");
 	conf_free(&c);
 }
 END_TEST

@@ -31,7 +31,7 @@ LAYERS = [
     (3, ["daemon"]),
     (4, ["metrics"]),
     (5, ["tally"]),
-    (6, ["cycle", "pages"]),
+    (6, ["cycle", "pages", "probe"]),
     (7, ["ingest", "fetch", "curl_lazy", "outbox", "opml", "backlog"]),
     (8, ["feedlist", "scheduler", "export"]),
     (9, ["parse", "dedup", "conf"]),
