@@ -92,6 +92,7 @@ conf_init(struct conf *c)
 	c->max_backoff = DEFAULT_MAX_BACKOFF;
 	c->startup_spread = DEFAULT_STARTUP_SPREAD;
 	c->permanent_redirects = 3;
+	c->lease = DEFAULT_LEASE;
 }
 
 void
@@ -106,6 +107,7 @@ conf_free(struct conf *c)
 	free(c->db_path);
 	free(c->feeds_glob);
 	free(c->metrics_file);
+	free(c->node);
 	free(c->fetch.user_agent);
 	for (i = 0; i < c->nexports; i++) {
 		struct export_settings *e = &c->exports[i];
@@ -116,6 +118,7 @@ conf_free(struct conf *c)
 		xfreev(e->feeds, e->nfeeds);
 		xfreev(e->tags, e->ntags);
 		free(e->command);
+		free(e->node);
 	}
 	free(c->exports);
 	for (i = 0; i < c->nfeed_lines; i++)
@@ -386,6 +389,8 @@ static const struct key daemon_keys[] = {
 	{ "feeds", V_PATH, C(feeds_glob), 0 },
 	{ "log_level", V_LEVEL, C(log_level), 0 },
 	{ "metrics_file", V_PATH, C(metrics_file), 0 },
+	{ "node", V_STR, C(node), 0 },
+	{ "lease", V_DUR, C(lease), 1 },
 	{ NULL, 0, 0, 0 }
 };
 static const struct key fetch_keys[] = {
@@ -429,6 +434,7 @@ static const struct key export_keys[] = {
 	{ "retries", V_INT, E(retries), 0 },
 	{ "retry_base", V_DUR, E(retry_base), 1 },
 	{ "retry_max", V_DUR, E(retry_max), 1 },
+	{ "node", V_STR, E(node), 0 },
 	{ NULL, 0, 0, 0 }
 };
 #undef E

@@ -8,7 +8,7 @@
  * is `#` are ignored; `#` after white space also starts a comment, so URLs
  * with fragments keep working.  Sections:
  *
- *   [daemon]   db, feeds, log_level, metrics_file
+ *   [daemon]   db, feeds, log_level, metrics_file, node, lease
  *   [fetch]    max_transfers, host_connections, host_rate, connect_timeout,
  *              timeout, low_speed_limit, low_speed_time, max_body,
  *              max_redirects, user_agent, interval, min_interval,
@@ -66,6 +66,8 @@ struct conf {
 	int	 feeds_line;	/* line that sets feeds; 0: the default */
 	int	 log_level;	/* log.h levels; default notice */
 	char	*metrics_file;	/* Prometheus text, after each cycle; NULL */
+	char	*node;		/* this daemon's name; NULL: the host name */
+	int	 lease;		/* claims of feeds and hosts, seconds */
 
 	/* [fetch]; times in seconds */
 	struct fetch_opts fetch;	/* the fetcher's settings */

@@ -120,6 +120,7 @@ export_target_from(const struct export_settings *s)
 	t->s.feeds = copyv(s->feeds, s->nfeeds);
 	t->s.tags = copyv(s->tags, s->ntags);
 	t->s.command = copys(s->command);
+	t->s.node = NULL;	/* which daemon drains it: the daemon's business */
 	/* exec runs its command, the others write into dir */
 	if (t->s.format == EXPORT_FMT_EXEC) {
 		free(t->s.dir);

@@ -140,8 +140,8 @@ try:
           "a second run exports nothing new", (r.stderr, same_as_ref(out)))
     n = pg.psql("run", "SELECT count(*) FROM articles_v1").strip()
     check(n == "2", "two articles in the database", n)
-    check(pg.psql("run", "SELECT version FROM tidings_schema").strip() == "7",
-          "schema version 7")
+    check(pg.psql("run", "SELECT version FROM tidings_schema").strip() == "8",
+          "schema version 8")
 
     # ---- 3. two runs at once ----
     uri = pg.create_db("twice")
@@ -162,7 +162,7 @@ try:
     # ---- 4. reading commands ----
     uri = pg.uri("run")
     r = run("status", "--db", uri)
-    check(r.returncode == 0 and "schema 7" in r.stdout, "status", r)
+    check(r.returncode == 0 and "schema 8" in r.stdout, "status", r)
     r = run("feeds", "--db", uri)
     check(r.returncode == 0 and r.stdout.count("ok") >= 3, "feeds", r)
     r = run("search", "--db", uri, "zelensky")
