@@ -75,6 +75,9 @@ enum store_flags {
  * is refused with a message that says what to do; it is never written. */
 int	store_open(const char *path, int flags, struct store **stp,
 	    char *ebuf, size_t n);
+/* path as messages and `tidings status` show it: a URI without its
+ * password (in its user part or its parameters).  A new string. */
+char	*store_path_display(const char *path);
 /* Finishes any open batch by rolling it back; accepts NULL. */
 void	store_close(struct store *st);
 /* The schema version of the open database. */
@@ -520,8 +523,8 @@ int	store_claims_renew(struct store *st, int64_t id, const int64_t *ids,
  * host's lease when that was the node's last claim on the host. */
 int	store_feed_release(struct store *st, int64_t id, int64_t fid,
 	    char *ebuf, size_t n);
-/* The database's size on disk in bytes (the SQLite file; the PostgreSQL
- * database as pg_database_size reports it). */
+/* The database's size on disk in bytes (the SQLite file and its log;
+ * the PostgreSQL database as pg_database_size reports it). */
 int	store_size(struct store *st, int64_t *bytes, char *ebuf, size_t n);
 
 /* ---- upkeep ---- */

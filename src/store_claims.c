@@ -6,8 +6,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include "err.h"
@@ -149,17 +151,20 @@ store_sqlite_feed_release(struct store *st, int64_t id, int64_t fid,
 	return ERR_OK;
 }
 
+/* The file and its write-ahead log, as they take room on disk. */
 int
 store_sqlite_size(struct store *st, int64_t *bytes, char *ebuf, size_t n)
 {
-	int pages, size, rc;
+	struct stat sb;
+	char wal[4096];
 
 	*bytes = 0;
-	if ((rc = store_pragma_int(st, "PRAGMA page_count", &pages, ebuf,
-	    n)) != ERR_OK ||
-	    (rc = store_pragma_int(st, "PRAGMA page_size", &size, ebuf,
-	    n)) != ERR_OK)
-		return rc;
-	*bytes = (int64_t)pages * size;
+	if (stat(st->path, &sb) != 0)
+		return err_set(ebuf, n, ERR_IO, "%s: %s", st->path,
+		    strerror(errno));
+	*bytes = (int64_t)sb.st_size;
+	snprintf(wal, sizeof(wal), "%s-wal", st->path);
+	if (stat(wal, &sb) == 0)
+		*bytes += (int64_t)sb.st_size;
 	return ERR_OK;
 }

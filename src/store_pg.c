@@ -347,29 +347,6 @@ pg_seen_add(struct store_pg *st, int64_t id)
 
 /* ---- opening ---- */
 
-/* The URI as messages show it: without a password, in the URI's user
- * part or in its parameters. */
-static char *
-redact(const char *uri)
-{
-	char *s = xstrdup(uri), *at, *colon, *p, *end;
-	const char *scheme_end = strstr(s, "://");
-
-	if (scheme_end != NULL) {
-		p = s + (scheme_end - s) + 3;
-		at = strchr(p, '@');
-		end = p + strcspn(p, "/?");
-		if (at != NULL && at < end && (colon = memchr(p, ':',
-		    (size_t)(at - p))) != NULL)
-			memmove(colon, at, strlen(at) + 1);
-	}
-	if ((p = strstr(s, "password=")) != NULL) {
-		end = p + 9 + strcspn(p + 9, "&");
-		memmove(p + 9, end, strlen(end) + 1);
-	}
-	return s;
-}
-
 int
 store_pg_open(const char *uri, int flags, struct store **stp, char *ebuf,
     size_t n)
@@ -380,7 +357,7 @@ store_pg_open(const char *uri, int flags, struct store **stp, char *ebuf,
 	*stp = NULL;
 	st = xcalloc(1, sizeof(*st));
 	st->ops = &store_pg_ops;
-	st->path = redact(uri);
+	st->path = store_path_display(uri);
 	st->flags = flags;
 	st->prepared = xcalloc(P_COUNT + 64, 1);
 	/* PGPASSFILE, PGSERVICE and the other PG* variables apply as libpq
