@@ -691,10 +691,20 @@ start_one(struct dstate *s, struct dfeed *d, time_t now)
 	return 1;
 }
 
+static int
+cmp_next(const void *a, const void *b)
+{
+	const struct dfeed *x = *(const struct dfeed *const *)a;
+	const struct dfeed *y = *(const struct dfeed *const *)b;
+
+	return x->next < y->next ? -1 : x->next > y->next;
+}
+
 /*
  * The daemon claims the due feeds of its own list before it checks them
  * (store.h, "nodes"): at most twice [fetch] max_transfers in flight, so
- * that daemons beside it get the rest.  A feed claimed that another
+ * that daemons beside it get the rest, the longest due first (a daemon
+ * behind its schedule never starves the feeds at the end of its table).  A feed claimed that another
  * daemon checked since this one read it is read again (its validators);
  * one not claimed waits until the store says.
  */
@@ -710,6 +720,7 @@ claim_and_start(struct dstate *s, struct dfeed **due, size_t ndue,
 	room = 2 * (size_t)s->conf.fetch.max_transfers;
 	room = inflight >= room ? 0 : room - inflight;
 	if (ndue > room) {
+		qsort(due, ndue, sizeof(*due), cmp_next);
 		/* the rest comes back when transfers have landed */
 		if (s->soonest > now + 1)
 			s->soonest = now + 1;
