@@ -635,23 +635,42 @@ collect(struct dstate *s)
 }
 
 /*
- * The database could not be reached for the daemon's own calls (claims,
- * the heartbeat): the outage is logged once, also when a batch already
- * said so (db_state), and once when the database answers again; claims
- * wait meanwhile, 1 s doubling up to DB_RETRY_MAX (the store connects
- * again on the next call).
+ * The database's failures outside a batch (exports, the cycle's record,
+ * the metrics' backlog, the heartbeat) are logged once, like a failing
+ * batch (db_state): db_note.  A claim that fails means the database
+ * cannot be reached (PostgreSQL down, the network): db_down notes it and
+ * makes claims wait, 1 s doubling up to DB_RETRY_MAX (the store connects
+ * again on the next call); the first claim or heartbeat that succeeds
+ * after that logs once that it answers again (db_up).  So an outage is
+ * one line when it starts and one when it ends.
  */
 static void
-db_down(struct dstate *s, const char *msg, time_t now)
+db_note(struct dstate *s, const char *msg)
 {
 	if (!s->db_failing)
 		log_warnx("database: %s; the daemon goes on and tries again",
 		    msg);
 	s->db_failing = 1;
+}
+
+static void
+db_down(struct dstate *s, const char *msg, time_t now)
+{
+	db_note(s, msg);
 	s->db_out = 1;
 	s->db_wait = s->db_wait == 0 ? 1 : s->db_wait * 2 > DB_RETRY_MAX ?
 	    DB_RETRY_MAX : s->db_wait * 2;
 	s->db_retry_at = now + s->db_wait;
+}
+
+/* The outbox's hook for the database's failures (outbox.h). */
+static void
+db_export_failed(void *ctx, const char *target, const char *msg)
+{
+	char line[768];
+
+	snprintf(line, sizeof(line), "export %s: %s", target, msg);
+	db_note(ctx, line);
 }
 
 static void
@@ -855,8 +874,9 @@ heartbeat(struct dstate *s, time_t now)
 		ids[k++] = s->orphans[i].id;
 	if (store_claims_renew(s->st, s->node_id, ids, k, now, s->conf.lease,
 	    ebuf, sizeof(ebuf)) != ERR_OK)
-		db_down(s, ebuf, now);
+		db_note(s, ebuf);
 	else {
+		db_up(s);
 		s->last_beat = now;
 		s->nclaims = (long)k;
 	}
@@ -961,6 +981,7 @@ reload(struct dstate *s)
 	 * again now */
 	nob = outbox_new();
 	outbox_set_async(nob, 1);
+	outbox_set_db_errors(nob, db_export_failed, s);
 	add_targets(s, nob);
 	outbox_carry(nob, s->ob);
 	outbox_free(s->ob);
@@ -1021,6 +1042,13 @@ write_metrics(struct dstate *s)
 		rc = backlog_get(s->st, t->s.name, &tg[i].pending,
 		    &tg[i].oldest, ebuf, sizeof(ebuf));
 	}
+	if (rc != ERR_OK) {
+		/* the database's failure (db_down says it once): the file
+		 * goes on without the backlog until it answers again */
+		db_note(s, ebuf);
+		m.ntargets = 0;
+		rc = ERR_OK;
+	}
 	m.targets = tg;
 	m.cycle_ms = s->last_cycle_ms;
 	m.cycle_end = s->last_cycle_end;
@@ -1066,9 +1094,12 @@ cycle_close(struct dstate *s)
 	sc.started = s->cyc_started;
 	sc.finished = time(NULL);
 	sc.duration_ms = ms;
-	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK &&
-	    !s->db_failing)
-		say(s, "%s", ebuf);
+	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK) {
+		if (!s->once)
+			db_note(s, ebuf);
+		else if (!s->db_failing)
+			say(s, "%s", ebuf);
+	}
 	if (s->once)
 		return;
 	tally_merge(&s->total, &s->cyc);
@@ -1227,6 +1258,8 @@ open_outbox(struct dstate *s)
 
 	s->ob = outbox_new();
 	outbox_set_async(s->ob, !s->once);
+	if (!s->once)
+		outbox_set_db_errors(s->ob, db_export_failed, s);
 	add_targets(s, s->ob);
 	for (i = 0; i < o->nexports; i++)
 		if (outbox_add_spec(s->ob, o->exports[i], ebuf,

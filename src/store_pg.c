@@ -79,17 +79,26 @@ pg_p_free(struct pg_params *p)
 	p->n = 0;
 }
 
-/* libpq's message without its trailing newline. */
+/* libpq's message on one line (it may hold several, indented: a log
+ * line must stay one), without its trailing newline. */
 static int
 pg_error(struct store_pg *st, char *ebuf, size_t n, const char *what,
     const char *msg)
 {
-	size_t len = strlen(msg);
+	char line[512];
+	size_t i, k = 0;
 
-	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-		len--;
-	return err_set(ebuf, n, ERR_DB, "%s: %s: %.*s", st->path, what,
-	    (int)len, msg);
+	for (i = 0; msg[i] != '\0' && k + 1 < sizeof(line); i++) {
+		if (msg[i] == '\n' || msg[i] == '\t') {
+			if (k > 0 && line[k - 1] != ' ')
+				line[k++] = ' ';
+		} else
+			line[k++] = msg[i];
+	}
+	while (k > 0 && line[k - 1] == ' ')
+		k--;
+	line[k] = '\0';
+	return err_set(ebuf, n, ERR_DB, "%s: %s: %s", st->path, what, line);
 }
 
 static void

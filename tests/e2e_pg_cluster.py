@@ -7,14 +7,19 @@ the daemons), each feed gaining an item every few seconds; three
 `tidings daemon` processes (nodes n1, n2, n3, each telling itself apart by
 its User-Agent) with a text and a maildir target in shared directories.
 n3's feed list lacks the last 20 feeds (a rollout in progress).  n1 is
-killed with SIGKILL mid-cycle, then n2; n1 starts again; the feeds stop
-changing, and once everything served is stored:
+killed with SIGKILL mid-cycle, then n2; n1 starts again; the server is
+stopped hard (pg_ctl stop -m immediate) in the middle of batches and
+started again; the feeds stop changing, and once everything served is
+stored:
 
   - every article is stored once, and every item the servers served is
     stored (nothing lost after the kills);
   - each target holds exactly one file per article (counted by guid);
   - no feed was fetched twice within its interval, except right after a
-    daemon that fetched it was killed (a takeover when its lease ran out);
+    daemon that fetched it was killed (a takeover when its lease ran out)
+    or when the database was down (a check that could not be stored);
+  - the daemons outlive the outage, and each logs it in one line when it
+    starts and one when it ends;
   - no server saw more connections at once than [fetch] host_connections,
     the global cap (a host is leased by one daemon at a time);
   - n3 never fetched a feed its list lacks, and no feed left the database;
@@ -210,7 +215,13 @@ try:
     kill("n2")
     time.sleep(10)
     start("n1")         # the same node again, a new process
-    time.sleep(20)
+    time.sleep(12)
+    outage = [time.time()]
+    pg.stop("immediate")
+    time.sleep(3)
+    pg.start()
+    outage.append(time.time())
+    time.sleep(12)
     frozen = time.time()
     end = time.time() + 90
     stored = set()
@@ -258,13 +269,23 @@ try:
             if t2 - t1 >= INTERVAL - 1:
                 continue
             node = ua1.replace("tidings-", "")
-            if any(t1 <= k <= t1 + 5 for k in kills.get(node, [])) and \
-                    t2 - t1 <= INTERVAL + LEASE:
+            if any(t1 <= k <= t1 + 5 for k in kills.get(node, [])) or \
+                    outage[0] - 2 <= t1 <= outage[1] + LEASE + 2:
                 takeovers += 1
                 continue
             bad.append((i, round(t1 - t0, 1), round(t2 - t0, 1), ua1))
     check(not bad, "no feed fetched twice within its interval (%d "
-          "takeovers after a kill)" % takeovers, bad[:10])
+          "again after a kill or the outage)" % takeovers, bad[:10])
+
+    # ---- the outage ----
+    for name in ("n1", "n3"):
+        check(procs[name].poll() is None, "%s outlived the outage" % name)
+        with open(os.path.join(tmp, name, "stderr")) as f:
+            lines = [ln.strip() for ln in f if "database:" in ln]
+        ends = [ln for ln in lines if ln.endswith(": reachable again") or
+                ln.endswith(": storing again")]
+        check(len(lines) == 2 and len(ends) == 1 and lines[1] in ends,
+              "%s: the outage logged once, and its end" % name, lines)
     uas = set(ua for _, _, ua in requests)
     check(uas == {"tidings-n1", "tidings-n2", "tidings-n3"},
           "each daemon fetched feeds", uas)
