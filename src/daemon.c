@@ -120,7 +120,7 @@ struct dstate {
 	long		 nclaims;
 	time_t		 db_retry_at;
 	int		 db_wait;	/* seconds */
-	int		 db_out;	/* a claim or heartbeat failed */
+	int		 db_out;	/* the database cannot be reached */
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -640,9 +640,12 @@ collect(struct dstate *s)
  * batch (db_state): db_note.  A claim that fails means the database
  * cannot be reached (PostgreSQL down, the network): db_down notes it and
  * makes claims wait, 1 s doubling up to DB_RETRY_MAX (the store connects
- * again on the next call); the first claim or heartbeat that succeeds
- * after that logs once that it answers again (db_up).  So an outage is
- * one line when it starts and one when it ends.
+ * again on the next call), and so does an export that finds the
+ * database out of reach (store_reachable); the first claim or heartbeat
+ * that succeeds after that logs once that it answers again (db_up).  So
+ * an outage is one line when it starts and one when it ends.  An
+ * export's other failures of the database are its own, logged as
+ * before, unless the database is already known to fail.
  */
 static void
 db_note(struct dstate *s, const char *msg)
@@ -669,8 +672,13 @@ db_export_failed(void *ctx, const char *target, const char *msg)
 {
 	char line[768];
 
+	struct dstate *s = ctx;
+
 	snprintf(line, sizeof(line), "export %s: %s", target, msg);
-	db_note(ctx, line);
+	if (!store_reachable(s->st))
+		db_down(s, line, time(NULL));
+	else if (!s->db_failing)
+		log_warnx("%s", line);
 }
 
 static void
@@ -740,9 +748,9 @@ claim_and_start(struct dstate *s, struct dfeed **due, size_t ndue,
 	room = inflight >= room ? 0 : room - inflight;
 	if (ndue > room) {
 		qsort(due, ndue, sizeof(*due), cmp_next);
-		/* the rest comes back when transfers have landed */
-		if (s->soonest > now + 1)
-			s->soonest = now + 1;
+		/* the rest is claimed as transfers land: the loop turns
+		 * with each one */
+		s->soonest = now;
 		ndue = room;
 	}
 	if (ndue == 0)

@@ -523,6 +523,10 @@ int	store_claims_renew(struct store *st, int64_t id, const int64_t *ids,
  * host's lease when that was the node's last claim on the host. */
 int	store_feed_release(struct store *st, int64_t id, int64_t fid,
 	    char *ebuf, size_t n);
+/* 0 when the last call found the database out of reach (PostgreSQL: the
+ * connection is lost; the next call connects again), else 1.  Always 1
+ * on SQLite. */
+int	store_reachable(struct store *st);
 /* The database's size on disk in bytes (the SQLite file and its log;
  * the PostgreSQL database as pg_database_size reports it). */
 int	store_size(struct store *st, int64_t *bytes, char *ebuf, size_t n);

@@ -139,7 +139,8 @@
 	X(feed_release, (struct store *st, int64_t id, int64_t fid, \
 	    char *ebuf, size_t n), (st, id, fid, ebuf, n)) \
 	X(size, (struct store *st, int64_t *bytes, char *ebuf, size_t n), \
-	    (st, bytes, ebuf, n))
+	    (st, bytes, ebuf, n)) \
+	X(reachable, (struct store *st), (st))
 
 #define VOID_OPS(X) \
 	X(close, (struct store *st), (st)) \

@@ -261,6 +261,12 @@ store_pg_feed_release(struct store *st, int64_t id, int64_t fid,
 }
 
 int
+store_pg_reachable(struct store *st)
+{
+	return PQstatus(PG(st)->conn) == CONNECTION_OK;
+}
+
+int
 store_pg_size(struct store *st, int64_t *bytes, char *ebuf, size_t n)
 {
 	PGresult *r;
