@@ -1165,6 +1165,10 @@ next_wait(struct dstate *s, int export_more, time_t now)
 		wait = cycle_left_ms(s);
 	if (s->soonest > now && (s->soonest - now) * 1000 < wait)
 		wait = (long)(s->soonest - now) * 1000;
+	/* due feeds left unclaimed for want of room, and no transfer
+	 * whose end would wake the loop: claim the next ones now */
+	if (s->soonest <= now && fetch_pending(s->f) == 0)
+		wait = 0;
 	if ((retry = outbox_next_retry(s->ob)) != 0) {
 		if (retry <= now)
 			wait = 0;
