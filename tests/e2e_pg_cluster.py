@@ -15,6 +15,8 @@ stored:
   - every article is stored once, and every item the servers served is
     stored (nothing lost after the kills);
   - each target holds exactly one file per article (counted by guid);
+    a target pinned to n3 (node = n3; each daemon's own directory) is
+    written by n3 alone;
   - no feed was fetched twice within its interval, except right after a
     daemon that fetched it was killed (a takeover when its lease ran out)
     or when the database was down (a check that could not be stored);
@@ -164,8 +166,12 @@ def setup_node(name, nfeeds):
                 "user_agent = tidings-%s\n"
                 "[export text]\nformat = text\ndir = %s\nfsync = no\n"
                 "[export mail]\nformat = maildir\ndir = %s\nfsync = no\n"
+                "[export pinned]\nformat = text\ndir = %s\nfsync = no\n"
+                "node = n3\n"
                 % (uri, name, LEASE, os.path.join(d, "metrics.prom"),
-                   INTERVAL, INTERVAL, CAP, name, text_dir, mail_dir))
+                   INTERVAL, INTERVAL, CAP, name, text_dir, mail_dir,
+                   os.path.join(d, "pinned")))
+    os.mkdir(os.path.join(d, "pinned"))
     return conf
 
 
@@ -230,7 +236,9 @@ try:
         with lock:
             want = set(served)
         if want <= stored and all(len(exported(d)) >= len(stored)
-                                  for d in (text_dir, mail_dir)):
+                                  for d in (text_dir, mail_dir,
+                                            os.path.join(tmp, "n3",
+                                                         "pinned"))):
             break
         time.sleep(2)
     print("# %d requests, %d items served, %d stored, %.0f s" %
@@ -257,6 +265,13 @@ try:
               "%s: one file per article" % name,
               (len(got), len(stored), twice[:5],
                sorted(stored - set(got))[:5]))
+
+    pinned = {n: exported(os.path.join(tmp, n, "pinned"))
+              for n in ("n1", "n2", "n3")}
+    check(not pinned["n1"] and not pinned["n2"] and
+          set(pinned["n3"]) == stored and max(pinned["n3"].values()) == 1,
+          "the target pinned to n3: every article once, by n3 alone",
+          (len(pinned["n1"]), len(pinned["n2"]), len(pinned["n3"])))
 
     # ---- no feed fetched twice within its interval beyond a lease ----
     by_feed = {}
