@@ -9,6 +9,7 @@
  *   store_pg_articles.c  identity, article writes, retention, reading,
  *                        search
  *   store_pg_events.c    the outbox, targets, their locks
+ *   store_pg_claims.c    nodes, claims of feeds, host leases
  *
  * Every value goes to the server as text and comes back as text (bytea
  * in hex); statements are prepared on the connection on first use.

@@ -232,10 +232,12 @@ try:
     end = time.time() + 90
     stored = set()
     while time.time() < end:
-        stored = set(psql("SELECT guid FROM articles").split())
+        # every feed fetched since the freeze: nothing more to serve
         with lock:
             want = set(served)
-        if want <= stored and all(len(exported(d)) >= len(stored)
+            after = set(i for t, i, _ in requests if t > frozen + 1)
+        stored = set(psql("SELECT guid FROM articles").split())
+        if len(after) == NFEEDS and want <= stored and all(len(exported(d)) >= len(stored)
                                   for d in (text_dir, mail_dir,
                                             os.path.join(tmp, "n3",
                                                          "pinned"))):
@@ -247,6 +249,7 @@ try:
     # ---- every article once, nothing lost ----
     with lock:
         want = set(served)
+    stored = set(psql("SELECT guid FROM articles").split())
     check(want and want <= stored,
           "every item served is stored (%d)" % len(want),
           sorted(want - stored)[:10])
