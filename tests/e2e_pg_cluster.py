@@ -34,6 +34,7 @@ tidings is built without PostgreSQL."""
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,6 +48,7 @@ TESTS_DIR = os.environ.get("TESTS_DIR",
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(TESTS_DIR, "lib"))
 import pgserver  # noqa: E402
+import tidings_test  # noqa: E402
 from tidings_test import Handler, check, finish, serve  # noqa: E402
 
 NFEEDS = 500
@@ -366,4 +368,6 @@ finally:
             print("# %s exited %s: %s" % (name, p.returncode, open(
                 os.path.join(tmp, name, "stderr")).read()[-1500:]))
     pg.close()
+    if tidings_test.failures == 0:     # kept to look at otherwise
+        shutil.rmtree(tmp, ignore_errors=True)
 finish()
