@@ -123,7 +123,7 @@ class Tidings:
             f.writelines(u + "\n" for u in urls)
         with open(os.path.join(d, "tidings.conf"), "w") as f:
             f.write("[daemon]\ndb = tidings.db\nfeeds = feeds.conf\nlog_level = err\n"
-                    "[fetch]\nmax_transfers = 32\nhost_connections = 8\nhost_rate = 0\n")
+                    "[fetch]\nfulltext = never\nmax_transfers = 32\nhost_connections = 8\nhost_rate = 0\n")
 
     def available(self):
         return os.access(self.exe, os.X_OK)

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -133,15 +132,34 @@ age(int64_t secs, char *b, size_t n)
 		snprintf(b, n, "%lldd", (long long)secs / 86400);
 }
 
-static long long
-file_size(const char *path, const char *suffix)
-{
-	struct stat sb;
-	char *p = xasprintf("%s%s", path, suffix);
-	long long sz = stat(p, &sb) == 0 ? (long long)sb.st_size : 0;
+/* The daemons on the database (store.h, "nodes"), as JSON: a daemon
+ * whose heartbeat is older than its lease is not alive (it died, or
+ * cannot reach the database). */
+struct st_nodes {
+	json_t		*arr;
+	int64_t		 now;
+};
 
-	free(p);
-	return sz;
+static int
+node_one(void *ctx, const struct store_node *nd)
+{
+	struct st_nodes *sn = ctx;
+	json_t *j = json_object();
+	int64_t lease = nd->lease > 0 ? nd->lease : 300;
+
+	json_object_set_new(j, "node", json_string(nd->node));
+	json_object_set_new(j, "pid", json_integer(nd->pid));
+	json_object_set_new(j, "version", article_json_str(nd->version));
+	json_object_set_new(j, "started", cmd_json_time(nd->started));
+	json_object_set_new(j, "heartbeat", cmd_json_time(nd->heartbeat));
+	json_object_set_new(j, "heartbeat_age_seconds",
+	    json_integer(sn->now - nd->heartbeat));
+	json_object_set_new(j, "claims", json_integer(nd->claims));
+	json_object_set_new(j, "lease_seconds", json_integer(nd->lease));
+	json_object_set_new(j, "alive",
+	    json_boolean(sn->now - nd->heartbeat <= lease));
+	json_array_append_new(sn->arr, j);
+	return 0;
 }
 
 static json_t *
@@ -212,7 +230,9 @@ cmd_status(int argc, char **argv)
 	const char *conf_path = NULL, *db = NULL;
 	char ebuf[512], when[64], ago[32];
 	json_t *out = NULL, *j, *targets = NULL;
-	long long dbsize;
+	struct st_nodes sn = { NULL, 0 };
+	char *dbshow = NULL;
+	int64_t dbsize;
 	long pending;
 	int64_t oldest, now = (int64_t)time(NULL);
 	size_t i;
@@ -280,12 +300,18 @@ cmd_status(int argc, char **argv)
 		json_array_append_new(targets, j);
 		free(te.error);
 	}
-	dbsize = file_size(db, "") + file_size(db, "-wal");
+	if (store_size(st, &dbsize, ebuf, sizeof(ebuf)) != ERR_OK)
+		goto dberr;
+	sn.arr = json_array();
+	sn.now = now;
+	if (store_nodes_list(st, node_one, &sn, ebuf, sizeof(ebuf)) != ERR_OK)
+		goto dberr;
+	dbshow = store_path_display(db);
 
 	if (json) {
 		out = json_object();
 		j = json_object();
-		json_object_set_new(j, "path", json_string(db));
+		json_object_set_new(j, "path", json_string(dbshow));
 		json_object_set_new(j, "bytes", json_integer(dbsize));
 		json_object_set_new(j, "schema",
 		    json_integer(store_schema_version(st)));
@@ -303,13 +329,27 @@ cmd_status(int argc, char **argv)
 		json_object_set_new(out, "failing", json_incref(sf.failing_j));
 		json_object_set_new(out, "retired", json_incref(sf.retired_j));
 		json_object_set_new(out, "export", json_incref(targets));
+		json_object_set_new(out, "daemons", json_incref(sn.arr));
 		json_dumpf(out, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		rv = 0;
 		goto done;
 	}
-	printf("database: %s, %.1f MiB (schema %d)\n", db,
-	    dbsize / (1024.0 * 1024.0), store_schema_version(st));
+	printf("database: %s, %.1f MiB (schema %d)\n", dbshow,
+	    (double)dbsize / (1024.0 * 1024.0), store_schema_version(st));
+	json_array_foreach(sn.arr, i, j) {
+		if (i == 0)
+			printf("daemons:\n");
+		age(json_integer_value(json_object_get(j,
+		    "heartbeat_age_seconds")), ago, sizeof(ago));
+		printf("  %s (pid %lld, %s): started %s, heartbeat %s ago, "
+		    "%lld claim(s)%s\n", sget(j, "node"),
+		    json_integer_value(json_object_get(j, "pid")),
+		    sget(j, "version"), sget(j, "started"), ago,
+		    json_integer_value(json_object_get(j, "claims")),
+		    json_is_true(json_object_get(j, "alive")) ? "" :
+		    " (silent past its lease: stopped or cut off)");
+	}
 	if (have_cycle) {
 		date_format_utc(cy.finished, when, sizeof(when));
 		age(now - cy.finished, ago, sizeof(ago));
@@ -352,6 +392,8 @@ dberr:
 done:
 	json_decref(out);
 	json_decref(targets);
+	json_decref(sn.arr);
+	free(dbshow);
 	json_decref(sf.failing_j);
 	json_decref(sf.retired_j);
 	for (i = 0; i < tl.n; i++)

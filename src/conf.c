@@ -98,6 +98,7 @@ conf_init(struct conf *c)
 	c->fulltext = FULLTEXT_AUTO;
 	c->max_page = DEFAULT_MAX_PAGE;
 	c->fulltext_wait = DEFAULT_FULLTEXT_WAIT;
+	c->lease = DEFAULT_LEASE;
 }
 
 void
@@ -113,6 +114,7 @@ conf_free(struct conf *c)
 	free(c->feeds_glob);
 	free(c->add_file);
 	free(c->metrics_file);
+	free(c->node);
 	free(c->fetch.user_agent);
 	free(c->fetch.proxy);
 	for (i = 0; i < c->nexports; i++) {
@@ -128,6 +130,7 @@ conf_free(struct conf *c)
 		free(e->command);
 		free(e->url);
 		free(e->secret_file);
+		free(e->node);
 	}
 	free(c->exports);
 	for (i = 0; i < c->nfeed_lines; i++)
@@ -467,6 +470,8 @@ static const struct key daemon_keys[] = {
 	{ "log_level", V_LEVEL, C(log_level), 0 },
 	{ "metrics_file", V_PATH, C(metrics_file), 0 },
 	{ "parse_threads", V_AUTO, C(parse_threads), 0 },
+	{ "node", V_STR, C(node), 0 },
+	{ "lease", V_DUR, C(lease), 1 },
 	{ NULL, 0, 0, 0 }
 };
 static const struct key fetch_keys[] = {
@@ -520,6 +525,7 @@ static const struct key export_keys[] = {
 	{ "retries", V_INT, E(retries), 0 },
 	{ "retry_base", V_DUR, E(retry_base), 1 },
 	{ "retry_max", V_DUR, E(retry_max), 1 },
+	{ "node", V_STR, E(node), 0 },
 	{ NULL, 0, 0, 0 }
 };
 #undef E

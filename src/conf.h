@@ -9,7 +9,7 @@
  * with fragments keep working.  Sections:
  *
  *   [daemon]   db, feeds, log_level, metrics_file, parse_threads,
- *              add_file
+ *              add_file, node, lease
  *   [fetch]    max_transfers, host_connections, host_rate, connect_timeout,
  *              timeout, low_speed_limit, low_speed_time, max_body,
  *              max_redirects, user_agent, interval, min_interval,
@@ -73,6 +73,8 @@ struct conf {
 	int	 log_level;	/* log.h levels; default notice */
 	char	*metrics_file;	/* Prometheus text, after each cycle; NULL */
 	int	 parse_threads;	/* the parse pool's workers; -1 = auto */
+	char	*node;		/* this daemon's name; NULL: the host name */
+	int	 lease;		/* claims of feeds and hosts, seconds */
 
 	/* [fetch]; times in seconds */
 	struct fetch_opts fetch;	/* the fetcher's settings */

@@ -95,6 +95,9 @@ struct export_settings {
 	int		 retries;
 	int		 retry_base;	/* seconds */
 	int		 retry_max;	/* seconds */
+	/* Drained only by the daemon of this [daemon] node (NULL: by any
+	 * one, one at a time); for the daemon, not the exporter. */
+	char		*node;
 };
 
 #endif

@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include "daemon.h"
 
 #include <errno.h>
@@ -44,6 +46,9 @@
  * stored, per worker and in bytes of their bodies. */
 #define POOL_JOBS_PER_THREAD	4
 #define POOL_BYTES		(32u * 1024 * 1024)
+/* While the database cannot be reached, claims are tried again after a
+ * wait that doubles from 1 s up to this. */
+#define DB_RETRY_MAX		60
 
 /* A feed list and how many hold it: the daemon while it is the current
  * list, and each feed of the table or in flight after a reload (orphan)
@@ -68,6 +73,7 @@ struct dfeed {
 	int		 busy;		/* a transfer is in flight */
 	int		 failures;
 	int		 store_failed;	/* the last failure was the store's */
+	int64_t		 known_check;	/* last_check as last read here */
 	char		*auth;
 	int		 no_cookies;	/* its cookie_file was refused */
 };
@@ -118,6 +124,17 @@ struct dstate {
 	int		 db_failing;	/* the last batch failed in the store */
 	struct sched_clock clk;		/* both clocks at the last turn */
 	int		 keep_extra;	/* days the clock stepped forward */
+	/* Several daemons on one database (store.h, "nodes"): this one's
+	 * number and name, its heartbeat (renewing its claims), and the
+	 * wait before claims are tried again while the database is out. */
+	int64_t		 node_id;	/* 0: `run`, which claims nothing */
+	char		*node;
+	long long	 next_beat_ms;
+	int64_t		 last_beat;
+	long		 nclaims;
+	time_t		 db_retry_at;
+	int		 db_wait;	/* seconds */
+	int		 db_out;	/* the database cannot be reached */
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -369,6 +386,7 @@ dfeed_init(struct dstate *s, struct dfeed *d, time_t now)
 		return -1;
 	}
 	d->failures = d->sf.consecutive_failures;
+	d->known_check = d->sf.last_check;
 	if (d->sf.last_success > s->total.last_success)
 		s->total.last_success = d->sf.last_success;
 	if (s->once)
@@ -440,6 +458,7 @@ build(struct dstate *s, struct dlist *l, time_t now)
 			memset(&hit->sf, 0, sizeof(hit->sf));
 			nf[i].next = hit->next;
 			nf[i].failures = hit->failures;
+			nf[i].known_check = hit->known_check;
 			load_auth(s, &nf[i]);
 		} else if (dfeed_init(s, &nf[i], now) == -1)
 			goto fail;
@@ -640,7 +659,12 @@ apply(struct dstate *s, struct dfeed *d, int orphan, struct fetch_result *r,
 	follow_clock(s, now);	/* before retention reads the clock */
 	cycle_apply_parsed(s->st, &s->conf, d->fc, d->id, r, doc, now, &d->sf,
 	    &out, ebuf, sizeof(ebuf));
+	d->known_check = d->sf.last_check;
 	keep_request(&d->sf);
+	/* stored (or rolled back): another daemon may have it now */
+	if (s->node_id != 0 && store_feed_release(s->st, s->node_id, d->id,
+	    ebuf, sizeof(ebuf)) != ERR_OK)
+		log_debug("%s: %s", fname(s, d), ebuf);
 	if (out.pages > 0)
 		pages_kick(s->pg);
 	tally_add(&s->cyc, &out, r->body_len, now);
@@ -786,18 +810,174 @@ collect(struct dstate *s)
 	take_parsed(s, 0);
 }
 
-/* Starts every due feed; returns how many are due (started or not). */
+/*
+ * The database's failures outside a batch (exports, the cycle's record,
+ * the metrics' backlog, the heartbeat) are logged once, like a failing
+ * batch (db_state): db_note.  A claim that fails means the database
+ * cannot be reached (PostgreSQL down, the network): db_down notes it and
+ * makes claims wait, 1 s doubling up to DB_RETRY_MAX (the store connects
+ * again on the next call), and so does an export that finds the
+ * database out of reach (store_reachable); the first claim or heartbeat
+ * that succeeds after that logs once that it answers again (db_up).  So
+ * an outage is one line when it starts and one when it ends.  An
+ * export's other failures of the database are its own, logged as
+ * before, unless the database is already known to fail.
+ */
+static void
+db_note(struct dstate *s, const char *msg)
+{
+	if (!s->db_failing)
+		log_warnx("database: %s; the daemon goes on and tries again",
+		    msg);
+	s->db_failing = 1;
+}
+
+static void
+db_down(struct dstate *s, const char *msg, time_t now)
+{
+	db_note(s, msg);
+	s->db_out = 1;
+	s->db_wait = s->db_wait == 0 ? 1 : s->db_wait * 2 > DB_RETRY_MAX ?
+	    DB_RETRY_MAX : s->db_wait * 2;
+	s->db_retry_at = now + s->db_wait;
+}
+
+/* The outbox's hook for the database's failures (outbox.h). */
+static void
+db_export_failed(void *ctx, const char *target, const char *msg)
+{
+	char line[768];
+
+	struct dstate *s = ctx;
+
+	snprintf(line, sizeof(line), "export %s: %s", target, msg);
+	if (!store_reachable(s->st))
+		db_down(s, line, time(NULL));
+	else if (!s->db_failing)
+		log_warnx("%s", line);
+}
+
+static void
+db_up(struct dstate *s)
+{
+	if (!s->db_out)
+		return;
+	if (s->db_failing)
+		log_notice("database: reachable again");
+	s->db_failing = 0;
+	s->db_out = 0;
+	s->db_wait = 0;
+	s->db_retry_at = 0;
+}
+
+/* Starts the transfer of feed d; 1 when it was started. */
+static int
+start_one(struct dstate *s, struct dfeed *d, time_t now)
+{
+	struct fetch_request req;
+	char ebuf[512];
+
+	if (s->once)
+		load_auth(s, d);
+	cycle_request(&d->sf, d->fc, d->auth, (void *)(intptr_t)d->id, &req);
+	req.allow_private = cycle_allow_private(&s->conf, d->fc);
+	if (d->no_cookies)
+		req.cookie_file = NULL;
+	if (fetch_add(s->f, &req, ebuf, sizeof(ebuf)) != ERR_OK) {
+		log_warnx("%s: %s", fname(s, d), ebuf);
+		d->next = s->once ? -1 : now + s->conf.max_interval;
+		if (s->node_id != 0)
+			(void)store_feed_release(s->st, s->node_id, d->id,
+			    ebuf, sizeof(ebuf));
+		return 0;
+	}
+	d->busy = 1;
+	s->nstarted++;
+	return 1;
+}
+
+static int
+cmp_next(const void *a, const void *b)
+{
+	const struct dfeed *x = *(const struct dfeed *const *)a;
+	const struct dfeed *y = *(const struct dfeed *const *)b;
+
+	return x->next < y->next ? -1 : x->next > y->next;
+}
+
+/*
+ * The daemon claims the due feeds of its own list before it checks them
+ * (store.h, "nodes"): at most twice [fetch] max_transfers in flight, so
+ * that daemons beside it get the rest, the longest due first (a daemon
+ * behind its schedule never starves the feeds at the end of its table).  A feed claimed that another
+ * daemon checked since this one read it is read again (its validators);
+ * one not claimed waits until the store says.
+ */
+static void
+claim_and_start(struct dstate *s, struct dfeed **due, size_t ndue,
+    time_t now)
+{
+	struct store_claim *c;
+	struct dfeed *d;
+	size_t i, room, inflight = fetch_pending(s->f);
+	char ebuf[512];
+
+	room = 2 * (size_t)s->conf.fetch.max_transfers;
+	room = inflight >= room ? 0 : room - inflight;
+	if (ndue > room) {
+		qsort(due, ndue, sizeof(*due), cmp_next);
+		/* the rest is claimed as transfers land: the loop turns
+		 * with each one */
+		s->soonest = now;
+		ndue = room;
+	}
+	if (ndue == 0)
+		return;
+	c = xcalloc(ndue, sizeof(*c));
+	for (i = 0; i < ndue; i++)
+		c[i].id = due[i]->id;
+	if (store_feeds_claim(s->st, s->node_id, c, ndue, now, s->conf.lease,
+	    ebuf, sizeof(ebuf)) != ERR_OK) {
+		db_down(s, ebuf, now);
+		if (s->soonest > s->db_retry_at)
+			s->soonest = s->db_retry_at;
+		free(c);
+		return;
+	}
+	db_up(s);
+	for (i = 0; i < ndue; i++) {
+		d = due[i];
+		if (!c[i].got) {
+			d->next = (time_t)c[i].retry > now ? (time_t)c[i].retry :
+			    now + 1;
+			if (d->next < s->soonest)
+				s->soonest = d->next;
+			continue;
+		}
+		if (c[i].last_check >= 0 && c[i].last_check != d->known_check &&
+		    dfeed_init(s, d, now) == -1) {
+			(void)store_feed_release(s->st, s->node_id, d->id, ebuf,
+			    sizeof(ebuf));
+			d->next = now + s->conf.min_interval;
+			continue;
+		}
+		start_one(s, d, now);
+	}
+	free(c);
+}
+
+/* Starts every due feed (the daemon: those it claims); returns how many
+ * are due (started or not). */
 static size_t
 start_due(struct dstate *s, time_t now)
 {
-	struct fetch_request req;
-	struct dfeed *d;
-	char ebuf[512];
-	size_t i, due = 0;
+	struct dfeed *d, **due;
+	size_t i, ndue = 0;
 	time_t soonest = 0;
 
 	if (now < s->soonest)
 		return 0;
+	due = xcalloc(s->n ? s->n : 1, sizeof(*due));
 	for (i = 0; i < s->n; i++) {
 		d = &s->feeds[i];
 		if (d->busy || d->next == -1)
@@ -807,25 +987,20 @@ start_due(struct dstate *s, time_t now)
 				soonest = d->next;
 			continue;
 		}
-		due++;
-		if (s->once)
-			load_auth(s, d);
-		cycle_request(&d->sf, d->fc, d->auth, (void *)(intptr_t)d->id,
-		    &req);
-		req.allow_private = cycle_allow_private(&s->conf, d->fc);
-		if (d->no_cookies)
-			req.cookie_file = NULL;
-		if (fetch_add(s->f, &req, ebuf, sizeof(ebuf)) != ERR_OK) {
-			log_warnx("%s: %s", fname(s, d), ebuf);
-			d->next = s->once ? -1 : now + s->conf.max_interval;
-		} else {
-			d->busy = 1;
-			s->nstarted++;
-		}
+		due[ndue++] = d;
 	}
 	/* Busy feeds lower `soonest` again when their results come in. */
 	s->soonest = soonest ? soonest : now + MAX_SLEEP_MS / 1000;
-	return due;
+	if (s->node_id == 0) {
+		for (i = 0; i < ndue; i++)
+			start_one(s, due[i], now);
+	} else if (now < s->db_retry_at) {
+		if (ndue > 0 && s->soonest > s->db_retry_at)
+			s->soonest = s->db_retry_at;
+	} else
+		claim_and_start(s, due, ndue, now);
+	free(due);
+	return ndue;
 }
 
 static struct fetch *
@@ -873,6 +1048,99 @@ say_if_idle(const struct dstate *s)
 	log_notice("nothing to poll, add feeds in %s (see tidings.conf(5)) "
 	    "and reload", s->opts->feeds != NULL ? s->opts->feeds :
 	    s->conf.feeds_glob);
+}
+
+/* How often the daemon renews its claims: a third of the lease, so that
+ * two renewals may fail before a claim runs out; at most a minute, for
+ * `tidings status`. */
+static long
+beat_ms(const struct dstate *s)
+{
+	long ms = (long)s->conf.lease * 1000 / 3;
+
+	return ms < 1000 ? 1000 : ms > 60000 ? 60000 : ms;
+}
+
+/* The heartbeat, when it is due: renews the claims of the feeds in
+ * flight (and their hosts' leases) and records this daemon as alive. */
+static void
+heartbeat(struct dstate *s, time_t now)
+{
+	int64_t *ids;
+	size_t i, k = 0;
+	char ebuf[512];
+
+	if (s->node_id == 0 || mono_ms() < s->next_beat_ms)
+		return;
+	s->next_beat_ms = mono_ms() + beat_ms(s);
+	ids = xcalloc(s->n + s->norphans + 1, sizeof(*ids));
+	for (i = 0; i < s->n; i++)
+		if (s->feeds[i].busy)
+			ids[k++] = s->feeds[i].id;
+	for (i = 0; i < s->norphans; i++)
+		ids[k++] = s->orphans[i].id;
+	if (store_claims_renew(s->st, s->node_id, ids, k, now, s->conf.lease,
+	    ebuf, sizeof(ebuf)) != ERR_OK)
+		db_note(s, ebuf);
+	else {
+		db_up(s);
+		s->last_beat = now;
+		s->nclaims = (long)k;
+	}
+	free(ids);
+}
+
+/* This daemon's node name: [daemon] node, else the host name. */
+static char *
+node_name(const struct conf *c)
+{
+	char host[256];
+
+	if (c->node != NULL)
+		return xstrdup(c->node);
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	return xstrdup(host);
+}
+
+/* Registers the daemon as a node of the database (store.h). */
+static int
+node_register(struct dstate *s)
+{
+	struct store_node nd;
+	char ebuf[512];
+
+	memset(&nd, 0, sizeof(nd));
+	nd.node = s->node;
+	nd.pid = (int64_t)getpid();
+	nd.version = PACKAGE_VERSION;
+	nd.started = (int64_t)time(NULL);
+	nd.lease = s->conf.lease;
+	if (store_node_register(s->st, &nd, &s->node_id, ebuf,
+	    sizeof(ebuf)) != ERR_OK) {
+		log_warnx("%s", ebuf);
+		return -1;
+	}
+	s->last_beat = nd.started;
+	s->next_beat_ms = mono_ms() + beat_ms(s);
+	return 0;
+}
+
+/* The configured targets this daemon drains: those pinned to another
+ * node ([export NAME] node) are left to that node's daemon. */
+static void
+add_targets(struct dstate *s, struct outbox *ob)
+{
+	const struct export_settings *e;
+	size_t i;
+
+	for (i = 0; i < s->conf.nexports; i++) {
+		e = &s->conf.exports[i];
+		if (e->node != NULL && strcmp(e->node, s->node) != 0)
+			continue;
+		outbox_add_targets(ob, e, 1);
+	}
 }
 
 static void
@@ -923,7 +1191,8 @@ reload(struct dstate *s)
 	 * again now */
 	nob = outbox_new();
 	outbox_set_async(nob, 1);
-	outbox_add_targets(nob, s->conf.exports, s->conf.nexports);
+	outbox_set_db_errors(nob, db_export_failed, s);
+	add_targets(s, nob);
 	outbox_carry(nob, s->ob);
 	open_hooks(nob);
 	outbox_free(s->ob);
@@ -984,11 +1253,21 @@ write_metrics(struct dstate *s)
 		rc = backlog_get(s->st, t->s.name, &tg[i].pending,
 		    &tg[i].oldest, ebuf, sizeof(ebuf));
 	}
+	if (rc != ERR_OK) {
+		/* the database's failure (db_down says it once): the file
+		 * goes on without the backlog until it answers again */
+		db_note(s, ebuf);
+		m.ntargets = 0;
+		rc = ERR_OK;
+	}
 	m.targets = tg;
 	m.cycle_ms = s->last_cycle_ms;
 	m.cycle_end = s->last_cycle_end;
 	m.started = s->started;
 	m.now = time(NULL);
+	m.node = s->node_id != 0 ? s->node : NULL;
+	m.claims = s->nclaims;
+	m.heartbeat = s->last_beat;
 	if (rc == ERR_OK) {
 		metrics_format(&m, &b);
 		rc = metrics_write(s->conf.metrics_file, buf_str(&b), b.len,
@@ -1026,9 +1305,12 @@ cycle_close(struct dstate *s)
 	sc.started = s->cyc_started;
 	sc.finished = time(NULL);
 	sc.duration_ms = ms;
-	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK &&
-	    !s->db_failing)
-		say(s, "%s", ebuf);
+	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK) {
+		if (!s->once)
+			db_note(s, ebuf);
+		else if (!s->db_failing)
+			say(s, "%s", ebuf);
+	}
 	if (s->once)
 		return;
 	tally_merge(&s->total, &s->cyc);
@@ -1093,12 +1375,19 @@ next_wait(struct dstate *s, int export_more, time_t now)
 		else if ((s->pages_next - now) * 1000 < wait)
 			wait = (long)(s->pages_next - now) * 1000;
 	}
+	/* due feeds left unclaimed for want of room, and no transfer
+	 * whose end would wake the loop: claim the next ones now */
+	if (s->soonest <= now && fetch_pending(s->f) == 0)
+		wait = 0;
 	if ((retry = outbox_next_retry(s->ob)) != 0) {
 		if (retry <= now)
 			wait = 0;
 		else if ((retry - now) * 1000 < wait)
 			wait = (long)(retry - now) * 1000;
 	}
+	if (s->node_id != 0 && s->next_beat_ms - mono_ms() < wait)
+		wait = s->next_beat_ms > mono_ms() ?
+		    (long)(s->next_beat_ms - mono_ms()) : 0;
 	if (export_more)
 		wait = 0;
 	else if (outbox_busy(s->ob) && wait > EXEC_POLL_MS)
@@ -1140,6 +1429,7 @@ loop(struct dstate *s)
 		}
 		now = time(NULL);
 		follow_clock(s, now);
+		heartbeat(s, now);
 		if (first || !s->once) {
 			due = start_due(s, now);
 			pages_turn(s, now);
@@ -1205,7 +1495,9 @@ open_outbox(struct dstate *s)
 
 	s->ob = outbox_new();
 	outbox_set_async(s->ob, !s->once);
-	outbox_add_targets(s->ob, s->conf.exports, s->conf.nexports);
+	if (!s->once)
+		outbox_set_db_errors(s->ob, db_export_failed, s);
+	add_targets(s, s->ob);
 	open_hooks(s->ob);
 	for (i = 0; i < o->nexports; i++)
 		if (outbox_add_spec(s->ob, o->exports[i], ebuf,
@@ -1263,6 +1555,7 @@ start(struct dstate *s)
 			    "configuration");
 		return 1;
 	}
+	s->node = node_name(&s->conf);
 	for (i = 0; i < o->nonly; i++)
 		if (feedlist_find(&s->cur->fl, o->only[i]) == NULL) {
 			fprintf(stderr, "tidings: run: no feed named \"%s\" in "
@@ -1283,6 +1576,8 @@ start(struct dstate *s)
 	s->pool = new_pool(s);
 	if (s->once)
 		log_init(s->conf.log_level, -1);
+	if (!s->once && node_register(s) == -1)
+		return 1;
 	if (build(s, s->cur, time(NULL)) == -1)
 		return 1;
 	s->pg = pages_new(page_feed, s);
@@ -1331,6 +1626,7 @@ static void
 stop(struct dstate *s)
 {
 	long long deadline;
+	char ebuf[512];
 
 	notify("STOPPING=1");
 	log_notice("stopping: %zu transfer(s) running", fetch_running(s->f));
@@ -1349,6 +1645,9 @@ stop(struct dstate *s)
 	outbox_drain(s->ob, s->st, time(NULL), 1000);
 	if (s->cyc_open)
 		cycle_close(s);
+	if (s->node_id != 0 && store_node_leave(s->st, s->node_id, ebuf,
+	    sizeof(ebuf)) != ERR_OK)
+		log_warnx("%s", ebuf);
 }
 
 int
@@ -1407,6 +1706,7 @@ out:
 	free(s.orphans);
 	dlist_release(s.cur);
 	conf_free(&s.conf);
+	free(s.node);
 	if (notify_fd != -1)
 		close(notify_fd);
 	notify_fd = -1;

@@ -24,6 +24,7 @@
 /* scheduler, seconds */
 #define DEFAULT_INTERVAL		3600
 #define DEFAULT_MIN_INTERVAL		300
+#define DEFAULT_LEASE			300	/* [daemon] lease */
 #define DEFAULT_MAX_INTERVAL		86400
 #define DEFAULT_MAX_BACKOFF		86400
 #define DEFAULT_STARTUP_SPREAD		300

@@ -135,6 +135,7 @@ export_target_from(const struct export_settings *s)
 		    s->keep[i] : s->drop[i - s->nkeep], NULL, NULL, 0);
 	}
 	t->s.command = copys(s->command);
+	t->s.node = NULL;	/* which daemon drains it: the daemon's business */
 	t->s.url = copys(s->url);
 	t->s.secret_file = copys(s->secret_file);
 	/* exec runs its command, a webhook posts to url, the others write

@@ -116,6 +116,20 @@ metrics_format(const struct metrics *m, struct buf *b)
 	    "When the daemon started.");
 	buf_printf(b, "tidings_start_time_seconds %lld\n",
 	    (long long)m->started);
+	if (m->node != NULL) {
+		head(b, "tidings_node_info", "gauge",
+		    "This daemon's node name (always 1).");
+		buf_puts(b, "tidings_node_info{node=\"");
+		label(b, m->node);
+		buf_puts(b, "\"} 1\n");
+		head(b, "tidings_node_claims", "gauge",
+		    "Feeds this daemon held claims on at its last heartbeat.");
+		buf_printf(b, "tidings_node_claims %ld\n", m->claims);
+		head(b, "tidings_node_heartbeat_timestamp_seconds", "gauge",
+		    "This daemon's last heartbeat in the database.");
+		buf_printf(b, "tidings_node_heartbeat_timestamp_seconds %lld\n",
+		    (long long)m->heartbeat);
+	}
 }
 
 int

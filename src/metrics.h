@@ -33,6 +33,11 @@
  *   tidings_last_success_timestamp_seconds      gauge: the last check of
  *       any feed that succeeded (200 or 304), as the database records it
  *   tidings_start_time_seconds                  gauge
+ *   tidings_node_info{node}                     gauge, 1: the daemon's
+ *       node name ([daemon] node)
+ *   tidings_node_claims                         gauge: feeds it held
+ *       claims on at its last heartbeat (store.h, "nodes")
+ *   tidings_node_heartbeat_timestamp_seconds    gauge: that heartbeat
  * Times are seconds since the epoch; a time not known yet is absent.
  */
 #include <stddef.h>
@@ -66,6 +71,9 @@ struct metrics {
 	int64_t		 cycle_end;	/* 0 = no cycle yet */
 	int64_t		 started;
 	int64_t		 now;		/* for the ages */
+	const char	*node;		/* NULL: no node lines */
+	long		 claims;
+	int64_t		 heartbeat;
 };
 
 /* Appends the whole file's text to b. */

@@ -77,7 +77,26 @@ struct outbox {
 	void		*tags_ctx;
 	long		 exported;
 	int		 async;		/* exec: start commands, don't wait */
+	outbox_db_fn	 db_fn;		/* the database's failures */
+	void		*db_ctx;
 };
+
+void
+outbox_set_db_errors(struct outbox *ob, outbox_db_fn fn, void *ctx)
+{
+	ob->db_fn = fn;
+	ob->db_ctx = ctx;
+}
+
+/* A failure of the database (a store call) while exporting to target. */
+static void
+db_warn(struct outbox *ob, const char *target, const char *msg)
+{
+	if (ob->db_fn != NULL)
+		ob->db_fn(ob->db_ctx, target, msg);
+	else
+		log_warnx("export %s: %s", target, msg);
+}
 
 struct outbox *
 outbox_new(void)
@@ -502,7 +521,7 @@ aside_flush(struct walk *w)
 	w->nfails = 0;
 	if (rc != ERR_OK) {
 		/* the counts start again; nothing is lost */
-		log_warnx("export %s: %s", t->s.name, ebuf);
+		db_warn(w->ob, t->s.name, ebuf);
 	}
 }
 
@@ -552,7 +571,7 @@ walk_one(void *ctx, const struct store_event *e)
 		if (rc == ERR_NOTFOUND)	/* removed meanwhile */
 			goto skip;
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", t->s.name, ebuf);
+		db_warn(w->ob, t->s.name, ebuf);
 		w->failed = 1;
 		return WALK_FAIL;
 	}
@@ -654,7 +673,7 @@ flush(struct walk *w)
 		/* delivered but not marked: replayed later, which finds
 		 * the same bytes */
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", t->s.name, ebuf);
+		db_warn(w->ob, t->s.name, ebuf);
 		w->failed = 1;
 		w->nseq = 0;
 		return -1;
@@ -728,7 +747,7 @@ lock_target(struct walk *w, int wait_ms)
 	if (store_target_lock(w->st, o->t->s.name, wait_ms, &got, ebuf,
 	    sizeof(ebuf)) != ERR_OK) {
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", o->t->s.name, ebuf);
+		db_warn(w->ob, o->t->s.name, ebuf);
 		w->failed = 1;
 		return -1;
 	}
@@ -790,7 +809,7 @@ exec_reap(struct walk *w)
 		if (store_event_done(w->st, o->t->s.name, seq,
 		    (int64_t)time(NULL), ebuf, sizeof(ebuf)) != ERR_OK) {
 			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-			log_warnx("export %s: %s", o->t->s.name, ebuf);
+			db_warn(w->ob, o->t->s.name, ebuf);
 			w->failed = 1;
 			continue;
 		}
@@ -833,7 +852,7 @@ exec_one(void *ctx, const struct store_event *e)
 	outbox_item_clear(&sc);
 	if (rc != ERR_OK && rc != ERR_NOTFOUND) {
 		snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-		log_warnx("export %s: %s", t->s.name, ebuf);
+		db_warn(w->ob, t->s.name, ebuf);
 		w->failed = 1;
 		return WALK_FAIL;
 	}
@@ -892,7 +911,7 @@ exec_drain(struct walk *w, time_t now)
 		if (rc != ERR_OK && rc != WALK_FAIL && rc != WALK_PAUSE &&
 		    !w->failed) {
 			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-			log_warnx("export %s: %s", o->t->s.name, ebuf);
+			db_warn(w->ob, o->t->s.name, ebuf);
 			w->failed = 1;
 		}
 		if (w->nseq > 0 && (drops_flush(w, ebuf, sizeof(ebuf)) !=
@@ -900,7 +919,7 @@ exec_drain(struct walk *w, time_t now)
 		    w->seqs, w->nseq, (int64_t)time(NULL), ebuf,
 		    sizeof(ebuf)) != ERR_OK)) {
 			snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-			log_warnx("export %s: %s", o->t->s.name, ebuf);
+			db_warn(w->ob, o->t->s.name, ebuf);
 			w->failed = 1;
 		} else
 			w->ob->exported += (long)w->nseq;
@@ -969,8 +988,7 @@ outbox_drain(struct outbox *ob, struct store *st, time_t now,
 			if (rc != ERR_OK && rc != WALK_FAIL &&
 			    rc != WALK_PAUSE && !w->failed) {
 				snprintf(w->msg, sizeof(w->msg), "%s", ebuf);
-				log_warnx("export %s: %s", w->o->t->s.name,
-				    ebuf);
+				db_warn(w->ob, w->o->t->s.name, ebuf);
 				w->failed = 1;
 			}
 			/* what was delivered before a failure is kept */

@@ -73,6 +73,16 @@ void		 outbox_carry(struct outbox *to, const struct outbox *from);
 void		 outbox_set_tags(struct outbox *ob, outbox_tags_fn fn,
 		    void *ctx);
 
+/* The database's failures met while exporting (a store call that
+ * failed: reading events, marking them done, a target's lock) go to
+ * fn(ctx, target, message) instead of the log, for a daemon that logs an
+ * outage of its database once; the target is tried again as after any
+ * failure.  fn NULL (the default): each is logged. */
+typedef void (*outbox_db_fn)(void *ctx, const char *target,
+    const char *msg);
+void		 outbox_set_db_errors(struct outbox *ob, outbox_db_fn fn,
+		    void *ctx);
+
 /* With on, exec and webhook targets start their commands or requests (up
  * to the target's cap) and collect them on later calls instead of
  * waiting: for the daemon, whose polling must not wait for a slow command

@@ -29,6 +29,9 @@
  *                (store_event_kind_name is shared)
  *   pages        store_page_hold, _get, _put, store_pages_due
  *                (store_page_state_name is shared)
+ *   nodes        store_node_register, _leave, store_nodes_list,
+ *                store_feeds_claim, store_claims_renew,
+ *                store_feed_release, store_size
  *   upkeep       store_backup, store_check
  *
  * The store decides nothing about identity: dedup does (dedup.h), from the
@@ -58,7 +61,7 @@
 #include "article.h"
 #include "ident.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 struct store;
 
@@ -74,6 +77,9 @@ enum store_flags {
  * is refused with a message that says what to do; it is never written. */
 int	store_open(const char *path, int flags, struct store **stp,
 	    char *ebuf, size_t n);
+/* path as messages and `tidings status` show it: a URI without its
+ * password (in its user part or its parameters).  A new string. */
+char	*store_path_display(const char *path);
 /* Finishes any open batch by rolling it back; accepts NULL. */
 void	store_close(struct store *st);
 /* The schema version of the open database. */
@@ -587,6 +593,80 @@ struct store_page_result {
  * when the article is gone (retention) or its page is not due. */
 int	store_page_put(struct store *st, const struct store_page_result *r,
 	    int64_t now, char *ebuf, size_t n);
+
+/* ---- several daemons: nodes, claims and host leases ----
+ *
+ * Several daemons may share one PostgreSQL database (doc/tidings-db.5).
+ * Each one registers as a node (a row of daemons_v1) and checks a feed
+ * only while it holds the feed's claim: a lease until a time, renewed
+ * while the check runs and released once the check is stored.  A daemon
+ * that dies keeps its claims until their leases run out; then the others
+ * take the feeds over.  Along with a feed, a daemon leases the feed's
+ * host (the host[:port] of its stored URL): a host is fetched by one
+ * daemon at a time, so [fetch]'s per-host caps hold across daemons.
+ * Claims are taken in batches (FOR UPDATE SKIP LOCKED: two daemons asking
+ * at once split the batch, neither waits).  On SQLite (one daemon per
+ * file) every due feed asked for is claimed and no lease is kept; the
+ * nodes are recorded all the same.  Times are epoch seconds of the
+ * caller's clock: the daemons' clocks must agree to well within a lease.
+ */
+struct store_node {
+	int64_t		 id;		/* its number, from register */
+	const char	*node;		/* [daemon] node */
+	int64_t		 pid;
+	const char	*version;
+	int64_t		 started;
+	int64_t		 heartbeat;	/* its last renewal */
+	long		 claims;	/* feeds it was checking then */
+	int		 lease;		/* seconds */
+};
+/* Records this process as a daemon (nd's node, pid, version, lease,
+ * started = heartbeat); its number in *id.  Rows of daemons silent for a
+ * day are dropped. */
+int	store_node_register(struct store *st, const struct store_node *nd,
+	    int64_t *id, char *ebuf, size_t n);
+/* A clean stop: releases every claim and host lease of node id and
+ * removes its row. */
+int	store_node_leave(struct store *st, int64_t id, char *ebuf, size_t n);
+typedef int (*store_node_fn)(void *ctx, const struct store_node *nd);
+/* The registered daemons, by node name. */
+int	store_nodes_list(struct store *st, store_node_fn cb, void *ctx,
+	    char *ebuf, size_t n);
+
+/* One feed of a claim: id in, the rest out. */
+struct store_claim {
+	int64_t		 id;
+	int		 got;		/* 1: claimed by this node */
+	int64_t		 retry;		/* not got: when to ask again */
+	int64_t		 last_check;	/* got: as stored (another daemon
+					 * may have checked it); -1: as the
+					 * caller last read it */
+};
+/* Claims for node id those of the nc feeds in c that are due in the
+ * database (never checked, next_check <= now, or a last check in the
+ * future), not retired, not claimed by another node whose lease runs,
+ * and whose host no other node leases; leases their hosts until now +
+ * lease.  A feed not got has retry: its stored next_check when another
+ * daemon checked it meanwhile, else a few seconds on (another daemon's
+ * check of it, or of its host, ends soon). */
+int	store_feeds_claim(struct store *st, int64_t id, struct store_claim *c,
+	    size_t nc, int64_t now, int lease, char *ebuf, size_t n);
+/* The heartbeat of node id: its row's heartbeat = now and claims = nids;
+ * its claims on the nids feeds in ids (those it is checking) and the
+ * leases of their hosts run until now + lease. */
+int	store_claims_renew(struct store *st, int64_t id, const int64_t *ids,
+	    size_t nids, int64_t now, int lease, char *ebuf, size_t n);
+/* Releases node id's claim on feed fid (its check is stored), and the
+ * host's lease when that was the node's last claim on the host. */
+int	store_feed_release(struct store *st, int64_t id, int64_t fid,
+	    char *ebuf, size_t n);
+/* 0 when the last call found the database out of reach (PostgreSQL: the
+ * connection is lost; the next call connects again), else 1.  Always 1
+ * on SQLite. */
+int	store_reachable(struct store *st);
+/* The database's size on disk in bytes (the SQLite file and its log;
+ * the PostgreSQL database as pg_database_size reports it). */
+int	store_size(struct store *st, int64_t *bytes, char *ebuf, size_t n);
 
 /* ---- upkeep ---- */
 

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "store.h"
 #include "store_backend.h"
+#include "xmalloc.h"
 
 #define OPS(st) (((const struct store_head *)(const void *)(st))->ops)
 
@@ -18,6 +19,29 @@ store_path_is_pg(const char *path)
 {
 	return path != NULL && (strncmp(path, "postgresql://", 13) == 0 ||
 	    strncmp(path, "postgres://", 11) == 0);
+}
+
+char *
+store_path_display(const char *path)
+{
+	char *s = xstrdup(path), *at, *colon, *p, *end;
+	const char *scheme_end;
+
+	if (!store_path_is_pg(path))
+		return s;
+	if ((scheme_end = strstr(s, "://")) != NULL) {
+		p = s + (scheme_end - s) + 3;
+		at = strchr(p, '@');
+		end = p + strcspn(p, "/?");
+		if (at != NULL && at < end && (colon = memchr(p, ':',
+		    (size_t)(at - p))) != NULL)
+			memmove(colon, at, strlen(at) + 1);
+	}
+	if ((p = strstr(s, "password=")) != NULL) {
+		end = p + 9 + strcspn(p + 9, "&");
+		memmove(p + 9, end, strlen(end) + 1);
+	}
+	return s;
 }
 
 int

@@ -150,7 +150,24 @@ enum store_page_state store_page_state_from_name(const char *s);
 	    (st, dest, ebuf, n)) \
 	X(check, (struct store *st, store_problem_fn cb, void *ctx, \
 	    long *nproblems, char *ebuf, size_t n), \
-	    (st, cb, ctx, nproblems, ebuf, n))
+	    (st, cb, ctx, nproblems, ebuf, n)) \
+	X(node_register, (struct store *st, const struct store_node *nd, \
+	    int64_t *id, char *ebuf, size_t n), (st, nd, id, ebuf, n)) \
+	X(node_leave, (struct store *st, int64_t id, char *ebuf, size_t n), \
+	    (st, id, ebuf, n)) \
+	X(nodes_list, (struct store *st, store_node_fn cb, void *ctx, \
+	    char *ebuf, size_t n), (st, cb, ctx, ebuf, n)) \
+	X(feeds_claim, (struct store *st, int64_t id, struct store_claim *c, \
+	    size_t nc, int64_t now, int lease, char *ebuf, size_t n), \
+	    (st, id, c, nc, now, lease, ebuf, n)) \
+	X(claims_renew, (struct store *st, int64_t id, const int64_t *ids, \
+	    size_t nids, int64_t now, int lease, char *ebuf, size_t n), \
+	    (st, id, ids, nids, now, lease, ebuf, n)) \
+	X(feed_release, (struct store *st, int64_t id, int64_t fid, \
+	    char *ebuf, size_t n), (st, id, fid, ebuf, n)) \
+	X(size, (struct store *st, int64_t *bytes, char *ebuf, size_t n), \
+	    (st, bytes, ebuf, n)) \
+	X(reachable, (struct store *st), (st))
 
 #define VOID_OPS(X) \
 	X(close, (struct store *st), (st)) \

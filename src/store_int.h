@@ -16,6 +16,7 @@
  *   store_articles.c    article writes, retention, reading, search
  *   store_events.c      the outbox, targets, their locks
  *   store_backup.c      backups and checks
+ *   store_claims.c      nodes, and claims (trivial: one daemon a file)
  */
 #include <pthread.h>
 #include <stddef.h>

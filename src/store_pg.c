@@ -79,17 +79,26 @@ pg_p_free(struct pg_params *p)
 	p->n = 0;
 }
 
-/* libpq's message without its trailing newline. */
+/* libpq's message on one line (it may hold several, indented: a log
+ * line must stay one), without its trailing newline. */
 static int
 pg_error(struct store_pg *st, char *ebuf, size_t n, const char *what,
     const char *msg)
 {
-	size_t len = strlen(msg);
+	char line[512];
+	size_t i, k = 0;
 
-	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-		len--;
-	return err_set(ebuf, n, ERR_DB, "%s: %s: %.*s", st->path, what,
-	    (int)len, msg);
+	for (i = 0; msg[i] != '\0' && k + 1 < sizeof(line); i++) {
+		if (msg[i] == '\n' || msg[i] == '\t') {
+			if (k > 0 && line[k - 1] != ' ')
+				line[k++] = ' ';
+		} else
+			line[k++] = msg[i];
+	}
+	while (k > 0 && line[k - 1] == ' ')
+		k--;
+	line[k] = '\0';
+	return err_set(ebuf, n, ERR_DB, "%s: %s: %s", st->path, what, line);
 }
 
 static void
@@ -474,29 +483,6 @@ pg_seen_add(struct store_pg *st, int64_t id)
 
 /* ---- opening ---- */
 
-/* The URI as messages show it: without a password, in the URI's user
- * part or in its parameters. */
-static char *
-redact(const char *uri)
-{
-	char *s = xstrdup(uri), *at, *colon, *p, *end;
-	const char *scheme_end = strstr(s, "://");
-
-	if (scheme_end != NULL) {
-		p = s + (scheme_end - s) + 3;
-		at = strchr(p, '@');
-		end = p + strcspn(p, "/?");
-		if (at != NULL && at < end && (colon = memchr(p, ':',
-		    (size_t)(at - p))) != NULL)
-			memmove(colon, at, strlen(at) + 1);
-	}
-	if ((p = strstr(s, "password=")) != NULL) {
-		end = p + 9 + strcspn(p + 9, "&");
-		memmove(p + 9, end, strlen(end) + 1);
-	}
-	return s;
-}
-
 int
 store_pg_open(const char *uri, int flags, struct store **stp, char *ebuf,
     size_t n)
@@ -507,7 +493,7 @@ store_pg_open(const char *uri, int flags, struct store **stp, char *ebuf,
 	*stp = NULL;
 	st = xcalloc(1, sizeof(*st));
 	st->ops = &store_pg_ops;
-	st->path = redact(uri);
+	st->path = store_path_display(uri);
 	st->flags = flags;
 	st->prepared = xcalloc(P_COUNT + 64, 1);
 	/* PGPASSFILE, PGSERVICE and the other PG* variables apply as libpq

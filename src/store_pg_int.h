@@ -10,6 +10,7 @@
  *                        search
  *   store_pg_events.c    the outbox, targets, their locks
  *   store_pg_ahead.c     a batch's lookups answered ahead
+ *   store_pg_claims.c    nodes, claims of feeds, host leases
  *
  * Every value goes to the server as text and comes back as text (bytea
  * in hex); statements are prepared on the connection on first use.

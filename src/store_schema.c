@@ -321,6 +321,21 @@ static const char *const migrations[] = {
 	"CREATE VIEW pages_v1 AS SELECT"
 	" article_id, feed_id, link, state, tries, next_try, deadline,"
 	" page_url, error, changed FROM pages;",
+	/* 9 -> 10: several daemons (issue 14): the daemons that use the
+	 * database, with their heartbeat, for `tidings status`.  Claims
+	 * and host leases are PostgreSQL's alone (store_pg_claims.c). */
+	"CREATE TABLE daemons ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" node TEXT NOT NULL,"
+	" pid INTEGER NOT NULL,"
+	" version TEXT,"
+	" started INTEGER NOT NULL,"
+	" heartbeat INTEGER NOT NULL,"
+	" claims INTEGER NOT NULL DEFAULT 0,"
+	" lease INTEGER NOT NULL DEFAULT 0);"
+	"CREATE VIEW daemons_v1 AS SELECT"
+	" id, node, pid, version, started, heartbeat, claims, lease"
+	" FROM daemons;",
 };
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 

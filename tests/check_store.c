@@ -2584,6 +2584,160 @@ START_TEST(test_open_routes_uri)
 }
 END_TEST
 
+static int
+node_cb(void *ctx, const struct store_node *nd)
+{
+	struct store_node *v = ctx;
+	size_t i;
+
+	for (i = 0; v[i].node != NULL; i++)
+		;
+	if (i >= 3)
+		return 1;
+	v[i] = *nd;
+	v[i].node = xstrdup(nd->node);
+	v[i].version = nd->version != NULL ? xstrdup(nd->version) : NULL;
+	return 0;
+}
+
+/* Claims of two handles (two daemons) on one database: on PostgreSQL a
+ * feed is claimed by one of them at a time, its host goes with it, a
+ * feed checked meanwhile is not due, and a lease that runs out lets the
+ * other take it over; on SQLite everything asked for is claimed.  Both
+ * record the daemons, their heartbeats and claims. */
+START_TEST(test_claims)
+{
+	struct store *a, *b;
+	struct store_node nd, got[4];
+	struct store_claim c[3];
+	struct store_feed f;
+	int64_t f1, f2, f3, ida, idb, size;
+	size_t i;
+
+	ck_assert_msg(store_open(db, 0, &a, ebuf, sizeof(ebuf)) == ERR_OK,
+	    "%s", ebuf);
+	ck_assert_int_eq(store_open(db, 0, &b, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(a, "http://a.example/1", NULL, &f1,
+	    ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(a, "http://U@A.example/2", NULL,
+	    &f2, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(store_feed_ensure(a, "http://b.example:8080/3", NULL,
+	    &f3, ebuf, sizeof(ebuf)), ERR_OK);
+	memset(&nd, 0, sizeof(nd));
+	nd.node = "alpha";
+	nd.pid = 11;
+	nd.version = "0.test";
+	nd.started = 1000;
+	nd.lease = 60;
+	ck_assert_msg(store_node_register(a, &nd, &ida, ebuf, sizeof(ebuf)) ==
+	    ERR_OK, "%s", ebuf);
+	nd.node = "beta";
+	ck_assert_int_eq(store_node_register(b, &nd, &idb, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_int_ne(ida, idb);
+
+	/* alpha claims 1 and 3 (never checked: due) */
+	memset(c, 0, sizeof(c));
+	c[0].id = f1;
+	c[1].id = f3;
+	ck_assert_msg(store_feeds_claim(a, ida, c, 2, 1000, 60, ebuf,
+	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	ck_assert(c[0].got && c[1].got);
+	if (pg_uri != NULL) {
+		ck_assert_int_eq(c[0].last_check, 0);
+		/* beta gets none: 1 and 3 are alpha's, 2 is on alpha's
+		 * host (a.example, whatever the case and user) */
+		memset(c, 0, sizeof(c));
+		c[0].id = f1;
+		c[1].id = f2;
+		c[2].id = f3;
+		ck_assert_int_eq(store_feeds_claim(b, idb, c, 3, 1000, 60,
+		    ebuf, sizeof(ebuf)), ERR_OK);
+		for (i = 0; i < 3; i++) {
+			ck_assert(!c[i].got);
+			ck_assert(c[i].retry > 1000 && c[i].retry <= 1005);
+		}
+		ck_assert_int_eq(q1("SELECT count(*) FROM host_leases"), 2);
+	}
+
+	/* alpha checks 1, stores it and lets it go: its host is free */
+	memset(&f, 0, sizeof(f));
+	ck_assert_int_eq(store_feed_get(a, f1, &f, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	f.last_check = 1000;
+	f.next_check = 4600;
+	ck_assert_int_eq(store_feed_put_state(a, &f, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	store_feed_clear(&f);
+	ck_assert_int_eq(store_feed_release(a, ida, f1, ebuf, sizeof(ebuf)),
+	    ERR_OK);
+	if (pg_uri != NULL) {
+		ck_assert_int_eq(q1("SELECT count(*) FROM host_leases"), 1);
+		memset(c, 0, sizeof(c));
+		c[0].id = f1;
+		c[1].id = f2;
+		ck_assert_int_eq(store_feeds_claim(b, idb, c, 2, 1001, 60,
+		    ebuf, sizeof(ebuf)), ERR_OK);
+		/* 1 was checked meanwhile: due at its next check */
+		ck_assert(!c[0].got);
+		ck_assert_int_eq(c[0].retry, 4600);
+		ck_assert(c[1].got);
+		ck_assert_int_eq(store_feed_release(b, idb, f2, ebuf,
+		    sizeof(ebuf)), ERR_OK);
+	}
+
+	/* alpha's heartbeat renews 3 to 1090; then alpha is silent */
+	ck_assert_msg(store_claims_renew(a, ida, &f3, 1, 1030, 60, ebuf,
+	    sizeof(ebuf)) == ERR_OK, "%s", ebuf);
+	if (pg_uri != NULL) {
+		memset(c, 0, sizeof(c));
+		c[0].id = f3;
+		ck_assert_int_eq(store_feeds_claim(b, idb, c, 1, 1080, 60,
+		    ebuf, sizeof(ebuf)), ERR_OK);
+		ck_assert(!c[0].got);
+		ck_assert_int_eq(store_feeds_claim(b, idb, c, 1, 1091, 60,
+		    ebuf, sizeof(ebuf)), ERR_OK);
+		ck_assert(c[0].got);
+		ck_assert_int_eq(q1("SELECT count(*) FROM host_leases h"
+		    " JOIN daemons d ON d.id = h.owner"
+		    " WHERE d.node = 'beta'"), 1);
+	}
+
+	memset(got, 0, sizeof(got));
+	ck_assert_int_eq(store_nodes_list(b, node_cb, got, ebuf,
+	    sizeof(ebuf)), ERR_OK);
+	ck_assert_str_eq(got[0].node, "alpha");
+	ck_assert_str_eq(got[1].node, "beta");
+	ck_assert_ptr_null(got[2].node);
+	ck_assert_int_eq(got[0].heartbeat, 1030);
+	ck_assert_int_eq(got[0].claims, 1);
+	ck_assert_int_eq(got[0].pid, 11);
+	ck_assert_int_eq(got[0].lease, 60);
+	ck_assert_str_eq(got[0].version, "0.test");
+	ck_assert_int_eq(got[1].heartbeat, 1000);
+	for (i = 0; i < 2; i++) {
+		free((char *)got[i].node);
+		free((char *)got[i].version);
+	}
+	ck_assert_int_eq(q1("SELECT count(*) FROM daemons_v1"), 2);
+
+	/* beta stops: its row and claims go */
+	ck_assert_int_eq(store_node_leave(b, idb, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert_int_eq(q1("SELECT count(*) FROM daemons_v1"), 1);
+	if (pg_uri != NULL) {
+		ck_assert_int_eq(q1("SELECT count(*) FROM feeds"
+		    " WHERE claim_owner IS NOT NULL AND claim_owner <> 0"
+		    " AND claim_owner NOT IN (SELECT id FROM daemons)"), 0);
+		ck_assert_int_eq(q1("SELECT count(*) FROM host_leases"
+		    " WHERE owner NOT IN (SELECT id FROM daemons)"), 0);
+	}
+	ck_assert_int_eq(store_size(a, &size, ebuf, sizeof(ebuf)), ERR_OK);
+	ck_assert(size > 4096);
+	store_close(b);
+	store_close(a);
+}
+END_TEST
+
 /* PostgreSQL's schema version: an empty database is no tidings database
  * to a reader and gets the schema from a writer; a newer version than
  * this tidings knows is refused, and left as it is. */
@@ -2962,6 +3116,7 @@ store_suite(void)
 	tcase_add_test(tc, test_media_extras);
 	tcase_add_test(tc, test_drop_marks);
 	tcase_add_test(tc, test_pages);
+	tcase_add_test(tc, test_claims);
 	if (pg_uri != NULL) {
 		tcase_add_test(tc, test_pg_schema_version);
 		return s;

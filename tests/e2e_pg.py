@@ -157,8 +157,8 @@ try:
           "a second run exports nothing new", (r.stderr, same_as_ref(out)))
     n = pg.psql("run", "SELECT count(*) FROM articles_v1").strip()
     check(n == "2", "two articles in the database", n)
-    check(pg.psql("run", "SELECT version FROM tidings_schema").strip() == "9",
-          "schema version 9")
+    check(pg.psql("run", "SELECT version FROM tidings_schema").strip() == "10",
+          "schema version 10")
 
     # ---- 3. two runs at once ----
     uri = pg.create_db("twice")
@@ -179,7 +179,7 @@ try:
     # ---- 4. reading commands ----
     uri = pg.uri("run")
     r = run("status", "--db", uri)
-    check(r.returncode == 0 and "schema 9" in r.stdout, "status", r)
+    check(r.returncode == 0 and "schema 10" in r.stdout, "status", r)
     r = run("feeds", "--db", uri)
     check(r.returncode == 0 and r.stdout.count("ok") >= 3, "feeds", r)
     r = run("search", "--db", uri, "zelensky")
