@@ -474,6 +474,8 @@ build(struct dstate *s, struct dlist *l, time_t now)
 	}
 	free(taken);
 	free(old);
+	/* in id order: find_busy looks a finished transfer's feed up */
+	qsort(nf, nnew, sizeof(*nf), cmp_id);
 	s->feeds = nf;
 	s->n = nnew;
 	s->soonest = now;
@@ -489,12 +491,19 @@ fail:
 static struct dfeed *
 find_busy(struct dstate *s, int64_t id, int *orphan)
 {
+	struct dfeed key, *d;
 	size_t i;
 
 	*orphan = 0;
-	for (i = 0; i < s->n; i++)
-		if (s->feeds[i].id == id && s->feeds[i].busy)
-			return &s->feeds[i];
+	key.id = id;
+	d = s->n ? bsearch(&key, s->feeds, s->n, sizeof(*d), cmp_id) : NULL;
+	if (d != NULL) {	/* equal ids sit side by side */
+		while (d > s->feeds && d[-1].id == id)
+			d--;
+		for (; d < s->feeds + s->n && d->id == id; d++)
+			if (d->busy)
+				return d;
+	}
 	for (i = 0; i < s->norphans; i++)
 		if (s->orphans[i].id == id) {
 			*orphan = 1;

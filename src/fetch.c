@@ -53,6 +53,12 @@ struct host {
 	int		 asked_wait;	/* 429/503 + Retry-After in a row */
 };
 
+/* The messages of a started transfer. */
+struct xfer_msgs {
+	char		 guard[128];
+	char		 err[CURL_ERROR_SIZE];
+};
+
 struct xfer {
 	struct fetch	*f;
 	struct host	*host;
@@ -84,8 +90,12 @@ struct xfer {
 	int		 origin_set;	/* origin is known */
 	enum netguard_class origin;	/* of the configured URL's address */
 	int		 guard_refused;	/* netguard refused an address */
-	char		 guard_msg[128];
-	char		 errbuf[CURL_ERROR_SIZE];
+	/* Until start(): the request's context and URL.  A queued transfer
+	 * holds no more than these and the strings above (a cycle of
+	 * 100,000 feeds queues them all); start() makes res and msgs. */
+	void		*ctx;
+	char		*url;
+	struct xfer_msgs *msgs;
 };
 
 struct result_node {
@@ -281,6 +291,8 @@ xfer_free(struct xfer *x)
 	free(x->location);
 	buf_free(&x->body.b);
 	fetch_result_free(x->res);
+	free(x->url);
+	free(x->msgs);
 	free(x);
 }
 
@@ -408,10 +420,8 @@ fetch_add(struct fetch *f, const struct fetch_request *r, char *ebuf,
 	x = xcalloc(1, sizeof(*x));
 	x->f = f;
 	x->host = h;
-	x->res = xcalloc(1, sizeof(*x->res));
-	x->res->ctx = r->ctx;
-	x->res->url = xstrdup(r->url);
-	x->res->max_age = -1;
+	x->ctx = r->ctx;
+	x->url = xstrdup(r->url);
 	x->user_agent = xstrdup(r->user_agent);
 	x->userpwd = xstrdup(r->userpwd);
 	x->etag_sent = xstrdup(r->etag);
@@ -746,17 +756,19 @@ read_file(struct fetch *f, struct xfer *x)
 	if (curl_url_set(u, CURLUPART_URL, x->res->url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) !=
 	    CURLUE_OK || path[0] != '/') {
-		snprintf(x->errbuf, sizeof(x->errbuf), "not a usable file URL");
+		snprintf(x->msgs->err, sizeof(x->msgs->err),
+		    "not a usable file URL");
 		goto done;
 	}
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &sb) == -1) {
-		snprintf(x->errbuf, sizeof(x->errbuf), "%s: %s", path,
-		    strerror(errno));
+		snprintf(x->msgs->err, sizeof(x->msgs->err), "%s: %s",
+		    path, strerror(errno));
 		goto done;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		snprintf(x->errbuf, sizeof(x->errbuf), "not a regular file");
+		snprintf(x->msgs->err, sizeof(x->msgs->err),
+		    "not a regular file");
 		goto done;
 	}
 	if (x->body.max > 0 && (uintmax_t)sb.st_size > x->body.max) {
@@ -768,8 +780,8 @@ read_file(struct fetch *f, struct xfer *x)
 		if (got == -1 && errno == EINTR)
 			continue;
 		if (got == -1) {
-			snprintf(x->errbuf, sizeof(x->errbuf), "%s: %s", path,
-			    strerror(errno));
+			snprintf(x->msgs->err, sizeof(x->msgs->err),
+			    "%s: %s", path, strerror(errno));
 			goto done;
 		}
 		if (got == 0)
@@ -815,8 +827,8 @@ guard(struct xfer *x, enum netguard_class c, const char *addr)
 	if (netguard_allows(c, x->origin, x->allow_private))
 		return 1;
 	x->guard_refused = 1;
-	snprintf(x->guard_msg, sizeof(x->guard_msg), "%s (%s address)", addr,
-	    netguard_class_name(c));
+	snprintf(x->msgs->guard, sizeof(x->msgs->guard), "%s (%s address)",
+	    addr, netguard_class_name(c));
 	return 0;
 }
 
@@ -871,6 +883,12 @@ start(struct fetch *f, struct xfer *x)
 	size_t i;
 	int is_file = x->host->unlimited;
 
+	x->res = xcalloc(1, sizeof(*x->res));
+	x->res->ctx = x->ctx;
+	x->res->url = x->url;
+	x->url = NULL;
+	x->res->max_age = -1;
+	x->msgs = xcalloc(1, sizeof(*x->msgs));
 	x->current = xstrdup(x->res->url);
 	if (is_file) {
 		read_file(f, x);
@@ -883,7 +901,7 @@ start(struct fetch *f, struct xfer *x)
 	}
 	curl_easy_setopt(e, CURLOPT_URL, x->res->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->msgs->err);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, is_file ? "file" :
 	    "http,https");
@@ -1037,7 +1055,7 @@ retry_raw(struct fetch *f, struct xfer *x)
 	buf_reset(&x->body.b);
 	x->too_large = x->body_seen = 0;
 	x->hstatus = 0;
-	x->errbuf[0] = '\0';
+	x->msgs->err[0] = '\0';
 	x->raw = 1;
 	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, NULL);
 	curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, 0L);
@@ -1095,7 +1113,7 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 		snprintf(r->errmsg, sizeof(r->errmsg), pg ? "link to %s "
 		    "refused: it is in the operator's network" :
 		    "redirect to %s refused (allow_private = yes allows it)",
-		    x->guard_msg);
+		    x->msgs->guard);
 	} else if (x->too_large) {
 		r->error = FETCH_ERR_TOO_LARGE;
 		snprintf(r->errmsg, sizeof(r->errmsg), "body larger than %zu "
@@ -1127,7 +1145,8 @@ finish(struct fetch *f, struct xfer *x, CURLcode cc)
 			    "than %zu bytes", x->body.max);
 		else
 			snprintf(r->errmsg, sizeof(r->errmsg), "%s",
-			    x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
+			    x->msgs->err[0] ? x->msgs->err :
+			    curl_easy_strerror(cc));
 	} else if (r->status == 304) {
 		r->not_modified = 1;
 	} else if (r->status >= 300) {

@@ -186,6 +186,52 @@ END_TEST
 
 /* A configured feeds pattern must match a file; the default may match
  * nothing; a matched file that lists no feed is an empty list. */
+/* Each repeat names the first feed before it that it repeats, by url or
+ * by name, whichever comes first; the url when one feed is both. */
+START_TEST(test_duplicates_first_match)
+{
+	char dir[] = "/tmp/check_feedlist.XXXXXX", path[256], list[300];
+	struct conf c;
+	struct conf_diag d = { 0 };
+	struct feedlist fl = { 0 };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/tidings.conf", dir);
+	write_file(path, "[daemon]\nfeeds = list.conf\n");
+	snprintf(list, sizeof(list), "%s/list.conf", dir);
+	write_file(list, "https://e.org/x name=A\n"
+	    "https://e.org/y name=B\n"
+	    "https://e.org/y name=A\n"	/* name A at 1 before url y at 2 */
+	    "https://e.org/x name=B\n"	/* url x at 1 before name B at 2 */
+	    "https://e.org/z name=C\n"
+	    "https://e.org/y name=C\n"	/* url y at 2 before name C at 5 */
+	    "https://e.org/w name=A\n"	/* the first A, not the repeats */
+	    "https://e.org/v\n"
+	    "https://e.org/v\n");
+	ck_assert_int_eq(conf_load(&c, path, &d), ERR_OK);
+	ck_assert_int_eq(feedlist_load(&fl, &c, NULL, &d), ERR_INVALID);
+	ck_assert_uint_eq(d.n, 5);
+	ck_assert(strstr(d.msgs[0], "list.conf:3: feed name \"A\" already "
+	    "used at ") != NULL && strstr(d.msgs[0], "list.conf:1") != NULL);
+	ck_assert(strstr(d.msgs[1], "list.conf:4: feed https://e.org/x "
+	    "already listed at ") != NULL &&
+	    strstr(d.msgs[1], "list.conf:1") != NULL);
+	ck_assert(strstr(d.msgs[2], "list.conf:6: feed https://e.org/y "
+	    "already listed at ") != NULL &&
+	    strstr(d.msgs[2], "list.conf:2") != NULL);
+	ck_assert(strstr(d.msgs[3], "list.conf:7: feed name \"A\" already "
+	    "used at ") != NULL && strstr(d.msgs[3], "list.conf:1") != NULL);
+	ck_assert(strstr(d.msgs[4], "list.conf:9: feed https://e.org/v "
+	    "already listed at ") != NULL &&
+	    strstr(d.msgs[4], "list.conf:8") != NULL);
+	conf_diag_free(&d);
+	feedlist_free(&fl);
+	conf_free(&c);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 START_TEST(test_load_configured_pattern)
 {
 	char dir[] = "/tmp/check_feedlist.XXXXXX", path[256], text[512];
@@ -384,6 +430,7 @@ feedlist_suite(void)
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_load_dir_and_duplicates);
+	tcase_add_test(tc, test_duplicates_first_match);
 	tcase_add_test(tc, test_load_configured_pattern);
 	tcase_add_test(tc, test_format_round_trip);
 	tcase_add_test(tc, test_url_credentials);
