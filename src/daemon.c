@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "daemon.h"
+#include "daemon_int.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -46,96 +47,6 @@
  * stored, per worker and in bytes of their bodies. */
 #define POOL_JOBS_PER_THREAD	4
 #define POOL_BYTES		(32u * 1024 * 1024)
-/* While the database cannot be reached, claims are tried again after a
- * wait that doubles from 1 s up to this. */
-#define DB_RETRY_MAX		60
-
-/* A feed list and how many hold it: the daemon while it is the current
- * list, and each feed of the table or in flight after a reload (orphan)
- * that points into it.  The last holder to let go frees it, so a list a
- * reload replaced lives only as long as a transfer still refers to it. */
-struct dlist {
-	struct feedlist	 fl;
-	size_t		 refs;
-};
-
-/* One configured feed as the loop sees it. */
-struct dfeed {
-	const struct feedlist_feed *fc;	/* in the current (or an old) list */
-	struct dlist	*list;		/* holds the list fc points into */
-	int64_t		 id;
-	/* The stored state as last read (dfeed_init) or written
-	 * (cycle_apply), what the next request is built from: its URL (the
-	 * stored one: moved feeds differ from fc's) and validators; the
-	 * rest is let go (keep_request). */
-	struct store_feed sf;
-	time_t		 next;		/* -1: not scheduled */
-	int		 busy;		/* a transfer is in flight */
-	int		 failures;
-	int		 store_failed;	/* the last failure was the store's */
-	int64_t		 known_check;	/* last_check as last read here */
-	char		*auth;
-	int		 no_cookies;	/* its cookie_file was refused */
-};
-
-struct dstate {
-	const struct daemon_opts *opts;
-	int		 once;		/* `tidings run`: one turn, then out */
-	struct conf	 conf;
-	struct dlist	*cur;		/* the current list (one reference) */
-	struct dfeed	*feeds;
-	size_t		 n;
-	struct dfeed	*orphans;	/* removed by a reload while busy */
-	size_t		 norphans;
-	struct store	*st;
-	struct fetch	*f;
-	struct outbox	*ob;
-	/* Parses fetched documents on other threads while this one fetches,
-	 * stores and exports; NULL: parse_threads = 0, each document is
-	 * parsed here when it is stored. */
-	struct parse_pool *pool;
-	struct pages	*pg;		/* articles' pages (pages.h) */
-	size_t		 pages_waiting;	/* of held feeds, at the last look */
-	time_t		 pages_next;	/* when one is next due; 0: none */
-	int		 fetch_stale;	/* [fetch] changed: rebuild when idle */
-	time_t		 soonest;	/* earliest next of an idle feed */
-	size_t		 failing;
-	/* The cycle: from the first transfer it starts until min_interval
-	 * has passed and the transfers and exports it caused are done (at
-	 * most twice that long): a feed on its schedule comes at most once
-	 * in one (retries after a failure may come sooner). */
-	int		 cyc_open;
-	struct tally	 cyc;
-	long long	 cyc_start_ms;
-	time_t		 cyc_started;
-	long		 cyc_exported;	/* outbox_exported at its start */
-	/* for the metrics file */
-	struct tally	 total;		/* closed cycles since the start */
-	long		 ncycles;
-	long		 last_cycle_ms;
-	time_t		 last_cycle_end;
-	time_t		 started;
-	int		 metrics_failing;	/* the last write failed */
-	/* once: progress on a terminal, and what the checks came to */
-	int		 tty;
-	size_t		 nstarted;	/* transfers started */
-	size_t		 done;
-	size_t		 nfailed;
-	int		 db_failing;	/* the last batch failed in the store */
-	struct sched_clock clk;		/* both clocks at the last turn */
-	int		 keep_extra;	/* days the clock stepped forward */
-	/* Several daemons on one database (store.h, "nodes"): this one's
-	 * number and name, its heartbeat (renewing its claims), and the
-	 * wait before claims are tried again while the database is out. */
-	int64_t		 node_id;	/* 0: `run`, which claims nothing */
-	char		*node;
-	long long	 next_beat_ms;
-	int64_t		 last_beat;
-	long		 nclaims;
-	time_t		 db_retry_at;
-	int		 db_wait;	/* seconds */
-	int		 db_out;	/* the database cannot be reached */
-};
 
 static volatile sig_atomic_t got_hup, got_term;
 static struct fetch *volatile wake_fetch;
@@ -218,8 +129,8 @@ on_signal(int sig)
 
 /* A feed's name in messages: its name, else its URL, the stored one in
  * the daemon's log, the configured one in `run`'s output. */
-static const char *
-fname(const struct dstate *s, const struct dfeed *d)
+const char *
+daemon_fname(const struct dstate *s, const struct dfeed *d)
 {
 	if (d->fc->name != NULL)
 		return d->fc->name;
@@ -310,12 +221,12 @@ load_auth(const struct dstate *s, struct dfeed *d)
 	d->auth = NULL;
 	if ((d->auth = cycle_auth(d->fc, ebuf, sizeof(ebuf))) == NULL &&
 	    ebuf[0] != '\0')
-		log_warnx("%s: %s", fname(s, d), ebuf);
+		log_warnx("%s: %s", daemon_fname(s, d), ebuf);
 	/* The same rules for cookies; refused, the feed goes without. */
 	d->no_cookies = d->fc->cookie_file != NULL &&
 	    cycle_check_cookies(d->fc->cookie_file, ebuf, sizeof(ebuf)) != 0;
 	if (d->no_cookies)
-		log_warnx("%s: %s", fname(s, d), ebuf);
+		log_warnx("%s: %s", daemon_fname(s, d), ebuf);
 }
 
 /* Loads configuration and feed lists; every problem is one line, logged
@@ -373,8 +284,8 @@ selected(const struct dstate *s, const struct feedlist *fl,
 }
 
 /* Schedules feed d (already holding fc, id) from its stored state. */
-static int
-dfeed_init(struct dstate *s, struct dfeed *d, time_t now)
+int
+daemon_dfeed_init(struct dstate *s, struct dfeed *d, time_t now)
 {
 	struct sched_limits lim;
 	char ebuf[512];
@@ -460,7 +371,7 @@ build(struct dstate *s, struct dlist *l, time_t now)
 			nf[i].failures = hit->failures;
 			nf[i].known_check = hit->known_check;
 			load_auth(s, &nf[i]);
-		} else if (dfeed_init(s, &nf[i], now) == -1)
+		} else if (daemon_dfeed_init(s, &nf[i], now) == -1)
 			goto fail;
 	}
 	/* Feeds that left the list: a transfer in flight still lands. */
@@ -524,12 +435,12 @@ once_report(struct dstate *s, const struct dfeed *d,
 		if (s->tty)
 			fputs("\r\033[K", stderr);
 		if (!s->opts->quiet)
-			fprintf(stderr, "tidings: %s: %s\n", fname(s, d),
+			fprintf(stderr, "tidings: %s: %s\n", daemon_fname(s, d),
 			    out->msg);
 	}
 	if (s->tty)
 		fprintf(stderr, "\r\033[K[%zu/%zu] %s: %s", s->done, s->nstarted,
-		    fname(s, d), out->msg);
+		    daemon_fname(s, d), out->msg);
 }
 
 /* A step of the wall clock since the last turn moves every due time by
@@ -597,17 +508,17 @@ daemon_report(struct dstate *s, const struct dfeed *d,
     const struct cycle_outcome *out)
 {
 	if (db_state(s, out) || (!out->failed && d->store_failed))
-		log_debug("%s: %s", fname(s, d), out->msg);
+		log_debug("%s: %s", daemon_fname(s, d), out->msg);
 	else if (out->failed && out->failures <= 1)
-		log_warnx("%s: %s", fname(s, d), out->msg);
+		log_warnx("%s: %s", daemon_fname(s, d), out->msg);
 	else if (out->failed)
-		log_warnx("%s: %s (%d failures in a row)", fname(s, d),
+		log_warnx("%s: %s (%d failures in a row)", daemon_fname(s, d),
 		    out->msg, out->failures);
 	else if (d->failures > 0)
 		log_notice("%s: recovered after %d failure(s): %s",
-		    fname(s, d), d->failures, out->msg);
+		    daemon_fname(s, d), d->failures, out->msg);
 	else
-		log_debug("%s: %s", fname(s, d), out->msg);
+		log_debug("%s: %s", daemon_fname(s, d), out->msg);
 }
 
 /* A fetched document on its way through the parse pool: parsed on a
@@ -673,7 +584,7 @@ apply(struct dstate *s, struct dfeed *d, int orphan, struct fetch_result *r,
 	/* stored (or rolled back): another daemon may have it now */
 	if (s->node_id != 0 && store_feed_release(s->st, s->node_id, d->id,
 	    ebuf, sizeof(ebuf)) != ERR_OK)
-		log_debug("%s: %s", fname(s, d), ebuf);
+		log_debug("%s: %s", daemon_fname(s, d), ebuf);
 	if (out.pages > 0)
 		pages_kick(s->pg);
 	tally_add(&s->cyc, &out, r->body_len, now);
@@ -819,69 +730,9 @@ collect(struct dstate *s)
 	take_parsed(s, 0);
 }
 
-/*
- * The database's failures outside a batch (exports, the cycle's record,
- * the metrics' backlog, the heartbeat) are logged once, like a failing
- * batch (db_state): db_note.  A claim that fails means the database
- * cannot be reached (PostgreSQL down, the network): db_down notes it and
- * makes claims wait, 1 s doubling up to DB_RETRY_MAX (the store connects
- * again on the next call), and so does an export that finds the
- * database out of reach (store_reachable); the first claim or heartbeat
- * that succeeds after that logs once that it answers again (db_up).  So
- * an outage is one line when it starts and one when it ends.  An
- * export's other failures of the database are its own, logged as
- * before, unless the database is already known to fail.
- */
-static void
-db_note(struct dstate *s, const char *msg)
-{
-	if (!s->db_failing)
-		log_warnx("database: %s; the daemon goes on and tries again",
-		    msg);
-	s->db_failing = 1;
-}
-
-static void
-db_down(struct dstate *s, const char *msg, time_t now)
-{
-	db_note(s, msg);
-	s->db_out = 1;
-	s->db_wait = s->db_wait == 0 ? 1 : s->db_wait * 2 > DB_RETRY_MAX ?
-	    DB_RETRY_MAX : s->db_wait * 2;
-	s->db_retry_at = now + s->db_wait;
-}
-
-/* The outbox's hook for the database's failures (outbox.h). */
-static void
-db_export_failed(void *ctx, const char *target, const char *msg)
-{
-	char line[768];
-
-	struct dstate *s = ctx;
-
-	snprintf(line, sizeof(line), "export %s: %s", target, msg);
-	if (!store_reachable(s->st))
-		db_down(s, line, time(NULL));
-	else if (!s->db_failing)
-		log_warnx("%s", line);
-}
-
-static void
-db_up(struct dstate *s)
-{
-	if (!s->db_out)
-		return;
-	if (s->db_failing)
-		log_notice("database: reachable again");
-	s->db_failing = 0;
-	s->db_out = 0;
-	s->db_wait = 0;
-	s->db_retry_at = 0;
-}
-
 /* Starts the transfer of feed d; 1 when it was started. */
-static int
-start_one(struct dstate *s, struct dfeed *d, time_t now)
+int
+daemon_start_one(struct dstate *s, struct dfeed *d, time_t now)
 {
 	struct fetch_request req;
 	char ebuf[512];
@@ -893,7 +744,7 @@ start_one(struct dstate *s, struct dfeed *d, time_t now)
 	if (d->no_cookies)
 		req.cookie_file = NULL;
 	if (fetch_add(s->f, &req, ebuf, sizeof(ebuf)) != ERR_OK) {
-		log_warnx("%s: %s", fname(s, d), ebuf);
+		log_warnx("%s: %s", daemon_fname(s, d), ebuf);
 		d->next = s->once ? -1 : now + s->conf.max_interval;
 		if (s->node_id != 0)
 			(void)store_feed_release(s->st, s->node_id, d->id,
@@ -903,76 +754,6 @@ start_one(struct dstate *s, struct dfeed *d, time_t now)
 	d->busy = 1;
 	s->nstarted++;
 	return 1;
-}
-
-static int
-cmp_next(const void *a, const void *b)
-{
-	const struct dfeed *x = *(const struct dfeed *const *)a;
-	const struct dfeed *y = *(const struct dfeed *const *)b;
-
-	return x->next < y->next ? -1 : x->next > y->next;
-}
-
-/*
- * The daemon claims the due feeds of its own list before it checks them
- * (store.h, "nodes"): at most twice [fetch] max_transfers in flight, so
- * that daemons beside it get the rest, the longest due first (a daemon
- * behind its schedule never starves the feeds at the end of its table).  A feed claimed that another
- * daemon checked since this one read it is read again (its validators);
- * one not claimed waits until the store says.
- */
-static void
-claim_and_start(struct dstate *s, struct dfeed **due, size_t ndue,
-    time_t now)
-{
-	struct store_claim *c;
-	struct dfeed *d;
-	size_t i, room, inflight = fetch_pending(s->f);
-	char ebuf[512];
-
-	room = 2 * (size_t)s->conf.fetch.max_transfers;
-	room = inflight >= room ? 0 : room - inflight;
-	if (ndue > room) {
-		qsort(due, ndue, sizeof(*due), cmp_next);
-		/* the rest is claimed as transfers land: the loop turns
-		 * with each one */
-		s->soonest = now;
-		ndue = room;
-	}
-	if (ndue == 0)
-		return;
-	c = xcalloc(ndue, sizeof(*c));
-	for (i = 0; i < ndue; i++)
-		c[i].id = due[i]->id;
-	if (store_feeds_claim(s->st, s->node_id, c, ndue, now, s->conf.lease,
-	    ebuf, sizeof(ebuf)) != ERR_OK) {
-		db_down(s, ebuf, now);
-		if (s->soonest > s->db_retry_at)
-			s->soonest = s->db_retry_at;
-		free(c);
-		return;
-	}
-	db_up(s);
-	for (i = 0; i < ndue; i++) {
-		d = due[i];
-		if (!c[i].got) {
-			d->next = (time_t)c[i].retry > now ? (time_t)c[i].retry :
-			    now + 1;
-			if (d->next < s->soonest)
-				s->soonest = d->next;
-			continue;
-		}
-		if (c[i].last_check >= 0 && c[i].last_check != d->known_check &&
-		    dfeed_init(s, d, now) == -1) {
-			(void)store_feed_release(s->st, s->node_id, d->id, ebuf,
-			    sizeof(ebuf));
-			d->next = now + s->conf.min_interval;
-			continue;
-		}
-		start_one(s, d, now);
-	}
-	free(c);
 }
 
 /* Starts every due feed (the daemon: those it claims); returns how many
@@ -1002,12 +783,12 @@ start_due(struct dstate *s, time_t now)
 	s->soonest = soonest ? soonest : now + MAX_SLEEP_MS / 1000;
 	if (s->node_id == 0) {
 		for (i = 0; i < ndue; i++)
-			start_one(s, due[i], now);
+			daemon_start_one(s, due[i], now);
 	} else if (now < s->db_retry_at) {
 		if (ndue > 0 && s->soonest > s->db_retry_at)
 			s->soonest = s->db_retry_at;
 	} else
-		claim_and_start(s, due, ndue, now);
+		daemon_claim_and_start(s, due, ndue, now);
 	free(due);
 	return ndue;
 }
@@ -1057,83 +838,6 @@ say_if_idle(const struct dstate *s)
 	log_notice("nothing to poll, add feeds in %s (see tidings.conf(5)) "
 	    "and reload", s->opts->feeds != NULL ? s->opts->feeds :
 	    s->conf.feeds_glob);
-}
-
-/* How often the daemon renews its claims: a third of the lease, so that
- * two renewals may fail before a claim runs out; at most a minute, for
- * `tidings status`. */
-static long
-beat_ms(const struct dstate *s)
-{
-	long ms = (long)s->conf.lease * 1000 / 3;
-
-	return ms < 1000 ? 1000 : ms > 60000 ? 60000 : ms;
-}
-
-/* The heartbeat, when it is due: renews the claims of the feeds in
- * flight (and their hosts' leases) and records this daemon as alive. */
-static void
-heartbeat(struct dstate *s, time_t now)
-{
-	int64_t *ids;
-	size_t i, k = 0;
-	char ebuf[512];
-
-	if (s->node_id == 0 || mono_ms() < s->next_beat_ms)
-		return;
-	s->next_beat_ms = mono_ms() + beat_ms(s);
-	ids = xcalloc(s->n + s->norphans + 1, sizeof(*ids));
-	for (i = 0; i < s->n; i++)
-		if (s->feeds[i].busy)
-			ids[k++] = s->feeds[i].id;
-	for (i = 0; i < s->norphans; i++)
-		ids[k++] = s->orphans[i].id;
-	if (store_claims_renew(s->st, s->node_id, ids, k, now, s->conf.lease,
-	    ebuf, sizeof(ebuf)) != ERR_OK)
-		db_note(s, ebuf);
-	else {
-		db_up(s);
-		s->last_beat = now;
-		s->nclaims = (long)k;
-	}
-	free(ids);
-}
-
-/* This daemon's node name: [daemon] node, else the host name. */
-static char *
-node_name(const struct conf *c)
-{
-	char host[256];
-
-	if (c->node != NULL)
-		return xstrdup(c->node);
-	if (gethostname(host, sizeof(host)) != 0)
-		snprintf(host, sizeof(host), "localhost");
-	host[sizeof(host) - 1] = '\0';
-	return xstrdup(host);
-}
-
-/* Registers the daemon as a node of the database (store.h). */
-static int
-node_register(struct dstate *s)
-{
-	struct store_node nd;
-	char ebuf[512];
-
-	memset(&nd, 0, sizeof(nd));
-	nd.node = s->node;
-	nd.pid = (int64_t)getpid();
-	nd.version = PACKAGE_VERSION;
-	nd.started = (int64_t)time(NULL);
-	nd.lease = s->conf.lease;
-	if (store_node_register(s->st, &nd, &s->node_id, ebuf,
-	    sizeof(ebuf)) != ERR_OK) {
-		log_warnx("%s", ebuf);
-		return -1;
-	}
-	s->last_beat = nd.started;
-	s->next_beat_ms = mono_ms() + beat_ms(s);
-	return 0;
 }
 
 /* The configured targets this daemon drains: those pinned to another
@@ -1200,7 +904,7 @@ reload(struct dstate *s)
 	 * again now */
 	nob = outbox_new();
 	outbox_set_async(nob, 1);
-	outbox_set_db_errors(nob, db_export_failed, s);
+	outbox_set_db_errors(nob, daemon_db_export_failed, s);
 	add_targets(s, nob);
 	outbox_carry(nob, s->ob);
 	open_hooks(nob);
@@ -1265,7 +969,7 @@ write_metrics(struct dstate *s)
 	if (rc != ERR_OK) {
 		/* the database's failure (db_down says it once): the file
 		 * goes on without the backlog until it answers again */
-		db_note(s, ebuf);
+		daemon_db_note(s, ebuf);
 		m.ntargets = 0;
 		rc = ERR_OK;
 	}
@@ -1316,7 +1020,7 @@ cycle_close(struct dstate *s)
 	sc.duration_ms = ms;
 	if (store_cycle_put(s->st, &sc, ebuf, sizeof(ebuf)) != ERR_OK) {
 		if (!s->once)
-			db_note(s, ebuf);
+			daemon_db_note(s, ebuf);
 		else if (!s->db_failing)
 			say(s, "%s", ebuf);
 	}
@@ -1438,7 +1142,7 @@ loop(struct dstate *s)
 		}
 		now = time(NULL);
 		follow_clock(s, now);
-		heartbeat(s, now);
+		daemon_heartbeat(s, now);
 		if (first || !s->once) {
 			due = start_due(s, now);
 			pages_turn(s, now);
@@ -1505,7 +1209,7 @@ open_outbox(struct dstate *s)
 	s->ob = outbox_new();
 	outbox_set_async(s->ob, !s->once);
 	if (!s->once)
-		outbox_set_db_errors(s->ob, db_export_failed, s);
+		outbox_set_db_errors(s->ob, daemon_db_export_failed, s);
 	add_targets(s, s->ob);
 	open_hooks(s->ob);
 	for (i = 0; i < o->nexports; i++)
@@ -1564,7 +1268,7 @@ start(struct dstate *s)
 			    "configuration");
 		return 1;
 	}
-	s->node = node_name(&s->conf);
+	s->node = daemon_node_name(&s->conf);
 	for (i = 0; i < o->nonly; i++)
 		if (feedlist_find(&s->cur->fl, o->only[i]) == NULL) {
 			fprintf(stderr, "tidings: run: no feed named \"%s\" in "
@@ -1585,7 +1289,7 @@ start(struct dstate *s)
 	s->pool = new_pool(s);
 	if (s->once)
 		log_init(s->conf.log_level, -1);
-	if (!s->once && node_register(s) == -1)
+	if (!s->once && daemon_node_register(s) == -1)
 		return 1;
 	if (build(s, s->cur, time(NULL)) == -1)
 		return 1;

@@ -1073,6 +1073,10 @@ easy_release(struct fetch *f, struct xfer *x)
 		easy_put(f, x->easy);
 }
 
+/* A transfer is over: its result is filled in from the response and
+ * queued for fetch_next.  Long: one place reads every outcome (the
+ * guard's refusals, redirects, size caps, validators, errors) so that
+ * their order of precedence is visible at once. */
 static void
 finish(struct fetch *f, struct xfer *x, CURLcode cc)
 {
