@@ -16,6 +16,7 @@
 #include "discover.h"
 #include "encoding.h"
 #include "err.h"
+#include "extract.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -280,23 +281,6 @@ discover_youtube_feed(const char *page_url, const char *channel_id)
 	return out;
 }
 
-static xmlDoc *
-read_html(const char *data, size_t len)
-{
-	int opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_COMPACT;
-
-#ifdef HTML_PARSE_IGNORE_ENC
-	opts |= HTML_PARSE_IGNORE_ENC;
-#endif
-	/* no depth limit of 256 (a page of unclosed <div>s would lose the
-	 * links after them), as extract.c reads pages: the walk does not
-	 * recurse, and the page's size is capped by the fetcher */
-	opts |= XML_PARSE_HUGE;
-	if (len > (size_t)0x7fffffff)
-		len = 0x7fffffff;
-	return htmlReadMemory(data, (int)len, NULL, "UTF-8", opts);
-}
 
 int
 discover_page(const char *html, size_t len, const char *charset,
@@ -316,7 +300,7 @@ discover_page(const char *html, size_t len, const char *charset,
 	memset(&er, 0, sizeof(er));
 	if (encoding_to_utf8(html, len, charset, 0, &er, NULL, 0) == 0 &&
 	    er.data != NULL)
-		doc = read_html(er.data, er.len);
+		doc = extract_html_read(er.data, er.len, NULL);
 	if (doc != NULL)
 		walk_tree(&w, xmlDocGetRootElement(doc));
 

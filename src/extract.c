@@ -1093,8 +1093,8 @@ gather(struct ex *x, xmlNode *t)
 
 /* ---- one attempt and the whole ---- */
 
-static xmlDoc *
-parse(const char *data, size_t len, const char *base)
+xmlDoc *
+extract_html_read(const char *data, size_t len, const char *base)
 {
 	int opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 	    HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_COMPACT;
@@ -1103,9 +1103,12 @@ parse(const char *data, size_t len, const char *base)
 	opts |= HTML_PARSE_IGNORE_ENC;
 #endif
 	/* no depth limit of 256 (pages of unclosed <div>s go past it and
-	 * would lose the rest), no 10 MB cap on a text node: nothing here
-	 * recurses, and the page's size is capped by the caller */
+	 * would lose the rest), no 10 MB cap on a text node: nothing that
+	 * walks the tree recurses, and the page's size is capped by the
+	 * caller */
 	opts |= XML_PARSE_HUGE;
+	if (len > (size_t)0x7fffffff)
+		len = 0x7fffffff;
 	return htmlReadMemory(data, (int)len, base, "UTF-8", opts);
 }
 
@@ -1156,7 +1159,8 @@ attempt(xmlDoc *doc, const char *data, size_t len, const char *base,
 	x.title = title;
 	x.flags = flags;
 	/* the first attempt works on the tree the metadata came from */
-	if ((x.doc = doc) == NULL && (x.doc = parse(data, len, base)) == NULL)
+	if ((x.doc = doc) == NULL &&
+	    (x.doc = extract_html_read(data, len, base)) == NULL)
 		return;
 	if ((body = find_body(x.doc)) == NULL)
 		goto done;
@@ -1268,7 +1272,7 @@ extract_page(const char *data, size_t len, const char *url,
 	}
 	pdata = copy != NULL ? copy : er.data;
 	memset(&m, 0, sizeof(m));
-	if ((doc = parse(pdata, plen, url)) != NULL)
+	if ((doc = extract_html_read(pdata, plen, url)) != NULL)
 		ex_meta_read(doc, url, &m);
 	for (k = 0; k < sizeof(tries) / sizeof(tries[0]); k++) {
 		attempt(k == 0 ? doc : NULL, pdata, plen, url,

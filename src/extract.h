@@ -84,4 +84,10 @@ int	extract_page(const char *data, size_t len, const char *url,
 	    size_t n);
 void	extract_result_clear(struct extract_result *r);
 
+/* libxml2's HTML parser as the extractor reads a page (UTF-8 data, no
+ * network, errors recovered, no depth limit: the tree's walkers do not
+ * recurse); base is the document's URL or NULL.  Free with xmlFreeDoc. */
+struct _xmlDoc *extract_html_read(const char *data, size_t len,
+	    const char *base);
+
 #endif
