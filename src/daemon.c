@@ -338,13 +338,17 @@ build(struct dstate *s, struct dlist *l, time_t now)
 	struct feedlist *fl = &l->fl;
 	struct dfeed *nf, *old, key, *hit;
 	size_t i, k, nold = s->n, nnew = 0;
-	char ebuf[512], *taken;
+	ssize_t *from;
+	char ebuf[512], *taken, *moved;
 
 	old = s->feeds;
 	if (nold > 0)
 		qsort(old, nold, sizeof(*old), cmp_id);
 	taken = xcalloc(nold ? nold : 1, 1);
 	nf = xcalloc(fl->n ? fl->n : 1, sizeof(*nf));
+	from = xcalloc(fl->n ? fl->n : 1, sizeof(*from));
+	moved = xcalloc(fl->n ? fl->n : 1, 1);
+	/* First every id, so that a store error leaves the old table whole */
 	for (k = 0; k < fl->n; k++) {
 		if (!selected(s, fl, &fl->feeds[k]))
 			continue;
@@ -359,14 +363,22 @@ build(struct dstate *s, struct dlist *l, time_t now)
 		key.id = nf[i].id;
 		hit = nold ? bsearch(&key, old, nold, sizeof(*old), cmp_id) :
 		    NULL;
-		if (hit != NULL) {
-			taken[hit - old] = 1;
-			nf[i].busy = hit->busy;
+		from[i] = hit != NULL ? hit - old : -1;
+	}
+	for (i = 0; i < nnew; i++) {
+		if (from[i] < 0) {
+			if (daemon_dfeed_init(s, &nf[i], now) == -1)
+				goto fail;
+			continue;
 		}
-		if (hit != NULL && hit->fc->enabled == nf[i].fc->enabled &&
+		hit = &old[from[i]];
+		taken[from[i]] = 1;
+		nf[i].busy = hit->busy;
+		if (hit->fc->enabled == nf[i].fc->enabled &&
 		    hit->fc->interval == nf[i].fc->interval) {
 			nf[i].sf = hit->sf;
 			memset(&hit->sf, 0, sizeof(hit->sf));
+			moved[i] = 1;
 			nf[i].next = hit->next;
 			nf[i].failures = hit->failures;
 			nf[i].known_check = hit->known_check;
@@ -384,6 +396,8 @@ build(struct dstate *s, struct dlist *l, time_t now)
 			dfeed_clear(&old[i]);
 	}
 	free(taken);
+	free(from);
+	free(moved);
 	free(old);
 	/* in id order: find_busy looks a finished transfer's feed up */
 	qsort(nf, nnew, sizeof(*nf), cmp_id);
@@ -392,10 +406,19 @@ build(struct dstate *s, struct dlist *l, time_t now)
 	s->soonest = now;
 	return 0;
 fail:
-	for (i = 0; i < nnew; i++)
+	/* the old table keeps going: what was moved goes back */
+	for (i = 0; i < nnew; i++) {
+		if (moved[i]) {
+			old[from[i]].sf = nf[i].sf;
+			memset(&nf[i].sf, 0, sizeof(nf[i].sf));
+		}
 		dfeed_clear(&nf[i]);
+	}
 	free(nf);
+	free(from);
+	free(moved);
 	free(taken);
+	/* old is still in id order, as find_busy needs */
 	return -1;
 }
 

@@ -3,10 +3,13 @@
 replaces is freed once no transfer refers to it, so memory stays flat
 (200 feeds, 300 reloads); and a list whose feed is still being fetched
 when a reload drops it stays alive until that transfer has landed (under
-ASan a list freed too early is a use after free)."""
+ASan a list freed too early is a use after free); and a reload whose
+feed table cannot be rebuilt (the database locked past the busy timeout)
+keeps the old table whole: its feeds go on being checked."""
 import os
 import re
 import shutil
+import sqlite3
 import signal
 import subprocess
 import sys
@@ -24,10 +27,12 @@ from tidings_test import check, finish, serve  # noqa: E402
 RSS = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
        '<item><guid>%s</guid><title>One</title></item></channel></rss>')
 slow_started = threading.Event()
+hits = {}
 
 
 class Handler(tidings_test.Handler):
     def do_GET(self):
+        hits[self.path] = hits.get(self.path, 0) + 1
         if self.path == "/slow.xml":
             slow_started.set()
             time.sleep(3)
@@ -129,6 +134,46 @@ check(wait_log(errf, r"slow: ", 1, timeout=30), "the dropped feed's transfer lan
 rc, err = stop(p, errf)
 check(rc == 0 and "Sanitizer" not in err, "no use after free of a replaced list",
       (rc, err[-3000:]))
+
+# A reload that cannot rebuild the feed table: a new feed must be stored
+# while another process holds the database's write lock past the busy
+# timeout.  The old table keeps going, whole: feed a is checked again.
+os.remove(os.path.join(lists, "a.conf"))
+conf2 = os.path.join(tmp, "locked.conf")
+with open(conf2, "w") as f:
+    f.write("[daemon]\ndb = locked.db\nfeeds = feeds.d/*.conf\n"
+            "[fetch]\nfulltext = never\nhost_rate = 0\nstartup_spread = 0\n"
+            "interval = 1s\nmin_interval = 1s\n")
+with open(os.path.join(lists, "b.conf"), "w") as f:
+    f.write("%s/a.xml name=a\n" % BASE)
+errf = open(os.path.join(tmp, "stderr2"), "w+")
+p = subprocess.Popen([TIDINGS, "daemon", "-c", conf2], env=env,
+                     stdout=subprocess.DEVNULL, stderr=errf)
+check(wait_log(errf, r"started: 1 feed", 1), "daemon started with feed a")
+end = time.time() + 20
+while time.time() < end and hits.get("/a.xml", 0) < 2:
+    time.sleep(0.1)
+with open(os.path.join(lists, "b.conf"), "a") as f:
+    f.write("%s/new.xml name=new\n" % BASE)
+holder = sqlite3.connect(os.path.join(tmp, "locked.db"), timeout=30,
+                         isolation_level=None)
+holder.execute("BEGIN EXCLUSIVE")
+p.send_signal(signal.SIGHUP)
+check(wait_log(errf, r"could not be rebuilt", 1, timeout=40),
+      "the reload fails while the database is locked")
+holder.execute("ROLLBACK")
+holder.close()
+before = hits.get("/a.xml", 0)
+end = time.time() + 20
+while time.time() < end and hits.get("/a.xml", 0) <= before:
+    time.sleep(0.1)
+check(hits.get("/a.xml", 0) > before and p.poll() is None,
+      "the old table goes on: feed a is checked again", (before, hits))
+p.send_signal(signal.SIGHUP)
+check(wait_log(errf, r"reloaded: 2 feed", 1), "a later reload takes the new list")
+rc, err = stop(p, errf)
+check(rc == 0 and "Sanitizer" not in err and "(null)" not in err,
+      "clean stop after the failed reload", (rc, err[-3000:]))
 
 server.shutdown()
 shutil.rmtree(tmp)
