@@ -373,23 +373,15 @@ START_TEST(test_no_article)
 }
 END_TEST
 
-/* ---- hostile pages: each must finish, quickly, without a crash ---- */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+/* ---- hostile pages: each must finish without a crash; the case's
+ * timeout (forked runs) bounds a page that would not.  Speed is
+ * bench/extract_bench's business, not a test's. ---- */
 
 START_TEST(test_hostile_50mb_text)
 {
 	struct extract_result r;
 	size_t n = 50u * 1024 * 1024, i;
 	char *page = malloc(n + 1);
-	double t0 = now();
 
 	memcpy(page, "<html><body><p>", 15);
 	for (i = 15; i < n; i++)
@@ -400,7 +392,6 @@ START_TEST(test_hostile_50mb_text)
 	ck_assert(strlen(r.text) >= n / 2);
 	extract_result_clear(&r);
 	free(page);
-	ck_assert_msg(now() - t0 < 60, "took %.1f s", now() - t0);
 }
 END_TEST
 
@@ -410,7 +401,6 @@ START_TEST(test_hostile_deep_nesting)
 	struct extract_result r;
 	struct buf b = { 0 };
 	size_t i, k;
-	double t0;
 
 	for (k = 0; k < sizeof(tags) / sizeof(tags[0]); k++) {
 		buf_reset(&b);
@@ -418,14 +408,11 @@ START_TEST(test_hostile_deep_nesting)
 		for (i = 0; i < 100000; i++)
 			buf_printf(&b, "<%s>", tags[k]);
 		buf_puts(&b, prose);
-		t0 = now();
 		run(b.data, b.len, NULL, NULL, &r);
 		/* libxml2's default depth limit (256) would lose the text */
 		ck_assert_msg(r.text != NULL && strstr(r.text, "Кабінет") != NULL,
 		    "%s: the text is lost", tags[k]);
 		extract_result_clear(&r);
-		ck_assert_msg(now() - t0 < 30, "%s took %.1f s", tags[k],
-		    now() - t0);
 	}
 	buf_free(&b);
 }
@@ -436,7 +423,6 @@ START_TEST(test_hostile_giant_table)
 	struct extract_result r;
 	struct buf b = { 0 };
 	size_t i;
-	double t0 = now();
 
 	buf_puts(&b, "<html><body><table>");
 	for (i = 0; i < 200000; i++)
@@ -447,7 +433,6 @@ START_TEST(test_hostile_giant_table)
 	ck_assert_ptr_nonnull(r.text);
 	extract_result_clear(&r);
 	buf_free(&b);
-	ck_assert_msg(now() - t0 < 60, "took %.1f s", now() - t0);
 }
 END_TEST
 
